@@ -1,0 +1,5 @@
+DROP TABLE unit_areas;
+DROP TABLE contact_points;
+DROP TABLE units;
+DROP TABLE areas;
+DROP TABLE organisations;

@@ -1,0 +1,793 @@
+//! Demo data: the Borås directory from DOMAIN.md, loaded into an empty database on first start.
+//!
+//! Every number comes from the ranges Post- och telestyrelsen keeps for fiction; no person is
+//! named. The vårdcentraler, rehab clinics and organisations are the real parties of närområde
+//! Borås; the municipal units are examples, marked "(exempel)" in their names and notes.
+//! A generator for large directories (benchmarks) lives here too.
+
+use anyhow::{Context, anyhow};
+use chrono::{NaiveDate, NaiveDateTime, Utc};
+use diesel::Connection;
+use uuid::Uuid;
+
+use super::DbConnection;
+use super::repo;
+use crate::domain::{
+    Address, Area, AreaKind, ContactPointDraft, Organisation, OrganisationKind, Purpose, UnitDraft, UnitKind,
+    Visibility,
+};
+
+/// Namespace for the demo data's stable unit ids (UUID v5 of the unit name).
+const DEMO_NAMESPACE: Uuid = Uuid::from_u128(0x6b6f_6e74_616b_746e_6176_2d64_656d_6f00);
+
+/// The stable id a demo unit gets, so that documentation and tests can name it.
+pub fn demo_unit_id(name: &str) -> Uuid {
+    Uuid::new_v5(&DEMO_NAMESPACE, name.as_bytes())
+}
+
+/// Hands out numbers from the fiction ranges, in order, never the same one twice.
+struct FictionNumbers {
+    landline: Box<dyn Iterator<Item = String>>,
+    mobile: Box<dyn Iterator<Item = String>>,
+}
+
+impl FictionNumbers {
+    fn new() -> Self {
+        let gbg = (0..100).map(|n| format!("031-390 06 {n:02}"));
+        let sthlm = (0..100).map(|n| format!("08-465 004 {n:02}"));
+        let malmo = (0..100).map(|n| format!("040-628 04 {n:02}"));
+        let norrland = (200..300).map(|n| format!("0980-319 {n}"));
+        Self {
+            landline: Box::new(gbg.chain(sthlm).chain(malmo).chain(norrland)),
+            mobile: Box::new((5..100).map(|n| format!("070-174 06 {n:02}"))),
+        }
+    }
+
+    fn next(&mut self, purpose: Purpose) -> anyhow::Result<String> {
+        let source = if purpose == Purpose::Sms {
+            &mut self.mobile
+        } else {
+            &mut self.landline
+        };
+        source
+            .next()
+            .ok_or_else(|| anyhow!("the fiction number ranges are used up"))
+    }
+}
+
+fn org(
+    id: &str,
+    name: &str,
+    short: Option<&str>,
+    kind: OrganisationKind,
+    parent: Option<&str>,
+) -> Organisation {
+    Organisation {
+        id: id.into(),
+        name: name.into(),
+        short_name: short.map(Into::into),
+        kind,
+        parent_id: parent.map(Into::into),
+    }
+}
+
+fn organisations() -> Vec<Organisation> {
+    use OrganisationKind::*;
+    vec![
+        org("boras-stad", "Borås Stad", Some("Borås Stad"), Municipality, None),
+        org(
+            "boras-stad-vaf",
+            "Vård- och äldreförvaltningen",
+            Some("VÄF"),
+            Administration,
+            Some("boras-stad"),
+        ),
+        org(
+            "boras-stad-sof",
+            "Sociala omsorgsförvaltningen",
+            Some("SOF"),
+            Administration,
+            Some("boras-stad"),
+        ),
+        org(
+            "boras-stad-ifo",
+            "Individ- och familjeomsorgsförvaltningen",
+            Some("IFO"),
+            Administration,
+            Some("boras-stad"),
+        ),
+        org(
+            "boras-stad-alf",
+            "Arbetslivsförvaltningen",
+            Some("ALF"),
+            Administration,
+            Some("boras-stad"),
+        ),
+        org("vgr", "Västra Götalandsregionen", Some("VGR"), Region, None),
+        org("narhalsan", "Närhälsan", Some("Närhälsan"), Region, Some("vgr")),
+        org("sas", "Södra Älvsborgs sjukhus", Some("SÄS"), Region, Some("vgr")),
+        org(
+            "bramhults-vardcentral",
+            "Brämhults vårdcentral",
+            None,
+            Private,
+            None,
+        ),
+        org("viskaforskliniken", "Viskaforskliniken", None, Private, None),
+        org("praktikertjanst", "Praktikertjänst", None, Private, None),
+        org("citylakarna", "Cityläkarna", None, Private, None),
+        org("vega", "Vega vårdcentral", Some("Vega"), Private, None),
+        org("boras-vardcentral", "Borås vårdcentral", None, Private, None),
+        org(
+            "herkules",
+            "Herkules vårdcentral",
+            Some("Herkules"),
+            Private,
+            None,
+        ),
+        org("alleklinken", "Allékliniken", None, Private, None),
+        org("rehab-amicus", "Rehab Amicus", None, Private, None),
+    ]
+}
+
+fn areas() -> Vec<Area> {
+    let area = |id: &str, name: &str, kind| Area {
+        id: id.into(),
+        name: name.into(),
+        kind,
+    };
+    vec![
+        area("mote-1", "Möte 1", AreaKind::MeetingArea),
+        area("mote-2", "Möte 2", AreaKind::MeetingArea),
+        area("distrikt-norr", "Distrikt Norr (exempel)", AreaKind::District),
+        area("distrikt-soder", "Distrikt Söder (exempel)", AreaKind::District),
+        area("distrikt-oster", "Distrikt Öster (exempel)", AreaKind::District),
+        area("distrikt-vaster", "Distrikt Väster (exempel)", AreaKind::District),
+        area(
+            "distrikt-centrum",
+            "Distrikt Centrum (exempel)",
+            AreaKind::District,
+        ),
+    ]
+}
+
+/// One demo unit: name, kind, organisation, areas, city, and its numbers as
+/// (purpose, label, visibility).
+struct DemoUnit {
+    name: &'static str,
+    kind: UnitKind,
+    org: &'static str,
+    areas: &'static [&'static str],
+    city: &'static str,
+    numbers: &'static [(Purpose, &'static str, Visibility)],
+}
+
+const VC_NUMBERS: &[(Purpose, &str, Visibility)] = &[
+    (
+        Purpose::VagIn,
+        "En väg in för socialtjänsten",
+        Visibility::Internal,
+    ),
+    (
+        Purpose::DirectAcute,
+        "Direktnummer akuta bedömningar, vardagar dagtid",
+        Visibility::Internal,
+    ),
+    (Purpose::Switchboard, "Växel och tidsbokning", Visibility::Public),
+];
+const REHAB_NUMBERS: &[(Purpose, &str, Visibility)] = &[(
+    Purpose::VagIn,
+    "Rehabmottagningen, tidsbokning och frågor",
+    Visibility::Public,
+)];
+const HEMTJANST_NUMBERS: &[(Purpose, &str, Visibility)] = &[
+    (
+        Purpose::VagIn,
+        "Hemtjänstgruppen, samordnare",
+        Visibility::Internal,
+    ),
+    (Purpose::Sms, "Sms till gruppens telefon", Visibility::Internal),
+];
+const INTERNAL_ONE: &[(Purpose, &str, Visibility)] =
+    &[(Purpose::VagIn, "Verksamhetens telefon", Visibility::Internal)];
+const BOENDE_NUMBERS: &[(Purpose, &str, Visibility)] = &[
+    (
+        Purpose::VagIn,
+        "Omvårdnadspersonal, dygnet runt",
+        Visibility::Internal,
+    ),
+    (Purpose::Other, "Sjuksköterska på boendet", Visibility::Internal),
+];
+const PUBLIC_ONE: &[(Purpose, &str, Visibility)] = &[(Purpose::VagIn, "Telefon", Visibility::Public)];
+
+const M1: &[&str] = &["mote-1"];
+const M2: &[&str] = &["mote-2"];
+const BOTH: &[&str] = &["mote-1", "mote-2"];
+
+fn units() -> Vec<DemoUnit> {
+    use UnitKind::*;
+    let u = |name, kind, org, areas, city, numbers| DemoUnit {
+        name,
+        kind,
+        org,
+        areas,
+        city,
+        numbers,
+    };
+    vec![
+        // The 16 vårdcentraler that the documents name (they speak of 17; the 17th is not named).
+        u(
+            "Närhälsan Boda vårdcentral",
+            Vardcentral,
+            "narhalsan",
+            M1,
+            "Borås",
+            VC_NUMBERS,
+        ),
+        u(
+            "Närhälsan Trandared vårdcentral",
+            Vardcentral,
+            "narhalsan",
+            M1,
+            "Borås",
+            VC_NUMBERS,
+        ),
+        u(
+            "Närhälsan Dalsjöfors vårdcentral",
+            Vardcentral,
+            "narhalsan",
+            M1,
+            "Dalsjöfors",
+            VC_NUMBERS,
+        ),
+        u(
+            "Närhälsan Sandared vårdcentral",
+            Vardcentral,
+            "narhalsan",
+            M1,
+            "Sandared",
+            VC_NUMBERS,
+        ),
+        u(
+            "Brämhults vårdcentral",
+            Vardcentral,
+            "bramhults-vardcentral",
+            M1,
+            "Borås",
+            VC_NUMBERS,
+        ),
+        u(
+            "Viskaforskliniken",
+            Vardcentral,
+            "viskaforskliniken",
+            M1,
+            "Viskafors",
+            VC_NUMBERS,
+        ),
+        u(
+            "Praktikertjänst Forsen vårdcentral",
+            Vardcentral,
+            "praktikertjanst",
+            M1,
+            "Borås",
+            VC_NUMBERS,
+        ),
+        u(
+            "Cityläkarna Borås",
+            Vardcentral,
+            "citylakarna",
+            M1,
+            "Borås",
+            VC_NUMBERS,
+        ),
+        u(
+            "Närhälsan Fristad vårdcentral",
+            Vardcentral,
+            "narhalsan",
+            M2,
+            "Fristad",
+            VC_NUMBERS,
+        ),
+        u(
+            "Närhälsan Sjöbo vårdcentral",
+            Vardcentral,
+            "narhalsan",
+            M2,
+            "Borås",
+            VC_NUMBERS,
+        ),
+        u(
+            "Närhälsan Heimdal vårdcentral",
+            Vardcentral,
+            "narhalsan",
+            M2,
+            "Borås",
+            VC_NUMBERS,
+        ),
+        u(
+            "Närhälsan Södra Torget vårdcentral",
+            Vardcentral,
+            "narhalsan",
+            M2,
+            "Borås",
+            VC_NUMBERS,
+        ),
+        u(
+            "Vega vårdcentral Fristad",
+            Vardcentral,
+            "vega",
+            M2,
+            "Fristad",
+            VC_NUMBERS,
+        ),
+        u(
+            "Borås vårdcentral",
+            Vardcentral,
+            "boras-vardcentral",
+            M2,
+            "Borås",
+            VC_NUMBERS,
+        ),
+        u(
+            "Herkules vårdcentral",
+            Vardcentral,
+            "herkules",
+            M2,
+            "Borås",
+            VC_NUMBERS,
+        ),
+        u(
+            "Allékliniken Sleipner vårdcentral",
+            Vardcentral,
+            "alleklinken",
+            M2,
+            "Borås",
+            VC_NUMBERS,
+        ),
+        // Regional rehab clinics (vårdval rehab).
+        u(
+            "Brämhults rehabmottagning",
+            Rehab,
+            "bramhults-vardcentral",
+            M1,
+            "Borås",
+            REHAB_NUMBERS,
+        ),
+        u(
+            "Viskaforskliniken rehab",
+            Rehab,
+            "viskaforskliniken",
+            M1,
+            "Viskafors",
+            REHAB_NUMBERS,
+        ),
+        u(
+            "Älvsborgs rehabcenter",
+            Rehab,
+            "citylakarna",
+            M1,
+            "Borås",
+            REHAB_NUMBERS,
+        ),
+        u("Vega rehab", Rehab, "vega", M2, "Fristad", REHAB_NUMBERS),
+        u("Herkules rehab", Rehab, "herkules", M2, "Borås", REHAB_NUMBERS),
+        u("Rehab Amicus", Rehab, "rehab-amicus", M2, "Borås", REHAB_NUMBERS),
+        u(
+            "Närhälsan rehab R7 Borås",
+            Rehab,
+            "narhalsan",
+            BOTH,
+            "Borås",
+            REHAB_NUMBERS,
+        ),
+        // Hospital.
+        u(
+            "Södra Älvsborgs sjukhus (SÄS)",
+            Hospital,
+            "sas",
+            BOTH,
+            "Borås",
+            &[(Purpose::VagIn, "Växel", Visibility::Public)],
+        ),
+        // Municipal units: examples, not the real organisation of Borås Stad.
+        u(
+            "Hemtjänst Norr (exempel)",
+            Hemtjanst,
+            "boras-stad-vaf",
+            &["mote-1", "distrikt-norr"],
+            "Borås",
+            HEMTJANST_NUMBERS,
+        ),
+        u(
+            "Hemtjänst Öster (exempel)",
+            Hemtjanst,
+            "boras-stad-vaf",
+            &["mote-1", "distrikt-oster"],
+            "Borås",
+            HEMTJANST_NUMBERS,
+        ),
+        u(
+            "Hemtjänst Söder (exempel)",
+            Hemtjanst,
+            "boras-stad-vaf",
+            &["mote-2", "distrikt-soder"],
+            "Borås",
+            HEMTJANST_NUMBERS,
+        ),
+        u(
+            "Hemtjänst Väster (exempel)",
+            Hemtjanst,
+            "boras-stad-vaf",
+            &["mote-2", "distrikt-vaster"],
+            "Borås",
+            HEMTJANST_NUMBERS,
+        ),
+        u(
+            "Hemtjänst Centrum (exempel)",
+            Hemtjanst,
+            "boras-stad-vaf",
+            &["mote-2", "distrikt-centrum"],
+            "Borås",
+            HEMTJANST_NUMBERS,
+        ),
+        u(
+            "Kommunal primärvård, sjuksköterskor Norr (exempel)",
+            KommunalPrimarvard,
+            "boras-stad-vaf",
+            M1,
+            "Borås",
+            INTERNAL_ONE,
+        ),
+        u(
+            "Kommunal primärvård, sjuksköterskor Söder (exempel)",
+            KommunalPrimarvard,
+            "boras-stad-vaf",
+            M2,
+            "Borås",
+            INTERNAL_ONE,
+        ),
+        u(
+            "Kommunal rehabilitering, arbetsterapeuter och fysioterapeuter (exempel)",
+            KommunalPrimarvard,
+            "boras-stad-vaf",
+            BOTH,
+            "Borås",
+            INTERNAL_ONE,
+        ),
+        u(
+            "Biståndshandläggare äldreomsorg (exempel)",
+            Myndighet,
+            "boras-stad-vaf",
+            BOTH,
+            "Borås",
+            PUBLIC_ONE,
+        ),
+        u(
+            "Särskilt boende Exempelgården (exempel)",
+            SarskiltBoende,
+            "boras-stad-vaf",
+            M1,
+            "Borås",
+            BOENDE_NUMBERS,
+        ),
+        u(
+            "Särskilt boende Provhemmet (exempel)",
+            SarskiltBoende,
+            "boras-stad-vaf",
+            M2,
+            "Borås",
+            BOENDE_NUMBERS,
+        ),
+        u(
+            "Korttidsenhet (exempel)",
+            Korttidsboende,
+            "boras-stad-vaf",
+            BOTH,
+            "Borås",
+            BOENDE_NUMBERS,
+        ),
+        u(
+            "Funktionsstöd boendestöd (exempel)",
+            Funktionsstod,
+            "boras-stad-sof",
+            BOTH,
+            "Borås",
+            INTERNAL_ONE,
+        ),
+        u(
+            "Daglig verksamhet (exempel)",
+            Funktionsstod,
+            "boras-stad-sof",
+            BOTH,
+            "Borås",
+            INTERNAL_ONE,
+        ),
+        u(
+            "LSS-bostad Exempelvägen (exempel)",
+            LssBoende,
+            "boras-stad-sof",
+            M1,
+            "Borås",
+            BOENDE_NUMBERS,
+        ),
+        u(
+            "Socialpsykiatri, boende (exempel)",
+            Socialpsykiatri,
+            "boras-stad-sof",
+            M2,
+            "Borås",
+            BOENDE_NUMBERS,
+        ),
+        u(
+            "Myndighet SOF, LSS-handläggare (exempel)",
+            Myndighet,
+            "boras-stad-sof",
+            BOTH,
+            "Borås",
+            PUBLIC_ONE,
+        ),
+        u(
+            "IFO mottagning vuxna (exempel)",
+            Myndighet,
+            "boras-stad-ifo",
+            BOTH,
+            "Borås",
+            PUBLIC_ONE,
+        ),
+        u(
+            "Arbetslivsförvaltningen, mottagning (exempel)",
+            Myndighet,
+            "boras-stad-alf",
+            BOTH,
+            "Borås",
+            PUBLIC_ONE,
+        ),
+        // Functions and duty roles.
+        u(
+            "MAS, Vård- och äldreförvaltningen",
+            Mas,
+            "boras-stad-vaf",
+            BOTH,
+            "Borås",
+            INTERNAL_ONE,
+        ),
+        u(
+            "MAS, Sociala omsorgsförvaltningen",
+            Mas,
+            "boras-stad-sof",
+            BOTH,
+            "Borås",
+            INTERNAL_ONE,
+        ),
+        u(
+            "MAR, Borås Stad",
+            Mar,
+            "boras-stad-vaf",
+            BOTH,
+            "Borås",
+            INTERNAL_ONE,
+        ),
+        u(
+            "TIB, tjänsteman i beredskap Borås Stad",
+            Tib,
+            "boras-stad",
+            BOTH,
+            "Borås",
+            INTERNAL_ONE,
+        ),
+        u(
+            "Läkare i beredskap, närområde Borås",
+            OnCallDoctor,
+            "vgr",
+            BOTH,
+            "Borås",
+            INTERNAL_ONE,
+        ),
+    ]
+}
+
+fn demo_note(name: &str) -> String {
+    if name.contains("(exempel)") {
+        "Demodata: exempelenhet med fiktiva nummer, inte Borås Stads verkliga organisation.".into()
+    } else {
+        "Demodata: numren är fiktiva (PTS nummerserier för fiktion).".into()
+    }
+}
+
+/// Every demo unit as a validated domain unit.
+pub fn demo_units(now: NaiveDateTime) -> anyhow::Result<Vec<crate::domain::Unit>> {
+    let mut numbers = FictionNumbers::new();
+    let active_from = NaiveDate::from_ymd_opt(2020, 1, 1).context("demo start date")?;
+    let reviewed_at = NaiveDate::from_ymd_opt(2025, 10, 15).context("demo review date")?;
+    units()
+        .into_iter()
+        .map(|d| {
+            let contact_points = d
+                .numbers
+                .iter()
+                .map(|(purpose, label, visibility)| {
+                    Ok(ContactPointDraft {
+                        purpose: *purpose,
+                        label: (*label).into(),
+                        visibility: *visibility,
+                        number: numbers.next(*purpose)?,
+                    })
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            UnitDraft {
+                name: d.name.into(),
+                kind: d.kind,
+                organisation_id: d.org.into(),
+                area_ids: d.areas.iter().map(|a| (*a).into()).collect(),
+                hsa_id: None,
+                address: Address {
+                    street: None,
+                    postal_code: None,
+                    city: Some(d.city.into()),
+                },
+                active_from,
+                reviewed_at: Some(reviewed_at),
+                note: Some(demo_note(d.name)),
+                contact_points,
+            }
+            .validate(demo_unit_id(d.name), now)
+            .map_err(|errors| anyhow!("demo unit {} is invalid: {errors:?}", d.name))
+        })
+        .collect()
+}
+
+/// Loads the demo directory if the database is empty. Returns whether it did.
+pub fn load_if_empty(conn: &mut DbConnection) -> anyhow::Result<bool> {
+    let now = Utc::now().naive_utc();
+    let units = demo_units(now)?;
+    conn.transaction(|conn| {
+        if !repo::is_empty(conn)? {
+            return Ok(false);
+        }
+        for o in organisations() {
+            repo::insert_organisation(conn, &o, now)?;
+        }
+        for a in areas() {
+            repo::insert_area(conn, &a, now)?;
+        }
+        for u in &units {
+            repo::insert_unit(conn, u, now)?;
+        }
+        Ok::<_, diesel::result::Error>(true)
+    })
+    .context("loading the demo directory")
+}
+
+/// Adds `count` generated units (for benchmarks): names built from a small vocabulary, spread
+/// over every kind, organisation and area of the demo data, numbers from the fiction ranges
+/// (repeated; numbers need not be unique). Deterministic for a given count.
+pub fn generate(conn: &mut DbConnection, count: usize) -> anyhow::Result<()> {
+    const PLACES: &[&str] = &[
+        "Norrby",
+        "Hässleholmen",
+        "Sjöbo",
+        "Hulta",
+        "Göta",
+        "Byttorp",
+        "Trandared",
+        "Kristineberg",
+        "Norrmalm",
+        "Brämhult",
+        "Sandared",
+        "Fristad",
+        "Dalsjöfors",
+        "Viskafors",
+        "Gånghester",
+        "Borgstena",
+        "Sparsör",
+        "Målsryd",
+        "Svaneholm",
+        "Tosseryd",
+        "Hedvigsberg",
+        "Göteborgsvägen",
+    ];
+    const KINDS: &[(UnitKind, &str, &str)] = &[
+        (UnitKind::Vardcentral, "vårdcentral", "narhalsan"),
+        (UnitKind::Rehab, "rehabmottagning", "vega"),
+        (UnitKind::Hemtjanst, "hemtjänst", "boras-stad-vaf"),
+        (UnitKind::Funktionsstod, "funktionsstöd", "boras-stad-sof"),
+        (
+            UnitKind::SarskiltBoende,
+            "vård- och omsorgsboende",
+            "boras-stad-vaf",
+        ),
+        (UnitKind::LssBoende, "LSS-bostad", "boras-stad-sof"),
+        (UnitKind::KommunalPrimarvard, "hemsjukvård", "boras-stad-vaf"),
+        (UnitKind::Myndighet, "biståndsenhet", "boras-stad-ifo"),
+    ];
+    let now = Utc::now().naive_utc();
+    let active_from = NaiveDate::from_ymd_opt(2021, 1, 1).context("start date")?;
+    let landline: Vec<String> = (0..100).map(|n| format!("031-390 06 {n:02}")).collect();
+    let mut units = Vec::with_capacity(count);
+    for i in 0..count {
+        let (kind, word, org) = KINDS[i % KINDS.len()];
+        let place = PLACES[(i / KINDS.len()) % PLACES.len()];
+        let name = format!("{place} {word} {}", i + 1);
+        let draft = UnitDraft {
+            name: name.clone(),
+            kind,
+            organisation_id: org.into(),
+            area_ids: vec![if i % 2 == 0 { "mote-1" } else { "mote-2" }.into()],
+            hsa_id: None,
+            address: Address {
+                street: Some(format!("{place}gatan {}", i % 90 + 1)),
+                postal_code: None,
+                city: Some("Borås".into()),
+            },
+            active_from,
+            reviewed_at: None,
+            note: Some("Genererad testdata för prestandamätning.".into()),
+            contact_points: vec![ContactPointDraft {
+                purpose: Purpose::VagIn,
+                label: "En väg in".into(),
+                visibility: Visibility::Internal,
+                number: landline[i % landline.len()].clone(),
+            }],
+        };
+        let id = Uuid::new_v5(&DEMO_NAMESPACE, format!("generated-{i}").as_bytes());
+        units.push(
+            draft
+                .validate(id, now)
+                .map_err(|e| anyhow!("generated unit {name} is invalid: {e:?}"))?,
+        );
+    }
+    conn.transaction(|conn| {
+        for u in &units {
+            repo::insert_unit(conn, u, now)?;
+        }
+        Ok::<_, diesel::result::Error>(())
+    })
+    .context("inserting generated units")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_demo_number_is_fictional_and_unique() {
+        let units = demo_units(Utc::now().naive_utc()).unwrap();
+        let mut seen = std::collections::HashSet::new();
+        for unit in &units {
+            for point in &unit.contact_points {
+                assert!(
+                    point.number.is_fictional(),
+                    "{}: {}",
+                    unit.name,
+                    point.number.e164()
+                );
+                assert!(
+                    seen.insert(point.number.e164().to_owned()),
+                    "{} repeats",
+                    point.number.e164()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_sixteen_named_vardcentraler_are_there() {
+        let units = demo_units(Utc::now().naive_utc()).unwrap();
+        let vc = units.iter().filter(|u| u.kind == UnitKind::Vardcentral).count();
+        assert_eq!(vc, 16);
+    }
+
+    #[test]
+    fn demo_units_refer_to_known_organisations_and_areas() {
+        let orgs: Vec<_> = organisations().into_iter().map(|o| o.id).collect();
+        let area_ids: Vec<_> = areas().into_iter().map(|a| a.id).collect();
+        for u in units() {
+            assert!(orgs.iter().any(|o| o == u.org), "{}", u.name);
+            assert!(
+                u.areas.iter().all(|a| area_ids.iter().any(|x| x == a)),
+                "{}",
+                u.name
+            );
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! Rows as diesel reads and writes them. Conversion to and from domain types happens in
+//! `repo.rs`; nothing outside `db` sees these.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::{areas, contact_points, organisations, unit_areas, units};
+
+#[derive(Debug, Queryable, Selectable, Insertable)]
+#[diesel(table_name = organisations)]
+pub struct OrganisationRow {
+    pub id: String,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub kind: String,
+    pub parent_id: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Queryable, Selectable, Insertable)]
+#[diesel(table_name = areas)]
+pub struct AreaRow {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = units)]
+pub struct UnitRow {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub organisation_id: String,
+    pub hsa_id: Option<String>,
+    pub street: Option<String>,
+    pub postal_code: Option<String>,
+    pub city: Option<String>,
+    pub active_from: NaiveDate,
+    pub active_to: Option<NaiveDate>,
+    pub reviewed_at: Option<NaiveDate>,
+    pub note: Option<String>,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = units)]
+pub struct NewUnitRow<'a> {
+    pub id: String,
+    pub name: &'a str,
+    pub kind: &'static str,
+    pub organisation_id: &'a str,
+    pub hsa_id: Option<&'a str>,
+    pub street: Option<&'a str>,
+    pub postal_code: Option<&'a str>,
+    pub city: Option<&'a str>,
+    pub active_from: NaiveDate,
+    pub active_to: Option<NaiveDate>,
+    pub reviewed_at: Option<NaiveDate>,
+    pub note: Option<&'a str>,
+    pub vag_in_id: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Queryable, Selectable, Insertable)]
+#[diesel(table_name = unit_areas)]
+pub struct UnitAreaRow {
+    pub unit_id: String,
+    pub area_id: String,
+}
+
+#[derive(Debug, Queryable, Selectable, Insertable)]
+#[diesel(table_name = contact_points)]
+pub struct ContactPointRow {
+    pub id: String,
+    pub unit_id: String,
+    pub purpose: String,
+    pub label: String,
+    pub visibility: String,
+    pub e164: String,
+    pub national: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}

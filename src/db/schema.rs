@@ -1,0 +1,74 @@
+// Diesel table definitions for the migrations under `migrations/` (the shape
+// `diesel print-schema` gives). Keep in step with them: every test loads the demo data through
+// these definitions and reads it back, so a column that differs fails the suite.
+
+diesel::table! {
+    areas (id) {
+        id -> Text,
+        name -> Text,
+        kind -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contact_points (id) {
+        id -> Text,
+        unit_id -> Text,
+        purpose -> Text,
+        label -> Text,
+        visibility -> Text,
+        e164 -> Text,
+        national -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organisations (id) {
+        id -> Text,
+        name -> Text,
+        short_name -> Nullable<Text>,
+        kind -> Text,
+        parent_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    unit_areas (unit_id, area_id) {
+        unit_id -> Text,
+        area_id -> Text,
+    }
+}
+
+diesel::table! {
+    units (id) {
+        id -> Text,
+        name -> Text,
+        kind -> Text,
+        organisation_id -> Text,
+        hsa_id -> Nullable<Text>,
+        street -> Nullable<Text>,
+        postal_code -> Nullable<Text>,
+        city -> Nullable<Text>,
+        active_from -> Date,
+        active_to -> Nullable<Date>,
+        reviewed_at -> Nullable<Date>,
+        note -> Nullable<Text>,
+        vag_in_id -> Text,
+        vag_in_purpose -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(contact_points -> units (unit_id));
+diesel::joinable!(unit_areas -> areas (area_id));
+diesel::joinable!(unit_areas -> units (unit_id));
+diesel::joinable!(units -> organisations (organisation_id));
+
+diesel::allow_tables_to_appear_in_same_query!(areas, contact_points, organisations, unit_areas, units,);

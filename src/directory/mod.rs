@@ -1,0 +1,322 @@
+//! The directory as the read API serves it: an immutable in-memory snapshot of the database,
+//! indexed for search, swapped whole when the data changes. Reads never wait for the database.
+
+pub mod search;
+
+use std::cmp::Reverse;
+use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::{Arc, RwLock};
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::db::repo::Snapshot;
+use crate::domain::text::sort_key;
+use crate::domain::{Area, Invalid, Organisation, Unit, UnitKind};
+pub use search::Query;
+use search::SearchIndex;
+
+/// Which units by their active period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ActiveFilter {
+    #[default]
+    Active,
+    Inactive,
+    Any,
+}
+
+/// What to list. Built by the routes from query parameters, already checked against the
+/// directory (known organisation, known area).
+#[derive(Debug, Clone)]
+pub struct UnitFilter {
+    pub query: Option<Query>,
+    pub kinds: Vec<UnitKind>,
+    pub area: Option<String>,
+    pub organisation: Option<String>,
+    pub active: ActiveFilter,
+    /// The day "active" refers to.
+    pub on: NaiveDate,
+    /// Whether internal numbers may be matched by a phone-number query.
+    pub include_internal: bool,
+}
+
+impl UnitFilter {
+    /// Identifies the filter (not the day) so a cursor can't be replayed against another search.
+    fn fingerprint(&self) -> u64 {
+        let mut h = DefaultHasher::new();
+        self.query.as_ref().map(Query::folded).hash(&mut h);
+        self.kinds.hash(&mut h);
+        self.area.hash(&mut h);
+        self.organisation.hash(&mut h);
+        self.active.hash(&mut h);
+        self.include_internal.hash(&mut h);
+        h.finish()
+    }
+}
+
+/// Where a page ends: the sort key of its last unit. Results are ordered by score (highest
+/// first), then Swedish name order, then id, so this key is a total order and a cursor never
+/// skips or repeats a unit, even when units are added between two pages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct CursorKey {
+    #[serde(rename = "f")]
+    fingerprint: u64,
+    #[serde(rename = "s")]
+    score: u32,
+    #[serde(rename = "n")]
+    name_key: String,
+    #[serde(rename = "i")]
+    id: Uuid,
+}
+
+impl CursorKey {
+    fn order(&self) -> (Reverse<u32>, &str, Uuid) {
+        (Reverse(self.score), &self.name_key, self.id)
+    }
+}
+
+/// An opaque pagination cursor, as the API hands it out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor(CursorKey);
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        // Serialising a struct of plain fields cannot fail.
+        let json = serde_json::to_vec(&self.0).unwrap_or_default();
+        URL_SAFE_NO_PAD.encode(json)
+    }
+
+    pub fn decode(raw: &str) -> Result<Self, Invalid> {
+        let bad = || {
+            Invalid::new(
+                "cursor är ogiltig; använd next_cursor från föregående svar oförändrad",
+                "the cursor is invalid; pass next_cursor from the previous response unchanged",
+            )
+        };
+        if raw.len() > 1024 {
+            return Err(bad());
+        }
+        let bytes = URL_SAFE_NO_PAD.decode(raw.trim()).map_err(|_| bad())?;
+        serde_json::from_slice(&bytes).map(Cursor).map_err(|_| bad())
+    }
+}
+
+/// One page of units.
+#[derive(Debug)]
+pub struct Page<'a> {
+    pub units: Vec<&'a Unit>,
+    /// How many units match in all, over every page.
+    pub total: usize,
+    pub next: Option<Cursor>,
+}
+
+#[derive(Debug, Default)]
+pub struct Directory {
+    organisations: Vec<Organisation>,
+    areas: Vec<Area>,
+    units: Vec<Unit>,
+    unit_pos: HashMap<Uuid, usize>,
+    /// Swedish sort key of each unit's name.
+    name_keys: Vec<String>,
+    /// Organisation id → ids of its direct sub-organisations.
+    children: HashMap<String, Vec<String>>,
+    search: SearchIndex,
+}
+
+impl Directory {
+    pub fn build(snapshot: Snapshot) -> Self {
+        let Snapshot {
+            mut organisations,
+            mut areas,
+            units,
+        } = snapshot;
+        organisations.sort_by_cached_key(|o| sort_key(&o.name));
+        areas.sort_by_cached_key(|a| (a.kind, sort_key(&a.name)));
+        let org_by_id: HashMap<&str, &Organisation> =
+            organisations.iter().map(|o| (o.id.as_str(), o)).collect();
+        let search = SearchIndex::build(&units, &org_by_id);
+        let mut children: HashMap<String, Vec<String>> = HashMap::new();
+        for o in &organisations {
+            if let Some(parent) = &o.parent_id {
+                children.entry(parent.clone()).or_default().push(o.id.clone());
+            }
+        }
+        Self {
+            unit_pos: units.iter().enumerate().map(|(i, u)| (u.id, i)).collect(),
+            name_keys: units.iter().map(|u| sort_key(&u.name)).collect(),
+            units,
+            organisations,
+            areas,
+            children,
+            search,
+        }
+    }
+
+    pub fn organisations(&self) -> &[Organisation] {
+        &self.organisations
+    }
+
+    pub fn organisation(&self, id: &str) -> Option<&Organisation> {
+        self.organisations.iter().find(|o| o.id == id)
+    }
+
+    pub fn areas(&self) -> &[Area] {
+        &self.areas
+    }
+
+    pub fn area(&self, id: &str) -> Option<&Area> {
+        self.areas.iter().find(|a| a.id == id)
+    }
+
+    pub fn unit(&self, id: Uuid) -> Option<&Unit> {
+        self.unit_pos.get(&id).map(|i| &self.units[*i])
+    }
+
+    pub fn unit_count(&self) -> usize {
+        self.units.len()
+    }
+
+    /// The organisation and all organisations under it.
+    fn organisation_scope<'a>(&'a self, id: &'a str) -> HashSet<&'a str> {
+        let mut scope = HashSet::from([id]);
+        let mut stack = vec![id];
+        while let Some(current) = stack.pop() {
+            for child in self.children.get(current).into_iter().flatten() {
+                if scope.insert(child.as_str()) {
+                    stack.push(child.as_str());
+                }
+            }
+        }
+        scope
+    }
+
+    /// Lists the units that match `filter`, best first, `limit` per page after `cursor`.
+    pub fn find(
+        &self,
+        filter: &UnitFilter,
+        cursor: Option<&Cursor>,
+        limit: usize,
+    ) -> Result<Page<'_>, Invalid> {
+        let fingerprint = filter.fingerprint();
+        if let Some(c) = cursor
+            && c.0.fingerprint != fingerprint
+        {
+            return Err(Invalid::new(
+                "cursor hör till en annan sökning (andra parametrar); börja om utan cursor",
+                "the cursor belongs to another search (different parameters); start again without a cursor",
+            ));
+        }
+        let scores = filter
+            .query
+            .as_ref()
+            .map(|q| self.search.scores(q, filter.include_internal));
+        let scope = filter.organisation.as_deref().map(|o| self.organisation_scope(o));
+        let mut matches: Vec<(u32, usize)> = self
+            .units
+            .iter()
+            .enumerate()
+            .filter_map(|(i, unit)| {
+                let score = match &scores {
+                    Some(s) if s[i] == 0 => return None,
+                    Some(s) => s[i],
+                    None => 0,
+                };
+                let active = unit.is_active_on(filter.on);
+                let keep = (filter.kinds.is_empty() || filter.kinds.contains(&unit.kind))
+                    && filter.area.as_ref().is_none_or(|a| unit.area_ids.contains(a))
+                    && scope
+                        .as_ref()
+                        .is_none_or(|s| s.contains(unit.organisation_id.as_str()))
+                    && match filter.active {
+                        ActiveFilter::Active => active,
+                        ActiveFilter::Inactive => !active,
+                        ActiveFilter::Any => true,
+                    };
+                keep.then_some((score, i))
+            })
+            .collect();
+        let total = matches.len();
+        let order =
+            |&(score, i): &(u32, usize)| (Reverse(score), self.name_keys[i].as_str(), self.units[i].id);
+        if let Some(c) = cursor {
+            let after = c.0.order();
+            matches.retain(|m| order(m) > after);
+        }
+        let has_more = matches.len() > limit;
+        if has_more {
+            matches.select_nth_unstable_by(limit, |a, b| order(a).cmp(&order(b)));
+            matches.truncate(limit);
+        }
+        matches.sort_unstable_by(|a, b| order(a).cmp(&order(b)));
+        let next = match matches.last() {
+            Some(&(score, i)) if has_more => Some(Cursor(CursorKey {
+                fingerprint,
+                score,
+                name_key: self.name_keys[i].clone(),
+                id: self.units[i].id,
+            })),
+            _ => None,
+        };
+        Ok(Page {
+            units: matches.into_iter().map(|(_, i)| &self.units[i]).collect(),
+            total,
+            next,
+        })
+    }
+
+    /// Names close to a query that found nothing, for "did you mean".
+    pub fn suggestions(&self, filter: &UnitFilter, max: usize) -> Vec<&Unit> {
+        let Some(query) = &filter.query else {
+            return Vec::new();
+        };
+        let mut scored: Vec<(f64, usize)> = self
+            .units
+            .iter()
+            .enumerate()
+            .filter(|(_, u)| u.is_active_on(filter.on))
+            .filter(|(_, u)| filter.kinds.is_empty() || filter.kinds.contains(&u.kind))
+            .map(|(i, _)| (self.search.similarity(query, i), i))
+            .filter(|(s, _)| *s >= 0.6)
+            .collect();
+        scored.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| self.name_keys[a.1].cmp(&self.name_keys[b.1]))
+        });
+        scored
+            .into_iter()
+            .take(max)
+            .map(|(_, i)| &self.units[i])
+            .collect()
+    }
+}
+
+/// The current snapshot, shared by every worker. Readers take an `Arc` and never block
+/// writers for longer than the pointer swap.
+#[derive(Debug, Default)]
+pub struct DirectoryHandle(RwLock<Arc<Directory>>);
+
+impl DirectoryHandle {
+    pub fn new(directory: Directory) -> Self {
+        Self(RwLock::new(Arc::new(directory)))
+    }
+
+    pub fn current(&self) -> Arc<Directory> {
+        // A poisoned lock only means a writer panicked mid-swap; the Arc inside is still whole.
+        match self.0.read() {
+            Ok(guard) => Arc::clone(&guard),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    pub fn replace(&self, directory: Directory) {
+        let fresh = Arc::new(directory);
+        match self.0.write() {
+            Ok(mut guard) => *guard = fresh,
+            Err(poisoned) => *poisoned.into_inner() = fresh,
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! The closed vocabularies of the directory: each value has a stable code (stored and sent over
+//! the API) and a Swedish and English label. One macro defines them all, so parsing, labels and
+//! the OpenAPI enumeration can never disagree.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::Invalid;
+
+macro_rules! coded_enum {
+    (
+        $(#[$meta:meta])*
+        $name:ident, what_sv = $what_sv:literal, what_en = $what_en:literal {
+            $( $(#[$vmeta:meta])* $variant:ident = $code:literal, $sv:literal, $en:literal; )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+        pub enum $name {
+            $( $(#[$vmeta])* #[serde(rename = $code)] $variant, )+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            pub fn label_sv(self) -> &'static str {
+                match self { $($name::$variant => $sv),+ }
+            }
+
+            pub fn label_en(self) -> &'static str {
+                match self { $($name::$variant => $en),+ }
+            }
+
+            /// Parses a code; the error lists every allowed code.
+            pub fn parse(input: &str) -> Result<Self, Invalid> {
+                match input.trim() {
+                    $($code => Ok($name::$variant),)+
+                    other => {
+                        let allowed = [$($code),+].join(", ");
+                        Err(Invalid::new(
+                            format!("okänd {} '{}'; tillåtna värden: {}", $what_sv, other, allowed),
+                            format!("unknown {} '{}'; allowed values: {}", $what_en, other, allowed),
+                        ))
+                    }
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.code())
+            }
+        }
+    };
+}
+
+coded_enum! {
+    /// What a unit is.
+    UnitKind, what_sv = "enhetstyp", what_en = "unit kind" {
+        Vardcentral = "vardcentral", "Vårdcentral", "Primary care centre";
+        Rehab = "rehab", "Rehabmottagning", "Rehabilitation clinic";
+        Bvc = "bvc", "Barnavårdscentral (BVC)", "Child health centre";
+        Hemtjanst = "hemtjanst", "Hemtjänst", "Home care";
+        Funktionsstod = "funktionsstod", "Funktionsstöd", "Disability support";
+        Myndighet = "myndighet", "Myndighet (bistånd/LSS-handläggning)", "Needs assessment authority";
+        KommunalPrimarvard = "kommunal_primarvard", "Kommunal primärvård", "Municipal primary care";
+        SarskiltBoende = "sarskilt_boende", "Särskilt boende", "Residential care home";
+        Korttidsboende = "korttidsboende", "Korttidsboende", "Short-term care home";
+        LssBoende = "lss_boende", "LSS-bostad", "LSS housing";
+        Socialpsykiatri = "socialpsykiatri", "Socialpsykiatri", "Social psychiatry";
+        Mas = "mas", "Medicinskt ansvarig sjuksköterska (MAS)", "Medically responsible nurse";
+        Mar = "mar", "Medicinskt ansvarig för rehabilitering (MAR)", "Medically responsible for rehabilitation";
+        Tib = "tib", "Tjänsteman i beredskap (TIB)", "Municipal duty officer";
+        OnCallDoctor = "on_call_doctor", "Läkare i beredskap", "On-call doctor";
+        Hospital = "hospital", "Sjukhus", "Hospital";
+    }
+}
+
+/// Broad groups of unit kinds, for menus and the printed list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum KindCategory {
+    /// Regional health care: vårdcentral, rehab, BVC, hospital.
+    HealthCare,
+    /// Municipal services: hemtjänst, funktionsstöd, myndighet, kommunal primärvård.
+    Municipal,
+    /// Housing with care: särskilt boende, korttid, LSS, socialpsykiatri.
+    Boende,
+    /// Functions and duty roles: MAS, MAR, TIB, on-call doctor.
+    Function,
+}
+
+impl UnitKind {
+    pub fn category(self) -> KindCategory {
+        use UnitKind::*;
+        match self {
+            Vardcentral | Rehab | Bvc | Hospital => KindCategory::HealthCare,
+            Hemtjanst | Funktionsstod | Myndighet | KommunalPrimarvard => KindCategory::Municipal,
+            SarskiltBoende | Korttidsboende | LssBoende | Socialpsykiatri => KindCategory::Boende,
+            Mas | Mar | Tib | OnCallDoctor => KindCategory::Function,
+        }
+    }
+}
+
+coded_enum! {
+    /// What a contact point's number is for.
+    Purpose, what_sv = "nummertyp", what_en = "purpose" {
+        /// The one number to call: exactly one per unit.
+        VagIn = "vag_in", "En väg in", "One way in";
+        DirectAcute = "direct_acute", "Direktnummer akuta bedömningar", "Direct number for acute assessments";
+        Switchboard = "switchboard", "Växel", "Switchboard";
+        Fax = "fax", "Fax", "Fax";
+        Sms = "sms", "Sms", "Text messages";
+        Other = "other", "Övrigt", "Other";
+    }
+}
+
+coded_enum! {
+    /// Who may see a contact point.
+    Visibility, what_sv = "synlighet", what_en = "visibility" {
+        /// Anyone, also the public.
+        Public = "public", "Offentligt", "Public";
+        /// Staff who are signed in.
+        Internal = "internal", "Internt", "Internal";
+    }
+}
+
+coded_enum! {
+    /// What an organisation is.
+    OrganisationKind, what_sv = "organisationstyp", what_en = "organisation kind" {
+        Municipality = "municipality", "Kommun", "Municipality";
+        Administration = "administration", "Förvaltning", "Municipal administration";
+        Region = "region", "Region", "Region";
+        Private = "private", "Privat vårdgivare", "Private provider";
+    }
+}
+
+coded_enum! {
+    /// What an area is.
+    AreaKind, what_sv = "områdestyp", what_en = "area kind" {
+        /// The two spring meeting areas, Möte 1 and Möte 2.
+        MeetingArea = "meeting_area", "Mötesområde", "Meeting area";
+        District = "district", "Distrikt", "District";
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_serialise_as_codes() {
+        for kind in UnitKind::ALL {
+            assert_eq!(UnitKind::parse(kind.code()).unwrap(), *kind);
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.code());
+        }
+        assert_eq!(Purpose::parse("vag_in").unwrap(), Purpose::VagIn);
+    }
+
+    #[test]
+    fn unknown_code_lists_the_allowed_ones() {
+        let err = UnitKind::parse("vardcentraal").unwrap_err();
+        assert!(err.en.contains("unknown unit kind 'vardcentraal'"));
+        assert!(err.en.contains("vardcentral, rehab"));
+        assert!(err.sv.contains("okänd enhetstyp"));
+    }
+}

@@ -1,0 +1,313 @@
+//! Types that are valid by construction. Pure: no I/O, no framework.
+
+pub mod codes;
+pub mod hsa;
+pub mod phone;
+pub mod text;
+
+use chrono::{NaiveDate, NaiveDateTime, Utc};
+use uuid::Uuid;
+
+pub use codes::{AreaKind, KindCategory, OrganisationKind, Purpose, UnitKind, Visibility};
+pub use hsa::HsaId;
+pub use phone::PhoneNumber;
+
+/// Why a value was refused, in Swedish and English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    pub sv: String,
+    pub en: String,
+}
+
+impl Invalid {
+    pub fn new(sv: impl Into<String>, en: impl Into<String>) -> Self {
+        Self {
+            sv: sv.into(),
+            en: en.into(),
+        }
+    }
+
+    /// Names the field the message is about.
+    pub fn at(self, field: impl Into<String>) -> FieldError {
+        FieldError {
+            field: field.into(),
+            sv: self.sv,
+            en: self.en,
+        }
+    }
+}
+
+/// A refused value and where it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub sv: String,
+    pub en: String,
+}
+
+/// Today's date in Borås (Europe/Stockholm), which decides whether a unit is active.
+pub fn today() -> NaiveDate {
+    Utc::now()
+        .with_timezone(&chrono_tz::Europe::Stockholm)
+        .date_naive()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organisation {
+    /// Stable, readable id: `narhalsan`, `boras-stad-vaf`.
+    pub id: String,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub kind: OrganisationKind,
+    pub parent_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Area {
+    /// Stable, readable id: `mote-1`.
+    pub id: String,
+    pub name: String,
+    pub kind: AreaKind,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Address {
+    pub street: Option<String>,
+    pub postal_code: Option<String>,
+    pub city: Option<String>,
+}
+
+impl Address {
+    pub fn is_empty(&self) -> bool {
+        self.street.is_none() && self.postal_code.is_none() && self.city.is_none()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactPoint {
+    pub id: Uuid,
+    pub purpose: Purpose,
+    pub label: String,
+    pub visibility: Visibility,
+    pub number: PhoneNumber,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: UnitKind,
+    pub organisation_id: String,
+    pub area_ids: Vec<String>,
+    pub hsa_id: Option<HsaId>,
+    pub address: Address,
+    pub active_from: NaiveDate,
+    /// First day the unit is no longer active; `None` while it runs.
+    pub active_to: Option<NaiveDate>,
+    pub reviewed_at: Option<NaiveDate>,
+    pub note: Option<String>,
+    /// Ordered: the `vag_in` point first, then by purpose and label.
+    pub contact_points: Vec<ContactPoint>,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Unit {
+    pub fn is_active_on(&self, day: NaiveDate) -> bool {
+        self.active_from <= day && self.active_to.is_none_or(|to| day < to)
+    }
+
+    /// The one way in. The database guarantees that every unit has exactly one.
+    pub fn vag_in(&self) -> Option<&ContactPoint> {
+        self.contact_points.iter().find(|c| c.purpose == Purpose::VagIn)
+    }
+}
+
+const MAX_NAME_CHARS: usize = 200;
+const MAX_LABEL_CHARS: usize = 100;
+const MAX_NOTE_CHARS: usize = 2000;
+
+/// A contact point as submitted, before validation.
+#[derive(Debug, Clone)]
+pub struct ContactPointDraft {
+    pub purpose: Purpose,
+    pub label: String,
+    pub visibility: Visibility,
+    pub number: String,
+}
+
+/// A unit as submitted, before validation. [`UnitDraft::validate`] is the only way to a [`Unit`]
+/// that has not been stored yet.
+#[derive(Debug, Clone)]
+pub struct UnitDraft {
+    pub name: String,
+    pub kind: UnitKind,
+    pub organisation_id: String,
+    pub area_ids: Vec<String>,
+    pub hsa_id: Option<String>,
+    pub address: Address,
+    pub active_from: NaiveDate,
+    pub reviewed_at: Option<NaiveDate>,
+    pub note: Option<String>,
+    pub contact_points: Vec<ContactPointDraft>,
+}
+
+fn bounded_text(value: &str, max: usize, what_sv: &str, what_en: &str) -> Result<String, Invalid> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(Invalid::new(
+            format!("{what_sv} får inte vara tomt"),
+            format!("{what_en} must not be empty"),
+        ));
+    }
+    if trimmed.chars().count() > max {
+        return Err(Invalid::new(
+            format!("{what_sv} är längre än {max} tecken"),
+            format!("{what_en} is longer than {max} characters"),
+        ));
+    }
+    Ok(trimmed.to_owned())
+}
+
+impl UnitDraft {
+    /// Checks every field and reports every problem at once, each with its field path.
+    pub fn validate(self, id: Uuid, now: NaiveDateTime) -> Result<Unit, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let name = bounded_text(&self.name, MAX_NAME_CHARS, "namnet", "the name")
+            .map_err(|e| errors.push(e.at("name")))
+            .unwrap_or_default();
+        let hsa_id = match self.hsa_id.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(raw) => HsaId::parse(raw).map_err(|e| errors.push(e.at("hsa_id"))).ok(),
+        };
+        let note = match self.note.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(raw) => bounded_text(raw, MAX_NOTE_CHARS, "anteckningen", "the note")
+                .map_err(|e| errors.push(e.at("note")))
+                .ok(),
+        };
+        let mut contact_points = Vec::with_capacity(self.contact_points.len());
+        for (i, draft) in self.contact_points.into_iter().enumerate() {
+            let label = bounded_text(&draft.label, MAX_LABEL_CHARS, "etiketten", "the label")
+                .map_err(|e| errors.push(e.at(format!("contact_points[{i}].label"))));
+            let number = PhoneNumber::parse(&draft.number)
+                .map_err(|e| errors.push(e.at(format!("contact_points[{i}].number"))));
+            if let (Ok(label), Ok(number)) = (label, number) {
+                contact_points.push(ContactPoint {
+                    id: Uuid::new_v4(),
+                    purpose: draft.purpose,
+                    label,
+                    visibility: draft.visibility,
+                    number,
+                });
+            }
+        }
+        let vag_in_count = contact_points
+            .iter()
+            .filter(|c| c.purpose == Purpose::VagIn)
+            .count();
+        if vag_in_count != 1 && errors.is_empty() {
+            errors.push(
+                Invalid::new(
+                    format!("en enhet ska ha exakt ett nummer med syftet vag_in (en väg in), inte {vag_in_count}"),
+                    format!("a unit must have exactly one contact point with purpose vag_in (one way in), not {vag_in_count}"),
+                )
+                .at("contact_points"),
+            );
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        contact_points.sort_by_key(|c| (c.purpose, c.label.clone()));
+        let mut area_ids = self.area_ids;
+        area_ids.sort();
+        area_ids.dedup();
+        Ok(Unit {
+            id,
+            name,
+            kind: self.kind,
+            organisation_id: self.organisation_id,
+            area_ids,
+            hsa_id,
+            address: self.address,
+            active_from: self.active_from,
+            active_to: None,
+            reviewed_at: self.reviewed_at,
+            note,
+            contact_points,
+            updated_at: now,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft(points: Vec<(Purpose, &str)>) -> UnitDraft {
+        UnitDraft {
+            name: " Testenhet ".into(),
+            kind: UnitKind::Hemtjanst,
+            organisation_id: "boras-stad-vaf".into(),
+            area_ids: vec!["mote-1".into()],
+            hsa_id: None,
+            address: Address::default(),
+            active_from: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            reviewed_at: None,
+            note: None,
+            contact_points: points
+                .into_iter()
+                .map(|(purpose, number)| ContactPointDraft {
+                    purpose,
+                    label: "Nummer".into(),
+                    visibility: Visibility::Internal,
+                    number: number.into(),
+                })
+                .collect(),
+        }
+    }
+
+    fn now() -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 11, 1)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap()
+    }
+
+    #[test]
+    fn a_valid_draft_becomes_a_unit_with_its_vag_in_first() {
+        let unit = draft(vec![
+            (Purpose::Fax, "031-390 06 01"),
+            (Purpose::VagIn, "031-390 06 00"),
+        ])
+        .validate(Uuid::nil(), now())
+        .unwrap();
+        assert_eq!(unit.name, "Testenhet");
+        assert_eq!(unit.contact_points[0].purpose, Purpose::VagIn);
+        assert_eq!(unit.vag_in().unwrap().number.e164(), "+46313900600");
+    }
+
+    #[test]
+    fn a_draft_without_or_with_two_vag_in_is_refused() {
+        for points in [
+            vec![(Purpose::Fax, "031-390 06 01")],
+            vec![
+                (Purpose::VagIn, "031-390 06 00"),
+                (Purpose::VagIn, "031-390 06 01"),
+            ],
+        ] {
+            let errors = draft(points).validate(Uuid::nil(), now()).unwrap_err();
+            assert_eq!(errors[0].field, "contact_points");
+            assert!(errors[0].en.contains("exactly one"));
+        }
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_field() {
+        let mut d = draft(vec![(Purpose::VagIn, "12")]);
+        d.name = "  ".into();
+        d.hsa_id = Some("SE1-2".into());
+        let errors = d.validate(Uuid::nil(), now()).unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["name", "hsa_id", "contact_points[0].number"]);
+    }
+}

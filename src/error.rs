@@ -1,0 +1,292 @@
+//! One error type for the whole service, answered as `application/problem+json` (RFC 9457).
+//! Every message is in Swedish and English: `detail` carries both, `errors` names each field.
+
+use actix_web::dev::ServiceResponse;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{CONTENT_TYPE, HeaderValue, RETRY_AFTER};
+use actix_web::middleware::ErrorHandlerResponse;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::domain::{FieldError, Invalid};
+
+pub type AppResult<T> = Result<T, AppError>;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// 400: the request is malformed or a value is invalid.
+    #[error("invalid request: {0:?}")]
+    Validation(Vec<FieldError>),
+    /// 404: nothing by that id or query; may carry "did you mean" suggestions.
+    #[error("not found: {en}")]
+    NotFound {
+        sv: String,
+        en: String,
+        suggestions: Vec<Suggestion>,
+    },
+    /// 503: the database is not answering; try again shortly.
+    #[error("service unavailable")]
+    Unavailable(#[source] anyhow::Error),
+    /// 500: a bug or an unforeseen failure. The cause is logged, never sent.
+    #[error("unexpected error")]
+    Unexpected(#[source] anyhow::Error),
+}
+
+impl AppError {
+    /// A 400 about one field or query parameter.
+    pub fn invalid(field: &str, why: Invalid) -> Self {
+        Self::Validation(vec![why.at(field)])
+    }
+
+    pub fn not_found(sv: impl Into<String>, en: impl Into<String>) -> Self {
+        Self::NotFound {
+            sv: sv.into(),
+            en: en.into(),
+            suggestions: Vec::new(),
+        }
+    }
+
+    fn problem(&self) -> Problem {
+        match self {
+            AppError::Validation(errors) => {
+                let (sv, en) = match errors.as_slice() {
+                    [one] => (
+                        format!("Ogiltigt värde i {}: {}", one.field, one.sv),
+                        format!("Invalid value in {}: {}", one.field, one.en),
+                    ),
+                    many => (
+                        format!("{} fel i förfrågan, se errors", many.len()),
+                        format!("{} problems in the request, see errors", many.len()),
+                    ),
+                };
+                Problem::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid-request",
+                    "Invalid request",
+                    sv,
+                    en,
+                )
+                .with_errors(errors)
+            }
+            AppError::NotFound { sv, en, suggestions } => {
+                let mut p = Problem::new(StatusCode::NOT_FOUND, "not-found", "Not found", sv, en);
+                p.suggestions = suggestions.clone();
+                p
+            }
+            AppError::Unavailable(_) => Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "Service unavailable",
+                "Databasen svarar inte just nu; försök igen om en stund",
+                "The database is not answering right now; try again shortly",
+            ),
+            AppError::Unexpected(_) => Problem::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Internal error",
+                "Ett oväntat fel inträffade; det är loggat",
+                "An unexpected error occurred; it has been logged",
+            ),
+        }
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::Validation(_) => StatusCode::BAD_REQUEST,
+            AppError::NotFound { .. } => StatusCode::NOT_FOUND,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            AppError::Unavailable(cause) => log::warn!("database unavailable: {cause:#}"),
+            AppError::Unexpected(cause) => log::error!("unexpected error: {cause:#}"),
+            _ => {}
+        }
+        let mut response = self.problem().response();
+        if matches!(self, AppError::Unavailable(_)) {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from_static("5"));
+        }
+        response
+    }
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        AppError::Unexpected(anyhow::anyhow!("blocking task failed: {e}"))
+    }
+}
+
+/// RFC 9457 problem details, with the extension members `errors` and `suggestions`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "urn:kontaktnav:problem:invalid-request",
+    "title": "Invalid request",
+    "status": 400,
+    "detail": "Ogiltigt värde i kind: okänd enhetstyp 'vardcentraal'; tillåtna värden: vardcentral, rehab, … / Invalid value in kind: unknown unit kind 'vardcentraal'; allowed values: vardcentral, rehab, …",
+    "errors": [{"field": "kind", "sv": "okänd enhetstyp 'vardcentraal'; …", "en": "unknown unit kind 'vardcentraal'; …"}]
+}))]
+pub struct Problem {
+    /// A URN naming the kind of problem.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    /// Short English summary of the kind of problem.
+    pub title: String,
+    pub status: u16,
+    /// What went wrong, in Swedish, then " / ", then in English.
+    pub detail: String,
+    /// One entry per refused field or parameter.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ProblemField>,
+    /// For a lookup that found nothing: the nearest names.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suggestions: Vec<Suggestion>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProblemField {
+    /// The field or query parameter, e.g. `kind` or `contact_points[0].number`.
+    pub field: String,
+    /// The reason in Swedish.
+    pub sv: String,
+    /// The reason in English.
+    pub en: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Suggestion {
+    pub id: Uuid,
+    pub name: String,
+}
+
+impl Problem {
+    fn new(
+        status: StatusCode,
+        slug: &str,
+        title: &str,
+        sv: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Self {
+        Self {
+            problem_type: format!("urn:kontaktnav:problem:{slug}"),
+            title: title.into(),
+            status: status.as_u16(),
+            detail: format!("{} / {}", sv.into(), en.into()),
+            errors: Vec::new(),
+            suggestions: Vec::new(),
+        }
+    }
+
+    fn with_errors(mut self, errors: &[FieldError]) -> Self {
+        self.errors = errors
+            .iter()
+            .map(|e| ProblemField {
+                field: e.field.clone(),
+                sv: e.sv.clone(),
+                en: e.en.clone(),
+            })
+            .collect();
+        self
+    }
+
+    fn response(&self) -> HttpResponse {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        HttpResponse::build(status).content_type(PROBLEM_JSON).json(self)
+    }
+
+    /// A problem for an error response that something other than our handlers produced
+    /// (unknown path, wrong method, oversized payload ...).
+    fn for_status(status: StatusCode) -> Self {
+        let (slug, sv, en) = match status {
+            StatusCode::NOT_FOUND => (
+                "not-found",
+                "Det finns ingen resurs på den adressen; se /api-docs/openapi.json",
+                "There is no resource at this address; see /api-docs/openapi.json",
+            ),
+            StatusCode::METHOD_NOT_ALLOWED => (
+                "method-not-allowed",
+                "Metoden stöds inte för den här adressen",
+                "This method is not supported for this address",
+            ),
+            StatusCode::PAYLOAD_TOO_LARGE => (
+                "payload-too-large",
+                "Förfrågan är för stor",
+                "The request is too large",
+            ),
+            s if s.is_server_error() => (
+                "internal",
+                "Ett oväntat fel inträffade; det är loggat",
+                "An unexpected error occurred; it has been logged",
+            ),
+            _ => (
+                "bad-request",
+                "Förfrågan kunde inte behandlas",
+                "The request could not be processed",
+            ),
+        };
+        Self::new(status, slug, status.canonical_reason().unwrap_or("Error"), sv, en)
+    }
+}
+
+/// Middleware hook: makes every 4xx/5xx that is not yet a problem document into one, so that
+/// clients never see an empty or HTML error body.
+pub fn problem_for_bare_errors<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_problem = res
+        .headers()
+        .get(CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    if is_problem {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let (req, old) = res.into_parts();
+    let mut response = Problem::for_status(status).response();
+    for (name, value) in old.headers() {
+        if name != CONTENT_TYPE && name != actix_web::http::header::CONTENT_LENGTH {
+            response.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, response).map_into_right_body::<B>(),
+    ))
+}
+
+/// Turns actix's query-string and path extraction errors into problem documents.
+pub fn query_error(
+    err: actix_web::error::QueryPayloadError,
+    _req: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    let message = err.to_string();
+    let message = message
+        .strip_prefix("Query deserialize error: ")
+        .unwrap_or(&message);
+    AppError::invalid(
+        "query",
+        Invalid::new(
+            format!("frågeparametrarna kan inte läsas: {message}"),
+            format!("the query parameters cannot be read: {message}"),
+        ),
+    )
+    .into()
+}
+
+pub fn path_error(err: actix_web::error::PathError, _req: &actix_web::HttpRequest) -> actix_web::Error {
+    AppError::invalid(
+        "path",
+        Invalid::new(
+            format!("adressen kan inte läsas: {err}"),
+            format!("the path cannot be read: {err}"),
+        ),
+    )
+    .into()
+}

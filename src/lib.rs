@@ -1,0 +1,10 @@
+//! kontaktnav: a contact directory with a one-way-in lookup for health and social care in Borås.
+
+pub mod db;
+pub mod directory;
+pub mod domain;
+pub mod error;
+pub mod openapi;
+pub mod routes;
+pub mod settings;
+pub mod startup;

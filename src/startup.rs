@@ -1,0 +1,121 @@
+//! Builds the application: state, routes, middleware, OpenAPI; binds and runs.
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::{ErrorHandlers, Logger, Next, from_fn};
+use actix_web::{App, HttpMessage, HttpServer, web};
+use anyhow::Context;
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+use uuid::Uuid;
+
+use crate::db::{self, DatabaseLocation, DbPool, demo, repo};
+use crate::directory::{Directory, DirectoryHandle};
+use crate::error::{self, problem_for_bare_errors};
+use crate::openapi::ApiDoc;
+use crate::routes;
+use crate::settings::{DatabaseSettings, ServeSettings};
+
+/// What every handler can reach.
+#[derive(Debug)]
+pub struct AppState {
+    pub pool: DbPool,
+    /// The directory as served: an in-memory snapshot of the database.
+    pub directory: DirectoryHandle,
+}
+
+/// Opens and migrates the database, loads demo data if asked and the database is empty, and
+/// reads the directory into memory.
+pub fn prepare(database: &DatabaseSettings, demo_data: bool) -> anyhow::Result<web::Data<AppState>> {
+    let location = DatabaseLocation::parse(&database.database_url)?;
+    let pool = db::connect(&location)?;
+    let mut conn = pool.get().context("connecting to the database")?;
+    if demo_data && demo::load_if_empty(&mut conn)? {
+        log::info!("loaded the Borås demo directory into the empty database");
+    }
+    let snapshot = repo::load_snapshot(&mut conn)?;
+    drop(conn);
+    log::info!(
+        "serving {} units of {} organisations",
+        snapshot.units.len(),
+        snapshot.organisations.len()
+    );
+    Ok(web::Data::new(AppState {
+        pool,
+        directory: DirectoryHandle::new(Directory::build(snapshot)),
+    }))
+}
+
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The request id a caller sent (if it is short and plain), or a new one. Echoed in the
+/// response and written to the log line of the request.
+async fn request_id(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> actix_web::Result<ServiceResponse<impl MessageBody>> {
+    let id = req
+        .headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+        .map(str::to_owned)
+        .unwrap_or_else(|| Uuid::new_v4().to_string());
+    req.extensions_mut().insert(id.clone());
+    let mut res = next.call(req).await?;
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        res.headers_mut().insert(REQUEST_ID, value);
+    }
+    Ok(res)
+}
+
+/// The whole application. Used by `run` and by the tests, so both see the same service.
+pub fn app(
+    state: web::Data<AppState>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .app_data(state)
+        .app_data(web::QueryConfig::default().error_handler(error::query_error))
+        .app_data(web::PathConfig::default().error_handler(error::path_error))
+        // Innermost first: errors become problem documents, then get their request id, then
+        // the logger (outermost) sees the final response.
+        .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
+        .wrap(from_fn(request_id))
+        .wrap(
+            // Path only: query strings may hold search text or phone numbers.
+            Logger::new("%{method_path}xi %s %b %Dms id=%{x-request-id}o")
+                .custom_request_replace("method_path", |req| format!("{} {}", req.method(), req.path())),
+        )
+        .configure(routes::configure_health)
+        .service(web::scope("/v1").configure(routes::configure_v1))
+        // Serves the document at /api-docs/openapi.json and the UI (vendored, works offline).
+        .service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", ApiDoc::openapi()))
+}
+
+/// Serves until stopped.
+pub async fn run(database: DatabaseSettings, serve: ServeSettings) -> anyhow::Result<()> {
+    let state = web::block(move || prepare(&database, serve.demo_data).map(|s| (s, serve)))
+        .await
+        .context("start-up task")?;
+    let (state, serve) = state?;
+    let mut server = HttpServer::new(move || app(state.clone()));
+    if let Some(workers) = serve.workers {
+        server = server.workers(workers);
+    }
+    let server = server
+        .bind(&serve.bind)
+        .with_context(|| format!("binding to {}", serve.bind))?;
+    log::info!("kontaktnav listening on http://{}", serve.bind);
+    server.run().await.context("running the HTTP server")
+}

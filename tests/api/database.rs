@@ -1,0 +1,117 @@
+//! The one-`vag_in` rule is the database's, not only the code's: these tests go around the
+//! service and write SQL straight into its database file.
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use kontaktnav::db::repo;
+
+use crate::helpers::TestApp;
+
+/// Runs statements in one transaction and returns the database's error, if any.
+fn try_sql(app: &TestApp, sql: &str) -> Result<(), String> {
+    let mut conn = app.conn();
+    conn.transaction(|c| c.batch_execute(sql))
+        .map_err(|e| e.to_string())
+}
+
+fn herkules_vag_in(app: &TestApp) -> (String, String) {
+    let directory = app.state.directory.current();
+    let page = directory
+        .find(
+            &kontaktnav::directory::UnitFilter {
+                query: kontaktnav::directory::Query::parse("Herkules vårdcentral").unwrap(),
+                kinds: vec![],
+                area: None,
+                organisation: None,
+                active: kontaktnav::directory::ActiveFilter::Active,
+                on: kontaktnav::domain::today(),
+                include_internal: true,
+            },
+            None,
+            1,
+        )
+        .unwrap();
+    let unit = page.units[0];
+    (unit.id.to_string(), unit.vag_in().unwrap().id.to_string())
+}
+
+const NOW: &str = "'2026-11-22 12:00:00'";
+
+#[actix_web::test]
+async fn a_second_vag_in_number_is_refused_by_the_database() {
+    let app = TestApp::new();
+    let (unit, _) = herkules_vag_in(&app);
+    let err = try_sql(
+        &app,
+        &format!(
+            "INSERT INTO contact_points VALUES ('11111111-1111-1111-1111-111111111111', '{unit}', 'vag_in', 'Andra', 'public', '+46313900699', '031-390 06 99', {NOW}, {NOW});"
+        ),
+    )
+    .unwrap_err();
+    assert!(err.contains("UNIQUE"), "{err}");
+}
+
+#[actix_web::test]
+async fn a_unit_without_a_vag_in_number_is_refused_by_the_database() {
+    let app = TestApp::new();
+    // Pointing at nothing.
+    let err = try_sql(
+        &app,
+        &format!(
+            "INSERT INTO units (id, name, kind, organisation_id, active_from, vag_in_id, created_at, updated_at) VALUES ('22222222-2222-2222-2222-222222222222', 'Utan nummer', 'hemtjanst', 'boras-stad-vaf', '2026-01-01', '33333333-3333-3333-3333-333333333333', {NOW}, {NOW});"
+        ),
+    )
+    .unwrap_err();
+    assert!(err.contains("FOREIGN KEY"), "{err}");
+    // Pointing at another unit's vag_in.
+    let (_, other_vag_in) = herkules_vag_in(&app);
+    let err = try_sql(
+        &app,
+        &format!(
+            "INSERT INTO units (id, name, kind, organisation_id, active_from, vag_in_id, created_at, updated_at) VALUES ('22222222-2222-2222-2222-222222222222', 'Lånat nummer', 'hemtjanst', 'boras-stad-vaf', '2026-01-01', '{other_vag_in}', {NOW}, {NOW});"
+        ),
+    )
+    .unwrap_err();
+    assert!(err.contains("FOREIGN KEY"), "{err}");
+}
+
+#[actix_web::test]
+async fn the_vag_in_number_cannot_be_removed_or_demoted() {
+    let app = TestApp::new();
+    let (_, vag_in) = herkules_vag_in(&app);
+    for sql in [
+        format!("UPDATE contact_points SET purpose = 'other' WHERE id = '{vag_in}';"),
+        format!("DELETE FROM contact_points WHERE id = '{vag_in}';"),
+    ] {
+        let err = try_sql(&app, &sql).unwrap_err();
+        assert!(err.contains("FOREIGN KEY"), "{sql}: {err}");
+    }
+    // Nothing changed.
+    let snapshot = repo::load_snapshot(&mut app.conn()).unwrap();
+    assert!(snapshot.units.iter().all(|u| u.vag_in().is_some()));
+}
+
+#[actix_web::test]
+async fn a_unit_with_its_vag_in_is_accepted_in_one_transaction() {
+    let app = TestApp::new();
+    try_sql(
+        &app,
+        &format!(
+            "INSERT INTO units (id, name, kind, organisation_id, active_from, vag_in_id, created_at, updated_at) VALUES ('44444444-4444-4444-4444-444444444444', 'Med nummer', 'hemtjanst', 'boras-stad-vaf', '2026-01-01', '55555555-5555-5555-5555-555555555555', {NOW}, {NOW});
+             INSERT INTO contact_points VALUES ('55555555-5555-5555-5555-555555555555', '44444444-4444-4444-4444-444444444444', 'vag_in', 'En väg in', 'internal', '+46313900698', '031-390 06 98', {NOW}, {NOW});"
+        ),
+    )
+    .unwrap();
+    app.reload();
+    let res = app.get("/v1/lookup?q=med%20nummer").await;
+    assert_eq!(res.body["results"][0]["call"]["national"], "031-390 06 98");
+}
+
+#[actix_web::test]
+async fn demo_data_is_loaded_once() {
+    let app = TestApp::new();
+    let before = app.state.directory.current().unit_count();
+    assert!(!kontaktnav::db::demo::load_if_empty(&mut app.conn()).unwrap());
+    let after = repo::load_snapshot(&mut app.conn()).unwrap().units.len();
+    assert_eq!(before, after);
+}

@@ -1,0 +1,112 @@
+use actix_web::http::StatusCode;
+use kontaktnav::domain::PhoneNumber;
+
+use crate::helpers::{TestApp, assert_problem, query};
+
+#[actix_web::test]
+async fn sodra_torget_answers_with_exactly_one_fictional_number_in_both_forms() {
+    let app = TestApp::new();
+    let res = app.get("/v1/lookup?q=sodra%20torget").await;
+    assert_eq!(res.status, StatusCode::OK);
+    let results = res.body["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1, "{}", res.body);
+    let hit = &results[0];
+    assert_eq!(hit["name"], "Närhälsan Södra Torget vårdcentral");
+    assert_eq!(hit["organisation"]["id"], "narhalsan");
+    let call = &hit["call"];
+    assert_eq!(call["purpose"], "vag_in");
+    let e164 = call["e164"].as_str().unwrap();
+    let national = call["national"].as_str().unwrap();
+    assert_eq!(call["tel_uri"], format!("tel:{e164}"));
+    let parsed = PhoneNumber::parse(national).unwrap();
+    assert_eq!(parsed.e164(), e164);
+    assert!(parsed.is_fictional(), "{national} is not in a fiction range");
+}
+
+#[actix_web::test]
+async fn lookup_forgives_typos_and_ranks_the_exact_name_first() {
+    let app = TestApp::new();
+    let res = app
+        .get(&format!(
+            "/v1/lookup?{}",
+            query(&[("q", "Brämhlut"), ("kind", "vardcentral")])
+        ))
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.body["results"][0]["name"], "Brämhults vårdcentral");
+
+    let res = app
+        .get(&format!("/v1/lookup?{}", query(&[("q", "herkules rehab")])))
+        .await;
+    assert_eq!(res.body["results"][0]["name"], "Herkules rehab");
+}
+
+#[actix_web::test]
+async fn lookup_filters_by_kind_and_area_and_limits_the_answers() {
+    let app = TestApp::new();
+    let res = app.get("/v1/lookup?q=herkules&kind=rehab").await;
+    let names: Vec<_> = res.body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].clone())
+        .collect();
+    assert_eq!(names, ["Herkules rehab"]);
+
+    let res = app
+        .get("/v1/lookup?q=narhalsan&kind=vardcentral&area=mote-1&limit=10")
+        .await;
+    let results = res.body["results"].as_array().unwrap();
+    assert_eq!(results.len(), 4, "{}", res.body);
+    assert!(results.iter().all(|r| r["areas"][0]["id"] == "mote-1"));
+
+    let res = app.get("/v1/lookup?q=vardcentral&limit=2").await;
+    assert_eq!(res.body["results"].as_array().unwrap().len(), 2);
+}
+
+#[actix_web::test]
+async fn a_query_that_matches_nothing_is_404_with_the_nearest_names() {
+    let app = TestApp::new();
+    let res = app
+        .get(&format!("/v1/lookup?{}", query(&[("q", "Sandvik vårdcentral")])))
+        .await;
+    assert_problem(&res, StatusCode::NOT_FOUND);
+    let suggestions: Vec<_> = res.body["suggestions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        !suggestions.is_empty() && suggestions.len() <= 3,
+        "{suggestions:?}"
+    );
+    assert!(
+        suggestions.contains(&"Närhälsan Sandared vårdcentral".to_owned()),
+        "{suggestions:?}"
+    );
+}
+
+#[actix_web::test]
+async fn lookup_needs_a_query() {
+    let app = TestApp::new();
+    for uri in ["/v1/lookup", "/v1/lookup?q=", "/v1/lookup?q=%20-%20"] {
+        let res = app.get(uri).await;
+        assert_problem(&res, StatusCode::BAD_REQUEST);
+        assert_eq!(res.body["errors"][0]["field"], "q", "{uri}");
+    }
+}
+
+#[actix_web::test]
+async fn lookup_by_phone_number_finds_the_unit_that_has_it() {
+    let app = TestApp::new();
+    let first = app.get("/v1/lookup?q=herkules%20vardcentral").await;
+    let national = first.body["results"][0]["call"]["national"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let res = app
+        .get(&format!("/v1/lookup?{}", query(&[("q", &national)])))
+        .await;
+    assert_eq!(res.body["results"][0]["name"], "Herkules vårdcentral");
+}

@@ -1,0 +1,44 @@
+use actix_web::http::StatusCode;
+
+use crate::helpers::TestApp;
+
+const CHECKED_IN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json");
+
+/// `openapi/openapi.json` must equal what the code generates. Run
+/// `UPDATE_OPENAPI=1 cargo test --test api openapi` to rewrite it after an API change.
+#[test]
+fn the_checked_in_openapi_document_matches_the_code() {
+    let generated = kontaktnav::openapi::document();
+    if std::env::var_os("UPDATE_OPENAPI").is_some() {
+        std::fs::write(CHECKED_IN, &generated).unwrap();
+    }
+    let checked_in = std::fs::read_to_string(CHECKED_IN).unwrap_or_default();
+    assert!(
+        checked_in == generated,
+        "openapi/openapi.json is stale: run UPDATE_OPENAPI=1 cargo test --test api openapi"
+    );
+}
+
+#[actix_web::test]
+async fn the_document_and_swagger_ui_are_served() {
+    let app = TestApp::new();
+    let res = app.get("/api-docs/openapi.json").await;
+    assert_eq!(res.status, StatusCode::OK);
+    let generated: serde_json::Value = serde_json::from_str(&kontaktnav::openapi::document()).unwrap();
+    assert_eq!(res.body, generated);
+    for path in [
+        "/v1/lookup",
+        "/v1/units",
+        "/v1/units/{id}",
+        "/v1/organisations",
+        "/v1/areas",
+        "/v1/kinds",
+        "/healthz",
+        "/readyz",
+    ] {
+        assert!(res.body["paths"][path].is_object(), "{path} is not documented");
+    }
+    let res = app.get("/swagger-ui/").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.content_type.starts_with("text/html"));
+}
