@@ -3,8 +3,7 @@
 
 pub mod search;
 
-use std::cmp::Reverse;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::{Arc, RwLock};
 
@@ -73,12 +72,6 @@ struct CursorKey {
     id: Uuid,
 }
 
-impl CursorKey {
-    fn order(&self) -> (Reverse<u32>, &str, Uuid) {
-        (Reverse(self.score), &self.name_key, self.id)
-    }
-}
-
 /// An opaque pagination cursor, as the API hands it out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cursor(CursorKey);
@@ -114,14 +107,38 @@ pub struct Page<'a> {
     pub next: Option<Cursor>,
 }
 
+/// What `find` filters on, per unit, compact and contiguous (the full `Unit` is large and
+/// scattered; reading 20,000 of them per search costs more than the search itself).
+#[derive(Debug)]
+struct Facet {
+    kind: UnitKind,
+    organisation: u32,
+    active_from: NaiveDate,
+    active_to: Option<NaiveDate>,
+    areas: Box<[u32]>,
+}
+
+impl Facet {
+    fn is_active_on(&self, day: NaiveDate) -> bool {
+        self.active_from <= day && self.active_to.is_none_or(|to| day < to)
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Directory {
     organisations: Vec<Organisation>,
     areas: Vec<Area>,
     units: Vec<Unit>,
+    facets: Vec<Facet>,
     unit_pos: HashMap<Uuid, usize>,
+    organisation_pos: HashMap<String, usize>,
+    area_pos: HashMap<String, usize>,
     /// Swedish sort key of each unit's name.
     name_keys: Vec<String>,
+    /// Unit indices in (name key, id) order ...
+    by_name: Vec<usize>,
+    /// ... and each unit's position in that order, so ranking compares integers, not strings.
+    name_rank: Vec<u32>,
     /// Organisation id → ids of its direct sub-organisations.
     children: HashMap<String, Vec<String>>,
     search: SearchIndex,
@@ -145,9 +162,46 @@ impl Directory {
                 children.entry(parent.clone()).or_default().push(o.id.clone());
             }
         }
+        let name_keys: Vec<String> = units.iter().map(|u| sort_key(&u.name)).collect();
+        let mut by_name: Vec<usize> = (0..units.len()).collect();
+        by_name.sort_by(|&a, &b| (&name_keys[a], units[a].id).cmp(&(&name_keys[b], units[b].id)));
+        let organisation_pos: HashMap<String, usize> = organisations
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.id.clone(), i))
+            .collect();
+        let area_pos: HashMap<String, usize> =
+            areas.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect();
+        let facets = units
+            .iter()
+            .map(|u| Facet {
+                kind: u.kind,
+                // The database's foreign keys guarantee both are known.
+                organisation: organisation_pos
+                    .get(&u.organisation_id)
+                    .map_or(u32::MAX, |i| *i as u32),
+                active_from: u.active_from,
+                active_to: u.active_to,
+                areas: u
+                    .area_ids
+                    .iter()
+                    .filter_map(|a| area_pos.get(a))
+                    .map(|i| *i as u32)
+                    .collect(),
+            })
+            .collect();
+        let mut name_rank = vec![0u32; units.len()];
+        for (rank, &i) in by_name.iter().enumerate() {
+            name_rank[i] = rank as u32;
+        }
         Self {
             unit_pos: units.iter().enumerate().map(|(i, u)| (u.id, i)).collect(),
-            name_keys: units.iter().map(|u| sort_key(&u.name)).collect(),
+            organisation_pos,
+            area_pos,
+            facets,
+            name_keys,
+            by_name,
+            name_rank,
             units,
             organisations,
             areas,
@@ -161,7 +215,7 @@ impl Directory {
     }
 
     pub fn organisation(&self, id: &str) -> Option<&Organisation> {
-        self.organisations.iter().find(|o| o.id == id)
+        self.organisation_pos.get(id).map(|i| &self.organisations[*i])
     }
 
     pub fn areas(&self) -> &[Area] {
@@ -169,7 +223,7 @@ impl Directory {
     }
 
     pub fn area(&self, id: &str) -> Option<&Area> {
-        self.areas.iter().find(|a| a.id == id)
+        self.area_pos.get(id).map(|i| &self.areas[*i])
     }
 
     pub fn unit(&self, id: Uuid) -> Option<&Unit> {
@@ -180,15 +234,22 @@ impl Directory {
         self.units.len()
     }
 
-    /// The organisation and all organisations under it.
-    fn organisation_scope<'a>(&'a self, id: &'a str) -> HashSet<&'a str> {
-        let mut scope = HashSet::from([id]);
+    /// The organisation and all organisations under it, as a membership table by position.
+    fn organisation_scope(&self, id: &str) -> Vec<bool> {
+        let mut scope = vec![false; self.organisations.len()];
         let mut stack = vec![id];
         while let Some(current) = stack.pop() {
-            for child in self.children.get(current).into_iter().flatten() {
-                if scope.insert(child.as_str()) {
-                    stack.push(child.as_str());
-                }
+            if let Some(&i) = self.organisation_pos.get(current)
+                && !scope[i]
+            {
+                scope[i] = true;
+                stack.extend(
+                    self.children
+                        .get(current)
+                        .into_iter()
+                        .flatten()
+                        .map(String::as_str),
+                );
             }
         }
         scope
@@ -215,54 +276,64 @@ impl Directory {
             .as_ref()
             .map(|q| self.search.scores(q, filter.include_internal));
         let scope = filter.organisation.as_deref().map(|o| self.organisation_scope(o));
-        let mut matches: Vec<(u32, usize)> = self
-            .units
-            .iter()
-            .enumerate()
-            .filter_map(|(i, unit)| {
-                let score = match &scores {
-                    Some(s) if s[i] == 0 => return None,
-                    Some(s) => s[i],
-                    None => 0,
+        let area = filter
+            .area
+            .as_deref()
+            .and_then(|a| self.area_pos.get(a))
+            .map(|i| *i as u32);
+        // Each match as one integer that sorts in result order: the score inverted in the high
+        // half (best first), the Swedish name position in the low half. `by_name` maps back.
+        let key = |score: u32, rank: u32| (u64::from(u32::MAX - score) << 32) | u64::from(rank);
+        let mut matches: Vec<u64> = Vec::with_capacity(self.facets.len());
+        for (i, facet) in self.facets.iter().enumerate() {
+            let score = match &scores {
+                Some(s) if s[i] == 0 => continue,
+                Some(s) => s[i],
+                None => 0,
+            };
+            let active = facet.is_active_on(filter.on);
+            let keep = (filter.kinds.is_empty() || filter.kinds.contains(&facet.kind))
+                && area.is_none_or(|a| facet.areas.contains(&a))
+                && scope
+                    .as_ref()
+                    .is_none_or(|s| s.get(facet.organisation as usize).copied().unwrap_or(false))
+                && match filter.active {
+                    ActiveFilter::Active => active,
+                    ActiveFilter::Inactive => !active,
+                    ActiveFilter::Any => true,
                 };
-                let active = unit.is_active_on(filter.on);
-                let keep = (filter.kinds.is_empty() || filter.kinds.contains(&unit.kind))
-                    && filter.area.as_ref().is_none_or(|a| unit.area_ids.contains(a))
-                    && scope
-                        .as_ref()
-                        .is_none_or(|s| s.contains(unit.organisation_id.as_str()))
-                    && match filter.active {
-                        ActiveFilter::Active => active,
-                        ActiveFilter::Inactive => !active,
-                        ActiveFilter::Any => true,
-                    };
-                keep.then_some((score, i))
-            })
-            .collect();
+            if keep {
+                matches.push(key(score, self.name_rank[i]));
+            }
+        }
         let total = matches.len();
-        let order =
-            |&(score, i): &(u32, usize)| (Reverse(score), self.name_keys[i].as_str(), self.units[i].id);
         if let Some(c) = cursor {
-            let after = c.0.order();
-            matches.retain(|m| order(m) > after);
+            // The first name position after the cursor's unit; found even if that unit is gone.
+            let boundary = self
+                .by_name
+                .partition_point(|&j| (&self.name_keys[j], self.units[j].id) <= (&c.0.name_key, c.0.id));
+            let after = key(c.0.score, 0) + boundary as u64;
+            matches.retain(|m| *m >= after);
         }
         let has_more = matches.len() > limit;
         if has_more {
-            matches.select_nth_unstable_by(limit, |a, b| order(a).cmp(&order(b)));
+            matches.select_nth_unstable(limit);
             matches.truncate(limit);
         }
-        matches.sort_unstable_by(|a, b| order(a).cmp(&order(b)));
+        matches.sort_unstable();
+        let unit_of = |m: u64| self.by_name[(m & u64::from(u32::MAX)) as usize];
+        let score_of = |m: u64| u32::MAX - (m >> 32) as u32;
         let next = match matches.last() {
-            Some(&(score, i)) if has_more => Some(Cursor(CursorKey {
+            Some(&m) if has_more => Some(Cursor(CursorKey {
                 fingerprint,
-                score,
-                name_key: self.name_keys[i].clone(),
-                id: self.units[i].id,
+                score: score_of(m),
+                name_key: self.name_keys[unit_of(m)].clone(),
+                id: self.units[unit_of(m)].id,
             })),
             _ => None,
         };
         Ok(Page {
-            units: matches.into_iter().map(|(_, i)| &self.units[i]).collect(),
+            units: matches.into_iter().map(|m| &self.units[unit_of(m)]).collect(),
             total,
             next,
         })

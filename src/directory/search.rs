@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use crate::domain::text::{fold, words};
+use crate::domain::text::{fold, words as words_of};
 use crate::domain::{Invalid, Organisation, PhoneNumber, Unit, Visibility};
 
 /// Longest accepted query, in characters.
@@ -42,7 +42,7 @@ impl Query {
             ));
         }
         let folded = fold(raw);
-        let tokens: Vec<String> = words(&folded).map(str::to_owned).collect();
+        let tokens: Vec<String> = words_of(&folded).map(str::to_owned).collect();
         if tokens.is_empty() {
             return Ok(None);
         }
@@ -77,21 +77,146 @@ enum Field {
     Other,
 }
 
+/// The first two characters, `'\0'` where the word is shorter.
+fn head(word: &str) -> [char; 2] {
+    let mut chars = word.chars();
+    [chars.next().unwrap_or('\0'), chars.next().unwrap_or('\0')]
+}
+
+/// Separates the words in [`Vocabulary::text`]; never part of a folded word.
+const SEPARATOR: char = ' ';
+
+/// The distinct words of the index, sorted, stored for cache-friendly scans: all words in one
+/// string (one SIMD substring search finds exact, prefix and compound matches at once), with
+/// their first characters and lengths in flat arrays (the typo check reads word bytes only for
+/// plausible candidates).
+#[derive(Debug, Default)]
+struct Vocabulary {
+    /// `" word0 word1 word2 "`.
+    text: String,
+    /// Byte offset of each word in `text`.
+    starts: Vec<u32>,
+    chars: Vec<u16>,
+    heads: Vec<[char; 2]>,
+    /// For each word, the units (and field) it occurs in.
+    postings: Vec<Vec<(u32, Field)>>,
+}
+
+impl Vocabulary {
+    fn build(mut words: HashMap<String, Vec<(u32, Field)>>) -> Self {
+        let mut sorted: Vec<String> = words.keys().cloned().collect();
+        sorted.sort_unstable();
+        let mut v = Self {
+            text: String::from(SEPARATOR),
+            ..Self::default()
+        };
+        for word in sorted {
+            v.starts.push(v.text.len() as u32);
+            v.text.push_str(&word);
+            v.text.push(SEPARATOR);
+            v.chars.push(word.chars().count().min(u16::MAX as usize) as u16);
+            v.heads.push(head(&word));
+            v.postings.push(words.remove(&word).unwrap_or_default());
+        }
+        v
+    }
+
+    fn word(&self, i: usize) -> &str {
+        let start = self.starts[i] as usize;
+        let end = self.text[start..]
+            .find(SEPARATOR)
+            .map_or(self.text.len(), |e| start + e);
+        &self.text[start..end]
+    }
+
+    /// The word containing byte `offset` of `text`.
+    fn word_at(&self, offset: usize) -> usize {
+        self.starts
+            .partition_point(|&s| s as usize <= offset)
+            .saturating_sub(1)
+    }
+
+    /// The index of `word`, if it is in the vocabulary.
+    fn find(&self, word: &str) -> Option<usize> {
+        let i = self.starts.partition_point(|&s| {
+            let start = s as usize;
+            let end = self.text[start..]
+                .find(SEPARATOR)
+                .map_or(self.text.len(), |e| start + e);
+            &self.text[start..end] < word
+        });
+        (i < self.starts.len() && self.word(i) == word).then_some(i)
+    }
+
+    /// Every word that matches `token`, with how well, as (word index, score).
+    fn matches(&self, token: &str) -> Vec<(usize, u32)> {
+        let t_len = token.chars().count();
+        let mut found: HashMap<usize, u32> = HashMap::new();
+        let mut note = |i: usize, score: u32| {
+            let slot = found.entry(i).or_insert(0);
+            *slot = (*slot).max(score);
+        };
+        // Exact, prefix and inside a compound ("central" → vårdcentral).
+        for (offset, _) in self.text.match_indices(token) {
+            let i = self.word_at(offset);
+            let at_start = offset == self.starts[i] as usize;
+            if at_start && self.chars[i] as usize == t_len {
+                note(i, 100);
+            } else if at_start {
+                note(i, 60);
+            } else if t_len >= 4 {
+                note(i, 30);
+            }
+        }
+        // Swedish endings: "vårdcentralen", "vårdcentralerna" → vårdcentral.
+        for (cut, _) in token
+            .char_indices()
+            .skip(4)
+            .filter(|(cut, _)| token.len() - cut <= 4)
+        {
+            if let Some(i) = self.find(&token[..cut]) {
+                note(i, 40);
+            }
+        }
+        // One typo: whole word, or the beginning of a longer word while still typing.
+        if t_len >= 4 {
+            let [t0, t1] = head(token);
+            for (i, &[w0, w1]) in self.heads.iter().enumerate() {
+                // One edit cannot move both of the first two characters.
+                if !(t0 == w0 || t1 == w1 || t1 == w0 || t0 == w1) {
+                    continue;
+                }
+                let w_len = self.chars[i] as usize;
+                if t_len.abs_diff(w_len) <= 1 && strsim::osa_distance(token, self.word(i)) <= 1 {
+                    note(i, 25);
+                } else if t_len >= 5 && w_len > t_len {
+                    let word = self.word(i);
+                    let cut = word.char_indices().nth(t_len).map_or(word.len(), |(c, _)| c);
+                    if strsim::osa_distance(token, &word[..cut]) <= 1 {
+                        note(i, 15);
+                    }
+                }
+            }
+        }
+        found.into_iter().collect()
+    }
+}
+
 /// An inverted index over the words of every unit.
 #[derive(Debug, Default)]
 pub struct SearchIndex {
-    /// Distinct words and, for each, the units (and field) it occurs in.
-    vocabulary: Vec<(String, Vec<(u32, Field)>)>,
+    vocabulary: Vocabulary,
     /// Folded full name per unit.
     names: Vec<String>,
+    /// (folded name, unit), sorted: the units whose name begins with the query are one range.
+    names_sorted: Vec<(String, u32)>,
     /// E.164 number → units with that number and its visibility.
     numbers: HashMap<String, Vec<(u32, Visibility)>>,
 }
 
 impl SearchIndex {
     pub fn build(units: &[Unit], organisations: &HashMap<&str, &Organisation>) -> Self {
-        let mut positions: HashMap<String, usize> = HashMap::new();
-        let mut vocabulary: Vec<(String, Vec<(u32, Field)>)> = Vec::new();
+        let mut words: HashMap<String, Vec<(u32, Field)>> = HashMap::new();
         let mut names = Vec::with_capacity(units.len());
         let mut numbers: HashMap<String, Vec<(u32, Visibility)>> = HashMap::new();
         for (i, unit) in units.iter().enumerate() {
@@ -107,13 +232,9 @@ impl SearchIndex {
                 unit.hsa_id.as_ref().map(|h| h.as_str()),
             ];
             let mut add = |text: &str, field: Field| {
-                for word in words(&fold(text)) {
-                    let pos = *positions.entry(word.to_owned()).or_insert_with(|| {
-                        vocabulary.push((word.to_owned(), Vec::new()));
-                        vocabulary.len() - 1
-                    });
-                    let postings = &mut vocabulary[pos].1;
-                    if postings.last() != Some(&(i, field)) {
+                for word in words_of(&fold(text)) {
+                    let postings = words.entry(word.to_owned()).or_default();
+                    if !postings.contains(&(i, field)) {
                         postings.push((i, field));
                     }
                 }
@@ -130,9 +251,16 @@ impl SearchIndex {
             }
             names.push(name);
         }
+        let mut names_sorted: Vec<(String, u32)> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), i as u32))
+            .collect();
+        names_sorted.sort_unstable();
         Self {
-            vocabulary,
+            vocabulary: Vocabulary::build(words),
             names,
+            names_sorted,
             numbers,
         }
     }
@@ -152,42 +280,51 @@ impl SearchIndex {
                 return total;
             }
         }
-        let mut best = vec![0u32; n];
-        for (t, token) in query.tokens.iter().enumerate() {
-            best.iter_mut().for_each(|b| *b = 0);
-            for (word, postings) in &self.vocabulary {
-                let score = word_score(token, word);
-                if score == 0 {
-                    continue;
-                }
-                for (unit, field) in postings {
-                    let weighted = match field {
-                        Field::Name => score,
-                        Field::Other => score * 2 / 5,
-                    };
-                    let slot = &mut best[*unit as usize];
-                    *slot = (*slot).max(weighted);
-                }
-            }
+        let mut tokens = query.tokens.iter();
+        if let Some(first) = tokens.next() {
+            self.score_token(first, &mut total);
+        }
+        let mut best = Vec::new();
+        for token in tokens {
+            best.clear();
+            best.resize(n, 0);
+            self.score_token(token, &mut best);
             for (sum, b) in total.iter_mut().zip(&best) {
-                // Every query word must match: a unit that missed one stays at 0.
-                *sum = if *b == 0 || (t > 0 && *sum == 0) {
-                    0
+                // Every query word must match: a unit that missed one drops to 0.
+                *sum = if *b == 0 || *sum == 0 { 0 } else { *sum + b };
+            }
+        }
+        let from = self
+            .names_sorted
+            .partition_point(|(name, _)| name.as_str() < query.folded.as_str());
+        for (name, unit) in self.names_sorted[from..]
+            .iter()
+            .take_while(|(name, _)| name.starts_with(&query.folded))
+        {
+            let sum = &mut total[*unit as usize];
+            if *sum > 0 {
+                *sum += if *name == query.folded {
+                    EXACT_NAME
                 } else {
-                    *sum + b
+                    NAME_PREFIX
                 };
             }
         }
-        for (i, sum) in total.iter_mut().enumerate() {
-            if *sum > 0 {
-                if self.names[i] == query.folded {
-                    *sum += EXACT_NAME;
-                } else if self.names[i].starts_with(&query.folded) {
-                    *sum += NAME_PREFIX;
-                }
+        total
+    }
+
+    /// Raises each unit's entry in `best` to how well its words match `token`.
+    fn score_token(&self, token: &str, best: &mut [u32]) {
+        for (word, score) in self.vocabulary.matches(token) {
+            for (unit, field) in &self.vocabulary.postings[word] {
+                let weighted = match field {
+                    Field::Name => score,
+                    Field::Other => score * 2 / 5,
+                };
+                let slot = &mut best[*unit as usize];
+                *slot = (*slot).max(weighted);
             }
         }
-        total
     }
 
     /// How alike a query is to a unit's name, 0..=1, for "did you mean" suggestions.
@@ -197,7 +334,7 @@ impl SearchIndex {
             .tokens
             .iter()
             .map(|t| {
-                words(name)
+                words_of(name)
                     .map(|w| strsim::jaro_winkler(t, w))
                     .fold(0.0, f64::max)
             })
@@ -206,38 +343,14 @@ impl SearchIndex {
     }
 }
 
-/// How well one query word matches one indexed word; 0 for not at all.
-fn word_score(token: &str, word: &str) -> u32 {
-    if word == token {
-        return 100;
-    }
-    if word.starts_with(token) {
-        return 60;
-    }
-    let (t_len, w_len) = (token.chars().count(), word.chars().count());
-    // "vårdcentralen", "vårdcentralerna" → vårdcentral
-    if w_len >= 4 && t_len > w_len && t_len - w_len <= 4 && token.starts_with(word) {
-        return 40;
-    }
-    if t_len >= 4 && word.contains(token) {
-        return 30;
-    }
-    if t_len >= 4 && t_len.abs_diff(w_len) <= 1 && strsim::osa_distance(token, word) <= 1 {
-        return 25;
-    }
-    // A typo while still typing: compare with the word's beginning.
-    if t_len >= 5 && w_len > t_len {
-        let head: String = word.chars().take(t_len).collect();
-        if strsim::osa_distance(token, &head) <= 1 {
-            return 15;
-        }
-    }
-    0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn word_score(token: &str, word: &str) -> u32 {
+        let vocabulary = Vocabulary::build(HashMap::from([(word.to_owned(), vec![])]));
+        vocabulary.matches(token).first().map_or(0, |(_, score)| *score)
+    }
 
     #[test]
     fn word_matches_in_order_of_strength() {
@@ -250,6 +363,12 @@ mod tests {
         assert_eq!(word_score("sjobo", "sjoboo"), 60);
         assert_eq!(word_score("xyz", "herkules"), 0);
         assert_eq!(word_score("her", "kherr"), 0);
+        // Edits at the very start are still found.
+        assert_eq!(word_score("xerkules", "herkules"), 25);
+        assert_eq!(word_score("ehrkules", "herkules"), 25);
+        assert_eq!(word_score("erkules", "herkules"), 30);
+        assert_eq!(word_score("hherkules", "herkules"), 25);
+        assert_eq!(word_score("åäö", "aao"), 0);
     }
 
     #[test]
