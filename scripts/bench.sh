@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark: the release build serving a generated directory of 20,000 units (plus the demo
 # data), loaded by wrk on the same machine: GET /v1/units/{id} (random ids) and a search
-# (q=vård, 20 results). Prints wrk's latency distribution for each.
+# (q=vård, 20 results), the search both with the ranking cache (the default) and without it
+# (SEARCH_CACHE=false: every request ranks all 20,000 units anew). Prints wrk's latency
+# distribution for each.
 #
 #   scripts/bench.sh                      # 20000 units, 32 connections, 20 s each
 #   UNITS=5000 CONNECTIONS=64 DURATION=10s scripts/bench.sh
@@ -28,10 +30,14 @@ trap cleanup EXIT
 export DATABASE_URL="sqlite://$work/bench.db" RUST_LOG=warn
 echo "generating $UNITS units ..."
 ./target/release/kontaktnav generate --units "$UNITS"
-BIND="127.0.0.1:$PORT" ./target/release/kontaktnav serve &
-server_pid=$!
 base="http://127.0.0.1:$PORT"
-for _ in $(seq 100); do curl -fs "$base/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+start_server() {
+  [ -n "$server_pid" ] && kill "$server_pid" && wait "$server_pid" 2>/dev/null || true
+  BIND="127.0.0.1:$PORT" SEARCH_CACHE="$1" ./target/release/kontaktnav serve &
+  server_pid=$!
+  for _ in $(seq 100); do curl -fs "$base/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+}
+start_server true
 curl -fs "$base/healthz"; echo
 
 # 1,000 real ids for random GETs.
@@ -57,4 +63,8 @@ curl -fs "$base$search" | python3 -c 'import json,sys; d=json.load(sys.stdin); p
 echo; echo "== GET /v1/units/{id}  ($CONNECTIONS connections, $DURATION)"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$work/ids.lua" "$base"
 echo; echo "== GET $search  ($CONNECTIONS connections, $DURATION)"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$base$search"
+
+start_server false
+echo; echo "== GET $search without the ranking cache  ($CONNECTIONS connections, $DURATION)"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$base$search"

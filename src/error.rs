@@ -169,6 +169,15 @@ pub struct Suggestion {
     pub name: String,
 }
 
+impl From<&crate::domain::Unit> for Suggestion {
+    fn from(unit: &crate::domain::Unit) -> Self {
+        Self {
+            id: unit.id,
+            name: unit.name.clone(),
+        }
+    }
+}
+
 impl Problem {
     fn new(
         status: StatusCode,

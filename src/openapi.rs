@@ -22,7 +22,12 @@ use crate::routes;
         routes::healthz,
         routes::readyz,
     ),
-    components(schemas(crate::error::Problem, crate::error::ProblemField, crate::error::Suggestion)),
+    components(schemas(
+        crate::error::Problem,
+        crate::error::ProblemField,
+        crate::error::Suggestion,
+        routes::params::ActiveParam,
+    )),
     tags(
         (name = "lookup", description = "En väg in: the one number to call"),
         (name = "units", description = "Units and their contact points"),

@@ -26,6 +26,10 @@ pub struct ServeSettings {
     #[arg(long, env = "DEMO_DATA", default_value_t = true, action = ArgAction::Set)]
     pub demo_data: bool,
     /// HTTP worker threads (default: one per CPU core).
-    #[arg(long, env = "WORKERS")]
-    pub workers: Option<usize>,
+    #[arg(long, env = "WORKERS", value_parser = clap::value_parser!(u16).range(1..))]
+    pub workers: Option<u16>,
+    /// Keep the rankings of recent searches in memory (per snapshot). Turn off only to measure
+    /// the uncached search path.
+    #[arg(long, env = "SEARCH_CACHE", default_value_t = true, action = ArgAction::Set)]
+    pub search_cache: bool,
 }

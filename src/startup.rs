@@ -27,7 +27,11 @@ pub struct AppState {
 
 /// Opens and migrates the database, loads demo data if asked and the database is empty, and
 /// reads the directory into memory.
-pub fn prepare(database: &DatabaseSettings, demo_data: bool) -> anyhow::Result<web::Data<AppState>> {
+pub fn prepare(
+    database: &DatabaseSettings,
+    demo_data: bool,
+    search_cache: bool,
+) -> anyhow::Result<web::Data<AppState>> {
     let location = DatabaseLocation::parse(&database.database_url)?;
     let pool = db::connect(&location)?;
     let mut conn = pool.get().context("connecting to the database")?;
@@ -43,7 +47,7 @@ pub fn prepare(database: &DatabaseSettings, demo_data: bool) -> anyhow::Result<w
     );
     Ok(web::Data::new(AppState {
         pool,
-        directory: DirectoryHandle::new(Directory::build(snapshot)),
+        directory: DirectoryHandle::new(Directory::build(snapshot), search_cache),
     }))
 }
 
@@ -105,13 +109,14 @@ pub fn app(
 
 /// Serves until stopped.
 pub async fn run(database: DatabaseSettings, serve: ServeSettings) -> anyhow::Result<()> {
-    let state = web::block(move || prepare(&database, serve.demo_data).map(|s| (s, serve)))
-        .await
-        .context("start-up task")?;
+    let state =
+        web::block(move || prepare(&database, serve.demo_data, serve.search_cache).map(|s| (s, serve)))
+            .await
+            .context("start-up task")?;
     let (state, serve) = state?;
     let mut server = HttpServer::new(move || app(state.clone()));
     if let Some(workers) = serve.workers {
-        server = server.workers(workers);
+        server = server.workers(usize::from(workers));
     }
     let server = server
         .bind(&serve.bind)

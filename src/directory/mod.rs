@@ -4,8 +4,7 @@
 pub mod search;
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -20,7 +19,7 @@ pub use search::Query;
 use search::SearchIndex;
 
 /// Which units by their active period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ActiveFilter {
     #[default]
     Active,
@@ -44,16 +43,21 @@ pub struct UnitFilter {
 }
 
 impl UnitFilter {
-    /// Identifies the filter (not the day) so a cursor can't be replayed against another search.
+    /// Identifies the filter (not the day) so a cursor can't be replayed against another
+    /// search. FNV-1a: stable across builds, so cursors survive a redeploy.
     fn fingerprint(&self) -> u64 {
-        let mut h = DefaultHasher::new();
-        self.query.as_ref().map(Query::folded).hash(&mut h);
-        self.kinds.hash(&mut h);
-        self.area.hash(&mut h);
-        self.organisation.hash(&mut h);
-        self.active.hash(&mut h);
-        self.include_internal.hash(&mut h);
-        h.finish()
+        let mut text = format!("{:?}", self.query);
+        for kind in &self.kinds {
+            text.push_str(kind.code());
+            text.push(',');
+        }
+        text.push_str(&format!(
+            "|{:?}|{:?}|{:?}|{}",
+            self.area, self.organisation, self.active, self.include_internal
+        ));
+        text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
     }
 }
 
@@ -107,6 +111,9 @@ pub struct Page<'a> {
     pub next: Option<Cursor>,
 }
 
+/// Full rankings (sort keys in result order) by filter fingerprint and day.
+type RankingCache = Mutex<HashMap<(u64, NaiveDate), Arc<[u64]>>>;
+
 /// What `find` filters on, per unit, compact and contiguous (the full `Unit` is large and
 /// scattered; reading 20,000 of them per search costs more than the search itself).
 #[derive(Debug)]
@@ -115,7 +122,6 @@ struct Facet {
     organisation: u32,
     active_from: NaiveDate,
     active_to: Option<NaiveDate>,
-    areas: Box<[u32]>,
 }
 
 impl Facet {
@@ -130,6 +136,11 @@ pub struct Directory {
     areas: Vec<Area>,
     units: Vec<Unit>,
     facets: Vec<Facet>,
+    /// Area positions of each unit.
+    unit_areas: Vec<Box<[u32]>>,
+    /// Full rankings of recent searches, valid for this snapshot (it never changes).
+    rankings: RankingCache,
+    cache_rankings: bool,
     unit_pos: HashMap<Uuid, usize>,
     organisation_pos: HashMap<String, usize>,
     area_pos: HashMap<String, usize>,
@@ -176,18 +187,22 @@ impl Directory {
             .iter()
             .map(|u| Facet {
                 kind: u.kind,
-                // The database's foreign keys guarantee both are known.
+                // The database's foreign key guarantees the organisation is known.
                 organisation: organisation_pos
                     .get(&u.organisation_id)
                     .map_or(u32::MAX, |i| *i as u32),
                 active_from: u.active_from,
                 active_to: u.active_to,
-                areas: u
-                    .area_ids
+            })
+            .collect();
+        let unit_areas = units
+            .iter()
+            .map(|u| {
+                u.area_ids
                     .iter()
                     .filter_map(|a| area_pos.get(a))
                     .map(|i| *i as u32)
-                    .collect(),
+                    .collect()
             })
             .collect();
         let mut name_rank = vec![0u32; units.len()];
@@ -199,6 +214,9 @@ impl Directory {
             organisation_pos,
             area_pos,
             facets,
+            unit_areas,
+            rankings: Mutex::default(),
+            cache_rankings: true,
             name_keys,
             by_name,
             name_rank,
@@ -208,6 +226,12 @@ impl Directory {
             children,
             search,
         }
+    }
+
+    /// Turns the ranking cache off (to measure the uncached search path).
+    pub fn without_ranking_cache(mut self) -> Self {
+        self.cache_rankings = false;
+        self
     }
 
     pub fn organisations(&self) -> &[Organisation] {
@@ -271,6 +295,73 @@ impl Directory {
                 "the cursor belongs to another search (different parameters); start again without a cursor",
             ));
         }
+        let ranked = self.ranking(filter, fingerprint);
+        let start = match cursor {
+            None => 0,
+            Some(c) => {
+                // The first name position after the cursor's unit; found even if it is gone.
+                let boundary = self
+                    .by_name
+                    .partition_point(|&j| (&self.name_keys[j], self.units[j].id) <= (&c.0.name_key, c.0.id));
+                let after = sort_key_of(c.0.score, 0) + boundary as u64;
+                ranked.partition_point(|m| *m < after)
+            }
+        };
+        let end = (start + limit).min(ranked.len());
+        let page = &ranked[start..end];
+        let next = match page.last() {
+            Some(&m) if end < ranked.len() => {
+                let unit = self.unit_of(m);
+                Some(Cursor(CursorKey {
+                    fingerprint,
+                    score: u32::MAX - (m >> 32) as u32,
+                    name_key: self.name_keys[unit].clone(),
+                    id: self.units[unit].id,
+                }))
+            }
+            _ => None,
+        };
+        Ok(Page {
+            units: page.iter().map(|m| &self.units[self.unit_of(*m)]).collect(),
+            total: ranked.len(),
+            next,
+        })
+    }
+
+    fn unit_of(&self, sort_key: u64) -> usize {
+        self.by_name[(sort_key & u64::from(u32::MAX)) as usize]
+    }
+
+    /// Every unit that matches, in result order: from the cache, or computed and cached.
+    fn ranking(&self, filter: &UnitFilter, fingerprint: u64) -> Arc<[u64]> {
+        let key = (fingerprint, filter.on);
+        // A poisoned cache only means another request panicked while holding it; the map is
+        // still a valid map.
+        let cache = || {
+            self.rankings
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+        };
+        if self.cache_rankings
+            && let Some(hit) = cache().get(&key)
+        {
+            return Arc::clone(hit);
+        }
+        let mut ranked = self.matching(filter);
+        ranked.sort_unstable();
+        let ranked: Arc<[u64]> = ranked.into();
+        if self.cache_rankings {
+            let mut cache = cache();
+            if cache.len() >= RANKING_CACHE_ENTRIES {
+                cache.clear();
+            }
+            cache.insert(key, Arc::clone(&ranked));
+        }
+        ranked
+    }
+
+    /// The sort keys of every unit that matches, unordered.
+    fn matching(&self, filter: &UnitFilter) -> Vec<u64> {
         let scores = filter
             .query
             .as_ref()
@@ -281,10 +372,7 @@ impl Directory {
             .as_deref()
             .and_then(|a| self.area_pos.get(a))
             .map(|i| *i as u32);
-        // Each match as one integer that sorts in result order: the score inverted in the high
-        // half (best first), the Swedish name position in the low half. `by_name` maps back.
-        let key = |score: u32, rank: u32| (u64::from(u32::MAX - score) << 32) | u64::from(rank);
-        let mut matches: Vec<u64> = Vec::with_capacity(self.facets.len());
+        let mut matches = Vec::with_capacity(self.facets.len());
         for (i, facet) in self.facets.iter().enumerate() {
             let score = match &scores {
                 Some(s) if s[i] == 0 => continue,
@@ -293,7 +381,7 @@ impl Directory {
             };
             let active = facet.is_active_on(filter.on);
             let keep = (filter.kinds.is_empty() || filter.kinds.contains(&facet.kind))
-                && area.is_none_or(|a| facet.areas.contains(&a))
+                && area.is_none_or(|a| self.unit_areas[i].contains(&a))
                 && scope
                     .as_ref()
                     .is_none_or(|s| s.get(facet.organisation as usize).copied().unwrap_or(false))
@@ -303,89 +391,82 @@ impl Directory {
                     ActiveFilter::Any => true,
                 };
             if keep {
-                matches.push(key(score, self.name_rank[i]));
+                matches.push(sort_key_of(score, self.name_rank[i]));
             }
         }
-        let total = matches.len();
-        if let Some(c) = cursor {
-            // The first name position after the cursor's unit; found even if that unit is gone.
-            let boundary = self
-                .by_name
-                .partition_point(|&j| (&self.name_keys[j], self.units[j].id) <= (&c.0.name_key, c.0.id));
-            let after = key(c.0.score, 0) + boundary as u64;
-            matches.retain(|m| *m >= after);
-        }
-        let has_more = matches.len() > limit;
-        if has_more {
-            matches.select_nth_unstable(limit);
-            matches.truncate(limit);
-        }
-        matches.sort_unstable();
-        let unit_of = |m: u64| self.by_name[(m & u64::from(u32::MAX)) as usize];
-        let score_of = |m: u64| u32::MAX - (m >> 32) as u32;
-        let next = match matches.last() {
-            Some(&m) if has_more => Some(Cursor(CursorKey {
-                fingerprint,
-                score: score_of(m),
-                name_key: self.name_keys[unit_of(m)].clone(),
-                id: self.units[unit_of(m)].id,
-            })),
-            _ => None,
-        };
-        Ok(Page {
-            units: matches.into_iter().map(|m| &self.units[unit_of(m)]).collect(),
-            total,
-            next,
-        })
+        matches
     }
 
-    /// Names close to a query that found nothing, for "did you mean".
+    /// Names close to a query that found nothing, for "did you mean": among the units the
+    /// rest of the filter allows (kind, area, organisation, active).
     pub fn suggestions(&self, filter: &UnitFilter, max: usize) -> Vec<&Unit> {
         let Some(query) = &filter.query else {
             return Vec::new();
         };
-        let mut scored: Vec<(f64, usize)> = self
-            .units
-            .iter()
-            .enumerate()
-            .filter(|(_, u)| u.is_active_on(filter.on))
-            .filter(|(_, u)| filter.kinds.is_empty() || filter.kinds.contains(&u.kind))
-            .map(|(i, _)| (self.search.similarity(query, i), i))
-            .filter(|(s, _)| *s >= 0.6)
+        let without_text = UnitFilter {
+            query: None,
+            ..filter.clone()
+        };
+        let mut scored: Vec<(f64, u64)> = self
+            .matching(&without_text)
+            .into_iter()
+            .map(|key| (self.search.similarity(query, self.unit_of(key)), key))
+            .filter(|(similarity, _)| *similarity >= 0.6)
             .collect();
-        scored.sort_by(|a, b| {
-            b.0.total_cmp(&a.0)
-                .then_with(|| self.name_keys[a.1].cmp(&self.name_keys[b.1]))
-        });
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         scored
             .into_iter()
             .take(max)
-            .map(|(_, i)| &self.units[i])
+            .map(|(_, key)| &self.units[self.unit_of(key)])
             .collect()
     }
 }
 
+/// How many distinct searches' rankings a snapshot keeps (each at most 8 bytes per unit).
+const RANKING_CACHE_ENTRIES: usize = 256;
+
+/// One integer per match that sorts in result order: the score inverted in the high half
+/// (best first), the Swedish name position in the low half (`by_name` maps it back to a unit).
+fn sort_key_of(score: u32, name_rank: u32) -> u64 {
+    (u64::from(u32::MAX - score) << 32) | u64::from(name_rank)
+}
+
 /// The current snapshot, shared by every worker. Readers take an `Arc` and never block
 /// writers for longer than the pointer swap.
-#[derive(Debug, Default)]
-pub struct DirectoryHandle(RwLock<Arc<Directory>>);
+#[derive(Debug)]
+pub struct DirectoryHandle {
+    current: RwLock<Arc<Directory>>,
+    cache_rankings: bool,
+}
 
 impl DirectoryHandle {
-    pub fn new(directory: Directory) -> Self {
-        Self(RwLock::new(Arc::new(directory)))
+    /// `cache_rankings`: keep the full rankings of recent searches with each snapshot.
+    pub fn new(directory: Directory, cache_rankings: bool) -> Self {
+        Self {
+            current: RwLock::new(Arc::new(Self::configure(directory, cache_rankings))),
+            cache_rankings,
+        }
+    }
+
+    fn configure(directory: Directory, cache_rankings: bool) -> Directory {
+        if cache_rankings {
+            directory
+        } else {
+            directory.without_ranking_cache()
+        }
     }
 
     pub fn current(&self) -> Arc<Directory> {
         // A poisoned lock only means a writer panicked mid-swap; the Arc inside is still whole.
-        match self.0.read() {
+        match self.current.read() {
             Ok(guard) => Arc::clone(&guard),
             Err(poisoned) => Arc::clone(&poisoned.into_inner()),
         }
     }
 
     pub fn replace(&self, directory: Directory) {
-        let fresh = Arc::new(directory);
-        match self.0.write() {
+        let fresh = Arc::new(Self::configure(directory, self.cache_rankings));
+        match self.current.write() {
             Ok(mut guard) => *guard = fresh,
             Err(poisoned) => *poisoned.into_inner() = fresh,
         }

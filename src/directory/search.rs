@@ -25,7 +25,7 @@ const NAME_PREFIX: u32 = 2_000;
 const PHONE_MATCH: u32 = 20_000;
 
 /// A parsed search query.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Query {
     folded: String,
     tokens: Vec<String>,
@@ -157,7 +157,7 @@ impl Vocabulary {
             *slot = (*slot).max(score);
         };
         // Exact, prefix and inside a compound ("central" → vårdcentral).
-        for (offset, _) in self.text.match_indices(token) {
+        for offset in memchr::memmem::find_iter(self.text.as_bytes(), token.as_bytes()) {
             let i = self.word_at(offset);
             let at_start = offset == self.starts[i] as usize;
             if at_start && self.chars[i] as usize == t_len {

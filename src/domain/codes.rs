@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::Invalid;
+use super::{Invalid, shown};
 
 macro_rules! coded_enum {
     (
@@ -40,6 +40,7 @@ macro_rules! coded_enum {
                 match input.trim() {
                     $($code => Ok($name::$variant),)+
                     other => {
+                        let other = shown(other);
                         let allowed = [$($code),+].join(", ");
                         Err(Invalid::new(
                             format!("okänd {} '{}'; tillåtna värden: {}", $what_sv, other, allowed),

@@ -19,6 +19,16 @@ pub struct Invalid {
     pub en: String,
 }
 
+/// A value as it may be quoted back in an error message: at most 40 characters.
+pub fn shown(value: &str) -> String {
+    const MAX: usize = 40;
+    let value = value.trim();
+    match value.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &value[..cut]),
+        None => value.to_owned(),
+    }
+}
+
 impl Invalid {
     pub fn new(sv: impl Into<String>, en: impl Into<String>) -> Self {
         Self {

@@ -3,13 +3,11 @@
 use actix_web::{HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use uuid::Uuid;
 
-use super::units::build_filter;
-use super::views::{AreaRef, NumberView, OrganisationRef, UnitSummary};
-use super::{CALLER_SEES_INTERNAL, parse_limit};
-use crate::directory::ActiveFilter;
-use crate::domain::{Invalid, UnitKind};
+use super::CALLER_SEES_INTERNAL;
+use super::params::{self, FilterParams};
+use super::views::LookupResult;
+use crate::domain::{Invalid, shown};
 use crate::error::{AppError, AppResult, Problem, Suggestion};
 use crate::startup::AppState;
 
@@ -24,8 +22,9 @@ const MAX_LIMIT: usize = 20;
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct LookupParams {
-    /// What to look for, typed the way people type: "sodra torget", "herk", "Brämhlut".
-    #[param(example = "sodra torget", max_length = 200)]
+    /// What to look for, typed the way people type: "sodra torget", "herk", "Brämhlut", or a
+    /// phone number.
+    #[param(required = true, example = "sodra torget", max_length = 200)]
     q: Option<String>,
     /// Only units of these kinds, comma-separated.
     #[param(example = "vardcentral")]
@@ -35,19 +34,6 @@ pub struct LookupParams {
     /// How many answers at most, 1–20 (default 3).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 20, example = 3)]
     limit: Option<String>,
-}
-
-/// A unit and the one number to call it on.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct LookupResult {
-    pub id: Uuid,
-    pub name: String,
-    pub kind: UnitKind,
-    pub kind_label: &'static str,
-    pub organisation: OrganisationRef,
-    pub areas: Vec<AreaRef>,
-    /// The unit's `vag_in` number: the one way in.
-    pub call: NumberView,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -74,24 +60,22 @@ pub struct LookupResponse {
     )
 )]
 #[get("/lookup")]
-async fn lookup(state: web::Data<AppState>, params: web::Query<LookupParams>) -> AppResult<HttpResponse> {
-    let p = params.into_inner();
+async fn lookup(state: web::Data<AppState>, query: web::Query<LookupParams>) -> AppResult<HttpResponse> {
+    let p = query.into_inner();
     let directory = state.directory.current();
-    let limit = parse_limit(p.limit.as_deref(), DEFAULT_LIMIT, MAX_LIMIT)?;
-    let filter = build_filter(
+    let limit = params::limit(p.limit.as_deref(), DEFAULT_LIMIT, MAX_LIMIT)?;
+    let filter = params::filter(
         &directory,
-        p.q.as_deref(),
-        p.kind.as_deref(),
-        p.area.as_deref(),
-        None,
-        ActiveFilter::Active,
-    )
-    .map_err(AppError::Validation)?;
+        FilterParams {
+            q: p.q.as_deref(),
+            kind: p.kind.as_deref(),
+            area: p.area.as_deref(),
+            ..FilterParams::default()
+        },
+    )?;
     if filter.query.is_none() {
-        return Err(AppError::invalid(
-            "q",
-            Invalid::new("ange vad du söker efter i q", "say what to look for in q"),
-        ));
+        let why = Invalid::new("ange vad du söker efter i q", "say what to look for in q");
+        return Err(AppError::invalid("q", why));
     }
     let page = directory
         .find(&filter, None, limit)
@@ -99,36 +83,19 @@ async fn lookup(state: web::Data<AppState>, params: web::Query<LookupParams>) ->
     let results: Vec<LookupResult> = page
         .units
         .iter()
-        .filter_map(|unit| {
-            let s = UnitSummary::new(&directory, unit, filter.on, CALLER_SEES_INTERNAL);
-            Some(LookupResult {
-                call: s.vag_in?,
-                id: s.id,
-                name: s.name,
-                kind: s.kind,
-                kind_label: s.kind_label,
-                organisation: s.organisation,
-                areas: s.areas,
-            })
-        })
+        .filter_map(|unit| LookupResult::new(&directory, unit, CALLER_SEES_INTERNAL))
         .collect();
+    let q = p.q.unwrap_or_default();
     if results.is_empty() {
-        let q = p.q.unwrap_or_default();
         return Err(AppError::NotFound {
-            sv: format!("ingen aktiv enhet matchar '{q}'"),
-            en: format!("no active unit matches '{q}'"),
+            sv: format!("ingen aktiv enhet matchar '{}'", shown(&q)),
+            en: format!("no active unit matches '{}'", shown(&q)),
             suggestions: directory
                 .suggestions(&filter, 3)
                 .into_iter()
-                .map(|u| Suggestion {
-                    id: u.id,
-                    name: u.name.clone(),
-                })
+                .map(Suggestion::from)
                 .collect(),
         });
     }
-    Ok(HttpResponse::Ok().json(LookupResponse {
-        query: p.q.unwrap_or_default(),
-        results,
-    }))
+    Ok(HttpResponse::Ok().json(LookupResponse { query: q, results }))
 }

@@ -1,6 +1,7 @@
 //! HTTP routes: one module per resource, each with `configure`.
 
 pub mod lookup;
+pub mod params;
 pub mod reference;
 pub mod units;
 pub mod views;
@@ -10,9 +11,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::repo;
-use crate::domain::Invalid;
 use crate::error::{AppError, AppResult, Problem};
 use crate::startup::AppState;
+use params::NoParams;
 
 /// Until authentication arrives (issue 3) every caller is treated as signed-in staff and sees
 /// internal numbers. The service binds to 127.0.0.1 by default for that reason.
@@ -30,23 +31,6 @@ pub fn configure_health(cfg: &mut web::ServiceConfig) {
     cfg.service(healthz).service(readyz);
 }
 
-/// Parses a `limit` query parameter: 1..=max, `default` when absent.
-pub(crate) fn parse_limit(raw: Option<&str>, default: usize, max: usize) -> AppResult<usize> {
-    let Some(raw) = raw else {
-        return Ok(default);
-    };
-    match raw.trim().parse::<usize>() {
-        Ok(n) if (1..=max).contains(&n) => Ok(n),
-        _ => Err(AppError::invalid(
-            "limit",
-            Invalid::new(
-                format!("'{raw}' är ingen giltig sidstorlek; ange ett heltal 1–{max}"),
-                format!("'{raw}' is not a valid page size; give a whole number 1–{max}"),
-            ),
-        )),
-    }
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Health {
     #[schema(example = "ok")]
@@ -58,7 +42,7 @@ pub struct Health {
 /// Liveness: the process is up and serving.
 #[utoipa::path(tag = "health", responses((status = 200, description = "Alive", body = Health)))]
 #[get("/healthz")]
-async fn healthz(state: web::Data<AppState>) -> HttpResponse {
+async fn healthz(state: web::Data<AppState>, _: web::Query<NoParams>) -> HttpResponse {
     HttpResponse::Ok().json(Health {
         status: "ok",
         units: state.directory.current().unit_count(),
@@ -74,7 +58,7 @@ async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     )
 )]
 #[get("/readyz")]
-async fn readyz(state: web::Data<AppState>) -> AppResult<HttpResponse> {
+async fn readyz(state: web::Data<AppState>, _: web::Query<NoParams>) -> AppResult<HttpResponse> {
     let pool = state.pool.clone();
     web::block(move || {
         let mut conn = pool.get()?;

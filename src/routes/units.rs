@@ -5,10 +5,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::CALLER_SEES_INTERNAL;
+use super::params::{self, FilterParams, NoParams};
 use super::views::{UnitDetail, UnitSummary};
-use super::{CALLER_SEES_INTERNAL, parse_limit};
-use crate::directory::{ActiveFilter, Cursor, Directory, Query, UnitFilter};
-use crate::domain::{FieldError, Invalid, UnitKind, today};
+use crate::directory::Cursor;
+use crate::domain::{Invalid, shown, today};
 use crate::error::{AppError, AppResult, Problem};
 use crate::startup::AppState;
 
@@ -37,7 +38,7 @@ pub struct ListParams {
     #[param(example = "boras-stad")]
     organisation: Option<String>,
     /// `true` (default): active today; `false`: no longer or not yet active; `all`: both.
-    #[param(example = "true")]
+    #[param(value_type = Option<params::ActiveParam>)]
     active: Option<String>,
     /// Page size, 1–100 (default 20).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 100, example = 20)]
@@ -56,83 +57,6 @@ pub struct UnitPage {
     pub next_cursor: Option<String>,
 }
 
-/// Builds a filter from query parameters, reporting every bad parameter at once.
-pub(super) fn build_filter(
-    directory: &Directory,
-    q: Option<&str>,
-    kind: Option<&str>,
-    area: Option<&str>,
-    organisation: Option<&str>,
-    active: ActiveFilter,
-) -> Result<UnitFilter, Vec<FieldError>> {
-    let mut errors = Vec::new();
-    let query = q
-        .map(Query::parse)
-        .transpose()
-        .map_err(|e| errors.push(e.at("q")))
-        .ok()
-        .flatten()
-        .flatten();
-    let kinds = kind
-        .map(|k| {
-            k.split(',')
-                .filter(|s| !s.trim().is_empty())
-                .map(UnitKind::parse)
-                .collect::<Result<Vec<_>, _>>()
-        })
-        .transpose()
-        .map_err(|e| errors.push(e.at("kind")))
-        .ok()
-        .flatten()
-        .unwrap_or_default();
-    if let Some(a) = area
-        && directory.area(a).is_none()
-    {
-        errors.push(
-            Invalid::new(
-                format!("okänt område '{a}'; se GET /v1/areas"),
-                format!("unknown area '{a}'; see GET /v1/areas"),
-            )
-            .at("area"),
-        );
-    }
-    if let Some(o) = organisation
-        && directory.organisation(o).is_none()
-    {
-        errors.push(
-            Invalid::new(
-                format!("okänd organisation '{o}'; se GET /v1/organisations"),
-                format!("unknown organisation '{o}'; see GET /v1/organisations"),
-            )
-            .at("organisation"),
-        );
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(UnitFilter {
-        query,
-        kinds,
-        area: area.map(str::to_owned),
-        organisation: organisation.map(str::to_owned),
-        active,
-        on: today(),
-        include_internal: CALLER_SEES_INTERNAL,
-    })
-}
-
-fn parse_active(raw: Option<&str>) -> Result<ActiveFilter, Invalid> {
-    match raw.map(str::trim) {
-        None | Some("true") => Ok(ActiveFilter::Active),
-        Some("false") => Ok(ActiveFilter::Inactive),
-        Some("all") => Ok(ActiveFilter::Any),
-        Some(other) => Err(Invalid::new(
-            format!("'{other}' är inget giltigt värde; tillåtna: true, false, all"),
-            format!("'{other}' is not a valid value; allowed: true, false, all"),
-        )),
-    }
-}
-
 /// List and search units.
 ///
 /// Without `q`, units come in Swedish alphabetical order; with `q`, best match first (the
@@ -147,26 +71,26 @@ fn parse_active(raw: Option<&str>) -> Result<ActiveFilter, Invalid> {
     )
 )]
 #[get("/units")]
-async fn list_units(state: web::Data<AppState>, params: web::Query<ListParams>) -> AppResult<HttpResponse> {
-    let p = params.into_inner();
+async fn list_units(state: web::Data<AppState>, query: web::Query<ListParams>) -> AppResult<HttpResponse> {
+    let p = query.into_inner();
     let directory = state.directory.current();
-    let active = parse_active(p.active.as_deref()).map_err(|e| AppError::invalid("active", e))?;
-    let limit = parse_limit(p.limit.as_deref(), DEFAULT_LIMIT, MAX_LIMIT)?;
+    let limit = params::limit(p.limit.as_deref(), DEFAULT_LIMIT, MAX_LIMIT)?;
     let cursor = p
         .cursor
         .as_deref()
         .map(Cursor::decode)
         .transpose()
         .map_err(|e| AppError::invalid("cursor", e))?;
-    let filter = build_filter(
+    let filter = params::filter(
         &directory,
-        p.q.as_deref(),
-        p.kind.as_deref(),
-        p.area.as_deref(),
-        p.organisation.as_deref(),
-        active,
-    )
-    .map_err(AppError::Validation)?;
+        FilterParams {
+            q: p.q.as_deref(),
+            kind: p.kind.as_deref(),
+            area: p.area.as_deref(),
+            organisation: p.organisation.as_deref(),
+            active: p.active.as_deref(),
+        },
+    )?;
     let page = directory
         .find(&filter, cursor.as_ref(), limit)
         .map_err(|e| AppError::invalid("cursor", e))?;
@@ -193,7 +117,11 @@ async fn list_units(state: web::Data<AppState>, params: web::Query<ListParams>) 
     )
 )]
 #[get("/units/{id}")]
-async fn get_unit(state: web::Data<AppState>, id: web::Path<String>) -> AppResult<HttpResponse> {
+async fn get_unit(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    _: web::Query<NoParams>,
+) -> AppResult<HttpResponse> {
     let id = parse_unit_id(&id)?;
     let directory = state.directory.current();
     let unit = directory.unit(id).ok_or_else(|| {
@@ -207,12 +135,11 @@ async fn get_unit(state: web::Data<AppState>, id: web::Path<String>) -> AppResul
 
 fn parse_unit_id(raw: &str) -> AppResult<Uuid> {
     Uuid::parse_str(raw).map_err(|_| {
-        let shown: String = raw.chars().take(64).collect();
         AppError::invalid(
             "id",
             Invalid::new(
-                format!("'{shown}' är inget enhets-id (en UUID)"),
-                format!("'{shown}' is not a unit id (a UUID)"),
+                format!("'{}' är inget enhets-id (en UUID)", shown(raw)),
+                format!("'{}' is not a unit id (a UUID)", shown(raw)),
             ),
         )
     })

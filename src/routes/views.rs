@@ -66,9 +66,9 @@ pub struct AreaRef {
     pub name: String,
 }
 
-/// A unit in a list: who it is and its one way in.
+/// Who a unit is: the fields every unit answer starts with.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct UnitSummary {
+pub struct UnitRef {
     pub id: Uuid,
     pub name: String,
     pub kind: UnitKind,
@@ -76,17 +76,10 @@ pub struct UnitSummary {
     pub kind_label: &'static str,
     pub organisation: OrganisationRef,
     pub areas: Vec<AreaRef>,
-    #[schema(example = "SE2321000131-E000000007860")]
-    pub hsa_id: Option<String>,
-    pub city: Option<String>,
-    /// Whether the unit is active today.
-    pub active: bool,
-    /// The one number to call. Absent only when the caller may not see it.
-    pub vag_in: Option<NumberView>,
 }
 
-impl UnitSummary {
-    pub fn new(directory: &Directory, unit: &Unit, today: NaiveDate, include_internal: bool) -> Self {
+impl UnitRef {
+    pub fn new(directory: &Directory, unit: &Unit) -> Self {
         let organisation = directory.organisation(&unit.organisation_id);
         Self {
             id: unit.id,
@@ -107,6 +100,28 @@ impl UnitSummary {
                     name: a.name.clone(),
                 })
                 .collect(),
+        }
+    }
+}
+
+/// A unit in a list: who it is and its one way in.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnitSummary {
+    #[serde(flatten)]
+    pub unit: UnitRef,
+    #[schema(example = "SE2321000131-E000000007860")]
+    pub hsa_id: Option<String>,
+    pub city: Option<String>,
+    /// Whether the unit is active today.
+    pub active: bool,
+    /// The one number to call. Absent only when the caller may not see it.
+    pub vag_in: Option<NumberView>,
+}
+
+impl UnitSummary {
+    pub fn new(directory: &Directory, unit: &Unit, today: NaiveDate, include_internal: bool) -> Self {
+        Self {
+            unit: UnitRef::new(directory, unit),
             hsa_id: unit.hsa_id.as_ref().map(|h| h.to_string()),
             city: unit.address.city.clone(),
             active: unit.is_active_on(today),
@@ -120,6 +135,26 @@ impl UnitSummary {
 
 fn visible(point: &ContactPoint, include_internal: bool) -> bool {
     include_internal || point.visibility == Visibility::Public
+}
+
+/// A unit and the one number to call it on.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LookupResult {
+    #[serde(flatten)]
+    pub unit: UnitRef,
+    /// The unit's `vag_in` number: the one way in.
+    pub call: NumberView,
+}
+
+impl LookupResult {
+    /// `None` when the caller may not see the unit's `vag_in` number.
+    pub fn new(directory: &Directory, unit: &Unit, include_internal: bool) -> Option<Self> {
+        let call = unit.vag_in().filter(|c| visible(c, include_internal))?;
+        Some(Self {
+            unit: UnitRef::new(directory, unit),
+            call: NumberView::from(call),
+        })
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -55,6 +55,18 @@ async fn bad_parameters_are_400_problems_that_name_the_parameter() {
 }
 
 #[actix_web::test]
+async fn long_bad_values_are_quoted_back_shortened() {
+    let app = TestApp::new();
+    let long = "x".repeat(5000);
+    for param in ["kind", "area", "organisation", "active", "limit"] {
+        let res = app.get(&format!("/v1/units?{param}={long}")).await;
+        assert_problem(&res, StatusCode::BAD_REQUEST);
+        let en = res.body["errors"][0]["en"].as_str().unwrap();
+        assert!(en.contains("…") && !en.contains(&"x".repeat(41)), "{param}: {en}");
+    }
+}
+
+#[actix_web::test]
 async fn several_bad_parameters_are_reported_together() {
     let app = TestApp::new();
     let res = app.get("/v1/units?kind=x&area=y&organisation=z").await;

@@ -34,7 +34,7 @@ impl TestApp {
         let database = DatabaseSettings {
             database_url: format!("sqlite://{}", dir.path().join("test.db").display()),
         };
-        let state = startup::prepare(&database, true).expect("start-up");
+        let state = startup::prepare(&database, true, true).expect("start-up");
         if count > 0 {
             let mut conn = state.pool.get().expect("connection");
             demo::generate(&mut conn, count).expect("generated units");

@@ -88,6 +88,41 @@ async fn a_query_that_matches_nothing_is_404_with_the_nearest_names() {
 }
 
 #[actix_web::test]
+async fn suggestions_stay_within_the_kind_and_area_asked_for() {
+    let app = TestApp::new();
+    let suggestions = |area: &'static str| {
+        let app = &app;
+        async move {
+            let q = query(&[
+                ("q", "Sandvik vårdcentral"),
+                ("area", area),
+                ("kind", "vardcentral"),
+            ]);
+            let res = app.get(&format!("/v1/lookup?{q}")).await;
+            assert_problem(&res, StatusCode::NOT_FOUND);
+            res.body["suggestions"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|s| s["name"].as_str().unwrap().to_owned())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        }
+    };
+    assert!(
+        suggestions("mote-1")
+            .await
+            .contains(&"Närhälsan Sandared vårdcentral".to_owned())
+    );
+    assert!(
+        !suggestions("mote-2")
+            .await
+            .contains(&"Närhälsan Sandared vårdcentral".to_owned())
+    );
+}
+
+#[actix_web::test]
 async fn lookup_needs_a_query() {
     let app = TestApp::new();
     for uri in ["/v1/lookup", "/v1/lookup?q=", "/v1/lookup?q=%20-%20"] {

@@ -207,3 +207,52 @@ async fn unknown_and_malformed_unit_ids_are_problems() {
     assert_problem(&res, StatusCode::BAD_REQUEST);
     assert_eq!(res.body["errors"][0]["field"], "id");
 }
+
+#[actix_web::test]
+async fn a_unit_added_between_two_pages_neither_repeats_nor_hides_the_others() {
+    let app = TestApp::with_generated(40);
+    let first = app.get("/v1/units?kind=hemtjanst&limit=3").await;
+    let seen: Vec<String> = first.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_str().unwrap().to_owned())
+        .collect();
+    let cursor = first.body["next_cursor"].as_str().unwrap().to_owned();
+    // A new unit that sorts before the cursor (A...) and one after it (Ö...).
+    app.add_unit(&test_unit("Aaa hemtjänst", UnitKind::Hemtjanst, None));
+    app.add_unit(&test_unit("Öst hemtjänst", UnitKind::Hemtjanst, None));
+    let (rest, _) = walk_from(&app, "/v1/units?kind=hemtjanst&limit=3", cursor).await;
+    let rest_names: Vec<_> = rest.iter().map(|(_, n)| n.as_str()).collect();
+    assert!(rest.iter().all(|(id, _)| !seen.contains(id)), "a unit repeated");
+    assert!(rest_names.contains(&"Öst hemtjänst"));
+    assert!(
+        !rest_names.contains(&"Aaa hemtjänst"),
+        "sorts before the cursor: belongs to page one"
+    );
+    assert_eq!(
+        seen.len() + rest.len(),
+        5 + 5 + 1,
+        "every other hemtjänst unit once"
+    );
+}
+
+async fn walk_from(app: &TestApp, base: &str, mut cursor: String) -> (Vec<(String, String)>, usize) {
+    let mut out = Vec::new();
+    let mut pages = 0;
+    loop {
+        let res = app.get(&format!("{base}&cursor={cursor}")).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        pages += 1;
+        for u in res.body["items"].as_array().unwrap() {
+            out.push((
+                u["id"].as_str().unwrap().to_owned(),
+                u["name"].as_str().unwrap().to_owned(),
+            ));
+        }
+        match res.body["next_cursor"].as_str() {
+            Some(c) => cursor = c.to_owned(),
+            None => return (out, pages),
+        }
+    }
+}
