@@ -3,24 +3,48 @@
 
 use actix_web::dev::ServiceResponse;
 use actix_web::http::StatusCode;
-use actix_web::http::header::{CONTENT_TYPE, HeaderValue, RETRY_AFTER};
+use actix_web::http::header::{CONTENT_TYPE, ETAG, HeaderValue, RETRY_AFTER, WWW_AUTHENTICATE};
 use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::domain::edit::Refusal;
 use crate::domain::{FieldError, Invalid};
 
 pub type AppResult<T> = Result<T, AppError>;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
+/// The ETag of a version: a strong entity tag, `"7"`.
+pub fn etag(version: i64) -> String {
+    format!("\"{version}\"")
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     /// 400: the request is malformed or a value is invalid.
     #[error("invalid request: {0:?}")]
     Validation(Vec<FieldError>),
+    /// 401: no token where one is needed, or a token that does not verify.
+    #[error("unauthorized: {en}")]
+    Unauthorized { sv: String, en: String },
+    /// 403: signed in, but the role does not allow this.
+    #[error("forbidden: {en}")]
+    Forbidden { sv: String, en: String },
+    /// 409: the change would break a rule of the directory.
+    #[error("conflict: {en}")]
+    Conflict { sv: String, en: String },
+    /// 428: a write without `If-Match`.
+    #[error("precondition required")]
+    PreconditionRequired,
+    /// 412: `If-Match` names a version that is no longer current.
+    #[error("precondition failed")]
+    PreconditionFailed { current_version: Option<i64> },
+    /// 429: too many failed sign-ins from this client.
+    #[error("too many requests")]
+    TooManyRequests { retry_after_seconds: u64 },
     /// 404: nothing by that id or query; may carry "did you mean" suggestions.
     #[error("not found: {en}")]
     NotFound {
@@ -40,6 +64,28 @@ impl AppError {
     /// A 400 about one field or query parameter.
     pub fn invalid(field: &str, why: Invalid) -> Self {
         Self::Validation(vec![why.at(field)])
+    }
+
+    pub fn unauthorized(sv: impl Into<String>, en: impl Into<String>) -> Self {
+        Self::Unauthorized {
+            sv: sv.into(),
+            en: en.into(),
+        }
+    }
+
+    /// 401 for a call without a token where one is needed.
+    pub fn missing_token() -> Self {
+        Self::unauthorized(
+            "logga in: skicka en token i huvudet Authorization: Bearer <token>",
+            "sign in: send a token in the header Authorization: Bearer <token>",
+        )
+    }
+
+    pub fn conflict(why: Invalid) -> Self {
+        Self::Conflict {
+            sv: why.sv,
+            en: why.en,
+        }
     }
 
     pub fn not_found(sv: impl Into<String>, en: impl Into<String>) -> Self {
@@ -72,6 +118,42 @@ impl AppError {
                 )
                 .with_errors(errors)
             }
+            AppError::Unauthorized { sv, en } => {
+                Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", "Unauthorized", sv, en)
+            }
+            AppError::Forbidden { sv, en } => {
+                Problem::new(StatusCode::FORBIDDEN, "forbidden", "Forbidden", sv, en)
+            }
+            AppError::Conflict { sv, en } => {
+                Problem::new(StatusCode::CONFLICT, "conflict", "Conflict", sv, en)
+            }
+            AppError::PreconditionRequired => Problem::new(
+                StatusCode::PRECONDITION_REQUIRED,
+                "precondition-required",
+                "Precondition required",
+                "ändringar kräver huvudet If-Match med den ETag som GET gav, så att ingen annans ändring skrivs över",
+                "changes need an If-Match header with the ETag from GET, so that nobody else's change is overwritten",
+            ),
+            AppError::PreconditionFailed { current_version } => Problem::new(
+                StatusCode::PRECONDITION_FAILED,
+                "precondition-failed",
+                "Precondition failed",
+                format!(
+                    "någon annan har ändrat detta sedan du läste det (aktuell version {}); läs in igen och gör om ändringen. Inget ändrades",
+                    current_version.map_or("-".into(), etag)
+                ),
+                format!(
+                    "someone else has changed this since you read it (current version {}); read it again and redo the change. Nothing was changed",
+                    current_version.map_or("-".into(), etag)
+                ),
+            ),
+            AppError::TooManyRequests { retry_after_seconds } => Problem::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too-many-requests",
+                "Too many requests",
+                format!("för många misslyckade inloggningar; försök igen om {retry_after_seconds} sekunder"),
+                format!("too many failed sign-ins; try again in {retry_after_seconds} seconds"),
+            ),
             AppError::NotFound { sv, en, suggestions } => {
                 let mut p = Problem::new(StatusCode::NOT_FOUND, "not-found", "Not found", sv, en);
                 p.suggestions = suggestions.clone();
@@ -99,6 +181,12 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             AppError::Validation(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            AppError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::NotFound { .. } => StatusCode::NOT_FOUND,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -112,12 +200,73 @@ impl ResponseError for AppError {
             _ => {}
         }
         let mut response = self.problem().response();
-        if matches!(self, AppError::Unavailable(_)) {
-            response
-                .headers_mut()
-                .insert(RETRY_AFTER, HeaderValue::from_static("5"));
+        let headers = response.headers_mut();
+        match self {
+            AppError::Unavailable(_) => {
+                headers.insert(RETRY_AFTER, HeaderValue::from_static("5"));
+            }
+            AppError::TooManyRequests { retry_after_seconds } => {
+                headers.insert(RETRY_AFTER, HeaderValue::from(*retry_after_seconds));
+            }
+            AppError::Unauthorized { .. } => {
+                headers.insert(
+                    WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"kontaktnav\""),
+                );
+            }
+            AppError::PreconditionFailed {
+                current_version: Some(version),
+            } => {
+                if let Ok(value) = HeaderValue::from_str(&etag(*version)) {
+                    headers.insert(ETAG, value);
+                }
+            }
+            _ => {}
         }
         response
+    }
+}
+
+impl From<Refusal> for AppError {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::Invalid(errors) => AppError::Validation(errors),
+            Refusal::Conflict(why) => AppError::conflict(why),
+            Refusal::NotFound(why) => AppError::NotFound {
+                sv: why.sv,
+                en: why.en,
+                suggestions: Vec::new(),
+            },
+        }
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind as K, Error as E};
+        match e {
+            E::NotFound => AppError::not_found("det finns inte", "it does not exist"),
+            E::DatabaseError(K::UniqueViolation, info) => AppError::Conflict {
+                sv: format!("värdet finns redan och måste vara unikt ({})", info.message()),
+                en: format!("the value exists already and must be unique ({})", info.message()),
+            },
+            E::DatabaseError(K::ForeignKeyViolation | K::CheckViolation | K::NotNullViolation, info) => {
+                AppError::Conflict {
+                    sv: format!("ändringen bryter mot en regel i katalogen ({})", info.message()),
+                    en: format!("the change breaks a rule of the directory ({})", info.message()),
+                }
+            }
+            E::DatabaseError(K::ClosedConnection | K::UnableToSendCommand, _) => {
+                AppError::Unavailable(anyhow::Error::new(e))
+            }
+            other => AppError::Unexpected(anyhow::Error::new(other)),
+        }
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for AppError {
+    fn from(e: diesel::r2d2::PoolError) -> Self {
+        AppError::Unavailable(anyhow::Error::new(e))
     }
 }
 
@@ -298,4 +447,32 @@ pub fn path_error(err: actix_web::error::PathError, _req: &actix_web::HttpReques
         ),
     )
     .into()
+}
+
+/// Turns JSON body errors (syntax, wrong types, unknown fields, too large) into problem
+/// documents.
+pub fn json_error(
+    err: actix_web::error::JsonPayloadError,
+    _req: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    use actix_web::error::JsonPayloadError as J;
+    let (sv, en) = match &err {
+        J::OverflowKnownLength { .. } | J::Overflow { .. } => (
+            "innehållet är för stort".to_owned(),
+            "the body is too large".to_owned(),
+        ),
+        J::ContentType => (
+            "innehållet ska vara JSON (Content-Type: application/json)".to_owned(),
+            "the body must be JSON (Content-Type: application/json)".to_owned(),
+        ),
+        J::Deserialize(e) => (
+            format!("JSON-innehållet kan inte läsas: {e}"),
+            format!("the JSON body cannot be read: {e}"),
+        ),
+        other => (
+            format!("innehållet kan inte läsas: {other}"),
+            format!("the body cannot be read: {other}"),
+        ),
+    };
+    AppError::invalid("body", Invalid::new(sv, en)).into()
 }

@@ -1,5 +1,6 @@
 //! kontaktnav: a contact directory with a one-way-in lookup for health and social care in Borås.
 
+pub mod auth;
 pub mod db;
 pub mod directory;
 pub mod domain;

@@ -1,5 +1,14 @@
+use std::io::BufRead;
+
+use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
+use kontaktnav::auth::passwords::hash_password;
+use kontaktnav::auth::tokens::parse_ttl;
+use kontaktnav::auth::{Auth, AuthSettings, User};
+use kontaktnav::db::accounts::{self, Account};
+use kontaktnav::db::audit::WriteMeta;
 use kontaktnav::db::{self, DatabaseLocation, demo};
+use kontaktnav::domain::Role;
 use kontaktnav::settings::{DatabaseSettings, ServeSettings};
 
 /// kontaktnav: contact directory with a one-way-in lookup for health and social care in Borås.
@@ -10,6 +19,8 @@ struct Cli {
     command: Option<Command>,
     #[command(flatten)]
     database: DatabaseSettings,
+    #[command(flatten)]
+    auth: AuthSettings,
     /// Settings for `serve`, also accepted without the subcommand.
     #[command(flatten)]
     serve: ServeSettings,
@@ -23,6 +34,27 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document.
     Openapi,
+    /// Print a token signed with the service's own key (for bootstrapping and scripts).
+    Token {
+        /// Subject: who the token speaks for (recorded in the audit history).
+        #[arg(long)]
+        sub: String,
+        /// reader, editor or admin.
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// An organisation an editor may edit (repeat for several).
+        #[arg(long = "org")]
+        orgs: Vec<String>,
+        /// Display name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Lifetime, e.g. 30m, 8h, 7d.
+        #[arg(long, default_value = "1h", value_parser = parse_ttl)]
+        ttl: std::time::Duration,
+    },
+    /// Manage the built-in accounts.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Add N generated units to the database (for benchmarks; never in production).
     #[command(hide = true)]
     Generate {
@@ -31,16 +63,88 @@ enum Command {
     },
 }
 
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create an account; the password is read from the first line of standard input.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// reader, editor or admin.
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// An organisation an editor may edit (repeat for several).
+        #[arg(long = "org")]
+        orgs: Vec<String>,
+        /// Display name (default: the user name).
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+fn parse_role(raw: &str) -> Result<Role, String> {
+    Role::parse(raw).map_err(|e| e.en)
+}
+
 fn main() -> anyhow::Result<()> {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     let cli = Cli::parse();
     match cli.command.unwrap_or(Command::Serve(cli.serve)) {
         Command::Serve(serve) => {
-            actix_web::rt::System::new().block_on(kontaktnav::startup::run(cli.database, serve))
+            actix_web::rt::System::new().block_on(kontaktnav::startup::run(cli.database, cli.auth, serve))
         }
         Command::Migrate => db::connect(&DatabaseLocation::parse(&cli.database.database_url)?).map(drop),
         Command::Openapi => {
             print!("{}", kontaktnav::openapi::document());
+            Ok(())
+        }
+        Command::Token {
+            sub,
+            role,
+            orgs,
+            name,
+            ttl,
+        } => {
+            let auth = Auth::from_settings(&cli.auth)?;
+            let user = User {
+                sub,
+                name,
+                role,
+                organisations: orgs,
+            };
+            println!("{}", auth.issue(&user, ttl)?);
+            Ok(())
+        }
+        Command::User(UserCommand::Add {
+            username,
+            role,
+            orgs,
+            name,
+        }) => {
+            let username = accounts::username(&username).map_err(|e| anyhow::anyhow!(e.en))?;
+            let mut password = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut password)
+                .context("reading the password from standard input")?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            if password.is_empty() {
+                bail!("give the password on standard input, e.g. echo 'lösenord' | kontaktnav user add …");
+            }
+            let hash = hash_password(password).map_err(|e| anyhow::anyhow!(e.en))?;
+            let pool = db::connect(&DatabaseLocation::parse(&cli.database.database_url)?)?;
+            let mut conn = pool.get()?;
+            let account = Account {
+                display_name: name.unwrap_or_else(|| username.clone()),
+                username,
+                role,
+                organisations: orgs,
+                disabled: false,
+                version: 1,
+                password_changed: false,
+            };
+            let meta = WriteMeta::system("cli", chrono::Utc::now().naive_utc());
+            accounts::create(&mut conn, &meta, &account, &hash).map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("created account {} ({})", account.username, account.role);
             Ok(())
         }
         Command::Generate { units } => {

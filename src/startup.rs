@@ -10,9 +10,13 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 use uuid::Uuid;
 
+use std::sync::Mutex;
+
+use crate::auth::passwords::LoginThrottle;
+use crate::auth::{Auth, AuthSettings};
 use crate::db::{self, DatabaseLocation, DbPool, demo, repo};
 use crate::directory::{Directory, DirectoryHandle};
-use crate::error::{self, problem_for_bare_errors};
+use crate::error::{self, AppResult, problem_for_bare_errors};
 use crate::openapi::ApiDoc;
 use crate::routes;
 use crate::settings::{DatabaseSettings, ServeSettings};
@@ -23,15 +27,64 @@ pub struct AppState {
     pub pool: DbPool,
     /// The directory as served: an in-memory snapshot of the database.
     pub directory: DirectoryHandle,
+    pub auth: Auth,
+    pub throttle: LoginThrottle,
+    /// Held while a fresh snapshot is read and swapped in, so that snapshots are swapped in
+    /// the order they were read and the last one is never older than the last write.
+    reload_lock: Mutex<()>,
+}
+
+impl AppState {
+    /// Reads the directory again and serves it.
+    pub fn reload(&self, conn: &mut db::DbConnection) -> anyhow::Result<()> {
+        let _guard = self.reload_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let snapshot = repo::load_snapshot(conn)?;
+        self.directory.replace(Directory::build(snapshot));
+        Ok(())
+    }
+}
+
+/// Runs a database read off the async workers.
+pub async fn read<T: Send + 'static>(
+    state: &web::Data<AppState>,
+    f: impl FnOnce(&mut db::DbConnection) -> AppResult<T> + Send + 'static,
+) -> AppResult<T> {
+    let state = state.clone();
+    web::block(move || {
+        let mut conn = state.pool.get()?;
+        f(&mut conn)
+    })
+    .await?
+}
+
+/// Runs a write (a repository function that does its own transaction) off the async
+/// workers, then serves a fresh snapshot, so the writer's next read sees the change.
+pub async fn write<T: Send + 'static>(
+    state: &web::Data<AppState>,
+    f: impl FnOnce(&mut db::DbConnection) -> AppResult<T> + Send + 'static,
+) -> AppResult<T> {
+    let state = state.clone();
+    web::block(move || {
+        let mut conn = state.pool.get()?;
+        let out = f(&mut conn)?;
+        // The write is committed; a failed reload only delays when readers see it.
+        if let Err(e) = state.reload(&mut conn) {
+            log::error!("reloading the directory after a write: {e:#}");
+        }
+        Ok(out)
+    })
+    .await?
 }
 
 /// Opens and migrates the database, loads demo data if asked and the database is empty, and
 /// reads the directory into memory.
 pub fn prepare(
     database: &DatabaseSettings,
+    auth: &AuthSettings,
     demo_data: bool,
     search_cache: bool,
 ) -> anyhow::Result<web::Data<AppState>> {
+    let auth = Auth::from_settings(auth)?;
     let location = DatabaseLocation::parse(&database.database_url)?;
     let pool = db::connect(&location)?;
     let mut conn = pool.get().context("connecting to the database")?;
@@ -48,10 +101,17 @@ pub fn prepare(
     Ok(web::Data::new(AppState {
         pool,
         directory: DirectoryHandle::new(Directory::build(snapshot), search_cache),
+        auth,
+        throttle: LoginThrottle::default(),
+        reload_lock: Mutex::new(()),
     }))
 }
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The id of the request being served (in the request's extensions).
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
 
 /// The request id a caller sent (if it is short and plain), or a new one. Echoed in the
 /// response and written to the log line of the request.
@@ -68,7 +128,7 @@ async fn request_id(
         })
         .map(str::to_owned)
         .unwrap_or_else(|| Uuid::new_v4().to_string());
-    req.extensions_mut().insert(id.clone());
+    req.extensions_mut().insert(RequestId(id.clone()));
     let mut res = next.call(req).await?;
     if let Ok(value) = HeaderValue::from_str(&id) {
         res.headers_mut().insert(REQUEST_ID, value);
@@ -92,6 +152,11 @@ pub fn app(
         .app_data(state)
         .app_data(web::QueryConfig::default().error_handler(error::query_error))
         .app_data(web::PathConfig::default().error_handler(error::path_error))
+        .app_data(
+            web::JsonConfig::default()
+                .limit(256 * 1024)
+                .error_handler(error::json_error),
+        )
         // Innermost first: errors become problem documents, then get their request id, then
         // the logger (outermost) sees the final response.
         .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
@@ -108,11 +173,12 @@ pub fn app(
 }
 
 /// Serves until stopped.
-pub async fn run(database: DatabaseSettings, serve: ServeSettings) -> anyhow::Result<()> {
-    let state =
-        web::block(move || prepare(&database, serve.demo_data, serve.search_cache).map(|s| (s, serve)))
-            .await
-            .context("start-up task")?;
+pub async fn run(database: DatabaseSettings, auth: AuthSettings, serve: ServeSettings) -> anyhow::Result<()> {
+    let state = web::block(move || {
+        prepare(&database, &auth, serve.demo_data, serve.search_cache).map(|s| (s, serve))
+    })
+    .await
+    .context("start-up task")?;
     let (state, serve) = state?;
     let mut server = HttpServer::new(move || app(state.clone()));
     if let Some(workers) = serve.workers {

@@ -11,6 +11,7 @@ use diesel::Connection;
 use uuid::Uuid;
 
 use super::DbConnection;
+use super::audit::WriteMeta;
 use super::repo;
 use crate::domain::{
     Address, Area, AreaKind, ContactPointDraft, Organisation, OrganisationKind, Purpose, UnitDraft, UnitKind,
@@ -68,6 +69,8 @@ fn org(
         short_name: short.map(Into::into),
         kind,
         parent_id: parent.map(Into::into),
+        active_to: None,
+        version: 1,
     }
 }
 
@@ -135,6 +138,8 @@ fn areas() -> Vec<Area> {
         id: id.into(),
         name: name.into(),
         kind,
+        active_to: None,
+        version: 1,
     };
     vec![
         area("mote-1", "Möte 1", AreaKind::MeetingArea),
@@ -640,18 +645,19 @@ pub fn demo_units(now: NaiveDateTime) -> anyhow::Result<Vec<crate::domain::Unit>
 pub fn load_if_empty(conn: &mut DbConnection) -> anyhow::Result<bool> {
     let now = Utc::now().naive_utc();
     let units = demo_units(now)?;
+    let meta = WriteMeta::system("demo", now);
     conn.transaction(|conn| {
         if !repo::is_empty(conn)? {
             return Ok(false);
         }
         for o in organisations() {
-            repo::insert_organisation(conn, &o, now)?;
+            repo::insert_organisation(conn, &meta, &o)?;
         }
         for a in areas() {
-            repo::insert_area(conn, &a, now)?;
+            repo::insert_area(conn, &meta, &a)?;
         }
         for u in &units {
-            repo::insert_unit(conn, u, now)?;
+            repo::insert_unit(conn, &meta, u)?;
         }
         Ok::<_, diesel::result::Error>(true)
     })
@@ -736,9 +742,10 @@ pub fn generate(conn: &mut DbConnection, count: usize) -> anyhow::Result<()> {
                 .map_err(|e| anyhow!("generated unit {name} is invalid: {e:?}"))?,
         );
     }
+    let meta = WriteMeta::system("generate", now);
     conn.transaction(|conn| {
         for u in &units {
-            repo::insert_unit(conn, u, now)?;
+            repo::insert_unit(conn, &meta, u)?;
         }
         Ok::<_, diesel::result::Error>(())
     })

@@ -3,10 +3,14 @@
 //! SQLite is the embedded default. PostgreSQL arrives behind the same repository functions
 //! (issue 4); until then a `postgres://` URL is refused at start-up with a clear message.
 
+pub mod accounts;
+pub mod audit;
 pub mod demo;
 pub mod models;
+pub mod reference;
 pub mod repo;
 pub mod schema;
+pub mod units;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -82,6 +86,18 @@ pub fn connect(location: &DatabaseLocation) -> anyhow::Result<DbPool> {
     let mut conn = pool.get().context("getting a connection to run migrations")?;
     run_migrations(&mut conn)?;
     Ok(pool)
+}
+
+/// Runs `f` in one write transaction. On SQLite it takes the write lock at the start
+/// (`BEGIN IMMEDIATE`), so that two writers queue up instead of one failing halfway.
+pub fn write_transaction<T, E>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    conn.immediate_transaction(f)
 }
 
 pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {

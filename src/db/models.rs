@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::schema::{areas, contact_points, organisations, unit_areas, units};
+use super::schema::{accounts, areas, audit_events, contact_points, organisations, unit_areas, units};
 
 #[derive(Debug, Queryable, Selectable, Insertable)]
 #[diesel(table_name = organisations)]
@@ -16,6 +16,8 @@ pub struct OrganisationRow {
     pub parent_id: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub active_to: Option<NaiveDate>,
+    pub version: i64,
 }
 
 #[derive(Debug, Queryable, Selectable, Insertable)]
@@ -26,6 +28,8 @@ pub struct AreaRow {
     pub kind: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub active_to: Option<NaiveDate>,
+    pub version: i64,
 }
 
 #[derive(Debug, Queryable, Selectable)]
@@ -44,6 +48,7 @@ pub struct UnitRow {
     pub reviewed_at: Option<NaiveDate>,
     pub note: Option<String>,
     pub updated_at: NaiveDateTime,
+    pub version: i64,
 }
 
 #[derive(Debug, Insertable)]
@@ -64,6 +69,26 @@ pub struct NewUnitRow<'a> {
     pub vag_in_id: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub version: i64,
+}
+
+/// The editable columns of a unit, for UPDATE.
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = units, treat_none_as_null = true)]
+pub struct UnitChanges<'a> {
+    pub name: &'a str,
+    pub kind: &'static str,
+    pub organisation_id: &'a str,
+    pub hsa_id: Option<&'a str>,
+    pub street: Option<&'a str>,
+    pub postal_code: Option<&'a str>,
+    pub city: Option<&'a str>,
+    pub active_from: NaiveDate,
+    pub active_to: Option<NaiveDate>,
+    pub reviewed_at: Option<NaiveDate>,
+    pub note: Option<&'a str>,
+    pub updated_at: NaiveDateTime,
+    pub version: i64,
 }
 
 #[derive(Debug, Queryable, Selectable, Insertable)]
@@ -85,4 +110,56 @@ pub struct ContactPointRow {
     pub national: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub removed_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Queryable, Selectable, Insertable)]
+#[diesel(table_name = accounts)]
+pub struct AccountRow {
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: String,
+    pub organisations: String,
+    pub disabled: bool,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = audit_events)]
+pub struct NewAuditEventRow<'a> {
+    pub occurred_at: NaiveDateTime,
+    pub actor_sub: &'a str,
+    pub actor_name: Option<&'a str>,
+    pub actor_role: &'a str,
+    pub action: &'a str,
+    pub entity_type: &'a str,
+    pub entity_id: &'a str,
+    pub entity_version: i64,
+    pub organisation_id: Option<&'a str>,
+    pub before_state: Option<String>,
+    pub after_state: Option<String>,
+    pub reason: Option<&'a str>,
+    pub request_id: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = audit_events)]
+pub struct AuditEventRow {
+    pub id: i64,
+    pub occurred_at: NaiveDateTime,
+    pub actor_sub: String,
+    pub actor_name: Option<String>,
+    pub actor_role: String,
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: String,
+    pub entity_version: i64,
+    pub organisation_id: Option<String>,
+    pub before_state: Option<String>,
+    pub after_state: Option<String>,
+    pub reason: Option<String>,
+    pub request_id: Option<String>,
 }

@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::DbConnection;
+use super::audit::{self, Entity, Event, WriteMeta};
 use super::models::{AreaRow, ContactPointRow, NewUnitRow, OrganisationRow, UnitAreaRow, UnitRow};
 use super::schema::{areas, contact_points, organisations, unit_areas, units};
 use crate::domain::{
@@ -33,6 +34,7 @@ pub fn load_snapshot(conn: &mut DbConnection) -> anyhow::Result<Snapshot> {
         let units = units::table.select(UnitRow::as_select()).load(conn)?;
         let unit_areas = unit_areas::table.select(UnitAreaRow::as_select()).load(conn)?;
         let points = contact_points::table
+            .filter(contact_points::removed_at.is_null())
             .select(ContactPointRow::as_select())
             .load(conn)?;
         Ok::<_, diesel::result::Error>((organisations, areas, units, unit_areas, points))
@@ -50,9 +52,6 @@ fn snapshot_from_rows(
     unit_area_rows: Vec<UnitAreaRow>,
     point_rows: Vec<ContactPointRow>,
 ) -> anyhow::Result<Snapshot> {
-    let corrupt = |what: &str, id: &str, e: crate::domain::Invalid| {
-        anyhow!("stored {what} {id} does not pass validation: {}", e.en)
-    };
     let organisations = organisation_rows
         .into_iter()
         .map(|r| {
@@ -62,6 +61,8 @@ fn snapshot_from_rows(
                 name: r.name,
                 short_name: r.short_name,
                 parent_id: r.parent_id,
+                active_to: r.active_to,
+                version: r.version,
             })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
@@ -72,6 +73,8 @@ fn snapshot_from_rows(
                 kind: AreaKind::parse(&r.kind).map_err(|e| corrupt("area", &r.id, e))?,
                 id: r.id,
                 name: r.name,
+                active_to: r.active_to,
+                version: r.version,
             })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
@@ -80,49 +83,16 @@ fn snapshot_from_rows(
     for row in unit_area_rows {
         areas_of.entry(row.unit_id).or_default().push(row.area_id);
     }
-    let mut points_of: HashMap<String, Vec<ContactPoint>> = HashMap::new();
+    let mut points_of: HashMap<String, Vec<ContactPointRow>> = HashMap::new();
     for r in point_rows {
-        let point = ContactPoint {
-            id: parse_uuid("contact point", &r.id)?,
-            purpose: Purpose::parse(&r.purpose).map_err(|e| corrupt("contact point", &r.id, e))?,
-            visibility: Visibility::parse(&r.visibility).map_err(|e| corrupt("contact point", &r.id, e))?,
-            label: r.label,
-            number: PhoneNumber::from_stored(r.e164, r.national),
-        };
-        points_of.entry(r.unit_id).or_default().push(point);
+        points_of.entry(r.unit_id.clone()).or_default().push(r);
     }
-
     let units = unit_rows
         .into_iter()
         .map(|r| {
-            let mut contact_points = points_of.remove(&r.id).unwrap_or_default();
-            contact_points.sort_by(|a, b| (a.purpose, &a.label).cmp(&(b.purpose, &b.label)));
-            let mut area_ids = areas_of.remove(&r.id).unwrap_or_default();
-            area_ids.sort();
-            Ok(Unit {
-                id: parse_uuid("unit", &r.id)?,
-                kind: UnitKind::parse(&r.kind).map_err(|e| corrupt("unit", &r.id, e))?,
-                hsa_id: r
-                    .hsa_id
-                    .as_deref()
-                    .map(HsaId::parse)
-                    .transpose()
-                    .map_err(|e| corrupt("unit", &r.id, e))?,
-                name: r.name,
-                organisation_id: r.organisation_id,
-                area_ids,
-                address: Address {
-                    street: r.street,
-                    postal_code: r.postal_code,
-                    city: r.city,
-                },
-                active_from: r.active_from,
-                active_to: r.active_to,
-                reviewed_at: r.reviewed_at,
-                note: r.note,
-                contact_points,
-                updated_at: r.updated_at,
-            })
+            let points = points_of.remove(&r.id).unwrap_or_default();
+            let area_ids = areas_of.remove(&r.id).unwrap_or_default();
+            unit_from_rows(r, area_ids, points)
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(Snapshot {
@@ -130,6 +100,58 @@ fn snapshot_from_rows(
         areas,
         units,
     })
+}
+
+fn corrupt(what: &str, id: &str, e: crate::domain::Invalid) -> anyhow::Error {
+    anyhow!("stored {what} {id} does not pass validation: {}", e.en)
+}
+
+/// A unit from its row, its area ids and its (current) contact point rows.
+pub(super) fn unit_from_rows(
+    r: UnitRow,
+    area_ids: Vec<String>,
+    point_rows: Vec<ContactPointRow>,
+) -> anyhow::Result<Unit> {
+    let contact_points = point_rows
+        .into_iter()
+        .map(|p| {
+            Ok(ContactPoint {
+                id: parse_uuid("contact point", &p.id)?,
+                purpose: Purpose::parse(&p.purpose).map_err(|e| corrupt("contact point", &p.id, e))?,
+                visibility: Visibility::parse(&p.visibility)
+                    .map_err(|e| corrupt("contact point", &p.id, e))?,
+                label: p.label,
+                number: PhoneNumber::from_stored(p.e164, p.national),
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let mut unit = Unit {
+        id: parse_uuid("unit", &r.id)?,
+        kind: UnitKind::parse(&r.kind).map_err(|e| corrupt("unit", &r.id, e))?,
+        hsa_id: r
+            .hsa_id
+            .as_deref()
+            .map(HsaId::parse)
+            .transpose()
+            .map_err(|e| corrupt("unit", &r.id, e))?,
+        name: r.name,
+        organisation_id: r.organisation_id,
+        area_ids,
+        address: Address {
+            street: r.street,
+            postal_code: r.postal_code,
+            city: r.city,
+        },
+        active_from: r.active_from,
+        active_to: r.active_to,
+        reviewed_at: r.reviewed_at,
+        note: r.note,
+        contact_points,
+        updated_at: r.updated_at,
+        version: r.version,
+    };
+    unit.normalise();
+    Ok(unit)
 }
 
 fn parse_uuid(what: &str, raw: &str) -> anyhow::Result<Uuid> {
@@ -143,11 +165,22 @@ pub fn is_empty(conn: &mut DbConnection) -> QueryResult<bool> {
     Ok(count == 0)
 }
 
-pub fn insert_organisation(
-    conn: &mut DbConnection,
-    org: &Organisation,
-    now: NaiveDateTime,
-) -> QueryResult<()> {
+/// Inserts an organisation and records it in the audit history.
+pub fn insert_organisation(conn: &mut DbConnection, meta: &WriteMeta, org: &Organisation) -> QueryResult<()> {
+    let now = meta.at;
+    audit::append(
+        conn,
+        meta,
+        Event {
+            action: "organisation.create",
+            entity: Entity::Organisation,
+            entity_id: &org.id,
+            version: org.version,
+            organisation_id: Some(&org.id),
+            before: None,
+            after: Some(org),
+        },
+    )?;
     diesel::insert_into(organisations::table)
         .values(OrganisationRow {
             id: org.id.clone(),
@@ -157,12 +190,29 @@ pub fn insert_organisation(
             parent_id: org.parent_id.clone(),
             created_at: now,
             updated_at: now,
+            active_to: org.active_to,
+            version: org.version,
         })
         .execute(conn)
         .map(drop)
 }
 
-pub fn insert_area(conn: &mut DbConnection, area: &Area, now: NaiveDateTime) -> QueryResult<()> {
+/// Inserts an area and records it in the audit history.
+pub fn insert_area(conn: &mut DbConnection, meta: &WriteMeta, area: &Area) -> QueryResult<()> {
+    let now = meta.at;
+    audit::append(
+        conn,
+        meta,
+        Event {
+            action: "area.create",
+            entity: Entity::Area,
+            entity_id: &area.id,
+            version: area.version,
+            organisation_id: None,
+            before: None,
+            after: Some(area),
+        },
+    )?;
     diesel::insert_into(areas::table)
         .values(AreaRow {
             id: area.id.clone(),
@@ -170,14 +220,18 @@ pub fn insert_area(conn: &mut DbConnection, area: &Area, now: NaiveDateTime) -> 
             kind: area.kind.code().to_owned(),
             created_at: now,
             updated_at: now,
+            active_to: area.active_to,
+            version: area.version,
         })
         .execute(conn)
         .map(drop)
 }
 
-/// Inserts a unit with its areas and contact points in one transaction. The database refuses
-/// the whole unit if it lacks its `vag_in` number or has two.
-pub fn insert_unit(conn: &mut DbConnection, unit: &Unit, now: NaiveDateTime) -> QueryResult<()> {
+/// Inserts a unit with its areas and contact points in one transaction, and records it in the
+/// audit history. The database refuses the whole unit if it lacks its `vag_in` number or has
+/// two.
+pub fn insert_unit(conn: &mut DbConnection, meta: &WriteMeta, unit: &Unit) -> QueryResult<()> {
+    let now = meta.at;
     let vag_in_id = unit
         .vag_in()
         .map(|c| c.id.to_string())
@@ -202,22 +256,13 @@ pub fn insert_unit(conn: &mut DbConnection, unit: &Unit, now: NaiveDateTime) -> 
                 vag_in_id,
                 created_at: now,
                 updated_at: now,
+                version: unit.version,
             })
             .execute(conn)?;
         let points: Vec<ContactPointRow> = unit
             .contact_points
             .iter()
-            .map(|c| ContactPointRow {
-                id: c.id.to_string(),
-                unit_id: unit_id.clone(),
-                purpose: c.purpose.code().to_owned(),
-                label: c.label.clone(),
-                visibility: c.visibility.code().to_owned(),
-                e164: c.number.e164().to_owned(),
-                national: c.number.national().to_owned(),
-                created_at: now,
-                updated_at: now,
-            })
+            .map(|c| contact_point_row(&unit_id, c, now))
             .collect();
         diesel::insert_into(contact_points::table)
             .values(&points)
@@ -233,8 +278,36 @@ pub fn insert_unit(conn: &mut DbConnection, unit: &Unit, now: NaiveDateTime) -> 
         diesel::insert_into(unit_areas::table)
             .values(&areas)
             .execute(conn)?;
+        audit::append(
+            conn,
+            meta,
+            Event {
+                action: "unit.create",
+                entity: Entity::Unit,
+                entity_id: &unit_id,
+                version: unit.version,
+                organisation_id: Some(&unit.organisation_id),
+                before: None,
+                after: Some(unit),
+            },
+        )?;
         Ok(())
     })
+}
+
+pub(super) fn contact_point_row(unit_id: &str, c: &ContactPoint, now: NaiveDateTime) -> ContactPointRow {
+    ContactPointRow {
+        id: c.id.to_string(),
+        unit_id: unit_id.to_owned(),
+        purpose: c.purpose.code().to_owned(),
+        label: c.label.clone(),
+        visibility: c.visibility.code().to_owned(),
+        e164: c.number.e164().to_owned(),
+        national: c.number.national().to_owned(),
+        created_at: now,
+        updated_at: now,
+        removed_at: None,
+    }
 }
 
 /// `SELECT 1`: is the database answering?

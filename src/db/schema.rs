@@ -3,12 +3,47 @@
 // these definitions and reads it back, so a column that differs fails the suite.
 
 diesel::table! {
+    accounts (username) {
+        username -> Text,
+        display_name -> Text,
+        password_hash -> Text,
+        role -> Text,
+        organisations -> Text,
+        disabled -> Bool,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     areas (id) {
         id -> Text,
         name -> Text,
         kind -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        active_to -> Nullable<Date>,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    audit_events (id) {
+        id -> BigInt,
+        occurred_at -> Timestamp,
+        actor_sub -> Text,
+        actor_name -> Nullable<Text>,
+        actor_role -> Text,
+        action -> Text,
+        entity_type -> Text,
+        entity_id -> Text,
+        entity_version -> BigInt,
+        organisation_id -> Nullable<Text>,
+        before_state -> Nullable<Text>,
+        after_state -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        request_id -> Nullable<Text>,
     }
 }
 
@@ -23,6 +58,7 @@ diesel::table! {
         national -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        removed_at -> Nullable<Timestamp>,
     }
 }
 
@@ -35,6 +71,8 @@ diesel::table! {
         parent_id -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        active_to -> Nullable<Date>,
+        version -> BigInt,
     }
 }
 
@@ -63,6 +101,7 @@ diesel::table! {
         vag_in_purpose -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        version -> BigInt,
     }
 }
 
@@ -71,4 +110,12 @@ diesel::joinable!(unit_areas -> areas (area_id));
 diesel::joinable!(unit_areas -> units (unit_id));
 diesel::joinable!(units -> organisations (organisation_id));
 
-diesel::allow_tables_to_appear_in_same_query!(areas, contact_points, organisations, unit_areas, units,);
+diesel::allow_tables_to_appear_in_same_query!(
+    accounts,
+    areas,
+    audit_events,
+    contact_points,
+    organisations,
+    unit_areas,
+    units,
+);

@@ -258,6 +258,31 @@ impl Directory {
         self.units.len()
     }
 
+    /// The organisation, its parent, its parent's parent ... (stops at a cycle's 64th step).
+    pub fn organisation_and_ancestors<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        let mut next = Some(id);
+        let mut steps = 0;
+        std::iter::from_fn(move || {
+            let current = next?;
+            steps += 1;
+            if steps > 64 {
+                return None;
+            }
+            next = self.organisation(current).and_then(|o| o.parent_id.as_deref());
+            Some(current)
+        })
+    }
+
+    /// The ids of the organisation and every organisation under it.
+    pub fn organisation_and_descendants(&self, id: &str) -> Vec<String> {
+        self.organisation_scope(id)
+            .iter()
+            .zip(&self.organisations)
+            .filter(|(inside, _)| **inside)
+            .map(|(_, o)| o.id.clone())
+            .collect()
+    }
+
     /// The organisation and all organisations under it, as a membership table by position.
     fn organisation_scope(&self, id: &str) -> Vec<bool> {
         let mut scope = vec![false; self.organisations.len()];

@@ -149,6 +149,18 @@ coded_enum! {
     }
 }
 
+coded_enum! {
+    /// What a signed-in user may do.
+    Role, what_sv = "roll", what_en = "role" {
+        /// Read everything, internal numbers included.
+        Reader = "reader", "Läsare", "Reader";
+        /// Edit the units of one's own organisations (and their sub-organisations).
+        Editor = "editor", "Redaktör", "Editor";
+        /// Everything, including organisations, areas and accounts.
+        Admin = "admin", "Administratör", "Administrator";
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

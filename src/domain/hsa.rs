@@ -2,12 +2,29 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 use super::Invalid;
 
 /// `SE` + a ten-digit organisation number + `-` + a local part of letters and digits,
 /// at most 31 characters in all, e.g. `SE2321000131-E000000007860`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct HsaId(String);
+
+impl TryFrom<String> for HsaId {
+    type Error = String;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value).map_err(|e| e.en)
+    }
+}
+
+impl From<HsaId> for String {
+    fn from(id: HsaId) -> Self {
+        id.0
+    }
+}
 
 const MAX_LEN: usize = 31;
 

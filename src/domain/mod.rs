@@ -5,10 +5,13 @@ pub mod hsa;
 pub mod phone;
 pub mod text;
 
+pub mod edit;
+
 use chrono::{NaiveDate, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-pub use codes::{AreaKind, KindCategory, OrganisationKind, Purpose, UnitKind, Visibility};
+pub use codes::{AreaKind, KindCategory, OrganisationKind, Purpose, Role, UnitKind, Visibility};
 pub use hsa::HsaId;
 pub use phone::PhoneNumber;
 
@@ -62,7 +65,9 @@ pub fn today() -> NaiveDate {
         .date_naive()
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The domain values are also the states the audit history keeps (as JSON), so their serde
+/// form is a stored format: add fields with defaults, never rename.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Organisation {
     /// Stable, readable id: `narhalsan`, `boras-stad-vaf`.
     pub id: String,
@@ -70,17 +75,36 @@ pub struct Organisation {
     pub short_name: Option<String>,
     pub kind: OrganisationKind,
     pub parent_id: Option<String>,
+    /// First day the organisation is no longer active.
+    #[serde(default)]
+    pub active_to: Option<NaiveDate>,
+    /// Incremented by every write; the ETag of the API.
+    #[serde(default = "first_version")]
+    pub version: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Area {
     /// Stable, readable id: `mote-1`.
     pub id: String,
     pub name: String,
     pub kind: AreaKind,
+    #[serde(default)]
+    pub active_to: Option<NaiveDate>,
+    #[serde(default = "first_version")]
+    pub version: i64,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+fn first_version() -> i64 {
+    1
+}
+
+/// Active on `day`: not yet ended (`active_to` is the first day it is no longer active).
+pub fn not_ended(active_to: Option<NaiveDate>, day: NaiveDate) -> bool {
+    active_to.is_none_or(|to| day < to)
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Address {
     pub street: Option<String>,
     pub postal_code: Option<String>,
@@ -93,7 +117,7 @@ impl Address {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactPoint {
     pub id: Uuid,
     pub purpose: Purpose,
@@ -102,7 +126,7 @@ pub struct ContactPoint {
     pub number: PhoneNumber,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unit {
     pub id: Uuid,
     pub name: String,
@@ -119,11 +143,14 @@ pub struct Unit {
     /// Ordered: the `vag_in` point first, then by purpose and label.
     pub contact_points: Vec<ContactPoint>,
     pub updated_at: NaiveDateTime,
+    /// Incremented by every write to the unit or its contact points; the ETag of the API.
+    #[serde(default = "first_version")]
+    pub version: i64,
 }
 
 impl Unit {
     pub fn is_active_on(&self, day: NaiveDate) -> bool {
-        self.active_from <= day && self.active_to.is_none_or(|to| day < to)
+        self.active_from <= day && not_ended(self.active_to, day)
     }
 
     /// The one way in. The database guarantees that every unit has exactly one.
@@ -132,9 +159,10 @@ impl Unit {
     }
 }
 
-const MAX_NAME_CHARS: usize = 200;
-const MAX_LABEL_CHARS: usize = 100;
-const MAX_NOTE_CHARS: usize = 2000;
+pub(crate) const MAX_NAME_CHARS: usize = 200;
+pub(crate) const MAX_LABEL_CHARS: usize = 100;
+pub(crate) const MAX_NOTE_CHARS: usize = 2000;
+pub(crate) const MAX_ADDRESS_CHARS: usize = 200;
 
 /// A contact point as submitted, before validation.
 #[derive(Debug, Clone)]
@@ -161,7 +189,8 @@ pub struct UnitDraft {
     pub contact_points: Vec<ContactPointDraft>,
 }
 
-fn bounded_text(value: &str, max: usize, what_sv: &str, what_en: &str) -> Result<String, Invalid> {
+/// Trimmed text of 1..=`max` characters.
+pub(crate) fn bounded_text(value: &str, max: usize, what_sv: &str, what_en: &str) -> Result<String, Invalid> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
         return Err(Invalid::new(
@@ -178,37 +207,59 @@ fn bounded_text(value: &str, max: usize, what_sv: &str, what_en: &str) -> Result
     Ok(trimmed.to_owned())
 }
 
+impl ContactPointDraft {
+    /// A new contact point; `field` prefixes the field names in errors.
+    pub fn validate(self, field: &str) -> Result<ContactPoint, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let label = edit::label(&self.label).map_err(|e| errors.push(e.at(format!("{field}label"))));
+        let number =
+            PhoneNumber::parse(&self.number).map_err(|e| errors.push(e.at(format!("{field}number"))));
+        match (label, number) {
+            (Ok(label), Ok(number)) => Ok(ContactPoint {
+                id: Uuid::new_v4(),
+                purpose: self.purpose,
+                label,
+                visibility: self.visibility,
+                number,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
 impl UnitDraft {
     /// Checks every field and reports every problem at once, each with its field path.
     pub fn validate(self, id: Uuid, now: NaiveDateTime) -> Result<Unit, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let name = bounded_text(&self.name, MAX_NAME_CHARS, "namnet", "the name")
-            .map_err(|e| errors.push(e.at("name")))
-            .unwrap_or_default();
-        let hsa_id = match self.hsa_id.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(raw) => HsaId::parse(raw).map_err(|e| errors.push(e.at("hsa_id"))).ok(),
+        let mut keep = |r: Result<(), FieldError>| {
+            if let Err(e) = r {
+                errors.push(e);
+            }
         };
-        let note = match self.note.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(raw) => bounded_text(raw, MAX_NOTE_CHARS, "anteckningen", "the note")
-                .map_err(|e| errors.push(e.at("note")))
-                .ok(),
-        };
+        let mut name = String::new();
+        keep(edit::name(&self.name).map(|v| name = v).map_err(|e| e.at("name")));
+        let mut hsa_id = None;
+        keep(
+            edit::hsa_id(self.hsa_id.as_deref())
+                .map(|v| hsa_id = v)
+                .map_err(|e| e.at("hsa_id")),
+        );
+        let mut note = None;
+        keep(
+            edit::note(self.note.as_deref())
+                .map(|v| note = v)
+                .map_err(|e| e.at("note")),
+        );
+        let mut address = Address::default();
+        match edit::address(&self.address) {
+            Ok(a) => address = a,
+            Err(e) => errors.extend(e),
+        }
         let mut contact_points = Vec::with_capacity(self.contact_points.len());
         for (i, draft) in self.contact_points.into_iter().enumerate() {
-            let label = bounded_text(&draft.label, MAX_LABEL_CHARS, "etiketten", "the label")
-                .map_err(|e| errors.push(e.at(format!("contact_points[{i}].label"))));
-            let number = PhoneNumber::parse(&draft.number)
-                .map_err(|e| errors.push(e.at(format!("contact_points[{i}].number"))));
-            if let (Ok(label), Ok(number)) = (label, number) {
-                contact_points.push(ContactPoint {
-                    id: Uuid::new_v4(),
-                    purpose: draft.purpose,
-                    label,
-                    visibility: draft.visibility,
-                    number,
-                });
+            match draft.validate(&format!("contact_points[{i}].")) {
+                Ok(point) => contact_points.push(point),
+                Err(e) => errors.extend(e),
             }
         }
         let vag_in_count = contact_points
@@ -227,25 +278,34 @@ impl UnitDraft {
         if !errors.is_empty() {
             return Err(errors);
         }
-        contact_points.sort_by_key(|c| (c.purpose, c.label.clone()));
-        let mut area_ids = self.area_ids;
-        area_ids.sort();
-        area_ids.dedup();
-        Ok(Unit {
+        let mut unit = Unit {
             id,
             name,
             kind: self.kind,
             organisation_id: self.organisation_id,
-            area_ids,
+            area_ids: self.area_ids,
             hsa_id,
-            address: self.address,
+            address,
             active_from: self.active_from,
             active_to: None,
             reviewed_at: self.reviewed_at,
             note,
             contact_points,
             updated_at: now,
-        })
+            version: 1,
+        };
+        unit.normalise();
+        Ok(unit)
+    }
+}
+
+impl Unit {
+    /// Puts the lists in their canonical order: areas sorted and unique, the `vag_in` first.
+    pub fn normalise(&mut self) {
+        self.area_ids.sort();
+        self.area_ids.dedup();
+        self.contact_points
+            .sort_by(|a, b| (a.purpose, &a.label, a.id).cmp(&(b.purpose, &b.label, b.id)));
     }
 }
 

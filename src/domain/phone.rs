@@ -1,12 +1,16 @@
 //! Telephone numbers, parsed once with the `phonenumber` crate and valid everywhere after.
 
+use serde::{Deserialize, Serialize};
+
 use super::Invalid;
 
 /// Longest input we try to parse; anything longer is not a phone number.
 const MAX_INPUT_LEN: usize = 40;
 
 /// A Swedish (or international) telephone number in E.164 with its national display form.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Its serde form (`{"e164", "national"}`) is for stored states, which were valid when
+/// written; what people send is parsed with [`PhoneNumber::parse`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PhoneNumber {
     e164: String,
     national: String,

@@ -4,9 +4,9 @@ use actix_web::{HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::CALLER_SEES_INTERNAL;
 use super::params::{self, FilterParams};
 use super::views::LookupResult;
+use crate::auth::Caller;
 use crate::domain::{Invalid, shown};
 use crate::error::{AppError, AppResult, Problem, Suggestion};
 use crate::startup::AppState;
@@ -53,14 +53,21 @@ pub struct LookupResponse {
     context_path = "/v1",
     tag = "lookup",
     params(LookupParams),
+    security(("bearer" = []), ()),
     responses(
         (status = 200, description = "The best matches, each with its one number", body = LookupResponse),
         (status = 400, description = "Missing or bad parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token (and anonymous reading is off)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Nothing matches; see `suggestions`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/lookup")]
-async fn lookup(state: web::Data<AppState>, query: web::Query<LookupParams>) -> AppResult<HttpResponse> {
+async fn lookup(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<LookupParams>,
+) -> AppResult<HttpResponse> {
+    let internal = caller.reader()?;
     let p = query.into_inner();
     let directory = state.directory.current();
     let limit = params::limit(p.limit.as_deref(), DEFAULT_LIMIT, MAX_LIMIT)?;
@@ -72,6 +79,7 @@ async fn lookup(state: web::Data<AppState>, query: web::Query<LookupParams>) -> 
             area: p.area.as_deref(),
             ..FilterParams::default()
         },
+        internal,
     )?;
     if filter.query.is_none() {
         let why = Invalid::new("ange vad du söker efter i q", "say what to look for in q");
@@ -83,7 +91,7 @@ async fn lookup(state: web::Data<AppState>, query: web::Query<LookupParams>) -> 
     let results: Vec<LookupResult> = page
         .units
         .iter()
-        .filter_map(|unit| LookupResult::new(&directory, unit, CALLER_SEES_INTERNAL))
+        .filter_map(|unit| LookupResult::new(&directory, unit, internal))
         .collect();
     let q = p.q.unwrap_or_default();
     if results.is_empty() {

@@ -5,7 +5,6 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::CALLER_SEES_INTERNAL;
 use crate::directory::{ActiveFilter, Directory, Query, UnitFilter};
 use crate::domain::{FieldError, Invalid, UnitKind, shown, today};
 use crate::error::{AppError, AppResult};
@@ -40,7 +39,7 @@ pub struct FilterParams<'a> {
 }
 
 /// Builds a filter from query parameters, reporting every bad parameter at once.
-pub fn filter(directory: &Directory, p: FilterParams<'_>) -> AppResult<UnitFilter> {
+pub fn filter(directory: &Directory, p: FilterParams<'_>, include_internal: bool) -> AppResult<UnitFilter> {
     let mut errors: Vec<FieldError> = Vec::new();
     let mut check = |field: &str, result: Result<(), Invalid>| {
         if let Err(e) = result {
@@ -91,7 +90,7 @@ pub fn filter(directory: &Directory, p: FilterParams<'_>) -> AppResult<UnitFilte
         organisation: p.organisation.map(str::to_owned),
         active,
         on: today(),
-        include_internal: CALLER_SEES_INTERNAL,
+        include_internal,
     })
 }
 

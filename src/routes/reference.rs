@@ -4,7 +4,9 @@ use actix_web::{HttpResponse, get, web};
 
 use super::params::NoParams;
 use super::views::{AreaList, AreaView, KindList, OrganisationList, OrganisationView};
+use crate::auth::Caller;
 use crate::domain::UnitKind;
+use crate::error::AppResult;
 use crate::startup::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -14,34 +16,45 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// Organisations: Borås Stad and its administrations, the region, private providers.
-#[utoipa::path(context_path = "/v1", tag = "reference", responses((status = 200, description = "Every organisation, by name", body = OrganisationList)))]
+#[utoipa::path(context_path = "/v1", tag = "reference", security(("bearer" = []), ()), responses((status = 200, description = "Every organisation, by name", body = OrganisationList)))]
 #[get("/organisations")]
-async fn list_organisations(state: web::Data<AppState>, _: web::Query<NoParams>) -> HttpResponse {
+async fn list_organisations(
+    state: web::Data<AppState>,
+    caller: Caller,
+    _: web::Query<NoParams>,
+) -> AppResult<HttpResponse> {
+    caller.reader()?;
     let directory = state.directory.current();
-    HttpResponse::Ok().json(OrganisationList {
+    Ok(HttpResponse::Ok().json(OrganisationList {
         items: directory
             .organisations()
             .iter()
             .map(OrganisationView::from)
             .collect(),
-    })
+    }))
 }
 
 /// Areas: the meeting areas Möte 1 and Möte 2, and districts.
-#[utoipa::path(context_path = "/v1", tag = "reference", responses((status = 200, description = "Every area", body = AreaList)))]
+#[utoipa::path(context_path = "/v1", tag = "reference", security(("bearer" = []), ()), responses((status = 200, description = "Every area", body = AreaList)))]
 #[get("/areas")]
-async fn list_areas(state: web::Data<AppState>, _: web::Query<NoParams>) -> HttpResponse {
+async fn list_areas(
+    state: web::Data<AppState>,
+    caller: Caller,
+    _: web::Query<NoParams>,
+) -> AppResult<HttpResponse> {
+    caller.reader()?;
     let directory = state.directory.current();
-    HttpResponse::Ok().json(AreaList {
+    Ok(HttpResponse::Ok().json(AreaList {
         items: directory.areas().iter().map(AreaView::from).collect(),
-    })
+    }))
 }
 
 /// Unit kinds with Swedish and English labels.
-#[utoipa::path(context_path = "/v1", tag = "reference", responses((status = 200, description = "Every unit kind", body = KindList)))]
+#[utoipa::path(context_path = "/v1", tag = "reference", security(("bearer" = []), ()), responses((status = 200, description = "Every unit kind", body = KindList)))]
 #[get("/kinds")]
-async fn list_kinds(_: web::Query<NoParams>) -> HttpResponse {
-    HttpResponse::Ok().json(KindList {
+async fn list_kinds(caller: Caller, _: web::Query<NoParams>) -> AppResult<HttpResponse> {
+    caller.reader()?;
+    Ok(HttpResponse::Ok().json(KindList {
         items: UnitKind::ALL.iter().copied().map(Into::into).collect(),
-    })
+    }))
 }

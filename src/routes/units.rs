@@ -5,13 +5,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::CALLER_SEES_INTERNAL;
-use super::params::{self, FilterParams, NoParams};
+use super::params::{self, FilterParams};
 use super::views::{UnitDetail, UnitSummary};
+use super::with_etag;
+use crate::auth::Caller;
+use crate::db::units::{unit_as_of, unit_not_found};
 use crate::directory::Cursor;
 use crate::domain::{Invalid, shown, today};
 use crate::error::{AppError, AppResult, Problem};
-use crate::startup::AppState;
+use crate::startup::{self, AppState};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(list_units).service(get_unit);
@@ -65,13 +67,20 @@ pub struct UnitPage {
     context_path = "/v1",
     tag = "units",
     params(ListParams),
+    security(("bearer" = []), ()),
     responses(
         (status = 200, description = "One page of units", body = UnitPage),
         (status = 400, description = "A bad parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token (and anonymous reading is off)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/units")]
-async fn list_units(state: web::Data<AppState>, query: web::Query<ListParams>) -> AppResult<HttpResponse> {
+async fn list_units(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<ListParams>,
+) -> AppResult<HttpResponse> {
+    let internal = caller.reader()?;
     let p = query.into_inner();
     let directory = state.directory.current();
     let limit = params::limit(p.limit.as_deref(), DEFAULT_LIMIT, MAX_LIMIT)?;
@@ -90,6 +99,7 @@ async fn list_units(state: web::Data<AppState>, query: web::Query<ListParams>) -
             organisation: p.organisation.as_deref(),
             active: p.active.as_deref(),
         },
+        internal,
     )?;
     let page = directory
         .find(&filter, cursor.as_ref(), limit)
@@ -98,42 +108,94 @@ async fn list_units(state: web::Data<AppState>, query: web::Query<ListParams>) -
         items: page
             .units
             .iter()
-            .map(|u| UnitSummary::new(&directory, u, filter.on, CALLER_SEES_INTERNAL))
+            .map(|u| UnitSummary::new(&directory, u, filter.on, internal))
             .collect(),
         total: page.total,
         next_cursor: page.next.map(|c| c.encode()),
     }))
 }
 
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct GetUnitParams {
+    /// The unit as it was at this moment (RFC 3339), from its history. Signed-in callers only.
+    #[param(value_type = Option<String>, format = DateTime, example = "2026-03-01T08:00:00+01:00")]
+    as_of: Option<String>,
+}
+
 /// One unit with all the contact points the caller may see.
+///
+/// The `ETag` header names the unit's version; send it back as `If-Match` when changing the
+/// unit. With `as_of`, the unit as it was then (no `ETag`: the past cannot be edited).
 #[utoipa::path(
     context_path = "/v1",
     tag = "units",
-    params(("id" = Uuid, Path, description = "The unit's id")),
+    params(("id" = Uuid, Path, description = "The unit's id"), GetUnitParams),
+    security(("bearer" = []), ()),
     responses(
-        (status = 200, description = "The unit", body = UnitDetail),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such unit", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "The unit", body = UnitDetail, headers(("ETag" = String, description = "The unit's version"))),
+        (status = 400, description = "The id is not a UUID, or a bad `as_of`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such unit (then)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/units/{id}")]
 async fn get_unit(
     state: web::Data<AppState>,
+    caller: Caller,
     id: web::Path<String>,
-    _: web::Query<NoParams>,
+    query: web::Query<GetUnitParams>,
 ) -> AppResult<HttpResponse> {
+    let internal = caller.reader()?;
     let id = parse_unit_id(&id)?;
     let directory = state.directory.current();
-    let unit = directory.unit(id).ok_or_else(|| {
-        AppError::not_found(
-            format!("det finns ingen enhet med id {id}"),
-            format!("there is no unit with id {id}"),
-        )
-    })?;
-    Ok(HttpResponse::Ok().json(UnitDetail::new(&directory, unit, today(), CALLER_SEES_INTERNAL)))
+    if let Some(raw) = &query.as_of {
+        caller.signed_in()?;
+        let at = parse_instant("as_of", raw)?;
+        let unit = startup::read(&state, move |conn| unit_as_of(conn, id, at)).await?;
+        let unit = unit.ok_or_else(|| {
+            AppError::not_found(
+                format!("enheten {id} fanns inte vid {raw}"),
+                format!("unit {id} did not exist at {raw}"),
+            )
+        })?;
+        let on = at.date();
+        return Ok(HttpResponse::Ok().json(UnitDetail::new(&directory, &unit, on, internal)));
+    }
+    let unit = directory.unit(id).ok_or_else(|| unit_not_found(id))?;
+    Ok(
+        with_etag(HttpResponse::Ok(), unit.version).json(UnitDetail::new(
+            &directory,
+            unit,
+            today(),
+            internal,
+        )),
+    )
 }
 
-fn parse_unit_id(raw: &str) -> AppResult<Uuid> {
+/// An RFC 3339 moment, as UTC.
+pub fn parse_instant(field: &str, raw: &str) -> AppResult<chrono::NaiveDateTime> {
+    chrono::DateTime::parse_from_rfc3339(raw.trim())
+        .map(|t| t.naive_utc())
+        .map_err(|_| {
+            AppError::invalid(
+                field,
+                Invalid::new(
+                    format!(
+                        "'{}' är ingen tidpunkt enligt RFC 3339 (t.ex. 2026-03-01T08:00:00+01:00)",
+                        shown(raw)
+                    ),
+                    format!(
+                        "'{}' is not an RFC 3339 moment (e.g. 2026-03-01T08:00:00+01:00)",
+                        shown(raw)
+                    ),
+                ),
+            )
+        })
+}
+
+pub fn parse_unit_id(raw: &str) -> AppResult<Uuid> {
     Uuid::parse_str(raw).map_err(|_| {
         AppError::invalid(
             "id",

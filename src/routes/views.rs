@@ -219,6 +219,9 @@ pub struct OrganisationView {
     pub kind_label: &'static str,
     #[schema(example = "boras-stad")]
     pub parent_id: Option<String>,
+    /// First day no longer active; absent while active.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active_to: Option<NaiveDate>,
 }
 
 impl From<&Organisation> for OrganisationView {
@@ -230,6 +233,7 @@ impl From<&Organisation> for OrganisationView {
             kind: o.kind,
             kind_label: o.kind.label_sv(),
             parent_id: o.parent_id.clone(),
+            active_to: o.active_to,
         }
     }
 }
@@ -242,6 +246,9 @@ pub struct AreaView {
     pub name: String,
     pub kind: AreaKind,
     pub kind_label: &'static str,
+    /// First day no longer active; absent while active.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active_to: Option<NaiveDate>,
 }
 
 impl From<&Area> for AreaView {
@@ -251,6 +258,7 @@ impl From<&Area> for AreaView {
             name: a.name.clone(),
             kind: a.kind,
             kind_label: a.kind.label_sv(),
+            active_to: a.active_to,
         }
     }
 }

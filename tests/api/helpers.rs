@@ -1,9 +1,14 @@
+use std::time::Duration;
+
 use actix_web::http::StatusCode;
+use actix_web::http::header::{AUTHORIZATION, IF_MATCH};
 use actix_web::{test, web};
 use chrono::{NaiveDate, Utc};
+use kontaktnav::auth::{AuthSettings, User};
+use kontaktnav::db::audit::WriteMeta;
 use kontaktnav::db::{demo, repo};
 use kontaktnav::directory::Directory;
-use kontaktnav::domain::{Address, ContactPointDraft, Purpose, Unit, UnitDraft, UnitKind, Visibility};
+use kontaktnav::domain::{Address, ContactPointDraft, Purpose, Role, Unit, UnitDraft, UnitKind, Visibility};
 use kontaktnav::settings::DatabaseSettings;
 use kontaktnav::startup::{self, AppState};
 use serde_json::Value;
@@ -13,35 +18,68 @@ use uuid::Uuid;
 /// The service on a fresh database file with the demo directory loaded.
 pub struct TestApp {
     pub state: web::Data<AppState>,
-    _dir: TempDir,
+    pub dir: TempDir,
+    /// A reader's token, sent by `get`.
+    reader: String,
 }
 
 pub struct Response {
     pub status: StatusCode,
     pub content_type: String,
     pub request_id: Option<String>,
+    pub etag: Option<String>,
+    pub headers: actix_web::http::header::HeaderMap,
     pub body: Value,
 }
 
 impl TestApp {
     pub fn new() -> Self {
-        Self::with_generated(0)
+        Self::build(0, |s| s)
     }
 
     /// Demo data plus `count` generated units.
     pub fn with_generated(count: usize) -> Self {
+        Self::build(count, |s| s)
+    }
+
+    /// With authentication settings changed from the standalone defaults.
+    pub fn with_auth(change: impl FnOnce(AuthSettings) -> AuthSettings) -> Self {
+        Self::build(0, change)
+    }
+
+    fn build(count: usize, change: impl FnOnce(AuthSettings) -> AuthSettings) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let database = DatabaseSettings {
             database_url: format!("sqlite://{}", dir.path().join("test.db").display()),
         };
-        let state = startup::prepare(&database, true, true).expect("start-up");
+        let auth = change(AuthSettings::standalone(dir.path().join("auth-secret")));
+        let state = startup::prepare(&database, &auth, true, true).expect("start-up");
         if count > 0 {
             let mut conn = state.pool.get().expect("connection");
             demo::generate(&mut conn, count).expect("generated units");
         }
-        let app = Self { state, _dir: dir };
+        let mut app = Self {
+            state,
+            dir,
+            reader: String::new(),
+        };
+        app.reader = app.token(Role::Reader, &[]);
         app.reload();
         app
+    }
+
+    /// A token from the service's own key, as `kontaktnav token` makes them.
+    pub fn token(&self, role: Role, orgs: &[&str]) -> String {
+        let user = User {
+            sub: format!("test-{role}-{}", orgs.join("+")),
+            name: Some(format!("Test {role}")),
+            role,
+            organisations: orgs.iter().map(|o| o.to_string()).collect(),
+        };
+        self.state
+            .auth
+            .issue(&user, Duration::from_secs(600))
+            .expect("token")
     }
 
     /// Rebuilds the served snapshot after a change made straight in the database.
@@ -57,7 +95,8 @@ impl TestApp {
 
     /// Stores a unit (valid by the domain rules) and serves it.
     pub fn add_unit(&self, unit: &Unit) {
-        repo::insert_unit(&mut self.conn(), unit, Utc::now().naive_utc()).expect("insert unit");
+        let meta = WriteMeta::system("test", Utc::now().naive_utc());
+        repo::insert_unit(&mut self.conn(), &meta, unit).expect("insert unit");
         self.reload();
     }
 
@@ -65,14 +104,11 @@ impl TestApp {
         let app = test::init_service(startup::app(self.state.clone())).await;
         let res = test::call_service(&app, req.to_request()).await;
         let status = res.status();
-        let header = |name: &str| {
-            res.headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        };
+        let headers = res.headers().clone();
+        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let content_type = header("content-type").unwrap_or_default();
         let request_id = header("x-request-id");
+        let etag = header("etag");
         let bytes = test::read_body(res).await;
         let body = serde_json::from_slice(&bytes)
             .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
@@ -80,12 +116,68 @@ impl TestApp {
             status,
             content_type,
             request_id,
+            etag,
+            headers,
             body,
         }
     }
 
+    /// GET as a signed-in reader.
     pub async fn get(&self, uri: &str) -> Response {
-        self.request(test::TestRequest::get().uri(uri)).await
+        self.get_as(uri, Some(&self.reader.clone())).await
+    }
+
+    /// GET with the given token, or none.
+    pub async fn get_as(&self, uri: &str, token: Option<&str>) -> Response {
+        let mut req = test::TestRequest::get().uri(uri);
+        if let Some(token) = token {
+            req = req.insert_header((AUTHORIZATION, format!("Bearer {token}")));
+        }
+        self.request(req).await
+    }
+
+    /// A write: method, path, token, If-Match, JSON body.
+    pub async fn send(
+        &self,
+        method: actix_web::http::Method,
+        uri: &str,
+        token: Option<&str>,
+        if_match: Option<&str>,
+        body: Option<Value>,
+    ) -> Response {
+        let mut req = test::TestRequest::default().method(method).uri(uri);
+        if let Some(token) = token {
+            req = req.insert_header((AUTHORIZATION, format!("Bearer {token}")));
+        }
+        if let Some(tag) = if_match {
+            req = req.insert_header((IF_MATCH, tag.to_owned()));
+        }
+        if let Some(body) = body {
+            req = req.set_json(body);
+        }
+        self.request(req).await
+    }
+
+    /// The id of the unit whose name is `name` (from the served snapshot).
+    pub fn unit_id(&self, name: &str) -> Uuid {
+        let directory = self.state.directory.current();
+        let filter = kontaktnav::directory::UnitFilter {
+            query: kontaktnav::directory::Query::parse(name).expect("query"),
+            kinds: vec![],
+            area: None,
+            organisation: None,
+            active: kontaktnav::directory::ActiveFilter::Any,
+            on: kontaktnav::domain::today(),
+            include_internal: true,
+        };
+        let page = directory.find(&filter, None, 1).expect("find");
+        assert_eq!(page.units[0].name, name);
+        page.units[0].id
+    }
+
+    /// How many audit events there are.
+    pub fn audit_count(&self) -> i64 {
+        kontaktnav::db::audit::count(&mut self.conn()).expect("count")
     }
 }
 

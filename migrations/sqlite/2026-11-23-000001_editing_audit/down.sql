@@ -1,0 +1,11 @@
+DROP TRIGGER audit_events_are_never_deleted;
+DROP TRIGGER audit_events_are_never_updated;
+DROP TABLE audit_events;
+DROP TABLE accounts;
+DROP TRIGGER contact_points_vag_in_is_never_removed;
+ALTER TABLE contact_points DROP COLUMN removed_at;
+ALTER TABLE areas DROP COLUMN version;
+ALTER TABLE areas DROP COLUMN active_to;
+ALTER TABLE organisations DROP COLUMN version;
+ALTER TABLE organisations DROP COLUMN active_to;
+ALTER TABLE units DROP COLUMN version;

@@ -1,0 +1,142 @@
+//! Who is calling, and what they may do.
+//!
+//! Every `/v1` route takes a [`Caller`]: verified from a bearer JWT (see [`tokens`]), or
+//! anonymous. Authorisation is one line at the top of a handler:
+//! `caller.reader()?`, `caller.signed_in()?`, `caller.editor_of(&directory, org)?`,
+//! `caller.admin()?`.
+
+pub mod passwords;
+pub mod tokens;
+
+use std::future::{Ready, ready};
+
+use actix_web::http::header::AUTHORIZATION;
+use actix_web::{FromRequest, HttpRequest, web};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::directory::Directory;
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::startup::AppState;
+
+pub use tokens::{Auth, AuthSettings};
+
+/// A caller whose token was verified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct User {
+    /// The token's subject: a user name or the identity provider's id.
+    pub sub: String,
+    /// Display name, for the audit history.
+    pub name: Option<String>,
+    pub role: Role,
+    /// The organisations an editor may edit (with their sub-organisations).
+    pub organisations: Vec<String>,
+}
+
+/// Who is calling. Extracting it fails (401) only for a token that is present and bad: a
+/// bad token never silently becomes an anonymous call.
+#[derive(Debug, Clone)]
+pub enum Caller {
+    Anonymous {
+        /// The `ANONYMOUS_READ` setting.
+        may_read: bool,
+    },
+    User(User),
+}
+
+impl Caller {
+    /// Anyone who may read: returns whether `internal` numbers may be shown.
+    pub fn reader(&self) -> Result<bool, AppError> {
+        match self {
+            Caller::User(_) => Ok(true),
+            Caller::Anonymous { may_read: true } => Ok(false),
+            Caller::Anonymous { may_read: false } => Err(AppError::missing_token()),
+        }
+    }
+
+    /// Any signed-in user.
+    pub fn signed_in(&self) -> Result<&User, AppError> {
+        match self {
+            Caller::User(user) => Ok(user),
+            Caller::Anonymous { .. } => Err(AppError::missing_token()),
+        }
+    }
+
+    /// An admin, or an editor of `organisation` or of an organisation above it.
+    pub fn editor_of(&self, directory: &Directory, organisation: &str) -> Result<&User, AppError> {
+        let user = self.signed_in()?;
+        let allowed = match user.role {
+            Role::Admin => true,
+            Role::Editor => directory
+                .organisation_and_ancestors(organisation)
+                .any(|org| user.organisations.iter().any(|own| own == org)),
+            Role::Reader => false,
+        };
+        if allowed {
+            return Ok(user);
+        }
+        let own = if user.organisations.is_empty() {
+            "-".to_owned()
+        } else {
+            user.organisations.join(", ")
+        };
+        Err(AppError::Forbidden {
+            sv: format!(
+                "rollen {} får inte ändra organisationen {organisation} (egna organisationer: {own})",
+                user.role
+            ),
+            en: format!(
+                "role {} may not edit organisation {organisation} (own organisations: {own})",
+                user.role
+            ),
+        })
+    }
+
+    /// An admin.
+    pub fn admin(&self) -> Result<&User, AppError> {
+        let user = self.signed_in()?;
+        if user.role == Role::Admin {
+            Ok(user)
+        } else {
+            Err(AppError::Forbidden {
+                sv: format!("bara en administratör får göra detta (din roll: {})", user.role),
+                en: format!("only an administrator may do this (your role: {})", user.role),
+            })
+        }
+    }
+}
+
+impl FromRequest for Caller {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        ready(caller(req))
+    }
+}
+
+fn caller(req: &HttpRequest) -> Result<Caller, AppError> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("application state is missing")))?;
+    let Some(header) = req.headers().get(AUTHORIZATION) else {
+        return Ok(Caller::Anonymous {
+            may_read: state.auth.anonymous_read(),
+        });
+    };
+    let token = header
+        .to_str()
+        .ok()
+        .and_then(|h| h.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim())
+        .filter(|token| !token.is_empty())
+        .ok_or_else(|| {
+            AppError::unauthorized(
+                "Authorization-huvudet ska vara 'Bearer <token>'",
+                "the Authorization header must be 'Bearer <token>'",
+            )
+        })?;
+    state.auth.verify(token).map(Caller::User)
+}

@@ -1,0 +1,503 @@
+//! Bearer tokens (JWT, jsonwebtoken). Two ways to trust one, both may be on at once:
+//!
+//! * **standalone**: the service signs its own tokens (HS256 with a secret of at least 32
+//!   bytes) for its built-in accounts (`POST /v1/auth/token`) and for `kontaktnav token`;
+//! * **external identity provider**: tokens signed by the provider's keys (PEM files or a JWKS
+//!   file; RS256, ES256, EdDSA and relatives), with the provider's `iss` and `aud`.
+//!
+//! The key that may verify a token is chosen by the token's `alg` (and `kid`), and each key is
+//! tied to exactly one algorithm: an HS256 token is only ever checked against the service's own
+//! secret, never against a provider's public key, so algorithm confusion is impossible. `alg:
+//! none` is not an algorithm here at all. `exp`, `iss`, `aud` and `sub` are required; `exp`
+//! and `nbf` are checked with a small leeway.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use clap::{ArgAction, Args};
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, JwkSet, KeyAlgorithm};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::User;
+use crate::domain::Role;
+use crate::error::AppError;
+
+/// Settings of authentication.
+#[derive(Debug, Clone, Args)]
+pub struct AuthSettings {
+    /// Issue and accept the service's own tokens (built-in accounts, `kontaktnav token`).
+    #[arg(long, env = "LOCAL_AUTH", default_value_t = true, action = ArgAction::Set, global = true)]
+    pub local_auth: bool,
+    /// The secret that signs the service's own tokens (at least 32 characters). Overrides
+    /// `AUTH_SECRET_FILE`; give every instance the same one.
+    #[arg(long, env = "AUTH_SECRET", hide_env_values = true, global = true)]
+    pub auth_secret: Option<String>,
+    /// File holding the signing secret; created with a random secret if missing.
+    #[arg(
+        long,
+        env = "AUTH_SECRET_FILE",
+        default_value = "data/auth-secret",
+        global = true
+    )]
+    pub auth_secret_file: PathBuf,
+    /// `iss` of the service's own tokens.
+    #[arg(long, env = "AUTH_ISSUER", default_value = "kontaktnav", global = true)]
+    pub auth_issuer: String,
+    /// `aud` of the service's own tokens.
+    #[arg(long, env = "AUTH_AUDIENCE", default_value = "kontaktnav", global = true)]
+    pub auth_audience: String,
+    /// Lifetime of tokens from `POST /v1/auth/token`, e.g. `60m`, `8h`.
+    #[arg(long, env = "TOKEN_TTL", default_value = "60m", value_parser = parse_ttl, global = true)]
+    pub token_ttl: Duration,
+    /// `iss` of an external identity provider; turns on trust in its tokens.
+    #[arg(long, env = "IDP_ISSUER", global = true)]
+    pub idp_issuer: Option<String>,
+    /// `aud` that the identity provider's tokens must carry for this service.
+    #[arg(long, env = "IDP_AUDIENCE", global = true)]
+    pub idp_audience: Option<String>,
+    /// The provider's public keys: comma-separated PEM files and/or JWKS files (`.json`).
+    #[arg(long, env = "IDP_KEYS", value_delimiter = ',', global = true)]
+    pub idp_keys: Vec<PathBuf>,
+    /// Allowed clock skew for `exp` and `nbf`, in seconds.
+    #[arg(long, env = "AUTH_LEEWAY_SECONDS", default_value_t = 30, global = true)]
+    pub auth_leeway_seconds: u64,
+    /// Let callers without a token read (they see `public` numbers only).
+    #[arg(long, env = "ANONYMOUS_READ", default_value_t = false, action = ArgAction::Set, global = true)]
+    pub anonymous_read: bool,
+}
+
+impl AuthSettings {
+    /// The defaults, with the service's own tokens signed by the secret in `secret_file`.
+    pub fn standalone(secret_file: PathBuf) -> Self {
+        Self {
+            local_auth: true,
+            auth_secret: None,
+            auth_secret_file: secret_file,
+            auth_issuer: "kontaktnav".into(),
+            auth_audience: "kontaktnav".into(),
+            token_ttl: Duration::from_secs(3600),
+            idp_issuer: None,
+            idp_audience: None,
+            idp_keys: Vec::new(),
+            auth_leeway_seconds: 30,
+            anonymous_read: false,
+        }
+    }
+}
+
+/// `90s`, `30m`, `8h`, `7d`: between one second and 366 days.
+pub fn parse_ttl(raw: &str) -> Result<Duration, String> {
+    let raw = raw.trim();
+    let split = raw.find(|c: char| !c.is_ascii_digit()).unwrap_or(raw.len());
+    let (number, unit) = raw.split_at(split);
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("'{raw}' is not a duration like 90s, 30m, 8h or 7d"))?;
+    let seconds = match unit {
+        "s" => n,
+        "m" | "" => n.saturating_mul(60),
+        "h" => n.saturating_mul(3600),
+        "d" => n.saturating_mul(86_400),
+        _ => return Err(format!("'{raw}': the unit must be s, m, h or d")),
+    };
+    if !(1..=366 * 86_400).contains(&seconds) {
+        return Err(format!("'{raw}' must be between 1 second and 366 days"));
+    }
+    Ok(Duration::from_secs(seconds))
+}
+
+/// The claims kontaktnav reads from any token (`exp`, `iss`, `aud` are checked by the
+/// validation and not needed here).
+#[derive(Debug, Deserialize)]
+struct TokenClaims {
+    sub: String,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    role: Option<String>,
+    #[serde(default)]
+    orgs: Vec<String>,
+}
+
+/// The claims of a token the service issues.
+#[derive(Debug, Serialize)]
+struct IssuedClaims<'a> {
+    iss: &'a str,
+    aud: &'a str,
+    sub: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    role: Role,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    orgs: &'a [String],
+    iat: u64,
+    nbf: u64,
+    exp: u64,
+    jti: String,
+}
+
+#[derive(Debug)]
+struct TrustedKey {
+    algorithm: Algorithm,
+    kid: Option<String>,
+    key: DecodingKey,
+    issuer: String,
+    audience: String,
+}
+
+/// The service's own signing key.
+struct LocalIssuer {
+    encoding: EncodingKey,
+    issuer: String,
+    audience: String,
+    ttl: Duration,
+}
+
+impl std::fmt::Debug for LocalIssuer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LocalIssuer")
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Verifies tokens and, in standalone mode, issues them.
+#[derive(Debug)]
+pub struct Auth {
+    local: Option<LocalIssuer>,
+    keys: Vec<TrustedKey>,
+    leeway: u64,
+    anonymous_read: bool,
+}
+
+impl Auth {
+    pub fn from_settings(settings: &AuthSettings) -> anyhow::Result<Self> {
+        let mut keys = Vec::new();
+        let mut local = None;
+        if settings.local_auth {
+            let secret = match &settings.auth_secret {
+                Some(secret) => secret.clone().into_bytes(),
+                None => read_or_create_secret(&settings.auth_secret_file)?,
+            };
+            if secret.len() < 32 {
+                bail!("the signing secret (AUTH_SECRET or AUTH_SECRET_FILE) must be at least 32 bytes");
+            }
+            keys.push(TrustedKey {
+                algorithm: Algorithm::HS256,
+                kid: None,
+                key: DecodingKey::from_secret(&secret),
+                issuer: settings.auth_issuer.clone(),
+                audience: settings.auth_audience.clone(),
+            });
+            local = Some(LocalIssuer {
+                encoding: EncodingKey::from_secret(&secret),
+                issuer: settings.auth_issuer.clone(),
+                audience: settings.auth_audience.clone(),
+                ttl: settings.token_ttl,
+            });
+        }
+        match (&settings.idp_issuer, &settings.idp_audience) {
+            (Some(issuer), Some(audience)) => {
+                if settings.idp_keys.is_empty() {
+                    bail!("IDP_ISSUER is set but IDP_KEYS names no key file");
+                }
+                for path in &settings.idp_keys {
+                    for (algorithm, kid, key) in load_public_keys(path)? {
+                        keys.push(TrustedKey {
+                            algorithm,
+                            kid,
+                            key,
+                            issuer: issuer.clone(),
+                            audience: audience.clone(),
+                        });
+                    }
+                }
+            }
+            (None, None) if settings.idp_keys.is_empty() => {}
+            _ => bail!("an identity provider needs IDP_ISSUER, IDP_AUDIENCE and IDP_KEYS together"),
+        }
+        if keys.is_empty() {
+            bail!("no way to sign in: LOCAL_AUTH is off and no identity provider is configured");
+        }
+        Ok(Self {
+            local,
+            keys,
+            leeway: settings.auth_leeway_seconds,
+            anonymous_read: settings.anonymous_read,
+        })
+    }
+
+    pub fn anonymous_read(&self) -> bool {
+        self.anonymous_read
+    }
+
+    /// Whether the service issues its own tokens.
+    pub fn issues_tokens(&self) -> bool {
+        self.local.is_some()
+    }
+
+    /// The default lifetime of issued tokens.
+    pub fn token_ttl(&self) -> Option<Duration> {
+        self.local.as_ref().map(|l| l.ttl)
+    }
+
+    /// Signs a token for `user`, valid for `ttl`.
+    pub fn issue(&self, user: &User, ttl: Duration) -> anyhow::Result<String> {
+        let Some(local) = &self.local else {
+            bail!("this service does not issue tokens (LOCAL_AUTH=false)");
+        };
+        let now = jsonwebtoken::get_current_timestamp();
+        let claims = IssuedClaims {
+            iss: &local.issuer,
+            aud: &local.audience,
+            sub: &user.sub,
+            name: user.name.as_deref(),
+            role: user.role,
+            orgs: &user.organisations,
+            iat: now,
+            nbf: now,
+            exp: now + ttl.as_secs(),
+            jti: Uuid::new_v4().to_string(),
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &local.encoding)
+            .context("signing a token")
+    }
+
+    /// Checks a token and returns who it speaks for, or a 401 saying what is wrong.
+    pub fn verify(&self, token: &str) -> Result<User, AppError> {
+        let header = jsonwebtoken::decode_header(token).map_err(|_| {
+            AppError::unauthorized(
+                "token kan inte läsas: ingen JWT, eller en algoritm som inte stöds (t.ex. 'none')",
+                "the token cannot be read: not a JWT, or an algorithm that is not supported (such as 'none')",
+            )
+        })?;
+        let candidates: Vec<&TrustedKey> = self
+            .keys
+            .iter()
+            .filter(|k| k.algorithm == header.alg)
+            .filter(|k| match (&k.kid, &header.kid) {
+                (Some(ours), Some(theirs)) => ours == theirs,
+                _ => true,
+            })
+            .collect();
+        if candidates.is_empty() {
+            return Err(AppError::unauthorized(
+                format!("algoritmen {:?} accepteras inte av den här tjänsten", header.alg),
+                format!("the algorithm {:?} is not accepted by this service", header.alg),
+            ));
+        }
+        let mut first_error = None;
+        for key in candidates {
+            let mut validation = Validation::new(key.algorithm);
+            validation.set_issuer(&[&key.issuer]);
+            validation.set_audience(&[&key.audience]);
+            validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+            validation.validate_nbf = true;
+            validation.leeway = self.leeway;
+            match jsonwebtoken::decode::<TokenClaims>(token, &key.key, &validation) {
+                Ok(data) => return user_from(data.claims),
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        Err(first_error.map_or_else(
+            || AppError::unauthorized("token avvisades", "the token was refused"),
+            |e| refused(e.kind()),
+        ))
+    }
+}
+
+fn user_from(claims: TokenClaims) -> Result<User, AppError> {
+    let role = claims
+        .role
+        .as_deref()
+        .map(Role::parse)
+        .transpose()
+        .map_err(|e| AppError::unauthorized(format!("token: {}", e.sv), format!("token: {}", e.en)))?
+        .ok_or_else(|| {
+            AppError::unauthorized(
+                "token saknar claim 'role' (reader, editor eller admin)",
+                "the token has no 'role' claim (reader, editor or admin)",
+            )
+        })?;
+    if claims.sub.trim().is_empty() {
+        return Err(AppError::unauthorized(
+            "token har tomt 'sub'",
+            "the token has an empty 'sub'",
+        ));
+    }
+    Ok(User {
+        sub: claims.sub,
+        name: claims.name,
+        role,
+        organisations: claims.orgs,
+    })
+}
+
+fn refused(kind: &ErrorKind) -> AppError {
+    let (sv, en): (String, String) = match kind {
+        ErrorKind::ExpiredSignature => ("token har gått ut".into(), "the token has expired".into()),
+        ErrorKind::ImmatureSignature => (
+            "token gäller inte ännu (nbf)".into(),
+            "the token is not valid yet (nbf)".into(),
+        ),
+        ErrorKind::InvalidIssuer => (
+            "token kommer från en utfärdare (iss) som inte är betrodd".into(),
+            "the token's issuer (iss) is not trusted".into(),
+        ),
+        ErrorKind::InvalidAudience => (
+            "token är inte utfärdad för den här tjänsten (aud)".into(),
+            "the token is not meant for this service (aud)".into(),
+        ),
+        ErrorKind::InvalidSignature => (
+            "tokens signatur stämmer inte".into(),
+            "the token's signature does not verify".into(),
+        ),
+        ErrorKind::MissingRequiredClaim(claim) => (
+            format!("token saknar claim '{claim}'"),
+            format!("the token has no '{claim}' claim"),
+        ),
+        ErrorKind::InvalidAlgorithm => (
+            "tokens algoritm passar inte nyckeln".into(),
+            "the token's algorithm does not match the key".into(),
+        ),
+        _ => ("token kan inte läsas".into(), "the token cannot be read".into()),
+    };
+    AppError::unauthorized(sv, en)
+}
+
+/// The secret in `path`, or a new random one written there (readable by the owner only).
+fn read_or_create_secret(path: &Path) -> anyhow::Result<Vec<u8>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(text.trim().as_bytes().to_vec()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let mut bytes = [0u8; 48];
+            getrandom::fill(&mut bytes)
+                .map_err(|e| anyhow::anyhow!("no random numbers for the secret: {e}"))?;
+            let secret = STANDARD.encode(bytes);
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            }
+            write_private(path, &secret)
+                .with_context(|| format!("writing the signing secret {}", path.display()))?;
+            log::info!("created a new signing secret in {}", path.display());
+            Ok(secret.into_bytes())
+        }
+        Err(e) => Err(e).with_context(|| format!("reading the signing secret {}", path.display())),
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(text.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    std::fs::write(path, text)
+}
+
+/// Public keys from a PEM file (RSA → RS256, EC → ES256, Ed25519 → EdDSA) or a JWKS file.
+fn load_public_keys(path: &Path) -> anyhow::Result<Vec<(Algorithm, Option<String>, DecodingKey)>> {
+    let bytes =
+        std::fs::read(path).with_context(|| format!("reading identity provider key {}", path.display()))?;
+    let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if !is_json {
+        let key = [
+            (Algorithm::RS256, DecodingKey::from_rsa_pem(&bytes)),
+            (Algorithm::ES256, DecodingKey::from_ec_pem(&bytes)),
+            (Algorithm::EdDSA, DecodingKey::from_ed_pem(&bytes)),
+        ]
+        .into_iter()
+        .find_map(|(alg, key)| key.ok().map(|k| (alg, None, k)));
+        return key.map(|k| vec![k]).with_context(|| {
+            format!(
+                "{} is not an RSA, EC or Ed25519 public key in PEM",
+                path.display()
+            )
+        });
+    }
+    let set: JwkSet = serde_json::from_slice(&bytes)
+        .with_context(|| format!("{} is not a JWKS document", path.display()))?;
+    let mut keys = Vec::new();
+    for jwk in &set.keys {
+        if jwk
+            .common
+            .public_key_use
+            .as_ref()
+            .is_some_and(|u| *u != jsonwebtoken::jwk::PublicKeyUse::Signature)
+        {
+            continue;
+        }
+        let algorithm = match (jwk.common.key_algorithm, &jwk.algorithm) {
+            (Some(alg), _) => algorithm_of(alg),
+            (None, AlgorithmParameters::RSA(_)) => Some(Algorithm::RS256),
+            (None, AlgorithmParameters::EllipticCurve(p)) => match p.curve {
+                EllipticCurve::P256 => Some(Algorithm::ES256),
+                EllipticCurve::P384 => Some(Algorithm::ES384),
+                _ => None,
+            },
+            (None, AlgorithmParameters::OctetKeyPair(_)) => Some(Algorithm::EdDSA),
+            _ => None,
+        };
+        let Some(algorithm) =
+            algorithm.filter(|a| *a != Algorithm::HS256 && *a != Algorithm::HS384 && *a != Algorithm::HS512)
+        else {
+            log::warn!("{}: skipping a key with an unsupported algorithm", path.display());
+            continue;
+        };
+        let key = DecodingKey::from_jwk(jwk).with_context(|| format!("a key in {}", path.display()))?;
+        keys.push((algorithm, jwk.common.key_id.clone(), key));
+    }
+    if keys.is_empty() {
+        bail!("{} holds no usable signing key", path.display());
+    }
+    Ok(keys)
+}
+
+fn algorithm_of(alg: KeyAlgorithm) -> Option<Algorithm> {
+    use KeyAlgorithm as K;
+    Some(match alg {
+        K::RS256 => Algorithm::RS256,
+        K::RS384 => Algorithm::RS384,
+        K::RS512 => Algorithm::RS512,
+        K::PS256 => Algorithm::PS256,
+        K::PS384 => Algorithm::PS384,
+        K::PS512 => Algorithm::PS512,
+        K::ES256 => Algorithm::ES256,
+        K::ES384 => Algorithm::ES384,
+        K::EdDSA => Algorithm::EdDSA,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ttls_read_like_people_write_them() {
+        assert_eq!(parse_ttl("90s").unwrap(), Duration::from_secs(90));
+        assert_eq!(parse_ttl("30m").unwrap(), Duration::from_secs(1800));
+        assert_eq!(parse_ttl("8h").unwrap(), Duration::from_secs(8 * 3600));
+        assert_eq!(parse_ttl("7d").unwrap(), Duration::from_secs(7 * 86_400));
+        for bad in ["", "h", "0s", "5y", "400d", "-5m"] {
+            assert!(parse_ttl(bad).is_err(), "{bad}");
+        }
+    }
+}

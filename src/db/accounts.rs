@@ -1,0 +1,203 @@
+//! The built-in accounts of standalone mode. Password hashes never leave this module except
+//! for the check at sign-in, and never enter the audit history.
+
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::audit::{self, Entity, Event, WriteMeta};
+use super::models::AccountRow;
+use super::schema::accounts;
+use super::{DbConnection, write_transaction};
+use crate::domain::{Invalid, Role, shown};
+use crate::error::{AppError, AppResult};
+
+/// An account, as the API and the audit history show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Account {
+    #[schema(example = "redaktor.vaf")]
+    pub username: String,
+    #[schema(example = "Redaktör VÄF")]
+    pub display_name: String,
+    pub role: Role,
+    /// Organisations an editor may edit.
+    pub organisations: Vec<String>,
+    pub disabled: bool,
+    pub version: i64,
+    /// Set in the audit history when a write changed the password.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[schema(ignore)]
+    pub password_changed: bool,
+}
+
+/// A user name: 2–64 characters a–z, 0–9, `.`, `_`, `-`, `@`.
+pub fn username(raw: &str) -> Result<String, Invalid> {
+    let name = raw.trim().to_lowercase();
+    let ok = (2..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-@".contains(&b));
+    if ok {
+        Ok(name)
+    } else {
+        Err(Invalid::new(
+            format!(
+                "'{}' är inget giltigt användarnamn: 2–64 tecken a–z, 0–9, . _ - @",
+                shown(raw)
+            ),
+            format!(
+                "'{}' is not a valid user name: 2–64 characters a–z, 0–9, . _ - @",
+                shown(raw)
+            ),
+        ))
+    }
+}
+
+fn account_from(row: AccountRow) -> AppResult<(Account, String)> {
+    let role = Role::parse(&row.role)
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("stored account {}: {}", row.username, e.en)))?;
+    let organisations: Vec<String> = serde_json::from_str(&row.organisations)
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("stored account {}: {e}", row.username)))?;
+    Ok((
+        Account {
+            username: row.username,
+            display_name: row.display_name,
+            role,
+            organisations,
+            disabled: row.disabled,
+            version: row.version,
+            password_changed: false,
+        },
+        row.password_hash,
+    ))
+}
+
+/// The account and its password hash.
+pub fn find(conn: &mut DbConnection, username: &str) -> AppResult<Option<(Account, String)>> {
+    accounts::table
+        .find(username)
+        .select(AccountRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(account_from)
+        .transpose()
+}
+
+pub fn list(conn: &mut DbConnection) -> AppResult<Vec<Account>> {
+    accounts::table
+        .order(accounts::username)
+        .select(AccountRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|row| account_from(row).map(|(a, _)| a))
+        .collect()
+}
+
+fn organisations_json(account: &Account) -> AppResult<String> {
+    serde_json::to_string(&account.organisations).map_err(|e| AppError::Unexpected(e.into()))
+}
+
+fn record(
+    conn: &mut DbConnection,
+    meta: &WriteMeta,
+    action: &str,
+    before: Option<&Account>,
+    after: &Account,
+) -> AppResult<()> {
+    audit::append(
+        conn,
+        meta,
+        Event {
+            action,
+            entity: Entity::Account,
+            entity_id: &after.username,
+            version: after.version,
+            organisation_id: None,
+            before,
+            after: Some(after),
+        },
+    )?;
+    Ok(())
+}
+
+pub fn create(
+    conn: &mut DbConnection,
+    meta: &WriteMeta,
+    account: &Account,
+    password_hash: &str,
+) -> AppResult<()> {
+    write_transaction(conn, |conn| {
+        if find(conn, &account.username)?.is_some() {
+            return Err(AppError::Conflict {
+                sv: format!("användarnamnet {} är upptaget", account.username),
+                en: format!("the user name {} is taken", account.username),
+            });
+        }
+        diesel::insert_into(accounts::table)
+            .values(AccountRow {
+                username: account.username.clone(),
+                display_name: account.display_name.clone(),
+                password_hash: password_hash.to_owned(),
+                role: account.role.code().to_owned(),
+                organisations: organisations_json(account)?,
+                disabled: account.disabled,
+                version: account.version,
+                created_at: meta.at,
+                updated_at: meta.at,
+            })
+            .execute(conn)?;
+        let mut recorded = account.clone();
+        recorded.password_changed = true;
+        record(conn, meta, "account.create", None, &recorded)
+    })
+}
+
+/// Changes an account; `password_hash` replaces the password when given.
+pub fn change(
+    conn: &mut DbConnection,
+    meta: &WriteMeta,
+    username: &str,
+    expected_version: i64,
+    edit: impl FnOnce(&Account) -> Account,
+    password_hash: Option<String>,
+) -> AppResult<Account> {
+    write_transaction(conn, |conn| {
+        let (before, _) = find(conn, username)?.ok_or_else(|| {
+            AppError::not_found(
+                format!("det finns inget konto {username}"),
+                format!("there is no account {username}"),
+            )
+        })?;
+        if before.version != expected_version {
+            return Err(AppError::PreconditionFailed {
+                current_version: Some(before.version),
+            });
+        }
+        let mut after = edit(&before);
+        after.username = before.username.clone();
+        after.version = before.version;
+        if after == before && password_hash.is_none() {
+            return Ok(before);
+        }
+        after.version = before.version + 1;
+        diesel::update(accounts::table.find(username))
+            .set((
+                accounts::display_name.eq(&after.display_name),
+                accounts::role.eq(after.role.code()),
+                accounts::organisations.eq(organisations_json(&after)?),
+                accounts::disabled.eq(after.disabled),
+                accounts::version.eq(after.version),
+                accounts::updated_at.eq(meta.at),
+            ))
+            .execute(conn)?;
+        if let Some(hash) = &password_hash {
+            diesel::update(accounts::table.find(username))
+                .set(accounts::password_hash.eq(hash))
+                .execute(conn)?;
+        }
+        let mut recorded = after.clone();
+        recorded.password_changed = password_hash.is_some();
+        record(conn, meta, "account.update", Some(&before), &recorded)?;
+        Ok(after)
+    })
+}

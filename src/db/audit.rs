@@ -1,0 +1,194 @@
+//! The audit history: one event per accepted write, appended in the write's own transaction.
+//! Nothing here updates or deletes an event, and the database refuses it too (triggers).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::DbConnection;
+use super::models::{AuditEventRow, NewAuditEventRow};
+use super::schema::audit_events;
+
+/// Who made a change, and why: what every write records.
+#[derive(Debug, Clone)]
+pub struct WriteMeta {
+    pub actor_sub: String,
+    pub actor_name: Option<String>,
+    /// `reader`, `editor`, `admin`, or `system` for the service's own writes (demo data).
+    pub actor_role: String,
+    pub reason: Option<String>,
+    pub request_id: Option<String>,
+    pub at: NaiveDateTime,
+}
+
+impl WriteMeta {
+    /// The service itself, e.g. loading the demo directory.
+    pub fn system(what: &str, at: NaiveDateTime) -> Self {
+        Self {
+            actor_sub: format!("kontaktnav:{what}"),
+            actor_name: Some("kontaktnav".into()),
+            actor_role: "system".into(),
+            reason: None,
+            request_id: None,
+            at,
+        }
+    }
+}
+
+/// What kind of thing an event is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entity {
+    Unit,
+    Organisation,
+    Area,
+    Account,
+}
+
+impl Entity {
+    pub fn code(self) -> &'static str {
+        match self {
+            Entity::Unit => "unit",
+            Entity::Organisation => "organisation",
+            Entity::Area => "area",
+            Entity::Account => "account",
+        }
+    }
+}
+
+/// One change, as recorded.
+#[derive(Debug)]
+pub struct Event<'a, T: Serialize> {
+    pub action: &'a str,
+    pub entity: Entity,
+    pub entity_id: &'a str,
+    pub version: i64,
+    pub organisation_id: Option<&'a str>,
+    pub before: Option<&'a T>,
+    pub after: Option<&'a T>,
+}
+
+/// Appends one event. Call inside the transaction of the write it records.
+pub fn append<T: Serialize>(
+    conn: &mut DbConnection,
+    meta: &WriteMeta,
+    event: Event<'_, T>,
+) -> QueryResult<()> {
+    let state = |value: Option<&T>| -> QueryResult<Option<String>> {
+        value
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))
+    };
+    diesel::insert_into(audit_events::table)
+        .values(NewAuditEventRow {
+            occurred_at: meta.at,
+            actor_sub: &meta.actor_sub,
+            actor_name: meta.actor_name.as_deref(),
+            actor_role: &meta.actor_role,
+            action: event.action,
+            entity_type: event.entity.code(),
+            entity_id: event.entity_id,
+            entity_version: event.version,
+            organisation_id: event.organisation_id,
+            before_state: state(event.before)?,
+            after_state: state(event.after)?,
+            reason: meta.reason.as_deref(),
+            request_id: meta.request_id.as_deref(),
+        })
+        .execute(conn)
+        .map(drop)
+}
+
+/// Every event of one entity, newest first.
+pub fn history(conn: &mut DbConnection, entity: Entity, id: &str) -> QueryResult<Vec<AuditEventRow>> {
+    audit_events::table
+        .filter(audit_events::entity_type.eq(entity.code()))
+        .filter(audit_events::entity_id.eq(id))
+        .order(audit_events::id.desc())
+        .select(AuditEventRow::as_select())
+        .load(conn)
+}
+
+/// The event that made `version` of an entity.
+pub fn version(
+    conn: &mut DbConnection,
+    entity: Entity,
+    id: &str,
+    version: i64,
+) -> QueryResult<Option<AuditEventRow>> {
+    audit_events::table
+        .filter(audit_events::entity_type.eq(entity.code()))
+        .filter(audit_events::entity_id.eq(id))
+        .filter(audit_events::entity_version.eq(version))
+        .order(audit_events::id.desc())
+        .select(AuditEventRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The last event of an entity at or before `at`.
+pub fn as_of(
+    conn: &mut DbConnection,
+    entity: Entity,
+    id: &str,
+    at: NaiveDateTime,
+) -> QueryResult<Option<AuditEventRow>> {
+    audit_events::table
+        .filter(audit_events::entity_type.eq(entity.code()))
+        .filter(audit_events::entity_id.eq(id))
+        .filter(audit_events::occurred_at.le(at))
+        .order(audit_events::id.desc())
+        .select(AuditEventRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// What `GET /v1/audit` filters on.
+#[derive(Debug, Default, Clone)]
+pub struct AuditFilter {
+    pub actor: Option<String>,
+    /// Events of these organisations (an organisation and those under it).
+    pub organisations: Option<Vec<String>>,
+    pub entity_type: Option<Entity>,
+    pub entity_id: Option<String>,
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+    /// Only events older than this id (the cursor).
+    pub before_id: Option<i64>,
+}
+
+/// Matching events, newest first, at most `limit`.
+pub fn list(conn: &mut DbConnection, filter: &AuditFilter, limit: i64) -> QueryResult<Vec<AuditEventRow>> {
+    let mut query = audit_events::table.into_boxed();
+    if let Some(actor) = &filter.actor {
+        query = query.filter(audit_events::actor_sub.eq(actor.clone()));
+    }
+    if let Some(orgs) = &filter.organisations {
+        query = query.filter(audit_events::organisation_id.eq_any(orgs.clone()));
+    }
+    if let Some(entity) = filter.entity_type {
+        query = query.filter(audit_events::entity_type.eq(entity.code()));
+    }
+    if let Some(id) = &filter.entity_id {
+        query = query.filter(audit_events::entity_id.eq(id.clone()));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(audit_events::occurred_at.ge(from));
+    }
+    if let Some(to) = filter.to {
+        query = query.filter(audit_events::occurred_at.lt(to));
+    }
+    if let Some(before) = filter.before_id {
+        query = query.filter(audit_events::id.lt(before));
+    }
+    query
+        .order(audit_events::id.desc())
+        .limit(limit)
+        .select(AuditEventRow::as_select())
+        .load(conn)
+}
+
+/// How many events there are in all.
+pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
+    audit_events::table.count().get_result(conn)
+}

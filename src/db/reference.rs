@@ -1,0 +1,289 @@
+//! Writing organisations and areas. Same shape as units: version check, domain edit,
+//! database checks, one audit event, all in one transaction.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use super::audit::{self, Entity, Event, WriteMeta};
+use super::models::{AreaRow, OrganisationRow};
+use super::repo::{insert_area, insert_organisation};
+use super::schema::{areas, organisations, unit_areas, units};
+use super::{DbConnection, write_transaction};
+use crate::domain::edit::Refusal;
+use crate::domain::{Area, AreaKind, Invalid, Organisation, OrganisationKind, today};
+use crate::error::{AppError, AppResult};
+
+fn organisation_not_found(id: &str) -> AppError {
+    AppError::not_found(
+        format!("det finns ingen organisation med id {id}"),
+        format!("there is no organisation with id {id}"),
+    )
+}
+
+fn area_not_found(id: &str) -> AppError {
+    AppError::not_found(
+        format!("det finns inget område med id {id}"),
+        format!("there is no area with id {id}"),
+    )
+}
+
+fn load_organisation(conn: &mut DbConnection, id: &str) -> AppResult<Option<Organisation>> {
+    let row = organisations::table
+        .find(id)
+        .select(OrganisationRow::as_select())
+        .first(conn)
+        .optional()?;
+    row.map(|r| {
+        Ok(Organisation {
+            kind: OrganisationKind::parse(&r.kind).map_err(|e| {
+                AppError::Unexpected(anyhow::anyhow!("stored organisation {}: {}", r.id, e.en))
+            })?,
+            id: r.id,
+            name: r.name,
+            short_name: r.short_name,
+            parent_id: r.parent_id,
+            active_to: r.active_to,
+            version: r.version,
+        })
+    })
+    .transpose()
+}
+
+fn load_area(conn: &mut DbConnection, id: &str) -> AppResult<Option<Area>> {
+    let row = areas::table
+        .find(id)
+        .select(AreaRow::as_select())
+        .first(conn)
+        .optional()?;
+    row.map(|r| {
+        Ok(Area {
+            kind: AreaKind::parse(&r.kind)
+                .map_err(|e| AppError::Unexpected(anyhow::anyhow!("stored area {}: {}", r.id, e.en)))?,
+            id: r.id,
+            name: r.name,
+            active_to: r.active_to,
+            version: r.version,
+        })
+    })
+    .transpose()
+}
+
+fn id_taken(what_sv: &str, what_en: &str, id: &str) -> AppError {
+    AppError::Conflict {
+        sv: format!("det finns redan {what_sv} med id {id}"),
+        en: format!("there is already {what_en} with id {id}"),
+    }
+}
+
+/// The parent must exist, and must not be the organisation itself or one below it.
+fn check_parent(conn: &mut DbConnection, org: &Organisation) -> AppResult<()> {
+    let Some(parent) = &org.parent_id else {
+        return Ok(());
+    };
+    let mut current = Some(parent.clone());
+    let mut steps = 0;
+    while let Some(id) = current {
+        if id == org.id || steps > 64 {
+            return Err(AppError::conflict(Invalid::new(
+                format!(
+                    "organisationen {} kan inte ligga under sig själv (cirkel via {parent})",
+                    org.id
+                ),
+                format!(
+                    "organisation {} cannot sit below itself (a cycle through {parent})",
+                    org.id
+                ),
+            )));
+        }
+        let next: Option<Option<String>> = organisations::table
+            .find(&id)
+            .select(organisations::parent_id)
+            .first(conn)
+            .optional()?;
+        match next {
+            None if id == *parent => {
+                return Err(AppError::Validation(vec![
+                    Invalid::new(
+                        format!("okänd överordnad organisation '{parent}'"),
+                        format!("unknown parent organisation '{parent}'"),
+                    )
+                    .at("parent_id"),
+                ]));
+            }
+            None => return Ok(()),
+            Some(up) => current = up,
+        }
+        steps += 1;
+    }
+    Ok(())
+}
+
+pub fn create_organisation(conn: &mut DbConnection, meta: &WriteMeta, org: &Organisation) -> AppResult<()> {
+    write_transaction(conn, |conn| {
+        if load_organisation(conn, &org.id)?.is_some() {
+            return Err(id_taken("en organisation", "an organisation", &org.id));
+        }
+        check_parent(conn, org)?;
+        insert_organisation(conn, meta, org)?;
+        Ok(())
+    })
+}
+
+/// Changes an organisation. Ending it is refused while it still has active units or active
+/// organisations under it.
+pub fn change_organisation(
+    conn: &mut DbConnection,
+    meta: &WriteMeta,
+    id: &str,
+    expected_version: i64,
+    action: &str,
+    edit: impl FnOnce(&Organisation) -> Result<Organisation, Refusal>,
+) -> AppResult<Organisation> {
+    write_transaction(conn, |conn| {
+        let before = load_organisation(conn, id)?.ok_or_else(|| organisation_not_found(id))?;
+        if before.version != expected_version {
+            return Err(AppError::PreconditionFailed {
+                current_version: Some(before.version),
+            });
+        }
+        let mut after = edit(&before)?;
+        after.id = before.id.clone();
+        after.version = before.version;
+        if after == before {
+            return Ok(before);
+        }
+        after.version = before.version + 1;
+        if after.parent_id != before.parent_id {
+            check_parent(conn, &after)?;
+        }
+        if let Some(day) = after.active_to.filter(|_| after.active_to != before.active_to) {
+            let active_units: i64 = units::table
+                .filter(units::organisation_id.eq(id))
+                .filter(units::active_to.is_null().or(units::active_to.gt(day)))
+                .count()
+                .get_result(conn)?;
+            let active_children: i64 = organisations::table
+                .filter(organisations::parent_id.eq(id))
+                .filter(
+                    organisations::active_to
+                        .is_null()
+                        .or(organisations::active_to.gt(day)),
+                )
+                .count()
+                .get_result(conn)?;
+            if active_units + active_children > 0 {
+                return Err(AppError::conflict(Invalid::new(
+                    format!(
+                        "organisationen har {active_units} aktiva enheter och {active_children} aktiva underorganisationer efter {day}; avsluta eller flytta dem först"
+                    ),
+                    format!(
+                        "the organisation has {active_units} active units and {active_children} active sub-organisations after {day}; end or move them first"
+                    ),
+                )));
+            }
+        }
+        diesel::update(organisations::table.find(id))
+            .set((
+                organisations::name.eq(&after.name),
+                organisations::short_name.eq(&after.short_name),
+                organisations::kind.eq(after.kind.code()),
+                organisations::parent_id.eq(&after.parent_id),
+                organisations::active_to.eq(after.active_to),
+                organisations::version.eq(after.version),
+                organisations::updated_at.eq(meta.at),
+            ))
+            .execute(conn)?;
+        audit::append(
+            conn,
+            meta,
+            Event {
+                action,
+                entity: Entity::Organisation,
+                entity_id: id,
+                version: after.version,
+                organisation_id: Some(id),
+                before: Some(&before),
+                after: Some(&after),
+            },
+        )?;
+        Ok(after)
+    })
+}
+
+pub fn create_area(conn: &mut DbConnection, meta: &WriteMeta, area: &Area) -> AppResult<()> {
+    write_transaction(conn, |conn| {
+        if load_area(conn, &area.id)?.is_some() {
+            return Err(id_taken("ett område", "an area", &area.id));
+        }
+        insert_area(conn, meta, area)?;
+        Ok(())
+    })
+}
+
+/// Changes an area. Ending it is refused while active units still belong to it.
+pub fn change_area(
+    conn: &mut DbConnection,
+    meta: &WriteMeta,
+    id: &str,
+    expected_version: i64,
+    action: &str,
+    edit: impl FnOnce(&Area) -> Result<Area, Refusal>,
+) -> AppResult<Area> {
+    write_transaction(conn, |conn| {
+        let before = load_area(conn, id)?.ok_or_else(|| area_not_found(id))?;
+        if before.version != expected_version {
+            return Err(AppError::PreconditionFailed {
+                current_version: Some(before.version),
+            });
+        }
+        let mut after = edit(&before)?;
+        after.id = before.id.clone();
+        after.version = before.version;
+        if after == before {
+            return Ok(before);
+        }
+        after.version = before.version + 1;
+        if let Some(day) = after.active_to.filter(|_| after.active_to != before.active_to) {
+            let active_units: i64 = unit_areas::table
+                .inner_join(units::table)
+                .filter(unit_areas::area_id.eq(id))
+                .filter(units::active_to.is_null().or(units::active_to.gt(day)))
+                .count()
+                .get_result(conn)?;
+            if active_units > 0 {
+                return Err(AppError::conflict(Invalid::new(
+                    format!("området har {active_units} aktiva enheter efter {day}; flytta dem först"),
+                    format!("the area has {active_units} active units after {day}; move them first"),
+                )));
+            }
+        }
+        diesel::update(areas::table.find(id))
+            .set((
+                areas::name.eq(&after.name),
+                areas::kind.eq(after.kind.code()),
+                areas::active_to.eq(after.active_to),
+                areas::version.eq(after.version),
+                areas::updated_at.eq(meta.at),
+            ))
+            .execute(conn)?;
+        audit::append(
+            conn,
+            meta,
+            Event {
+                action,
+                entity: Entity::Area,
+                entity_id: id,
+                version: after.version,
+                organisation_id: None,
+                before: Some(&before),
+                after: Some(&after),
+            },
+        )?;
+        Ok(after)
+    })
+}
+
+/// Ends an active period today unless a day is given.
+pub fn end_day(day: Option<NaiveDate>) -> NaiveDate {
+    day.unwrap_or_else(today)
+}

@@ -1,0 +1,296 @@
+//! Writing units and their contact points, and reading their past versions.
+//!
+//! Every change to a unit goes through [`change_unit`]: in one transaction it reads the
+//! current unit, checks the version the caller read (`If-Match`), lets the domain compute the
+//! next state, checks what only the database knows (organisation, areas, HSA-id), stores the
+//! state and appends the audit event with both states. A refusal at any step leaves nothing.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use super::audit::{self, Entity, Event, WriteMeta};
+use super::models::{ContactPointRow, UnitChanges, UnitRow};
+use super::repo::{contact_point_row, insert_unit, unit_from_rows};
+use super::schema::{areas, contact_points, organisations, unit_areas, units};
+use super::{DbConnection, write_transaction};
+use crate::domain::edit::Refusal;
+use crate::domain::{FieldError, HsaId, Invalid, Unit, not_ended, today};
+use crate::error::{AppError, AppResult};
+
+pub fn unit_not_found(id: Uuid) -> AppError {
+    AppError::not_found(
+        format!("det finns ingen enhet med id {id}"),
+        format!("there is no unit with id {id}"),
+    )
+}
+
+/// The unit as stored now (its current contact points only), if it exists.
+pub fn load_unit(conn: &mut DbConnection, id: Uuid) -> AppResult<Option<Unit>> {
+    let key = id.to_string();
+    let Some(row) = units::table
+        .find(&key)
+        .select(UnitRow::as_select())
+        .first(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let area_ids = unit_areas::table
+        .filter(unit_areas::unit_id.eq(&key))
+        .select(unit_areas::area_id)
+        .load(conn)?;
+    let points = contact_points::table
+        .filter(contact_points::unit_id.eq(&key))
+        .filter(contact_points::removed_at.is_null())
+        .select(ContactPointRow::as_select())
+        .load(conn)?;
+    unit_from_rows(row, area_ids, points)
+        .map(Some)
+        .map_err(AppError::Unexpected)
+}
+
+/// Stores a new unit (already valid by the domain rules) and its audit event.
+pub fn create_unit(conn: &mut DbConnection, meta: &WriteMeta, unit: &Unit) -> AppResult<Unit> {
+    write_transaction(conn, |conn| {
+        check_references(conn, unit, None)?;
+        insert_unit(conn, meta, unit)?;
+        Ok(unit.clone())
+    })
+}
+
+/// Changes a unit: see the module documentation. `may_edit` authorises a move to another
+/// organisation. A change that changes nothing is no write: no new version, no event.
+pub fn change_unit(
+    conn: &mut DbConnection,
+    meta: &WriteMeta,
+    id: Uuid,
+    expected_version: i64,
+    action: &str,
+    may_edit: impl FnOnce(&str) -> AppResult<()>,
+    edit: impl FnOnce(&Unit) -> Result<Unit, Refusal>,
+) -> AppResult<Unit> {
+    write_transaction(conn, |conn| {
+        let before = load_unit(conn, id)?.ok_or_else(|| unit_not_found(id))?;
+        if before.version != expected_version {
+            return Err(AppError::PreconditionFailed {
+                current_version: Some(before.version),
+            });
+        }
+        let mut after = edit(&before)?;
+        after.id = before.id;
+        after.version = before.version;
+        after.updated_at = before.updated_at;
+        if after == before {
+            return Ok(before);
+        }
+        if after.organisation_id != before.organisation_id {
+            may_edit(&after.organisation_id)?;
+        }
+        after.version = before.version + 1;
+        after.updated_at = meta.at;
+        check_references(conn, &after, Some(&before))?;
+        save_unit(conn, &before, &after, meta.at)?;
+        audit::append(
+            conn,
+            meta,
+            Event {
+                action,
+                entity: Entity::Unit,
+                entity_id: &after.id.to_string(),
+                version: after.version,
+                organisation_id: Some(&after.organisation_id),
+                before: Some(&before),
+                after: Some(&after),
+            },
+        )?;
+        Ok(after)
+    })
+}
+
+/// What only the database can check: the organisation exists (and is active for a new or
+/// moved unit), every area exists, and no other unit has the HSA-id.
+fn check_references(conn: &mut DbConnection, unit: &Unit, before: Option<&Unit>) -> AppResult<()> {
+    let mut errors: Vec<FieldError> = Vec::new();
+    if before.is_none_or(|b| b.organisation_id != unit.organisation_id) {
+        let org: Option<Option<chrono::NaiveDate>> = organisations::table
+            .find(&unit.organisation_id)
+            .select(organisations::active_to)
+            .first(conn)
+            .optional()?;
+        match org {
+            None => errors.push(
+                Invalid::new(
+                    format!(
+                        "okänd organisation '{}'; se GET /v1/organisations",
+                        unit.organisation_id
+                    ),
+                    format!(
+                        "unknown organisation '{}'; see GET /v1/organisations",
+                        unit.organisation_id
+                    ),
+                )
+                .at("organisation_id"),
+            ),
+            Some(active_to) if !not_ended(active_to, today()) => errors.push(
+                Invalid::new(
+                    format!("organisationen '{}' är avslutad", unit.organisation_id),
+                    format!("the organisation '{}' has been deactivated", unit.organisation_id),
+                )
+                .at("organisation_id"),
+            ),
+            Some(_) => {}
+        }
+    }
+    if before.is_none_or(|b| b.area_ids != unit.area_ids) && !unit.area_ids.is_empty() {
+        let known: HashSet<String> = areas::table
+            .filter(areas::id.eq_any(&unit.area_ids))
+            .select(areas::id)
+            .load::<String>(conn)?
+            .into_iter()
+            .collect();
+        for (i, area) in unit.area_ids.iter().enumerate() {
+            if !known.contains(area) {
+                errors.push(
+                    Invalid::new(
+                        format!("okänt område '{area}'; se GET /v1/areas"),
+                        format!("unknown area '{area}'; see GET /v1/areas"),
+                    )
+                    .at(format!("area_ids[{i}]")),
+                );
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    if let Some(hsa) = unit.hsa_id.as_ref().map(HsaId::as_str)
+        && before.is_none_or(|b| b.hsa_id != unit.hsa_id)
+    {
+        let taken: Option<String> = units::table
+            .filter(units::hsa_id.eq(hsa))
+            .filter(units::id.ne(unit.id.to_string()))
+            .select(units::name)
+            .first(conn)
+            .optional()?;
+        if let Some(other) = taken {
+            return Err(AppError::Conflict {
+                sv: format!("HSA-id {hsa} används redan av enheten '{other}'"),
+                en: format!("HSA-id {hsa} is already used by the unit '{other}'"),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Writes the difference between two states of a unit. Contact points that are gone are
+/// marked removed, never deleted; one that comes back (a revert) is restored.
+fn save_unit(conn: &mut DbConnection, before: &Unit, after: &Unit, now: NaiveDateTime) -> QueryResult<()> {
+    let id = after.id.to_string();
+    let vag_in_id = after
+        .vag_in()
+        .map(|c| c.id.to_string())
+        .unwrap_or_else(|| Uuid::nil().to_string());
+    diesel::update(units::table.find(&id))
+        .set((
+            UnitChanges {
+                name: &after.name,
+                kind: after.kind.code(),
+                organisation_id: &after.organisation_id,
+                hsa_id: after.hsa_id.as_ref().map(HsaId::as_str),
+                street: after.address.street.as_deref(),
+                postal_code: after.address.postal_code.as_deref(),
+                city: after.address.city.as_deref(),
+                active_from: after.active_from,
+                active_to: after.active_to,
+                reviewed_at: after.reviewed_at,
+                note: after.note.as_deref(),
+                updated_at: now,
+                version: after.version,
+            },
+            units::vag_in_id.eq(vag_in_id),
+        ))
+        .execute(conn)?;
+    if before.area_ids != after.area_ids {
+        diesel::delete(unit_areas::table.filter(unit_areas::unit_id.eq(&id))).execute(conn)?;
+        let rows: Vec<_> = after
+            .area_ids
+            .iter()
+            .map(|a| (unit_areas::unit_id.eq(&id), unit_areas::area_id.eq(a)))
+            .collect();
+        diesel::insert_into(unit_areas::table)
+            .values(&rows)
+            .execute(conn)?;
+    }
+    let stored: HashSet<String> = contact_points::table
+        .filter(contact_points::unit_id.eq(&id))
+        .select(contact_points::id)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect();
+    for point in &after.contact_points {
+        let point_id = point.id.to_string();
+        if !stored.contains(&point_id) {
+            diesel::insert_into(contact_points::table)
+                .values(contact_point_row(&id, point, now))
+                .execute(conn)?;
+        } else if before.contact_points.iter().find(|b| b.id == point.id) != Some(point) {
+            diesel::update(contact_points::table.find(&point_id))
+                .set((
+                    contact_points::purpose.eq(point.purpose.code()),
+                    contact_points::label.eq(&point.label),
+                    contact_points::visibility.eq(point.visibility.code()),
+                    contact_points::e164.eq(point.number.e164()),
+                    contact_points::national.eq(point.number.national()),
+                    contact_points::updated_at.eq(now),
+                    contact_points::removed_at.eq(None::<NaiveDateTime>),
+                ))
+                .execute(conn)?;
+        }
+    }
+    for gone in before
+        .contact_points
+        .iter()
+        .filter(|b| !after.contact_points.iter().any(|a| a.id == b.id))
+    {
+        diesel::update(contact_points::table.find(gone.id.to_string()))
+            .set(contact_points::removed_at.eq(Some(now)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// A stored state from the audit history.
+pub fn state_of(row: &super::models::AuditEventRow) -> AppResult<Option<Unit>> {
+    row.after_state
+        .as_deref()
+        .map(serde_json::from_str::<Unit>)
+        .transpose()
+        .map_err(|e| {
+            AppError::Unexpected(anyhow::anyhow!(
+                "audit event {} holds an unreadable unit: {e}",
+                row.id
+            ))
+        })
+}
+
+/// The unit as it was at `at`, from the audit history.
+pub fn unit_as_of(conn: &mut DbConnection, id: Uuid, at: NaiveDateTime) -> AppResult<Option<Unit>> {
+    match audit::as_of(conn, Entity::Unit, &id.to_string(), at)? {
+        Some(row) => state_of(&row),
+        None => Ok(None),
+    }
+}
+
+/// Version `version` of the unit, from the audit history.
+pub fn unit_version(conn: &mut DbConnection, id: Uuid, version: i64) -> AppResult<Unit> {
+    let row = audit::version(conn, Entity::Unit, &id.to_string(), version)?;
+    row.as_ref().map(state_of).transpose()?.flatten().ok_or_else(|| {
+        AppError::not_found(
+            format!("enheten {id} har ingen version {version}; se GET /v1/units/{id}/history"),
+            format!("unit {id} has no version {version}; see GET /v1/units/{id}/history"),
+        )
+    })
+}

@@ -1,0 +1,577 @@
+//! Edits: how a submitted change turns a valid value into another valid value, or is refused
+//! with a reason. Pure, like the rest of the domain: the handlers parse requests into these
+//! types, the repository stores what they return.
+
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use super::{
+    Address, Area, AreaKind, ContactPoint, FieldError, HsaId, Invalid, MAX_ADDRESS_CHARS, MAX_LABEL_CHARS,
+    MAX_NAME_CHARS, MAX_NOTE_CHARS, Organisation, OrganisationKind, PhoneNumber, Purpose, Unit, UnitKind,
+    Visibility, bounded_text, shown,
+};
+
+/// Why an edit was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// 400: a value is invalid.
+    Invalid(Vec<FieldError>),
+    /// 409: the values are fine, but the change would break a rule of the directory.
+    Conflict(Invalid),
+    /// 404: the thing to change does not exist.
+    NotFound(Invalid),
+}
+
+impl From<Vec<FieldError>> for Refusal {
+    fn from(errors: Vec<FieldError>) -> Self {
+        Refusal::Invalid(errors)
+    }
+}
+
+impl From<FieldError> for Refusal {
+    fn from(error: FieldError) -> Self {
+        Refusal::Invalid(vec![error])
+    }
+}
+
+/// Longest reason for a change.
+pub const MAX_REASON_CHARS: usize = 500;
+
+// Field rules, shared by creation and patches so that both accept exactly the same values.
+
+pub fn name(raw: &str) -> Result<String, Invalid> {
+    bounded_text(raw, MAX_NAME_CHARS, "namnet", "the name")
+}
+
+pub fn label(raw: &str) -> Result<String, Invalid> {
+    bounded_text(raw, MAX_LABEL_CHARS, "etiketten", "the label")
+}
+
+/// An optional text: absent or blank means none.
+fn optional_text(
+    raw: Option<&str>,
+    max: usize,
+    what_sv: &str,
+    what_en: &str,
+) -> Result<Option<String>, Invalid> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => bounded_text(text, max, what_sv, what_en).map(Some),
+    }
+}
+
+pub fn note(raw: Option<&str>) -> Result<Option<String>, Invalid> {
+    optional_text(raw, MAX_NOTE_CHARS, "anteckningen", "the note")
+}
+
+pub fn reason(raw: Option<&str>) -> Result<Option<String>, Invalid> {
+    optional_text(raw, MAX_REASON_CHARS, "motiveringen", "the reason")
+}
+
+pub fn hsa_id(raw: Option<&str>) -> Result<Option<HsaId>, Invalid> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => HsaId::parse(text).map(Some),
+    }
+}
+
+pub fn address(raw: &Address) -> Result<Address, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut part = |value: &Option<String>, field: &str, sv: &str, en: &str| {
+        optional_text(value.as_deref(), MAX_ADDRESS_CHARS, sv, en)
+            .map_err(|e| errors.push(e.at(format!("address.{field}"))))
+            .unwrap_or_default()
+    };
+    let address = Address {
+        street: part(&raw.street, "street", "gatuadressen", "the street address"),
+        postal_code: part(&raw.postal_code, "postal_code", "postnumret", "the postal code"),
+        city: part(&raw.city, "city", "orten", "the city"),
+    };
+    if errors.is_empty() {
+        Ok(address)
+    } else {
+        Err(errors)
+    }
+}
+
+/// A stable, readable id for organisations and areas: `boras-stad-vaf`, `mote-1`.
+pub fn slug(raw: &str) -> Result<String, Invalid> {
+    let ok = (1..=64).contains(&raw.len())
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !raw.starts_with('-')
+        && !raw.ends_with('-');
+    if ok {
+        Ok(raw.to_owned())
+    } else {
+        Err(Invalid::new(
+            format!(
+                "'{}' är inget giltigt id: 1–64 tecken a–z, 0–9 och bindestreck (t.ex. boras-stad-vaf)",
+                shown(raw)
+            ),
+            format!(
+                "'{}' is not a valid id: 1–64 characters a–z, 0–9 and hyphens (e.g. boras-stad-vaf)",
+                shown(raw)
+            ),
+        ))
+    }
+}
+
+fn check_period(from: NaiveDate, to: Option<NaiveDate>) -> Result<(), FieldError> {
+    match to {
+        Some(to) if to <= from => Err(Invalid::new(
+            format!("slutdatum {to} måste vara efter startdatum {from}"),
+            format!("the end date {to} must be after the start date {from}"),
+        )
+        .at("active_to")),
+        _ => Ok(()),
+    }
+}
+
+/// A change to a unit's own fields (not its contact points). `None`: leave as it is;
+/// `Some(None)`: clear a field that may be empty.
+#[derive(Debug, Clone, Default)]
+pub struct UnitPatch {
+    pub name: Option<String>,
+    pub kind: Option<UnitKind>,
+    pub organisation_id: Option<String>,
+    pub area_ids: Option<Vec<String>>,
+    pub hsa_id: Option<Option<String>>,
+    pub street: Option<Option<String>>,
+    pub postal_code: Option<Option<String>>,
+    pub city: Option<Option<String>>,
+    pub active_from: Option<NaiveDate>,
+    pub active_to: Option<Option<NaiveDate>>,
+    pub reviewed_at: Option<Option<NaiveDate>>,
+    pub note: Option<Option<String>>,
+}
+
+impl UnitPatch {
+    /// The unit with the patch applied, every changed field checked by the rules of creation.
+    pub fn apply(self, unit: &Unit) -> Result<Unit, Refusal> {
+        let mut errors = Vec::new();
+        let mut next = unit.clone();
+        if let Some(raw) = self.name {
+            match name(&raw) {
+                Ok(v) => next.name = v,
+                Err(e) => errors.push(e.at("name")),
+            }
+        }
+        if let Some(kind) = self.kind {
+            next.kind = kind;
+        }
+        if let Some(org) = self.organisation_id {
+            next.organisation_id = org;
+        }
+        if let Some(areas) = self.area_ids {
+            next.area_ids = areas;
+        }
+        if let Some(raw) = self.hsa_id {
+            match hsa_id(raw.as_deref()) {
+                Ok(v) => next.hsa_id = v,
+                Err(e) => errors.push(e.at("hsa_id")),
+            }
+        }
+        let raw_address = Address {
+            street: self.street.unwrap_or_else(|| unit.address.street.clone()),
+            postal_code: self
+                .postal_code
+                .unwrap_or_else(|| unit.address.postal_code.clone()),
+            city: self.city.unwrap_or_else(|| unit.address.city.clone()),
+        };
+        match address(&raw_address) {
+            Ok(a) => next.address = a,
+            Err(e) => errors.extend(e),
+        }
+        if let Some(from) = self.active_from {
+            next.active_from = from;
+        }
+        if let Some(to) = self.active_to {
+            next.active_to = to;
+        }
+        if let Err(e) = check_period(next.active_from, next.active_to) {
+            errors.push(e);
+        }
+        if let Some(reviewed) = self.reviewed_at {
+            next.reviewed_at = reviewed;
+        }
+        if let Some(raw) = self.note {
+            match note(raw.as_deref()) {
+                Ok(v) => next.note = v,
+                Err(e) => errors.push(e.at("note")),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Refusal::Invalid(errors));
+        }
+        next.normalise();
+        Ok(next)
+    }
+}
+
+/// A change to one contact point.
+#[derive(Debug, Clone, Default)]
+pub struct ContactPointPatch {
+    pub purpose: Option<Purpose>,
+    pub label: Option<String>,
+    pub visibility: Option<Visibility>,
+    pub number: Option<String>,
+}
+
+fn vag_in_conflict(sv: &str, en: &str) -> Refusal {
+    Refusal::Conflict(Invalid::new(
+        format!(
+            "{sv}; varje enhet har exakt ett nummer med syftet vag_in (en väg in): ändra det numret i stället"
+        ),
+        format!(
+            "{en}; every unit has exactly one contact point with purpose vag_in (one way in): change that number instead"
+        ),
+    ))
+}
+
+fn no_such_point(unit: &Unit, id: Uuid) -> Refusal {
+    Refusal::NotFound(Invalid::new(
+        format!("enheten {} har inget nummer med id {id}", unit.id),
+        format!("unit {} has no contact point with id {id}", unit.id),
+    ))
+}
+
+impl Unit {
+    /// Ends the unit's active period on `day` (the first day it is no longer active).
+    pub fn deactivated(&self, day: NaiveDate) -> Result<Unit, Refusal> {
+        let mut next = self.clone();
+        next.active_to = Some(day);
+        check_period(next.active_from, next.active_to)?;
+        Ok(next)
+    }
+
+    /// The unit with one more number. A second `vag_in` is refused.
+    pub fn with_contact_point(&self, point: ContactPoint) -> Result<Unit, Refusal> {
+        if point.purpose == Purpose::VagIn {
+            return Err(vag_in_conflict(
+                "enheten har redan sitt nummer för en väg in",
+                "the unit already has its one-way-in number",
+            ));
+        }
+        let mut next = self.clone();
+        next.contact_points.push(point);
+        next.normalise();
+        Ok(next)
+    }
+
+    /// The unit with one number changed. The `vag_in` keeps its purpose, and no other number
+    /// can take it.
+    pub fn with_contact_point_changed(&self, id: Uuid, patch: ContactPointPatch) -> Result<Unit, Refusal> {
+        let mut next = self.clone();
+        let point = next
+            .contact_points
+            .iter_mut()
+            .find(|c| c.id == id)
+            .ok_or_else(|| no_such_point(self, id))?;
+        if let Some(purpose) = patch.purpose
+            && (purpose == Purpose::VagIn) != (point.purpose == Purpose::VagIn)
+        {
+            return Err(if purpose == Purpose::VagIn {
+                vag_in_conflict(
+                    "ett annat nummer kan inte bli enhetens väg in",
+                    "another number cannot become the unit's one way in",
+                )
+            } else {
+                vag_in_conflict(
+                    "numret för en väg in kan inte få ett annat syfte",
+                    "the one-way-in number cannot get another purpose",
+                )
+            });
+        }
+        let mut errors = Vec::new();
+        if let Some(purpose) = patch.purpose {
+            point.purpose = purpose;
+        }
+        if let Some(visibility) = patch.visibility {
+            point.visibility = visibility;
+        }
+        if let Some(raw) = patch.label {
+            match label(&raw) {
+                Ok(v) => point.label = v,
+                Err(e) => errors.push(e.at("label")),
+            }
+        }
+        if let Some(raw) = patch.number {
+            match PhoneNumber::parse(&raw) {
+                Ok(v) => point.number = v,
+                Err(e) => errors.push(e.at("number")),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Refusal::Invalid(errors));
+        }
+        next.normalise();
+        Ok(next)
+    }
+
+    /// The unit without one of its numbers. The `vag_in` cannot be removed.
+    pub fn without_contact_point(&self, id: Uuid) -> Result<Unit, Refusal> {
+        let point = self
+            .contact_points
+            .iter()
+            .find(|c| c.id == id)
+            .ok_or_else(|| no_such_point(self, id))?;
+        if point.purpose == Purpose::VagIn {
+            return Err(vag_in_conflict(
+                "numret för en väg in kan inte tas bort",
+                "the one-way-in number cannot be removed",
+            ));
+        }
+        let mut next = self.clone();
+        next.contact_points.retain(|c| c.id != id);
+        Ok(next)
+    }
+}
+
+/// A new organisation as submitted.
+#[derive(Debug, Clone)]
+pub struct OrganisationDraft {
+    pub id: String,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub kind: OrganisationKind,
+    pub parent_id: Option<String>,
+}
+
+fn short_name(raw: Option<&str>) -> Result<Option<String>, Invalid> {
+    optional_text(raw, 50, "kortnamnet", "the short name")
+}
+
+impl OrganisationDraft {
+    pub fn validate(self) -> Result<Organisation, Refusal> {
+        let mut errors = Vec::new();
+        let id = slug(&self.id).map_err(|e| errors.push(e.at("id")));
+        let name = name(&self.name).map_err(|e| errors.push(e.at("name")));
+        let short = short_name(self.short_name.as_deref()).map_err(|e| errors.push(e.at("short_name")));
+        match (id, name, short) {
+            (Ok(id), Ok(name), Ok(short_name)) => Ok(Organisation {
+                parent_id: self.parent_id.filter(|p| !p.trim().is_empty()),
+                id,
+                name,
+                short_name,
+                kind: self.kind,
+                active_to: None,
+                version: 1,
+            }),
+            _ => Err(Refusal::Invalid(errors)),
+        }
+    }
+}
+
+/// A change to an organisation.
+#[derive(Debug, Clone, Default)]
+pub struct OrganisationPatch {
+    pub name: Option<String>,
+    pub short_name: Option<Option<String>>,
+    pub kind: Option<OrganisationKind>,
+    pub parent_id: Option<Option<String>>,
+    pub active_to: Option<Option<NaiveDate>>,
+}
+
+impl OrganisationPatch {
+    pub fn apply(self, org: &Organisation) -> Result<Organisation, Refusal> {
+        let mut errors = Vec::new();
+        let mut next = org.clone();
+        if let Some(raw) = self.name {
+            match name(&raw) {
+                Ok(v) => next.name = v,
+                Err(e) => errors.push(e.at("name")),
+            }
+        }
+        if let Some(raw) = self.short_name {
+            match short_name(raw.as_deref()) {
+                Ok(v) => next.short_name = v,
+                Err(e) => errors.push(e.at("short_name")),
+            }
+        }
+        if let Some(kind) = self.kind {
+            next.kind = kind;
+        }
+        if let Some(parent) = self.parent_id {
+            next.parent_id = parent.filter(|p| !p.trim().is_empty());
+        }
+        if let Some(to) = self.active_to {
+            next.active_to = to;
+        }
+        if errors.is_empty() {
+            Ok(next)
+        } else {
+            Err(Refusal::Invalid(errors))
+        }
+    }
+}
+
+/// A new area as submitted.
+#[derive(Debug, Clone)]
+pub struct AreaDraft {
+    pub id: String,
+    pub name: String,
+    pub kind: AreaKind,
+}
+
+impl AreaDraft {
+    pub fn validate(self) -> Result<Area, Refusal> {
+        let mut errors = Vec::new();
+        let id = slug(&self.id).map_err(|e| errors.push(e.at("id")));
+        let name = name(&self.name).map_err(|e| errors.push(e.at("name")));
+        match (id, name) {
+            (Ok(id), Ok(name)) => Ok(Area {
+                id,
+                name,
+                kind: self.kind,
+                active_to: None,
+                version: 1,
+            }),
+            _ => Err(Refusal::Invalid(errors)),
+        }
+    }
+}
+
+/// A change to an area.
+#[derive(Debug, Clone, Default)]
+pub struct AreaPatch {
+    pub name: Option<String>,
+    pub kind: Option<AreaKind>,
+    pub active_to: Option<Option<NaiveDate>>,
+}
+
+impl AreaPatch {
+    pub fn apply(self, area: &Area) -> Result<Area, Refusal> {
+        let mut next = area.clone();
+        if let Some(raw) = self.name {
+            next.name = name(&raw).map_err(|e| e.at("name"))?;
+        }
+        if let Some(kind) = self.kind {
+            next.kind = kind;
+        }
+        if let Some(to) = self.active_to {
+            next.active_to = to;
+        }
+        Ok(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::domain::{ContactPointDraft, UnitDraft};
+
+    fn unit() -> Unit {
+        UnitDraft {
+            name: "Hemtjänst Test".into(),
+            kind: UnitKind::Hemtjanst,
+            organisation_id: "boras-stad-vaf".into(),
+            area_ids: vec!["mote-1".into()],
+            hsa_id: None,
+            address: Address::default(),
+            active_from: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            reviewed_at: None,
+            note: None,
+            contact_points: vec![
+                ContactPointDraft {
+                    purpose: Purpose::VagIn,
+                    label: "En väg in".into(),
+                    visibility: Visibility::Internal,
+                    number: "031-390 06 00".into(),
+                },
+                ContactPointDraft {
+                    purpose: Purpose::Fax,
+                    label: "Fax".into(),
+                    visibility: Visibility::Internal,
+                    number: "031-390 06 01".into(),
+                },
+            ],
+        }
+        .validate(Uuid::nil(), chrono::Utc::now().naive_utc())
+        .unwrap()
+    }
+
+    #[test]
+    fn a_patch_changes_only_what_it_names_and_checks_it() {
+        let u = unit();
+        let next = UnitPatch {
+            name: Some(" Nytt namn ".into()),
+            note: Some(Some("ny växel från 1 mars".into())),
+            ..UnitPatch::default()
+        }
+        .apply(&u)
+        .unwrap();
+        assert_eq!(next.name, "Nytt namn");
+        assert_eq!(next.note.as_deref(), Some("ny växel från 1 mars"));
+        assert_eq!(next.contact_points, u.contact_points);
+
+        let Refusal::Invalid(errors) = UnitPatch {
+            name: Some(" ".into()),
+            hsa_id: Some(Some("SE1".into())),
+            active_to: Some(Some(NaiveDate::from_ymd_opt(2025, 1, 1).unwrap())),
+            ..UnitPatch::default()
+        }
+        .apply(&u)
+        .unwrap_err() else {
+            panic!("expected invalid")
+        };
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["name", "hsa_id", "active_to"]);
+    }
+
+    #[test]
+    fn the_vag_in_number_keeps_its_role() {
+        let u = unit();
+        let vag_in = u.vag_in().unwrap().id;
+        let fax = u.contact_points[1].id;
+        let second = ContactPoint {
+            id: Uuid::new_v4(),
+            purpose: Purpose::VagIn,
+            label: "Andra".into(),
+            visibility: Visibility::Public,
+            number: PhoneNumber::parse("031-390 06 02").unwrap(),
+        };
+        assert!(matches!(u.with_contact_point(second), Err(Refusal::Conflict(_))));
+        assert!(matches!(
+            u.without_contact_point(vag_in),
+            Err(Refusal::Conflict(_))
+        ));
+        let demote = ContactPointPatch {
+            purpose: Some(Purpose::Other),
+            ..Default::default()
+        };
+        assert!(matches!(
+            u.with_contact_point_changed(vag_in, demote),
+            Err(Refusal::Conflict(_))
+        ));
+        let promote = ContactPointPatch {
+            purpose: Some(Purpose::VagIn),
+            ..Default::default()
+        };
+        assert!(matches!(
+            u.with_contact_point_changed(fax, promote),
+            Err(Refusal::Conflict(_))
+        ));
+        let renumber = ContactPointPatch {
+            number: Some("031-390 06 09".into()),
+            ..Default::default()
+        };
+        let next = u.with_contact_point_changed(vag_in, renumber).unwrap();
+        assert_eq!(next.vag_in().unwrap().number.national(), "031-390 06 09");
+        assert!(matches!(
+            u.without_contact_point(Uuid::new_v4()),
+            Err(Refusal::NotFound(_))
+        ));
+    }
+
+    #[test]
+    fn slugs_are_plain() {
+        assert!(slug("boras-stad-vaf").is_ok());
+        for bad in ["", "Borås", "a b", "-a", "a-", &"a".repeat(65)] {
+            assert!(slug(bad).is_err(), "{bad}");
+        }
+    }
+}

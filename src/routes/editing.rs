@@ -1,0 +1,525 @@
+//! Changing units and their contact points: create, PATCH, deactivate, revert; add, change
+//! and remove numbers. Every change names the version it read (`If-Match`) and leaves one
+//! audit event; see `db::units`.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpRequest, HttpResponse, delete, patch, post, web};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::units::parse_unit_id;
+use super::views::UnitDetail;
+use super::{IfMatch, present, with_etag, write_meta};
+use crate::auth::Caller;
+use crate::db::units::{self as repo, unit_not_found};
+use crate::domain::edit::{ContactPointPatch, Refusal, UnitPatch};
+use crate::domain::{Address, ContactPointDraft, Purpose, Unit, UnitDraft, UnitKind, Visibility, today};
+use crate::error::{AppError, AppResult, Problem};
+use crate::startup::{self, AppState};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(create_unit)
+        .service(update_unit)
+        .service(deactivate_unit)
+        .service(revert_unit)
+        .service(add_contact_point)
+        .service(update_contact_point)
+        .service(remove_contact_point);
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddressInput {
+    street: Option<String>,
+    postal_code: Option<String>,
+    city: Option<String>,
+}
+
+/// A number to add.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"purpose": "switchboard", "label": "Växel", "visibility": "public", "number": "031-390 06 10", "reason": "ny växel från 1 mars"}))]
+pub struct NewContactPoint {
+    purpose: Purpose,
+    label: String,
+    /// Default `internal`.
+    #[serde(default = "internal")]
+    visibility: Visibility,
+    /// As people write it: `031-390 06 10`, `+46 31 390 06 10`.
+    number: String,
+    /// Why (kept in the history).
+    reason: Option<String>,
+}
+
+fn internal() -> Visibility {
+    Visibility::Internal
+}
+
+impl NewContactPoint {
+    fn draft(self) -> (ContactPointDraft, Option<String>) {
+        (
+            ContactPointDraft {
+                purpose: self.purpose,
+                label: self.label,
+                visibility: self.visibility,
+                number: self.number,
+            },
+            self.reason,
+        )
+    }
+}
+
+/// A new unit with its numbers: exactly one with purpose `vag_in`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "name": "Hemtjänst Norrby (exempel)",
+    "kind": "hemtjanst",
+    "organisation_id": "boras-stad-vaf",
+    "area_ids": ["mote-1"],
+    "contact_points": [{"purpose": "vag_in", "label": "En väg in", "visibility": "internal", "number": "031-390 06 50"}],
+    "reason": "ny grupp"
+}))]
+pub struct NewUnit {
+    name: String,
+    kind: UnitKind,
+    organisation_id: String,
+    #[serde(default)]
+    area_ids: Vec<String>,
+    #[schema(example = "SE2321000131-E000000007860")]
+    hsa_id: Option<String>,
+    address: Option<AddressInput>,
+    /// Default: today.
+    active_from: Option<NaiveDate>,
+    reviewed_at: Option<NaiveDate>,
+    note: Option<String>,
+    contact_points: Vec<NewContactInput>,
+    reason: Option<String>,
+}
+
+/// A number of a new unit.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewContactInput {
+    purpose: Purpose,
+    label: String,
+    #[serde(default = "internal")]
+    visibility: Visibility,
+    number: String,
+}
+
+/// Address parts of a PATCH; `null` clears one.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddressPatch {
+    #[serde(default, deserialize_with = "present")]
+    street: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    postal_code: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    city: Option<Option<String>>,
+}
+
+/// Changes to a unit's own fields: what is absent stays as it is, `null` clears. Its numbers
+/// are changed through `/contact-points`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"note": "Nytt nummer från 1 mars", "reviewed_at": "2026-11-23", "reason": "årlig granskning"}))]
+pub struct UnitChangesBody {
+    name: Option<String>,
+    kind: Option<UnitKind>,
+    /// Moving a unit needs the right to edit both organisations.
+    organisation_id: Option<String>,
+    area_ids: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "present")]
+    hsa_id: Option<Option<String>>,
+    address: Option<AddressPatch>,
+    active_from: Option<NaiveDate>,
+    /// `null` makes a deactivated unit active again.
+    #[serde(default, deserialize_with = "present")]
+    active_to: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "present")]
+    reviewed_at: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "present")]
+    note: Option<Option<String>>,
+    reason: Option<String>,
+}
+
+/// Ending a unit's active period.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"active_to": "2026-12-31", "reason": "enheten läggs ned"}))]
+pub struct DeactivateBody {
+    /// The first day it is no longer active; default today.
+    active_to: Option<NaiveDate>,
+    reason: Option<String>,
+}
+
+/// Going back to an earlier version (from `GET /v1/units/{id}/history`).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"version": 3, "reason": "felaktig ändring"}))]
+pub struct RevertBody {
+    version: i64,
+    reason: Option<String>,
+}
+
+/// Changes to one number; absent fields stay as they are.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"number": "031-390 06 11", "reason": "ny växel från 1 mars"}))]
+pub struct ContactPointChangesBody {
+    purpose: Option<Purpose>,
+    label: Option<String>,
+    visibility: Option<Visibility>,
+    number: Option<String>,
+    reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ReasonParam {
+    /// Why (kept in the history).
+    reason: Option<String>,
+}
+
+/// The answer to every unit write: the unit as stored now, its version as `ETag`.
+fn unit_response(state: &AppState, unit: &Unit, status: StatusCode) -> HttpResponse {
+    let directory = state.directory.current();
+    let mut builder = with_etag(HttpResponse::build(status), unit.version);
+    if status == StatusCode::CREATED {
+        builder.insert_header((LOCATION, format!("/v1/units/{}", unit.id)));
+    }
+    builder.json(UnitDetail::new(&directory, unit, today(), true))
+}
+
+/// The shared path of every change to an existing unit: authorise on the unit's
+/// organisation, require `If-Match`, then let `db::units::change_unit` do the rest.
+/// (The arguments are what each handler extracted; bundling them would only rename them.)
+#[allow(clippy::too_many_arguments)]
+async fn change(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    raw_id: &str,
+    if_match: IfMatch,
+    reason: Option<String>,
+    action: &'static str,
+    edit: impl FnOnce(&Unit) -> Result<Unit, Refusal> + Send + 'static,
+) -> AppResult<HttpResponse> {
+    let id = parse_unit_id(raw_id)?;
+    let directory = state.directory.current();
+    let unit = directory.unit(id).ok_or_else(|| unit_not_found(id))?;
+    let user = caller.editor_of(&directory, &unit.organisation_id)?;
+    let version = if_match.required()?;
+    let meta = write_meta(user, &req, reason.as_deref())?;
+    let may_move = move |org: &str| caller.editor_of(&directory, org).map(drop);
+    let unit = startup::write(&state, move |conn| {
+        repo::change_unit(conn, &meta, id, version, action, may_move, edit)
+    })
+    .await?;
+    Ok(unit_response(&state, &unit, StatusCode::OK))
+}
+
+const PROBLEMS: &str = "400 invalid, 401 no token, 403 not allowed, 404 no such unit, 409 breaks a rule, 412 stale If-Match, 428 no If-Match";
+
+/// Create a unit with its numbers (exactly one `vag_in`).
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "editing",
+    request_body = NewUnit,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created", body = UnitDetail, headers(("ETag" = String), ("Location" = String))),
+        (status = 400, description = "Invalid values", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor of the organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "HSA-id taken", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/units")]
+async fn create_unit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    body: web::Json<NewUnit>,
+) -> AppResult<HttpResponse> {
+    let b = body.into_inner();
+    let user = caller.editor_of(&state.directory.current(), &b.organisation_id)?;
+    let meta = write_meta(user, &req, b.reason.as_deref())?;
+    let address = b.address.map_or_else(Address::default, |a| Address {
+        street: a.street,
+        postal_code: a.postal_code,
+        city: a.city,
+    });
+    let draft = UnitDraft {
+        name: b.name,
+        kind: b.kind,
+        organisation_id: b.organisation_id,
+        area_ids: b.area_ids,
+        hsa_id: b.hsa_id,
+        address,
+        active_from: b.active_from.unwrap_or_else(today),
+        reviewed_at: b.reviewed_at,
+        note: b.note,
+        contact_points: b
+            .contact_points
+            .into_iter()
+            .map(|c| ContactPointDraft {
+                purpose: c.purpose,
+                label: c.label,
+                visibility: c.visibility,
+                number: c.number,
+            })
+            .collect(),
+    };
+    let unit = draft
+        .validate(Uuid::new_v4(), meta.at)
+        .map_err(AppError::Validation)?;
+    let unit = startup::write(&state, move |conn| repo::create_unit(conn, &meta, &unit)).await?;
+    Ok(unit_response(&state, &unit, StatusCode::CREATED))
+}
+
+/// Change a unit's own fields.
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "editing",
+    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from GET")),
+    request_body = UnitChangesBody,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Changed", body = UnitDetail, headers(("ETag" = String))),
+        (status = "4XX", description = PROBLEMS, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/units/{id}")]
+async fn update_unit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: web::Json<UnitChangesBody>,
+) -> AppResult<HttpResponse> {
+    let b = body.into_inner();
+    let address = b.address.unwrap_or_default();
+    let patch = UnitPatch {
+        name: b.name,
+        kind: b.kind,
+        organisation_id: b.organisation_id,
+        area_ids: b.area_ids,
+        hsa_id: b.hsa_id,
+        street: address.street,
+        postal_code: address.postal_code,
+        city: address.city,
+        active_from: b.active_from,
+        active_to: b.active_to,
+        reviewed_at: b.reviewed_at,
+        note: b.note,
+    };
+    change(
+        state,
+        caller,
+        req,
+        &id,
+        if_match,
+        b.reason,
+        "unit.update",
+        move |u| patch.apply(u),
+    )
+    .await
+}
+
+/// Deactivate a unit: its active period ends (nothing is deleted).
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "editing",
+    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from GET")),
+    request_body = DeactivateBody,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Deactivated", body = UnitDetail, headers(("ETag" = String))),
+        (status = "4XX", description = PROBLEMS, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/units/{id}/deactivate")]
+async fn deactivate_unit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: web::Json<DeactivateBody>,
+) -> AppResult<HttpResponse> {
+    let b = body.into_inner();
+    let day = b.active_to.unwrap_or_else(today);
+    change(
+        state,
+        caller,
+        req,
+        &id,
+        if_match,
+        b.reason,
+        "unit.deactivate",
+        move |u| u.deactivated(day),
+    )
+    .await
+}
+
+/// Go back to an earlier version of a unit (itself a new, audited version).
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "editing",
+    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from GET")),
+    request_body = RevertBody,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Reverted", body = UnitDetail, headers(("ETag" = String))),
+        (status = "4XX", description = PROBLEMS, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/units/{id}/revert")]
+async fn revert_unit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: web::Json<RevertBody>,
+) -> AppResult<HttpResponse> {
+    let b = body.into_inner();
+    let unit_id = parse_unit_id(&id)?;
+    caller.signed_in()?;
+    let target = startup::read(&state, move |conn| repo::unit_version(conn, unit_id, b.version)).await?;
+    change(
+        state,
+        caller,
+        req,
+        &id,
+        if_match,
+        b.reason,
+        "unit.revert",
+        move |_| Ok(target),
+    )
+    .await
+}
+
+/// Add a number to a unit.
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "editing",
+    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The unit's ETag")),
+    request_body = NewContactPoint,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The unit with the new number", body = UnitDetail, headers(("ETag" = String))),
+        (status = "4XX", description = PROBLEMS, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/units/{id}/contact-points")]
+async fn add_contact_point(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: web::Json<NewContactPoint>,
+) -> AppResult<HttpResponse> {
+    let (draft, reason) = body.into_inner().draft();
+    let point = draft.validate("").map_err(AppError::Validation)?;
+    change(
+        state,
+        caller,
+        req,
+        &id,
+        if_match,
+        reason,
+        "contact_point.create",
+        move |u| u.with_contact_point(point),
+    )
+    .await
+}
+
+/// Change one number of a unit. The `vag_in` number keeps its purpose.
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "editing",
+    params(("id" = Uuid, Path), ("point_id" = Uuid, Path), ("If-Match" = String, Header, description = "The unit's ETag")),
+    request_body = ContactPointChangesBody,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The unit with the changed number", body = UnitDetail, headers(("ETag" = String))),
+        (status = "4XX", description = PROBLEMS, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/units/{id}/contact-points/{point_id}")]
+async fn update_contact_point(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    if_match: IfMatch,
+    body: web::Json<ContactPointChangesBody>,
+) -> AppResult<HttpResponse> {
+    let (id, point) = path.into_inner();
+    let point = parse_unit_id(&point)?;
+    let b = body.into_inner();
+    let patch = ContactPointPatch {
+        purpose: b.purpose,
+        label: b.label,
+        visibility: b.visibility,
+        number: b.number,
+    };
+    change(
+        state,
+        caller,
+        req,
+        &id,
+        if_match,
+        b.reason,
+        "contact_point.update",
+        move |u| u.with_contact_point_changed(point, patch),
+    )
+    .await
+}
+
+/// Remove a number from a unit (the history keeps it; a revert brings it back). The `vag_in`
+/// number cannot be removed.
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "editing",
+    params(("id" = Uuid, Path), ("point_id" = Uuid, Path), ("If-Match" = String, Header, description = "The unit's ETag"), ReasonParam),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The unit without the number", body = UnitDetail, headers(("ETag" = String))),
+        (status = "4XX", description = PROBLEMS, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/units/{id}/contact-points/{point_id}")]
+async fn remove_contact_point(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    if_match: IfMatch,
+    query: web::Query<ReasonParam>,
+) -> AppResult<HttpResponse> {
+    let (id, point) = path.into_inner();
+    let point = parse_unit_id(&point)?;
+    let reason = query.into_inner().reason;
+    change(
+        state,
+        caller,
+        req,
+        &id,
+        if_match,
+        reason,
+        "contact_point.remove",
+        move |u| u.without_contact_point(point),
+    )
+    .await
+}

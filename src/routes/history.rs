@@ -1,0 +1,378 @@
+//! The audit history: a unit's versions with what changed, and the admins' audit log.
+
+use std::collections::BTreeMap;
+
+use actix_web::{HttpResponse, get, web};
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+
+use super::params::{self, NoParams};
+use super::units::{parse_instant, parse_unit_id};
+use crate::auth::Caller;
+use crate::db::audit::{self, AuditFilter, Entity};
+use crate::db::models::AuditEventRow;
+use crate::db::units::unit_not_found;
+use crate::domain::{Invalid, shown};
+use crate::error::{AppError, AppResult, Problem};
+use crate::startup::{self, AppState};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(unit_history).service(audit_log);
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Actor {
+    /// The token's subject.
+    pub sub: String,
+    pub name: Option<String>,
+    /// `reader`, `editor`, `admin`, or `system` for the service itself (demo data).
+    pub role: String,
+}
+
+/// One changed field: `contact_points[Växel].number.national`, from, to.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Change {
+    #[schema(example = "contact_points[Växel].number.national")]
+    pub field: String,
+    #[schema(value_type = Object)]
+    pub from: Value,
+    #[schema(value_type = Object)]
+    pub to: Value,
+}
+
+/// One version of a unit.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryEntry {
+    pub version: i64,
+    /// The audit event that made this version.
+    pub event_id: i64,
+    /// UTC.
+    pub occurred_at: NaiveDateTime,
+    pub actor: Actor,
+    #[schema(example = "contact_point.update")]
+    pub action: String,
+    pub reason: Option<String>,
+    pub request_id: Option<String>,
+    /// What this version changed from the one before.
+    pub changes: Vec<Change>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnitHistory {
+    pub unit_id: uuid::Uuid,
+    /// Newest first.
+    pub versions: Vec<HistoryEntry>,
+}
+
+fn actor(row: &AuditEventRow) -> Actor {
+    Actor {
+        sub: row.actor_sub.clone(),
+        name: row.actor_name.clone(),
+        role: row.actor_role.clone(),
+    }
+}
+
+fn stored_state(raw: &Option<String>) -> Value {
+    raw.as_deref()
+        .and_then(|s| serde_json::from_str(s).ok())
+        .unwrap_or(Value::Null)
+}
+
+/// The readable difference of two stored states.
+pub fn changes(before: &Value, after: &Value) -> Vec<Change> {
+    let mut from = BTreeMap::new();
+    let mut to = BTreeMap::new();
+    flatten("", before, &mut from);
+    flatten("", after, &mut to);
+    let mut fields: Vec<&String> = from.keys().chain(to.keys()).collect();
+    fields.sort();
+    fields.dedup();
+    fields
+        .into_iter()
+        .filter_map(|field| {
+            let a = from.get(field).cloned().unwrap_or(Value::Null);
+            let b = to.get(field).cloned().unwrap_or(Value::Null);
+            (a != b).then(|| Change {
+                field: field.clone(),
+                from: a,
+                to: b,
+            })
+        })
+        .collect()
+}
+
+/// Bookkeeping, not content: left out of the differences.
+const NOT_CONTENT: &[&str] = &["updated_at", "version", "e164", "id", "password_changed"];
+
+fn flatten(prefix: &str, value: &Value, out: &mut BTreeMap<String, Value>) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                if NOT_CONTENT.contains(&key.as_str()) {
+                    continue;
+                }
+                let path = if prefix.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{prefix}.{key}")
+                };
+                flatten(&path, v, out);
+            }
+        }
+        // Lists of things with ids (contact points) are compared thing by thing, named by label.
+        Value::Array(items) if items.iter().all(|i| i.get("id").is_some()) && !items.is_empty() => {
+            for item in items {
+                let name = item
+                    .get("label")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+                    .or_else(|| item.get("id").map(|id| id.to_string()))
+                    .unwrap_or_default();
+                flatten(&format!("{prefix}[{name}]"), item, out);
+            }
+        }
+        other => {
+            out.insert(prefix.to_owned(), other.clone());
+        }
+    }
+}
+
+/// A unit's versions, newest first, each with what it changed.
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "history",
+    params(("id" = Uuid, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The versions", body = UnitHistory),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such unit", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/units/{id}/history")]
+async fn unit_history(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    _: web::Query<NoParams>,
+) -> AppResult<HttpResponse> {
+    caller.signed_in()?;
+    let id = parse_unit_id(&id)?;
+    let rows = startup::read(&state, move |conn| {
+        Ok(audit::history(conn, Entity::Unit, &id.to_string())?)
+    })
+    .await?;
+    if rows.is_empty() {
+        return Err(unit_not_found(id));
+    }
+    let versions = rows
+        .iter()
+        .map(|row| HistoryEntry {
+            version: row.entity_version,
+            event_id: row.id,
+            occurred_at: row.occurred_at,
+            actor: actor(row),
+            action: row.action.clone(),
+            reason: row.reason.clone(),
+            request_id: row.request_id.clone(),
+            changes: changes(&stored_state(&row.before_state), &stored_state(&row.after_state)),
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(UnitHistory {
+        unit_id: id,
+        versions,
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AuditParams {
+    /// Only events by this `sub`.
+    actor: Option<String>,
+    /// Only events about this organisation and those under it.
+    organisation: Option<String>,
+    /// `unit`, `organisation`, `area` or `account`.
+    entity_type: Option<String>,
+    entity_id: Option<String>,
+    /// From this moment (RFC 3339), inclusive.
+    #[param(format = DateTime)]
+    from: Option<String>,
+    /// Until this moment (RFC 3339), exclusive.
+    #[param(format = DateTime)]
+    to: Option<String>,
+    /// Page size, 1–200 (default 50).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
+    limit: Option<String>,
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// One audit event with both states.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEvent {
+    pub id: i64,
+    pub occurred_at: NaiveDateTime,
+    pub actor: Actor,
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: String,
+    pub entity_version: i64,
+    pub organisation_id: Option<String>,
+    pub reason: Option<String>,
+    pub request_id: Option<String>,
+    pub changes: Vec<Change>,
+    #[schema(value_type = Object)]
+    pub before: Value,
+    #[schema(value_type = Object)]
+    pub after: Value,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditPage {
+    /// Newest first.
+    pub items: Vec<AuditEvent>,
+    pub next_cursor: Option<String>,
+}
+
+/// The audit log (admins): every accepted write, newest first.
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "history",
+    params(AuditParams),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "One page of events", body = AuditPage),
+        (status = 400, description = "A bad parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/audit")]
+async fn audit_log(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<AuditParams>,
+) -> AppResult<HttpResponse> {
+    caller.admin()?;
+    let p = query.into_inner();
+    let limit = params::limit(p.limit.as_deref(), 50, 200)?;
+    let directory = state.directory.current();
+    let organisations = match &p.organisation {
+        Some(o) if directory.organisation(o).is_none() => {
+            return Err(AppError::invalid(
+                "organisation",
+                Invalid::new(
+                    format!("okänd organisation '{}'", shown(o)),
+                    format!("unknown organisation '{}'", shown(o)),
+                ),
+            ));
+        }
+        Some(o) => Some(directory.organisation_and_descendants(o)),
+        None => None,
+    };
+    let entity_type = match p.entity_type.as_deref() {
+        None => None,
+        Some("unit") => Some(Entity::Unit),
+        Some("organisation") => Some(Entity::Organisation),
+        Some("area") => Some(Entity::Area),
+        Some("account") => Some(Entity::Account),
+        Some(other) => {
+            return Err(AppError::invalid(
+                "entity_type",
+                Invalid::new(
+                    format!(
+                        "'{}' är ingen typ; tillåtna: unit, organisation, area, account",
+                        shown(other)
+                    ),
+                    format!(
+                        "'{}' is no entity type; allowed: unit, organisation, area, account",
+                        shown(other)
+                    ),
+                ),
+            ));
+        }
+    };
+    let before_id = p
+        .cursor
+        .as_deref()
+        .map(|c| c.parse::<i64>())
+        .transpose()
+        .map_err(|_| {
+            AppError::invalid(
+                "cursor",
+                Invalid::new("cursor är ogiltig", "the cursor is invalid"),
+            )
+        })?;
+    let filter = AuditFilter {
+        actor: p.actor,
+        organisations,
+        entity_type,
+        entity_id: p.entity_id,
+        from: p.from.as_deref().map(|f| parse_instant("from", f)).transpose()?,
+        to: p.to.as_deref().map(|t| parse_instant("to", t)).transpose()?,
+        before_id,
+    };
+    let page_size = limit as i64;
+    let rows = startup::read(&state, move |conn| Ok(audit::list(conn, &filter, page_size + 1)?)).await?;
+    let more = rows.len() > limit;
+    let items: Vec<AuditEvent> = rows
+        .into_iter()
+        .take(limit)
+        .map(|row| {
+            let before = stored_state(&row.before_state);
+            let after = stored_state(&row.after_state);
+            AuditEvent {
+                id: row.id,
+                occurred_at: row.occurred_at,
+                actor: actor(&row),
+                changes: changes(&before, &after),
+                action: row.action,
+                entity_type: row.entity_type,
+                entity_id: row.entity_id,
+                entity_version: row.entity_version,
+                organisation_id: row.organisation_id,
+                reason: row.reason,
+                request_id: row.request_id,
+                before,
+                after,
+            }
+        })
+        .collect();
+    let next_cursor = more.then(|| items.last().map(|e| e.id.to_string())).flatten();
+    Ok(HttpResponse::Ok().json(AuditPage { items, next_cursor }))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn changes_name_fields_and_numbers_by_label() {
+        let before = json!({"id": "u", "name": "A", "version": 1, "address": {"city": "Borås"},
+            "contact_points": [{"id": "p1", "label": "Växel", "number": {"e164": "+46313900600", "national": "031-390 06 00"}}]});
+        let after = json!({"id": "u", "name": "B", "version": 2, "address": {"city": "Borås"},
+            "contact_points": [{"id": "p1", "label": "Växel", "number": {"e164": "+46313900601", "national": "031-390 06 01"}}]});
+        assert_eq!(
+            changes(&before, &after),
+            [
+                Change {
+                    field: "contact_points[Växel].number.national".into(),
+                    from: json!("031-390 06 00"),
+                    to: json!("031-390 06 01")
+                },
+                Change {
+                    field: "name".into(),
+                    from: json!("A"),
+                    to: json!("B")
+                },
+            ]
+        );
+        let created = changes(&Value::Null, &after);
+        assert!(created.iter().any(|c| c.field == "name" && c.from.is_null()));
+    }
+}
