@@ -1,9 +1,10 @@
 //! Who is calling, and what they may do.
 //!
-//! Every `/v1` route takes a [`Caller`]: verified from a bearer JWT (see [`tokens`]), or
-//! anonymous. Authorisation is one line at the top of a handler:
-//! `caller.reader()?`, `caller.signed_in()?`, `caller.editor_of(&directory, org)?`,
-//! `caller.admin()?`.
+//! Every `/v1` read takes a [`Caller`]: verified from a bearer JWT (see [`tokens`]), or
+//! anonymous; every write takes a [`SignedIn`] user, so a call without a token is refused
+//! (401) before its body is even read. Authorisation is one line at the top of a handler:
+//! `caller.reader()?`, `caller.signed_in()?`, `user.editor_of(&directory, org)?`,
+//! `user.admin()?`.
 
 pub mod passwords;
 pub mod tokens;
@@ -34,39 +35,11 @@ pub struct User {
     pub organisations: Vec<String>,
 }
 
-/// Who is calling. Extracting it fails (401) only for a token that is present and bad: a
-/// bad token never silently becomes an anonymous call.
-#[derive(Debug, Clone)]
-pub enum Caller {
-    Anonymous {
-        /// The `ANONYMOUS_READ` setting.
-        may_read: bool,
-    },
-    User(User),
-}
-
-impl Caller {
-    /// Anyone who may read: returns whether `internal` numbers may be shown.
-    pub fn reader(&self) -> Result<bool, AppError> {
-        match self {
-            Caller::User(_) => Ok(true),
-            Caller::Anonymous { may_read: true } => Ok(false),
-            Caller::Anonymous { may_read: false } => Err(AppError::missing_token()),
-        }
-    }
-
-    /// Any signed-in user.
-    pub fn signed_in(&self) -> Result<&User, AppError> {
-        match self {
-            Caller::User(user) => Ok(user),
-            Caller::Anonymous { .. } => Err(AppError::missing_token()),
-        }
-    }
-
+impl User {
     /// An admin, or an editor of `organisation` or of an organisation above it.
     pub fn editor_of(&self, directory: &Directory, organisation: &str) -> Result<&User, AppError> {
-        let user = self.signed_in()?;
-        let allowed = match user.role {
+        let user = self;
+        let allowed = match self.role {
             Role::Admin => true,
             Role::Editor => directory
                 .organisation_and_ancestors(organisation)
@@ -95,7 +68,7 @@ impl Caller {
 
     /// An admin.
     pub fn admin(&self) -> Result<&User, AppError> {
-        let user = self.signed_in()?;
+        let user = self;
         if user.role == Role::Admin {
             Ok(user)
         } else {
@@ -103,6 +76,57 @@ impl Caller {
                 sv: format!("bara en administratör får göra detta (din roll: {})", user.role),
                 en: format!("only an administrator may do this (your role: {})", user.role),
             })
+        }
+    }
+}
+
+/// A signed-in caller: extracting it answers 401 for a call without a token.
+#[derive(Debug, Clone)]
+pub struct SignedIn(pub User);
+
+impl std::ops::Deref for SignedIn {
+    type Target = User;
+
+    fn deref(&self) -> &User {
+        &self.0
+    }
+}
+
+impl FromRequest for SignedIn {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        ready(caller(req).and_then(|c| c.signed_in().cloned()).map(SignedIn))
+    }
+}
+
+/// Who is calling. Extracting it fails (401) only for a token that is present and bad: a
+/// bad token never silently becomes an anonymous call.
+#[derive(Debug, Clone)]
+pub enum Caller {
+    Anonymous {
+        /// The `ANONYMOUS_READ` setting.
+        may_read: bool,
+    },
+    User(User),
+}
+
+impl Caller {
+    /// Anyone who may read: returns whether `internal` numbers may be shown.
+    pub fn reader(&self) -> Result<bool, AppError> {
+        match self {
+            Caller::User(_) => Ok(true),
+            Caller::Anonymous { may_read: true } => Ok(false),
+            Caller::Anonymous { may_read: false } => Err(AppError::missing_token()),
+        }
+    }
+
+    /// Any signed-in user.
+    pub fn signed_in(&self) -> Result<&User, AppError> {
+        match self {
+            Caller::User(user) => Ok(user),
+            Caller::Anonymous { .. } => Err(AppError::missing_token()),
         }
     }
 }

@@ -10,8 +10,8 @@ use utoipa::ToSchema;
 use super::params::NoParams;
 use super::views::{AreaView, OrganisationView};
 use super::{IfMatch, present, with_etag, write_meta};
-use crate::auth::Caller;
 use crate::auth::passwords::hash_password;
+use crate::auth::{Caller, SignedIn};
 use crate::db::accounts::{self, Account};
 use crate::db::reference as repo;
 use crate::domain::edit::{AreaDraft, AreaPatch, OrganisationDraft, OrganisationPatch};
@@ -131,11 +131,11 @@ async fn get_organisation(
 #[post("/organisations")]
 async fn create_organisation(
     state: web::Data<AppState>,
-    caller: Caller,
+    user: SignedIn,
     req: HttpRequest,
     body: web::Json<NewOrganisation>,
 ) -> AppResult<HttpResponse> {
-    let user = caller.admin()?;
+    let user = user.admin()?;
     let b = body.into_inner();
     let meta = write_meta(user, &req, b.reason.as_deref())?;
     let org = OrganisationDraft {
@@ -162,13 +162,13 @@ async fn create_organisation(
 #[patch("/organisations/{id}")]
 async fn update_organisation(
     state: web::Data<AppState>,
-    caller: Caller,
+    user: SignedIn,
     req: HttpRequest,
     id: web::Path<String>,
     if_match: IfMatch,
     body: web::Json<OrganisationChangesBody>,
 ) -> AppResult<HttpResponse> {
-    let user = caller.admin()?;
+    let user = user.admin()?;
     let version = if_match.required()?;
     let b = body.into_inner();
     let meta = write_meta(user, &req, b.reason.as_deref())?;
@@ -196,13 +196,13 @@ async fn update_organisation(
 #[post("/organisations/{id}/deactivate")]
 async fn deactivate_organisation(
     state: web::Data<AppState>,
-    caller: Caller,
+    user: SignedIn,
     req: HttpRequest,
     id: web::Path<String>,
     if_match: IfMatch,
     body: web::Json<EndBody>,
 ) -> AppResult<HttpResponse> {
-    let user = caller.admin()?;
+    let user = user.admin()?;
     let version = if_match.required()?;
     let b = body.into_inner();
     let meta = write_meta(user, &req, b.reason.as_deref())?;
@@ -246,11 +246,11 @@ async fn get_area(
 #[post("/areas")]
 async fn create_area(
     state: web::Data<AppState>,
-    caller: Caller,
+    user: SignedIn,
     req: HttpRequest,
     body: web::Json<NewArea>,
 ) -> AppResult<HttpResponse> {
-    let user = caller.admin()?;
+    let user = user.admin()?;
     let b = body.into_inner();
     let meta = write_meta(user, &req, b.reason.as_deref())?;
     let area = AreaDraft {
@@ -272,13 +272,13 @@ async fn create_area(
 #[patch("/areas/{id}")]
 async fn update_area(
     state: web::Data<AppState>,
-    caller: Caller,
+    user: SignedIn,
     req: HttpRequest,
     id: web::Path<String>,
     if_match: IfMatch,
     body: web::Json<AreaChangesBody>,
 ) -> AppResult<HttpResponse> {
-    let user = caller.admin()?;
+    let user = user.admin()?;
     let version = if_match.required()?;
     let b = body.into_inner();
     let meta = write_meta(user, &req, b.reason.as_deref())?;
@@ -302,13 +302,13 @@ async fn update_area(
 #[post("/areas/{id}/deactivate")]
 async fn deactivate_area(
     state: web::Data<AppState>,
-    caller: Caller,
+    user: SignedIn,
     req: HttpRequest,
     id: web::Path<String>,
     if_match: IfMatch,
     body: web::Json<EndBody>,
 ) -> AppResult<HttpResponse> {
-    let user = caller.admin()?;
+    let user = user.admin()?;
     let version = if_match.required()?;
     let b = body.into_inner();
     let meta = write_meta(user, &req, b.reason.as_deref())?;
@@ -363,10 +363,10 @@ pub struct AccountChangesBody {
 #[get("/accounts")]
 async fn list_accounts(
     state: web::Data<AppState>,
-    caller: Caller,
+    user: SignedIn,
     _: web::Query<NoParams>,
 ) -> AppResult<HttpResponse> {
-    caller.admin()?;
+    user.admin()?;
     let items = startup::read(&state, accounts::list).await?;
     Ok(HttpResponse::Ok().json(AccountList { items }))
 }
@@ -406,11 +406,11 @@ fn checked_account(state: &AppState, account: Account) -> AppResult<Account> {
 #[post("/accounts")]
 async fn create_account(
     state: web::Data<AppState>,
-    caller: Caller,
+    user: SignedIn,
     req: HttpRequest,
     body: web::Json<NewAccount>,
 ) -> AppResult<HttpResponse> {
-    let user = caller.admin()?;
+    let user = user.admin()?;
     let b = body.into_inner();
     let meta = write_meta(user, &req, b.reason.as_deref())?;
     let account = checked_account(
@@ -442,13 +442,13 @@ async fn create_account(
 #[patch("/accounts/{username}")]
 async fn update_account(
     state: web::Data<AppState>,
-    caller: Caller,
+    user: SignedIn,
     req: HttpRequest,
     username: web::Path<String>,
     if_match: IfMatch,
     body: web::Json<AccountChangesBody>,
 ) -> AppResult<HttpResponse> {
-    let user = caller.admin()?;
+    let user = user.admin()?;
     let version = if_match.required()?;
     let b = body.into_inner();
     let meta = write_meta(user, &req, b.reason.as_deref())?;

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::units::parse_unit_id;
 use super::views::UnitDetail;
 use super::{IfMatch, present, with_etag, write_meta};
-use crate::auth::Caller;
+use crate::auth::SignedIn;
 use crate::db::units::{self as repo, unit_not_found};
 use crate::domain::edit::{ContactPointPatch, Refusal, UnitPatch};
 use crate::domain::{Address, ContactPointDraft, Purpose, Unit, UnitDraft, UnitKind, Visibility, today};
@@ -203,7 +203,7 @@ fn unit_response(state: &AppState, unit: &Unit, status: StatusCode) -> HttpRespo
 #[allow(clippy::too_many_arguments)]
 async fn change(
     state: web::Data<AppState>,
-    caller: Caller,
+    user: SignedIn,
     req: HttpRequest,
     raw_id: &str,
     if_match: IfMatch,
@@ -214,10 +214,10 @@ async fn change(
     let id = parse_unit_id(raw_id)?;
     let directory = state.directory.current();
     let unit = directory.unit(id).ok_or_else(|| unit_not_found(id))?;
-    let user = caller.editor_of(&directory, &unit.organisation_id)?;
+    user.editor_of(&directory, &unit.organisation_id)?;
     let version = if_match.required()?;
-    let meta = write_meta(user, &req, reason.as_deref())?;
-    let may_move = move |org: &str| caller.editor_of(&directory, org).map(drop);
+    let meta = write_meta(&user, &req, reason.as_deref())?;
+    let may_move = move |org: &str| user.editor_of(&directory, org).map(drop);
     let unit = startup::write(&state, move |conn| {
         repo::change_unit(conn, &meta, id, version, action, may_move, edit)
     })
@@ -244,12 +244,12 @@ const PROBLEMS: &str = "400 invalid, 401 no token, 403 not allowed, 404 no such 
 #[post("/units")]
 async fn create_unit(
     state: web::Data<AppState>,
-    caller: Caller,
+    user: SignedIn,
     req: HttpRequest,
     body: web::Json<NewUnit>,
 ) -> AppResult<HttpResponse> {
     let b = body.into_inner();
-    let user = caller.editor_of(&state.directory.current(), &b.organisation_id)?;
+    let user = user.editor_of(&state.directory.current(), &b.organisation_id)?;
     let meta = write_meta(user, &req, b.reason.as_deref())?;
     let address = b.address.map_or_else(Address::default, |a| Address {
         street: a.street,
@@ -299,7 +299,7 @@ async fn create_unit(
 #[patch("/units/{id}")]
 async fn update_unit(
     state: web::Data<AppState>,
-    caller: Caller,
+    user: SignedIn,
     req: HttpRequest,
     id: web::Path<String>,
     if_match: IfMatch,
@@ -323,7 +323,7 @@ async fn update_unit(
     };
     change(
         state,
-        caller,
+        user,
         req,
         &id,
         if_match,
@@ -349,7 +349,7 @@ async fn update_unit(
 #[post("/units/{id}/deactivate")]
 async fn deactivate_unit(
     state: web::Data<AppState>,
-    caller: Caller,
+    user: SignedIn,
     req: HttpRequest,
     id: web::Path<String>,
     if_match: IfMatch,
@@ -359,7 +359,7 @@ async fn deactivate_unit(
     let day = b.active_to.unwrap_or_else(today);
     change(
         state,
-        caller,
+        user,
         req,
         &id,
         if_match,
@@ -385,7 +385,7 @@ async fn deactivate_unit(
 #[post("/units/{id}/revert")]
 async fn revert_unit(
     state: web::Data<AppState>,
-    caller: Caller,
+    user: SignedIn,
     req: HttpRequest,
     id: web::Path<String>,
     if_match: IfMatch,
@@ -393,11 +393,10 @@ async fn revert_unit(
 ) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     let unit_id = parse_unit_id(&id)?;
-    caller.signed_in()?;
     let target = startup::read(&state, move |conn| repo::unit_version(conn, unit_id, b.version)).await?;
     change(
         state,
-        caller,
+        user,
         req,
         &id,
         if_match,
@@ -423,7 +422,7 @@ async fn revert_unit(
 #[post("/units/{id}/contact-points")]
 async fn add_contact_point(
     state: web::Data<AppState>,
-    caller: Caller,
+    user: SignedIn,
     req: HttpRequest,
     id: web::Path<String>,
     if_match: IfMatch,
@@ -433,7 +432,7 @@ async fn add_contact_point(
     let point = draft.validate("").map_err(AppError::Validation)?;
     change(
         state,
-        caller,
+        user,
         req,
         &id,
         if_match,
@@ -459,7 +458,7 @@ async fn add_contact_point(
 #[patch("/units/{id}/contact-points/{point_id}")]
 async fn update_contact_point(
     state: web::Data<AppState>,
-    caller: Caller,
+    user: SignedIn,
     req: HttpRequest,
     path: web::Path<(String, String)>,
     if_match: IfMatch,
@@ -476,7 +475,7 @@ async fn update_contact_point(
     };
     change(
         state,
-        caller,
+        user,
         req,
         &id,
         if_match,
@@ -502,7 +501,7 @@ async fn update_contact_point(
 #[delete("/units/{id}/contact-points/{point_id}")]
 async fn remove_contact_point(
     state: web::Data<AppState>,
-    caller: Caller,
+    user: SignedIn,
     req: HttpRequest,
     path: web::Path<(String, String)>,
     if_match: IfMatch,
@@ -513,7 +512,7 @@ async fn remove_contact_point(
     let reason = query.into_inner().reason;
     change(
         state,
-        caller,
+        user,
         req,
         &id,
         if_match,

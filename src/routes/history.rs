@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::params::{self, NoParams};
 use super::units::{parse_instant, parse_unit_id};
-use crate::auth::Caller;
+use crate::auth::SignedIn;
 use crate::db::audit::{self, AuditFilter, Entity};
 use crate::db::models::AuditEventRow;
 use crate::db::units::unit_not_found;
@@ -154,11 +154,10 @@ fn flatten(prefix: &str, value: &Value, out: &mut BTreeMap<String, Value>) {
 #[get("/units/{id}/history")]
 async fn unit_history(
     state: web::Data<AppState>,
-    caller: Caller,
+    _user: SignedIn,
     id: web::Path<String>,
     _: web::Query<NoParams>,
 ) -> AppResult<HttpResponse> {
-    caller.signed_in()?;
     let id = parse_unit_id(&id)?;
     let rows = startup::read(&state, move |conn| {
         Ok(audit::history(conn, Entity::Unit, &id.to_string())?)
@@ -253,10 +252,10 @@ pub struct AuditPage {
 #[get("/audit")]
 async fn audit_log(
     state: web::Data<AppState>,
-    caller: Caller,
+    user: SignedIn,
     query: web::Query<AuditParams>,
 ) -> AppResult<HttpResponse> {
-    caller.admin()?;
+    user.admin()?;
     let p = query.into_inner();
     let limit = params::limit(p.limit.as_deref(), 50, 200)?;
     let directory = state.directory.current();

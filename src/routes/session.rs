@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 
 use super::params::NoParams;
 use crate::auth::passwords::verify_password;
-use crate::auth::{Caller, User};
+use crate::auth::{SignedIn, User};
 use crate::db::accounts;
 use crate::error::{AppError, AppResult, Problem};
 use crate::startup::{self, AppState};
@@ -118,7 +118,6 @@ async fn issue_token(
     )
 )]
 #[get("/auth/me")]
-async fn me(caller: Caller, _: web::Query<NoParams>) -> AppResult<HttpResponse> {
-    let user = caller.signed_in()?;
-    Ok(HttpResponse::Ok().json(user))
+async fn me(user: SignedIn, _: web::Query<NoParams>) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(&user.0))
 }
