@@ -9,10 +9,12 @@ FROM debian:bookworm-slim
 RUN useradd --system --uid 10001 --home-dir /var/lib/kontaktnav --create-home kontaktnav
 COPY --from=build /src/target/release/kontaktnav /usr/local/bin/kontaktnav
 USER kontaktnav
-# Listens on every interface inside the container. There is no authentication yet (issue #3):
-# publish the port on loopback only (as docker-compose.yml does). No demo data unless asked.
+# Listens on every interface inside the container; every /v1 call needs a bearer token.
+# The token-signing secret is created in the volume on first start (or set AUTH_SECRET).
+# No demo data unless asked.
 ENV BIND=0.0.0.0:8080 \
     DATABASE_URL=sqlite:///var/lib/kontaktnav/kontaktnav.db \
+    AUTH_SECRET_FILE=/var/lib/kontaktnav/auth-secret \
     DEMO_DATA=false \
     RUST_LOG=info
 EXPOSE 8080

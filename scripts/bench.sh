@@ -27,7 +27,7 @@ server_pid=
 cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-export DATABASE_URL="sqlite://$work/bench.db" RUST_LOG=warn
+export DATABASE_URL="sqlite://$work/bench.db" AUTH_SECRET_FILE="$work/auth-secret" RUST_LOG=warn
 echo "generating $UNITS units ..."
 ./target/release/kontaktnav generate --units "$UNITS"
 base="http://127.0.0.1:$PORT"
@@ -39,15 +39,18 @@ start_server() {
 }
 start_server true
 curl -fs "$base/healthz"; echo
+# Every read carries a reader's token, as real clients do: its verification is measured too.
+token=$(./target/release/kontaktnav token --sub bench --role reader --ttl 1h)
+auth="Authorization: Bearer $token"
 
 # 1,000 real ids for random GETs.
-python3 - "$base" "$work/ids.lua" <<'PY'
+python3 - "$base" "$work/ids.lua" "$token" <<'PY'
 import json, sys, urllib.request
-base, out = sys.argv[1], sys.argv[2]
+base, out, token = sys.argv[1], sys.argv[2], sys.argv[3]
 ids, cursor = [], None
 while len(ids) < 1000:
     url = f"{base}/v1/units?active=all&limit=100" + (f"&cursor={cursor}" if cursor else "")
-    page = json.load(urllib.request.urlopen(url))
+    page = json.load(urllib.request.urlopen(urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})))
     ids += [u["id"] for u in page["items"]]
     cursor = page.get("next_cursor")
     if not cursor:
@@ -58,13 +61,38 @@ with open(out, "w") as f:
 PY
 
 search="/v1/units?q=v%C3%A5rd&limit=20"
-curl -fs "$base$search" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("search q=vård:", d["total"], "matches,", len(d["items"]), "per page")'
+curl -fs -H "$auth" "$base$search" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("search q=vård:", d["total"], "matches,", len(d["items"]), "per page")'
 
 echo; echo "== GET /v1/units/{id}  ($CONNECTIONS connections, $DURATION)"
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$work/ids.lua" "$base"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "$auth" -s "$work/ids.lua" "$base"
 echo; echo "== GET $search  ($CONNECTIONS connections, $DURATION)"
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$base$search"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "$auth" "$base$search"
 
 start_server false
 echo; echo "== GET $search without the ranking cache  ($CONNECTIONS connections, $DURATION)"
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$base$search"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "$auth" "$base$search"
+
+# Writes: each commits, appends its audit event and swaps in a fresh snapshot of the whole
+# directory before it answers, so their cost grows with the directory. 30 sequential PATCHes.
+admin=$(./target/release/kontaktnav token --sub bench-admin --role admin --ttl 1h)
+echo; echo "== 30 x PATCH /v1/units/{id} (sequential, one client)"
+python3 - "$base" "$admin" "$work/ids.lua" <<'PY'
+import json, re, sys, time, urllib.request
+base, token, ids_file = sys.argv[1], sys.argv[2], sys.argv[3]
+unit = re.search(r'"([0-9a-f-]{36})"', open(ids_file).read()).group(1)
+def call(method, path, body=None, etag=None):
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    if etag:
+        headers["If-Match"] = etag
+    req = urllib.request.Request(base + path, data=json.dumps(body).encode() if body else None, headers=headers, method=method)
+    with urllib.request.urlopen(req) as res:
+        return res.headers.get("ETag")
+etag = call("GET", f"/v1/units/{unit}")
+times = []
+for i in range(30):
+    start = time.perf_counter()
+    etag = call("PATCH", f"/v1/units/{unit}", {"note": f"mätning {i}"}, etag)
+    times.append((time.perf_counter() - start) * 1000)
+times.sort()
+print(f"write latency: p50 {times[len(times)//2]:.1f} ms, max {times[-1]:.1f} ms")
+PY

@@ -256,6 +256,15 @@ impl From<diesel::result::Error> for AppError {
                     en: format!("the change breaks a rule of the directory ({})", info.message()),
                 }
             }
+            // The schema's own triggers (append-only audit, the vag_in that stays).
+            E::DatabaseError(_, info)
+                if info.message().contains("append-only") || info.message().contains("cannot be removed") =>
+            {
+                AppError::Conflict {
+                    sv: format!("ändringen bryter mot en regel i katalogen ({})", info.message()),
+                    en: format!("the change breaks a rule of the directory ({})", info.message()),
+                }
+            }
             E::DatabaseError(K::ClosedConnection | K::UnableToSendCommand, _) => {
                 AppError::Unavailable(anyhow::Error::new(e))
             }

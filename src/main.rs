@@ -105,12 +105,7 @@ fn main() -> anyhow::Result<()> {
             ttl,
         } => {
             let auth = Auth::from_settings(&cli.auth)?;
-            let user = User {
-                sub,
-                name,
-                role,
-                organisations: orgs,
-            };
+            let user = User::new(sub, name, role, orgs);
             println!("{}", auth.issue(&user, ttl)?);
             Ok(())
         }

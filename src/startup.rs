@@ -11,12 +11,13 @@ use utoipa_swagger_ui::SwaggerUi;
 use uuid::Uuid;
 
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::auth::passwords::LoginThrottle;
 use crate::auth::{Auth, AuthSettings};
 use crate::db::{self, DatabaseLocation, DbPool, demo, repo};
 use crate::directory::{Directory, DirectoryHandle};
-use crate::error::{self, AppResult, problem_for_bare_errors};
+use crate::error::{self, AppError, AppResult, problem_for_bare_errors};
 use crate::openapi::ApiDoc;
 use crate::routes;
 use crate::settings::{DatabaseSettings, ServeSettings};
@@ -32,14 +33,25 @@ pub struct AppState {
     /// Held while a fresh snapshot is read and swapped in, so that snapshots are swapped in
     /// the order they were read and the last one is never older than the last write.
     reload_lock: Mutex<()>,
+    /// Set when a reload after a write failed: the served snapshot lags behind the database
+    /// until a reload succeeds (`/readyz` tries, and answers 503 while it cannot).
+    pub stale: AtomicBool,
 }
 
 impl AppState {
     /// Reads the directory again and serves it.
     pub fn reload(&self, conn: &mut db::DbConnection) -> anyhow::Result<()> {
         let _guard = self.reload_lock.lock().unwrap_or_else(|p| p.into_inner());
-        let snapshot = repo::load_snapshot(conn)?;
+        let started = std::time::Instant::now();
+        let snapshot = repo::load_snapshot(conn).inspect_err(|_| self.stale.store(true, Ordering::SeqCst))?;
+        let read = started.elapsed();
         self.directory.replace(Directory::build(snapshot));
+        self.stale.store(false, Ordering::SeqCst);
+        log::debug!(
+            "directory reloaded in {} ms ({} ms reading the database)",
+            started.elapsed().as_millis(),
+            read.as_millis()
+        );
         Ok(())
     }
 }
@@ -76,6 +88,16 @@ pub async fn write<T: Send + 'static>(
     .await?
 }
 
+/// Reads the directory again, off the async workers.
+pub async fn refresh(state: &web::Data<AppState>) -> AppResult<()> {
+    let state = state.clone();
+    web::block(move || {
+        let mut conn = state.pool.get()?;
+        state.reload(&mut conn).map_err(AppError::Unexpected)
+    })
+    .await?
+}
+
 /// Opens and migrates the database, loads demo data if asked and the database is empty, and
 /// reads the directory into memory.
 pub fn prepare(
@@ -92,6 +114,11 @@ pub fn prepare(
         log::info!("loaded the Borås demo directory into the empty database");
     }
     let snapshot = repo::load_snapshot(&mut conn)?;
+    let baselines = db::audit::record_baselines(&mut conn, &snapshot, chrono::Utc::now().naive_utc())
+        .context("recording the first history events of data stored before the audit history")?;
+    if baselines > 0 {
+        log::info!("recorded {baselines} baseline events for data stored before the audit history");
+    }
     drop(conn);
     log::info!(
         "serving {} units of {} organisations",
@@ -104,6 +131,7 @@ pub fn prepare(
         auth,
         throttle: LoginThrottle::default(),
         reload_lock: Mutex::new(()),
+        stale: AtomicBool::new(false),
     }))
 }
 

@@ -33,9 +33,27 @@ pub struct User {
     pub role: Role,
     /// The organisations an editor may edit (with their sub-organisations).
     pub organisations: Vec<String>,
+    /// Who issued the token (`iss`): this service, or the identity provider.
+    pub issuer: String,
+    /// For a token from signing in with a built-in account: the account's version then. The
+    /// token stops working when the account changes (disabled, new role, new password).
+    #[serde(skip)]
+    pub account_version: Option<i64>,
 }
 
 impl User {
+    /// A user to issue a token for (the issuer is filled in when the token is verified).
+    pub fn new(sub: impl Into<String>, name: Option<String>, role: Role, organisations: Vec<String>) -> Self {
+        Self {
+            sub: sub.into(),
+            name,
+            role,
+            organisations,
+            issuer: String::new(),
+            account_version: None,
+        }
+    }
+
     /// An admin, or an editor of `organisation` or of an organisation above it.
     pub fn editor_of(&self, directory: &Directory, organisation: &str) -> Result<&User, AppError> {
         let user = self;
@@ -162,5 +180,15 @@ fn caller(req: &HttpRequest) -> Result<Caller, AppError> {
                 "the Authorization header must be 'Bearer <token>'",
             )
         })?;
-    state.auth.verify(token).map(Caller::User)
+    let user = state.auth.verify(token)?;
+    if let Some(version) = user.account_version {
+        let current = state.directory.current().account(&user.sub);
+        if current != Some((version, false)) {
+            return Err(AppError::unauthorized(
+                "kontot har ändrats eller stängts av sedan inloggningen; logga in igen",
+                "the account has changed or been disabled since signing in; sign in again",
+            ));
+        }
+    }
+    Ok(Caller::User(user))
 }

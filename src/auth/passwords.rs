@@ -50,11 +50,26 @@ pub fn verify_password(password: &str, stored: Option<&str>) -> bool {
     ok && stored.is_some()
 }
 
-/// Failed sign-ins per client: after [`MAX_FAILURES`] within [`WINDOW`], the client is refused
-/// for [`LOCKOUT`], even with the right password.
-#[derive(Debug, Default)]
+/// The brake on guessing passwords. Every attempt is counted *before* its password is
+/// checked (so parallel guesses count too) against two keys: the client and user name
+/// together ([`MAX_FAILURES`] in [`WINDOW`]) and the client alone ([`MAX_CLIENT_FAILURES`],
+/// over all user names). Reaching a limit locks that key for [`LOCKOUT`], even for the right
+/// password. A right password takes back only its own attempt: signing in to one's own
+/// account does not reset the count of guesses at another.
+#[derive(Debug)]
 pub struct LoginThrottle {
-    clients: Mutex<HashMap<String, Failures>>,
+    entries: Mutex<HashMap<String, Failures>>,
+    /// Password checks running at once (each takes ~19 MiB and a core for a moment).
+    pub checks: tokio::sync::Semaphore,
+}
+
+impl Default for LoginThrottle {
+    fn default() -> Self {
+        Self {
+            entries: Mutex::default(),
+            checks: tokio::sync::Semaphore::new(CONCURRENT_CHECKS),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -65,57 +80,94 @@ struct Failures {
 }
 
 pub const MAX_FAILURES: u32 = 5;
+pub const MAX_CLIENT_FAILURES: u32 = 20;
 const WINDOW: Duration = Duration::from_secs(15 * 60);
 const LOCKOUT: Duration = Duration::from_secs(15 * 60);
-/// Clients remembered at most; the oldest entries are dropped beyond this.
-const MAX_CLIENTS: usize = 10_000;
+const CONCURRENT_CHECKS: usize = 4;
+/// Keys remembered at most; beyond this, expired entries go, then all but locked ones.
+const MAX_ENTRIES: usize = 10_000;
+
+/// One counted attempt, to be taken back if the password was right.
+#[derive(Debug)]
+pub struct Attempt {
+    client: String,
+    pair: String,
+}
 
 impl LoginThrottle {
-    fn clients(&self) -> std::sync::MutexGuard<'_, HashMap<String, Failures>> {
+    fn entries(&self) -> std::sync::MutexGuard<'_, HashMap<String, Failures>> {
         // A poisoned map is still a valid map.
-        self.clients.lock().unwrap_or_else(|p| p.into_inner())
+        self.entries.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// `Err(wait)` while the client is locked out.
-    pub fn check(&self, client: &str) -> Result<(), Duration> {
+    /// Counts an attempt by `client` at `username`; `Err(wait)` while either key is locked.
+    pub fn begin(&self, client: &str, username: &str) -> Result<Attempt, Duration> {
         let now = Instant::now();
-        match self.clients().get(client).and_then(|f| f.locked_until) {
-            Some(until) if until > now => Err(until - now),
-            _ => Ok(()),
-        }
-    }
-
-    /// Counts a failure; returns the lockout if this one started it.
-    pub fn failed(&self, client: &str) -> Option<Duration> {
-        let now = Instant::now();
-        let mut clients = self.clients();
-        if clients.len() >= MAX_CLIENTS {
-            clients.retain(|_, f| {
-                now.duration_since(f.since) < WINDOW || f.locked_until.is_some_and(|u| u > now)
+        let attempt = Attempt {
+            client: format!("client:{client}"),
+            pair: format!("pair:{client}:{username}"),
+        };
+        let mut entries = self.entries();
+        if entries.len() >= MAX_ENTRIES {
+            entries.retain(|_, f| {
+                f.locked_until.is_some_and(|u| u > now) || now.duration_since(f.since) < WINDOW
             });
+            if entries.len() >= MAX_ENTRIES {
+                entries.retain(|_, f| f.locked_until.is_some_and(|u| u > now));
+            }
         }
-        let entry = clients.entry(client.to_owned()).or_insert(Failures {
-            count: 0,
-            since: now,
-            locked_until: None,
-        });
-        if now.duration_since(entry.since) > WINDOW && entry.locked_until.is_none_or(|u| u <= now) {
-            *entry = Failures {
+        let keys = [
+            (&attempt.client, MAX_CLIENT_FAILURES),
+            (&attempt.pair, MAX_FAILURES),
+        ];
+        for (key, _) in keys {
+            if let Some(until) = entries.get(key).and_then(|f| f.locked_until).filter(|u| *u > now) {
+                return Err(until - now);
+            }
+        }
+        for (key, limit) in keys {
+            let entry = entries.entry(key.clone()).or_insert(Failures {
                 count: 0,
                 since: now,
                 locked_until: None,
-            };
+            });
+            if now.duration_since(entry.since) > WINDOW {
+                *entry = Failures {
+                    count: 0,
+                    since: now,
+                    locked_until: None,
+                };
+            }
+            entry.count += 1;
+            if entry.count >= limit {
+                entry.locked_until = Some(now + LOCKOUT);
+            }
         }
-        entry.count += 1;
-        if entry.count >= MAX_FAILURES {
-            entry.locked_until = Some(now + LOCKOUT);
-            return Some(LOCKOUT);
-        }
-        None
+        Ok(attempt)
     }
 
-    pub fn succeeded(&self, client: &str) {
-        self.clients().remove(client);
+    /// The lock an attempt's keys are under now, if any (answer 429 rather than 401).
+    pub fn locked(&self, attempt: &Attempt) -> Option<Duration> {
+        let now = Instant::now();
+        let entries = self.entries();
+        [&attempt.client, &attempt.pair]
+            .into_iter()
+            .filter_map(|k| entries.get(k).and_then(|f| f.locked_until))
+            .filter(|u| *u > now)
+            .max()
+            .map(|u| u - now)
+    }
+
+    /// The password was right: this attempt does not count.
+    pub fn succeeded(&self, attempt: Attempt) {
+        let mut entries = self.entries();
+        entries.remove(&attempt.pair);
+        if let Some(client) = entries.get_mut(&attempt.client) {
+            client.count = client.count.saturating_sub(1);
+            if client.count < MAX_CLIENT_FAILURES {
+                client.locked_until = None;
+            }
+        }
     }
 }
 
@@ -134,14 +186,27 @@ mod tests {
     }
 
     #[test]
-    fn the_throttle_locks_after_repeated_failures() {
+    fn the_throttle_locks_a_user_name_and_a_client() {
         let t = LoginThrottle::default();
         for _ in 1..MAX_FAILURES {
-            assert!(t.failed("a").is_none());
-            assert!(t.check("a").is_ok());
+            let a = t.begin("10.0.0.1", "admin").unwrap();
+            assert!(t.locked(&a).is_none());
         }
-        assert!(t.failed("a").is_some());
-        assert!(t.check("a").is_err());
-        assert!(t.check("b").is_ok());
+        let fifth = t.begin("10.0.0.1", "admin").unwrap();
+        assert!(t.locked(&fifth).is_some());
+        assert!(t.begin("10.0.0.1", "admin").is_err());
+        // Signing in to one's own account takes back only that attempt.
+        let own = t.begin("10.0.0.1", "anna").unwrap();
+        t.succeeded(own);
+        assert!(t.begin("10.0.0.1", "admin").is_err());
+        // Another client is not affected ...
+        assert!(t.begin("10.0.0.2", "admin").is_ok());
+        // ... but one client guessing across many names is stopped too.
+        let mut refused = false;
+        for n in 0..MAX_CLIENT_FAILURES {
+            refused |= t.begin("10.0.0.3", &format!("user{n}")).is_err();
+        }
+        assert!(!refused);
+        assert!(t.begin("10.0.0.3", "someone").is_err());
     }
 }

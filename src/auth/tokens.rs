@@ -70,6 +70,10 @@ pub struct AuthSettings {
     /// Let callers without a token read (they see `public` numbers only).
     #[arg(long, env = "ANONYMOUS_READ", default_value_t = false, action = ArgAction::Set, global = true)]
     pub anonymous_read: bool,
+    /// Take the client's address from `Forwarded` / `X-Forwarded-For` (only behind a proxy
+    /// that sets them), for the brake on failed sign-ins.
+    #[arg(long, env = "TRUST_FORWARDED_FOR", default_value_t = false, action = ArgAction::Set, global = true)]
+    pub trust_forwarded_for: bool,
 }
 
 impl AuthSettings {
@@ -87,6 +91,7 @@ impl AuthSettings {
             idp_keys: Vec::new(),
             auth_leeway_seconds: 30,
             anonymous_read: false,
+            trust_forwarded_for: false,
         }
     }
 }
@@ -123,6 +128,10 @@ struct TokenClaims {
     role: Option<String>,
     #[serde(default)]
     orgs: Vec<String>,
+    iss: String,
+    /// The account version, in tokens from signing in with a built-in account.
+    #[serde(default)]
+    ver: Option<i64>,
 }
 
 /// The claims of a token the service issues.
@@ -136,6 +145,8 @@ struct IssuedClaims<'a> {
     role: Role,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     orgs: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ver: Option<i64>,
     iat: u64,
     nbf: u64,
     exp: u64,
@@ -175,6 +186,7 @@ pub struct Auth {
     keys: Vec<TrustedKey>,
     leeway: u64,
     anonymous_read: bool,
+    trust_forwarded_for: bool,
 }
 
 impl Auth {
@@ -231,7 +243,19 @@ impl Auth {
             keys,
             leeway: settings.auth_leeway_seconds,
             anonymous_read: settings.anonymous_read,
+            trust_forwarded_for: settings.trust_forwarded_for,
         })
+    }
+
+    /// The client's address, as far as this service can trust it.
+    pub fn client_address(&self, req: &actix_web::HttpRequest) -> String {
+        if self.trust_forwarded_for
+            && let Some(address) = req.connection_info().realip_remote_addr()
+        {
+            return address.to_owned();
+        }
+        req.peer_addr()
+            .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string())
     }
 
     pub fn anonymous_read(&self) -> bool {
@@ -261,6 +285,7 @@ impl Auth {
             name: user.name.as_deref(),
             role: user.role,
             orgs: &user.organisations,
+            ver: user.account_version,
             iat: now,
             nbf: now,
             exp: now + ttl.as_secs(),
@@ -302,7 +327,8 @@ impl Auth {
             validation.validate_nbf = true;
             validation.leeway = self.leeway;
             match jsonwebtoken::decode::<TokenClaims>(token, &key.key, &validation) {
-                Ok(data) => return user_from(data.claims),
+                // Only the service's own tokens can speak for its accounts.
+                Ok(data) => return user_from(data.claims, key.algorithm == Algorithm::HS256),
                 Err(e) => {
                     first_error.get_or_insert(e);
                 }
@@ -315,7 +341,7 @@ impl Auth {
     }
 }
 
-fn user_from(claims: TokenClaims) -> Result<User, AppError> {
+fn user_from(claims: TokenClaims, local: bool) -> Result<User, AppError> {
     let role = claims
         .role
         .as_deref()
@@ -339,6 +365,8 @@ fn user_from(claims: TokenClaims) -> Result<User, AppError> {
         name: claims.name,
         role,
         organisations: claims.orgs,
+        issuer: claims.iss,
+        account_version: claims.ver.filter(|_| local),
     })
 }
 

@@ -13,6 +13,8 @@ use super::schema::audit_events;
 #[derive(Debug, Clone)]
 pub struct WriteMeta {
     pub actor_sub: String,
+    /// The token's issuer; `None` for the service's own writes.
+    pub actor_issuer: Option<String>,
     pub actor_name: Option<String>,
     /// `reader`, `editor`, `admin`, or `system` for the service's own writes (demo data).
     pub actor_role: String,
@@ -26,6 +28,7 @@ impl WriteMeta {
     pub fn system(what: &str, at: NaiveDateTime) -> Self {
         Self {
             actor_sub: format!("kontaktnav:{what}"),
+            actor_issuer: None,
             actor_name: Some("kontaktnav".into()),
             actor_role: "system".into(),
             reason: None,
@@ -83,6 +86,7 @@ pub fn append<T: Serialize>(
         .values(NewAuditEventRow {
             occurred_at: meta.at,
             actor_sub: &meta.actor_sub,
+            actor_issuer: meta.actor_issuer.as_deref(),
             actor_name: meta.actor_name.as_deref(),
             actor_role: &meta.actor_role,
             action: event.action,
@@ -186,6 +190,85 @@ pub fn list(conn: &mut DbConnection, filter: &AuditFilter, limit: i64) -> QueryR
         .limit(limit)
         .select(AuditEventRow::as_select())
         .load(conn)
+}
+
+/// Gives every unit, organisation and area that has no event yet (it was stored before the
+/// audit history existed) a first event with its current state, so that its history, `as_of`
+/// and revert start somewhere. Returns how many it recorded.
+pub fn record_baselines(
+    conn: &mut DbConnection,
+    snapshot: &super::repo::Snapshot,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    use std::collections::HashSet;
+    let known: HashSet<(String, String)> = audit_events::table
+        .select((audit_events::entity_type, audit_events::entity_id))
+        .distinct()
+        .load(conn)?
+        .into_iter()
+        .collect();
+    let missing = |entity: Entity, id: &str| !known.contains(&(entity.code().to_owned(), id.to_owned()));
+    let meta = WriteMeta::system("baseline", at);
+    let mut recorded = 0;
+    super::write_transaction(conn, |conn| {
+        for org in snapshot
+            .organisations
+            .iter()
+            .filter(|o| missing(Entity::Organisation, &o.id))
+        {
+            append(
+                conn,
+                &meta,
+                Event {
+                    action: "organisation.baseline",
+                    entity: Entity::Organisation,
+                    entity_id: &org.id,
+                    version: org.version,
+                    organisation_id: Some(&org.id),
+                    before: None,
+                    after: Some(org),
+                },
+            )?;
+            recorded += 1;
+        }
+        for area in snapshot.areas.iter().filter(|a| missing(Entity::Area, &a.id)) {
+            append(
+                conn,
+                &meta,
+                Event {
+                    action: "area.baseline",
+                    entity: Entity::Area,
+                    entity_id: &area.id,
+                    version: area.version,
+                    organisation_id: None,
+                    before: None,
+                    after: Some(area),
+                },
+            )?;
+            recorded += 1;
+        }
+        for unit in &snapshot.units {
+            let id = unit.id.to_string();
+            if missing(Entity::Unit, &id) {
+                append(
+                    conn,
+                    &meta,
+                    Event {
+                        action: "unit.baseline",
+                        entity: Entity::Unit,
+                        entity_id: &id,
+                        version: unit.version,
+                        organisation_id: Some(&unit.organisation_id),
+                        before: None,
+                        after: Some(unit),
+                    },
+                )?;
+                recorded += 1;
+            }
+        }
+        Ok::<_, diesel::result::Error>(())
+    })?;
+    Ok(recorded)
 }
 
 /// How many events there are in all.

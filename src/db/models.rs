@@ -132,6 +132,7 @@ pub struct AccountRow {
 pub struct NewAuditEventRow<'a> {
     pub occurred_at: NaiveDateTime,
     pub actor_sub: &'a str,
+    pub actor_issuer: Option<&'a str>,
     pub actor_name: Option<&'a str>,
     pub actor_role: &'a str,
     pub action: &'a str,
@@ -151,6 +152,7 @@ pub struct AuditEventRow {
     pub id: i64,
     pub occurred_at: NaiveDateTime,
     pub actor_sub: String,
+    pub actor_issuer: Option<String>,
     pub actor_name: Option<String>,
     pub actor_role: String,
     pub action: String,

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::DbConnection;
 use super::audit::{self, Entity, Event, WriteMeta};
 use super::models::{AreaRow, ContactPointRow, NewUnitRow, OrganisationRow, UnitAreaRow, UnitRow};
-use super::schema::{areas, contact_points, organisations, unit_areas, units};
+use super::schema::{accounts, areas, contact_points, organisations, unit_areas, units};
 use crate::domain::{
     Address, Area, AreaKind, ContactPoint, HsaId, Organisation, OrganisationKind, PhoneNumber, Purpose, Unit,
     UnitKind, Visibility,
@@ -22,6 +22,8 @@ pub struct Snapshot {
     pub organisations: Vec<Organisation>,
     pub areas: Vec<Area>,
     pub units: Vec<Unit>,
+    /// Built-in accounts: user name, version, disabled (for checking sign-in tokens).
+    pub accounts: Vec<(String, i64, bool)>,
 }
 
 /// Reads the whole directory in one read transaction (a consistent view).
@@ -37,11 +39,16 @@ pub fn load_snapshot(conn: &mut DbConnection) -> anyhow::Result<Snapshot> {
             .filter(contact_points::removed_at.is_null())
             .select(ContactPointRow::as_select())
             .load(conn)?;
-        Ok::<_, diesel::result::Error>((organisations, areas, units, unit_areas, points))
+        let accounts = accounts::table
+            .select((accounts::username, accounts::version, accounts::disabled))
+            .load(conn)?;
+        Ok::<_, diesel::result::Error>((organisations, areas, units, unit_areas, points, accounts))
     })
     .context("reading the directory from the database")
-    .and_then(|(organisations, areas, units, unit_areas, points)| {
-        snapshot_from_rows(organisations, areas, units, unit_areas, points)
+    .and_then(|(organisations, areas, units, unit_areas, points, accounts)| {
+        let mut snapshot = snapshot_from_rows(organisations, areas, units, unit_areas, points)?;
+        snapshot.accounts = accounts;
+        Ok(snapshot)
     })
 }
 
@@ -99,6 +106,7 @@ fn snapshot_from_rows(
         organisations,
         areas,
         units,
+        accounts: Vec::new(),
     })
 }
 

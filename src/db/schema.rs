@@ -33,6 +33,7 @@ diesel::table! {
         id -> BigInt,
         occurred_at -> Timestamp,
         actor_sub -> Text,
+        actor_issuer -> Nullable<Text>,
         actor_name -> Nullable<Text>,
         actor_role -> Text,
         action -> Text,

@@ -5,7 +5,7 @@
 //! next state, checks what only the database knows (organisation, areas, HSA-id), stores the
 //! state and appends the audit event with both states. A refusal at any step leaves nothing.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -61,25 +61,41 @@ pub fn create_unit(conn: &mut DbConnection, meta: &WriteMeta, unit: &Unit) -> Ap
     })
 }
 
-/// Changes a unit: see the module documentation. `may_edit` authorises a move to another
-/// organisation. A change that changes nothing is no write: no new version, no event.
+/// How a unit changes: from the current state (and the connection, for edits that read the
+/// history) to the next.
+pub type UnitEdit = Box<dyn FnOnce(&mut DbConnection, &Unit) -> AppResult<Unit> + Send>;
+
+/// A plain domain edit as a [`UnitEdit`].
+pub fn edit(f: impl FnOnce(&Unit) -> Result<Unit, Refusal> + Send + 'static) -> UnitEdit {
+    Box::new(move |_, unit| f(unit).map_err(AppError::from))
+}
+
+/// An edit that restores version `version` from the audit history.
+pub fn revert_to(version: i64) -> UnitEdit {
+    Box::new(move |conn, unit| unit_version(conn, unit.id, version))
+}
+
+/// Changes a unit: see the module documentation. `may_edit` authorises the caller for the
+/// unit's organisation as stored, and for the one it moves to. A change that changes nothing
+/// is no write: no new version, no event.
 pub fn change_unit(
     conn: &mut DbConnection,
     meta: &WriteMeta,
     id: Uuid,
     expected_version: i64,
     action: &str,
-    may_edit: impl FnOnce(&str) -> AppResult<()>,
-    edit: impl FnOnce(&Unit) -> Result<Unit, Refusal>,
+    may_edit: impl Fn(&str) -> AppResult<()>,
+    edit: UnitEdit,
 ) -> AppResult<Unit> {
     write_transaction(conn, |conn| {
         let before = load_unit(conn, id)?.ok_or_else(|| unit_not_found(id))?;
+        may_edit(&before.organisation_id)?;
         if before.version != expected_version {
             return Err(AppError::PreconditionFailed {
                 current_version: Some(before.version),
             });
         }
-        let mut after = edit(&before)?;
+        let mut after = edit(conn, &before)?;
         after.id = before.id;
         after.version = before.version;
         after.updated_at = before.updated_at;
@@ -144,23 +160,29 @@ fn check_references(conn: &mut DbConnection, unit: &Unit, before: Option<&Unit>)
             Some(_) => {}
         }
     }
-    if before.is_none_or(|b| b.area_ids != unit.area_ids) && !unit.area_ids.is_empty() {
-        let known: HashSet<String> = areas::table
-            .filter(areas::id.eq_any(&unit.area_ids))
-            .select(areas::id)
-            .load::<String>(conn)?
+    let old_areas: &[String] = before.map_or(&[], |b| &b.area_ids);
+    let added: Vec<&String> = unit.area_ids.iter().filter(|a| !old_areas.contains(a)).collect();
+    if !added.is_empty() {
+        let known: HashMap<String, Option<chrono::NaiveDate>> = areas::table
+            .filter(areas::id.eq_any(&added))
+            .select((areas::id, areas::active_to))
+            .load::<(String, Option<chrono::NaiveDate>)>(conn)?
             .into_iter()
             .collect();
-        for (i, area) in unit.area_ids.iter().enumerate() {
-            if !known.contains(area) {
-                errors.push(
-                    Invalid::new(
-                        format!("okänt område '{area}'; se GET /v1/areas"),
-                        format!("unknown area '{area}'; see GET /v1/areas"),
-                    )
-                    .at(format!("area_ids[{i}]")),
-                );
-            }
+        // Named by value: the list is stored sorted, so a position would not be the sender's.
+        for area in added {
+            let why = match known.get(area) {
+                None => Invalid::new(
+                    format!("okänt område '{area}'; se GET /v1/areas"),
+                    format!("unknown area '{area}'; see GET /v1/areas"),
+                ),
+                Some(active_to) if !not_ended(*active_to, today()) => Invalid::new(
+                    format!("området '{area}' är avslutat"),
+                    format!("the area '{area}' has been deactivated"),
+                ),
+                Some(_) => continue,
+            };
+            errors.push(why.at("area_ids"));
         }
     }
     if !errors.is_empty() {

@@ -152,6 +152,8 @@ pub struct Directory {
     name_rank: Vec<u32>,
     /// Organisation id → ids of its direct sub-organisations.
     children: HashMap<String, Vec<String>>,
+    /// Built-in accounts: user name → (version, disabled).
+    accounts: HashMap<String, (i64, bool)>,
     search: SearchIndex,
 }
 
@@ -161,6 +163,7 @@ impl Directory {
             mut organisations,
             mut areas,
             units,
+            accounts,
         } = snapshot;
         organisations.sort_by_cached_key(|o| sort_key(&o.name));
         areas.sort_by_cached_key(|a| (a.kind, sort_key(&a.name)));
@@ -225,7 +228,16 @@ impl Directory {
             areas,
             children,
             search,
+            accounts: accounts
+                .into_iter()
+                .map(|(name, version, disabled)| (name, (version, disabled)))
+                .collect(),
         }
+    }
+
+    /// A built-in account's version and whether it is disabled.
+    pub fn account(&self, username: &str) -> Option<(i64, bool)> {
+        self.accounts.get(username).copied()
     }
 
     /// Turns the ranking cache off (to measure the uncached search path).

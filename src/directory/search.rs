@@ -234,7 +234,10 @@ impl SearchIndex {
             let mut add = |text: &str, field: Field| {
                 for word in words_of(&fold(text)) {
                     let postings = words.entry(word.to_owned()).or_default();
-                    if !postings.contains(&(i, field)) {
+                    // Units are added in order, and a unit's name before its other fields, so
+                    // a repeat of (unit, field) can only be the last entry. (Scanning the whole
+                    // list made building quadratic in common words such as the city.)
+                    if postings.last() != Some(&(i, field)) {
                         postings.push((i, field));
                     }
                 }

@@ -238,8 +238,17 @@ fn no_such_point(unit: &Unit, id: Uuid) -> Refusal {
 }
 
 impl Unit {
-    /// Ends the unit's active period on `day` (the first day it is no longer active).
+    /// Ends the unit's active period on `day` (the first day it is no longer active). A unit
+    /// that already ends on or before that day is left alone: 409, not a silent change.
     pub fn deactivated(&self, day: NaiveDate) -> Result<Unit, Refusal> {
+        if let Some(end) = self.active_to.filter(|end| *end <= day) {
+            return Err(Refusal::Conflict(Invalid::new(
+                format!(
+                    "enheten är redan avslutad från {end}; ändra active_to med PATCH om datumet ska flyttas"
+                ),
+                format!("the unit already ends on {end}; PATCH active_to to move that date"),
+            )));
+        }
         let mut next = self.clone();
         next.active_to = Some(day);
         check_period(next.active_from, next.active_to)?;

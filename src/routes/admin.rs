@@ -15,7 +15,7 @@ use crate::auth::{Caller, SignedIn};
 use crate::db::accounts::{self, Account};
 use crate::db::reference as repo;
 use crate::domain::edit::{AreaDraft, AreaPatch, OrganisationDraft, OrganisationPatch};
-use crate::domain::{AreaKind, OrganisationKind, Role, today};
+use crate::domain::{AreaKind, FieldError, Invalid, OrganisationKind, Role, edit, shown, today};
 use crate::error::{AppError, AppResult, Problem};
 use crate::startup::{self, AppState};
 
@@ -371,32 +371,28 @@ async fn list_accounts(
     Ok(HttpResponse::Ok().json(AccountList { items }))
 }
 
-/// Checks an account's fields: the user name, the display name, and organisations that exist.
-fn checked_account(state: &AppState, account: Account) -> AppResult<Account> {
+/// Organisations that do not exist, as errors of `organisations[i]`.
+fn unknown_organisations(state: &AppState, organisations: &[String]) -> Vec<FieldError> {
     let directory = state.directory.current();
-    let mut errors = Vec::new();
-    let username = accounts::username(&account.username).map_err(|e| errors.push(e.at("username")));
-    let display_name =
-        crate::domain::edit::label(&account.display_name).map_err(|e| errors.push(e.at("display_name")));
-    for (i, org) in account.organisations.iter().enumerate() {
-        if directory.organisation(org).is_none() {
-            errors.push(
-                crate::domain::Invalid::new(
-                    format!("okänd organisation '{org}'"),
-                    format!("unknown organisation '{org}'"),
-                )
-                .at(format!("organisations[{i}]")),
-            );
-        }
-    }
-    match (username, display_name) {
-        (Ok(username), Ok(display_name)) if errors.is_empty() => Ok(Account {
-            username,
-            display_name,
-            ..account
-        }),
-        _ => Err(AppError::Validation(errors)),
-    }
+    organisations
+        .iter()
+        .enumerate()
+        .filter(|(_, org)| directory.organisation(org).is_none())
+        .map(|(i, org)| {
+            Invalid::new(
+                format!("okänd organisation '{}'", shown(org)),
+                format!("unknown organisation '{}'", shown(org)),
+            )
+            .at(format!("organisations[{i}]"))
+        })
+        .collect()
+}
+
+/// A password, checked and hashed off the async workers.
+async fn hashed(password: String) -> AppResult<String> {
+    web::block(move || hash_password(&password))
+        .await?
+        .map_err(|e| AppError::invalid("password", e))
 }
 
 /// Create a built-in account (admins).
@@ -413,22 +409,25 @@ async fn create_account(
     let user = user.admin()?;
     let b = body.into_inner();
     let meta = write_meta(user, &req, b.reason.as_deref())?;
-    let account = checked_account(
-        &state,
-        Account {
-            username: b.username,
-            display_name: b.display_name,
-            role: b.role,
-            organisations: b.organisations,
-            disabled: false,
-            version: 1,
-            password_changed: false,
-        },
-    )?;
-    let password = b.password;
-    let hash = web::block(move || hash_password(&password))
-        .await?
-        .map_err(|e| AppError::invalid("password", e))?;
+    let mut errors = unknown_organisations(&state, &b.organisations);
+    let username = accounts::username(&b.username).map_err(|e| errors.push(e.at("username")));
+    let display_name = edit::label(&b.display_name).map_err(|e| errors.push(e.at("display_name")));
+    let (Ok(username), Ok(display_name)) = (username, display_name) else {
+        return Err(AppError::Validation(errors));
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let account = Account {
+        username,
+        display_name,
+        role: b.role,
+        organisations: b.organisations,
+        disabled: false,
+        version: 1,
+        password_changed: false,
+    };
+    let hash = hashed(b.password).await?;
     let stored = account.clone();
     startup::write(&state, move |conn| accounts::create(conn, &meta, &stored, &hash)).await?;
     Ok(with_etag(HttpResponse::Created(), account.version).json(account))
@@ -450,35 +449,34 @@ async fn update_account(
 ) -> AppResult<HttpResponse> {
     let user = user.admin()?;
     let version = if_match.required()?;
+    let username = accounts::username(&username).map_err(|e| AppError::invalid("username", e))?;
     let b = body.into_inner();
     let meta = write_meta(user, &req, b.reason.as_deref())?;
+    let mut errors = unknown_organisations(&state, b.organisations.as_deref().unwrap_or_default());
+    let display_name = b
+        .display_name
+        .as_deref()
+        .map(edit::label)
+        .transpose()
+        .map_err(|e| errors.push(e.at("display_name")))
+        .ok()
+        .flatten();
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
     let hash = match b.password {
-        Some(password) => Some(
-            web::block(move || hash_password(&password))
-                .await?
-                .map_err(|e| AppError::invalid("password", e))?,
-        ),
+        Some(password) => Some(hashed(password).await?),
         None => None,
     };
-    let probe = Account {
-        username: username.to_string(),
-        display_name: b.display_name.clone().unwrap_or_else(|| "-".into()),
-        role: b.role.unwrap_or(Role::Reader),
-        organisations: b.organisations.clone().unwrap_or_default(),
-        disabled: false,
-        version,
-        password_changed: false,
-    };
-    checked_account(&state, probe)?;
     let account = startup::write(&state, move |conn| {
-        let edit = |a: &Account| Account {
-            display_name: b.display_name.clone().unwrap_or_else(|| a.display_name.clone()),
+        let change = |a: &Account| Account {
+            display_name: display_name.unwrap_or_else(|| a.display_name.clone()),
             role: b.role.unwrap_or(a.role),
-            organisations: b.organisations.clone().unwrap_or_else(|| a.organisations.clone()),
+            organisations: b.organisations.unwrap_or_else(|| a.organisations.clone()),
             disabled: b.disabled.unwrap_or(a.disabled),
             ..a.clone()
         };
-        accounts::change(conn, &meta, &username, version, edit, hash)
+        accounts::change(conn, &meta, &username, version, change, hash)
     })
     .await?;
     Ok(with_etag(HttpResponse::Ok(), account.version).json(account))

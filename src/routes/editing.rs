@@ -14,8 +14,8 @@ use super::units::parse_unit_id;
 use super::views::UnitDetail;
 use super::{IfMatch, present, with_etag, write_meta};
 use crate::auth::SignedIn;
-use crate::db::units::{self as repo, unit_not_found};
-use crate::domain::edit::{ContactPointPatch, Refusal, UnitPatch};
+use crate::db::units::{self as repo, UnitEdit, edit, revert_to, unit_not_found};
+use crate::domain::edit::{ContactPointPatch, UnitPatch};
 use crate::domain::{Address, ContactPointDraft, Purpose, Unit, UnitDraft, UnitKind, Visibility, today};
 use crate::error::{AppError, AppResult, Problem};
 use crate::startup::{self, AppState};
@@ -209,7 +209,7 @@ async fn change(
     if_match: IfMatch,
     reason: Option<String>,
     action: &'static str,
-    edit: impl FnOnce(&Unit) -> Result<Unit, Refusal> + Send + 'static,
+    edit: UnitEdit,
 ) -> AppResult<HttpResponse> {
     let id = parse_unit_id(raw_id)?;
     let directory = state.directory.current();
@@ -329,7 +329,7 @@ async fn update_unit(
         if_match,
         b.reason,
         "unit.update",
-        move |u| patch.apply(u),
+        edit(move |u| patch.apply(u)),
     )
     .await
 }
@@ -365,7 +365,7 @@ async fn deactivate_unit(
         if_match,
         b.reason,
         "unit.deactivate",
-        move |u| u.deactivated(day),
+        edit(move |u| u.deactivated(day)),
     )
     .await
 }
@@ -392,8 +392,6 @@ async fn revert_unit(
     body: web::Json<RevertBody>,
 ) -> AppResult<HttpResponse> {
     let b = body.into_inner();
-    let unit_id = parse_unit_id(&id)?;
-    let target = startup::read(&state, move |conn| repo::unit_version(conn, unit_id, b.version)).await?;
     change(
         state,
         user,
@@ -402,7 +400,7 @@ async fn revert_unit(
         if_match,
         b.reason,
         "unit.revert",
-        move |_| Ok(target),
+        revert_to(b.version),
     )
     .await
 }
@@ -438,7 +436,7 @@ async fn add_contact_point(
         if_match,
         reason,
         "contact_point.create",
-        move |u| u.with_contact_point(point),
+        edit(move |u| u.with_contact_point(point)),
     )
     .await
 }
@@ -481,7 +479,7 @@ async fn update_contact_point(
         if_match,
         b.reason,
         "contact_point.update",
-        move |u| u.with_contact_point_changed(point, patch),
+        edit(move |u| u.with_contact_point_changed(point, patch)),
     )
     .await
 }
@@ -518,7 +516,7 @@ async fn remove_contact_point(
         if_match,
         reason,
         "contact_point.remove",
-        move |u| u.without_contact_point(point),
+        edit(move |u| u.without_contact_point(point)),
     )
     .await
 }

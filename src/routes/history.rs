@@ -26,6 +26,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub struct Actor {
     /// The token's subject.
     pub sub: String,
+    /// The token's issuer (absent for the service's own writes, such as demo data).
+    pub issuer: Option<String>,
     pub name: Option<String>,
     /// `reader`, `editor`, `admin`, or `system` for the service itself (demo data).
     pub role: String,
@@ -69,6 +71,7 @@ pub struct UnitHistory {
 fn actor(row: &AuditEventRow) -> Actor {
     Actor {
         sub: row.actor_sub.clone(),
+        issuer: row.actor_issuer.clone(),
         name: row.actor_name.clone(),
         role: row.actor_role.clone(),
     }
@@ -86,21 +89,44 @@ pub fn changes(before: &Value, after: &Value) -> Vec<Change> {
     let mut to = BTreeMap::new();
     flatten("", before, &mut from);
     flatten("", after, &mut to);
+    // Things in lists are keyed `[#id]` while comparing; people read them by their name (the
+    // name under the same key, newest first), stored under the bare key itself.
+    let readable = |field: &str| -> String {
+        let mut out = String::new();
+        let mut rest = field;
+        while let Some(start) = rest.find("[#") {
+            let Some(len) = rest[start..].find(']') else { break };
+            let key = &field[..field.len() - rest.len() + start + len + 1];
+            let name = to
+                .get(key)
+                .or_else(|| from.get(key))
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            out.push_str(&rest[..start]);
+            out.push_str(&format!("[{name}]"));
+            rest = &rest[start + len + 1..];
+        }
+        out.push_str(rest);
+        out
+    };
     let mut fields: Vec<&String> = from.keys().chain(to.keys()).collect();
     fields.sort();
     fields.dedup();
-    fields
+    let mut changes: Vec<Change> = fields
         .into_iter()
+        .filter(|field| !field.ends_with(']'))
         .filter_map(|field| {
             let a = from.get(field).cloned().unwrap_or(Value::Null);
             let b = to.get(field).cloned().unwrap_or(Value::Null);
             (a != b).then(|| Change {
-                field: field.clone(),
+                field: readable(field),
                 from: a,
                 to: b,
             })
         })
-        .collect()
+        .collect();
+    changes.sort_by(|a, b| a.field.cmp(&b.field));
+    changes
 }
 
 /// Bookkeeping, not content: left out of the differences.
@@ -121,16 +147,25 @@ fn flatten(prefix: &str, value: &Value, out: &mut BTreeMap<String, Value>) {
                 flatten(&path, v, out);
             }
         }
-        // Lists of things with ids (contact points) are compared thing by thing, named by label.
-        Value::Array(items) if items.iter().all(|i| i.get("id").is_some()) && !items.is_empty() => {
-            for item in items {
-                let name = item
-                    .get("label")
+        // Lists of things with ids (contact points) are compared thing by thing: matched by id,
+        // named by label (with the id's start when two share a label).
+        Value::Array(items) if !items.is_empty() && items.iter().all(|i| i.get("id").is_some()) => {
+            let label = |item: &Value| {
+                item.get("label")
                     .and_then(Value::as_str)
-                    .map(str::to_owned)
-                    .or_else(|| item.get("id").map(|id| id.to_string()))
-                    .unwrap_or_default();
-                flatten(&format!("{prefix}[{name}]"), item, out);
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            for item in items {
+                let id = item.get("id").and_then(Value::as_str).unwrap_or_default();
+                let shared = items.iter().filter(|other| label(other) == label(item)).count() > 1;
+                let name = if shared || label(item).is_empty() {
+                    format!("{} #{}", label(item), id.get(..8).unwrap_or(id))
+                } else {
+                    label(item)
+                };
+                out.insert(format!("{prefix}[#{id}]"), Value::String(name));
+                flatten(&format!("{prefix}[#{id}]"), item, out);
             }
         }
         other => {
@@ -373,5 +408,18 @@ mod tests {
         );
         let created = changes(&Value::Null, &after);
         assert!(created.iter().any(|c| c.field == "name" && c.from.is_null()));
+        // Two numbers with one label stay apart; a new label shows as a change of label.
+        let two = |l1: &str, n2: &str| {
+            json!({"contact_points": [
+            {"id": "aaaaaaaa-1", "label": l1, "number": {"national": "031-390 06 00"}},
+            {"id": "bbbbbbbb-2", "label": "Fax", "number": {"national": n2}}]})
+        };
+        let diff = changes(&two("Fax", "031-390 06 01"), &two("Fax", "031-390 06 02"));
+        assert_eq!(diff.len(), 1);
+        assert_eq!(diff[0].field, "contact_points[Fax #bbbbbbbb].number.national");
+        let diff = changes(&two("Växel", "031-390 06 01"), &two("Reception", "031-390 06 01"));
+        assert_eq!(diff.len(), 1);
+        assert_eq!(diff[0].field, "contact_points[Reception].label");
+        assert_eq!(diff[0].from, json!("Växel"));
     }
 }

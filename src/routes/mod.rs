@@ -46,9 +46,11 @@ impl IfMatch {
     /// The version named by `If-Match`: 428 without it, 412 for a weak or unknown tag.
     pub fn required(&self) -> AppResult<i64> {
         match &self.0 {
+            // `*` ("whatever is there") is exactly what lost-update protection must not accept.
             None => Err(AppError::PreconditionRequired),
+            Some(Err(raw)) if raw == "*" => Err(AppError::PreconditionRequired),
             Some(Ok(version)) => Ok(*version),
-            Some(Err(raw)) if raw.starts_with("W/") || raw == "*" || raw.contains(',') => {
+            Some(Err(raw)) if raw.starts_with("W/") || raw.contains(',') => {
                 Err(AppError::PreconditionFailed {
                     current_version: None,
                 })
@@ -91,6 +93,7 @@ pub fn write_meta(user: &User, req: &HttpRequest, reason: Option<&str>) -> AppRe
     let reason = edit::reason(reason).map_err(|e| AppError::invalid("reason", e))?;
     Ok(WriteMeta {
         actor_sub: user.sub.clone(),
+        actor_issuer: Some(user.issuer.clone()),
         actor_name: user.name.clone(),
         actor_role: user.role.code().to_owned(),
         reason,
@@ -148,10 +151,13 @@ async fn healthz(state: web::Data<AppState>, _: web::Query<NoParams>) -> HttpRes
 )]
 #[get("/readyz")]
 async fn readyz(state: web::Data<AppState>, _: web::Query<NoParams>) -> AppResult<HttpResponse> {
-    let pool = state.pool.clone();
+    let served = state.clone();
     web::block(move || {
-        let mut conn = pool.get()?;
+        let mut conn = served.pool.get()?;
         repo::ping(&mut conn)?;
+        if served.stale.load(std::sync::atomic::Ordering::SeqCst) {
+            served.reload(&mut conn)?;
+        }
         Ok::<_, anyhow::Error>(())
     })
     .await?

@@ -34,8 +34,8 @@ pub struct TokenResponse {
 
 /// Sign in with a built-in account: user name and password give a short-lived token.
 ///
-/// Five failed attempts from one client within 15 minutes lock that client out for 15
-/// minutes (429 with `Retry-After`).
+/// Five failed attempts at one user name from one client within 15 minutes (or twenty at
+/// any names) lock that client out for 15 minutes (429 with `Retry-After`).
 #[utoipa::path(
     context_path = "/v1",
     tag = "auth",
@@ -60,16 +60,21 @@ async fn issue_token(
             "this service does not issue tokens; sign in with the identity provider",
         ));
     };
-    let client = req
-        .peer_addr()
-        .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string());
-    if let Err(wait) = state.throttle.check(&client) {
-        return Err(AppError::TooManyRequests {
-            retry_after_seconds: wait.as_secs().max(1),
-        });
-    }
+    let client = state.auth.client_address(&req);
     let Credentials { username, password } = body.into_inner();
-    let name = username.trim().to_lowercase();
+    let name: String = username.trim().to_lowercase().chars().take(64).collect();
+    let attempt = state
+        .throttle
+        .begin(&client, &name)
+        .map_err(|wait| AppError::TooManyRequests {
+            retry_after_seconds: wait.as_secs().max(1),
+        })?;
+    let _permit = state
+        .throttle
+        .checks
+        .acquire()
+        .await
+        .map_err(|e| AppError::Unexpected(e.into()))?;
     let found = startup::read(&state, move |conn| accounts::find(conn, &name)).await?;
     let verified = web::block(move || {
         let ok = verify_password(&password, found.as_ref().map(|(_, hash)| hash.as_str()));
@@ -79,10 +84,10 @@ async fn issue_token(
     })
     .await?;
     let Some(account) = verified else {
-        if let Some(lockout) = state.throttle.failed(&client) {
+        if let Some(wait) = state.throttle.locked(&attempt) {
             log::warn!("sign-in locked for a client after repeated failures");
             return Err(AppError::TooManyRequests {
-                retry_after_seconds: lockout.as_secs(),
+                retry_after_seconds: wait.as_secs().max(1),
             });
         }
         return Err(AppError::unauthorized(
@@ -90,12 +95,20 @@ async fn issue_token(
             "wrong user name or password, or a disabled account",
         ));
     };
-    state.throttle.succeeded(&client);
+    state.throttle.succeeded(attempt);
+    // An account made outside the service (`kontaktnav user add`) is not in the served
+    // snapshot yet, and its token would be refused: read the directory again first.
+    if state.directory.current().account(&account.username) != Some((account.version, false)) {
+        startup::refresh(&state).await?;
+    }
     let user = User {
-        sub: account.username,
-        name: Some(account.display_name),
-        role: account.role,
-        organisations: account.organisations,
+        account_version: Some(account.version),
+        ..User::new(
+            account.username,
+            Some(account.display_name),
+            account.role,
+            account.organisations,
+        )
     };
     let token = state.auth.issue(&user, ttl).map_err(AppError::Unexpected)?;
     Ok(HttpResponse::Ok()

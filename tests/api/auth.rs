@@ -339,6 +339,15 @@ async fn a_built_in_account_signs_in_and_its_token_works() {
         &sign_in(&app, "redaktor.vaf", "ett långt lösenord").await,
         StatusCode::UNAUTHORIZED,
     );
+    // The token it already had stops working too.
+    let res = me(&app, &token).await;
+    assert_problem(&res, StatusCode::UNAUTHORIZED);
+    assert!(
+        res.body["detail"]
+            .as_str()
+            .expect("detail")
+            .contains("sign in again")
+    );
     // The account's history never holds the password or its hash.
     let res = app.get_as("/v1/audit?entity_type=account", Some(&admin)).await;
     let text = res.body.to_string();
@@ -353,14 +362,18 @@ async fn a_built_in_account_signs_in_and_its_token_works() {
 async fn repeated_failed_sign_ins_are_refused_for_a_while() {
     let app = TestApp::new();
     let admin = app.token(Role::Admin, &[]);
-    app.send(
-        Method::POST,
-        "/v1/accounts",
-        Some(&admin),
-        None,
-        Some(json!({"username": "lasare", "display_name": "Läsare", "password": "rätt lösenord här", "role": "reader"})),
-    )
-    .await;
+    for name in ["lasare", "angripare"] {
+        let res = app
+            .send(
+                Method::POST,
+                "/v1/accounts",
+                Some(&admin),
+                None,
+                Some(json!({"username": name, "display_name": name, "password": "rätt lösenord här", "role": "reader"})),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    }
     for attempt in 1..kontaktnav::auth::passwords::MAX_FAILURES {
         let res = sign_in(&app, "lasare", "fel lösenord").await;
         assert_problem(&res, StatusCode::UNAUTHORIZED);
@@ -370,6 +383,11 @@ async fn repeated_failed_sign_ins_are_refused_for_a_while() {
                 .expect("detail")
                 .contains("wrong user name or password"),
             "{attempt}"
+        );
+        // Signing in to one's own account in between does not wipe the count of guesses.
+        assert_eq!(
+            sign_in(&app, "angripare", "rätt lösenord här").await.status,
+            StatusCode::OK
         );
     }
     let res = sign_in(&app, "lasare", "fel lösenord").await;
@@ -442,4 +460,9 @@ async fn the_cli_mints_tokens_and_adds_accounts() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let res = sign_in(&app, "admin", "ett hemligt lösenord").await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    // The running service did not know the account when it was made; its token works anyway.
+    let token = res.body["access_token"].as_str().expect("token").to_owned();
+    let who = me(&app, &token).await;
+    assert_eq!(who.status, StatusCode::OK, "{}", who.body);
+    assert_eq!(who.body["role"], "admin");
 }

@@ -108,6 +108,35 @@ async fn a_unit_with_its_vag_in_is_accepted_in_one_transaction() {
 }
 
 #[actix_web::test]
+async fn data_stored_before_the_audit_history_gets_a_first_version() {
+    let app = TestApp::new();
+    try_sql(
+        &app,
+        &format!(
+            "INSERT INTO units (id, name, kind, organisation_id, active_from, vag_in_id, created_at, updated_at) VALUES ('66666666-6666-6666-6666-666666666666', 'Från förr', 'hemtjanst', 'boras-stad-vaf', '2026-01-01', '77777777-7777-7777-7777-777777777777', {NOW}, {NOW});
+             INSERT INTO contact_points VALUES ('77777777-7777-7777-7777-777777777777', '66666666-6666-6666-6666-666666666666', 'vag_in', 'En väg in', 'internal', '+46313900697', '031-390 06 97', {NOW}, {NOW}, NULL);"
+        ),
+    )
+    .unwrap();
+    let uri = "/v1/units/66666666-6666-6666-6666-666666666666/history";
+    assert_eq!(app.get(uri).await.status, actix_web::http::StatusCode::NOT_FOUND);
+    // What start-up does: every entity without an event gets one.
+    let snapshot = repo::load_snapshot(&mut app.conn()).unwrap();
+    let now = chrono::Utc::now().naive_utc();
+    assert_eq!(
+        kontaktnav::db::audit::record_baselines(&mut app.conn(), &snapshot, now).unwrap(),
+        1
+    );
+    assert_eq!(
+        kontaktnav::db::audit::record_baselines(&mut app.conn(), &snapshot, now).unwrap(),
+        0
+    );
+    let res = app.get(uri).await;
+    assert_eq!(res.body["versions"][0]["action"], "unit.baseline");
+    assert_eq!(res.body["versions"][0]["version"], 1);
+}
+
+#[actix_web::test]
 async fn demo_data_is_loaded_once() {
     let app = TestApp::new();
     let before = app.state.directory.current().unit_count();

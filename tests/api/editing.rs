@@ -453,7 +453,7 @@ async fn bad_values_and_broken_rules_are_refused_with_reasons_and_change_nothing
     )
     .await;
     assert_problem(&res, StatusCode::BAD_REQUEST);
-    assert_eq!(fields(&res), ["organisation_id", "area_ids[0]"]);
+    assert_eq!(fields(&res), ["organisation_id", "area_ids"]);
 
     let res = send(Method::PATCH, uri.clone(), Some(json!({"contact_points": []}))).await;
     assert_problem(&res, StatusCode::BAD_REQUEST);
@@ -505,6 +505,78 @@ async fn bad_values_and_broken_rules_are_refused_with_reasons_and_change_nothing
     assert!(res.body["detail"].as_str().unwrap_or_default().contains(NORR));
     assert_eq!(app.audit_count(), taken_before);
     assert_eq!(app.audit_count(), before + 1);
+    let before = app.audit_count();
+
+    // Deactivating twice: the second would silently move the end date.
+    let soder = app.unit_id("Hemtjänst Söder (exempel)");
+    let path = format!("/v1/units/{soder}/deactivate");
+    let res = app
+        .send(
+            Method::POST,
+            &path,
+            Some(&admin),
+            Some("\"1\""),
+            Some(json!({"active_to": "2027-01-01"})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let res = app
+        .send(
+            Method::POST,
+            &path,
+            Some(&admin),
+            Some("\"2\""),
+            Some(json!({"active_to": "2027-02-01"})),
+        )
+        .await;
+    assert_problem(&res, StatusCode::CONFLICT);
+    // `If-Match: *` is not a version.
+    let unit = format!("/v1/units/{soder}");
+    let res = app
+        .send(
+            Method::PATCH,
+            &unit,
+            Some(&admin),
+            Some("*"),
+            Some(json!({"note": "x"})),
+        )
+        .await;
+    assert_problem(&res, StatusCode::PRECONDITION_REQUIRED);
+    // A deactivated area cannot be given to a unit.
+    let area = json!({"id": "gammalt", "name": "Gammalt", "kind": "district"});
+    let res = app
+        .send(Method::POST, "/v1/areas", Some(&admin), None, Some(area))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let res = app
+        .send(
+            Method::POST,
+            "/v1/areas/gammalt/deactivate",
+            Some(&admin),
+            Some("\"1\""),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let res = app
+        .send(
+            Method::PATCH,
+            &unit,
+            Some(&admin),
+            Some("\"2\""),
+            Some(json!({"area_ids": ["mote-2", "gammalt"]})),
+        )
+        .await;
+    assert_problem(&res, StatusCode::BAD_REQUEST);
+    assert_eq!(fields(&res), ["area_ids"]);
+    assert!(
+        res.body["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("'gammalt' has been deactivated")
+    );
+    // Three writes were accepted since: deactivate, create area, deactivate area.
+    assert_eq!(app.audit_count(), before + 3);
 
     // Deactivating an organisation that still has active units.
     let res = send(

@@ -70,12 +70,12 @@ impl TestApp {
 
     /// A token from the service's own key, as `kontaktnav token` makes them.
     pub fn token(&self, role: Role, orgs: &[&str]) -> String {
-        let user = User {
-            sub: format!("test-{role}-{}", orgs.join("+")),
-            name: Some(format!("Test {role}")),
+        let user = User::new(
+            format!("test-{role}-{}", orgs.join("+")),
+            Some(format!("Test {role}")),
             role,
-            organisations: orgs.iter().map(|o| o.to_string()).collect(),
-        };
+            orgs.iter().map(|o| o.to_string()).collect(),
+        );
         self.state
             .auth
             .issue(&user, Duration::from_secs(600))

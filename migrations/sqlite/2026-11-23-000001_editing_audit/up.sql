@@ -37,6 +37,8 @@ CREATE TABLE audit_events (
     id               INTEGER PRIMARY KEY AUTOINCREMENT,
     occurred_at      TIMESTAMP NOT NULL,
     actor_sub        TEXT NOT NULL,
+    -- The token's issuer: tells the service's own accounts from the identity provider's.
+    actor_issuer     TEXT,
     actor_name       TEXT,
     actor_role       TEXT NOT NULL,
     action           TEXT NOT NULL,
