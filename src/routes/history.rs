@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use actix_web::{HttpResponse, get, web};
-use chrono::NaiveDateTime;
+use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -50,8 +50,7 @@ pub struct HistoryEntry {
     pub version: i64,
     /// The audit event that made this version.
     pub event_id: i64,
-    /// UTC.
-    pub occurred_at: NaiveDateTime,
+    pub occurred_at: DateTime<Utc>,
     pub actor: Actor,
     #[schema(example = "contact_point.update")]
     pub action: String,
@@ -66,6 +65,11 @@ pub struct UnitHistory {
     pub unit_id: uuid::Uuid,
     /// Newest first.
     pub versions: Vec<HistoryEntry>,
+}
+
+/// Stored times are UTC.
+fn utc(stored: NaiveDateTime) -> DateTime<Utc> {
+    stored.and_utc()
 }
 
 fn actor(row: &AuditEventRow) -> Actor {
@@ -206,7 +210,7 @@ async fn unit_history(
         .map(|row| HistoryEntry {
             version: row.entity_version,
             event_id: row.id,
-            occurred_at: row.occurred_at,
+            occurred_at: utc(row.occurred_at),
             actor: actor(row),
             action: row.action.clone(),
             reason: row.reason.clone(),
@@ -248,7 +252,7 @@ pub struct AuditParams {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditEvent {
     pub id: i64,
-    pub occurred_at: NaiveDateTime,
+    pub occurred_at: DateTime<Utc>,
     pub actor: Actor,
     pub action: String,
     pub entity_type: String,
@@ -360,7 +364,7 @@ async fn audit_log(
             let after = stored_state(&row.after_state);
             AuditEvent {
                 id: row.id,
-                occurred_at: row.occurred_at,
+                occurred_at: utc(row.occurred_at),
                 actor: actor(&row),
                 changes: changes(&before, &after),
                 action: row.action,

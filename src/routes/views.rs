@@ -1,6 +1,6 @@
 //! The JSON shapes of the read API, built from domain values and the directory around them.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -176,8 +176,8 @@ pub struct UnitDetail {
     /// When the unit's information was last checked.
     pub reviewed_at: Option<NaiveDate>,
     pub note: Option<String>,
-    /// UTC.
-    pub updated_at: NaiveDateTime,
+    /// When the unit or one of its numbers last changed.
+    pub updated_at: DateTime<Utc>,
     /// Every number the caller may see, the `vag_in` first.
     pub contact_points: Vec<NumberView>,
 }
@@ -196,7 +196,7 @@ impl UnitDetail {
             active_to: unit.active_to,
             reviewed_at: unit.reviewed_at,
             note: unit.note.clone(),
-            updated_at: unit.updated_at,
+            updated_at: unit.updated_at.and_utc(),
             contact_points: unit
                 .contact_points
                 .iter()
