@@ -791,6 +791,46 @@ async fn audit_events_equal_accepted_writes_after_a_mixed_run() {
         }
     }
     assert_eq!(seen, accepted);
+    // By actor, and by time: nothing before the run's start, everything of it after.
+    let by_editor = app
+        .get_as(
+            "/v1/audit?actor=test-editor-boras-stad-vaf&limit=200",
+            Some(&admin),
+        )
+        .await;
+    let items = by_editor.body["items"].as_array().expect("items");
+    assert!(!items.is_empty());
+    assert!(
+        items
+            .iter()
+            .all(|e| e["actor"]["sub"] == "test-editor-boras-stad-vaf")
+    );
+    let newest = items[0]["occurred_at"].as_str().expect("time").to_owned();
+    let later = app
+        .get_as(
+            &format!("/v1/audit?{}", crate::helpers::query(&[("from", &newest)])),
+            Some(&admin),
+        )
+        .await;
+    assert!(
+        later.body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .all(|e| e["occurred_at"].as_str() >= Some(newest.as_str()))
+    );
+    let before_run = app
+        .get_as("/v1/audit?to=2020-01-01T00:00:00Z", Some(&admin))
+        .await;
+    assert_eq!(before_run.body["items"], json!([]));
+    assert_problem(
+        &app.get_as("/v1/audit?from=igar", Some(&admin)).await,
+        StatusCode::BAD_REQUEST,
+    );
+    assert_problem(
+        &app.get_as("/v1/audit?entity_type=person", Some(&admin)).await,
+        StatusCode::BAD_REQUEST,
+    );
     // Only admins read the audit log.
     assert_problem(
         &app.get_as("/v1/audit", Some(&editor)).await,
