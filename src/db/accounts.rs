@@ -162,6 +162,10 @@ pub fn change(
     password_hash: Option<String>,
 ) -> AppResult<Account> {
     write_transaction(conn, |conn| {
+        // Lock the row first, so a concurrent writer reads what this one wrote (see units.rs).
+        diesel::update(accounts::table.find(username))
+            .set(accounts::version.eq(accounts::version))
+            .execute(conn)?;
         let (before, _) = find(conn, username)?.ok_or_else(|| {
             AppError::not_found(
                 format!("det finns inget konto {username}"),

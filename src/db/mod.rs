@@ -1,7 +1,8 @@
 //! Storage: the connection pool, embedded migrations, and the repository functions.
 //!
-//! SQLite is the embedded default. PostgreSQL arrives behind the same repository functions
-//! (issue 4); until then a `postgres://` URL is refused at start-up with a clear message.
+//! SQLite (embedded, the default) and PostgreSQL (production, several instances) behind one
+//! connection type, so every query is written once. The two schemas under `migrations/` have
+//! the same migration names and mean the same: same tables, same constraints.
 
 pub mod accounts;
 pub mod audit;
@@ -16,31 +17,40 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use diesel::connection::SimpleConnection;
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::pg::PgConnection;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
-pub type DbConnection = SqliteConnection;
+/// A connection to either backend.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
 pub type DbPool = Pool<ConnectionManager<DbConnection>>;
 pub type PooledConn = PooledConnection<ConnectionManager<DbConnection>>;
 
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
 /// Where the data lives, read from `DATABASE_URL`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DatabaseLocation {
     SqliteFile(PathBuf),
+    /// A `postgres://` or `postgresql://` URL.
+    Postgres(String),
 }
 
 impl DatabaseLocation {
-    /// Accepts `sqlite://path`, `sqlite:path` or a plain file path.
+    /// Accepts `postgres://…`, `postgresql://…`, `sqlite://path`, `sqlite:path` or a plain
+    /// file path.
     pub fn parse(url: &str) -> anyhow::Result<Self> {
         let url = url.trim();
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            bail!(
-                "PostgreSQL is not supported by this version yet; use a SQLite file (DATABASE_URL=sqlite://kontaktnav.db)"
-            );
+            return Ok(Self::Postgres(url.to_owned()));
         }
         let path = url
             .strip_prefix("sqlite://")
@@ -56,40 +66,75 @@ impl DatabaseLocation {
         }
         Ok(Self::SqliteFile(PathBuf::from(path)))
     }
-}
 
-/// Settings every SQLite connection needs: foreign keys on (they carry the one-`vag_in` rule),
-/// WAL so readers do not block the writer, and a busy timeout instead of immediate errors.
-#[derive(Debug)]
-struct SqlitePragmas;
-
-impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragmas {
-    fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
-        conn.batch_execute(
-            "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
-        )
-        .map_err(diesel::r2d2::Error::QueryError)
+    /// For logs and errors: the URL without a password.
+    pub fn redacted(&self) -> String {
+        match self {
+            Self::SqliteFile(path) => format!("SQLite file {}", path.display()),
+            Self::Postgres(url) => match (url.find("://"), url.rfind('@')) {
+                (Some(scheme), Some(at)) if at > scheme => {
+                    format!("PostgreSQL {}://…@{}", &url[..scheme], &url[at + 1..])
+                }
+                _ => format!("PostgreSQL {url}"),
+            },
+        }
     }
 }
 
+/// Settings every connection needs. SQLite: foreign keys on (they carry the one-`vag_in`
+/// rule), WAL so readers do not block the writer, a busy timeout instead of immediate errors.
+/// PostgreSQL: a statement timeout, so that nothing waits forever on a lock.
+#[derive(Debug)]
+struct SessionSettings;
+
+impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SessionSettings {
+    fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
+        let sql = match conn {
+            DbConnection::Sqlite(_) => {
+                "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+            }
+            DbConnection::Postgresql(_) => "SET statement_timeout = '10s'; SET lock_timeout = '5s';",
+        };
+        conn.batch_execute(sql).map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
+/// How long a request waits for a connection before it answers 503.
+const CONNECTION_TIMEOUT: Duration = Duration::from_secs(3);
+
 /// Opens (creating if needed) the database and runs pending migrations.
 pub fn connect(location: &DatabaseLocation) -> anyhow::Result<DbPool> {
-    let DatabaseLocation::SqliteFile(path) = location;
-    create_parent_dir(path)?;
-    let manager = ConnectionManager::<SqliteConnection>::new(path.to_string_lossy());
+    let url = match location {
+        DatabaseLocation::SqliteFile(path) => {
+            create_parent_dir(path)?;
+            path.to_string_lossy().into_owned()
+        }
+        DatabaseLocation::Postgres(url) => with_connect_timeout(url),
+    };
     let pool = Pool::builder()
         .max_size(8)
-        .connection_timeout(Duration::from_secs(5))
-        .connection_customizer(Box::new(SqlitePragmas))
-        .build(manager)
-        .with_context(|| format!("opening SQLite database {}", path.display()))?;
+        .connection_timeout(CONNECTION_TIMEOUT)
+        .connection_customizer(Box::new(SessionSettings))
+        .build(ConnectionManager::<DbConnection>::new(url))
+        .with_context(|| format!("opening {}", location.redacted()))?;
     let mut conn = pool.get().context("getting a connection to run migrations")?;
     run_migrations(&mut conn)?;
     Ok(pool)
 }
 
+/// libpq waits for an unreachable server as long as the operating system lets it; a few
+/// seconds are enough to say 503.
+fn with_connect_timeout(url: &str) -> String {
+    if url.contains("connect_timeout=") {
+        return url.to_owned();
+    }
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}connect_timeout=3")
+}
+
 /// Runs `f` in one write transaction. On SQLite it takes the write lock at the start
-/// (`BEGIN IMMEDIATE`), so that two writers queue up instead of one failing halfway.
+/// (`BEGIN IMMEDIATE`), so that two writers queue up instead of one failing halfway; on
+/// PostgreSQL the writes lock their rows, and every update names the version it read.
 pub fn write_transaction<T, E>(
     conn: &mut DbConnection,
     f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
@@ -97,13 +142,28 @@ pub fn write_transaction<T, E>(
 where
     E: From<diesel::result::Error>,
 {
-    conn.immediate_transaction(f)
+    match conn {
+        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        DbConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            <DbConnection as diesel::Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(e) => {
+            <DbConnection as diesel::Connection>::TransactionManager::rollback_transaction(conn)?;
+            Err(e)
+        }
+    }
 }
 
 pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {
-    let applied = conn
-        .run_pending_migrations(SQLITE_MIGRATIONS)
-        .map_err(|e| anyhow::anyhow!("running database migrations: {e}"))?;
+    let applied = match conn {
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
+        DbConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
+    }
+    .map_err(|e| anyhow::anyhow!("running database migrations: {e}"))?;
     for version in applied {
         log::info!("applied migration {version}");
     }
@@ -134,7 +194,16 @@ mod tests {
                 DatabaseLocation::SqliteFile(path.into())
             );
         }
-        assert!(DatabaseLocation::parse("postgres://x/y").is_err());
+        assert_eq!(
+            DatabaseLocation::parse("postgres://k:hemligt@db:5432/kontaktnav").unwrap(),
+            DatabaseLocation::Postgres("postgres://k:hemligt@db:5432/kontaktnav".into())
+        );
+        assert_eq!(
+            DatabaseLocation::parse("postgres://k:hemligt@db:5432/kontaktnav")
+                .unwrap()
+                .redacted(),
+            "PostgreSQL postgres://…@db:5432/kontaktnav"
+        );
         assert!(DatabaseLocation::parse("sqlite://:memory:").is_err());
         assert!(DatabaseLocation::parse("").is_err());
     }

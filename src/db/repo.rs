@@ -267,25 +267,13 @@ pub fn insert_unit(conn: &mut DbConnection, meta: &WriteMeta, unit: &Unit) -> Qu
                 version: unit.version,
             })
             .execute(conn)?;
-        let points: Vec<ContactPointRow> = unit
-            .contact_points
-            .iter()
-            .map(|c| contact_point_row(&unit_id, c, now))
-            .collect();
-        diesel::insert_into(contact_points::table)
-            .values(&points)
-            .execute(conn)?;
-        let areas: Vec<UnitAreaRow> = unit
-            .area_ids
-            .iter()
-            .map(|area_id| UnitAreaRow {
-                unit_id: unit_id.clone(),
-                area_id: area_id.clone(),
-            })
-            .collect();
-        diesel::insert_into(unit_areas::table)
-            .values(&areas)
-            .execute(conn)?;
+        // Row by row: one statement for both backends (a multi-row VALUES is not).
+        for point in &unit.contact_points {
+            diesel::insert_into(contact_points::table)
+                .values(contact_point_row(&unit_id, point, now))
+                .execute(conn)?;
+        }
+        insert_unit_areas(conn, &unit_id, &unit.area_ids)?;
         audit::append(
             conn,
             meta,
@@ -301,6 +289,19 @@ pub fn insert_unit(conn: &mut DbConnection, meta: &WriteMeta, unit: &Unit) -> Qu
         )?;
         Ok(())
     })
+}
+
+/// Links a unit to its areas.
+pub(super) fn insert_unit_areas(conn: &mut DbConnection, unit_id: &str, area_ids: &[String]) -> QueryResult<()> {
+    for area_id in area_ids {
+        diesel::insert_into(unit_areas::table)
+            .values(UnitAreaRow {
+                unit_id: unit_id.to_owned(),
+                area_id: area_id.clone(),
+            })
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 pub(super) fn contact_point_row(unit_id: &str, c: &ContactPoint, now: NaiveDateTime) -> ContactPointRow {

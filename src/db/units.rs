@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::audit::{self, Entity, Event, WriteMeta};
 use super::models::{ContactPointRow, UnitChanges, UnitRow};
-use super::repo::{contact_point_row, insert_unit, unit_from_rows};
+use super::repo::{contact_point_row, insert_unit, insert_unit_areas, unit_from_rows};
 use super::schema::{areas, contact_points, organisations, unit_areas, units};
 use super::{DbConnection, write_transaction};
 use crate::domain::edit::Refusal;
@@ -88,6 +88,11 @@ pub fn change_unit(
     edit: UnitEdit,
 ) -> AppResult<Unit> {
     write_transaction(conn, |conn| {
+        // Lock the row first (a no-op update): a concurrent writer of the same unit waits here
+        // until this one commits, and then reads the version this one wrote.
+        diesel::update(units::table.find(id.to_string()))
+            .set(units::version.eq(units::version))
+            .execute(conn)?;
         let before = load_unit(conn, id)?.ok_or_else(|| unit_not_found(id))?;
         may_edit(&before.organisation_id)?;
         if before.version != expected_version {
@@ -237,14 +242,7 @@ fn save_unit(conn: &mut DbConnection, before: &Unit, after: &Unit, now: NaiveDat
         .execute(conn)?;
     if before.area_ids != after.area_ids {
         diesel::delete(unit_areas::table.filter(unit_areas::unit_id.eq(&id))).execute(conn)?;
-        let rows: Vec<_> = after
-            .area_ids
-            .iter()
-            .map(|a| (unit_areas::unit_id.eq(&id), unit_areas::area_id.eq(a)))
-            .collect();
-        diesel::insert_into(unit_areas::table)
-            .values(&rows)
-            .execute(conn)?;
+        insert_unit_areas(conn, &id, &after.area_ids)?;
     }
     let stored: HashSet<String> = contact_points::table
         .filter(contact_points::unit_id.eq(&id))

@@ -1,0 +1,13 @@
+DROP TRIGGER audit_events_notify ON audit_events;
+DROP FUNCTION notify_directory_changed();
+DROP TABLE audit_events;
+DROP FUNCTION refuse_audit_change();
+DROP TABLE accounts;
+DROP TRIGGER contact_points_vag_in_is_never_removed ON contact_points;
+DROP FUNCTION refuse_vag_in_removal();
+ALTER TABLE contact_points DROP COLUMN removed_at;
+ALTER TABLE areas DROP COLUMN version;
+ALTER TABLE areas DROP COLUMN active_to;
+ALTER TABLE organisations DROP COLUMN version;
+ALTER TABLE organisations DROP COLUMN active_to;
+ALTER TABLE units DROP COLUMN version;
