@@ -268,6 +268,14 @@ impl From<diesel::result::Error> for AppError {
             E::DatabaseError(K::ClosedConnection | K::UnableToSendCommand, _) => {
                 AppError::Unavailable(anyhow::Error::new(e))
             }
+            // libpq's words when the server went away under a running statement.
+            E::DatabaseError(K::Unknown, ref info)
+                if ["server closed the connection", "terminating connection", "no connection to the server", "could not connect"]
+                    .iter()
+                    .any(|m| info.message().contains(m)) =>
+            {
+                AppError::Unavailable(anyhow::Error::new(e))
+            }
             other => AppError::Unexpected(anyhow::Error::new(other)),
         }
     }

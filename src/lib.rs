@@ -9,3 +9,4 @@ pub mod openapi;
 pub mod routes;
 pub mod settings;
 pub mod startup;
+pub mod watch;

@@ -108,6 +108,7 @@ pub fn prepare(
 ) -> anyhow::Result<web::Data<AppState>> {
     let auth = Auth::from_settings(auth)?;
     let location = DatabaseLocation::parse(&database.database_url)?;
+    log::info!("database: {}", location.redacted());
     let pool = db::connect(&location)?;
     let mut conn = pool.get().context("connecting to the database")?;
     if demo_data && demo::load_if_empty(&mut conn)? {
@@ -202,12 +203,14 @@ pub fn app(
 
 /// Serves until stopped.
 pub async fn run(database: DatabaseSettings, auth: AuthSettings, serve: ServeSettings) -> anyhow::Result<()> {
+    let location = DatabaseLocation::parse(&database.database_url)?;
     let state = web::block(move || {
         prepare(&database, &auth, serve.demo_data, serve.search_cache).map(|s| (s, serve))
     })
     .await
     .context("start-up task")?;
     let (state, serve) = state?;
+    crate::watch::spawn(state.clone(), &location).context("starting the change watcher")?;
     let mut server = HttpServer::new(move || app(state.clone()));
     if let Some(workers) = serve.workers {
         server = server.workers(usize::from(workers));

@@ -211,6 +211,7 @@ pub fn record_baselines(
     let meta = WriteMeta::system("baseline", at);
     let mut recorded = 0;
     super::write_transaction(conn, |conn| {
+        super::start_up_lock(conn)?;
         for org in snapshot
             .organisations
             .iter()

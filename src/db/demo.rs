@@ -646,7 +646,8 @@ pub fn load_if_empty(conn: &mut DbConnection) -> anyhow::Result<bool> {
     let now = Utc::now().naive_utc();
     let units = demo_units(now)?;
     let meta = WriteMeta::system("demo", now);
-    conn.transaction(|conn| {
+    super::write_transaction(conn, |conn| {
+        super::start_up_lock(conn)?;
         if !repo::is_empty(conn)? {
             return Ok(false);
         }

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
+use diesel::RunQueryDsl;
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::pg::PgConnection;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
@@ -113,6 +114,7 @@ pub fn connect(location: &DatabaseLocation) -> anyhow::Result<DbPool> {
     };
     let pool = Pool::builder()
         .max_size(8)
+        .min_idle(Some(1))
         .connection_timeout(CONNECTION_TIMEOUT)
         .connection_customizer(Box::new(SessionSettings))
         .build(ConnectionManager::<DbConnection>::new(url))
@@ -124,7 +126,7 @@ pub fn connect(location: &DatabaseLocation) -> anyhow::Result<DbPool> {
 
 /// libpq waits for an unreachable server as long as the operating system lets it; a few
 /// seconds are enough to say 503.
-fn with_connect_timeout(url: &str) -> String {
+pub(crate) fn with_connect_timeout(url: &str) -> String {
     if url.contains("connect_timeout=") {
         return url.to_owned();
     }
@@ -158,10 +160,40 @@ where
     }
 }
 
+/// Several instances may start at once against one PostgreSQL: this lock lets one of them
+/// migrate (or load demo data) while the others wait.
+const START_LOCK: i64 = 0x6b6f_6e74;
+
+/// Inside a write transaction: makes instances that start together take turns at the
+/// one-time work of start-up (demo data, baseline history). SQLite's write lock does it there.
+pub fn start_up_lock(conn: &mut DbConnection) -> diesel::QueryResult<()> {
+    match conn {
+        DbConnection::Sqlite(_) => Ok(()),
+        DbConnection::Postgresql(c) => {
+            diesel::sql_query(format!("SELECT pg_advisory_xact_lock({START_LOCK})"))
+                .execute(c)
+                .map(drop)
+        }
+    }
+}
+
 pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {
     let applied = match conn {
-        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
-        DbConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
+        DbConnection::Sqlite(c) => c
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map(|versions| versions.iter().map(ToString::to_string).collect::<Vec<_>>()),
+        DbConnection::Postgresql(c) => {
+            diesel::sql_query(format!("SELECT pg_advisory_lock({START_LOCK})"))
+                .execute(c)
+                .context("waiting for other instances' migrations")?;
+            let applied = c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|versions| versions.iter().map(ToString::to_string).collect::<Vec<_>>());
+            if let Err(e) = diesel::sql_query(format!("SELECT pg_advisory_unlock({START_LOCK})")).execute(c) {
+                log::warn!("releasing the migration lock: {e}");
+            }
+            applied
+        }
     }
     .map_err(|e| anyhow::anyhow!("running database migrations: {e}"))?;
     for version in applied {

@@ -24,6 +24,9 @@ pub struct Snapshot {
     pub units: Vec<Unit>,
     /// Built-in accounts: user name, version, disabled (for checking sign-in tokens).
     pub accounts: Vec<(String, i64, bool)>,
+    /// The newest audit event this snapshot includes: every write appends one, so a newer
+    /// event in the database means the snapshot is behind.
+    pub last_event_id: i64,
 }
 
 /// Reads the whole directory in one read transaction (a consistent view).
@@ -42,14 +45,25 @@ pub fn load_snapshot(conn: &mut DbConnection) -> anyhow::Result<Snapshot> {
         let accounts = accounts::table
             .select((accounts::username, accounts::version, accounts::disabled))
             .load(conn)?;
-        Ok::<_, diesel::result::Error>((organisations, areas, units, unit_areas, points, accounts))
+        let last_event_id = last_event_id(conn)?;
+        Ok::<_, diesel::result::Error>((organisations, areas, units, unit_areas, points, accounts, last_event_id))
     })
     .context("reading the directory from the database")
-    .and_then(|(organisations, areas, units, unit_areas, points, accounts)| {
+    .and_then(|(organisations, areas, units, unit_areas, points, accounts, last_event_id)| {
         let mut snapshot = snapshot_from_rows(organisations, areas, units, unit_areas, points)?;
         snapshot.accounts = accounts;
+        snapshot.last_event_id = last_event_id;
         Ok(snapshot)
     })
+}
+
+/// The id of the newest audit event (0 when there is none).
+pub fn last_event_id(conn: &mut DbConnection) -> QueryResult<i64> {
+    use diesel::dsl::max;
+    super::schema::audit_events::table
+        .select(max(super::schema::audit_events::id))
+        .first::<Option<i64>>(conn)
+        .map(Option::unwrap_or_default)
 }
 
 fn snapshot_from_rows(
@@ -107,6 +121,7 @@ fn snapshot_from_rows(
         areas,
         units,
         accounts: Vec::new(),
+        last_event_id: 0,
     })
 }
 

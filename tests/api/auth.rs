@@ -409,7 +409,7 @@ async fn the_cli_mints_tokens_and_adds_accounts() {
     let app = TestApp::new();
     let bin = env!("CARGO_BIN_EXE_kontaktnav");
     let secret = app.dir.path().join("auth-secret");
-    let db = format!("sqlite://{}", app.dir.path().join("test.db").display());
+    let db = app.database_url.clone();
     let out = Command::new(bin)
         .args([
             "token",

@@ -15,10 +15,12 @@ use serde_json::Value;
 use tempfile::TempDir;
 use uuid::Uuid;
 
-/// The service on a fresh database file with the demo directory loaded.
+/// The service on a fresh database with the demo directory loaded: a SQLite file of its own,
+/// or, when `TEST_DATABASE_URL` names a PostgreSQL server, a database of its own there.
 pub struct TestApp {
     pub state: web::Data<AppState>,
     pub dir: TempDir,
+    pub database_url: String,
     /// A reader's token, sent by `get`.
     reader: String,
 }
@@ -49,8 +51,9 @@ impl TestApp {
 
     fn build(count: usize, change: impl FnOnce(AuthSettings) -> AuthSettings) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
+        let database_url = fresh_database_url(&dir);
         let database = DatabaseSettings {
-            database_url: format!("sqlite://{}", dir.path().join("test.db").display()),
+            database_url: database_url.clone(),
         };
         let auth = change(AuthSettings::standalone(dir.path().join("auth-secret")));
         let state = startup::prepare(&database, &auth, true, true).expect("start-up");
@@ -61,6 +64,7 @@ impl TestApp {
         let mut app = Self {
             state,
             dir,
+            database_url,
             reader: String::new(),
         };
         app.reader = app.token(Role::Reader, &[]);
@@ -178,6 +182,35 @@ impl TestApp {
     /// How many audit events there are.
     pub fn audit_count(&self) -> i64 {
         kontaktnav::db::audit::count(&mut self.conn()).expect("count")
+    }
+}
+
+/// The PostgreSQL server of this test run, if there is one.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())
+}
+
+/// Whether the tests run against PostgreSQL.
+pub fn on_postgres() -> bool {
+    postgres_url().is_some()
+}
+
+/// A new, empty database: a file in `dir`, or a new database on the test PostgreSQL server.
+pub fn fresh_database_url(dir: &TempDir) -> String {
+    let Some(admin) = postgres_url() else {
+        return format!("sqlite://{}", dir.path().join("test.db").display());
+    };
+    use diesel::{Connection, RunQueryDsl};
+    let name = format!("kn_{}", Uuid::new_v4().simple());
+    let mut conn = diesel::PgConnection::establish(&admin).expect("the test PostgreSQL server");
+    diesel::sql_query(format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .expect("create a test database");
+    let (base, query) = admin.split_once('?').map_or((admin.as_str(), None), |(b, q)| (b, Some(q)));
+    let server = base.rsplit_once('/').map_or(base, |(server, _)| server);
+    match query {
+        Some(q) => format!("{server}/{name}?{q}"),
+        None => format!("{server}/{name}"),
     }
 }
 

@@ -1,0 +1,99 @@
+//! Keeps the served snapshot current when *another* process writes: another instance on the
+//! same PostgreSQL, or `kontaktnav user add` beside a running service.
+//!
+//! Every write appends an audit event, so "is the snapshot current?" is "is the newest event
+//! in the database the one the snapshot was read with?". On PostgreSQL a trigger on
+//! `audit_events` sends `NOTIFY kontaktnav_changes` at commit; a listener connection hears it
+//! within [`POLL`] and the snapshot is read again. On both backends a periodic look at the
+//! newest event ([`SAFETY_NET`]) catches what a listener missed (while it reconnected, say).
+
+use std::thread;
+use std::time::{Duration, Instant};
+
+use actix_web::web;
+use diesel::pg::PgConnection;
+use diesel::{Connection, RunQueryDsl};
+
+use crate::db::{DatabaseLocation, repo};
+use crate::startup::AppState;
+
+/// How often the listener looks for notifications (it never blocks the database).
+const POLL: Duration = Duration::from_millis(100);
+/// How often the newest event is compared even without a notification.
+const SAFETY_NET: Duration = Duration::from_secs(5);
+/// How long to wait before connecting the listener again after it lost its connection.
+const RECONNECT: Duration = Duration::from_secs(1);
+
+/// Starts the watcher thread; it runs as long as the process.
+pub fn spawn(state: web::Data<AppState>, location: &DatabaseLocation) -> std::io::Result<()> {
+    let listen_url = match location {
+        DatabaseLocation::Postgres(url) => Some(url.clone()),
+        DatabaseLocation::SqliteFile(_) => None,
+    };
+    thread::Builder::new()
+        .name("kontaktnav-watch".into())
+        .spawn(move || watch(&state, listen_url.as_deref()))
+        .map(drop)
+}
+
+fn watch(state: &AppState, listen_url: Option<&str>) {
+    let mut listener: Option<PgConnection> = None;
+    let mut next_listen_attempt = Instant::now();
+    let mut next_check = Instant::now() + SAFETY_NET;
+    loop {
+        thread::sleep(POLL);
+        let mut heard = false;
+        if let Some(url) = listen_url {
+            if listener.is_none() && Instant::now() >= next_listen_attempt {
+                listener = listen(url)
+                    .inspect_err(|e| log::warn!("cannot listen for changes (will retry): {e:#}"))
+                    .ok();
+                next_listen_attempt = Instant::now() + RECONNECT;
+                // Whatever happened while nobody listened.
+                heard = listener.is_some();
+            }
+            if let Some(conn) = listener.as_mut() {
+                match drain(conn) {
+                    Ok(any) => heard |= any,
+                    Err(e) => {
+                        log::warn!("lost the change listener's connection (will reconnect): {e}");
+                        listener = None;
+                    }
+                }
+            }
+        }
+        if heard || Instant::now() >= next_check || state.stale.load(std::sync::atomic::Ordering::SeqCst) {
+            next_check = Instant::now() + SAFETY_NET;
+            if let Err(e) = refresh_if_behind(state) {
+                log::warn!("cannot check the directory for changes: {e:#}");
+            }
+        }
+    }
+}
+
+fn listen(url: &str) -> anyhow::Result<PgConnection> {
+    let mut conn = PgConnection::establish(&crate::db::with_connect_timeout(url))?;
+    diesel::sql_query("LISTEN kontaktnav_changes").execute(&mut conn)?;
+    Ok(conn)
+}
+
+/// Takes every pending notification; true if there was one.
+fn drain(conn: &mut PgConnection) -> diesel::QueryResult<bool> {
+    let mut any = false;
+    for notification in conn.notifications_iter() {
+        notification?;
+        any = true;
+    }
+    Ok(any)
+}
+
+/// Reads the directory again if the database has an event the snapshot has not.
+fn refresh_if_behind(state: &AppState) -> anyhow::Result<()> {
+    let mut conn = state.pool.get()?;
+    let newest = repo::last_event_id(&mut conn)?;
+    if newest != state.directory.current().last_event_id() || state.stale.load(std::sync::atomic::Ordering::SeqCst) {
+        log::debug!("the directory changed elsewhere (event {newest}); reading it again");
+        state.reload(&mut conn)?;
+    }
+    Ok(())
+}
