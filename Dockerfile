@@ -1,11 +1,15 @@
 # Multi-stage build: compile with the Rust toolchain, run from a small Debian image as a
-# non-root user. SQLite is compiled into the binary; nothing else is needed at run time.
+# non-root user. SQLite and libpq are compiled into the binary; at run time it needs only
+# OpenSSL's libraries (for TLS to PostgreSQL).
 FROM rust:1-bookworm AS build
 WORKDIR /src
 COPY . .
 RUN cargo build --release --locked
 
 FROM debian:bookworm-slim
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libssl3 ca-certificates \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 10001 --home-dir /var/lib/kontaktnav --create-home kontaktnav
 COPY --from=build /src/target/release/kontaktnav /usr/local/bin/kontaktnav
 USER kontaktnav

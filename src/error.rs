@@ -270,9 +270,14 @@ impl From<diesel::result::Error> for AppError {
             }
             // libpq's words when the server went away under a running statement.
             E::DatabaseError(K::Unknown, ref info)
-                if ["server closed the connection", "terminating connection", "no connection to the server", "could not connect"]
-                    .iter()
-                    .any(|m| info.message().contains(m)) =>
+                if [
+                    "server closed the connection",
+                    "terminating connection",
+                    "no connection to the server",
+                    "could not connect",
+                ]
+                .iter()
+                .any(|m| info.message().contains(m)) =>
             {
                 AppError::Unavailable(anyhow::Error::new(e))
             }

@@ -91,7 +91,9 @@ fn drain(conn: &mut PgConnection) -> diesel::QueryResult<bool> {
 fn refresh_if_behind(state: &AppState) -> anyhow::Result<()> {
     let mut conn = state.pool.get()?;
     let newest = repo::last_event_id(&mut conn)?;
-    if newest != state.directory.current().last_event_id() || state.stale.load(std::sync::atomic::Ordering::SeqCst) {
+    if newest != state.directory.current().last_event_id()
+        || state.stale.load(std::sync::atomic::Ordering::SeqCst)
+    {
         log::debug!("the directory changed elsewhere (event {newest}); reading it again");
         state.reload(&mut conn)?;
     }

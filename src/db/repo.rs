@@ -46,15 +46,25 @@ pub fn load_snapshot(conn: &mut DbConnection) -> anyhow::Result<Snapshot> {
             .select((accounts::username, accounts::version, accounts::disabled))
             .load(conn)?;
         let last_event_id = last_event_id(conn)?;
-        Ok::<_, diesel::result::Error>((organisations, areas, units, unit_areas, points, accounts, last_event_id))
+        Ok::<_, diesel::result::Error>((
+            organisations,
+            areas,
+            units,
+            unit_areas,
+            points,
+            accounts,
+            last_event_id,
+        ))
     })
     .context("reading the directory from the database")
-    .and_then(|(organisations, areas, units, unit_areas, points, accounts, last_event_id)| {
-        let mut snapshot = snapshot_from_rows(organisations, areas, units, unit_areas, points)?;
-        snapshot.accounts = accounts;
-        snapshot.last_event_id = last_event_id;
-        Ok(snapshot)
-    })
+    .and_then(
+        |(organisations, areas, units, unit_areas, points, accounts, last_event_id)| {
+            let mut snapshot = snapshot_from_rows(organisations, areas, units, unit_areas, points)?;
+            snapshot.accounts = accounts;
+            snapshot.last_event_id = last_event_id;
+            Ok(snapshot)
+        },
+    )
 }
 
 /// The id of the newest audit event (0 when there is none).
@@ -307,7 +317,11 @@ pub fn insert_unit(conn: &mut DbConnection, meta: &WriteMeta, unit: &Unit) -> Qu
 }
 
 /// Links a unit to its areas.
-pub(super) fn insert_unit_areas(conn: &mut DbConnection, unit_id: &str, area_ids: &[String]) -> QueryResult<()> {
+pub(super) fn insert_unit_areas(
+    conn: &mut DbConnection,
+    unit_id: &str,
+    area_ids: &[String],
+) -> QueryResult<()> {
     for area_id in area_ids {
         diesel::insert_into(unit_areas::table)
             .values(UnitAreaRow {

@@ -1,10 +1,13 @@
-//! HTTP tests of the whole service against a real SQLite database file per test.
+//! HTTP tests of the whole service against a real database per test: a SQLite file, or a
+//! fresh database on the PostgreSQL server that `TEST_DATABASE_URL` names (.ci/run runs the
+//! suite both ways).
 
 mod auth;
 mod database;
 mod editing;
 mod errors;
 mod helpers;
+mod instances;
 mod lookup;
 mod openapi;
 mod reference;
