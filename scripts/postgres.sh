@@ -33,6 +33,7 @@ case "$action" in
     if [ "$(id -u)" = 0 ] && ! id "$user" >/dev/null 2>&1; then
       useradd --system --no-create-home --shell /usr/sbin/nologin "$user"
     fi
+    if [ -f "$dir/data/postmaster.pid" ]; then as_user "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >&2 || true; fi
     rm -rf "$dir" && mkdir -p "$dir"
     [ "$(id -u)" = 0 ] && chown "$user" "$dir"
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

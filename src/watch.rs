@@ -1,11 +1,11 @@
 //! Keeps the served snapshot current when *another* process writes: another instance on the
 //! same PostgreSQL, or `kontaktnav user add` beside a running service.
 //!
-//! Every write appends an audit event, so "is the snapshot current?" is "is the newest event
-//! in the database the one the snapshot was read with?". On PostgreSQL a trigger on
-//! `audit_events` sends `NOTIFY kontaktnav_changes` at commit; a listener connection hears it
-//! within [`POLL`] and the snapshot is read again. On both backends a periodic look at the
-//! newest event ([`SAFETY_NET`]) catches what a listener missed (while it reconnected, say).
+//! On PostgreSQL a trigger on `audit_events` sends `NOTIFY kontaktnav_changes` at commit; a
+//! listener connection hears it within [`POLL`] and the snapshot is read again. Every write
+//! appends an audit event and none is ever deleted, so on both backends a periodic count of
+//! the events ([`SAFETY_NET`]) against the count the snapshot was read with catches what a
+//! listener missed (while it reconnected, say).
 
 use std::thread;
 use std::time::{Duration, Instant};
@@ -64,7 +64,7 @@ fn watch(state: &AppState, listen_url: Option<&str>) {
         }
         if heard || Instant::now() >= next_check || state.stale.load(std::sync::atomic::Ordering::SeqCst) {
             next_check = Instant::now() + SAFETY_NET;
-            if let Err(e) = refresh_if_behind(state) {
+            if let Err(e) = refresh(state) {
                 log::warn!("cannot check the directory for changes: {e:#}");
             }
         }
@@ -87,14 +87,16 @@ fn drain(conn: &mut PgConnection) -> diesel::QueryResult<bool> {
     Ok(any)
 }
 
-/// Reads the directory again if the database has an event the snapshot has not.
-fn refresh_if_behind(state: &AppState) -> anyhow::Result<()> {
+/// Reads the directory again when the database holds events the snapshot does not. (The
+/// snapshot and its count come from one moment of the database and events are never deleted,
+/// so equal counts mean the same events: a notification of this instance's own write, already
+/// served, costs one count and no reload.)
+fn refresh(state: &AppState) -> anyhow::Result<()> {
     let mut conn = state.pool.get()?;
-    let newest = repo::last_event_id(&mut conn)?;
-    if newest != state.directory.current().last_event_id()
-        || state.stale.load(std::sync::atomic::Ordering::SeqCst)
-    {
-        log::debug!("the directory changed elsewhere (event {newest}); reading it again");
+    let behind = state.stale.load(std::sync::atomic::Ordering::SeqCst)
+        || repo::event_count(&mut conn)? != state.directory.current().event_count();
+    if behind {
+        log::debug!("the directory changed elsewhere; reading it again");
         state.reload(&mut conn)?;
     }
     Ok(())

@@ -144,9 +144,39 @@ pub fn write_transaction<T, E>(
 where
     E: From<diesel::result::Error>,
 {
+    transaction(conn, "BEGIN IMMEDIATE", "BEGIN", f)
+}
+
+/// Runs `f` in one transaction that sees one moment of the database throughout: on
+/// PostgreSQL `REPEATABLE READ` (its default, READ COMMITTED, lets each statement see newer
+/// commits), on SQLite any transaction.
+pub fn read_transaction<T, E>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    transaction(
+        conn,
+        "BEGIN",
+        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        f,
+    )
+}
+
+fn transaction<T, E>(
+    conn: &mut DbConnection,
+    sqlite_begin: &str,
+    postgres_begin: &str,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
     match conn {
-        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
-        DbConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction(c)?,
+        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, sqlite_begin)?,
+        DbConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction_sql(c, postgres_begin)?,
     }
     match f(conn) {
         Ok(value) => {

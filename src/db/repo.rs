@@ -24,14 +24,17 @@ pub struct Snapshot {
     pub units: Vec<Unit>,
     /// Built-in accounts: user name, version, disabled (for checking sign-in tokens).
     pub accounts: Vec<(String, i64, bool)>,
-    /// The newest audit event this snapshot includes: every write appends one, so a newer
-    /// event in the database means the snapshot is behind.
-    pub last_event_id: i64,
+    /// How many audit events the snapshot includes. Every write appends one and none is ever
+    /// deleted, so a larger count in the database means the snapshot is behind. (A count, not
+    /// the newest id: PostgreSQL hands out ids before commit, so a later commit can carry a
+    /// smaller id than one already seen.)
+    pub event_count: i64,
 }
 
-/// Reads the whole directory in one read transaction (a consistent view).
+/// Reads the whole directory in one read transaction that sees one moment of the database
+/// (REPEATABLE READ on PostgreSQL; a read transaction on SQLite).
 pub fn load_snapshot(conn: &mut DbConnection) -> anyhow::Result<Snapshot> {
-    conn.transaction(|conn| {
+    super::read_transaction(conn, |conn| {
         let organisations = organisations::table
             .select(OrganisationRow::as_select())
             .load(conn)?;
@@ -45,7 +48,7 @@ pub fn load_snapshot(conn: &mut DbConnection) -> anyhow::Result<Snapshot> {
         let accounts = accounts::table
             .select((accounts::username, accounts::version, accounts::disabled))
             .load(conn)?;
-        let last_event_id = last_event_id(conn)?;
+        let event_count = event_count(conn)?;
         Ok::<_, diesel::result::Error>((
             organisations,
             areas,
@@ -53,27 +56,23 @@ pub fn load_snapshot(conn: &mut DbConnection) -> anyhow::Result<Snapshot> {
             unit_areas,
             points,
             accounts,
-            last_event_id,
+            event_count,
         ))
     })
     .context("reading the directory from the database")
     .and_then(
-        |(organisations, areas, units, unit_areas, points, accounts, last_event_id)| {
+        |(organisations, areas, units, unit_areas, points, accounts, event_count)| {
             let mut snapshot = snapshot_from_rows(organisations, areas, units, unit_areas, points)?;
             snapshot.accounts = accounts;
-            snapshot.last_event_id = last_event_id;
+            snapshot.event_count = event_count;
             Ok(snapshot)
         },
     )
 }
 
-/// The id of the newest audit event (0 when there is none).
-pub fn last_event_id(conn: &mut DbConnection) -> QueryResult<i64> {
-    use diesel::dsl::max;
-    super::schema::audit_events::table
-        .select(max(super::schema::audit_events::id))
-        .first::<Option<i64>>(conn)
-        .map(Option::unwrap_or_default)
+/// How many audit events there are.
+pub fn event_count(conn: &mut DbConnection) -> QueryResult<i64> {
+    super::schema::audit_events::table.count().get_result(conn)
 }
 
 fn snapshot_from_rows(
@@ -131,7 +130,7 @@ fn snapshot_from_rows(
         areas,
         units,
         accounts: Vec::new(),
-        last_event_id: 0,
+        event_count: 0,
     })
 }
 

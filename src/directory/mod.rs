@@ -154,8 +154,8 @@ pub struct Directory {
     children: HashMap<String, Vec<String>>,
     /// Built-in accounts: user name → (version, disabled).
     accounts: HashMap<String, (i64, bool)>,
-    /// The newest audit event the snapshot includes.
-    last_event_id: i64,
+    /// How many audit events the snapshot includes.
+    event_count: i64,
     search: SearchIndex,
 }
 
@@ -166,7 +166,7 @@ impl Directory {
             mut areas,
             units,
             accounts,
-            last_event_id,
+            event_count,
         } = snapshot;
         organisations.sort_by_cached_key(|o| sort_key(&o.name));
         areas.sort_by_cached_key(|a| (a.kind, sort_key(&a.name)));
@@ -235,13 +235,13 @@ impl Directory {
                 .into_iter()
                 .map(|(name, version, disabled)| (name, (version, disabled)))
                 .collect(),
-            last_event_id,
+            event_count,
         }
     }
 
-    /// The newest audit event the snapshot includes.
-    pub fn last_event_id(&self) -> i64 {
-        self.last_event_id
+    /// How many audit events the snapshot includes.
+    pub fn event_count(&self) -> i64 {
+        self.event_count
     }
 
     /// A built-in account's version and whether it is disabled.

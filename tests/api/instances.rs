@@ -191,6 +191,54 @@ fn a_write_through_one_instance_is_read_through_the_other_within_a_second() {
 }
 
 #[test]
+fn two_instances_writing_one_unit_at_once_never_overwrite_each_other() {
+    if skip("concurrent writes") {
+        return;
+    }
+    let dir = TempDir::new().expect("temp dir");
+    let url = fresh_database_url(&dir);
+    let (a, b) = (start(&url), start(&url));
+    let token = token();
+    let unit = format!("/v1/units/{}", demo_unit_id("Hemtjänst Norr (exempel)"));
+    for round in 1..=5 {
+        // Both have seen the last round's write (each serves from its own snapshot).
+        let etag = loop {
+            let seen_by_a = a.get(&unit, &token).header("etag").expect("etag").to_owned();
+            if b.get(&unit, &token).header("etag") == Some(seen_by_a.as_str()) {
+                break seen_by_a;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        let statuses: Vec<u16> = std::thread::scope(|s| {
+            let writes: Vec<_> = [&a, &b]
+                .into_iter()
+                .enumerate()
+                .map(|(i, server)| {
+                    let (unit, token, etag) = (&unit, &token, &etag);
+                    s.spawn(move || {
+                        server
+                            .patch(
+                                unit,
+                                token,
+                                etag,
+                                json!({"note": format!("runda {round}, instans {i}")}),
+                            )
+                            .status
+                    })
+                })
+                .collect();
+            writes.into_iter().map(|w| w.join().expect("writer")).collect()
+        });
+        let mut sorted = statuses.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, [200, 412], "round {round}: {statuses:?}");
+    }
+    // Five accepted writes, five events after the demo data's one.
+    let history = a.get(&format!("{unit}/history"), &token);
+    assert_eq!(history.body["versions"].as_array().map(Vec::len), Some(6));
+}
+
+#[test]
 fn the_audit_history_refuses_update_and_delete_from_psql() {
     if skip("psql and the audit history") {
         return;
