@@ -268,17 +268,25 @@ impl From<diesel::result::Error> for AppError {
             E::DatabaseError(K::ClosedConnection | K::UnableToSendCommand, _) => {
                 AppError::Unavailable(anyhow::Error::new(e))
             }
-            // libpq's words when the server went away under a running statement.
-            E::DatabaseError(K::Unknown, ref info)
+            // libpq's words when the server went away under a running statement, and
+            // PostgreSQL's when a statement gave up waiting: try again shortly.
+            E::DatabaseError(_, ref info)
                 if [
                     "server closed the connection",
                     "terminating connection",
                     "no connection to the server",
                     "could not connect",
+                    "canceling statement due to lock timeout",
+                    "canceling statement due to statement timeout",
+                    "deadlock detected",
+                    "could not serialize access",
                 ]
                 .iter()
                 .any(|m| info.message().contains(m)) =>
             {
+                AppError::Unavailable(anyhow::Error::new(e))
+            }
+            E::BrokenTransactionManager | E::RollbackErrorOnCommit { .. } => {
                 AppError::Unavailable(anyhow::Error::new(e))
             }
             other => AppError::Unexpected(anyhow::Error::new(other)),

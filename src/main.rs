@@ -137,7 +137,7 @@ fn main() -> anyhow::Result<()> {
                 version: 1,
                 password_changed: false,
             };
-            let meta = WriteMeta::system("cli", chrono::Utc::now().naive_utc());
+            let meta = WriteMeta::system("cli", db::now());
             accounts::create(&mut conn, &meta, &account, &hash).map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("created account {} ({})", account.username, account.role);
             Ok(())

@@ -37,33 +37,57 @@ pub fn spawn(state: web::Data<AppState>, location: &DatabaseLocation) -> std::io
 }
 
 fn watch(state: &AppState, listen_url: Option<&str>) {
-    let mut listener: Option<PgConnection> = None;
-    let mut next_listen_attempt = Instant::now();
-    let mut next_check = Instant::now() + SAFETY_NET;
+    let mut watcher = Watcher {
+        listener: None,
+        next_listen_attempt: Instant::now(),
+        next_check: Instant::now() + SAFETY_NET,
+    };
     loop {
         thread::sleep(POLL);
+        // A panic in one round (a bug in reading the directory, say) must not end the
+        // watching: the snapshot is marked stale (`/readyz` says 503) and the next round
+        // tries again.
+        let round =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| watcher.round(state, listen_url)));
+        if round.is_err() {
+            log::error!("the change watcher panicked; marking the directory stale and going on");
+            state.stale.store(true, std::sync::atomic::Ordering::SeqCst);
+            watcher.listener = None;
+        }
+    }
+}
+
+struct Watcher {
+    listener: Option<PgConnection>,
+    next_listen_attempt: Instant,
+    next_check: Instant,
+}
+
+impl Watcher {
+    fn round(&mut self, state: &AppState, listen_url: Option<&str>) {
         let mut heard = false;
         if let Some(url) = listen_url {
-            if listener.is_none() && Instant::now() >= next_listen_attempt {
-                listener = listen(url)
+            if self.listener.is_none() && Instant::now() >= self.next_listen_attempt {
+                self.listener = listen(url)
                     .inspect_err(|e| log::warn!("cannot listen for changes (will retry): {e:#}"))
                     .ok();
-                next_listen_attempt = Instant::now() + RECONNECT;
+                self.next_listen_attempt = Instant::now() + RECONNECT;
                 // Whatever happened while nobody listened.
-                heard = listener.is_some();
+                heard = self.listener.is_some();
             }
-            if let Some(conn) = listener.as_mut() {
+            if let Some(conn) = self.listener.as_mut() {
                 match drain(conn) {
                     Ok(any) => heard |= any,
                     Err(e) => {
                         log::warn!("lost the change listener's connection (will reconnect): {e}");
-                        listener = None;
+                        self.listener = None;
                     }
                 }
             }
         }
-        if heard || Instant::now() >= next_check || state.stale.load(std::sync::atomic::Ordering::SeqCst) {
-            next_check = Instant::now() + SAFETY_NET;
+        let stale = state.stale.load(std::sync::atomic::Ordering::SeqCst);
+        if heard || stale || Instant::now() >= self.next_check {
+            self.next_check = Instant::now() + SAFETY_NET;
             if let Err(e) = refresh(state) {
                 log::warn!("cannot check the directory for changes: {e:#}");
             }

@@ -201,17 +201,19 @@ pub fn record_baselines(
     at: NaiveDateTime,
 ) -> QueryResult<usize> {
     use std::collections::HashSet;
-    let known: HashSet<(String, String)> = audit_events::table
-        .select((audit_events::entity_type, audit_events::entity_id))
-        .distinct()
-        .load(conn)?
-        .into_iter()
-        .collect();
-    let missing = |entity: Entity, id: &str| !known.contains(&(entity.code().to_owned(), id.to_owned()));
     let meta = WriteMeta::system("baseline", at);
     let mut recorded = 0;
     super::write_transaction(conn, |conn| {
+        // Read what has events after the lock: an instance that started at the same moment
+        // may have recorded them while this one waited.
         super::start_up_lock(conn)?;
+        let known: HashSet<(String, String)> = audit_events::table
+            .select((audit_events::entity_type, audit_events::entity_id))
+            .distinct()
+            .load(conn)?
+            .into_iter()
+            .collect();
+        let missing = |entity: Entity, id: &str| !known.contains(&(entity.code().to_owned(), id.to_owned()));
         for org in snapshot
             .organisations
             .iter()

@@ -6,7 +6,7 @@
 //! A generator for large directories (benchmarks) lives here too.
 
 use anyhow::{Context, anyhow};
-use chrono::{NaiveDate, NaiveDateTime, Utc};
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::Connection;
 use uuid::Uuid;
 
@@ -643,7 +643,7 @@ pub fn demo_units(now: NaiveDateTime) -> anyhow::Result<Vec<crate::domain::Unit>
 
 /// Loads the demo directory if the database is empty. Returns whether it did.
 pub fn load_if_empty(conn: &mut DbConnection) -> anyhow::Result<bool> {
-    let now = Utc::now().naive_utc();
+    let now = super::now();
     let units = demo_units(now)?;
     let meta = WriteMeta::system("demo", now);
     super::write_transaction(conn, |conn| {
@@ -707,7 +707,7 @@ pub fn generate(conn: &mut DbConnection, count: usize) -> anyhow::Result<()> {
         (UnitKind::KommunalPrimarvard, "hemsjukvård", "boras-stad-vaf"),
         (UnitKind::Myndighet, "biståndsenhet", "boras-stad-ifo"),
     ];
-    let now = Utc::now().naive_utc();
+    let now = super::now();
     let active_from = NaiveDate::from_ymd_opt(2021, 1, 1).context("start date")?;
     let landline: Vec<String> = (0..100).map(|n| format!("031-390 06 {n:02}")).collect();
     let mut units = Vec::with_capacity(count);
@@ -759,7 +759,7 @@ mod tests {
 
     #[test]
     fn every_demo_number_is_fictional_and_unique() {
-        let units = demo_units(Utc::now().naive_utc()).unwrap();
+        let units = demo_units(crate::db::now()).unwrap();
         let mut seen = std::collections::HashSet::new();
         for unit in &units {
             for point in &unit.contact_points {
@@ -780,7 +780,7 @@ mod tests {
 
     #[test]
     fn the_sixteen_named_vardcentraler_are_there() {
-        let units = demo_units(Utc::now().naive_utc()).unwrap();
+        let units = demo_units(crate::db::now()).unwrap();
         let vc = units.iter().filter(|u| u.kind == UnitKind::Vardcentral).count();
         assert_eq!(vc, 16);
     }

@@ -94,11 +94,22 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SessionSettings 
             DbConnection::Sqlite(_) => {
                 "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
             }
-            DbConnection::Postgresql(_) => "SET statement_timeout = '10s'; SET lock_timeout = '5s';",
+            DbConnection::Postgresql(_) => POSTGRES_SESSION,
         };
         conn.batch_execute(sql).map_err(diesel::r2d2::Error::QueryError)
     }
 }
+
+/// The time a write records: UTC, to the microsecond (what PostgreSQL keeps; SQLite would keep
+/// more, and the two must answer alike).
+pub fn now() -> chrono::NaiveDateTime {
+    use chrono::SubsecRound;
+    chrono::Utc::now().naive_utc().trunc_subsecs(6)
+}
+
+/// Nothing waits forever on PostgreSQL: a statement gives up after 10 s, a lock after 5 s
+/// (and the request answers 503 with `Retry-After`).
+const POSTGRES_SESSION: &str = "SET statement_timeout = '10s'; SET lock_timeout = '5s';";
 
 /// How long a request waits for a connection before it answers 503.
 const CONNECTION_TIMEOUT: Duration = Duration::from_secs(3);
@@ -124,14 +135,25 @@ pub fn connect(location: &DatabaseLocation) -> anyhow::Result<DbPool> {
     Ok(pool)
 }
 
-/// libpq waits for an unreachable server as long as the operating system lets it; a few
-/// seconds are enough to say 503.
+/// libpq waits for an unreachable server, or for the answer of one that vanished without a
+/// word (a crashed host, a network split), as long as the operating system lets it: minutes.
+/// A few seconds are enough to say 503. Parameters the URL sets itself are left alone.
 pub(crate) fn with_connect_timeout(url: &str) -> String {
-    if url.contains("connect_timeout=") {
-        return url.to_owned();
+    let mut url = url.to_owned();
+    for (key, value) in [
+        ("connect_timeout", "3"),
+        ("keepalives", "1"),
+        ("keepalives_idle", "5"),
+        ("keepalives_interval", "2"),
+        ("keepalives_count", "3"),
+        ("tcp_user_timeout", "10000"),
+    ] {
+        if !url.contains(&format!("{key}=")) {
+            let separator = if url.contains('?') { '&' } else { '?' };
+            url = format!("{url}{separator}{key}={value}");
+        }
     }
-    let separator = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{separator}connect_timeout=3")
+    url
 }
 
 /// Runs `f` in one write transaction. On SQLite it takes the write lock at the start
@@ -144,7 +166,16 @@ pub fn write_transaction<T, E>(
 where
     E: From<diesel::result::Error>,
 {
-    transaction(conn, "BEGIN IMMEDIATE", "BEGIN", f)
+    transaction(conn, "BEGIN IMMEDIATE", "BEGIN", |conn| {
+        // One writer at a time on PostgreSQL too, as SQLite's write lock gives: a write checks
+        // other rows than the ones it changes (an organisation still active, an area's units),
+        // and row locks alone would let two such writes pass each other. Writes are few; the
+        // lock waits at most `lock_timeout`, then the write answers 503.
+        if let DbConnection::Postgresql(c) = conn {
+            diesel::sql_query(format!("SELECT pg_advisory_xact_lock({WRITE_LOCK})")).execute(c)?;
+        }
+        f(conn)
+    })
 }
 
 /// Runs `f` in one transaction that sees one moment of the database throughout: on
@@ -184,7 +215,13 @@ where
             Ok(value)
         }
         Err(e) => {
-            <DbConnection as diesel::Connection>::TransactionManager::rollback_transaction(conn)?;
+            // A connection that broke mid-write cannot roll back either; the first error is
+            // the one that says what happened (and the database drops the transaction itself).
+            if let Err(rollback) =
+                <DbConnection as diesel::Connection>::TransactionManager::rollback_transaction(conn)
+            {
+                log::warn!("rolling back after a failed write: {rollback}");
+            }
             Err(e)
         }
     }
@@ -193,17 +230,17 @@ where
 /// Several instances may start at once against one PostgreSQL: this lock lets one of them
 /// migrate (or load demo data) while the others wait.
 const START_LOCK: i64 = 0x6b6f_6e74;
+/// Held by every write transaction on PostgreSQL (see [`write_transaction`]).
+const WRITE_LOCK: i64 = 0x6b6f_6e75;
 
 /// Inside a write transaction: makes instances that start together take turns at the
 /// one-time work of start-up (demo data, baseline history). SQLite's write lock does it there.
 pub fn start_up_lock(conn: &mut DbConnection) -> diesel::QueryResult<()> {
     match conn {
         DbConnection::Sqlite(_) => Ok(()),
-        DbConnection::Postgresql(c) => {
-            diesel::sql_query(format!("SELECT pg_advisory_xact_lock({START_LOCK})"))
-                .execute(c)
-                .map(drop)
-        }
+        DbConnection::Postgresql(c) => c.batch_execute(&format!(
+            "SET LOCAL lock_timeout = 0; SET LOCAL statement_timeout = 0; SELECT pg_advisory_xact_lock({START_LOCK})"
+        )),
     }
 }
 
@@ -213,13 +250,17 @@ pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {
             .run_pending_migrations(SQLITE_MIGRATIONS)
             .map(|versions| versions.iter().map(ToString::to_string).collect::<Vec<_>>()),
         DbConnection::Postgresql(c) => {
-            diesel::sql_query(format!("SELECT pg_advisory_lock({START_LOCK})"))
-                .execute(c)
-                .context("waiting for other instances' migrations")?;
+            // Migrations and the wait for another instance's take as long as they take.
+            c.batch_execute(&format!(
+                "SET lock_timeout = 0; SET statement_timeout = 0; SELECT pg_advisory_lock({START_LOCK})"
+            ))
+            .context("waiting for other instances' migrations")?;
             let applied = c
                 .run_pending_migrations(POSTGRES_MIGRATIONS)
                 .map(|versions| versions.iter().map(ToString::to_string).collect::<Vec<_>>());
-            if let Err(e) = diesel::sql_query(format!("SELECT pg_advisory_unlock({START_LOCK})")).execute(c) {
+            if let Err(e) = c.batch_execute(&format!(
+                "SELECT pg_advisory_unlock({START_LOCK}); {POSTGRES_SESSION}"
+            )) {
                 log::warn!("releasing the migration lock: {e}");
             }
             applied

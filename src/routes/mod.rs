@@ -14,7 +14,6 @@ use std::future::{Ready, ready};
 
 use actix_web::http::header::{ETAG, IF_MATCH};
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, HttpResponseBuilder, get, web};
-use chrono::Utc;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
@@ -98,7 +97,7 @@ pub fn write_meta(user: &User, req: &HttpRequest, reason: Option<&str>) -> AppRe
         actor_role: user.role.code().to_owned(),
         reason,
         request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()),
-        at: Utc::now().naive_utc(),
+        at: crate::db::now(),
     })
 }
 
