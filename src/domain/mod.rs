@@ -5,7 +5,9 @@ pub mod hsa;
 pub mod phone;
 pub mod text;
 
+pub mod calendar;
 pub mod edit;
+pub mod hours;
 
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
