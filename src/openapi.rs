@@ -16,6 +16,8 @@ use crate::routes;
     modifiers(&BearerScheme),
     paths(
         routes::lookup::lookup,
+        routes::now::call_now,
+        routes::now::calendar,
         routes::units::list_units,
         routes::units::get_unit,
         routes::history::unit_history,

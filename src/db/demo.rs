@@ -616,6 +616,7 @@ pub fn demo_units(now: NaiveDateTime) -> anyhow::Result<Vec<crate::domain::Unit>
                         label: (*label).into(),
                         visibility: *visibility,
                         number: numbers.next(*purpose)?,
+                        hours: None,
                     })
                 })
                 .collect::<anyhow::Result<Vec<_>>>()?;
@@ -638,7 +639,58 @@ pub fn demo_units(now: NaiveDateTime) -> anyhow::Result<Vec<crate::domain::Unit>
             .validate(demo_unit_id(d.name), now)
             .map_err(|errors| anyhow!("demo unit {} is invalid: {errors:?}", d.name))
         })
-        .collect()
+        .collect::<anyhow::Result<Vec<_>>>()
+        .map(with_hours_and_fallbacks)
+}
+
+/// The plan's rhythm on the demo data: a vårdcentral's one way in has a telefontid and its
+/// direct number for acute assessments office hours on working days, and both hand over to
+/// the on-call doctor (läkare i beredskap) outside them; the municipality's authority units
+/// keep office hours and hand over to TIB, who answers outside office hours.
+fn with_hours_and_fallbacks(mut units: Vec<crate::domain::Unit>) -> Vec<crate::domain::Unit> {
+    use crate::domain::hours::TelephoneHours;
+    let vag_in_of = |kind: UnitKind, units: &[crate::domain::Unit]| {
+        units
+            .iter()
+            .find(|u| u.kind == kind)
+            .and_then(|u| u.vag_in())
+            .map(|c| c.id)
+    };
+    let on_call = vag_in_of(UnitKind::OnCallDoctor, &units);
+    let tib = vag_in_of(UnitKind::Tib, &units);
+    let telefontid: TelephoneHours = serde_json::from_value(serde_json::json!({
+        "weekly": [
+            {"days": ["workdays"], "from": "08:00", "to": "12:00"},
+            {"days": ["workdays"], "from": "13:00", "to": "16:30"}
+        ]
+    }))
+    .unwrap_or_else(|_| TelephoneHours::workdays(8, 16));
+    for unit in &mut units {
+        let (own, fallback) = match unit.kind {
+            UnitKind::OnCallDoctor | UnitKind::Tib => {
+                if let Some(point) = unit
+                    .contact_points
+                    .iter_mut()
+                    .find(|c| c.purpose == Purpose::VagIn)
+                {
+                    point.hours = Some(TelephoneHours::on_call());
+                }
+                continue;
+            }
+            UnitKind::Vardcentral => (Some(telefontid.clone()), on_call),
+            UnitKind::Myndighet => (Some(TelephoneHours::workdays(8, 17)), tib),
+            _ => (None, None),
+        };
+        for point in &mut unit.contact_points {
+            match point.purpose {
+                Purpose::VagIn => point.hours = own.clone(),
+                Purpose::DirectAcute => point.hours = Some(TelephoneHours::workdays(8, 17)),
+                _ => {}
+            }
+        }
+        unit.fallback_contact_point_id = fallback;
+    }
+    units
 }
 
 /// Loads the demo directory if the database is empty. Returns whether it did.
@@ -734,6 +786,7 @@ pub fn generate(conn: &mut DbConnection, count: usize) -> anyhow::Result<()> {
                 label: "En väg in".into(),
                 visibility: Visibility::Internal,
                 number: landline[i % landline.len()].clone(),
+                hours: None,
             }],
         };
         let id = Uuid::new_v5(&DEMO_NAMESPACE, format!("generated-{i}").as_bytes());

@@ -49,6 +49,7 @@ pub struct UnitRow {
     pub note: Option<String>,
     pub updated_at: NaiveDateTime,
     pub version: i64,
+    pub fallback_contact_point_id: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -70,6 +71,7 @@ pub struct NewUnitRow<'a> {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
+    pub fallback_contact_point_id: Option<String>,
 }
 
 /// The editable columns of a unit, for UPDATE.
@@ -89,6 +91,7 @@ pub struct UnitChanges<'a> {
     pub note: Option<&'a str>,
     pub updated_at: NaiveDateTime,
     pub version: i64,
+    pub fallback_contact_point_id: Option<String>,
 }
 
 #[derive(Debug, Queryable, Selectable, Insertable)]
@@ -111,6 +114,8 @@ pub struct ContactPointRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub removed_at: Option<NaiveDateTime>,
+    /// Telephone hours as JSON.
+    pub hours: Option<String>,
 }
 
 #[derive(Debug, Queryable, Selectable, Insertable)]

@@ -152,6 +152,12 @@ pub(super) fn unit_from_rows(
                 purpose: Purpose::parse(&p.purpose).map_err(|e| corrupt("contact point", &p.id, e))?,
                 visibility: Visibility::parse(&p.visibility)
                     .map_err(|e| corrupt("contact point", &p.id, e))?,
+                hours: p
+                    .hours
+                    .as_deref()
+                    .map(serde_json::from_str)
+                    .transpose()
+                    .with_context(|| format!("stored hours of contact point {} cannot be read", p.id))?,
                 label: p.label,
                 number: PhoneNumber::from_stored(p.e164, p.national),
             })
@@ -181,6 +187,11 @@ pub(super) fn unit_from_rows(
         contact_points,
         updated_at: r.updated_at,
         version: r.version,
+        fallback_contact_point_id: r
+            .fallback_contact_point_id
+            .as_deref()
+            .map(|id| parse_uuid("fallback contact point", id))
+            .transpose()?,
     };
     unit.normalise();
     Ok(unit)
@@ -289,6 +300,7 @@ pub fn insert_unit(conn: &mut DbConnection, meta: &WriteMeta, unit: &Unit) -> Qu
                 created_at: now,
                 updated_at: now,
                 version: unit.version,
+                fallback_contact_point_id: unit.fallback_contact_point_id.map(|id| id.to_string()),
             })
             .execute(conn)?;
         // Row by row: one statement for both backends (a multi-row VALUES is not).
@@ -344,7 +356,14 @@ pub(super) fn contact_point_row(unit_id: &str, c: &ContactPoint, now: NaiveDateT
         created_at: now,
         updated_at: now,
         removed_at: None,
+        hours: hours_json(c),
     }
+}
+
+/// A contact point's hours as stored (JSON).
+pub(super) fn hours_json(c: &ContactPoint) -> Option<String> {
+    // Serialising plain data cannot fail.
+    c.hours.as_ref().and_then(|h| serde_json::to_string(h).ok())
 }
 
 /// `SELECT 1`: is the database answering?

@@ -60,6 +60,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         removed_at -> Nullable<Timestamp>,
+        hours -> Nullable<Text>,
     }
 }
 
@@ -103,6 +104,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+        fallback_contact_point_id -> Nullable<Text>,
     }
 }
 

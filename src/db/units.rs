@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::audit::{self, Entity, Event, WriteMeta};
 use super::models::{ContactPointRow, UnitChanges, UnitRow};
-use super::repo::{contact_point_row, insert_unit, insert_unit_areas, unit_from_rows};
+use super::repo::{contact_point_row, hours_json, insert_unit, insert_unit_areas, unit_from_rows};
 use super::schema::{areas, contact_points, organisations, unit_areas, units};
 use super::{DbConnection, write_transaction};
 use crate::domain::edit::Refusal;
@@ -113,6 +113,7 @@ pub fn change_unit(
         after.version = before.version + 1;
         after.updated_at = meta.at;
         check_references(conn, &after, Some(&before))?;
+        check_fallbacks(conn, &before, &after)?;
         save_unit(conn, &before, &after, meta.at)?;
         audit::append(
             conn,
@@ -212,6 +213,74 @@ fn check_references(conn: &mut DbConnection, unit: &Unit, before: Option<&Unit>)
     Ok(())
 }
 
+/// A unit's fallback must be a current number of another unit, and following fallbacks from
+/// it must not come back (a cycle would send a caller round in circles). A number that is
+/// another unit's fallback cannot be removed.
+fn check_fallbacks(conn: &mut DbConnection, before: &Unit, after: &Unit) -> AppResult<()> {
+    for gone in before
+        .contact_points
+        .iter()
+        .filter(|b| !after.contact_points.iter().any(|a| a.id == b.id))
+    {
+        let dependants: Vec<String> = units::table
+            .filter(units::fallback_contact_point_id.eq(gone.id.to_string()))
+            .select(units::name)
+            .load(conn)?;
+        if !dependants.is_empty() {
+            let names = dependants.join(", ");
+            return Err(AppError::Conflict {
+                sv: format!(
+                    "numret '{}' är reservnummer för {names}; ändra det först",
+                    gone.label
+                ),
+                en: format!(
+                    "the number '{}' is the fallback of {names}; change that first",
+                    gone.label
+                ),
+            });
+        }
+    }
+    let Some(first) = after.fallback_contact_point_id else {
+        return Ok(());
+    };
+    if before.fallback_contact_point_id == Some(first) {
+        return Ok(());
+    }
+    let mut visited = HashSet::from([after.id.to_string()]);
+    let mut next = Some(first.to_string());
+    while let Some(point) = next {
+        let owner: Option<String> = contact_points::table
+            .find(&point)
+            .filter(contact_points::removed_at.is_null())
+            .select(contact_points::unit_id)
+            .first(conn)
+            .optional()?;
+        let Some(owner) = owner else {
+            if point == first.to_string() {
+                return Err(AppError::Validation(vec![
+                    Invalid::new(
+                        format!("det finns inget nummer med id {first}"),
+                        format!("there is no contact point with id {first}"),
+                    )
+                    .at("fallback_contact_point_id"),
+                ]));
+            }
+            return Ok(());
+        };
+        if !visited.insert(owner.clone()) || visited.len() > 16 {
+            return Err(AppError::Conflict {
+                sv: "reservnumren skulle gå i cirkel tillbaka till enheten; välj ett annat".into(),
+                en: "the fallbacks would go round in a circle back to the unit; choose another".into(),
+            });
+        }
+        next = units::table
+            .find(&owner)
+            .select(units::fallback_contact_point_id)
+            .first::<Option<String>>(conn)?;
+    }
+    Ok(())
+}
+
 /// Writes the difference between two states of a unit. Contact points that are gone are
 /// marked removed, never deleted; one that comes back (a revert) is restored.
 fn save_unit(conn: &mut DbConnection, before: &Unit, after: &Unit, now: NaiveDateTime) -> QueryResult<()> {
@@ -236,6 +305,7 @@ fn save_unit(conn: &mut DbConnection, before: &Unit, after: &Unit, now: NaiveDat
                 note: after.note.as_deref(),
                 updated_at: now,
                 version: after.version,
+                fallback_contact_point_id: after.fallback_contact_point_id.map(|id| id.to_string()),
             },
             units::vag_in_id.eq(vag_in_id),
         ))
@@ -264,6 +334,7 @@ fn save_unit(conn: &mut DbConnection, before: &Unit, after: &Unit, now: NaiveDat
                     contact_points::visibility.eq(point.visibility.code()),
                     contact_points::e164.eq(point.number.e164()),
                     contact_points::national.eq(point.number.national()),
+                    contact_points::hours.eq(hours_json(point)),
                     contact_points::updated_at.eq(now),
                     contact_points::removed_at.eq(None::<NaiveDateTime>),
                 ))

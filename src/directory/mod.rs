@@ -1,6 +1,7 @@
 //! The directory as the read API serves it: an immutable in-memory snapshot of the database,
 //! indexed for search, swapped whole when the data changes. Reads never wait for the database.
 
+pub mod callnow;
 pub mod search;
 
 use std::collections::HashMap;
@@ -156,6 +157,8 @@ pub struct Directory {
     accounts: HashMap<String, (i64, bool)>,
     /// How many audit events the snapshot includes.
     event_count: i64,
+    /// Contact point id → position of its unit.
+    point_owner: HashMap<Uuid, usize>,
     search: SearchIndex,
 }
 
@@ -215,7 +218,13 @@ impl Directory {
         for (rank, &i) in by_name.iter().enumerate() {
             name_rank[i] = rank as u32;
         }
+        let point_owner = units
+            .iter()
+            .enumerate()
+            .flat_map(|(i, u)| u.contact_points.iter().map(move |c| (c.id, i)))
+            .collect();
         Self {
+            point_owner,
             unit_pos: units.iter().enumerate().map(|(i, u)| (u.id, i)).collect(),
             organisation_pos,
             area_pos,

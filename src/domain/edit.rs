@@ -145,6 +145,7 @@ pub struct UnitPatch {
     pub active_to: Option<Option<NaiveDate>>,
     pub reviewed_at: Option<Option<NaiveDate>>,
     pub note: Option<Option<String>>,
+    pub fallback_contact_point_id: Option<Option<Uuid>>,
 }
 
 impl UnitPatch {
@@ -202,6 +203,18 @@ impl UnitPatch {
                 Err(e) => errors.push(e.at("note")),
             }
         }
+        if let Some(fallback) = self.fallback_contact_point_id {
+            if fallback.is_some_and(|f| unit.contact_points.iter().any(|c| c.id == f)) {
+                errors.push(
+                    Invalid::new(
+                        "reservnumret ska tillhöra en annan enhet; enhetens egna nummer är de som är stängda",
+                        "the fallback must be another unit's number; the unit's own numbers are the closed ones",
+                    )
+                    .at("fallback_contact_point_id"),
+                );
+            }
+            next.fallback_contact_point_id = fallback;
+        }
         if !errors.is_empty() {
             return Err(Refusal::Invalid(errors));
         }
@@ -217,6 +230,7 @@ pub struct ContactPointPatch {
     pub label: Option<String>,
     pub visibility: Option<Visibility>,
     pub number: Option<String>,
+    pub hours: Option<Option<super::hours::TelephoneHours>>,
 }
 
 fn vag_in_conflict(sv: &str, en: &str) -> Refusal {
@@ -311,6 +325,12 @@ impl Unit {
                 Ok(v) => point.number = v,
                 Err(e) => errors.push(e.at("number")),
             }
+        }
+        if let Some(hours) = patch.hours {
+            if let Some(Err(e)) = hours.as_ref().map(|h| h.validate("hours")) {
+                errors.extend(e);
+            }
+            point.hours = hours;
         }
         if !errors.is_empty() {
             return Err(Refusal::Invalid(errors));
@@ -490,12 +510,14 @@ mod tests {
                     label: "En väg in".into(),
                     visibility: Visibility::Internal,
                     number: "031-390 06 00".into(),
+                    hours: None,
                 },
                 ContactPointDraft {
                     purpose: Purpose::Fax,
                     label: "Fax".into(),
                     visibility: Visibility::Internal,
                     number: "031-390 06 01".into(),
+                    hours: None,
                 },
             ],
         }
@@ -542,6 +564,7 @@ mod tests {
             label: "Andra".into(),
             visibility: Visibility::Public,
             number: PhoneNumber::parse("031-390 06 02").unwrap(),
+            hours: None,
         };
         assert!(matches!(u.with_contact_point(second), Err(Refusal::Conflict(_))));
         assert!(matches!(

@@ -126,6 +126,9 @@ pub struct ContactPoint {
     pub label: String,
     pub visibility: Visibility,
     pub number: PhoneNumber,
+    /// When it is answered; none: always.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<hours::TelephoneHours>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -148,6 +151,10 @@ pub struct Unit {
     /// Incremented by every write to the unit or its contact points; the ETag of the API.
     #[serde(default = "first_version")]
     pub version: i64,
+    /// Where calls go when the unit's own numbers are closed: a contact point of another
+    /// unit (the on-call doctor for a vårdcentral, TIB for the municipality).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback_contact_point_id: Option<Uuid>,
 }
 
 impl Unit {
@@ -173,6 +180,7 @@ pub struct ContactPointDraft {
     pub label: String,
     pub visibility: Visibility,
     pub number: String,
+    pub hours: Option<hours::TelephoneHours>,
 }
 
 /// A unit as submitted, before validation. [`UnitDraft::validate`] is the only way to a [`Unit`]
@@ -216,13 +224,17 @@ impl ContactPointDraft {
         let label = edit::label(&self.label).map_err(|e| errors.push(e.at(format!("{field}label"))));
         let number =
             PhoneNumber::parse(&self.number).map_err(|e| errors.push(e.at(format!("{field}number"))));
+        if let Some(Err(e)) = self.hours.as_ref().map(|h| h.validate(&format!("{field}hours"))) {
+            errors.extend(e);
+        }
         match (label, number) {
-            (Ok(label), Ok(number)) => Ok(ContactPoint {
+            (Ok(label), Ok(number)) if errors.is_empty() => Ok(ContactPoint {
                 id: Uuid::new_v4(),
                 purpose: self.purpose,
                 label,
                 visibility: self.visibility,
                 number,
+                hours: self.hours,
             }),
             _ => Err(errors),
         }
@@ -295,6 +307,7 @@ impl UnitDraft {
             contact_points,
             updated_at: now,
             version: 1,
+            fallback_contact_point_id: None,
         };
         unit.normalise();
         Ok(unit)
@@ -333,6 +346,7 @@ mod tests {
                     label: "Nummer".into(),
                     visibility: Visibility::Internal,
                     number: number.into(),
+                    hours: None,
                 })
                 .collect(),
         }

@@ -16,6 +16,7 @@ use super::{IfMatch, present, with_etag, write_meta};
 use crate::auth::SignedIn;
 use crate::db::units::{self as repo, UnitEdit, edit, revert_to, unit_not_found};
 use crate::domain::edit::{ContactPointPatch, UnitPatch};
+use crate::domain::hours::TelephoneHours;
 use crate::domain::{Address, ContactPointDraft, Purpose, Unit, UnitDraft, UnitKind, Visibility, today};
 use crate::error::{AppError, AppResult, Problem};
 use crate::startup::{self, AppState};
@@ -50,6 +51,8 @@ pub struct NewContactPoint {
     visibility: Visibility,
     /// As people write it: `031-390 06 10`, `+46 31 390 06 10`.
     number: String,
+    /// When it is answered (telefontid); absent: always.
+    hours: Option<TelephoneHours>,
     /// Why (kept in the history).
     reason: Option<String>,
 }
@@ -66,6 +69,7 @@ impl NewContactPoint {
                 label: self.label,
                 visibility: self.visibility,
                 number: self.number,
+                hours: self.hours,
             },
             self.reason,
         )
@@ -109,6 +113,7 @@ pub struct NewContactInput {
     #[serde(default = "internal")]
     visibility: Visibility,
     number: String,
+    hours: Option<TelephoneHours>,
 }
 
 /// Address parts of a PATCH; `null` clears one.
@@ -145,6 +150,10 @@ pub struct UnitChangesBody {
     reviewed_at: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "present")]
     note: Option<Option<String>>,
+    /// A contact point of another unit that takes the calls when this unit's own numbers
+    /// are closed (`null`: none).
+    #[serde(default, deserialize_with = "present")]
+    fallback_contact_point_id: Option<Option<Uuid>>,
     reason: Option<String>,
 }
 
@@ -176,6 +185,9 @@ pub struct ContactPointChangesBody {
     label: Option<String>,
     visibility: Option<Visibility>,
     number: Option<String>,
+    /// When it is answered; `null`: always.
+    #[serde(default, deserialize_with = "present")]
+    hours: Option<Option<TelephoneHours>>,
     reason: Option<String>,
 }
 
@@ -274,6 +286,7 @@ async fn create_unit(
                 label: c.label,
                 visibility: c.visibility,
                 number: c.number,
+                hours: c.hours,
             })
             .collect(),
     };
@@ -320,6 +333,7 @@ async fn update_unit(
         active_to: b.active_to,
         reviewed_at: b.reviewed_at,
         note: b.note,
+        fallback_contact_point_id: b.fallback_contact_point_id,
     };
     change(
         state,
@@ -470,6 +484,7 @@ async fn update_contact_point(
         label: b.label,
         visibility: b.visibility,
         number: b.number,
+        hours: b.hours,
     };
     change(
         state,

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod editing;
 pub mod history;
 pub mod lookup;
+pub mod now;
 pub mod params;
 pub mod reference;
 pub mod session;
@@ -30,6 +31,7 @@ pub fn configure_v1(cfg: &mut web::ServiceConfig) {
     cfg.configure(session::configure)
         .configure(editing::configure)
         .configure(history::configure)
+        .configure(now::configure)
         .configure(units::configure)
         .configure(lookup::configure)
         .configure(reference::configure)

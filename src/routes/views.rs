@@ -1,6 +1,7 @@
 //! The JSON shapes of the read API, built from domain values and the directory around them.
 
 use chrono::{DateTime, NaiveDate, Utc};
+
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -36,6 +37,12 @@ pub struct NumberView {
     pub national: String,
     /// RFC 3966 URI for click-to-call: `tel:+46313900600`.
     pub tel_uri: String,
+    /// When it is answered (Europe/Stockholm); absent: always.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hours: Option<crate::domain::hours::TelephoneHours>,
+    /// The hours in Swedish, e.g. "vardagar 08:00–17:00".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hours_text: Option<String>,
 }
 
 impl From<&ContactPoint> for NumberView {
@@ -49,6 +56,8 @@ impl From<&ContactPoint> for NumberView {
             e164: c.number.e164().to_owned(),
             national: c.number.national().to_owned(),
             tel_uri: c.number.tel_uri(),
+            hours: c.hours.clone(),
+            hours_text: c.hours.as_ref().map(|h| h.describe()),
         }
     }
 }
@@ -144,15 +153,21 @@ pub struct LookupResult {
     pub unit: UnitRef,
     /// The unit's `vag_in` number: the one way in.
     pub call: NumberView,
+    /// Who answers right now: the one way in if it is open, else where its calls go.
+    pub call_now: Option<CallNowView>,
 }
 
 impl LookupResult {
     /// `None` when the caller may not see the unit's `vag_in` number.
     pub fn new(directory: &Directory, unit: &Unit, include_internal: bool) -> Option<Self> {
         let call = unit.vag_in().filter(|c| visible(c, include_internal))?;
+        let now = Utc::now();
         Some(Self {
             unit: UnitRef::new(directory, unit),
             call: NumberView::from(call),
+            call_now: directory
+                .call_now(unit, crate::domain::Purpose::VagIn, now, include_internal)
+                .map(|answer| CallNowView::new(directory, &answer, now)),
         })
     }
 }
@@ -297,4 +312,76 @@ pub struct AreaList {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct KindList {
     pub items: Vec<KindView>,
+}
+
+/// A moment as people in Borås read it: local time with its offset.
+pub fn local_time(t: chrono::DateTime<Utc>) -> chrono::DateTime<chrono::FixedOffset> {
+    t.with_timezone(&chrono_tz::Europe::Stockholm).fixed_offset()
+}
+
+/// One number looked at on the way to the answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CallPathStep {
+    pub unit_id: Uuid,
+    pub unit_name: String,
+    pub contact_point_id: Uuid,
+    pub label: String,
+    /// Whether it is answered at that moment.
+    pub open: bool,
+}
+
+/// Who to call at a moment.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "at": "2026-04-02T17:30:00+02:00",
+    "open": true,
+    "why": "Läkare i beredskap: dag före helgdag (Närhälsan Södra Torget vårdcentral har stängt)",
+    "until": "2026-04-07T08:00:00+02:00",
+    "unit": {"id": "…", "name": "Läkare i beredskap", "kind": "on_call_doctor"},
+    "call": {"purpose": "vag_in", "national": "031-390 06 99", "tel_uri": "tel:+46313900699"}
+}))]
+pub struct CallNowView {
+    /// The moment asked about (Europe/Stockholm).
+    #[schema(value_type = String, format = DateTime)]
+    pub at: chrono::DateTime<chrono::FixedOffset>,
+    /// False when nobody answers then: `call` is the unit's own number, `until` says when it opens.
+    pub open: bool,
+    /// Why this number, in Swedish.
+    pub why: String,
+    /// When the answer may change next; absent if not within a month.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub until: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// The unit the number belongs to (the asked unit, or the one its calls go to).
+    pub unit: UnitRef,
+    pub call: NumberView,
+    /// Every number looked at, the asked unit's first.
+    pub path: Vec<CallPathStep>,
+}
+
+impl CallNowView {
+    pub fn new(
+        directory: &Directory,
+        answer: &crate::directory::callnow::CallNow<'_>,
+        at: chrono::DateTime<Utc>,
+    ) -> Self {
+        Self {
+            at: local_time(at),
+            open: answer.open,
+            why: answer.why.clone(),
+            until: answer.until.map(local_time),
+            unit: UnitRef::new(directory, answer.unit),
+            call: NumberView::from(answer.point),
+            path: answer
+                .path
+                .iter()
+                .map(|s| CallPathStep {
+                    unit_id: s.unit.id,
+                    unit_name: s.unit.name.clone(),
+                    contact_point_id: s.point.id,
+                    label: s.point.label.clone(),
+                    open: s.open,
+                })
+                .collect(),
+        }
+    }
 }

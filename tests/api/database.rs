@@ -44,7 +44,7 @@ async fn a_second_vag_in_number_is_refused_by_the_database() {
     let err = try_sql(
         &app,
         &format!(
-            "INSERT INTO contact_points VALUES ('11111111-1111-1111-1111-111111111111', '{unit}', 'vag_in', 'Andra', 'public', '+46313900699', '031-390 06 99', {NOW}, {NOW}, NULL);"
+            "INSERT INTO contact_points (id, unit_id, purpose, label, visibility, e164, national, created_at, updated_at, removed_at) VALUES ('11111111-1111-1111-1111-111111111111', '{unit}', 'vag_in', 'Andra', 'public', '+46313900699', '031-390 06 99', {NOW}, {NOW}, NULL);"
         ),
     )
     .unwrap_err();
@@ -98,7 +98,7 @@ async fn a_unit_with_its_vag_in_is_accepted_in_one_transaction() {
         &app,
         &format!(
             "INSERT INTO units (id, name, kind, organisation_id, active_from, vag_in_id, created_at, updated_at) VALUES ('44444444-4444-4444-4444-444444444444', 'Med nummer', 'hemtjanst', 'boras-stad-vaf', '2026-01-01', '55555555-5555-5555-5555-555555555555', {NOW}, {NOW});
-             INSERT INTO contact_points VALUES ('55555555-5555-5555-5555-555555555555', '44444444-4444-4444-4444-444444444444', 'vag_in', 'En väg in', 'internal', '+46313900698', '031-390 06 98', {NOW}, {NOW}, NULL);"
+             INSERT INTO contact_points (id, unit_id, purpose, label, visibility, e164, national, created_at, updated_at, removed_at) VALUES ('55555555-5555-5555-5555-555555555555', '44444444-4444-4444-4444-444444444444', 'vag_in', 'En väg in', 'internal', '+46313900698', '031-390 06 98', {NOW}, {NOW}, NULL);"
         ),
     )
     .unwrap();
@@ -114,7 +114,7 @@ async fn data_stored_before_the_audit_history_gets_a_first_version() {
         &app,
         &format!(
             "INSERT INTO units (id, name, kind, organisation_id, active_from, vag_in_id, created_at, updated_at) VALUES ('66666666-6666-6666-6666-666666666666', 'Från förr', 'hemtjanst', 'boras-stad-vaf', '2026-01-01', '77777777-7777-7777-7777-777777777777', {NOW}, {NOW});
-             INSERT INTO contact_points VALUES ('77777777-7777-7777-7777-777777777777', '66666666-6666-6666-6666-666666666666', 'vag_in', 'En väg in', 'internal', '+46313900697', '031-390 06 97', {NOW}, {NOW}, NULL);"
+             INSERT INTO contact_points (id, unit_id, purpose, label, visibility, e164, national, created_at, updated_at, removed_at) VALUES ('77777777-7777-7777-7777-777777777777', '66666666-6666-6666-6666-666666666666', 'vag_in', 'En väg in', 'internal', '+46313900697', '031-390 06 97', {NOW}, {NOW}, NULL);"
         ),
     )
     .unwrap();

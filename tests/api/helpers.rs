@@ -248,6 +248,7 @@ pub fn test_unit(name: &str, kind: UnitKind, active_to: Option<NaiveDate>) -> Un
             label: "En väg in".into(),
             visibility: Visibility::Internal,
             number: "0980-319 299".into(),
+            hours: None,
         }],
     }
     .validate(Uuid::new_v4(), Utc::now().naive_utc())

@@ -3,6 +3,7 @@
 //! suite both ways).
 
 mod auth;
+mod callnow;
 mod database;
 mod editing;
 mod errors;

@@ -1,0 +1,251 @@
+//! "Who do I call now?" over HTTP: the calendar, call-now with telephone hours and the on-call
+//! fallback on the demo data, and editing hours and fallbacks.
+
+use actix_web::http::{Method, StatusCode};
+use kontaktnav::domain::Role;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, assert_problem, query};
+
+const SODRA_TORGET: &str = "Närhälsan Södra Torget vårdcentral";
+const ON_CALL: &str = "Läkare i beredskap, närområde Borås";
+
+async fn call_now(app: &TestApp, unit: &str, at: &str, purpose: Option<&str>) -> crate::helpers::Response {
+    let id = app.unit_id(unit);
+    let mut pairs = vec![("at", at)];
+    if let Some(p) = purpose {
+        pairs.push(("purpose", p));
+    }
+    app.get(&format!("/v1/units/{id}/call-now?{}", query(&pairs)))
+        .await
+}
+
+#[actix_web::test]
+async fn the_calendar_lists_a_years_holidays_with_swedish_names() {
+    let app = TestApp::new();
+    let res = app.get("/v1/calendar/2026").await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let days = res.body["holidays"].as_array().expect("holidays");
+    assert_eq!(days.len(), 16);
+    assert!(days.contains(&json!({"date": "2026-04-03", "name": "Långfredagen", "public_holiday": true})));
+    assert!(days.contains(&json!({"date": "2026-06-19", "name": "Midsommarafton", "public_holiday": false})));
+    for bad in ["1800", "tjugotjugosju", "2026.5"] {
+        assert_problem(
+            &app.get(&format!("/v1/calendar/{bad}")).await,
+            StatusCode::BAD_REQUEST,
+        );
+    }
+    assert_problem(
+        &app.get_as("/v1/calendar/2026", None).await,
+        StatusCode::UNAUTHORIZED,
+    );
+}
+
+#[actix_web::test]
+async fn in_telefontid_the_vardcentral_answers_itself() {
+    let app = TestApp::new();
+    let res = call_now(&app, SODRA_TORGET, "2026-11-24T09:00:00+01:00", None).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.body["open"], true);
+    assert_eq!(res.body["unit"]["name"], SODRA_TORGET);
+    assert_eq!(res.body["call"]["purpose"], "vag_in");
+    assert_eq!(
+        res.body["why"],
+        "telefontid vardagar 08:00–12:00, vardagar 13:00–16:30"
+    );
+    assert_eq!(res.body["until"], "2026-11-24T12:00:00+01:00");
+    assert_eq!(res.body["at"], "2026-11-24T09:00:00+01:00");
+    assert_eq!(res.body["path"].as_array().map(Vec::len), Some(1));
+    // The direct number for acute assessments keeps office hours until 17:00.
+    let res = call_now(
+        &app,
+        SODRA_TORGET,
+        "2026-11-24T16:45:00+01:00",
+        Some("direct_acute"),
+    )
+    .await;
+    assert_eq!(res.body["call"]["purpose"], "direct_acute");
+    assert_eq!(res.body["open"], true);
+    assert_eq!(res.body["until"], "2026-11-24T17:00:00+01:00");
+}
+
+#[actix_web::test]
+async fn on_skartorsdag_evening_the_on_call_doctor_answers_until_tuesday() {
+    let app = TestApp::new();
+    let res = call_now(&app, SODRA_TORGET, "2026-04-02T17:30:00+02:00", None).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.body["open"], true);
+    assert_eq!(res.body["unit"]["name"], ON_CALL);
+    assert_eq!(res.body["unit"]["kind"], "on_call_doctor");
+    let why = res.body["why"].as_str().expect("why");
+    assert!(why.starts_with(&format!("{ON_CALL}: dag före helgdag")), "{why}");
+    assert_eq!(res.body["until"], "2026-04-07T08:00:00+02:00");
+    let path: Vec<(Value, Value)> = res.body["path"]
+        .as_array()
+        .expect("path")
+        .iter()
+        .map(|s| (s["unit_name"].clone(), s["open"].clone()))
+        .collect();
+    assert_eq!(
+        path,
+        [(json!(SODRA_TORGET), json!(false)), (json!(ON_CALL), json!(true))]
+    );
+    // Långfredagen at noon, and a Saturday in November after the summer-time switch.
+    let res = call_now(&app, SODRA_TORGET, "2026-04-03T12:00:00+02:00", None).await;
+    assert!(
+        res.body["why"]
+            .as_str()
+            .expect("why")
+            .contains("helgdag: Långfredagen")
+    );
+    let res = call_now(&app, SODRA_TORGET, "2026-11-28T12:00:00+01:00", None).await;
+    assert!(res.body["why"].as_str().expect("why").contains(": helg"));
+    assert_eq!(res.body["until"], "2026-11-30T08:00:00+01:00");
+    // Bad input.
+    let res = call_now(&app, SODRA_TORGET, "i morgon", None).await;
+    assert_problem(&res, StatusCode::BAD_REQUEST);
+    let res = call_now(&app, SODRA_TORGET, "2026-04-02T17:30:00+02:00", Some("telefax")).await;
+    assert_problem(&res, StatusCode::BAD_REQUEST);
+    let res = call_now(&app, SODRA_TORGET, "2026-04-02T17:30:00+02:00", Some("fax")).await;
+    assert_problem(&res, StatusCode::NOT_FOUND);
+}
+
+#[actix_web::test]
+async fn the_lookup_says_who_answers_right_now() {
+    let app = TestApp::new();
+    let res = app.get("/v1/lookup?q=sodra%20torget").await;
+    let first = &res.body["results"][0];
+    assert_eq!(first["call"]["purpose"], "vag_in");
+    assert!(first["call"]["hours_text"].as_str().is_some());
+    let now = &first["call_now"];
+    assert!(now["why"].as_str().is_some_and(|w| !w.is_empty()), "{now}");
+    assert!([SODRA_TORGET, ON_CALL].contains(&now["unit"]["name"].as_str().expect("name")));
+}
+
+#[actix_web::test]
+async fn hours_and_fallbacks_are_edited_checked_and_kept_in_the_history() {
+    let app = TestApp::new();
+    let admin = app.token(Role::Admin, &[]);
+    let herkules = app.unit_id("Herkules vårdcentral");
+    let uri = format!("/v1/units/{herkules}");
+    let unit = app.get(&uri).await.body;
+    let switchboard = unit["contact_points"]
+        .as_array()
+        .expect("points")
+        .iter()
+        .find(|p| p["purpose"] == "switchboard")
+        .expect("switchboard")["contact_point_id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let point = format!("{uri}/contact-points/{switchboard}");
+    let send = |method: Method, path: String, tag: &'static str, body: Option<Value>| {
+        let admin = admin.clone();
+        let app = &app;
+        async move { app.send(method, &path, Some(&admin), Some(tag), body).await }
+    };
+
+    // Hours that end before they start.
+    let res = send(
+        Method::PATCH,
+        point.clone(),
+        "\"1\"",
+        Some(json!({"hours": {"weekly": [{"days": ["workdays"], "from": "17:00", "to": "08:00"}]}})),
+    )
+    .await;
+    assert_problem(&res, StatusCode::BAD_REQUEST);
+    assert_eq!(res.body["errors"][0]["field"], "hours.weekly[0]");
+    let res = send(
+        Method::PATCH,
+        point.clone(),
+        "\"1\"",
+        Some(json!({"hours": {"weekly": [{"days": ["someday"], "from": "08:00", "to": "17:00"}]}})),
+    )
+    .await;
+    assert_problem(&res, StatusCode::BAD_REQUEST);
+    // Good hours.
+    let res = send(Method::PATCH, point.clone(), "\"1\"", Some(json!({"hours": {"weekly": [{"days": ["mon", "wed"], "from": "09:00", "to": "11:00"}]}, "reason": "växeln har kortare tider"}))).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let history = app.get(&format!("{uri}/history")).await.body;
+    let fields: Vec<&str> = history["versions"][0]["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .map(|c| c["field"].as_str().expect("field"))
+        .collect();
+    assert!(
+        fields
+            .iter()
+            .all(|f| f.starts_with("contact_points[Växel och tidsbokning].hours")),
+        "{fields:?}"
+    );
+
+    // A fallback among the unit's own numbers, or an unknown one, is refused.
+    let res = send(
+        Method::PATCH,
+        uri.clone(),
+        "\"2\"",
+        Some(json!({"fallback_contact_point_id": switchboard})),
+    )
+    .await;
+    assert_problem(&res, StatusCode::BAD_REQUEST);
+    let res = send(
+        Method::PATCH,
+        uri.clone(),
+        "\"2\"",
+        Some(json!({"fallback_contact_point_id": "00000000-0000-0000-0000-000000000001"})),
+    )
+    .await;
+    assert_problem(&res, StatusCode::BAD_REQUEST);
+    assert_eq!(res.body["errors"][0]["field"], "fallback_contact_point_id");
+
+    // Södra Torget's calls go to the on-call doctor; the on-call doctor's going back to Södra
+    // Torget would be a circle.
+    let on_call = app.unit_id(ON_CALL);
+    let sodra = app
+        .get(&format!("/v1/units/{}", app.unit_id(SODRA_TORGET)))
+        .await
+        .body;
+    let sodra_vag_in = sodra["vag_in"]["contact_point_id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let res = send(
+        Method::PATCH,
+        format!("/v1/units/{on_call}"),
+        "\"1\"",
+        Some(json!({"fallback_contact_point_id": sodra_vag_in})),
+    )
+    .await;
+    assert_problem(&res, StatusCode::CONFLICT);
+    assert!(res.body["detail"].as_str().expect("detail").contains("circle"));
+
+    // Herkules' calls go to Södra Torget's switchboard; then that number cannot be removed.
+    let sodra_switchboard = sodra["contact_points"]
+        .as_array()
+        .expect("points")
+        .iter()
+        .find(|p| p["purpose"] == "switchboard")
+        .expect("switchboard")["contact_point_id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let res = send(
+        Method::PATCH,
+        uri.clone(),
+        "\"2\"",
+        Some(json!({"fallback_contact_point_id": sodra_switchboard})),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let sodra_id = app.unit_id(SODRA_TORGET);
+    let res = send(
+        Method::DELETE,
+        format!("/v1/units/{sodra_id}/contact-points/{sodra_switchboard}"),
+        "\"1\"",
+        None,
+    )
+    .await;
+    assert_problem(&res, StatusCode::CONFLICT);
+    assert!(res.body["detail"].as_str().expect("detail").contains("Herkules"));
+}
