@@ -18,6 +18,8 @@ use crate::routes;
         routes::lookup::lookup,
         routes::now::call_now,
         routes::now::calendar,
+        routes::now::responsible,
+        routes::now::preschool,
         routes::units::list_units,
         routes::units::get_unit,
         routes::history::unit_history,

@@ -193,6 +193,11 @@ const HEMTJANST_NUMBERS: &[(Purpose, &str, Visibility)] = &[
     ),
     (Purpose::Sms, "Sms till gruppens telefon", Visibility::Internal),
 ];
+const BVC_NUMBERS: &[(Purpose, &str, Visibility)] = &[(
+    Purpose::VagIn,
+    "BVC, rådgivning och tidsbokning",
+    Visibility::Public,
+)];
 const INTERNAL_ONE: &[(Purpose, &str, Visibility)] =
     &[(Purpose::VagIn, "Verksamhetens telefon", Visibility::Internal)];
 const BOENDE_NUMBERS: &[(Purpose, &str, Visibility)] = &[
@@ -581,6 +586,14 @@ fn units() -> Vec<DemoUnit> {
             INTERNAL_ONE,
         ),
         u(
+            "Närhälsan barnavårdscentral Centrum (exempel)",
+            Bvc,
+            "narhalsan",
+            M2,
+            "Borås",
+            BVC_NUMBERS,
+        ),
+        u(
             "Läkare i beredskap, närområde Borås",
             OnCallDoctor,
             "vgr",
@@ -589,6 +602,10 @@ fn units() -> Vec<DemoUnit> {
             INTERNAL_ONE,
         ),
     ]
+}
+
+fn hours_clock(raw: &str) -> Result<crate::domain::hours::Clock, String> {
+    crate::domain::hours::Clock::try_from(raw.to_owned())
 }
 
 fn demo_note(name: &str) -> String {
@@ -646,8 +663,75 @@ pub fn demo_units(now: NaiveDateTime) -> anyhow::Result<Vec<crate::domain::Unit>
 /// The plan's rhythm on the demo data: a vårdcentral's one way in has a telefontid and its
 /// direct number for acute assessments office hours on working days, and both hand over to
 /// the on-call doctor (läkare i beredskap) outside them; the municipality's authority units
-/// keep office hours and hand over to TIB, who answers outside office hours.
+/// keep office hours and hand over to TIB, who answers outside office hours. Every boende has
+/// an ansvarig vårdcentral with a fixed doctor time, and the BVC a few (invented) preschools.
 fn with_hours_and_fallbacks(mut units: Vec<crate::domain::Unit>) -> Vec<crate::domain::Unit> {
+    use crate::domain::codes::{Interval, MeetingForm, Weekday};
+    use crate::domain::responsibility::{DoctorTime, Responsibility};
+    let vardcentral = |name: &str| demo_unit_id(name);
+    let responsibilities = [
+        (
+            "Särskilt boende Exempelgården (exempel)",
+            "Närhälsan Södra Torget vårdcentral",
+            Weekday::Tue,
+            "13:00",
+            Interval::Weekly,
+            MeetingForm::OnSite,
+        ),
+        (
+            "Särskilt boende Provhemmet (exempel)",
+            "Herkules vårdcentral",
+            Weekday::Wed,
+            "09:00",
+            Interval::EvenWeeks,
+            MeetingForm::OnSite,
+        ),
+        (
+            "Korttidsenhet (exempel)",
+            "Närhälsan Boda vårdcentral",
+            Weekday::Mon,
+            "14:00",
+            Interval::Weekly,
+            MeetingForm::Video,
+        ),
+        (
+            "LSS-bostad Exempelvägen (exempel)",
+            "Brämhults vårdcentral",
+            Weekday::Thu,
+            "10:30",
+            Interval::OddWeeks,
+            MeetingForm::OnSite,
+        ),
+        (
+            "Socialpsykiatri, boende (exempel)",
+            "Borås vårdcentral",
+            Weekday::Fri,
+            "11:00",
+            Interval::EvenWeeks,
+            MeetingForm::Phone,
+        ),
+    ];
+    for (boende, vc, weekday, time, interval, form) in responsibilities {
+        let Ok(time) = hours_clock(time) else { continue };
+        if let Some(unit) = units.iter_mut().find(|u| u.name == boende) {
+            unit.responsibility = Some(Responsibility {
+                vardcentral_id: vardcentral(vc),
+                doctor_time: Some(DoctorTime {
+                    weekday,
+                    time,
+                    interval,
+                }),
+                meeting_form: Some(form),
+            });
+        }
+    }
+    if let Some(bvc) = units.iter_mut().find(|u| u.kind == UnitKind::Bvc) {
+        bvc.preschools = vec![
+            "Förskolan Myran (exempel)".into(),
+            "Förskolan Solrosen (exempel)".into(),
+            "Förskolan Tallkotten (exempel)".into(),
+        ];
+    }
     use crate::domain::hours::TelephoneHours;
     let vag_in_of = |kind: UnitKind, units: &[crate::domain::Unit]| {
         units

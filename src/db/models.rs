@@ -50,6 +50,8 @@ pub struct UnitRow {
     pub updated_at: NaiveDateTime,
     pub version: i64,
     pub fallback_contact_point_id: Option<String>,
+    pub responsibility: Option<String>,
+    pub preschools: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -72,6 +74,8 @@ pub struct NewUnitRow<'a> {
     pub updated_at: NaiveDateTime,
     pub version: i64,
     pub fallback_contact_point_id: Option<String>,
+    pub responsibility: Option<String>,
+    pub preschools: Option<String>,
 }
 
 /// The editable columns of a unit, for UPDATE.
@@ -92,6 +96,8 @@ pub struct UnitChanges<'a> {
     pub updated_at: NaiveDateTime,
     pub version: i64,
     pub fallback_contact_point_id: Option<String>,
+    pub responsibility: Option<String>,
+    pub preschools: Option<String>,
 }
 
 #[derive(Debug, Queryable, Selectable, Insertable)]

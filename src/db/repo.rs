@@ -192,6 +192,19 @@ pub(super) fn unit_from_rows(
             .as_deref()
             .map(|id| parse_uuid("fallback contact point", id))
             .transpose()?,
+        responsibility: r
+            .responsibility
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .with_context(|| format!("stored responsibility of unit {} cannot be read", r.id))?,
+        preschools: r
+            .preschools
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .with_context(|| format!("stored preschools of unit {} cannot be read", r.id))?
+            .unwrap_or_default(),
     };
     unit.normalise();
     Ok(unit)
@@ -301,6 +314,8 @@ pub fn insert_unit(conn: &mut DbConnection, meta: &WriteMeta, unit: &Unit) -> Qu
                 updated_at: now,
                 version: unit.version,
                 fallback_contact_point_id: unit.fallback_contact_point_id.map(|id| id.to_string()),
+                responsibility: responsibility_json(unit),
+                preschools: preschools_json(unit),
             })
             .execute(conn)?;
         // Row by row: one statement for both backends (a multi-row VALUES is not).
@@ -358,6 +373,20 @@ pub(super) fn contact_point_row(unit_id: &str, c: &ContactPoint, now: NaiveDateT
         removed_at: None,
         hours: hours_json(c),
     }
+}
+
+/// A unit's responsibility as stored (JSON).
+pub(super) fn responsibility_json(unit: &Unit) -> Option<String> {
+    unit.responsibility
+        .as_ref()
+        .and_then(|r| serde_json::to_string(r).ok())
+}
+
+/// A unit's preschools as stored (a JSON array; none: NULL).
+pub(super) fn preschools_json(unit: &Unit) -> Option<String> {
+    (!unit.preschools.is_empty())
+        .then(|| serde_json::to_string(&unit.preschools).ok())
+        .flatten()
 }
 
 /// A contact point's hours as stored (JSON).

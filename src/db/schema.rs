@@ -105,6 +105,8 @@ diesel::table! {
         updated_at -> Timestamp,
         version -> BigInt,
         fallback_contact_point_id -> Nullable<Text>,
+        responsibility -> Nullable<Text>,
+        preschools -> Nullable<Text>,
     }
 }
 

@@ -13,7 +13,10 @@ use uuid::Uuid;
 
 use super::audit::{self, Entity, Event, WriteMeta};
 use super::models::{ContactPointRow, UnitChanges, UnitRow};
-use super::repo::{contact_point_row, hours_json, insert_unit, insert_unit_areas, unit_from_rows};
+use super::repo::{
+    contact_point_row, hours_json, insert_unit, insert_unit_areas, preschools_json, responsibility_json,
+    unit_from_rows,
+};
 use super::schema::{areas, contact_points, organisations, unit_areas, units};
 use super::{DbConnection, write_transaction};
 use crate::domain::edit::Refusal;
@@ -191,6 +194,33 @@ fn check_references(conn: &mut DbConnection, unit: &Unit, before: Option<&Unit>)
             errors.push(why.at("area_ids"));
         }
     }
+    if let Some(r) = unit.responsibility.as_ref().filter(|r| {
+        before.is_none_or(|b| b.responsibility.as_ref().map(|o| o.vardcentral_id) != Some(r.vardcentral_id))
+    }) {
+        let target: Option<(String, Option<chrono::NaiveDate>)> = units::table
+            .find(r.vardcentral_id.to_string())
+            .select((units::kind, units::active_to))
+            .first(conn)
+            .optional()?;
+        let why = match target {
+            Some((kind, active_to)) if kind == "vardcentral" && not_ended(active_to, today()) => None,
+            Some((kind, _)) if kind != "vardcentral" => Some(Invalid::new(
+                format!("enheten {} är ingen vårdcentral", r.vardcentral_id),
+                format!("unit {} is not a vårdcentral", r.vardcentral_id),
+            )),
+            Some(_) => Some(Invalid::new(
+                format!("vårdcentralen {} är avslutad", r.vardcentral_id),
+                format!("the vårdcentral {} has been deactivated", r.vardcentral_id),
+            )),
+            None => Some(Invalid::new(
+                format!("det finns ingen enhet med id {}", r.vardcentral_id),
+                format!("there is no unit with id {}", r.vardcentral_id),
+            )),
+        };
+        if let Some(why) = why {
+            errors.push(why.at("responsibility.vardcentral_id"));
+        }
+    }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
@@ -306,6 +336,8 @@ fn save_unit(conn: &mut DbConnection, before: &Unit, after: &Unit, now: NaiveDat
                 updated_at: now,
                 version: after.version,
                 fallback_contact_point_id: after.fallback_contact_point_id.map(|id| id.to_string()),
+                responsibility: responsibility_json(after),
+                preschools: preschools_json(after),
             },
             units::vag_in_id.eq(vag_in_id),
         ))

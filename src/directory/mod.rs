@@ -248,6 +248,11 @@ impl Directory {
         }
     }
 
+    /// The units that are responsible for preschools.
+    pub fn units_with_preschools(&self) -> impl Iterator<Item = &Unit> {
+        self.units.iter().filter(|u| !u.preschools.is_empty())
+    }
+
     /// How many audit events the snapshot includes.
     pub fn event_count(&self) -> i64 {
         self.event_count

@@ -150,6 +150,35 @@ coded_enum! {
 }
 
 coded_enum! {
+    /// How the fixed doctor time at a boende is held.
+    MeetingForm, what_sv = "mötesform", what_en = "meeting form" {
+        OnSite = "on_site", "På plats", "On site";
+        Video = "video", "Videomöte", "Video meeting";
+        Phone = "phone", "Telefon", "Phone";
+    }
+}
+
+coded_enum! {
+    /// How often the fixed doctor time recurs (ISO week numbers).
+    Interval, what_sv = "intervall", what_en = "interval" {
+        Weekly = "weekly", "varje vecka", "every week";
+        EvenWeeks = "even_weeks", "jämna veckor", "even weeks";
+        OddWeeks = "odd_weeks", "udda veckor", "odd weeks";
+    }
+}
+
+coded_enum! {
+    /// A working day of the week.
+    Weekday, what_sv = "veckodag", what_en = "weekday" {
+        Mon = "mon", "måndagar", "Mondays";
+        Tue = "tue", "tisdagar", "Tuesdays";
+        Wed = "wed", "onsdagar", "Wednesdays";
+        Thu = "thu", "torsdagar", "Thursdays";
+        Fri = "fri", "fredagar", "Fridays";
+    }
+}
+
+coded_enum! {
     /// What a signed-in user may do.
     Role, what_sv = "roll", what_en = "role" {
         /// Read everything, internal numbers included.

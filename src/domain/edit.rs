@@ -146,6 +146,8 @@ pub struct UnitPatch {
     pub reviewed_at: Option<Option<NaiveDate>>,
     pub note: Option<Option<String>>,
     pub fallback_contact_point_id: Option<Option<Uuid>>,
+    pub responsibility: Option<Option<super::responsibility::Responsibility>>,
+    pub preschools: Option<Vec<String>>,
 }
 
 impl UnitPatch {
@@ -215,12 +217,78 @@ impl UnitPatch {
             }
             next.fallback_contact_point_id = fallback;
         }
+        if let Some(responsibility) = self.responsibility {
+            next.responsibility = responsibility;
+        }
+        if next.responsibility.is_some() && next.kind.category() != super::KindCategory::Boende {
+            errors.push(
+                Invalid::new(
+                    format!(
+                        "bara ett boende har en ansvarig vårdcentral, inte en enhet av typen {}",
+                        next.kind
+                    ),
+                    format!(
+                        "only a boende has a responsible vårdcentral, not a unit of kind {}",
+                        next.kind
+                    ),
+                )
+                .at("responsibility"),
+            );
+        }
+        if let Some(names) = self.preschools {
+            match preschools(&names) {
+                Ok(v) => next.preschools = v,
+                Err(e) => errors.extend(e),
+            }
+        }
+        if !next.preschools.is_empty() && !matches!(next.kind, UnitKind::Bvc | UnitKind::Vardcentral) {
+            errors.push(
+                Invalid::new(
+                    format!(
+                        "bara en BVC (eller vårdcentral) ansvarar för förskolor, inte en enhet av typen {}",
+                        next.kind
+                    ),
+                    format!(
+                        "only a BVC (or vårdcentral) is responsible for preschools, not a unit of kind {}",
+                        next.kind
+                    ),
+                )
+                .at("preschools"),
+            );
+        }
         if !errors.is_empty() {
             return Err(Refusal::Invalid(errors));
         }
         next.normalise();
         Ok(next)
     }
+}
+
+/// Preschool names: each 1–200 characters, none twice (ignoring case and accents), sorted.
+pub fn preschools(names: &[String]) -> Result<Vec<String>, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut out: Vec<String> = Vec::new();
+    for (i, raw) in names.iter().enumerate() {
+        match bounded_text(raw, MAX_NAME_CHARS, "förskolans namn", "the preschool's name") {
+            Ok(name)
+                if out
+                    .iter()
+                    .any(|n| super::text::fold(n) == super::text::fold(&name)) =>
+            {
+                errors.push(
+                    Invalid::new(
+                        format!("'{name}' står två gånger"),
+                        format!("'{name}' is given twice"),
+                    )
+                    .at(format!("preschools[{i}]")),
+                )
+            }
+            Ok(name) => out.push(name),
+            Err(e) => errors.push(e.at(format!("preschools[{i}]"))),
+        }
+    }
+    out.sort_by_key(|n| super::text::sort_key(n));
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
 }
 
 /// A change to one contact point.

@@ -345,7 +345,7 @@ impl TelephoneHours {
 
 /// The instant of local wall-clock `minute` on `day`; in the hour that summer time skips, the
 /// first moment after it.
-fn local_instant(day: NaiveDate, minute: u16) -> Option<DateTime<Utc>> {
+pub(crate) fn local_instant(day: NaiveDate, minute: u16) -> Option<DateTime<Utc>> {
     let time = NaiveTime::from_hms_opt(u32::from(minute / 60), u32::from(minute % 60), 0)?;
     let local = day.and_time(time);
     match Stockholm.from_local_datetime(&local) {

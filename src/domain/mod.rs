@@ -8,12 +8,15 @@ pub mod text;
 pub mod calendar;
 pub mod edit;
 pub mod hours;
+pub mod responsibility;
 
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-pub use codes::{AreaKind, KindCategory, OrganisationKind, Purpose, Role, UnitKind, Visibility};
+pub use codes::{
+    AreaKind, Interval, KindCategory, MeetingForm, OrganisationKind, Purpose, Role, UnitKind, Visibility,
+};
 pub use hsa::HsaId;
 pub use phone::PhoneNumber;
 
@@ -155,6 +158,12 @@ pub struct Unit {
     /// unit (the on-call doctor for a vårdcentral, TIB for the municipality).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback_contact_point_id: Option<Uuid>,
+    /// For a boende: its ansvarig vårdcentral, fixed doctor time and meeting form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub responsibility: Option<responsibility::Responsibility>,
+    /// For a BVC: the preschools it is responsible for (barnhälsovård).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub preschools: Vec<String>,
 }
 
 impl Unit {
@@ -308,6 +317,8 @@ impl UnitDraft {
             updated_at: now,
             version: 1,
             fallback_contact_point_id: None,
+            responsibility: None,
+            preschools: Vec::new(),
         };
         unit.normalise();
         Ok(unit)

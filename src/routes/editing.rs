@@ -17,6 +17,7 @@ use crate::auth::SignedIn;
 use crate::db::units::{self as repo, UnitEdit, edit, revert_to, unit_not_found};
 use crate::domain::edit::{ContactPointPatch, UnitPatch};
 use crate::domain::hours::TelephoneHours;
+use crate::domain::responsibility::Responsibility;
 use crate::domain::{Address, ContactPointDraft, Purpose, Unit, UnitDraft, UnitKind, Visibility, today};
 use crate::error::{AppError, AppResult, Problem};
 use crate::startup::{self, AppState};
@@ -154,6 +155,12 @@ pub struct UnitChangesBody {
     /// are closed (`null`: none).
     #[serde(default, deserialize_with = "present")]
     fallback_contact_point_id: Option<Option<Uuid>>,
+    /// For a boende: its ansvarig vårdcentral, fixed doctor time and meeting form (`null`:
+    /// none).
+    #[serde(default, deserialize_with = "present")]
+    responsibility: Option<Option<Responsibility>>,
+    /// For a BVC: every preschool it is responsible for (replaces the list).
+    preschools: Option<Vec<String>>,
     reason: Option<String>,
 }
 
@@ -334,6 +341,8 @@ async fn update_unit(
         reviewed_at: b.reviewed_at,
         note: b.note,
         fallback_contact_point_id: b.fallback_contact_point_id,
+        responsibility: b.responsibility,
+        preschools: b.preschools,
     };
     change(
         state,

@@ -7,16 +7,21 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::params::NoParams;
 use super::units::{parse_instant, parse_unit_id};
-use super::views::CallNowView;
+use super::views::{CallNowView, NumberView, UnitRef, local_time};
 use crate::auth::Caller;
 use crate::db::units::unit_not_found;
 use crate::domain::calendar::{Holiday, holidays};
-use crate::domain::{Invalid, Purpose, shown};
+use crate::domain::responsibility::DoctorTime;
+use crate::domain::text::{fold, words as text_words};
+use crate::domain::{Invalid, MeetingForm, Purpose, Visibility, shown};
 use crate::error::{AppError, AppResult, Problem};
 use crate::startup::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(call_now).service(calendar);
+    cfg.service(call_now)
+        .service(calendar)
+        .service(responsible)
+        .service(preschool);
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -122,4 +127,209 @@ async fn calendar(
         year,
         holidays: holidays(year),
     }))
+}
+
+/// The fixed doctor time, and when it is next.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DoctorTimeView {
+    #[serde(flatten)]
+    pub time: DoctorTime,
+    /// "tisdagar 13:00, jämna veckor".
+    pub text: String,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub next: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+/// Who is responsible for a boende, and how to reach them now.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResponsibleView {
+    pub boende: UnitRef,
+    pub vardcentral: UnitRef,
+    pub doctor_time: Option<DoctorTimeView>,
+    pub meeting_form: Option<MeetingForm>,
+    pub meeting_form_label: Option<&'static str>,
+    /// The vårdcentral's direct number for acute assessments (its one way in if it has none).
+    pub direct_acute: NumberView,
+    /// Who answers at that moment, starting from that number: the vårdcentral on working
+    /// days, the on-call doctor otherwise.
+    pub call_now: CallNowView,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AtParam {
+    /// The moment (RFC 3339); default now.
+    #[param(value_type = Option<String>, format = DateTime)]
+    at: Option<String>,
+}
+
+fn moment(raw: Option<&str>) -> AppResult<chrono::DateTime<Utc>> {
+    Ok(match raw {
+        Some(raw) => parse_instant("at", raw)?.and_utc(),
+        None => Utc::now(),
+    })
+}
+
+/// The number a unit's callers should start from for acute questions.
+fn acute_purpose(unit: &crate::domain::Unit) -> Purpose {
+    if unit
+        .contact_points
+        .iter()
+        .any(|c| c.purpose == Purpose::DirectAcute)
+    {
+        Purpose::DirectAcute
+    } else {
+        Purpose::VagIn
+    }
+}
+
+/// Who is responsible for a boende: the ansvarig vårdcentral, its fixed doctor time and
+/// meeting form, its direct number, and who answers now.
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "lookup",
+    params(("id" = Uuid, Path, description = "A boende (särskilt boende, korttid, LSS, socialpsykiatri)"), AtParam),
+    security(("bearer" = []), ()),
+    responses(
+        (status = 200, description = "The responsible vårdcentral", body = ResponsibleView),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such unit, or no responsible vårdcentral recorded", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/units/{id}/responsible")]
+async fn responsible(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    query: web::Query<AtParam>,
+) -> AppResult<HttpResponse> {
+    let internal = caller.reader()?;
+    let id = parse_unit_id(&id)?;
+    let at = moment(query.at.as_deref())?;
+    let directory = state.directory.current();
+    let boende = directory.unit(id).ok_or_else(|| unit_not_found(id))?;
+    let missing = || {
+        AppError::not_found(
+            format!("ingen ansvarig vårdcentral är angiven för {}", boende.name),
+            format!("no responsible vårdcentral is recorded for {}", boende.name),
+        )
+    };
+    let r = boende.responsibility.as_ref().ok_or_else(missing)?;
+    let vardcentral = directory.unit(r.vardcentral_id).ok_or_else(missing)?;
+    let answer = directory
+        .call_now(vardcentral, acute_purpose(vardcentral), at, internal)
+        .ok_or_else(missing)?;
+    let first = answer.path.first().map(|s| s.point).unwrap_or(answer.point);
+    Ok(HttpResponse::Ok().json(ResponsibleView {
+        boende: UnitRef::new(&directory, boende),
+        vardcentral: UnitRef::new(&directory, vardcentral),
+        doctor_time: r.doctor_time.as_ref().map(|t| DoctorTimeView {
+            time: t.clone(),
+            text: t.describe(),
+            next: t.next(at).map(local_time),
+        }),
+        meeting_form: r.meeting_form,
+        meeting_form_label: r.meeting_form.map(|m| m.label_sv()),
+        direct_acute: NumberView::from(first),
+        call_now: CallNowView::new(&directory, &answer, at),
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PreschoolParams {
+    /// The preschool's name, or the beginnings of its words: "solros".
+    #[param(required = true, example = "Solrosen", max_length = 200)]
+    name: Option<String>,
+    /// The moment for `call_now` (RFC 3339); default now.
+    #[param(value_type = Option<String>, format = DateTime)]
+    at: Option<String>,
+}
+
+/// A preschool and the BVC responsible for it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PreschoolAnswer {
+    pub preschool: String,
+    pub bvc: UnitRef,
+    /// The BVC's one way in.
+    pub call: NumberView,
+    pub call_now: CallNowView,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PreschoolLookup {
+    pub results: Vec<PreschoolAnswer>,
+}
+
+/// Which BVC (barnhälsovård) is responsible for a preschool.
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "lookup",
+    params(PreschoolParams),
+    security(("bearer" = []), ()),
+    responses(
+        (status = 200, description = "The matching preschools and their BVC", body = PreschoolLookup),
+        (status = 400, description = "A bad parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No preschool by that name", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/lookup/preschool")]
+async fn preschool(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<PreschoolParams>,
+) -> AppResult<HttpResponse> {
+    let internal = caller.reader()?;
+    let at = moment(query.at.as_deref())?;
+    let name = query.name.as_deref().unwrap_or_default();
+    let wanted = fold(name);
+    let words: Vec<&str> = text_words(&wanted).collect();
+    if words.is_empty() || name.chars().count() > 200 {
+        return Err(AppError::invalid(
+            "name",
+            Invalid::new(
+                "ange förskolans namn (högst 200 tecken)",
+                "give the preschool's name (at most 200 characters)",
+            ),
+        ));
+    }
+    let directory = state.directory.current();
+    let today = crate::domain::today();
+    let mut results = Vec::new();
+    for bvc in directory
+        .units_with_preschools()
+        .filter(|u| u.is_active_on(today))
+    {
+        for name in &bvc.preschools {
+            let folded = fold(name);
+            let matches = words
+                .iter()
+                .all(|w| text_words(&folded).any(|n| n.starts_with(w)));
+            let (Some(call), true) = (
+                bvc.vag_in()
+                    .filter(|c| internal || c.visibility == Visibility::Public),
+                matches,
+            ) else {
+                continue;
+            };
+            let Some(answer) = directory.call_now(bvc, Purpose::VagIn, at, internal) else {
+                continue;
+            };
+            results.push(PreschoolAnswer {
+                preschool: name.clone(),
+                bvc: UnitRef::new(&directory, bvc),
+                call: NumberView::from(call),
+                call_now: CallNowView::new(&directory, &answer, at),
+            });
+        }
+    }
+    if results.is_empty() {
+        return Err(AppError::not_found(
+            format!("ingen förskola heter '{}'", shown(name)),
+            format!("no preschool is called '{}'", shown(name)),
+        ));
+    }
+    Ok(HttpResponse::Ok().json(PreschoolLookup { results }))
 }

@@ -195,6 +195,15 @@ pub struct UnitDetail {
     pub updated_at: DateTime<Utc>,
     /// Every number the caller may see, the `vag_in` first.
     pub contact_points: Vec<NumberView>,
+    /// Where calls go when the unit's own numbers are closed (another unit's number).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fallback_contact_point_id: Option<Uuid>,
+    /// For a boende: the ansvarig vårdcentral (see `/responsible`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub responsibility: Option<crate::domain::responsibility::Responsibility>,
+    /// For a BVC: the preschools it is responsible for.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub preschools: Vec<String>,
 }
 
 impl UnitDetail {
@@ -218,6 +227,9 @@ impl UnitDetail {
                 .filter(|c| visible(c, include_internal))
                 .map(NumberView::from)
                 .collect(),
+            fallback_contact_point_id: unit.fallback_contact_point_id,
+            responsibility: unit.responsibility.clone(),
+            preschools: unit.preschools.clone(),
         }
     }
 }

@@ -249,3 +249,169 @@ async fn hours_and_fallbacks_are_edited_checked_and_kept_in_the_history() {
     assert_problem(&res, StatusCode::CONFLICT);
     assert!(res.body["detail"].as_str().expect("detail").contains("Herkules"));
 }
+
+const EXEMPELGARDEN: &str = "Särskilt boende Exempelgården (exempel)";
+
+#[actix_web::test]
+async fn a_boende_answers_with_its_responsible_vardcentral_and_who_to_call_now() {
+    let app = TestApp::new();
+    let id = app.unit_id(EXEMPELGARDEN);
+    let uri = |at: &str| format!("/v1/units/{id}/responsible?{}", query(&[("at", at)]));
+    // A Tuesday morning: the vårdcentral's direct number answers; the doctor comes at 13:00.
+    let res = app.get(&uri("2026-11-24T10:00:00+01:00")).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.body["boende"]["name"], EXEMPELGARDEN);
+    assert_eq!(res.body["vardcentral"]["name"], SODRA_TORGET);
+    assert_eq!(res.body["doctor_time"]["text"], "tisdagar 13:00, varje vecka");
+    assert_eq!(res.body["doctor_time"]["next"], "2026-11-24T13:00:00+01:00");
+    assert_eq!(res.body["meeting_form"], "on_site");
+    assert_eq!(res.body["meeting_form_label"], "På plats");
+    assert_eq!(res.body["direct_acute"]["purpose"], "direct_acute");
+    assert_eq!(res.body["call_now"]["unit"]["name"], SODRA_TORGET);
+    assert_eq!(res.body["call_now"]["why"], "telefontid vardagar 08:00–17:00");
+    // Julafton: the on-call doctor.
+    let res = app.get(&uri("2026-12-24T10:00:00+01:00")).await;
+    assert_eq!(res.body["call_now"]["unit"]["name"], ON_CALL);
+    assert!(
+        res.body["call_now"]["why"]
+            .as_str()
+            .expect("why")
+            .contains("helgdag: Julafton")
+    );
+    // A unit without a responsible vårdcentral.
+    let herkules = app.unit_id("Herkules vårdcentral");
+    assert_problem(
+        &app.get(&format!("/v1/units/{herkules}/responsible")).await,
+        StatusCode::NOT_FOUND,
+    );
+}
+
+#[actix_web::test]
+async fn a_preschool_answers_with_its_bvc() {
+    let app = TestApp::new();
+    let res = app
+        .get("/v1/lookup/preschool?name=solros&at=2026-11-24T10:00:00%2B01:00")
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let hit = &res.body["results"][0];
+    assert_eq!(hit["preschool"], "Förskolan Solrosen (exempel)");
+    assert_eq!(hit["bvc"]["kind"], "bvc");
+    assert_eq!(hit["call"]["purpose"], "vag_in");
+    assert_eq!(hit["call_now"]["open"], true);
+    assert_problem(
+        &app.get("/v1/lookup/preschool?name=finns%20inte").await,
+        StatusCode::NOT_FOUND,
+    );
+    assert_problem(&app.get("/v1/lookup/preschool").await, StatusCode::BAD_REQUEST);
+}
+
+#[actix_web::test]
+async fn responsibilities_and_preschools_are_edited_checked_and_audited() {
+    let app = TestApp::new();
+    let editor = app.token(Role::Editor, &["boras-stad-vaf"]);
+    let boende = format!("/v1/units/{}", app.unit_id(EXEMPELGARDEN));
+    let hemtjanst = format!("/v1/units/{}", app.unit_id("Hemtjänst Norr (exempel)"));
+    let herkules = app.unit_id("Herkules vårdcentral").to_string();
+    let norr = app.unit_id("Hemtjänst Norr (exempel)").to_string();
+    let patch = |uri: String, tag: &'static str, body: Value| {
+        let editor = editor.clone();
+        let app = &app;
+        async move {
+            app.send(Method::PATCH, &uri, Some(&editor), Some(tag), Some(body))
+                .await
+        }
+    };
+    // Only a boende has a responsible vårdcentral, and it must be a vårdcentral.
+    let res = patch(
+        hemtjanst.clone(),
+        "\"1\"",
+        json!({"responsibility": {"vardcentral_id": herkules}}),
+    )
+    .await;
+    assert_problem(&res, StatusCode::BAD_REQUEST);
+    assert_eq!(res.body["errors"][0]["field"], "responsibility");
+    let res = patch(
+        boende.clone(),
+        "\"1\"",
+        json!({"responsibility": {"vardcentral_id": norr}}),
+    )
+    .await;
+    assert_problem(&res, StatusCode::BAD_REQUEST);
+    assert_eq!(res.body["errors"][0]["field"], "responsibility.vardcentral_id");
+    let res = patch(boende.clone(), "\"1\"", json!({"responsibility": {"vardcentral_id": herkules, "doctor_time": {"weekday": "sun", "time": "13:00"}}})).await;
+    assert_problem(&res, StatusCode::BAD_REQUEST);
+    // A new responsible vårdcentral, every other week.
+    let res = patch(
+        boende.clone(),
+        "\"1\"",
+        json!({"responsibility": {"vardcentral_id": herkules, "doctor_time": {"weekday": "wed", "time": "09:30", "interval": "odd_weeks"}, "meeting_form": "video"},
+               "reason": "nytt avtal från 1 januari"}),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let responsible = app
+        .get(&format!("{boende}/responsible?at=2026-11-23T10:00:00%2B01:00"))
+        .await;
+    assert_eq!(responsible.body["vardcentral"]["name"], "Herkules vårdcentral");
+    assert_eq!(
+        responsible.body["doctor_time"]["text"],
+        "onsdagar 09:30, udda veckor"
+    );
+    assert_eq!(
+        responsible.body["doctor_time"]["next"],
+        "2026-12-02T09:30:00+01:00"
+    );
+    let history = app.get(&format!("{boende}/history")).await.body;
+    assert_eq!(history["versions"][0]["reason"], "nytt avtal från 1 januari");
+    let fields: Vec<&str> = history["versions"][0]["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .map(|c| c["field"].as_str().expect("field"))
+        .collect();
+    assert!(fields.contains(&"responsibility.vardcentral_id"), "{fields:?}");
+
+    // Preschools belong to a BVC, each once.
+    let admin = app.token(Role::Admin, &[]);
+    let bvc = format!(
+        "/v1/units/{}",
+        app.unit_id("Närhälsan barnavårdscentral Centrum (exempel)")
+    );
+    let res = app
+        .send(
+            Method::PATCH,
+            &bvc,
+            Some(&admin),
+            Some("\"1\""),
+            Some(json!({"preschools": ["Förskolan Ekorren", "förskolan ekorren"]})),
+        )
+        .await;
+    assert_problem(&res, StatusCode::BAD_REQUEST);
+    assert_eq!(res.body["errors"][0]["field"], "preschools[1]");
+    let res = app
+        .send(
+            Method::PATCH,
+            &hemtjanst,
+            Some(&admin),
+            Some("\"1\""),
+            Some(json!({"preschools": ["Förskolan Ekorren"]})),
+        )
+        .await;
+    assert_problem(&res, StatusCode::BAD_REQUEST);
+    let res = app
+        .send(
+            Method::PATCH,
+            &bvc,
+            Some(&admin),
+            Some("\"1\""),
+            Some(json!({"preschools": ["Förskolan Ekorren (exempel)"]})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let res = app.get("/v1/lookup/preschool?name=ekorr").await;
+    assert_eq!(res.body["results"][0]["preschool"], "Förskolan Ekorren (exempel)");
+    assert_problem(
+        &app.get("/v1/lookup/preschool?name=solrosen").await,
+        StatusCode::NOT_FOUND,
+    );
+}

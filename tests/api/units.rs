@@ -89,7 +89,8 @@ async fn filters_by_kind_area_and_organisation_with_its_sub_organisations() {
         total(vec![("kind", "vardcentral,rehab"), ("area", "mote-2")]).await,
         8 + 4
     );
-    assert_eq!(total(vec![("organisation", "narhalsan")]).await, 8 + 1);
+    // Eight vårdcentraler, rehab R7 and the (example) BVC.
+    assert_eq!(total(vec![("organisation", "narhalsan")]).await, 8 + 1 + 1);
     let vaf = total(vec![("organisation", "boras-stad-vaf")]).await;
     let sof = total(vec![("organisation", "boras-stad-sof")]).await;
     let whole_city = total(vec![("organisation", "boras-stad")]).await;

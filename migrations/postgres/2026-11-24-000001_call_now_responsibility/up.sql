@@ -4,3 +4,10 @@
 ALTER TABLE contact_points ADD COLUMN hours TEXT;
 ALTER TABLE units ADD COLUMN fallback_contact_point_id TEXT
     REFERENCES contact_points (id) DEFERRABLE INITIALLY DEFERRED;
+
+-- Who is responsible: a boende's ansvarig vårdcentral with its fixed doctor time and meeting
+-- form (JSON, see src/domain/responsibility.rs), and the preschools a BVC is responsible for
+-- (JSON array of names). Stored on the units, so editing them is editing the unit: roles,
+-- ETag and the audit history apply as to every other field.
+ALTER TABLE units ADD COLUMN responsibility TEXT;
+ALTER TABLE units ADD COLUMN preschools TEXT;

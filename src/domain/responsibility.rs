@@ -1,0 +1,106 @@
+//! Who is responsible: a boende's ansvarig vårdcentral, with the fixed doctor time and how it
+//! is held (appendix 1 of the joint plan).
+
+use chrono::{DateTime, Datelike, Duration, Utc};
+use chrono_tz::Europe::Stockholm;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::codes::{Interval, MeetingForm, Weekday};
+use super::hours::Clock;
+
+/// The fixed doctor time: a weekday and time, every week or every other week.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"weekday": "tue", "time": "13:00", "interval": "even_weeks"}))]
+pub struct DoctorTime {
+    pub weekday: Weekday,
+    pub time: Clock,
+    #[serde(default = "weekly")]
+    pub interval: Interval,
+}
+
+fn weekly() -> Interval {
+    Interval::Weekly
+}
+
+impl DoctorTime {
+    /// "tisdagar 13:00, jämna veckor".
+    pub fn describe(&self) -> String {
+        format!(
+            "{} {}, {}",
+            self.weekday.label_sv(),
+            String::from(self.time),
+            self.interval.label_sv()
+        )
+    }
+
+    /// The next doctor time at or after `at` (Europe/Stockholm).
+    pub fn next(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let today = at.with_timezone(&Stockholm).date_naive();
+        let wanted = match self.weekday {
+            Weekday::Mon => chrono::Weekday::Mon,
+            Weekday::Tue => chrono::Weekday::Tue,
+            Weekday::Wed => chrono::Weekday::Wed,
+            Weekday::Thu => chrono::Weekday::Thu,
+            Weekday::Fri => chrono::Weekday::Fri,
+        };
+        (0..21)
+            .map(|n| today + Duration::days(n))
+            .filter(|d| d.weekday() == wanted)
+            .filter(|d| match self.interval {
+                Interval::Weekly => true,
+                Interval::EvenWeeks => d.iso_week().week() % 2 == 0,
+                Interval::OddWeeks => d.iso_week().week() % 2 == 1,
+            })
+            .filter_map(|d| super::hours::local_instant(d, self.time.minutes()))
+            .find(|t| *t >= at)
+    }
+}
+
+/// A boende's ansvarig vårdcentral.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"vardcentral_id": "ffdabf88-ae49-5eb7-974e-f67910051deb", "doctor_time": {"weekday": "tue", "time": "13:00", "interval": "even_weeks"}, "meeting_form": "on_site"}))]
+pub struct Responsibility {
+    /// The responsible vårdcentral (a unit of kind `vardcentral`).
+    pub vardcentral_id: Uuid,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doctor_time: Option<DoctorTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meeting_form: Option<MeetingForm>,
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn doctor_times_recur_on_their_weeks() {
+        let t: DoctorTime = serde_json::from_value(
+            serde_json::json!({"weekday": "tue", "time": "13:00", "interval": "even_weeks"}),
+        )
+        .unwrap();
+        assert_eq!(t.describe(), "tisdagar 13:00, jämna veckor");
+        // Monday 23 November 2026 is in week 48: Tuesday 24 November, 13:00.
+        let monday = Stockholm
+            .with_ymd_and_hms(2026, 11, 23, 9, 0, 0)
+            .unwrap()
+            .with_timezone(&Utc);
+        let next = t.next(monday).unwrap().with_timezone(&Stockholm);
+        assert_eq!(next.format("%Y-%m-%d %H:%M").to_string(), "2026-11-24 13:00");
+        let odd = DoctorTime {
+            interval: Interval::OddWeeks,
+            ..t.clone()
+        };
+        let next = odd.next(monday).unwrap().with_timezone(&Stockholm);
+        assert_eq!(next.format("%Y-%m-%d %H:%M").to_string(), "2026-12-01 13:00");
+        assert!(
+            serde_json::from_value::<DoctorTime>(serde_json::json!({"weekday": "sat", "time": "13:00"}))
+                .is_err()
+        );
+    }
+}
