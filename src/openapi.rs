@@ -20,6 +20,8 @@ use crate::routes;
         routes::now::calendar,
         routes::now::responsible,
         routes::now::preschool,
+        routes::streets::address,
+        routes::streets::import_streets,
         routes::units::list_units,
         routes::units::get_unit,
         routes::history::unit_history,

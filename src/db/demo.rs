@@ -140,6 +140,7 @@ fn areas() -> Vec<Area> {
         kind,
         active_to: None,
         version: 1,
+        streets: demo_streets(id),
     };
     vec![
         area("mote-1", "Möte 1", AreaKind::MeetingArea),
@@ -602,6 +603,18 @@ fn units() -> Vec<DemoUnit> {
             INTERNAL_ONE,
         ),
     ]
+}
+
+/// A few streets of central Borås in each example district (street names only).
+fn demo_streets(district: &str) -> Vec<String> {
+    let streets: &[&str] = match district {
+        "distrikt-norr" => &["Sandwalls plats", "Allégatan", "Norrby Långgata", "Kungsgatan"],
+        "distrikt-oster" => &["Hässlehusgatan", "Sjöbo Torg", "Göteborgsvägen"],
+        "distrikt-soder" => &["Södra Torget", "Stora Brogatan", "Järnvägsgatan"],
+        "distrikt-vaster" => &["Västerbrogatan", "Bäckängsgatan"],
+        _ => &[],
+    };
+    streets.iter().map(|s| (*s).to_owned()).collect()
 }
 
 fn hours_clock(raw: &str) -> Result<crate::domain::hours::Clock, String> {

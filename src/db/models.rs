@@ -30,6 +30,8 @@ pub struct AreaRow {
     pub updated_at: NaiveDateTime,
     pub active_to: Option<NaiveDate>,
     pub version: i64,
+    /// Street names (a JSON array), for districts.
+    pub streets: Option<String>,
 }
 
 #[derive(Debug, Queryable, Selectable)]

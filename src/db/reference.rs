@@ -6,11 +6,12 @@ use diesel::prelude::*;
 
 use super::audit::{self, Entity, Event, WriteMeta};
 use super::models::{AreaRow, OrganisationRow};
-use super::repo::{insert_area, insert_organisation};
+use super::repo::{area_from_row, insert_area, insert_organisation, streets_json};
 use super::schema::{areas, organisations, unit_areas, units};
 use super::{DbConnection, write_transaction};
 use crate::domain::edit::Refusal;
-use crate::domain::{Area, AreaKind, Invalid, Organisation, OrganisationKind, today};
+use crate::domain::text::fold;
+use crate::domain::{Area, Invalid, Organisation, OrganisationKind, today};
 use crate::error::{AppError, AppResult};
 
 fn organisation_not_found(id: &str) -> AppError {
@@ -55,17 +56,8 @@ fn load_area(conn: &mut DbConnection, id: &str) -> AppResult<Option<Area>> {
         .select(AreaRow::as_select())
         .first(conn)
         .optional()?;
-    row.map(|r| {
-        Ok(Area {
-            kind: AreaKind::parse(&r.kind)
-                .map_err(|e| AppError::Unexpected(anyhow::anyhow!("stored area {}: {}", r.id, e.en)))?,
-            id: r.id,
-            name: r.name,
-            active_to: r.active_to,
-            version: r.version,
-        })
-    })
-    .transpose()
+    row.map(|r| area_from_row(r).map_err(AppError::Unexpected))
+        .transpose()
 }
 
 fn id_taken(what_sv: &str, what_en: &str, id: &str) -> AppError {
@@ -250,6 +242,9 @@ pub fn change_area(
             return Ok(before);
         }
         after.version = before.version + 1;
+        if after.streets != before.streets {
+            check_streets_free(conn, &after)?;
+        }
         if let Some(day) = after.active_to.filter(|_| after.active_to != before.active_to) {
             let active_units: i64 = unit_areas::table
                 .inner_join(units::table)
@@ -270,6 +265,7 @@ pub fn change_area(
                 areas::kind.eq(after.kind.code()),
                 areas::active_to.eq(after.active_to),
                 areas::version.eq(after.version),
+                areas::streets.eq(streets_json(&after)),
                 areas::updated_at.eq(meta.at),
             ))
             .execute(conn)?;
@@ -287,6 +283,96 @@ pub fn change_area(
             },
         )?;
         Ok(after)
+    })
+}
+
+/// Every area, as stored now.
+fn load_areas(conn: &mut DbConnection) -> AppResult<Vec<Area>> {
+    areas::table
+        .select(AreaRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|r| area_from_row(r).map_err(AppError::Unexpected))
+        .collect()
+}
+
+/// A street belongs to one district: none of `area`'s may be another's.
+fn check_streets_free(conn: &mut DbConnection, area: &Area) -> AppResult<()> {
+    for other in load_areas(conn)?.iter().filter(|o| o.id != area.id) {
+        if let Some(street) = area
+            .streets
+            .iter()
+            .find(|s| other.streets.iter().any(|o| fold(o) == fold(s)))
+        {
+            return Err(AppError::Conflict {
+                sv: format!("gatan {street} hör redan till {}", other.name),
+                en: format!("the street {street} belongs to {} already", other.name),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Replaces the streets of every district with `by_district` (district id → valid, sorted
+/// street names; a district not named gets none). One transaction; each district whose list
+/// changes gets a new version and an audit event. Returns the districts that changed.
+pub fn replace_streets(
+    conn: &mut DbConnection,
+    meta: &WriteMeta,
+    by_district: &std::collections::BTreeMap<String, Vec<String>>,
+) -> AppResult<Vec<String>> {
+    write_transaction(conn, |conn| {
+        let all = load_areas(conn)?;
+        let unknown: Vec<&String> = by_district
+            .keys()
+            .filter(|id| {
+                !all.iter()
+                    .any(|a| &a.id == *id && a.kind == crate::domain::AreaKind::District)
+            })
+            .collect();
+        if let Some(id) = unknown.first() {
+            return Err(AppError::Validation(vec![
+                Invalid::new(
+                    format!("inget distrikt har id {id}"),
+                    format!("no district has the id {id}"),
+                )
+                .at("district"),
+            ]));
+        }
+        let mut changed = Vec::new();
+        for before in all.iter().filter(|a| a.kind == crate::domain::AreaKind::District) {
+            let streets = by_district.get(&before.id).cloned().unwrap_or_default();
+            if streets == before.streets {
+                continue;
+            }
+            let after = Area {
+                streets,
+                version: before.version + 1,
+                ..before.clone()
+            };
+            diesel::update(areas::table.find(&after.id))
+                .set((
+                    areas::streets.eq(streets_json(&after)),
+                    areas::version.eq(after.version),
+                    areas::updated_at.eq(meta.at),
+                ))
+                .execute(conn)?;
+            audit::append(
+                conn,
+                meta,
+                Event {
+                    action: "area.streets",
+                    entity: Entity::Area,
+                    entity_id: &after.id,
+                    version: after.version,
+                    organisation_id: None,
+                    before: Some(before),
+                    after: Some(&after),
+                },
+            )?;
+            changed.push(after.id);
+        }
+        Ok(changed)
     })
 }
 

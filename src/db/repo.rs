@@ -98,15 +98,7 @@ fn snapshot_from_rows(
         .collect::<anyhow::Result<Vec<_>>>()?;
     let areas = area_rows
         .into_iter()
-        .map(|r| {
-            Ok(Area {
-                kind: AreaKind::parse(&r.kind).map_err(|e| corrupt("area", &r.id, e))?,
-                id: r.id,
-                name: r.name,
-                active_to: r.active_to,
-                version: r.version,
-            })
-        })
+        .map(area_from_row)
         .collect::<anyhow::Result<Vec<_>>>()?;
 
     let mut areas_of: HashMap<String, Vec<String>> = HashMap::new();
@@ -132,6 +124,31 @@ fn snapshot_from_rows(
         accounts: Vec::new(),
         event_count: 0,
     })
+}
+
+/// An area from its row.
+pub(super) fn area_from_row(r: AreaRow) -> anyhow::Result<Area> {
+    Ok(Area {
+        kind: AreaKind::parse(&r.kind).map_err(|e| corrupt("area", &r.id, e))?,
+        streets: r
+            .streets
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .with_context(|| format!("stored streets of area {} cannot be read", r.id))?
+            .unwrap_or_default(),
+        id: r.id,
+        name: r.name,
+        active_to: r.active_to,
+        version: r.version,
+    })
+}
+
+/// An area's streets as stored (a JSON array; none: NULL).
+pub(super) fn streets_json(area: &Area) -> Option<String> {
+    (!area.streets.is_empty())
+        .then(|| serde_json::to_string(&area.streets).ok())
+        .flatten()
 }
 
 fn corrupt(what: &str, id: &str, e: crate::domain::Invalid) -> anyhow::Error {
@@ -278,6 +295,7 @@ pub fn insert_area(conn: &mut DbConnection, meta: &WriteMeta, area: &Area) -> Qu
             updated_at: now,
             active_to: area.active_to,
             version: area.version,
+            streets: streets_json(area),
         })
         .execute(conn)
         .map(drop)

@@ -25,6 +25,7 @@ diesel::table! {
         updated_at -> Timestamp,
         active_to -> Nullable<Date>,
         version -> BigInt,
+        streets -> Nullable<Text>,
     }
 }
 

@@ -159,6 +159,8 @@ pub struct Directory {
     event_count: i64,
     /// Contact point id → position of its unit.
     point_owner: HashMap<Uuid, usize>,
+    /// Folded street name → (position of its district, the name as written).
+    streets: HashMap<String, (usize, String)>,
     search: SearchIndex,
 }
 
@@ -223,7 +225,17 @@ impl Directory {
             .enumerate()
             .flat_map(|(i, u)| u.contact_points.iter().map(move |c| (c.id, i)))
             .collect();
+        let streets = areas
+            .iter()
+            .enumerate()
+            .flat_map(|(i, a)| {
+                a.streets
+                    .iter()
+                    .map(move |s| (crate::domain::text::fold(s), (i, s.clone())))
+            })
+            .collect();
         Self {
+            streets,
             point_owner,
             unit_pos: units.iter().enumerate().map(|(i, u)| (u.id, i)).collect(),
             organisation_pos,
@@ -246,6 +258,49 @@ impl Directory {
                 .collect(),
             event_count,
         }
+    }
+
+    /// The district a street belongs to, and the street's name as written. House numbers
+    /// after the name are ignored ("Sandwalls plats 3").
+    pub fn district_of_street(&self, raw: &str) -> Option<(&Area, &str)> {
+        let folded = crate::domain::text::fold(raw);
+        let mut words: Vec<&str> = crate::domain::text::words(&folded).collect();
+        while words.len() > 1
+            && words
+                .last()
+                .is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit()))
+        {
+            words.pop();
+        }
+        self.streets
+            .get(&words.join(" "))
+            .map(|(i, name)| (&self.areas[*i], name.as_str()))
+    }
+
+    /// Street names close to `raw`, for "did you mean".
+    pub fn similar_streets(&self, raw: &str, max: usize) -> Vec<&str> {
+        let folded = crate::domain::text::fold(raw);
+        let mut scored: Vec<(f64, &str)> = self
+            .streets
+            .iter()
+            .map(|(key, (_, name))| (strsim::jaro_winkler(&folded, key), name.as_str()))
+            .filter(|(score, _)| *score >= 0.8)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+        scored.into_iter().take(max).map(|(_, name)| name).collect()
+    }
+
+    /// The active units of these kinds in an area.
+    pub fn units_in_area(&self, area: &str, kinds: &[UnitKind], day: NaiveDate) -> Vec<&Unit> {
+        let mut found: Vec<&Unit> = self
+            .units
+            .iter()
+            .filter(|u| {
+                kinds.contains(&u.kind) && u.is_active_on(day) && u.area_ids.iter().any(|a| a == area)
+            })
+            .collect();
+        found.sort_by_key(|u| (kinds.iter().position(|k| *k == u.kind), sort_key(&u.name)));
+        found
     }
 
     /// The units that are responsible for preschools.

@@ -524,6 +524,7 @@ impl AreaDraft {
                 kind: self.kind,
                 active_to: None,
                 version: 1,
+                streets: Vec::new(),
             }),
             _ => Err(Refusal::Invalid(errors)),
         }
@@ -536,6 +537,50 @@ pub struct AreaPatch {
     pub name: Option<String>,
     pub kind: Option<AreaKind>,
     pub active_to: Option<Option<NaiveDate>>,
+    /// For a district: all its street names (replaces the list).
+    pub streets: Option<Vec<String>>,
+}
+
+/// A street name as the address lookup keeps it: trimmed, 1–100 characters, no house number.
+pub fn street(raw: &str) -> Result<String, Invalid> {
+    let name = bounded_text(raw, 100, "gatunamnet", "the street name")?;
+    if name.chars().last().is_some_and(|c| c.is_ascii_digit()) {
+        return Err(Invalid::new(
+            format!("'{}' ska vara ett gatunamn utan husnummer", shown(&name)),
+            format!(
+                "'{}' should be a street name without a house number",
+                shown(&name)
+            ),
+        ));
+    }
+    Ok(name)
+}
+
+/// A district's street names: each valid, none twice (ignoring case and accents), sorted.
+pub fn streets(names: &[String], field: &str) -> Result<Vec<String>, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut out: Vec<String> = Vec::new();
+    for (i, raw) in names.iter().enumerate() {
+        match street(raw) {
+            Ok(name)
+                if out
+                    .iter()
+                    .any(|n| super::text::fold(n) == super::text::fold(&name)) =>
+            {
+                errors.push(
+                    Invalid::new(
+                        format!("'{name}' står två gånger"),
+                        format!("'{name}' is given twice"),
+                    )
+                    .at(format!("{field}[{i}]")),
+                )
+            }
+            Ok(name) => out.push(name),
+            Err(e) => errors.push(e.at(format!("{field}[{i}]"))),
+        }
+    }
+    out.sort_by_key(|n| super::text::sort_key(n));
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
 }
 
 impl AreaPatch {
@@ -549,6 +594,14 @@ impl AreaPatch {
         }
         if let Some(to) = self.active_to {
             next.active_to = to;
+        }
+        if let Some(names) = self.streets {
+            next.streets = streets(&names, "streets")?;
+        }
+        if !next.streets.is_empty() && next.kind != AreaKind::District {
+            return Err(Refusal::Invalid(vec![
+                Invalid::new("bara ett distrikt har gator", "only a district has streets").at("streets"),
+            ]));
         }
         Ok(next)
     }

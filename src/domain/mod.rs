@@ -98,6 +98,9 @@ pub struct Area {
     pub active_to: Option<NaiveDate>,
     #[serde(default = "first_version")]
     pub version: i64,
+    /// For a district: its street names (no house numbers), for the address lookup.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub streets: Vec<String>,
 }
 
 fn first_version() -> i64 {

@@ -74,6 +74,8 @@ pub struct NewArea {
 pub struct AreaChangesBody {
     name: Option<String>,
     kind: Option<AreaKind>,
+    /// For a district: all its street names (replaces the list; no house numbers).
+    streets: Option<Vec<String>>,
     #[serde(default, deserialize_with = "present")]
     active_to: Option<Option<NaiveDate>>,
     reason: Option<String>,
@@ -286,6 +288,7 @@ async fn update_area(
         name: b.name,
         kind: b.kind,
         active_to: b.active_to,
+        streets: b.streets,
     };
     let area = startup::write(&state, move |conn| {
         repo::change_area(conn, &meta, &id, version, "area.update", |a| patch.apply(a))

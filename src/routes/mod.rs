@@ -8,6 +8,7 @@ pub mod now;
 pub mod params;
 pub mod reference;
 pub mod session;
+pub mod streets;
 pub mod units;
 pub mod views;
 
@@ -32,6 +33,7 @@ pub fn configure_v1(cfg: &mut web::ServiceConfig) {
         .configure(editing::configure)
         .configure(history::configure)
         .configure(now::configure)
+        .configure(streets::configure)
         .configure(units::configure)
         .configure(lookup::configure)
         .configure(reference::configure)

@@ -415,3 +415,141 @@ async fn responsibilities_and_preschools_are_edited_checked_and_audited() {
         StatusCode::NOT_FOUND,
     );
 }
+
+#[actix_web::test]
+async fn a_street_answers_with_its_districts_home_care_group() {
+    let app = TestApp::new();
+    let res = app
+        .get("/v1/lookup/address?street=Sandwalls%20plats%203&at=2026-11-24T10:00:00%2B01:00")
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.body["street"], "Sandwalls plats");
+    assert_eq!(res.body["district"]["id"], "distrikt-norr");
+    assert_eq!(res.body["units"][0]["name"], "Hemtjänst Norr (exempel)");
+    assert_eq!(res.body["units"][0]["kind"], "hemtjanst");
+    assert_eq!(res.body["units"][0]["call_now"]["call"]["purpose"], "vag_in");
+    // Case and accents do not matter; a typo gets a suggestion.
+    let res = app.get("/v1/lookup/address?street=SODRA%20TORGET").await;
+    assert_eq!(res.body["district"]["id"], "distrikt-soder");
+    let res = app.get("/v1/lookup/address?street=Sandwals%20plats").await;
+    assert_problem(&res, StatusCode::NOT_FOUND);
+    assert!(
+        res.body["detail"]
+            .as_str()
+            .expect("detail")
+            .contains("did you mean Sandwalls plats")
+    );
+    assert_problem(&app.get("/v1/lookup/address").await, StatusCode::BAD_REQUEST);
+}
+
+async fn import(app: &TestApp, token: &str, csv: &str, dry_run: bool) -> crate::helpers::Response {
+    app.request(
+        actix_web::test::TestRequest::post()
+            .uri(&format!("/v1/streets?dry_run={dry_run}&reason=ny%20gatutabell"))
+            .insert_header(("authorization", format!("Bearer {token}")))
+            .insert_header(("content-type", "text/csv; charset=utf-8"))
+            .set_payload(csv.to_owned()),
+    )
+    .await
+}
+
+#[actix_web::test]
+async fn the_street_table_is_imported_as_csv_with_every_problem_reported_by_line() {
+    let app = TestApp::new();
+    let admin = app.token(Role::Admin, &[]);
+    let before = app.audit_count();
+    let bad = "street,district\nSandwalls plats,distrikt-norr\nAllégatan 12,distrikt-norr\nLilla gatan,distrikt-mitt\n,distrikt-oster\nsandwalls plats,distrikt-soder\n";
+    let res = import(&app, &admin, bad, true).await;
+    assert_problem(&res, StatusCode::BAD_REQUEST);
+    let fields: Vec<&str> = res.body["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["field"].as_str().expect("field"))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "line 3: street",
+            "line 4: district",
+            "line 5: street",
+            "line 6: street"
+        ],
+        "{}",
+        res.body
+    );
+    // The real import refuses the same file whole.
+    assert_problem(&import(&app, &admin, bad, false).await, StatusCode::BAD_REQUEST);
+    assert_eq!(app.audit_count(), before);
+
+    let good = "gata,distrikt\nSandwalls plats,distrikt-oster\nNygatan,distrikt-norr\n";
+    let res = import(&app, &admin, good, true).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.body["streets"], 2);
+    assert_eq!(app.audit_count(), before);
+    let res = import(&app, &admin, good, false).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let changed = res.body["changed_districts"].as_array().expect("changed").len();
+    assert_eq!(changed, 4, "{}", res.body);
+    assert_eq!(app.audit_count(), before + 4);
+    let res = app.get("/v1/lookup/address?street=Sandwalls%20plats").await;
+    assert_eq!(res.body["district"]["id"], "distrikt-oster");
+    assert_problem(
+        &app.get(
+            "/v1/lookup/address?street=Allégatan"
+                .replace('é', "%C3%A9")
+                .as_str(),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+    );
+    // The same file again changes nothing.
+    let res = import(&app, &admin, good, false).await;
+    assert_eq!(res.body["changed_districts"], json!([]));
+    assert_eq!(app.audit_count(), before + 4);
+    // Audited per district, with before and after.
+    let events = app
+        .get_as("/v1/audit?entity_type=area&entity_id=distrikt-norr", Some(&admin))
+        .await;
+    assert_eq!(events.body["items"][0]["action"], "area.streets");
+    assert_eq!(events.body["items"][0]["reason"], "ny gatutabell");
+    // Only admins; only CSV.
+    let editor = app.token(Role::Editor, &["boras-stad"]);
+    assert_problem(&import(&app, &editor, good, false).await, StatusCode::FORBIDDEN);
+    let res = app
+        .send(
+            Method::POST,
+            "/v1/streets",
+            Some(&admin),
+            None,
+            Some(json!({"street": "x"})),
+        )
+        .await;
+    assert_problem(&res, StatusCode::BAD_REQUEST);
+    // One district's streets, edited with its ETag: a street of another district is refused.
+    let tag = app.get("/v1/areas/distrikt-norr").await.etag.expect("etag");
+    let res = app
+        .send(
+            Method::PATCH,
+            "/v1/areas/distrikt-norr",
+            Some(&admin),
+            Some(&tag),
+            Some(json!({"streets": ["Nygatan", "Sandwalls plats"]})),
+        )
+        .await;
+    assert_problem(&res, StatusCode::CONFLICT);
+    let res = app
+        .send(
+            Method::PATCH,
+            "/v1/areas/distrikt-norr",
+            Some(&admin),
+            Some(&tag),
+            Some(json!({"streets": ["Nygatan", "Vevgatan"]})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(
+        app.get("/v1/lookup/address?street=vevgatan").await.body["district"]["id"],
+        "distrikt-norr"
+    );
+}

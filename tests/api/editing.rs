@@ -46,6 +46,7 @@ fn arrange_admin_targets(app: &TestApp) {
         kind: AreaKind::District,
         active_to: None,
         version: 1,
+        streets: vec![],
     };
     reference::create_area(&mut conn, &meta, &area).expect("area");
     let account = Account {

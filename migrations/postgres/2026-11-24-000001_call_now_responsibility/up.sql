@@ -11,3 +11,7 @@ ALTER TABLE units ADD COLUMN fallback_contact_point_id TEXT
 -- ETag and the audit history apply as to every other field.
 ALTER TABLE units ADD COLUMN responsibility TEXT;
 ALTER TABLE units ADD COLUMN preschools TEXT;
+
+-- The streets of a district (JSON array of names), for "which hemtjänst group serves this
+-- address?". Street names only: no house numbers, no people.
+ALTER TABLE areas ADD COLUMN streets TEXT;

@@ -1,0 +1,283 @@
+//! Streets and districts: `GET /v1/lookup/address` (which hemtjänst group, funktionsstöd and
+//! myndighet serve this street) and `POST /v1/streets` (admins: import the street table as CSV).
+
+use std::collections::BTreeMap;
+
+use actix_web::http::header::CONTENT_TYPE;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::units::parse_instant;
+use super::views::{AreaRef, CallNowView, UnitRef};
+use super::write_meta;
+use crate::auth::{Caller, SignedIn};
+use crate::db::reference::replace_streets;
+use crate::domain::{AreaKind, FieldError, Invalid, Purpose, UnitKind, edit, shown, today};
+use crate::error::{AppError, AppResult, Problem};
+use crate::startup::{self, AppState};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(address).service(import_streets);
+}
+
+/// The kinds the address lookup answers with, in this order.
+const HOME_CARE: [UnitKind; 3] = [UnitKind::Hemtjanst, UnitKind::Funktionsstod, UnitKind::Myndighet];
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AddressParams {
+    /// A street name; a house number after it is ignored.
+    #[param(required = true, example = "Sandwalls plats", max_length = 100)]
+    street: Option<String>,
+    /// The moment for `call_now` (RFC 3339); default now.
+    #[param(value_type = Option<String>, format = DateTime)]
+    at: Option<String>,
+}
+
+/// A unit serving the district, and who answers for it now.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServingUnit {
+    #[serde(flatten)]
+    pub unit: UnitRef,
+    pub call_now: CallNowView,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AddressAnswer {
+    /// The street as the table writes it.
+    pub street: String,
+    pub district: AreaRef,
+    /// The district's hemtjänst groups, then funktionsstöd, then myndighet units.
+    pub units: Vec<ServingUnit>,
+}
+
+/// Which hemtjänst group (and funktionsstöd and myndighet unit) serves a street.
+///
+/// Looks the street up in the street table (maintained by admins, `POST /v1/streets`), and
+/// answers with the district's units and who to call for each now.
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "lookup",
+    params(AddressParams),
+    security(("bearer" = []), ()),
+    responses(
+        (status = 200, description = "The district and its units", body = AddressAnswer),
+        (status = 400, description = "A bad parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "The street is not in the table; `suggestions` are not given, see `detail`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/lookup/address")]
+async fn address(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<AddressParams>,
+) -> AppResult<HttpResponse> {
+    let internal = caller.reader()?;
+    let raw = query.street.as_deref().map(str::trim).unwrap_or_default();
+    if raw.is_empty() || raw.chars().count() > 100 {
+        return Err(AppError::invalid(
+            "street",
+            Invalid::new(
+                "ange ett gatunamn (högst 100 tecken)",
+                "give a street name (at most 100 characters)",
+            ),
+        ));
+    }
+    let at = match &query.at {
+        Some(t) => parse_instant("at", t)?.and_utc(),
+        None => Utc::now(),
+    };
+    let directory = state.directory.current();
+    let Some((district, street)) = directory.district_of_street(raw) else {
+        let similar = directory.similar_streets(raw, 3);
+        let (sv, en) = if similar.is_empty() {
+            (String::new(), String::new())
+        } else {
+            (
+                format!("; menade du {}?", similar.join(", ")),
+                format!("; did you mean {}?", similar.join(", ")),
+            )
+        };
+        return Err(AppError::not_found(
+            format!("gatan '{}' finns inte i gatutabellen{sv}", shown(raw)),
+            format!("the street '{}' is not in the street table{en}", shown(raw)),
+        ));
+    };
+    let units = directory
+        .units_in_area(&district.id, &HOME_CARE, today())
+        .into_iter()
+        .filter_map(|unit| {
+            let answer = directory.call_now(unit, Purpose::VagIn, at, internal)?;
+            Some(ServingUnit {
+                unit: UnitRef::new(&directory, unit),
+                call_now: CallNowView::new(&directory, &answer, at),
+            })
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(AddressAnswer {
+        street: street.to_owned(),
+        district: AreaRef {
+            id: district.id.clone(),
+            name: district.name.clone(),
+        },
+        units,
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ImportParams {
+    /// `true`: check the file and report every problem, change nothing.
+    dry_run: Option<bool>,
+    /// Why (kept in the history).
+    reason: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StreetImport {
+    pub dry_run: bool,
+    /// Streets in the file.
+    pub streets: usize,
+    /// Districts whose street list changed (each got a new version and an audit event).
+    pub changed_districts: Vec<String>,
+}
+
+/// One row of the street table.
+#[derive(Debug, Deserialize)]
+struct StreetRow {
+    #[serde(alias = "gata")]
+    street: String,
+    #[serde(alias = "distrikt")]
+    district: String,
+}
+
+/// Reads the CSV: every problem with its line.
+fn read_streets(
+    state: &AppState,
+    body: &str,
+) -> Result<(BTreeMap<String, Vec<String>>, usize), Vec<FieldError>> {
+    let directory = state.directory.current();
+    let mut errors = Vec::new();
+    let mut by_district: BTreeMap<String, Vec<(usize, String)>> = BTreeMap::new();
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(body.as_bytes());
+    let mut count = 0;
+    for record in reader.deserialize::<StreetRow>() {
+        let line = count + 2;
+        count += 1;
+        let row = match record {
+            Ok(row) => row,
+            Err(e) => {
+                errors.push(
+                    Invalid::new(
+                        format!("raden kan inte läsas: {e}"),
+                        format!("the row cannot be read: {e}"),
+                    )
+                    .at(format!("line {line}")),
+                );
+                continue;
+            }
+        };
+        match directory.area(&row.district) {
+            Some(a) if a.kind == AreaKind::District => {}
+            _ => errors.push(
+                Invalid::new(
+                    format!("okänt distrikt '{}'; se GET /v1/areas", shown(&row.district)),
+                    format!("unknown district '{}'; see GET /v1/areas", shown(&row.district)),
+                )
+                .at(format!("line {line}: district")),
+            ),
+        }
+        match edit::street(&row.street) {
+            Ok(street) => by_district.entry(row.district).or_default().push((line, street)),
+            Err(e) => errors.push(e.at(format!("line {line}: street"))),
+        }
+    }
+    // A street belongs to one district, once.
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for (line, street) in by_district.values().flatten() {
+        if let Some(first) = seen.insert(crate::domain::text::fold(street), *line) {
+            errors.push(
+                Invalid::new(
+                    format!("'{street}' står redan på rad {first}"),
+                    format!("'{street}' is on line {first} already"),
+                )
+                .at(format!("line {line}: street")),
+            );
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| {
+            e.field
+                .split(':')
+                .next()
+                .and_then(|l| l.trim_start_matches("line ").parse::<usize>().ok())
+        });
+        return Err(errors);
+    }
+    let mut out = BTreeMap::new();
+    for (district, streets) in by_district {
+        let names: Vec<String> = streets.into_iter().map(|(_, s)| s).collect();
+        out.insert(district, edit::streets(&names, "streets")?);
+    }
+    Ok((out, count))
+}
+
+/// Import the street table (admins): CSV with the columns `street,district` (or
+/// `gata,distrikt`), one row per street, no house numbers. It replaces the whole table: a
+/// district the file does not name ends up with no streets. With `dry_run=true` it only
+/// reports the problems, each with its line.
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "admin",
+    params(ImportParams),
+    request_body(content = String, content_type = "text/csv", example = "street,district\nSandwalls plats,distrikt-norr\nSödra Torget,distrikt-soder\n"),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Imported (or checked)", body = StreetImport),
+        (status = 400, description = "Problems, each with its line", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/streets")]
+async fn import_streets(
+    state: web::Data<AppState>,
+    user: SignedIn,
+    req: HttpRequest,
+    query: web::Query<ImportParams>,
+    body: String,
+) -> AppResult<HttpResponse> {
+    let user = user.admin()?;
+    let csv_type = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/csv") || t.starts_with("text/plain"));
+    if !csv_type {
+        return Err(AppError::invalid(
+            "Content-Type",
+            Invalid::new(
+                "skicka gatutabellen som text/csv",
+                "send the street table as text/csv",
+            ),
+        ));
+    }
+    let meta = write_meta(user, &req, query.reason.as_deref())?;
+    let (by_district, streets) = read_streets(&state, &body).map_err(AppError::Validation)?;
+    let dry_run = query.dry_run.unwrap_or(false);
+    let changed_districts = if dry_run {
+        Vec::new()
+    } else {
+        startup::write(&state, move |conn| replace_streets(conn, &meta, &by_district)).await?
+    };
+    Ok(HttpResponse::Ok().json(StreetImport {
+        dry_run,
+        streets,
+        changed_districts,
+    }))
+}
