@@ -155,11 +155,11 @@ struct StreetRow {
     district: String,
 }
 
-/// Reads the CSV: every problem with its line.
-fn read_streets(
-    state: &AppState,
-    body: &str,
-) -> Result<(BTreeMap<String, Vec<String>>, usize), Vec<FieldError>> {
+/// District id → its streets, valid and sorted.
+type StreetTable = BTreeMap<String, Vec<String>>;
+
+/// Reads the CSV into the table and the number of rows: every problem with its line.
+fn read_streets(state: &AppState, body: &str) -> Result<(StreetTable, usize), Vec<FieldError>> {
     let directory = state.directory.current();
     let mut errors = Vec::new();
     let mut by_district: BTreeMap<String, Vec<(usize, String)>> = BTreeMap::new();
