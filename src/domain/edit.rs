@@ -264,12 +264,17 @@ impl UnitPatch {
     }
 }
 
-/// Preschool names: each 1–200 characters, none twice (ignoring case and accents), sorted.
-pub fn preschools(names: &[String]) -> Result<Vec<String>, Vec<FieldError>> {
+/// A list of names, each checked by `check`, none twice (ignoring case and accents), sorted
+/// the Swedish way. Errors name `field[i]`.
+fn name_list(
+    names: &[String],
+    field: &str,
+    check: impl Fn(&str) -> Result<String, Invalid>,
+) -> Result<Vec<String>, Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut out: Vec<String> = Vec::new();
     for (i, raw) in names.iter().enumerate() {
-        match bounded_text(raw, MAX_NAME_CHARS, "förskolans namn", "the preschool's name") {
+        match check(raw) {
             Ok(name)
                 if out
                     .iter()
@@ -280,15 +285,22 @@ pub fn preschools(names: &[String]) -> Result<Vec<String>, Vec<FieldError>> {
                         format!("'{name}' står två gånger"),
                         format!("'{name}' is given twice"),
                     )
-                    .at(format!("preschools[{i}]")),
+                    .at(format!("{field}[{i}]")),
                 )
             }
             Ok(name) => out.push(name),
-            Err(e) => errors.push(e.at(format!("preschools[{i}]"))),
+            Err(e) => errors.push(e.at(format!("{field}[{i}]"))),
         }
     }
     out.sort_by_key(|n| super::text::sort_key(n));
     if errors.is_empty() { Ok(out) } else { Err(errors) }
+}
+
+/// Preschool names: each 1–200 characters, none twice.
+pub fn preschools(names: &[String]) -> Result<Vec<String>, Vec<FieldError>> {
+    name_list(names, "preschools", |raw| {
+        bounded_text(raw, MAX_NAME_CHARS, "förskolans namn", "the preschool's name")
+    })
 }
 
 /// A change to one contact point.
@@ -556,31 +568,9 @@ pub fn street(raw: &str) -> Result<String, Invalid> {
     Ok(name)
 }
 
-/// A district's street names: each valid, none twice (ignoring case and accents), sorted.
+/// A district's street names: each valid, none twice, sorted.
 pub fn streets(names: &[String], field: &str) -> Result<Vec<String>, Vec<FieldError>> {
-    let mut errors = Vec::new();
-    let mut out: Vec<String> = Vec::new();
-    for (i, raw) in names.iter().enumerate() {
-        match street(raw) {
-            Ok(name)
-                if out
-                    .iter()
-                    .any(|n| super::text::fold(n) == super::text::fold(&name)) =>
-            {
-                errors.push(
-                    Invalid::new(
-                        format!("'{name}' står två gånger"),
-                        format!("'{name}' is given twice"),
-                    )
-                    .at(format!("{field}[{i}]")),
-                )
-            }
-            Ok(name) => out.push(name),
-            Err(e) => errors.push(e.at(format!("{field}[{i}]"))),
-        }
-    }
-    out.sort_by_key(|n| super::text::sort_key(n));
-    if errors.is_empty() { Ok(out) } else { Err(errors) }
+    name_list(names, field, street)
 }
 
 impl AreaPatch {
