@@ -54,6 +54,7 @@ pub struct UnitRow {
     pub fallback_contact_point_id: Option<String>,
     pub responsibility: Option<String>,
     pub preschools: Option<String>,
+    pub review_interval_months: i32,
 }
 
 #[derive(Debug, Insertable)]
@@ -78,6 +79,7 @@ pub struct NewUnitRow<'a> {
     pub fallback_contact_point_id: Option<String>,
     pub responsibility: Option<String>,
     pub preschools: Option<String>,
+    pub review_interval_months: i32,
 }
 
 /// The editable columns of a unit, for UPDATE.
@@ -100,6 +102,7 @@ pub struct UnitChanges<'a> {
     pub fallback_contact_point_id: Option<String>,
     pub responsibility: Option<String>,
     pub preschools: Option<String>,
+    pub review_interval_months: i32,
 }
 
 #[derive(Debug, Queryable, Selectable, Insertable)]

@@ -222,6 +222,8 @@ pub(super) fn unit_from_rows(
             .transpose()
             .with_context(|| format!("stored preschools of unit {} cannot be read", r.id))?
             .unwrap_or_default(),
+        review_interval_months: u8::try_from(r.review_interval_months)
+            .with_context(|| format!("stored review interval of unit {} is out of range", r.id))?,
     };
     unit.normalise();
     Ok(unit)
@@ -334,6 +336,7 @@ pub fn insert_unit(conn: &mut DbConnection, meta: &WriteMeta, unit: &Unit) -> Qu
                 fallback_contact_point_id: unit.fallback_contact_point_id.map(|id| id.to_string()),
                 responsibility: responsibility_json(unit),
                 preschools: preschools_json(unit),
+                review_interval_months: i32::from(unit.review_interval_months),
             })
             .execute(conn)?;
         // Row by row: one statement for both backends (a multi-row VALUES is not).

@@ -108,6 +108,7 @@ diesel::table! {
         fallback_contact_point_id -> Nullable<Text>,
         responsibility -> Nullable<Text>,
         preschools -> Nullable<Text>,
+        review_interval_months -> Integer,
     }
 }
 

@@ -338,6 +338,7 @@ fn save_unit(conn: &mut DbConnection, before: &Unit, after: &Unit, now: NaiveDat
                 fallback_contact_point_id: after.fallback_contact_point_id.map(|id| id.to_string()),
                 responsibility: responsibility_json(after),
                 preschools: preschools_json(after),
+                review_interval_months: i32::from(after.review_interval_months),
             },
             units::vag_in_id.eq(vag_in_id),
         ))

@@ -41,6 +41,8 @@ pub struct UnitFilter {
     pub on: NaiveDate,
     /// Whether internal numbers may be matched by a phone-number query.
     pub include_internal: bool,
+    /// Only units in this state of the yearly review (on `on`).
+    pub review: Option<crate::domain::review::ReviewStatus>,
 }
 
 impl UnitFilter {
@@ -53,8 +55,8 @@ impl UnitFilter {
             text.push(',');
         }
         text.push_str(&format!(
-            "|{:?}|{:?}|{:?}|{}",
-            self.area, self.organisation, self.active, self.include_internal
+            "|{:?}|{:?}|{:?}|{}|{:?}",
+            self.area, self.organisation, self.active, self.include_internal, self.review
         ));
         text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
             (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
@@ -123,6 +125,7 @@ struct Facet {
     organisation: u32,
     active_from: NaiveDate,
     active_to: Option<NaiveDate>,
+    review_due: NaiveDate,
 }
 
 impl Facet {
@@ -204,6 +207,7 @@ impl Directory {
                     .map_or(u32::MAX, |i| *i as u32),
                 active_from: u.active_from,
                 active_to: u.active_to,
+                review_due: u.review_due(),
             })
             .collect();
         let unit_areas = units
@@ -342,6 +346,11 @@ impl Directory {
 
     pub fn unit(&self, id: Uuid) -> Option<&Unit> {
         self.unit_pos.get(&id).map(|i| &self.units[*i])
+    }
+
+    /// Every unit, in no particular order.
+    pub fn units(&self) -> &[Unit] {
+        &self.units
     }
 
     pub fn unit_count(&self) -> usize {
@@ -504,7 +513,10 @@ impl Directory {
                     ActiveFilter::Active => active,
                     ActiveFilter::Inactive => !active,
                     ActiveFilter::Any => true,
-                };
+                }
+                && filter
+                    .review
+                    .is_none_or(|r| crate::domain::review::status(facet.review_due, filter.on) == r);
             if keep {
                 matches.push(sort_key_of(score, self.name_rank[i]));
             }

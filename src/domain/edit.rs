@@ -148,6 +148,7 @@ pub struct UnitPatch {
     pub fallback_contact_point_id: Option<Option<Uuid>>,
     pub responsibility: Option<Option<super::responsibility::Responsibility>>,
     pub preschools: Option<Vec<String>>,
+    pub review_interval_months: Option<u32>,
 }
 
 impl UnitPatch {
@@ -216,6 +217,12 @@ impl UnitPatch {
                 );
             }
             next.fallback_contact_point_id = fallback;
+        }
+        if let Some(months) = self.review_interval_months {
+            match super::review::interval(months) {
+                Ok(v) => next.review_interval_months = v,
+                Err(e) => errors.push(e.at("review_interval_months")),
+            }
         }
         if let Some(responsibility) = self.responsibility {
             next.responsibility = responsibility;

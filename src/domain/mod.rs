@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod edit;
 pub mod hours;
 pub mod responsibility;
+pub mod review;
 
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -167,6 +168,9 @@ pub struct Unit {
     /// For a BVC: the preschools it is responsible for (barnhälsovård).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub preschools: Vec<String>,
+    /// How often the unit's information must be checked, in months.
+    #[serde(default = "review::default_interval")]
+    pub review_interval_months: u8,
 }
 
 impl Unit {
@@ -322,6 +326,7 @@ impl UnitDraft {
             fallback_contact_point_id: None,
             responsibility: None,
             preschools: Vec::new(),
+            review_interval_months: review::DEFAULT_INTERVAL_MONTHS,
         };
         unit.normalise();
         Ok(unit)

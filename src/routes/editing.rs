@@ -27,6 +27,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(update_unit)
         .service(deactivate_unit)
         .service(revert_unit)
+        .service(confirm_unit)
         .service(add_contact_point)
         .service(update_contact_point)
         .service(remove_contact_point);
@@ -161,6 +162,8 @@ pub struct UnitChangesBody {
     responsibility: Option<Option<Responsibility>>,
     /// For a BVC: every preschool it is responsible for (replaces the list).
     preschools: Option<Vec<String>>,
+    /// How often the unit must be checked, 1–60 months (default 12).
+    review_interval_months: Option<u32>,
     reason: Option<String>,
 }
 
@@ -343,6 +346,7 @@ async fn update_unit(
         fallback_contact_point_id: b.fallback_contact_point_id,
         responsibility: b.responsibility,
         preschools: b.preschools,
+        review_interval_months: b.review_interval_months,
     };
     change(
         state,
@@ -389,6 +393,50 @@ async fn deactivate_unit(
         b.reason,
         "unit.deactivate",
         edit(move |u| u.deactivated(day)),
+    )
+    .await
+}
+
+/// "Checked, still correct".
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "årlig granskning 2026"}))]
+pub struct ConfirmBody {
+    reason: Option<String>,
+}
+
+/// Confirm a unit's information after the yearly review: `reviewed_at` becomes today (a new,
+/// audited version; confirming twice on one day is one version).
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "editing",
+    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from GET")),
+    request_body = ConfirmBody,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Confirmed", body = UnitDetail, headers(("ETag" = String))),
+        (status = "4XX", description = PROBLEMS, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/units/{id}/confirm")]
+async fn confirm_unit(
+    state: web::Data<AppState>,
+    user: SignedIn,
+    req: HttpRequest,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: web::Json<ConfirmBody>,
+) -> AppResult<HttpResponse> {
+    let day = today();
+    change(
+        state,
+        user,
+        req,
+        &id,
+        if_match,
+        body.into_inner().reason,
+        "unit.confirm",
+        edit(move |u| Ok(u.confirmed(day))),
     )
     .await
 }

@@ -7,6 +7,7 @@ pub mod lookup;
 pub mod now;
 pub mod params;
 pub mod reference;
+pub mod reviews;
 pub mod session;
 pub mod streets;
 pub mod units;
@@ -34,6 +35,7 @@ pub fn configure_v1(cfg: &mut web::ServiceConfig) {
         .configure(history::configure)
         .configure(now::configure)
         .configure(streets::configure)
+        .configure(reviews::configure)
         .configure(units::configure)
         .configure(lookup::configure)
         .configure(reference::configure)

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::directory::{ActiveFilter, Directory, Query, UnitFilter};
+use crate::domain::review::ReviewStatus;
 use crate::domain::{FieldError, Invalid, UnitKind, shown, today};
 use crate::error::{AppError, AppResult};
 
@@ -36,6 +37,7 @@ pub struct FilterParams<'a> {
     pub area: Option<&'a str>,
     pub organisation: Option<&'a str>,
     pub active: Option<&'a str>,
+    pub review: Option<&'a str>,
 }
 
 /// Builds a filter from query parameters, reporting every bad parameter at once.
@@ -80,6 +82,13 @@ pub fn filter(directory: &Directory, p: FilterParams<'_>, include_internal: bool
     }
     let mut active = ActiveFilter::Active;
     check("active", parse_active(p.active).map(|parsed| active = parsed));
+    let mut review = None;
+    if let Some(r) = p.review {
+        check(
+            "review",
+            ReviewStatus::parse(r).map(|parsed| review = Some(parsed)),
+        );
+    }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
@@ -91,6 +100,7 @@ pub fn filter(directory: &Directory, p: FilterParams<'_>, include_internal: bool
         active,
         on: today(),
         include_internal,
+        review,
     })
 }
 

@@ -42,6 +42,10 @@ pub struct ListParams {
     /// `true` (default): active today; `false`: no longer or not yet active; `all`: both.
     #[param(value_type = Option<params::ActiveParam>)]
     active: Option<String>,
+    /// Only units in this state of the yearly review: `current`, `due_soon` (within 30 days)
+    /// or `overdue`.
+    #[param(value_type = Option<crate::domain::review::ReviewStatus>)]
+    review: Option<String>,
     /// Page size, 1–100 (default 20).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 100, example = 20)]
     limit: Option<String>,
@@ -98,6 +102,7 @@ async fn list_units(
             area: p.area.as_deref(),
             organisation: p.organisation.as_deref(),
             active: p.active.as_deref(),
+            review: p.review.as_deref(),
         },
         internal,
     )?;

@@ -125,6 +125,30 @@ pub struct UnitSummary {
     pub active: bool,
     /// The one number to call. Absent only when the caller may not see it.
     pub vag_in: Option<NumberView>,
+    /// Where the unit stands in the yearly review.
+    pub review: ReviewView,
+}
+
+/// Where a unit stands in the yearly review.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReviewView {
+    pub status: crate::domain::review::ReviewStatus,
+    /// Checked last.
+    pub reviewed_at: Option<NaiveDate>,
+    /// To be checked by.
+    pub due: NaiveDate,
+    pub interval_months: u8,
+}
+
+impl ReviewView {
+    pub fn new(unit: &Unit, today: NaiveDate) -> Self {
+        Self {
+            status: unit.review_status(today),
+            reviewed_at: unit.reviewed_at,
+            due: unit.review_due(),
+            interval_months: unit.review_interval_months,
+        }
+    }
 }
 
 impl UnitSummary {
@@ -138,6 +162,7 @@ impl UnitSummary {
                 .vag_in()
                 .filter(|c| visible(c, include_internal))
                 .map(NumberView::from),
+            review: ReviewView::new(unit, today),
         }
     }
 }

@@ -26,6 +26,7 @@ fn herkules_vag_in(app: &TestApp) -> (String, String) {
                 active: kontaktnav::directory::ActiveFilter::Active,
                 on: kontaktnav::domain::today(),
                 include_internal: true,
+                review: None,
             },
             None,
             1,

@@ -173,6 +173,7 @@ impl TestApp {
             active: kontaktnav::directory::ActiveFilter::Any,
             on: kontaktnav::domain::today(),
             include_internal: true,
+            review: None,
         };
         let page = directory.find(&filter, None, 1).expect("find");
         assert_eq!(page.units[0].name, name);

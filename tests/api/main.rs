@@ -12,4 +12,5 @@ mod instances;
 mod lookup;
 mod openapi;
 mod reference;
+mod reviews;
 mod units;

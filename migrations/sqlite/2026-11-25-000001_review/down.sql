@@ -1,0 +1,1 @@
+ALTER TABLE units DROP COLUMN review_interval_months;

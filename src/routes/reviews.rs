@@ -1,0 +1,163 @@
+//! `GET /v1/reviews`: what each organisation must review this year, for its editors.
+
+use actix_web::{HttpResponse, get, web};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::views::{OrganisationRef, ReviewView, UnitRef};
+use crate::auth::SignedIn;
+use crate::domain::review::ReviewStatus;
+use crate::domain::{Invalid, Role, shown, text::sort_key, today};
+use crate::error::{AppError, AppResult, Problem};
+use crate::startup::AppState;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(reviews);
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ReviewParams {
+    /// An organisation (with those under it); default: the caller's own (admins: all).
+    #[param(example = "boras-stad-vaf")]
+    organisation: Option<String>,
+}
+
+/// How an organisation stands.
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct ReviewSummary {
+    pub current: usize,
+    pub due_soon: usize,
+    pub overdue: usize,
+    /// The unit checked longest ago (or never).
+    pub oldest: Option<ReviewItem>,
+}
+
+/// A unit to review.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReviewItem {
+    #[serde(flatten)]
+    pub unit: UnitRef,
+    pub review: ReviewView,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganisationReview {
+    pub organisation: OrganisationRef,
+    pub summary: ReviewSummary,
+    /// Overdue and due-soon units, the earliest due first.
+    pub to_review: Vec<ReviewItem>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReviewList {
+    pub on: NaiveDate,
+    /// One entry per organisation that has active units.
+    pub organisations: Vec<OrganisationReview>,
+}
+
+/// The yearly review: per organisation, how many active units are current, due within 30
+/// days or overdue, the one checked longest ago, and the list to work through (confirm each
+/// with `POST /v1/units/{id}/confirm`, or correct it).
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "editing",
+    params(ReviewParams),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "What to review", body = ReviewList),
+        (status = 400, description = "Unknown organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor of that organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/reviews")]
+async fn reviews(
+    state: web::Data<AppState>,
+    user: SignedIn,
+    query: web::Query<ReviewParams>,
+) -> AppResult<HttpResponse> {
+    let directory = state.directory.current();
+    let roots: Vec<String> = match (&query.organisation, user.role) {
+        (Some(org), _) => {
+            if directory.organisation(org).is_none() {
+                return Err(AppError::invalid(
+                    "organisation",
+                    Invalid::new(
+                        format!("okänd organisation '{}'", shown(org)),
+                        format!("unknown organisation '{}'", shown(org)),
+                    ),
+                ));
+            }
+            user.editor_of(&directory, org)?;
+            vec![org.clone()]
+        }
+        (None, Role::Admin) => directory
+            .organisations()
+            .iter()
+            .filter(|o| o.parent_id.is_none())
+            .map(|o| o.id.clone())
+            .collect(),
+        (None, Role::Editor) => user.organisations.clone(),
+        (None, Role::Reader) => {
+            return Err(AppError::Forbidden {
+                sv: "läsare har inget att granska".into(),
+                en: "readers have nothing to review".into(),
+            });
+        }
+    };
+    let mut scope: Vec<String> = roots
+        .iter()
+        .flat_map(|r| directory.organisation_and_descendants(r))
+        .collect();
+    scope.sort();
+    scope.dedup();
+    let day = today();
+    let item = |u: &crate::domain::Unit| ReviewItem {
+        unit: UnitRef::new(&directory, u),
+        review: ReviewView::new(u, day),
+    };
+    let mut organisations = Vec::new();
+    for org in directory.organisations().iter().filter(|o| scope.contains(&o.id)) {
+        let units: Vec<&crate::domain::Unit> = directory
+            .units()
+            .iter()
+            .filter(|u| u.organisation_id == org.id && u.is_active_on(day))
+            .collect();
+        if units.is_empty() {
+            continue;
+        }
+        let mut summary = ReviewSummary::default();
+        for u in &units {
+            match u.review_status(day) {
+                ReviewStatus::Current => summary.current += 1,
+                ReviewStatus::DueSoon => summary.due_soon += 1,
+                ReviewStatus::Overdue => summary.overdue += 1,
+            }
+        }
+        summary.oldest = units
+            .iter()
+            .min_by_key(|u| (u.reviewed_at, sort_key(&u.name)))
+            .map(|u| item(u));
+        let mut to_review: Vec<&crate::domain::Unit> = units
+            .into_iter()
+            .filter(|u| u.review_status(day) != ReviewStatus::Current)
+            .collect();
+        to_review.sort_by_key(|u| (u.review_due(), sort_key(&u.name)));
+        organisations.push(OrganisationReview {
+            organisation: OrganisationRef {
+                id: org.id.clone(),
+                name: org.name.clone(),
+                short_name: org.short_name.clone(),
+            },
+            summary,
+            to_review: to_review.into_iter().map(item).collect(),
+        });
+    }
+    Ok(HttpResponse::Ok().json(ReviewList {
+        on: day,
+        organisations,
+    }))
+}
