@@ -49,6 +49,8 @@ use crate::routes;
         routes::admin::update_account,
         routes::history::audit_log,
         routes::reviews::reviews,
+        routes::sync::export,
+        routes::sync::changes,
         routes::session::issue_token,
         routes::session::me,
         routes::healthz,
@@ -67,6 +69,7 @@ use crate::routes;
         (name = "history", description = "Versions of a unit, and the audit log"),
         (name = "reference", description = "Organisations, areas and unit kinds"),
         (name = "admin", description = "Organisations, areas and accounts (admins)"),
+        (name = "sync", description = "Export and the change feed, for other systems"),
         (name = "auth", description = "Signing in"),
         (name = "health", description = "Liveness and readiness"),
     )

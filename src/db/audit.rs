@@ -274,6 +274,23 @@ pub fn record_baselines(
     Ok(recorded)
 }
 
+/// Events after `id` about these kinds of entity, oldest first, at most `limit`.
+pub fn after(
+    conn: &mut DbConnection,
+    id: i64,
+    entities: &[Entity],
+    limit: i64,
+) -> QueryResult<Vec<AuditEventRow>> {
+    let kinds: Vec<&str> = entities.iter().map(|e| e.code()).collect();
+    audit_events::table
+        .filter(audit_events::id.gt(id))
+        .filter(audit_events::entity_type.eq_any(kinds))
+        .order(audit_events::id.asc())
+        .limit(limit)
+        .select(AuditEventRow::as_select())
+        .load(conn)
+}
+
 /// How many events there are in all.
 pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
     audit_events::table.count().get_result(conn)

@@ -10,6 +10,7 @@ pub mod reference;
 pub mod reviews;
 pub mod session;
 pub mod streets;
+pub mod sync;
 pub mod units;
 pub mod views;
 
@@ -36,6 +37,7 @@ pub fn configure_v1(cfg: &mut web::ServiceConfig) {
         .configure(now::configure)
         .configure(streets::configure)
         .configure(reviews::configure)
+        .configure(sync::configure)
         .configure(units::configure)
         .configure(lookup::configure)
         .configure(reference::configure)

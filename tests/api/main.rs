@@ -13,4 +13,5 @@ mod lookup;
 mod openapi;
 mod reference;
 mod reviews;
+mod sync;
 mod units;

@@ -1,0 +1,136 @@
+//! The export and the change feed: a client that follows the feed rebuilds the export.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::{Method, StatusCode};
+use kontaktnav::domain::Role;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, assert_problem};
+
+/// The export as records keyed by (type, id).
+async fn export(app: &TestApp) -> BTreeMap<(String, String), Value> {
+    let res = app
+        .request(
+            actix_web::test::TestRequest::get()
+                .uri("/v1/export?format=ndjson")
+                .insert_header((
+                    "authorization",
+                    format!("Bearer {}", app.token(Role::Reader, &[])),
+                )),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.content_type.starts_with("application/x-ndjson"));
+    let text = res.body.as_str().expect("ndjson text").to_owned();
+    text.lines()
+        .map(|line| {
+            let v: Value = serde_json::from_str(line).expect("a JSON line");
+            let key = (
+                v["type"].as_str().expect("type").to_owned(),
+                v["id"].as_str().expect("id").to_owned(),
+            );
+            (key, v)
+        })
+        .collect()
+}
+
+/// Follows the feed from `cursor`, `limit` per page, applying each state; returns the cursor.
+async fn follow(
+    app: &TestApp,
+    copy: &mut BTreeMap<(String, String), Value>,
+    mut cursor: String,
+    limit: usize,
+) -> String {
+    loop {
+        let res = app
+            .get(&format!("/v1/changes?since={cursor}&limit={limit}"))
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        for change in res.body["items"].as_array().expect("items") {
+            let state = change["state"].clone();
+            copy.insert(
+                (
+                    change["entity_type"].as_str().expect("type").to_owned(),
+                    change["entity_id"].as_str().expect("id").to_owned(),
+                ),
+                state,
+            );
+        }
+        cursor = res.body["next_cursor"].as_str().expect("cursor").to_owned();
+        if res.body["more"] == false {
+            return cursor;
+        }
+    }
+}
+
+#[actix_web::test]
+async fn following_the_change_feed_rebuilds_the_export() {
+    let app = TestApp::new();
+    let mut copy = BTreeMap::new();
+    let cursor = follow(&app, &mut copy, "0".into(), 7).await;
+    assert_eq!(copy, export(&app).await);
+
+    // Changes of every kind, then the feed from where the client stopped.
+    let admin = app.token(Role::Admin, &[]);
+    let norr = app.unit_id("Hemtjänst Norr (exempel)");
+    let res = app
+        .send(
+            Method::PATCH,
+            &format!("/v1/units/{norr}"),
+            Some(&admin),
+            Some("\"1\""),
+            Some(json!({"note": "ändrad"})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let soder = app.unit_id("Hemtjänst Söder (exempel)");
+    let res = app
+        .send(
+            Method::POST,
+            &format!("/v1/units/{soder}/deactivate"),
+            Some(&admin),
+            Some("\"1\""),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let res = app
+        .send(Method::POST, "/v1/units", Some(&admin), None, Some(json!({"name": "Hemtjänst Ny (exempel)", "kind": "hemtjanst",
+            "organisation_id": "boras-stad-vaf", "contact_points": [{"purpose": "vag_in", "label": "En väg in", "number": "031-390 06 77"}]})))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let res = app
+        .send(
+            Method::PATCH,
+            "/v1/areas/distrikt-norr",
+            Some(&admin),
+            Some("\"1\""),
+            Some(json!({"streets": ["Vevgatan"]})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let res = app
+        .send(
+            Method::PATCH,
+            "/v1/organisations/boras-stad-alf",
+            Some(&admin),
+            Some("\"1\""),
+            Some(json!({"short_name": "ALF2"})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let end = follow(&app, &mut copy, cursor.clone(), 2).await;
+    assert_eq!(copy, export(&app).await);
+    assert_ne!(end, cursor);
+    // Nothing new: an empty page that keeps the cursor.
+    let res = app.get(&format!("/v1/changes?since={end}")).await;
+    assert_eq!(res.body["items"], json!([]));
+    assert_eq!(res.body["next_cursor"], end);
+    // Account changes are not directory data and stay out of the feed.
+    assert!(copy.keys().all(|(kind, _)| kind != "account"));
+
+    assert_problem(&app.get("/v1/changes?since=minus").await, StatusCode::BAD_REQUEST);
+    assert_problem(&app.get("/v1/export?format=vcard").await, StatusCode::BAD_REQUEST);
+    assert_problem(&app.get_as("/v1/changes", None).await, StatusCode::UNAUTHORIZED);
+}
