@@ -14,7 +14,9 @@ use utoipa::{IntoParams, ToSchema};
 use super::params;
 use crate::auth::SignedIn;
 use crate::db::audit::{self, Entity};
-use crate::domain::{Invalid, shown};
+use crate::directory::Directory;
+use crate::domain::text::sort_key;
+use crate::domain::{Invalid, Unit, UnitKind, shown, today};
 use crate::error::{AppError, AppResult, Problem};
 use crate::startup::{self, AppState};
 
@@ -26,7 +28,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ExportParams {
-    /// `ndjson` (the default): one JSON record per line.
+    /// `ndjson` (the default): one JSON record per line; `html`: the printable phone list.
     #[param(example = "ndjson")]
     format: Option<String>,
 }
@@ -62,13 +64,21 @@ async fn export(
 ) -> AppResult<HttpResponse> {
     match query.format.as_deref().map(str::trim) {
         None | Some("ndjson") => {}
+        Some("html") => {
+            return Ok(HttpResponse::Ok()
+                .content_type("text/html; charset=utf-8")
+                .body(phone_list(&state.directory.current(), today())));
+        }
         Some(other) => {
             return Err(AppError::invalid(
                 "format",
                 Invalid::new(
-                    format!("formatet '{}' finns inte (än); tillåtet: ndjson", shown(other)),
                     format!(
-                        "the format '{}' is not available (yet); allowed: ndjson",
+                        "formatet '{}' finns inte (än); tillåtna: ndjson, html",
+                        shown(other)
+                    ),
+                    format!(
+                        "the format '{}' is not available (yet); allowed: ndjson, html",
                         shown(other)
                     ),
                 ),
@@ -95,6 +105,88 @@ async fn export(
     Ok(HttpResponse::Ok()
         .content_type("application/x-ndjson; charset=utf-8")
         .body(body))
+}
+
+/// Text for HTML.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const PRINT_STYLE: &str = "@page { size: A4; margin: 15mm; }
+body { font: 10pt/1.35 system-ui, sans-serif; color: #000; }
+h1 { font-size: 15pt; margin: 0 0 2mm; }
+h2 { font-size: 11.5pt; margin: 6mm 0 1mm; break-after: avoid; }
+table { width: 100%; border-collapse: collapse; }
+th, td { text-align: left; vertical-align: top; padding: 1mm 2mm 1mm 0; border-bottom: 0.2mm solid #999; }
+tr { break-inside: avoid; }
+td.nr { white-space: nowrap; font-weight: bold; }";
+
+/// The printable phone list: every active unit, grouped by kind, ordered by area and name,
+/// one line each with its one way in and telefontid. Plain HTML that prints on A4.
+fn phone_list(directory: &Directory, day: chrono::NaiveDate) -> String {
+    let mut html = format!(
+        "<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n<title>Kontaktlista närvård Borås {day}</title>\n<style>\n{PRINT_STYLE}\n</style>\n</head>\n<body>\n<h1>Kontaktlista närvård Borås</h1>\n<p>En väg in: ett nummer per enhet. Utskriven {day}; den aktuella listan finns i kontaktnav.</p>\n"
+    );
+    let area_names = |u: &Unit| -> String {
+        u.area_ids
+            .iter()
+            .filter_map(|a| directory.area(a))
+            .map(|a| a.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for kind in UnitKind::ALL {
+        let mut units: Vec<&Unit> = directory
+            .units()
+            .iter()
+            .filter(|u| u.kind == *kind && u.is_active_on(day))
+            .collect();
+        if units.is_empty() {
+            continue;
+        }
+        units.sort_by_key(|u| (sort_key(&area_names(u)), sort_key(&u.name)));
+        html.push_str(&format!(
+            "<h2>{}</h2>\n<table>\n<tr><th>Enhet</th><th>Område</th><th>Organisation</th><th>En väg in</th><th>Telefontid</th></tr>\n",
+            escape(kind.label_sv())
+        ));
+        for unit in units {
+            let organisation = directory
+                .organisation(&unit.organisation_id)
+                .map_or(unit.organisation_id.as_str(), |o| {
+                    o.short_name.as_deref().unwrap_or(&o.name)
+                });
+            let (number, hours) = unit.vag_in().map_or((String::new(), String::new()), |c| {
+                (
+                    c.number.national().to_owned(),
+                    c.hours
+                        .as_ref()
+                        .map_or_else(|| "alltid".to_owned(), |h| h.describe()),
+                )
+            });
+            html.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"nr\">{}</td><td>{}</td></tr>\n",
+                escape(&unit.name),
+                escape(&area_names(unit)),
+                escape(organisation),
+                escape(&number),
+                escape(&hours)
+            ));
+        }
+        html.push_str("</table>\n");
+    }
+    html.push_str("</body>\n</html>\n");
+    html
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

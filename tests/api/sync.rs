@@ -134,3 +134,41 @@ async fn following_the_change_feed_rebuilds_the_export() {
     assert_problem(&app.get("/v1/export?format=vcard").await, StatusCode::BAD_REQUEST);
     assert_problem(&app.get_as("/v1/changes", None).await, StatusCode::UNAUTHORIZED);
 }
+
+#[actix_web::test]
+async fn the_printable_phone_list_has_every_active_unit_with_its_one_way_in() {
+    let app = TestApp::new();
+    app.add_unit(&crate::helpers::test_unit(
+        "Hemtjänst A & B <natt>",
+        kontaktnav::domain::UnitKind::Hemtjanst,
+        None,
+    ));
+    let ended = chrono::NaiveDate::from_ymd_opt(2021, 1, 1);
+    app.add_unit(&crate::helpers::test_unit(
+        "Nedlagd grupp",
+        kontaktnav::domain::UnitKind::Hemtjanst,
+        ended,
+    ));
+    let res = app.get("/v1/export?format=html").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.content_type.starts_with("text/html"));
+    let html = res.body.as_str().expect("html");
+    assert!(html.contains(&format!("Utskriven {}", kontaktnav::domain::today())));
+    assert!(html.contains("<h2>Vårdcentral</h2>"));
+    let row = html
+        .lines()
+        .find(|l| l.contains("Närhälsan Södra Torget vårdcentral"))
+        .expect("Södra Torget's row");
+    assert!(
+        row.contains("031-390 06 33") && row.contains("vardagar 08:00–12:00"),
+        "{row}"
+    );
+    assert!(html.contains("Hemtjänst A &amp; B &lt;natt&gt;"));
+    assert!(!html.contains("<natt>"));
+    assert!(!html.contains("Nedlagd grupp"));
+    // Every active unit has its line.
+    let active = app.get("/v1/units?limit=1").await.body["total"]
+        .as_u64()
+        .expect("total");
+    assert_eq!(html.matches("<td class=\"nr\">").count() as u64, active);
+}
