@@ -127,8 +127,10 @@ const PRINT_STYLE: &str = "@page { size: A4; margin: 15mm; }
 body { font: 10pt/1.35 system-ui, sans-serif; color: #000; }
 h1 { font-size: 15pt; margin: 0 0 2mm; }
 h2 { font-size: 11.5pt; margin: 6mm 0 1mm; break-after: avoid; }
-table { width: 100%; border-collapse: collapse; }
-th, td { text-align: left; vertical-align: top; padding: 1mm 2mm 1mm 0; border-bottom: 0.2mm solid #999; }
+table { width: 100%; border-collapse: collapse; table-layout: fixed; }
+th:nth-child(1) { width: 29%; } th:nth-child(2) { width: 15%; } th:nth-child(3) { width: 16%; }
+th:nth-child(4) { width: 18%; } th:nth-child(5) { width: 22%; }
+th, td { text-align: left; vertical-align: top; padding: 1mm 2mm 1mm 0; border-bottom: 0.2mm solid #999; overflow-wrap: anywhere; }
 tr { break-inside: avoid; }
 td.nr { white-space: nowrap; font-weight: bold; }";
 
