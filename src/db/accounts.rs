@@ -162,21 +162,13 @@ pub fn change(
     password_hash: Option<String>,
 ) -> AppResult<Account> {
     write_transaction(conn, |conn| {
-        // Lock the row first, so a concurrent writer reads what this one wrote (see units.rs).
-        diesel::update(accounts::table.find(username))
-            .set(accounts::version.eq(accounts::version))
-            .execute(conn)?;
         let (before, _) = find(conn, username)?.ok_or_else(|| {
             AppError::not_found(
                 format!("det finns inget konto {username}"),
                 format!("there is no account {username}"),
             )
         })?;
-        if before.version != expected_version {
-            return Err(AppError::PreconditionFailed {
-                current_version: Some(before.version),
-            });
-        }
+        super::expect_version(before.version, expected_version)?;
         let mut after = edit(&before);
         after.username = before.username.clone();
         after.version = before.version;

@@ -156,9 +156,10 @@ pub(crate) fn with_connect_timeout(url: &str) -> String {
     url
 }
 
-/// Runs `f` in one write transaction. On SQLite it takes the write lock at the start
-/// (`BEGIN IMMEDIATE`), so that two writers queue up instead of one failing halfway; on
-/// PostgreSQL the writes lock their rows, and every update names the version it read.
+/// Runs `f` in one write transaction, one writer at a time: on SQLite the write lock is taken
+/// at the start (`BEGIN IMMEDIATE`), so that two writers queue up instead of one failing
+/// halfway; on PostgreSQL an advisory lock does the same. So a version read inside `f` is the
+/// one the write replaces ([`expect_version`]), and audit ids commit in order.
 pub fn write_transaction<T, E>(
     conn: &mut DbConnection,
     f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
@@ -167,10 +168,9 @@ where
     E: From<diesel::result::Error>,
 {
     transaction(conn, "BEGIN IMMEDIATE", "BEGIN", |conn| {
-        // One writer at a time on PostgreSQL too, as SQLite's write lock gives: a write checks
-        // other rows than the ones it changes (an organisation still active, an area's units),
-        // and row locks alone would let two such writes pass each other. Writes are few; the
-        // lock waits at most `lock_timeout`, then the write answers 503.
+        // A write also checks rows it does not change (an organisation still active, an
+        // area's units), which row locks would not protect. Writes are few; the lock waits at
+        // most `lock_timeout`, then the write answers 503.
         if let DbConnection::Postgresql(c) = conn {
             diesel::sql_query(format!("SELECT pg_advisory_xact_lock({WRITE_LOCK})")).execute(c)?;
         }
@@ -232,6 +232,19 @@ where
 const START_LOCK: i64 = 0x6b6f_6e74;
 /// Held by every write transaction on PostgreSQL (see [`write_transaction`]).
 const WRITE_LOCK: i64 = 0x6b6f_6e75;
+
+/// The optimistic-concurrency check of every change: the version the caller read
+/// (`If-Match`) must still be the stored one. Inside a write transaction the writers take
+/// turns, so what was read here is what the write replaces.
+pub fn expect_version(stored: i64, expected: i64) -> crate::error::AppResult<()> {
+    if stored == expected {
+        Ok(())
+    } else {
+        Err(crate::error::AppError::PreconditionFailed {
+            current_version: Some(stored),
+        })
+    }
+}
 
 /// Inside a write transaction: makes instances that start together take turns at the
 /// one-time work of start-up (demo data, baseline history). SQLite's write lock does it there.

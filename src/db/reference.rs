@@ -132,16 +132,8 @@ pub fn change_organisation(
     edit: impl FnOnce(&Organisation) -> Result<Organisation, Refusal>,
 ) -> AppResult<Organisation> {
     write_transaction(conn, |conn| {
-        // Lock the row first, so a concurrent writer reads what this one wrote (see units.rs).
-        diesel::update(organisations::table.find(id))
-            .set(organisations::version.eq(organisations::version))
-            .execute(conn)?;
         let before = load_organisation(conn, id)?.ok_or_else(|| organisation_not_found(id))?;
-        if before.version != expected_version {
-            return Err(AppError::PreconditionFailed {
-                current_version: Some(before.version),
-            });
-        }
+        super::expect_version(before.version, expected_version)?;
         let mut after = edit(&before)?;
         after.id = before.id.clone();
         after.version = before.version;
@@ -226,15 +218,8 @@ pub fn change_area(
     edit: impl FnOnce(&Area) -> Result<Area, Refusal>,
 ) -> AppResult<Area> {
     write_transaction(conn, |conn| {
-        diesel::update(areas::table.find(id))
-            .set(areas::version.eq(areas::version))
-            .execute(conn)?;
         let before = load_area(conn, id)?.ok_or_else(|| area_not_found(id))?;
-        if before.version != expected_version {
-            return Err(AppError::PreconditionFailed {
-                current_version: Some(before.version),
-            });
-        }
+        super::expect_version(before.version, expected_version)?;
         let mut after = edit(&before)?;
         after.id = before.id.clone();
         after.version = before.version;

@@ -91,18 +91,9 @@ pub fn change_unit(
     edit: UnitEdit,
 ) -> AppResult<Unit> {
     write_transaction(conn, |conn| {
-        // Lock the row first (a no-op update): a concurrent writer of the same unit waits here
-        // until this one commits, and then reads the version this one wrote.
-        diesel::update(units::table.find(id.to_string()))
-            .set(units::version.eq(units::version))
-            .execute(conn)?;
         let before = load_unit(conn, id)?.ok_or_else(|| unit_not_found(id))?;
         may_edit(&before.organisation_id)?;
-        if before.version != expected_version {
-            return Err(AppError::PreconditionFailed {
-                current_version: Some(before.version),
-            });
-        }
+        super::expect_version(before.version, expected_version)?;
         let mut after = edit(conn, &before)?;
         after.id = before.id;
         after.version = before.version;
