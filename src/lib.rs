@@ -9,4 +9,5 @@ pub mod openapi;
 pub mod routes;
 pub mod settings;
 pub mod startup;
+pub mod transfer;
 pub mod watch;

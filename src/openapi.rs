@@ -51,6 +51,8 @@ use crate::routes;
         routes::reviews::reviews,
         routes::sync::export,
         routes::sync::changes,
+        routes::sync::unit_vcard,
+        routes::sync::import,
         routes::session::issue_token,
         routes::session::me,
         routes::healthz,

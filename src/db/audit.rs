@@ -21,6 +21,8 @@ pub struct WriteMeta {
     pub reason: Option<String>,
     pub request_id: Option<String>,
     pub at: NaiveDateTime,
+    /// The import this write is part of.
+    pub batch_id: Option<String>,
 }
 
 impl WriteMeta {
@@ -34,6 +36,7 @@ impl WriteMeta {
             reason: None,
             request_id: None,
             at,
+            batch_id: None,
         }
     }
 }
@@ -45,15 +48,35 @@ pub enum Entity {
     Organisation,
     Area,
     Account,
+    /// A report that a unit's information is wrong.
+    Correction,
+    /// One CSV import: the events of its units carry its id as `batch_id`.
+    Import,
 }
 
 impl Entity {
+    const ALL: [Entity; 6] = [
+        Entity::Unit,
+        Entity::Organisation,
+        Entity::Area,
+        Entity::Account,
+        Entity::Correction,
+        Entity::Import,
+    ];
+    pub const ALL_CODES: &'static str = "unit, organisation, area, account, correction, import";
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.code() == raw.trim())
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Entity::Unit => "unit",
             Entity::Organisation => "organisation",
             Entity::Area => "area",
             Entity::Account => "account",
+            Entity::Correction => "correction",
+            Entity::Import => "import",
         }
     }
 }
@@ -98,6 +121,7 @@ pub fn append<T: Serialize>(
             after_state: state(event.after)?,
             reason: meta.reason.as_deref(),
             request_id: meta.request_id.as_deref(),
+            batch_id: meta.batch_id.as_deref(),
         })
         .execute(conn)
         .map(drop)
@@ -159,6 +183,8 @@ pub struct AuditFilter {
     pub to: Option<NaiveDateTime>,
     /// Only events older than this id (the cursor).
     pub before_id: Option<i64>,
+    /// The events of one import.
+    pub batch_id: Option<String>,
 }
 
 /// Matching events, newest first, at most `limit`.
@@ -181,6 +207,9 @@ pub fn list(conn: &mut DbConnection, filter: &AuditFilter, limit: i64) -> QueryR
     }
     if let Some(to) = filter.to {
         query = query.filter(audit_events::occurred_at.lt(to));
+    }
+    if let Some(batch) = &filter.batch_id {
+        query = query.filter(audit_events::batch_id.eq(batch.clone()));
     }
     if let Some(before) = filter.before_id {
         query = query.filter(audit_events::id.lt(before));

@@ -160,6 +160,7 @@ pub struct NewAuditEventRow<'a> {
     pub after_state: Option<String>,
     pub reason: Option<&'a str>,
     pub request_id: Option<&'a str>,
+    pub batch_id: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -180,4 +181,5 @@ pub struct AuditEventRow {
     pub after_state: Option<String>,
     pub reason: Option<String>,
     pub request_id: Option<String>,
+    pub batch_id: Option<String>,
 }

@@ -46,6 +46,28 @@ diesel::table! {
         after_state -> Nullable<Text>,
         reason -> Nullable<Text>,
         request_id -> Nullable<Text>,
+        batch_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    corrections (id) {
+        id -> Text,
+        unit_id -> Text,
+        contact_point_id -> Nullable<Text>,
+        message -> Text,
+        proposed_number -> Nullable<Text>,
+        reporter_sub -> Text,
+        reporter_issuer -> Nullable<Text>,
+        reporter_name -> Nullable<Text>,
+        status -> Text,
+        decided_by_sub -> Nullable<Text>,
+        decided_by_name -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        decision_reason -> Nullable<Text>,
+        applied_version -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        version -> BigInt,
     }
 }
 
@@ -122,6 +144,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     areas,
     audit_events,
     contact_points,
+    corrections,
     organisations,
     unit_areas,
     units,

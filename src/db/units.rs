@@ -94,36 +94,84 @@ pub fn change_unit(
         let before = load_unit(conn, id)?.ok_or_else(|| unit_not_found(id))?;
         may_edit(&before.organisation_id)?;
         super::expect_version(before.version, expected_version)?;
-        let mut after = edit(conn, &before)?;
-        after.id = before.id;
-        after.version = before.version;
-        after.updated_at = before.updated_at;
-        if after == before {
-            return Ok(before);
-        }
-        if after.organisation_id != before.organisation_id {
-            may_edit(&after.organisation_id)?;
-        }
-        after.version = before.version + 1;
-        after.updated_at = meta.at;
-        check_references(conn, &after, Some(&before))?;
-        check_fallbacks(conn, &before, &after)?;
-        save_unit(conn, &before, &after, meta.at)?;
-        audit::append(
-            conn,
-            meta,
-            Event {
-                action,
-                entity: Entity::Unit,
-                entity_id: &after.id.to_string(),
-                version: after.version,
-                organisation_id: Some(&after.organisation_id),
-                before: Some(&before),
-                after: Some(&after),
-            },
-        )?;
-        Ok(after)
+        let after = edit(conn, &before)?;
+        store_change(conn, meta, action, &before, after, may_edit)
     })
+}
+
+/// Inside a write transaction: stores `after` as the next version of `before`, after the
+/// checks only the database can make, with its audit event. Returns `before` unchanged when
+/// `after` changes nothing (no write, no event).
+pub fn store_change(
+    conn: &mut DbConnection,
+    meta: &WriteMeta,
+    action: &str,
+    before: &Unit,
+    mut after: Unit,
+    may_edit: impl Fn(&str) -> AppResult<()>,
+) -> AppResult<Unit> {
+    after.id = before.id;
+    after.version = before.version;
+    after.updated_at = before.updated_at;
+    if after == *before {
+        return Ok(before.clone());
+    }
+    if after.organisation_id != before.organisation_id {
+        may_edit(&after.organisation_id)?;
+    }
+    after.version = before.version + 1;
+    after.updated_at = meta.at;
+    check_references(conn, &after, Some(before))?;
+    check_fallbacks(conn, before, &after)?;
+    save_unchecked(conn, meta, action, before, &after)?;
+    Ok(after)
+}
+
+/// Inside a write transaction, for a batch that refers to itself (an import: a fallback or an
+/// ansvarig vårdcentral may come later in the file): writes the next state and its audit event
+/// without the reference checks. Call [`check_stored`] for every unit once the whole batch is
+/// written, and roll back if one fails.
+pub fn save_unchecked(
+    conn: &mut DbConnection,
+    meta: &WriteMeta,
+    action: &str,
+    before: &Unit,
+    after: &Unit,
+) -> AppResult<()> {
+    save_unit(conn, before, after, meta.at)?;
+    audit::append(
+        conn,
+        meta,
+        Event {
+            action,
+            entity: Entity::Unit,
+            entity_id: &after.id.to_string(),
+            version: after.version,
+            organisation_id: Some(&after.organisation_id),
+            before: Some(before),
+            after: Some(after),
+        },
+    )?;
+    Ok(())
+}
+
+/// The checks of [`store_change`] on a unit already written: `before` is its state before the
+/// batch (`None` for a new unit).
+pub fn check_stored(conn: &mut DbConnection, before: Option<&Unit>, after: &Unit) -> AppResult<()> {
+    check_references(conn, after, before)?;
+    let empty;
+    let before = match before {
+        Some(b) => b,
+        None => {
+            empty = Unit {
+                contact_points: Vec::new(),
+                fallback_contact_point_id: None,
+                ..after.clone()
+            };
+            &empty
+        }
+    };
+    check_fallbacks(conn, before, after)
 }
 
 /// What only the database can check: the organisation exists (and is active for a new or

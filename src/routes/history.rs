@@ -232,9 +232,11 @@ pub struct AuditParams {
     actor: Option<String>,
     /// Only events about this organisation and those under it.
     organisation: Option<String>,
-    /// `unit`, `organisation`, `area` or `account`.
+    /// `unit`, `organisation`, `area`, `account`, `correction` or `import`.
     entity_type: Option<String>,
     entity_id: Option<String>,
+    /// Only the events of one import (its `batch_id`).
+    batch: Option<String>,
     /// From this moment (RFC 3339), inclusive.
     #[param(format = DateTime)]
     from: Option<String>,
@@ -261,6 +263,9 @@ pub struct AuditEvent {
     pub organisation_id: Option<String>,
     pub reason: Option<String>,
     pub request_id: Option<String>,
+    /// The import the event belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batch_id: Option<String>,
     pub changes: Vec<Change>,
     #[schema(value_type = Object)]
     pub before: Value,
@@ -311,28 +316,25 @@ async fn audit_log(
         Some(o) => Some(directory.organisation_and_descendants(o)),
         None => None,
     };
-    let entity_type = match p.entity_type.as_deref() {
-        None => None,
-        Some("unit") => Some(Entity::Unit),
-        Some("organisation") => Some(Entity::Organisation),
-        Some("area") => Some(Entity::Area),
-        Some("account") => Some(Entity::Account),
-        Some(other) => {
-            return Err(AppError::invalid(
-                "entity_type",
-                Invalid::new(
-                    format!(
-                        "'{}' är ingen typ; tillåtna: unit, organisation, area, account",
-                        shown(other)
+    let entity_type = p
+        .entity_type
+        .as_deref()
+        .map(|raw| {
+            Entity::parse(raw).ok_or_else(|| {
+                AppError::invalid(
+                    "entity_type",
+                    Invalid::new(
+                        format!("'{}' är ingen typ; tillåtna: {}", shown(raw), Entity::ALL_CODES),
+                        format!(
+                            "'{}' is no entity type; allowed: {}",
+                            shown(raw),
+                            Entity::ALL_CODES
+                        ),
                     ),
-                    format!(
-                        "'{}' is no entity type; allowed: unit, organisation, area, account",
-                        shown(other)
-                    ),
-                ),
-            ));
-        }
-    };
+                )
+            })
+        })
+        .transpose()?;
     let before_id = p
         .cursor
         .as_deref()
@@ -352,6 +354,7 @@ async fn audit_log(
         from: p.from.as_deref().map(|f| parse_instant("from", f)).transpose()?,
         to: p.to.as_deref().map(|t| parse_instant("to", t)).transpose()?,
         before_id,
+        batch_id: p.batch,
     };
     let page_size = limit as i64;
     let rows = startup::read(&state, move |conn| Ok(audit::list(conn, &filter, page_size + 1)?)).await?;
@@ -374,6 +377,7 @@ async fn audit_log(
                 organisation_id: row.organisation_id,
                 reason: row.reason,
                 request_id: row.request_id,
+                batch_id: row.batch_id,
                 before,
                 after,
             }

@@ -106,6 +106,7 @@ pub fn write_meta(user: &User, req: &HttpRequest, reason: Option<&str>) -> AppRe
         reason,
         request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()),
         at: crate::db::now(),
+        batch_id: None,
     })
 }
 

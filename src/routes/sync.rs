@@ -6,29 +6,45 @@
 //! audit history keeps). Writes take turns under one lock, so audit events commit in the order
 //! of their ids and a cursor (the last id seen) never skips one.
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use super::params;
-use crate::auth::SignedIn;
+use super::units::parse_unit_id;
+use super::write_meta;
+use crate::auth::{Caller, SignedIn};
 use crate::db::audit::{self, Entity};
+use crate::db::units::unit_not_found;
 use crate::directory::Directory;
 use crate::domain::text::sort_key;
 use crate::domain::{Invalid, Unit, UnitKind, shown, today};
 use crate::error::{AppError, AppResult, Problem};
 use crate::startup::{self, AppState};
+use crate::transfer::{self, ImportError, ImportReport};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(export).service(changes);
+    cfg.service(export).service(changes).service(unit_vcard).service(
+        // A whole directory is more than the default 256 KiB a body may have.
+        web::resource("/import")
+            .app_data(web::PayloadConfig::new(IMPORT_LIMIT))
+            .route(web::post().to(import)),
+    );
 }
+
+/// The largest CSV file `POST /v1/import` takes (the 20,000-unit benchmark directory is
+/// about 8 MiB).
+const IMPORT_LIMIT: usize = 64 * 1024 * 1024;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ExportParams {
-    /// `ndjson` (the default): one JSON record per line; `html`: the printable phone list.
+    /// `ndjson` (the default): one JSON record per line; `csv`: one row per number, the file
+    /// `POST /v1/import` reads; `vcard`: every active unit as a vCard 4.0; `html`: the
+    /// printable phone list.
     #[param(example = "ndjson")]
     format: Option<String>,
 }
@@ -51,7 +67,12 @@ fn record(kind: &str, state: &impl Serialize) -> AppResult<Value> {
     params(ExportParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The directory, one record per line", body = String, content_type = "application/x-ndjson"),
+        (status = 200, description = "The directory: one record per line (ndjson), one row per number (csv), vCards, or the phone list (html)", content(
+            (String = "application/x-ndjson"),
+            (String = "text/csv"),
+            (String = "text/vcard"),
+            (String = "text/html"),
+        )),
         (status = 400, description = "An unsupported format", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
     )
@@ -62,30 +83,50 @@ async fn export(
     _user: SignedIn,
     query: web::Query<ExportParams>,
 ) -> AppResult<HttpResponse> {
+    let directory = state.directory.current();
+    let day = today();
     match query.format.as_deref().map(str::trim) {
         None | Some("ndjson") => {}
         Some("html") => {
             return Ok(HttpResponse::Ok()
                 .content_type("text/html; charset=utf-8")
-                .body(phone_list(&state.directory.current(), today())));
+                .body(phone_list(&directory, day)));
+        }
+        Some("csv") => {
+            let body = transfer::export_csv(&directory).map_err(AppError::Unexpected)?;
+            return Ok(HttpResponse::Ok()
+                .content_type("text/csv; charset=utf-8")
+                .insert_header((
+                    CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"kontaktnav-{day}.csv\""),
+                ))
+                .body(body));
+        }
+        Some("vcard") => {
+            return Ok(HttpResponse::Ok()
+                .content_type("text/vcard; charset=utf-8")
+                .insert_header((
+                    CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"kontaktnav-{day}.vcf\""),
+                ))
+                .body(transfer::vcards(&directory, day, true)));
         }
         Some(other) => {
             return Err(AppError::invalid(
                 "format",
                 Invalid::new(
                     format!(
-                        "formatet '{}' finns inte (än); tillåtna: ndjson, html",
+                        "formatet '{}' finns inte; tillåtna: ndjson, csv, vcard, html",
                         shown(other)
                     ),
                     format!(
-                        "the format '{}' is not available (yet); allowed: ndjson, html",
+                        "the format '{}' is not available; allowed: ndjson, csv, vcard, html",
                         shown(other)
                     ),
                 ),
             ));
         }
     }
-    let directory = state.directory.current();
     let mut body = String::new();
     let mut line = |value: Value| {
         body.push_str(&value.to_string());
@@ -307,4 +348,99 @@ async fn changes(
         next_cursor,
         more,
     }))
+}
+
+/// One unit as a vCard 4.0 (RFC 6350): name, organisation, address and the numbers the caller
+/// may see, each with its purpose; the one way in preferred. For a phone's address book.
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "sync",
+    params(("id" = Uuid, Path)),
+    security(("bearer" = []), ()),
+    responses(
+        (status = 200, description = "The vCard", body = String, content_type = "text/vcard"),
+        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such unit", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/units/{id}/vcard")]
+async fn unit_vcard(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let internal = caller.reader()?;
+    let id = parse_unit_id(&id)?;
+    let directory = state.directory.current();
+    let unit = directory.unit(id).ok_or_else(|| unit_not_found(id))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/vcard; charset=utf-8")
+        .insert_header((CONTENT_DISPOSITION, format!("attachment; filename=\"{id}.vcf\"")))
+        .body(transfer::vcard(&directory, unit, internal)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ImportParams {
+    /// `true`: read and check everything (also what only the database can check), report
+    /// what would change, and change nothing.
+    dry_run: Option<bool>,
+    /// Why (kept in the history of every unit the import changes).
+    reason: Option<String>,
+}
+
+/// Import units and their numbers from CSV (admins): the columns of `GET
+/// /v1/export?format=csv`, one row per number (see the README). All or nothing: a file with
+/// a problem changes nothing and every problem is reported with its line and column (`errors[].field`
+/// is `line 7: number`). Units are matched by `unit_id`, then `hsa_id`, then organisation and
+/// name, so a second import of the same file changes nothing. The units an import changes
+/// share one `batch_id` in the audit history (`GET /v1/audit?batch=…`).
+#[utoipa::path(
+    post,
+    context_path = "/v1",
+    tag = "admin",
+    path = "/import",
+    params(ImportParams),
+    request_body(content = String, content_type = "text/csv", example = "name,kind,organisation_id,area_ids,purpose,label,visibility,number\nHemtjänst Exempel,hemtjanst,boras-stad-vaf,mote-1,vag_in,En väg in,internal,031-390 06 50\n"),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Imported (or, dry run, checked)", body = ImportReport),
+        (status = 400, description = "Problems, each with line and column; nothing changed", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Larger than 64 MiB", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn import(
+    state: web::Data<AppState>,
+    user: SignedIn,
+    req: HttpRequest,
+    query: web::Query<ImportParams>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let user = user.admin()?;
+    let csv_type = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/csv") || t.starts_with("text/plain"));
+    if !csv_type {
+        return Err(AppError::invalid(
+            "Content-Type",
+            Invalid::new("skicka filen som text/csv", "send the file as text/csv"),
+        ));
+    }
+    let meta = write_meta(user, &req, query.reason.as_deref())?;
+    let file = transfer::parse(&body).map_err(|e| AppError::from(ImportError::Problems(e)))?;
+    let dry_run = query.dry_run.unwrap_or(false);
+    let run = move |conn: &mut crate::db::DbConnection| {
+        transfer::import(conn, &meta, file, dry_run, &mut |_, _| {}).map_err(AppError::from)
+    };
+    let report = if dry_run {
+        startup::read(&state, run).await?
+    } else {
+        startup::write(&state, run).await?
+    };
+    Ok(HttpResponse::Ok().json(report))
 }

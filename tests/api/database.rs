@@ -145,3 +145,71 @@ async fn demo_data_is_loaded_once() {
     let after = repo::load_snapshot(&mut app.conn()).unwrap().units.len();
     assert_eq!(before, after);
 }
+
+/// The migration that widens the audit history (corrections, imports) rebuilds the table on
+/// SQLite: every event stays, with its id, and the table stays append-only.
+#[test]
+fn the_audit_table_rebuild_keeps_every_event() {
+    use diesel::sqlite::SqliteConnection;
+    use diesel_migrations::MigrationHarness;
+    use kontaktnav::db::SQLITE_MIGRATIONS;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("before-issue-6.db");
+    let mut conn = SqliteConnection::establish(path.to_str().unwrap()).unwrap();
+    for _ in 0..4 {
+        conn.run_next_migration(SQLITE_MIGRATIONS).unwrap();
+    }
+    conn.batch_execute(
+        "INSERT INTO audit_events (occurred_at, actor_sub, actor_role, action, entity_type, entity_id, entity_version, reason)
+         VALUES ('2026-01-01 10:00:00', 'anna', 'editor', 'unit.update', 'unit', 'u1', 2, 'nytt nummer'),
+                ('2026-01-02 10:00:00', 'admin', 'admin', 'account.create', 'account', 'anna', 1, NULL);",
+    )
+    .unwrap();
+    let refused = conn.batch_execute(
+        "INSERT INTO audit_events (occurred_at, actor_sub, actor_role, action, entity_type, entity_id, entity_version)
+         VALUES ('2026-01-03 10:00:00', 'x', 'reader', 'correction.report', 'correction', 'c1', 1)",
+    );
+    assert!(refused.is_err(), "the old table knows no corrections");
+    conn.run_pending_migrations(SQLITE_MIGRATIONS).unwrap();
+
+    #[derive(QueryableByName, Debug, PartialEq)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        entity_type: String,
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+        reason: Option<String>,
+    }
+    let rows: Vec<Row> = diesel::sql_query("SELECT id, entity_type, reason FROM audit_events ORDER BY id")
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(
+        rows,
+        [
+            Row {
+                id: 1,
+                entity_type: "unit".into(),
+                reason: Some("nytt nummer".into())
+            },
+            Row {
+                id: 2,
+                entity_type: "account".into(),
+                reason: None
+            },
+        ]
+    );
+    conn.batch_execute(
+        "INSERT INTO audit_events (occurred_at, actor_sub, actor_role, action, entity_type, entity_id, entity_version, batch_id)
+         VALUES ('2026-01-03 10:00:00', 'x', 'reader', 'correction.report', 'correction', 'c1', 1, NULL)",
+    )
+    .unwrap();
+    let next: Vec<Row> = diesel::sql_query("SELECT id, entity_type, reason FROM audit_events WHERE id > 2")
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(next[0].id, 3, "ids go on after the kept ones");
+    for sql in ["UPDATE audit_events SET reason = 'x'", "DELETE FROM audit_events"] {
+        let err = conn.batch_execute(sql).unwrap_err().to_string();
+        assert!(err.contains("append-only"), "{sql}: {err}");
+    }
+}

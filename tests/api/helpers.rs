@@ -39,6 +39,11 @@ impl TestApp {
         Self::build(0, |s| s)
     }
 
+    /// An empty database: no demo data, no organisations, nothing.
+    pub fn empty() -> Self {
+        Self::build_with(false, 0, |s| s)
+    }
+
     /// Demo data plus `count` generated units.
     pub fn with_generated(count: usize) -> Self {
         Self::build(count, |s| s)
@@ -50,13 +55,17 @@ impl TestApp {
     }
 
     fn build(count: usize, change: impl FnOnce(AuthSettings) -> AuthSettings) -> Self {
+        Self::build_with(true, count, change)
+    }
+
+    fn build_with(demo: bool, count: usize, change: impl FnOnce(AuthSettings) -> AuthSettings) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let database_url = fresh_database_url(&dir);
         let database = DatabaseSettings {
             database_url: database_url.clone(),
         };
         let auth = change(AuthSettings::standalone(dir.path().join("auth-secret")));
-        let state = startup::prepare(&database, &auth, true, true).expect("start-up");
+        let state = startup::prepare(&database, &auth, demo, true).expect("start-up");
         if count > 0 {
             let mut conn = state.pool.get().expect("connection");
             demo::generate(&mut conn, count).expect("generated units");

@@ -14,4 +14,5 @@ mod openapi;
 mod reference;
 mod reviews;
 mod sync;
+mod transfer;
 mod units;

@@ -1,0 +1,6 @@
+DROP TABLE corrections;
+DROP INDEX audit_events_batch;
+ALTER TABLE audit_events DROP COLUMN batch_id;
+ALTER TABLE audit_events DROP CONSTRAINT audit_events_entity_type_check;
+ALTER TABLE audit_events ADD CONSTRAINT audit_events_entity_type_check CHECK (entity_type IN
+    ('unit', 'organisation', 'area', 'account'));

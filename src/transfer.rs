@@ -1,0 +1,1227 @@
+//! The directory as a CSV file, out and in: one row per number, the unit's columns repeated on
+//! each of its rows. `GET /v1/export?format=csv` writes it; `POST /v1/import` and
+//! `kontaktnav import FILE.csv` read it back.
+//!
+//! An import is all or nothing. It reads the whole file, reports every problem with its line
+//! and column, and writes only a file without problems, in one transaction, as one batch in
+//! the audit history (each unit's event carries the batch id; one `import` event sums up).
+//! A dry run does all of it, including the checks only the database can make, and rolls back.
+//!
+//! Rows are matched to stored units by `unit_id`, else by `hsa_id`, else by organisation and
+//! name; numbers by `contact_point_id`, else by purpose and label (the one `vag_in` by its
+//! purpose alone). A unit's rows are its whole list of numbers: a stored number the file leaves
+//! out is removed. So importing the same file twice changes nothing the second time.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::db::audit::{self, Entity, Event, WriteMeta};
+use crate::db::schema::{areas, contact_points, organisations, units};
+use crate::db::units::{check_stored, load_unit, save_unchecked};
+use crate::db::{DbConnection, repo, write_transaction};
+use crate::directory::Directory;
+use crate::domain::edit::{Refusal, UnitPatch};
+use crate::domain::hours::TelephoneHours;
+use crate::domain::responsibility::Responsibility;
+use crate::domain::text::fold;
+use crate::domain::{
+    Address, ContactPoint, ContactPointDraft, FieldError, HsaId, Invalid, Purpose, Unit, UnitKind,
+    Visibility, review, shown, today,
+};
+use crate::error::AppError;
+
+/// The columns, in the order the export writes them. An import takes them in any order.
+pub const COLUMNS: [&str; 23] = [
+    "unit_id",
+    "hsa_id",
+    "name",
+    "kind",
+    "organisation_id",
+    "area_ids",
+    "street",
+    "postal_code",
+    "city",
+    "active_from",
+    "active_to",
+    "reviewed_at",
+    "review_interval_months",
+    "note",
+    "fallback_contact_point_id",
+    "responsibility",
+    "preschools",
+    "contact_point_id",
+    "purpose",
+    "label",
+    "visibility",
+    "number",
+    "hours",
+];
+
+/// The columns before `contact_point_id` describe the unit: the same on each of its rows.
+const UNIT_COLUMNS: usize = 17;
+
+/// Columns an import cannot do without.
+const REQUIRED: [&str; 6] = ["name", "kind", "organisation_id", "purpose", "label", "number"];
+
+/// Lists inside one cell (`area_ids`, `preschools`) are separated by semicolons.
+const LIST_SEPARATOR: char = ';';
+
+/// The whole directory (every unit, active or not, ordered by id) as CSV.
+pub fn export_csv(directory: &Directory) -> anyhow::Result<String> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(COLUMNS)?;
+    let mut units: Vec<&Unit> = directory.units().iter().collect();
+    units.sort_by_key(|u| u.id);
+    let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let json = |v: Option<String>| v.unwrap_or_default();
+    for unit in units {
+        let responsibility = unit
+            .responsibility
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()?;
+        for point in &unit.contact_points {
+            let hours = point.hours.as_ref().map(serde_json::to_string).transpose()?;
+            writer.write_record([
+                unit.id.to_string(),
+                unit.hsa_id
+                    .as_ref()
+                    .map(|h| h.as_str().to_owned())
+                    .unwrap_or_default(),
+                unit.name.clone(),
+                unit.kind.code().to_owned(),
+                unit.organisation_id.clone(),
+                unit.area_ids.join("; "),
+                unit.address.street.clone().unwrap_or_default(),
+                unit.address.postal_code.clone().unwrap_or_default(),
+                unit.address.city.clone().unwrap_or_default(),
+                unit.active_from.to_string(),
+                date(unit.active_to),
+                date(unit.reviewed_at),
+                unit.review_interval_months.to_string(),
+                unit.note.clone().unwrap_or_default(),
+                unit.fallback_contact_point_id
+                    .map(|id| id.to_string())
+                    .unwrap_or_default(),
+                json(responsibility.clone()),
+                unit.preschools.join("; "),
+                point.id.to_string(),
+                point.purpose.code().to_owned(),
+                point.label.clone(),
+                point.visibility.code().to_owned(),
+                point.number.national().to_owned(),
+                json(hours),
+            ])?;
+        }
+    }
+    Ok(String::from_utf8(writer.into_inner()?)?)
+}
+
+/// A problem in the file: where, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct LineError {
+    /// The line in the file (the header is line 1).
+    pub line: u64,
+    /// The column, as named in the header; empty when the whole row is meant.
+    pub column: String,
+    pub sv: String,
+    pub en: String,
+}
+
+impl LineError {
+    fn new(line: u64, column: &str, why: Invalid) -> Self {
+        Self {
+            line,
+            column: column.to_owned(),
+            sv: why.sv,
+            en: why.en,
+        }
+    }
+
+    /// A domain error, named by its field, on the line of the unit's first row.
+    fn from_field(line: u64, error: FieldError) -> Self {
+        Self {
+            line,
+            column: column_of_field(&error.field).to_owned(),
+            sv: error.sv,
+            en: error.en,
+        }
+    }
+
+    /// As a field of a problem document: `line 7: number`.
+    pub fn into_field_error(self) -> FieldError {
+        let field = if self.column.is_empty() {
+            format!("line {}", self.line)
+        } else {
+            format!("line {}: {}", self.line, self.column)
+        };
+        Invalid::new(self.sv, self.en).at(field)
+    }
+}
+
+/// The CSV column a domain field path comes from: `address.street` → `street`,
+/// `preschools[2]` → `preschools`, `hours.spans[0].from` → `hours`.
+fn column_of_field(field: &str) -> &str {
+    let field = field.strip_prefix("address.").unwrap_or(field);
+    let end = field.find(['.', '[']).unwrap_or(field.len());
+    let name = &field[..end];
+    COLUMNS.iter().find(|c| **c == name).copied().unwrap_or("")
+}
+
+/// What an import did, or (dry run) would do.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ImportReport {
+    pub dry_run: bool,
+    /// Rows read (not counting the header).
+    pub rows: usize,
+    /// Units in the file.
+    pub units: usize,
+    pub created: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+    /// The batch in the audit history (`GET /v1/audit?batch=…`); absent for a dry run and
+    /// for an import that changed nothing.
+    pub batch_id: Option<String>,
+}
+
+/// Why an import stopped.
+#[derive(Debug)]
+pub enum ImportError {
+    /// Problems in the file, each with its line; nothing was written.
+    Problems(Vec<LineError>),
+    Failed(AppError),
+    /// A dry run went through: everything was written, checked and rolled back.
+    DryRunDone,
+}
+
+impl From<AppError> for ImportError {
+    fn from(e: AppError) -> Self {
+        ImportError::Failed(e)
+    }
+}
+
+impl From<diesel::result::Error> for ImportError {
+    fn from(e: diesel::result::Error) -> Self {
+        ImportError::Failed(e.into())
+    }
+}
+
+impl From<ImportError> for AppError {
+    fn from(e: ImportError) -> Self {
+        match e {
+            ImportError::Problems(errors) => {
+                AppError::Validation(errors.into_iter().map(LineError::into_field_error).collect())
+            }
+            ImportError::Failed(e) => e,
+            ImportError::DryRunDone => {
+                AppError::Unexpected(anyhow::anyhow!("a dry run was taken for a failure"))
+            }
+        }
+    }
+}
+
+/// The file, read and checked as far as it can be without the database.
+#[derive(Debug)]
+pub struct ParsedFile {
+    rows: usize,
+    units: Vec<UnitRows>,
+    /// What is wrong in rows that could be read (the units of such rows are left out); the
+    /// import reports these together with what the database finds, then stops.
+    errors: Vec<LineError>,
+}
+
+impl ParsedFile {
+    pub fn unit_count(&self) -> usize {
+        self.units.len()
+    }
+}
+
+/// How a group of rows finds its stored unit.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum UnitKey {
+    Id(Uuid),
+    Hsa(String),
+    Name(String, String),
+}
+
+/// The rows of one unit.
+#[derive(Debug)]
+struct UnitRows {
+    line: u64,
+    key: UnitKey,
+    unit_id: Option<Uuid>,
+    hsa_id: Option<HsaId>,
+    kind: UnitKind,
+    organisation_id: String,
+    patch: UnitPatch,
+    /// The raw unit cells of the first row, to check the others against.
+    cells: Vec<String>,
+    points: Vec<PointRow>,
+}
+
+#[derive(Debug)]
+struct PointRow {
+    line: u64,
+    id: Option<Uuid>,
+    point: ContactPoint,
+}
+
+/// Reads the CSV and finds every problem it can without the database, each with line and
+/// column (kept in the file, for [`import`] to report with the rest). `Err` when the file
+/// cannot be read at all: a bad header, no rows. The separator may be a comma or (as a Swedish
+/// spreadsheet saves it) a semicolon.
+pub fn parse(bytes: &[u8]) -> Result<ParsedFile, Vec<LineError>> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let header_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+    let delimiter = if header_line.contains(&b';') && !header_line.contains(&b',') {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .trim(csv::Trim::All)
+        .from_reader(bytes);
+    let mut errors = Vec::new();
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => return Err(vec![unreadable(1, &e)]),
+    };
+    let mut index: HashMap<&'static str, usize> = HashMap::new();
+    for (i, name) in headers.iter().enumerate() {
+        match COLUMNS.iter().find(|c| **c == name) {
+            Some(c) if index.contains_key(c) => errors.push(LineError::new(
+                1,
+                c,
+                Invalid::new("kolumnen står två gånger", "the column is given twice"),
+            )),
+            Some(c) => {
+                index.insert(c, i);
+            }
+            None => errors.push(LineError::new(
+                1,
+                name,
+                Invalid::new(
+                    format!(
+                        "okänd kolumn '{}'; kolumnerna är: {}",
+                        shown(name),
+                        COLUMNS.join(", ")
+                    ),
+                    format!(
+                        "unknown column '{}'; the columns are: {}",
+                        shown(name),
+                        COLUMNS.join(", ")
+                    ),
+                ),
+            )),
+        }
+    }
+    for required in REQUIRED.iter().filter(|c| !index.contains_key(*c)) {
+        errors.push(LineError::new(
+            1,
+            required,
+            Invalid::new("kolumnen saknas", "the column is missing"),
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let present: HashSet<&'static str> = index.keys().copied().collect();
+    let mut units: Vec<UnitRows> = Vec::new();
+    let mut by_key: HashMap<UnitKey, usize> = HashMap::new();
+    let mut hsa_owner: HashMap<String, (Option<Uuid>, u64)> = HashMap::new();
+    let mut point_ids: HashMap<Uuid, u64> = HashMap::new();
+    let mut failed: HashSet<UnitKey> = HashSet::new();
+    let mut rows = 0;
+    for record in reader.records() {
+        rows += 1;
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(rows as u64 + 1, |p| p.line());
+                errors.push(unreadable(line, &e));
+                continue;
+            }
+        };
+        let line = record.position().map_or(rows as u64 + 1, |p| p.line());
+        let cells_of_row = Cells {
+            record: &record,
+            index: &index,
+        };
+        let cell = |column: &str| cells_of_row.get(column);
+        let mut row = RowReader {
+            line,
+            errors: &mut errors,
+        };
+        let unit_id = row.uuid("unit_id", cell("unit_id"));
+        let hsa_id = row.hsa(cell("hsa_id"));
+        let kind = row.coded("kind", cell("kind"), UnitKind::parse);
+        let organisation_id = cell("organisation_id").to_owned();
+        if organisation_id.is_empty() {
+            row.missing("organisation_id");
+        }
+        let patch = row.patch(&cells_of_row, &present);
+        let point = row.point(&cells_of_row);
+        let point_id = row.uuid("contact_point_id", cell("contact_point_id"));
+        let cells: Vec<String> = COLUMNS[..UNIT_COLUMNS]
+            .iter()
+            .map(|c| cell(c).to_owned())
+            .collect();
+        let key = match (unit_id, &hsa_id) {
+            (Some(id), _) => UnitKey::Id(id),
+            (None, Some(hsa)) => UnitKey::Hsa(hsa.as_str().to_owned()),
+            (None, None) => UnitKey::Name(organisation_id.clone(), fold(cell("name"))),
+        };
+        if let Some(hsa) = &hsa_id {
+            match hsa_owner.get(hsa.as_str()) {
+                Some((owner, first)) if *owner != unit_id => errors.push(LineError::new(
+                    line,
+                    "hsa_id",
+                    Invalid::new(
+                        format!("dubblett: HSA-id {hsa} har en annan enhet på rad {first}"),
+                        format!("duplicate key: HSA-id {hsa} belongs to another unit on line {first}"),
+                    ),
+                )),
+                Some(_) => {}
+                None => {
+                    hsa_owner.insert(hsa.as_str().to_owned(), (unit_id, line));
+                }
+            }
+        }
+        if let Some(id) = point_id
+            && let Some(first) = point_ids.insert(id, line)
+        {
+            errors.push(LineError::new(
+                line,
+                "contact_point_id",
+                Invalid::new(
+                    format!("dubblett: numret {id} står redan på rad {first}"),
+                    format!("duplicate key: the number {id} is on line {first} already"),
+                ),
+            ));
+        }
+        let (Some(kind), Some(patch), Some(point)) = (kind, patch, point) else {
+            // The unit's other rows are not checked on their own: they would only repeat it.
+            failed.insert(key);
+            continue;
+        };
+        let point = PointRow {
+            line,
+            id: point_id,
+            point,
+        };
+        match by_key.get(&key) {
+            Some(&i) => {
+                let unit = &mut units[i];
+                if let Some(c) = (0..UNIT_COLUMNS).find(|c| unit.cells[*c] != cells[*c]) {
+                    errors.push(LineError::new(
+                        line,
+                        COLUMNS[c],
+                        Invalid::new(
+                            format!(
+                                "enheten står på rad {} med ett annat värde; upprepa samma enhetsuppgifter på varje rad",
+                                unit.line
+                            ),
+                            format!(
+                                "the unit is on line {} with another value; repeat the same unit columns on each row",
+                                unit.line
+                            ),
+                        ),
+                    ));
+                    continue;
+                }
+                unit.points.push(point);
+            }
+            None => {
+                by_key.insert(key.clone(), units.len());
+                units.push(UnitRows {
+                    line,
+                    key,
+                    unit_id,
+                    hsa_id,
+                    kind,
+                    organisation_id,
+                    patch,
+                    cells,
+                    points: vec![point],
+                });
+            }
+        }
+    }
+    if rows == 0 {
+        return Err(vec![LineError::new(
+            2,
+            "",
+            Invalid::new("filen har inga rader", "the file has no rows"),
+        )]);
+    }
+    units.retain(|u| !failed.contains(&u.key));
+    for unit in &units {
+        check_vag_in(unit, &mut errors);
+    }
+    Ok(ParsedFile { rows, units, errors })
+}
+
+fn unreadable(line: u64, e: &csv::Error) -> LineError {
+    LineError::new(
+        line,
+        "",
+        Invalid::new(
+            format!("raden kan inte läsas (UTF-8 CSV väntas): {e}"),
+            format!("the row cannot be read (UTF-8 CSV expected): {e}"),
+        ),
+    )
+}
+
+/// Exactly one `vag_in` per unit, and no purpose and label twice.
+fn check_vag_in(unit: &UnitRows, errors: &mut Vec<LineError>) {
+    let mut vag_in: Option<u64> = None;
+    let mut labels: HashMap<(Purpose, String), u64> = HashMap::new();
+    for p in &unit.points {
+        if p.point.purpose == Purpose::VagIn {
+            if let Some(first) = vag_in {
+                errors.push(LineError::new(
+                    p.line,
+                    "purpose",
+                    Invalid::new(
+                        format!("enheten har redan ett nummer med syftet vag_in (rad {first}); en enhet har en enda väg in"),
+                        format!("the unit has a vag_in number already (line {first}); a unit has one way in only"),
+                    ),
+                ));
+            }
+            vag_in.get_or_insert(p.line);
+        }
+        if let Some(first) = labels.insert((p.point.purpose, fold(&p.point.label)), p.line)
+            && p.id.is_none()
+        {
+            errors.push(LineError::new(
+                p.line,
+                "label",
+                Invalid::new(
+                    format!(
+                        "dubblett: samma syfte och etikett står på rad {first}; ange contact_point_id eller en annan etikett"
+                    ),
+                    format!(
+                        "duplicate key: the same purpose and label are on line {first}; give contact_point_id or another label"
+                    ),
+                ),
+            ));
+        }
+    }
+    if vag_in.is_none() {
+        errors.push(LineError::new(
+            unit.line,
+            "purpose",
+            Invalid::new(
+                "enheten saknar ett nummer med syftet vag_in (en väg in)",
+                "the unit has no number with purpose vag_in (one way in)",
+            ),
+        ));
+    }
+}
+
+/// The cells of one row, by column name; a column the header lacks reads as empty.
+struct Cells<'a> {
+    record: &'a csv::StringRecord,
+    index: &'a HashMap<&'static str, usize>,
+}
+
+impl<'a> Cells<'a> {
+    fn get(&self, column: &str) -> &'a str {
+        self.index
+            .get(column)
+            .and_then(|i| self.record.get(*i))
+            .unwrap_or("")
+    }
+}
+
+/// Reads the cells of one row, collecting what is wrong.
+struct RowReader<'e> {
+    line: u64,
+    errors: &'e mut Vec<LineError>,
+}
+
+impl RowReader<'_> {
+    fn fail(&mut self, column: &str, why: Invalid) {
+        self.errors.push(LineError::new(self.line, column, why));
+    }
+
+    fn missing(&mut self, column: &str) {
+        self.fail(column, Invalid::new("värdet saknas", "the value is missing"));
+    }
+
+    fn uuid(&mut self, column: &str, raw: &str) -> Option<Uuid> {
+        if raw.is_empty() {
+            return None;
+        }
+        Uuid::parse_str(raw)
+            .inspect_err(|_| {
+                self.fail(
+                    column,
+                    Invalid::new(
+                        format!("'{}' är inget id (UUID)", shown(raw)),
+                        format!("'{}' is not an id (UUID)", shown(raw)),
+                    ),
+                )
+            })
+            .ok()
+    }
+
+    fn hsa(&mut self, raw: &str) -> Option<HsaId> {
+        if raw.is_empty() {
+            return None;
+        }
+        HsaId::parse(raw).map_err(|e| self.fail("hsa_id", e)).ok()
+    }
+
+    fn coded<T>(&mut self, column: &str, raw: &str, parse: fn(&str) -> Result<T, Invalid>) -> Option<T> {
+        if raw.is_empty() {
+            self.missing(column);
+            return None;
+        }
+        parse(raw).map_err(|e| self.fail(column, e)).ok()
+    }
+
+    fn date(&mut self, column: &str, raw: &str) -> Option<Option<NaiveDate>> {
+        if raw.is_empty() {
+            return Some(None);
+        }
+        match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+            Ok(d) => Some(Some(d)),
+            Err(_) => {
+                self.fail(
+                    column,
+                    Invalid::new(
+                        format!("'{}' är inget datum (ÅÅÅÅ-MM-DD)", shown(raw)),
+                        format!("'{}' is not a date (YYYY-MM-DD)", shown(raw)),
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn json<T: serde::de::DeserializeOwned>(&mut self, column: &str, raw: &str) -> Option<Option<T>> {
+        if raw.is_empty() {
+            return Some(None);
+        }
+        match serde_json::from_str(raw) {
+            Ok(v) => Some(Some(v)),
+            Err(e) => {
+                self.fail(
+                    column,
+                    Invalid::new(
+                        format!("JSON som API:t tar emot väntas: {e}"),
+                        format!("the JSON the API takes is expected: {e}"),
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// The unit's own columns as a patch; a column the header leaves out is no change.
+    fn patch(&mut self, cells: &Cells<'_>, present: &HashSet<&'static str>) -> Option<UnitPatch> {
+        let cell = |c: &str| cells.get(c);
+        let before = self.errors.len();
+        let text = |c: &str| -> Option<Option<String>> {
+            present
+                .contains(c)
+                .then(|| Some(cell(c).to_owned()).filter(|v| !v.is_empty()))
+        };
+        let list = |c: &str| -> Option<Vec<String>> {
+            present.contains(c).then(|| {
+                cell(c)
+                    .split(LIST_SEPARATOR)
+                    .map(str::trim)
+                    .filter(|v| !v.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+        };
+        let mut patch = UnitPatch {
+            name: Some(cell("name").to_owned()),
+            organisation_id: Some(cell("organisation_id").to_owned()),
+            area_ids: list("area_ids"),
+            hsa_id: text("hsa_id"),
+            street: text("street"),
+            postal_code: text("postal_code"),
+            city: text("city"),
+            note: text("note"),
+            preschools: list("preschools"),
+            ..UnitPatch::default()
+        };
+        if present.contains("active_from") && !cell("active_from").is_empty() {
+            patch.active_from = self.date("active_from", cell("active_from")).flatten();
+        }
+        if present.contains("active_to") {
+            patch.active_to = self.date("active_to", cell("active_to"));
+        }
+        if present.contains("reviewed_at") {
+            patch.reviewed_at = self.date("reviewed_at", cell("reviewed_at"));
+        }
+        if present.contains("review_interval_months") {
+            let raw = cell("review_interval_months");
+            patch.review_interval_months = if raw.is_empty() {
+                Some(u32::from(review::DEFAULT_INTERVAL_MONTHS))
+            } else {
+                raw.parse::<u32>()
+                    .inspect_err(|_| {
+                        self.fail(
+                            "review_interval_months",
+                            Invalid::new(
+                                format!("'{}' är inget antal månader", shown(raw)),
+                                format!("'{}' is not a number of months", shown(raw)),
+                            ),
+                        )
+                    })
+                    .ok()
+            };
+        }
+        if present.contains("fallback_contact_point_id") {
+            let raw = cell("fallback_contact_point_id");
+            patch.fallback_contact_point_id = Some(self.uuid("fallback_contact_point_id", raw));
+        }
+        if present.contains("responsibility") {
+            patch.responsibility = self.json::<Responsibility>("responsibility", cell("responsibility"));
+        }
+        (self.errors.len() == before).then_some(patch)
+    }
+
+    /// The row's number, checked by the rules of the API.
+    fn point(&mut self, cells: &Cells<'_>) -> Option<ContactPoint> {
+        let cell = |c: &str| cells.get(c);
+        let purpose = self.coded("purpose", cell("purpose"), Purpose::parse);
+        let visibility = match cell("visibility") {
+            "" => Some(Visibility::Internal),
+            raw => self.coded("visibility", raw, Visibility::parse),
+        };
+        let hours = self.json::<TelephoneHours>("hours", cell("hours"));
+        let (Some(purpose), Some(visibility), Some(hours)) = (purpose, visibility, hours) else {
+            return None;
+        };
+        let draft = ContactPointDraft {
+            purpose,
+            label: cell("label").to_owned(),
+            visibility,
+            number: cell("number").to_owned(),
+            hours,
+        };
+        match draft.validate("") {
+            Ok(point) => Some(point),
+            Err(errors) => {
+                for e in errors {
+                    self.errors.push(LineError::from_field(self.line, e));
+                }
+                None
+            }
+        }
+    }
+}
+
+/// What the database knows that a file is checked against.
+struct Known {
+    organisations: HashSet<String>,
+    areas: HashSet<String>,
+    /// HSA-id → the unit that has it.
+    hsa: HashMap<String, String>,
+}
+
+impl Known {
+    fn load(conn: &mut DbConnection) -> diesel::QueryResult<Self> {
+        Ok(Self {
+            organisations: organisations::table
+                .select(organisations::id)
+                .load::<String>(conn)?
+                .into_iter()
+                .collect(),
+            areas: areas::table
+                .select(areas::id)
+                .load::<String>(conn)?
+                .into_iter()
+                .collect(),
+            hsa: units::table
+                .filter(units::hsa_id.is_not_null())
+                .select((units::hsa_id.assume_not_null(), units::id))
+                .load::<(String, String)>(conn)?
+                .into_iter()
+                .collect(),
+        })
+    }
+}
+
+/// One unit's part of the import.
+struct Planned {
+    line: u64,
+    before: Option<Unit>,
+    after: Unit,
+}
+
+/// Imports a checked file: see the module documentation. `progress` hears (units done, units
+/// in the file) as the writing goes on.
+pub fn import(
+    conn: &mut DbConnection,
+    meta: &WriteMeta,
+    file: ParsedFile,
+    dry_run: bool,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<ImportReport, ImportError> {
+    let batch_id = Uuid::new_v4().to_string();
+    let meta = WriteMeta {
+        batch_id: Some(batch_id.clone()),
+        ..meta.clone()
+    };
+    let mut report = ImportReport {
+        dry_run,
+        rows: file.rows,
+        units: file.units.len(),
+        created: 0,
+        changed: 0,
+        unchanged: 0,
+        batch_id: None,
+    };
+    let outcome = write_transaction(conn, |conn| {
+        let known = Known::load(conn)?;
+        let planned = plan(conn, &known, &meta, &file)?;
+        let total = planned.len();
+        let mut written: Vec<&Planned> = Vec::new();
+        for (done, p) in planned.iter().enumerate() {
+            match &p.before {
+                None => {
+                    repo::insert_unit(conn, &meta, &p.after)?;
+                    report.created += 1;
+                    written.push(p);
+                }
+                Some(before) if *before == p.after => report.unchanged += 1,
+                Some(before) => {
+                    save_unchecked(conn, &meta, "unit.import", before, &p.after)?;
+                    report.changed += 1;
+                    written.push(p);
+                }
+            }
+            progress(done + 1, total);
+        }
+        let mut problems = Vec::new();
+        for p in &written {
+            match check_stored(conn, p.before.as_ref(), &p.after) {
+                Ok(()) => {}
+                Err(AppError::Validation(errors)) => {
+                    problems.extend(errors.into_iter().map(|e| LineError::from_field(p.line, e)))
+                }
+                Err(AppError::Conflict { sv, en }) => {
+                    problems.push(LineError::new(p.line, "", Invalid::new(sv, en)))
+                }
+                Err(other) => return Err(ImportError::Failed(other)),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(ImportError::Problems(problems));
+        }
+        if !written.is_empty() {
+            report.batch_id = Some(batch_id.clone());
+            audit::append(
+                conn,
+                &meta,
+                Event {
+                    action: "import",
+                    entity: Entity::Import,
+                    entity_id: &batch_id,
+                    version: 1,
+                    organisation_id: None,
+                    before: None::<&ImportReport>,
+                    after: Some(&report),
+                },
+            )?;
+        }
+        if dry_run {
+            // Everything was written and checked; now it is undone.
+            return Err(ImportError::DryRunDone);
+        }
+        Ok(())
+    });
+    match outcome {
+        Ok(()) => Ok(report),
+        Err(ImportError::DryRunDone) => {
+            report.batch_id = None;
+            Ok(report)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Finds each group's stored unit and computes its next state: every problem with its line.
+fn plan(
+    conn: &mut DbConnection,
+    known: &Known,
+    meta: &WriteMeta,
+    file: &ParsedFile,
+) -> Result<Vec<Planned>, ImportError> {
+    let mut errors: Vec<LineError> = file.errors.clone();
+    let mut planned = Vec::with_capacity(file.units.len());
+    let mut matched: HashMap<Uuid, u64> = HashMap::new();
+    for rows in &file.units {
+        let fail = |errors: &mut Vec<LineError>, column: &str, why: Invalid| {
+            errors.push(LineError::new(rows.line, column, why));
+        };
+        if !known.organisations.contains(&rows.organisation_id) {
+            fail(
+                &mut errors,
+                "organisation_id",
+                Invalid::new(
+                    format!(
+                        "okänd organisation '{}'; se GET /v1/organisations",
+                        shown(&rows.organisation_id)
+                    ),
+                    format!(
+                        "unknown organisation '{}'; see GET /v1/organisations",
+                        shown(&rows.organisation_id)
+                    ),
+                ),
+            );
+        }
+        for area in rows.patch.area_ids.iter().flatten() {
+            if !known.areas.contains(area) {
+                fail(
+                    &mut errors,
+                    "area_ids",
+                    Invalid::new(
+                        format!("okänt område '{}'; se GET /v1/areas", shown(area)),
+                        format!("unknown area '{}'; see GET /v1/areas", shown(area)),
+                    ),
+                );
+            }
+        }
+        let before = match &rows.key {
+            UnitKey::Id(id) => load_unit(conn, *id)?,
+            UnitKey::Hsa(hsa) => match known.hsa.get(hsa) {
+                Some(id) => load_unit(
+                    conn,
+                    Uuid::parse_str(id).map_err(|e| AppError::Unexpected(e.into()))?,
+                )?,
+                None => None,
+            },
+            UnitKey::Name(org, name) => {
+                let candidates: Vec<(String, String)> = units::table
+                    .filter(units::organisation_id.eq(org))
+                    .select((units::id, units::name))
+                    .load(conn)?;
+                match candidates.into_iter().find(|(_, n)| fold(n) == *name) {
+                    Some((id, _)) => load_unit(
+                        conn,
+                        Uuid::parse_str(&id).map_err(|e| AppError::Unexpected(e.into()))?,
+                    )?,
+                    None => None,
+                }
+            }
+        };
+        let id = before
+            .as_ref()
+            .map(|b| b.id)
+            .or(rows.unit_id)
+            .unwrap_or_else(Uuid::new_v4);
+        if let Some(first) = matched.insert(id, rows.line) {
+            fail(
+                &mut errors,
+                "unit_id",
+                Invalid::new(
+                    format!("dubblett: raden gäller samma enhet som rad {first}"),
+                    format!("duplicate key: the row is about the same unit as line {first}"),
+                ),
+            );
+            continue;
+        }
+        if let Some(hsa) = &rows.hsa_id
+            && let Some(owner) = known.hsa.get(hsa.as_str())
+            && *owner != id.to_string()
+        {
+            fail(
+                &mut errors,
+                "hsa_id",
+                Invalid::new(
+                    format!("dubblett: HSA-id {hsa} har redan enheten {owner}"),
+                    format!("duplicate key: HSA-id {hsa} belongs to the unit {owner} already"),
+                ),
+            );
+        }
+        let base = before.clone().unwrap_or_else(|| Unit {
+            id,
+            name: String::new(),
+            kind: rows.kind,
+            organisation_id: rows.organisation_id.clone(),
+            area_ids: Vec::new(),
+            hsa_id: None,
+            address: Address::default(),
+            active_from: today(),
+            active_to: None,
+            reviewed_at: None,
+            note: None,
+            contact_points: Vec::new(),
+            updated_at: meta.at,
+            version: 1,
+            fallback_contact_point_id: None,
+            responsibility: None,
+            preschools: Vec::new(),
+            review_interval_months: review::DEFAULT_INTERVAL_MONTHS,
+        });
+        let patch = UnitPatch {
+            kind: Some(rows.kind),
+            ..rows.patch.clone()
+        };
+        let mut after = match patch.apply(&base) {
+            Ok(after) => after,
+            Err(Refusal::Invalid(fields)) => {
+                errors.extend(fields.into_iter().map(|e| LineError::from_field(rows.line, e)));
+                continue;
+            }
+            Err(Refusal::Conflict(why) | Refusal::NotFound(why)) => {
+                fail(&mut errors, "", why);
+                continue;
+            }
+        };
+        after.contact_points = match_points(conn, &rows.points, &base, &mut errors)?;
+        after.normalise();
+        if before.is_some() {
+            // The stored version and time stay unless something changes (then the write sets them).
+            after.version = base.version;
+            after.updated_at = base.updated_at;
+            if before.as_ref() != Some(&after) {
+                after.version = base.version + 1;
+                after.updated_at = meta.at;
+            }
+        }
+        planned.push(Planned {
+            line: rows.line,
+            before,
+            after,
+        });
+    }
+    if errors.is_empty() {
+        Ok(planned)
+    } else {
+        errors.sort_by(|a, b| (a.line, &a.column).cmp(&(b.line, &b.column)));
+        Err(ImportError::Problems(errors))
+    }
+}
+
+/// Gives each row's number its id: the one named, else the stored number with the same purpose
+/// and label (the `vag_in` by purpose alone), else a new one.
+fn match_points(
+    conn: &mut DbConnection,
+    rows: &[PointRow],
+    base: &Unit,
+    errors: &mut Vec<LineError>,
+) -> Result<Vec<ContactPoint>, ImportError> {
+    let mut taken: HashSet<Uuid> = rows.iter().filter_map(|r| r.id).collect();
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut point = row.point.clone();
+        point.id = match row.id {
+            Some(id) => {
+                let owner: Option<String> = contact_points::table
+                    .find(id.to_string())
+                    .select(contact_points::unit_id)
+                    .first(conn)
+                    .optional()?;
+                if owner.is_some_and(|o| o != base.id.to_string()) {
+                    errors.push(LineError::new(
+                        row.line,
+                        "contact_point_id",
+                        Invalid::new(
+                            format!("numret {id} tillhör en annan enhet"),
+                            format!("the number {id} belongs to another unit"),
+                        ),
+                    ));
+                }
+                id
+            }
+            None => {
+                let same = base.contact_points.iter().find(|c| {
+                    !taken.contains(&c.id)
+                        && c.purpose == point.purpose
+                        && (point.purpose == Purpose::VagIn || fold(&c.label) == fold(&point.label))
+                });
+                let id = same.map_or_else(Uuid::new_v4, |c| c.id);
+                taken.insert(id);
+                id
+            }
+        };
+        out.push(point);
+    }
+    if let Some(vag_in) = base.vag_in()
+        && !out.iter().any(|c| c.id == vag_in.id)
+    {
+        let line = rows
+            .iter()
+            .find(|r| r.point.purpose == Purpose::VagIn)
+            .map_or(rows.first().map_or(0, |r| r.line), |r| r.line);
+        errors.push(LineError::new(
+            line,
+            "contact_point_id",
+            Invalid::new(
+                format!(
+                    "enhetens väg in ({}) kan inte tas bort; ange dess contact_point_id och ändra numret",
+                    vag_in.id
+                ),
+                format!(
+                    "the unit's one way in ({}) cannot be removed; give its contact_point_id and change the number",
+                    vag_in.id
+                ),
+            ),
+        ));
+    }
+    Ok(out)
+}
+
+/// A unit as a vCard 4.0 (RFC 6350) for a phone or mail client: its name, organisation,
+/// address and numbers, each number with its purpose and label (as the `TYPE` a client
+/// understands, and as the `X-ABLabel` most address books show), the one way in preferred.
+pub fn vcard(directory: &Directory, unit: &Unit, include_internal: bool) -> String {
+    let mut card = VCard::default();
+    card.line("BEGIN", &[], "VCARD");
+    card.line("VERSION", &[], "4.0");
+    card.line("KIND", &[], "org");
+    card.line("UID", &[], &format!("urn:uuid:{}", unit.id));
+    card.line("FN", &[], &text_value(&unit.name));
+    let organisation = directory
+        .organisation(&unit.organisation_id)
+        .map_or(unit.organisation_id.as_str(), |o| o.name.as_str());
+    card.line(
+        "ORG",
+        &[],
+        &format!("{};{}", text_value(organisation), text_value(&unit.name)),
+    );
+    if unit.address != Address::default() {
+        let part = |p: &Option<String>| p.as_deref().map(text_value).unwrap_or_default();
+        card.line(
+            "ADR",
+            &["TYPE=work"],
+            &format!(
+                ";;{};{};;{};Sverige",
+                part(&unit.address.street),
+                part(&unit.address.city),
+                part(&unit.address.postal_code)
+            ),
+        );
+    }
+    let mut item = 0;
+    for point in unit
+        .contact_points
+        .iter()
+        .filter(|c| include_internal || c.visibility == Visibility::Public)
+    {
+        item += 1;
+        let kind = match point.purpose {
+            Purpose::Sms => "work,text",
+            Purpose::Fax => "work,fax",
+            _ => "work,voice",
+        };
+        let mut params = vec!["VALUE=uri".to_owned(), format!("TYPE=\"{kind}\"")];
+        if point.purpose == Purpose::VagIn {
+            params.push("PREF=1".into());
+        }
+        let label = format!("{}: {}", point.purpose.label_sv(), point.label);
+        params.push(format!("X-PURPOSE={}", point.purpose.code()));
+        let params: Vec<&str> = params.iter().map(String::as_str).collect();
+        card.line(&format!("item{item}.TEL"), &params, &point.number.tel_uri());
+        card.line(&format!("item{item}.X-ABLABEL"), &[], &text_value(&label));
+    }
+    let mut note = Vec::new();
+    if let Some(hours) = unit.vag_in().and_then(|c| c.hours.as_ref()) {
+        note.push(format!("Telefontid: {}", hours.describe()));
+    }
+    if let Some(n) = &unit.note {
+        note.push(n.clone());
+    }
+    if !note.is_empty() {
+        card.line("NOTE", &[], &text_value(&note.join("\n")));
+    }
+    card.line("REV", &[], &unit.updated_at.format("%Y%m%dT%H%M%SZ").to_string());
+    card.line("END", &[], "VCARD");
+    card.out
+}
+
+/// Every active unit's vCard, one after the other (a file address books import at once).
+pub fn vcards(directory: &Directory, day: NaiveDate, include_internal: bool) -> String {
+    let mut units: Vec<&Unit> = directory.units().iter().filter(|u| u.is_active_on(day)).collect();
+    units.sort_by_key(|u| crate::domain::text::sort_key(&u.name));
+    units
+        .into_iter()
+        .map(|u| vcard(directory, u, include_internal))
+        .collect()
+}
+
+/// vCard lines: CRLF-terminated, folded at 75 octets without splitting a character.
+#[derive(Default)]
+struct VCard {
+    out: String,
+}
+
+impl VCard {
+    fn line(&mut self, name: &str, params: &[&str], value: &str) {
+        let mut line = name.to_owned();
+        for p in params {
+            line.push(';');
+            line.push_str(p);
+        }
+        line.push(':');
+        line.push_str(value);
+        let mut width = 0;
+        for c in line.chars() {
+            if width + c.len_utf8() > 75 {
+                self.out.push_str("\r\n ");
+                width = 1;
+            }
+            self.out.push(c);
+            width += c.len_utf8();
+        }
+        self.out.push_str("\r\n");
+    }
+}
+
+/// A text value with RFC 6350's escapes.
+fn text_value(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ',' => out.push_str("\\,"),
+            ';' => out.push_str("\\;"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vcard_lines_fold_at_75_octets_and_escape_text() {
+        let mut card = VCard::default();
+        let long = "Närhälsan Södra Torget vårdcentral, barnavårdscentral; och rehab ".repeat(3);
+        card.line("FN", &[], &text_value(&long));
+        for line in card.out.split("\r\n").filter(|l| !l.is_empty()) {
+            assert!(line.len() <= 75, "{line:?} is {} octets", line.len());
+        }
+        let unfolded = card.out.replace("\r\n ", "");
+        assert_eq!(unfolded, format!("FN:{}\r\n", text_value(&long)));
+        assert!(unfolded.contains("vårdcentral\\, barnavårdscentral\\; och"));
+    }
+
+    #[test]
+    fn field_paths_name_their_columns() {
+        assert_eq!(column_of_field("address.street"), "street");
+        assert_eq!(column_of_field("preschools[2]"), "preschools");
+        assert_eq!(column_of_field("hours.spans[0].from"), "hours");
+        assert_eq!(column_of_field("number"), "number");
+        assert_eq!(column_of_field("something_else"), "");
+    }
+}
