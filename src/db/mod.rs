@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod corrections;
 pub mod demo;
 pub mod models;
 pub mod reference;

@@ -121,6 +121,18 @@ coded_enum! {
 }
 
 coded_enum! {
+    /// Where a report of wrong information stands.
+    CorrectionStatus, what_sv = "status", what_en = "status" {
+        /// Reported, not yet decided.
+        Open = "open", "Öppen", "Open";
+        /// An editor agreed (and applied the proposed number, if there was one).
+        Accepted = "accepted", "Godtagen", "Accepted";
+        /// An editor did not agree, and said why.
+        Rejected = "rejected", "Avvisad", "Rejected";
+    }
+}
+
+coded_enum! {
     /// Who may see a contact point.
     Visibility, what_sv = "synlighet", what_en = "visibility" {
         /// Anyone, also the public.

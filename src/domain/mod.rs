@@ -6,6 +6,7 @@ pub mod phone;
 pub mod text;
 
 pub mod calendar;
+pub mod correction;
 pub mod edit;
 pub mod hours;
 pub mod responsibility;
@@ -16,7 +17,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 pub use codes::{
-    AreaKind, Interval, KindCategory, MeetingForm, OrganisationKind, Purpose, Role, UnitKind, Visibility,
+    AreaKind, CorrectionStatus, Interval, KindCategory, MeetingForm, OrganisationKind, Purpose, Role,
+    UnitKind, Visibility,
 };
 pub use hsa::HsaId;
 pub use phone::PhoneNumber;

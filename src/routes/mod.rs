@@ -1,6 +1,7 @@
 //! HTTP routes: one module per resource, each with `configure`.
 
 pub mod admin;
+pub mod corrections;
 pub mod editing;
 pub mod history;
 pub mod lookup;
@@ -37,6 +38,7 @@ pub fn configure_v1(cfg: &mut web::ServiceConfig) {
         .configure(now::configure)
         .configure(streets::configure)
         .configure(reviews::configure)
+        .configure(corrections::configure)
         .configure(sync::configure)
         .configure(units::configure)
         .configure(lookup::configure)
