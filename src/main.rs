@@ -230,9 +230,11 @@ fn report_problems(path: &std::path::Path, errors: &[LineError]) -> anyhow::Resu
         };
         eprintln!("{}:{}{column}: {} / {}", path.display(), e.line, e.sv, e.en);
     }
-    bail!(
-        "{} problem(s) in {}; nothing was imported",
+    eprintln!(
+        "{} problem(s) in {}; nothing was imported / {} fel; inget importerades",
         errors.len(),
-        path.display()
-    )
+        path.display(),
+        errors.len()
+    );
+    std::process::exit(1)
 }

@@ -864,6 +864,8 @@ fn plan(
     let mut errors: Vec<LineError> = file.errors.clone();
     let mut planned = Vec::with_capacity(file.units.len());
     let mut matched: HashMap<Uuid, u64> = HashMap::new();
+    // Number ids of the file that are stored under another id (see `match_points`).
+    let mut remap: HashMap<Uuid, Uuid> = HashMap::new();
     for rows in &file.units {
         let fail = |errors: &mut Vec<LineError>, column: &str, why: Invalid| {
             errors.push(LineError::new(rows.line, column, why));
@@ -983,22 +985,28 @@ fn plan(
                 continue;
             }
         };
-        after.contact_points = match_points(conn, &rows.points, &base, &mut errors)?;
+        after.contact_points = match_points(conn, &rows.points, &base, &mut remap, &mut errors)?;
         after.normalise();
-        if before.is_some() {
-            // The stored version and time stay unless something changes (then the write sets them).
-            after.version = base.version;
-            after.updated_at = base.updated_at;
-            if before.as_ref() != Some(&after) {
-                after.version = base.version + 1;
-                after.updated_at = meta.at;
-            }
-        }
         planned.push(Planned {
             line: rows.line,
             before,
             after,
         });
+    }
+    for p in &mut planned {
+        // A fallback named by a file id that matched a stored number under another id.
+        if let Some(stored) = p.after.fallback_contact_point_id.and_then(|f| remap.get(&f)) {
+            p.after.fallback_contact_point_id = Some(*stored);
+        }
+        if let Some(before) = &p.before {
+            // The stored version and time stay unless something changes (the write sets them).
+            p.after.version = before.version;
+            p.after.updated_at = before.updated_at;
+            if *before != p.after {
+                p.after.version = before.version + 1;
+                p.after.updated_at = meta.at;
+            }
+        }
     }
     if errors.is_empty() {
         Ok(planned)
@@ -1008,26 +1016,30 @@ fn plan(
     }
 }
 
-/// Gives each row's number its id: the one named, else the stored number with the same purpose
-/// and label (the `vag_in` by purpose alone), else a new one.
+/// Gives each row's number its id: the one named if it is stored, else the stored number with
+/// the same purpose and label (the `vag_in` by purpose alone), else the one named, else a new one.
 fn match_points(
     conn: &mut DbConnection,
     rows: &[PointRow],
     base: &Unit,
+    remap: &mut HashMap<Uuid, Uuid>,
     errors: &mut Vec<LineError>,
 ) -> Result<Vec<ContactPoint>, ImportError> {
     let mut taken: HashSet<Uuid> = rows.iter().filter_map(|r| r.id).collect();
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let mut point = row.point.clone();
-        point.id = match row.id {
-            Some(id) => {
-                let owner: Option<String> = contact_points::table
-                    .find(id.to_string())
-                    .select(contact_points::unit_id)
-                    .first(conn)
-                    .optional()?;
-                if owner.is_some_and(|o| o != base.id.to_string()) {
+        let owner: Option<String> = match row.id {
+            Some(id) => contact_points::table
+                .find(id.to_string())
+                .select(contact_points::unit_id)
+                .first(conn)
+                .optional()?,
+            None => None,
+        };
+        point.id = match (row.id, owner) {
+            (Some(id), Some(owner)) => {
+                if owner != base.id.to_string() {
                     errors.push(LineError::new(
                         row.line,
                         "contact_point_id",
@@ -1039,13 +1051,18 @@ fn match_points(
                 }
                 id
             }
-            None => {
+            // Not stored (a new number, or a file from another database): the stored number
+            // with the same purpose and label is the one meant, if there is one.
+            (named, _) => {
                 let same = base.contact_points.iter().find(|c| {
                     !taken.contains(&c.id)
                         && c.purpose == point.purpose
                         && (point.purpose == Purpose::VagIn || fold(&c.label) == fold(&point.label))
                 });
-                let id = same.map_or_else(Uuid::new_v4, |c| c.id);
+                let id = same.map(|c| c.id).or(named).unwrap_or_else(Uuid::new_v4);
+                if let Some(named) = named.filter(|n| *n != id) {
+                    remap.insert(named, id);
+                }
                 taken.insert(id);
                 id
             }

@@ -204,7 +204,7 @@ Hemtjänst Sex,hemtjanstt,boras-stad-vaf,mote-1,,vag_in,En väg in,031-390 06 55
         "fel.csv:6 [purpose]",
         "fel.csv:7 [contact_point_id]",
         "fel.csv:8 [kind]",
-        "5 problem(s)",
+        "5 problem(s) in",
     ] {
         assert!(stderr.contains(expected), "{expected} in {stderr}");
     }
@@ -414,4 +414,46 @@ async fn units_export_as_vcards_with_their_numbers_and_purposes() {
     assert_problem(&missing, StatusCode::NOT_FOUND);
     let anonymous = app.get_as(&format!("/v1/units/{unit}/vcard"), None).await;
     assert_problem(&anonymous, StatusCode::UNAUTHORIZED);
+}
+
+#[actix_web::test]
+async fn the_readmes_sample_file_imports() {
+    let app = TestApp::new();
+    let file = include_str!("../fixtures/import-sample.csv");
+    let dry = import(&app, "?dry_run=true", file).await;
+    assert_eq!(dry.status, StatusCode::OK, "{}", dry.body);
+    assert_eq!(
+        (dry.body["rows"].as_u64(), dry.body["units"].as_u64()),
+        (Some(3), Some(2))
+    );
+    let res = import(&app, "", file).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.body["created"], 2);
+    let unit = app.unit_id("Hemtjänst Exempelby (exempel)");
+    let shown = app.get(&format!("/v1/units/{unit}")).await;
+    assert_eq!(shown.body["contact_points"][0]["national"], "031-390 06 90");
+    let areas: Vec<&str> = shown.body["areas"]
+        .as_array()
+        .expect("areas")
+        .iter()
+        .map(|a| a["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(areas, ["distrikt-norr", "mote-1"], "{}", shown.body);
+    let again = import(&app, "", file).await;
+    assert_eq!(again.body["unchanged"], 2, "{}", again.body);
+}
+
+#[actix_web::test]
+async fn a_file_from_another_database_matches_numbers_by_purpose_and_label() {
+    // Two demo databases: the same unit ids, but every number got its own random id.
+    let one = TestApp::new();
+    let other = TestApp::new();
+    let file = export_csv(&one).await;
+    assert_ne!(file, export_csv(&other).await);
+    let units = other.state.directory.current().units().len();
+    let events = other.audit_count();
+    let res = import(&other, "", &file).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.body["unchanged"], units, "{}", res.body);
+    assert_eq!(other.audit_count(), events);
 }
