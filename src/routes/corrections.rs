@@ -223,6 +223,22 @@ async fn visible(state: &web::Data<AppState>, user: &User, raw: &str) -> AppResu
     }
 }
 
+/// A report the caller may decide (an editor of its unit), and the version they read.
+async fn to_decide(
+    state: &web::Data<AppState>,
+    user: &User,
+    raw: &str,
+    if_match: &IfMatch,
+) -> AppResult<(Correction, i64)> {
+    let correction = visible(state, user, raw).await?;
+    let directory = state.directory.current();
+    user.editor_of(
+        &directory,
+        organisation_of(&directory, &correction).unwrap_or_default(),
+    )?;
+    Ok((correction, if_match.required()?))
+}
+
 /// One report, with its outcome.
 #[utoipa::path(
     context_path = "/v1",
@@ -280,13 +296,8 @@ async fn accept_correction(
     if_match: IfMatch,
     body: Option<web::Json<AcceptBody>>,
 ) -> AppResult<HttpResponse> {
-    let correction = visible(&state, &user, &id).await?;
+    let (correction, version) = to_decide(&state, &user, &id, &if_match).await?;
     let directory = state.directory.current();
-    let org = organisation_of(&directory, &correction)
-        .unwrap_or_default()
-        .to_owned();
-    user.editor_of(&directory, &org)?;
-    let version = if_match.required()?;
     let b = body.map(web::Json::into_inner).unwrap_or_default();
     let meta = write_meta(&user, &req, b.reason.as_deref())?;
     let by = person(&user);
@@ -373,13 +384,8 @@ async fn reject_correction(
     if_match: IfMatch,
     body: web::Json<RejectBody>,
 ) -> AppResult<HttpResponse> {
-    let correction = visible(&state, &user, &id).await?;
+    let (correction, version) = to_decide(&state, &user, &id, &if_match).await?;
     let directory = state.directory.current();
-    let org = organisation_of(&directory, &correction)
-        .unwrap_or_default()
-        .to_owned();
-    user.editor_of(&directory, &org)?;
-    let version = if_match.required()?;
     let reason = edit::reason(Some(&body.reason))
         .map_err(|e| AppError::invalid("reason", e))?
         .ok_or_else(|| {

@@ -112,6 +112,26 @@ pub fn write_meta(user: &User, req: &HttpRequest, reason: Option<&str>) -> AppRe
     })
 }
 
+/// Refuses a body that is not sent as CSV (`text/csv`, or `text/plain`); `what` names it.
+pub fn require_csv(req: &HttpRequest, what_sv: &str, what_en: &str) -> AppResult<()> {
+    let csv = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/csv") || t.starts_with("text/plain"));
+    if csv {
+        Ok(())
+    } else {
+        Err(AppError::invalid(
+            "Content-Type",
+            Invalid::new(
+                format!("skicka {what_sv} som text/csv"),
+                format!("send {what_en} as text/csv"),
+            ),
+        ))
+    }
+}
+
 /// A response that carries the version it shows as its ETag.
 pub fn with_etag(mut builder: HttpResponseBuilder, version: i64) -> HttpResponseBuilder {
     builder.insert_header((ETAG, etag(version)));

@@ -7,10 +7,12 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::views::{OrganisationRef, ReviewView, UnitRef};
 use crate::auth::SignedIn;
+use crate::db::corrections;
+use crate::domain::CorrectionStatus;
 use crate::domain::review::ReviewStatus;
 use crate::domain::{Invalid, Role, shown, text::sort_key, today};
 use crate::error::{AppError, AppResult, Problem};
-use crate::startup::AppState;
+use crate::startup::{self, AppState};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(reviews);
@@ -33,6 +35,9 @@ pub struct ReviewSummary {
     pub overdue: usize,
     /// The unit checked longest ago (or never).
     pub oldest: Option<ReviewItem>,
+    /// Reports of wrong information about the organisation's units still to decide
+    /// (`GET /v1/corrections?status=open`).
+    pub open_corrections: usize,
 }
 
 /// A unit to review.
@@ -114,6 +119,10 @@ async fn reviews(
         .collect();
     scope.sort();
     scope.dedup();
+    let open = startup::read(&state, |conn| {
+        corrections::list(conn, Some(CorrectionStatus::Open), None)
+    })
+    .await?;
     let day = today();
     let item = |u: &crate::domain::Unit| ReviewItem {
         unit: UnitRef::new(&directory, u),
@@ -137,6 +146,10 @@ async fn reviews(
                 ReviewStatus::Overdue => summary.overdue += 1,
             }
         }
+        summary.open_corrections = open
+            .iter()
+            .filter(|c| units.iter().any(|u| u.id == c.unit_id))
+            .count();
         summary.oldest = units
             .iter()
             .min_by_key(|u| (u.reviewed_at, sort_key(&u.name)))

@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
@@ -11,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::units::parse_instant;
 use super::views::{AreaRef, CallNowView, UnitRef};
-use super::write_meta;
+use super::{require_csv, write_meta};
 use crate::auth::{Caller, SignedIn};
 use crate::db::reference::replace_streets;
 use crate::domain::{AreaKind, FieldError, Invalid, Purpose, UnitKind, edit, shown, today};
@@ -253,20 +252,7 @@ async fn import_streets(
     body: String,
 ) -> AppResult<HttpResponse> {
     let user = user.admin()?;
-    let csv_type = req
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| t.starts_with("text/csv") || t.starts_with("text/plain"));
-    if !csv_type {
-        return Err(AppError::invalid(
-            "Content-Type",
-            Invalid::new(
-                "skicka gatutabellen som text/csv",
-                "send the street table as text/csv",
-            ),
-        ));
-    }
+    require_csv(&req, "gatutabellen", "the street table")?;
     let meta = write_meta(user, &req, query.reason.as_deref())?;
     let (by_district, streets) = read_streets(&state, &body).map_err(AppError::Validation)?;
     let dry_run = query.dry_run.unwrap_or(false);

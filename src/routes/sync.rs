@@ -6,7 +6,7 @@
 //! audit history keeps). Writes take turns under one lock, so audit events commit in the order
 //! of their ids and a cursor (the last id seen) never skips one.
 
-use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use actix_web::http::header::CONTENT_DISPOSITION;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -14,7 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::params;
 use super::units::parse_unit_id;
-use super::write_meta;
+use super::{require_csv, write_meta};
 use crate::auth::{Caller, SignedIn};
 use crate::db::audit::{self, Entity};
 use crate::db::units::unit_not_found;
@@ -420,17 +420,7 @@ async fn import(
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let user = user.admin()?;
-    let csv_type = req
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| t.starts_with("text/csv") || t.starts_with("text/plain"));
-    if !csv_type {
-        return Err(AppError::invalid(
-            "Content-Type",
-            Invalid::new("skicka filen som text/csv", "send the file as text/csv"),
-        ));
-    }
+    require_csv(&req, "filen", "the file")?;
     let meta = write_meta(user, &req, query.reason.as_deref())?;
     let file = transfer::parse(&body).map_err(|e| AppError::from(ImportError::Problems(e)))?;
     let dry_run = query.dry_run.unwrap_or(false);

@@ -114,6 +114,12 @@ async fn a_report_reaches_the_units_editors_who_accept_it_as_an_audited_write() 
         StatusCode::BAD_REQUEST,
     );
 
+    assert_eq!(
+        open_in_review(&app, &narhalsan).await,
+        1,
+        "the yearly review counts it"
+    );
+
     // Deciding: an editor of the unit, with If-Match.
     let accept = format!("/v1/corrections/{id}/accept");
     assert_problem(
@@ -181,6 +187,22 @@ async fn a_report_reaches_the_units_editors_who_accept_it_as_an_audited_write() 
             .body)
         .is_empty()
     );
+    assert_eq!(open_in_review(&app, &narhalsan).await, 0);
+}
+
+/// Närhälsan's count of open reports in `GET /v1/reviews`.
+async fn open_in_review(app: &TestApp, token: &str) -> u64 {
+    let res = app
+        .get_as("/v1/reviews?organisation=narhalsan", Some(token))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    res.body["organisations"]
+        .as_array()
+        .expect("organisations")
+        .iter()
+        .find(|o| o["organisation"]["id"] == "narhalsan")
+        .and_then(|o| o["summary"]["open_corrections"].as_u64())
+        .expect("Närhälsan's summary")
 }
 
 #[actix_web::test]
