@@ -71,6 +71,25 @@ const REQUIRED: [&str; 6] = ["name", "kind", "organisation_id", "purpose", "labe
 /// Lists inside one cell (`area_ids`, `preschools`) are separated by semicolons.
 const LIST_SEPARATOR: char = ';';
 
+/// Characters that make a spreadsheet read a cell as a formula. The export puts an apostrophe
+/// before a cell that starts with one (so it opens as text); the import takes it away again.
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+fn defused(cell: String) -> String {
+    if cell.starts_with(FORMULA_START) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
+fn undefused(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_START) => rest,
+        _ => cell,
+    }
+}
+
 /// The whole directory (every unit, active or not, ordered by id) as CSV.
 pub fn export_csv(directory: &Directory) -> anyhow::Result<String> {
     let mut writer = csv::Writer::from_writer(Vec::new());
@@ -87,36 +106,39 @@ pub fn export_csv(directory: &Directory) -> anyhow::Result<String> {
             .transpose()?;
         for point in &unit.contact_points {
             let hours = point.hours.as_ref().map(serde_json::to_string).transpose()?;
-            writer.write_record([
-                unit.id.to_string(),
-                unit.hsa_id
-                    .as_ref()
-                    .map(|h| h.as_str().to_owned())
-                    .unwrap_or_default(),
-                unit.name.clone(),
-                unit.kind.code().to_owned(),
-                unit.organisation_id.clone(),
-                unit.area_ids.join("; "),
-                unit.address.street.clone().unwrap_or_default(),
-                unit.address.postal_code.clone().unwrap_or_default(),
-                unit.address.city.clone().unwrap_or_default(),
-                unit.active_from.to_string(),
-                date(unit.active_to),
-                date(unit.reviewed_at),
-                unit.review_interval_months.to_string(),
-                unit.note.clone().unwrap_or_default(),
-                unit.fallback_contact_point_id
-                    .map(|id| id.to_string())
-                    .unwrap_or_default(),
-                json(responsibility.clone()),
-                unit.preschools.join("; "),
-                point.id.to_string(),
-                point.purpose.code().to_owned(),
-                point.label.clone(),
-                point.visibility.code().to_owned(),
-                point.number.national().to_owned(),
-                json(hours),
-            ])?;
+            writer.write_record(
+                [
+                    unit.id.to_string(),
+                    unit.hsa_id
+                        .as_ref()
+                        .map(|h| h.as_str().to_owned())
+                        .unwrap_or_default(),
+                    unit.name.clone(),
+                    unit.kind.code().to_owned(),
+                    unit.organisation_id.clone(),
+                    unit.area_ids.join("; "),
+                    unit.address.street.clone().unwrap_or_default(),
+                    unit.address.postal_code.clone().unwrap_or_default(),
+                    unit.address.city.clone().unwrap_or_default(),
+                    unit.active_from.to_string(),
+                    date(unit.active_to),
+                    date(unit.reviewed_at),
+                    unit.review_interval_months.to_string(),
+                    unit.note.clone().unwrap_or_default(),
+                    unit.fallback_contact_point_id
+                        .map(|id| id.to_string())
+                        .unwrap_or_default(),
+                    json(responsibility.clone()),
+                    unit.preschools.join("; "),
+                    point.id.to_string(),
+                    point.purpose.code().to_owned(),
+                    point.label.clone(),
+                    point.visibility.code().to_owned(),
+                    point.number.national().to_owned(),
+                    json(hours),
+                ]
+                .map(defused),
+            )?;
         }
     }
     Ok(String::from_utf8(writer.into_inner()?)?)
@@ -258,6 +280,8 @@ struct UnitRows {
     hsa_id: Option<HsaId>,
     kind: UnitKind,
     organisation_id: String,
+    /// The folded name, to match by organisation and name.
+    name_key: String,
     patch: UnitPatch,
     /// The raw unit cells of the first row, to check the others against.
     cells: Vec<String>,
@@ -269,6 +293,10 @@ struct PointRow {
     line: u64,
     id: Option<Uuid>,
     point: ContactPoint,
+    /// The header has no `visibility` column: a stored number keeps its own.
+    keep_visibility: bool,
+    /// The header has no `hours` column: a stored number keeps its own.
+    keep_hours: bool,
 }
 
 /// Reads the CSV and finds every problem it can without the database, each with line and
@@ -339,6 +367,17 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedFile, Vec<LineError>> {
     let mut failed: HashSet<UnitKey> = HashSet::new();
     let mut rows = 0;
     for record in reader.records() {
+        if errors.len() >= MAX_PROBLEMS {
+            errors.push(LineError::new(
+                rows as u64 + 2,
+                "",
+                Invalid::new(
+                    format!("läsningen slutade efter {MAX_PROBLEMS} fel; är det rätt fil?"),
+                    format!("reading stopped after {MAX_PROBLEMS} problems; is this the right file?"),
+                ),
+            ));
+            return Err(errors);
+        }
         rows += 1;
         let record = match record {
             Ok(r) => r,
@@ -414,6 +453,8 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedFile, Vec<LineError>> {
             line,
             id: point_id,
             point,
+            keep_visibility: !present.contains("visibility"),
+            keep_hours: !present.contains("hours"),
         };
         match by_key.get(&key) {
             Some(&i) => {
@@ -445,6 +486,7 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedFile, Vec<LineError>> {
                     unit_id,
                     hsa_id,
                     kind,
+                    name_key: fold(cell("name")),
                     organisation_id,
                     patch,
                     cells,
@@ -536,7 +578,7 @@ impl<'a> Cells<'a> {
         self.index
             .get(column)
             .and_then(|i| self.record.get(*i))
-            .unwrap_or("")
+            .map_or("", undefused)
     }
 }
 
@@ -730,6 +772,8 @@ struct Known {
     areas: HashSet<String>,
     /// HSA-id → the unit that has it.
     hsa: HashMap<String, String>,
+    /// (organisation, folded name) → the units of that name.
+    names: HashMap<(String, String), Vec<Uuid>>,
 }
 
 impl Known {
@@ -751,6 +795,18 @@ impl Known {
                 .load::<(String, String)>(conn)?
                 .into_iter()
                 .collect(),
+            names: {
+                let mut names: HashMap<(String, String), Vec<Uuid>> = HashMap::new();
+                for (id, org, name) in units::table
+                    .select((units::id, units::organisation_id, units::name))
+                    .load::<(String, String, String)>(conn)?
+                {
+                    if let Ok(id) = Uuid::parse_str(&id) {
+                        names.entry((org, fold(&name))).or_default().push(id);
+                    }
+                }
+                names
+            },
         })
     }
 }
@@ -820,7 +876,7 @@ pub fn import(
             }
         }
         if !problems.is_empty() {
-            return Err(ImportError::Problems(problems));
+            return Err(self::problems(problems));
         }
         if !written.is_empty() {
             report.batch_id = Some(batch_id.clone());
@@ -839,7 +895,9 @@ pub fn import(
             )?;
         }
         if dry_run {
-            // Everything was written and checked; now it is undone.
+            // Everything was written and checked, also what the database checks only at
+            // commit (deferred foreign keys); now it is undone.
+            check_deferred(conn)?;
             return Err(ImportError::DryRunDone);
         }
         Ok(())
@@ -854,6 +912,33 @@ pub fn import(
     }
 }
 
+/// What the database would check at commit, checked now: deferred foreign keys.
+fn check_deferred(conn: &mut DbConnection) -> Result<(), ImportError> {
+    #[derive(QueryableByName)]
+    struct Violation {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        table: String,
+    }
+    match conn {
+        DbConnection::Postgresql(c) => {
+            diesel::sql_query("SET CONSTRAINTS ALL IMMEDIATE").execute(c)?;
+        }
+        DbConnection::Sqlite(c) => {
+            let violations: Vec<Violation> = diesel::sql_query("PRAGMA foreign_key_check").load(c)?;
+            if let Some(v) = violations.first() {
+                return Err(ImportError::Failed(AppError::Conflict {
+                    sv: format!("databasen vägrar importen: en referens i {} saknas", v.table),
+                    en: format!(
+                        "the database refuses the import: a reference in {} is missing",
+                        v.table
+                    ),
+                }));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Finds each group's stored unit and computes its next state: every problem with its line.
 fn plan(
     conn: &mut DbConnection,
@@ -866,6 +951,8 @@ fn plan(
     let mut matched: HashMap<Uuid, u64> = HashMap::new();
     // Number ids of the file that are stored under another id (see `match_points`).
     let mut remap: HashMap<Uuid, Uuid> = HashMap::new();
+    // Likewise unit ids (a vårdcentral named in a boende's responsibility).
+    let mut unit_remap: HashMap<Uuid, Uuid> = HashMap::new();
     for rows in &file.units {
         let fail = |errors: &mut Vec<LineError>, column: &str, why: Invalid| {
             errors.push(LineError::new(rows.line, column, why));
@@ -898,29 +985,66 @@ fn plan(
                 );
             }
         }
-        let before = match &rows.key {
-            UnitKey::Id(id) => load_unit(conn, *id)?,
-            UnitKey::Hsa(hsa) => match known.hsa.get(hsa) {
-                Some(id) => load_unit(
-                    conn,
-                    Uuid::parse_str(id).map_err(|e| AppError::Unexpected(e.into()))?,
-                )?,
-                None => None,
-            },
-            UnitKey::Name(org, name) => {
-                let candidates: Vec<(String, String)> = units::table
-                    .filter(units::organisation_id.eq(org))
-                    .select((units::id, units::name))
-                    .load(conn)?;
-                match candidates.into_iter().find(|(_, n)| fold(n) == *name) {
-                    Some((id, _)) => load_unit(
-                        conn,
-                        Uuid::parse_str(&id).map_err(|e| AppError::Unexpected(e.into()))?,
-                    )?,
-                    None => None,
+        // By id; an id the database does not know (a new unit, or a file from another
+        // database) by HSA-id, then by organisation and name.
+        let stored_id = |key: &UnitKey| -> Result<Option<Uuid>, Invalid> {
+            match key {
+                UnitKey::Id(_) => Ok(None),
+                UnitKey::Hsa(hsa) => Ok(known.hsa.get(hsa).and_then(|id| Uuid::parse_str(id).ok())),
+                UnitKey::Name(org, name) => {
+                    match known.names.get(&(org.clone(), name.clone())).map(Vec::as_slice) {
+                        None | Some([]) => Ok(None),
+                        Some([one]) => Ok(Some(*one)),
+                        Some(several) => Err(Invalid::new(
+                            format!(
+                                "organisationen har {} enheter med det namnet; ange unit_id",
+                                several.len()
+                            ),
+                            format!(
+                                "the organisation has {} units of that name; give unit_id",
+                                several.len()
+                            ),
+                        )),
+                    }
                 }
             }
         };
+        let mut before = match &rows.key {
+            UnitKey::Id(id) => load_unit(conn, *id)?,
+            _ => None,
+        };
+        let mut ambiguous = None;
+        if before.is_none() {
+            let fallbacks = [
+                rows.hsa_id.as_ref().map(|h| UnitKey::Hsa(h.as_str().to_owned())),
+                Some(UnitKey::Name(rows.organisation_id.clone(), rows.name_key.clone())),
+            ];
+            for key in fallbacks.iter().flatten() {
+                match stored_id(key) {
+                    Ok(Some(id)) => {
+                        // Two HSA-ids: two units, whatever their names.
+                        before = load_unit(conn, id)?.filter(|b| {
+                            b.hsa_id.is_none() || rows.hsa_id.is_none() || b.hsa_id == rows.hsa_id
+                        });
+                        break;
+                    }
+                    Ok(None) => {}
+                    Err(why) => {
+                        ambiguous = Some(why);
+                        break;
+                    }
+                }
+            }
+        }
+        if let Some(why) = ambiguous {
+            fail(&mut errors, "name", why);
+            continue;
+        }
+        if let (Some(b), Some(file_id)) = (&before, rows.unit_id)
+            && b.id != file_id
+        {
+            unit_remap.insert(file_id, b.id);
+        }
         let id = before
             .as_ref()
             .map(|b| b.id)
@@ -998,6 +1122,11 @@ fn plan(
         if let Some(stored) = p.after.fallback_contact_point_id.and_then(|f| remap.get(&f)) {
             p.after.fallback_contact_point_id = Some(*stored);
         }
+        if let Some(r) = p.after.responsibility.as_mut()
+            && let Some(stored) = unit_remap.get(&r.vardcentral_id)
+        {
+            r.vardcentral_id = *stored;
+        }
         if let Some(before) = &p.before {
             // The stored version and time stay unless something changes (the write sets them).
             p.after.version = before.version;
@@ -1011,9 +1140,30 @@ fn plan(
     if errors.is_empty() {
         Ok(planned)
     } else {
-        errors.sort_by(|a, b| (a.line, &a.column).cmp(&(b.line, &b.column)));
-        Err(ImportError::Problems(errors))
+        Err(problems(errors))
     }
+}
+
+/// At most this many problems are reported: a file with more is not the right file.
+const MAX_PROBLEMS: usize = 1000;
+
+/// The problems in file order, at most [`MAX_PROBLEMS`] and a last line that says how many
+/// more there were.
+fn problems(mut errors: Vec<LineError>) -> ImportError {
+    errors.sort_by(|a, b| (a.line, &a.column).cmp(&(b.line, &b.column)));
+    if errors.len() > MAX_PROBLEMS {
+        let more = errors.len() - MAX_PROBLEMS;
+        errors.truncate(MAX_PROBLEMS);
+        errors.push(LineError::new(
+            errors.last().map_or(0, |e| e.line),
+            "",
+            Invalid::new(
+                format!("… och {more} fel till; rätta dessa först"),
+                format!("… and {more} more problems; fix these first"),
+            ),
+        ));
+    }
+    ImportError::Problems(errors)
 }
 
 /// Gives each row's number its id: the one named if it is stored, else the stored number with
@@ -1067,6 +1217,24 @@ fn match_points(
                 id
             }
         };
+        if let Some(stored) = base.contact_points.iter().find(|c| c.id == point.id) {
+            if row.keep_visibility {
+                point.visibility = stored.visibility;
+            }
+            if row.keep_hours {
+                point.hours = stored.hours.clone();
+            }
+            if stored.purpose == Purpose::VagIn && point.purpose != Purpose::VagIn {
+                errors.push(LineError::new(
+                    row.line,
+                    "purpose",
+                    Invalid::new(
+                        "numret är enhetens väg in och behåller syftet vag_in; ändra numret i stället",
+                        "the number is the unit's one way in and keeps purpose vag_in; change the number instead",
+                    ),
+                ));
+            }
+        }
         out.push(point);
     }
     if let Some(vag_in) = base.vag_in()
@@ -1110,10 +1278,14 @@ pub fn vcard(directory: &Directory, unit: &Unit, include_internal: bool) -> Stri
     card.line(
         "ORG",
         &[],
-        &format!("{};{}", text_value(organisation), text_value(&unit.name)),
+        &format!(
+            "{};{}",
+            component_value(organisation),
+            component_value(&unit.name)
+        ),
     );
     if unit.address != Address::default() {
-        let part = |p: &Option<String>| p.as_deref().map(text_value).unwrap_or_default();
+        let part = |p: &Option<String>| p.as_deref().map(component_value).unwrap_or_default();
         card.line(
             "ADR",
             &["TYPE=work"],
@@ -1148,7 +1320,11 @@ pub fn vcard(directory: &Directory, unit: &Unit, include_internal: bool) -> Stri
         card.line(&format!("item{item}.X-ABLABEL"), &[], &text_value(&label));
     }
     let mut note = Vec::new();
-    if let Some(hours) = unit.vag_in().and_then(|c| c.hours.as_ref()) {
+    if let Some(hours) = unit
+        .vag_in()
+        .filter(|c| include_internal || c.visibility == Visibility::Public)
+        .and_then(|c| c.hours.as_ref())
+    {
         note.push(format!("Telefontid: {}", hours.describe()));
     }
     if let Some(n) = &unit.note {
@@ -1200,20 +1376,24 @@ impl VCard {
     }
 }
 
-/// A text value with RFC 6350's escapes.
+/// A text value with RFC 6350's escapes (backslash, comma, newline; a semicolon needs none).
 fn text_value(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     for c in raw.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
             ',' => out.push_str("\\,"),
-            ';' => out.push_str("\\;"),
             '\n' => out.push_str("\\n"),
             '\r' => {}
             c => out.push(c),
         }
     }
     out
+}
+
+/// One component of a compound value (`ORG`, `ADR`): a text value that also escapes `;`.
+fn component_value(raw: &str) -> String {
+    text_value(raw).replace(';', "\\;")
 }
 
 #[cfg(test)]
@@ -1230,7 +1410,8 @@ mod tests {
         }
         let unfolded = card.out.replace("\r\n ", "");
         assert_eq!(unfolded, format!("FN:{}\r\n", text_value(&long)));
-        assert!(unfolded.contains("vårdcentral\\, barnavårdscentral\\; och"));
+        assert!(unfolded.contains("vårdcentral\\, barnavårdscentral; och"));
+        assert_eq!(component_value("A;B, C"), "A\\;B\\, C");
     }
 
     #[test]

@@ -62,6 +62,7 @@ diesel::table! {
         reporter_name -> Nullable<Text>,
         status -> Text,
         decided_by_sub -> Nullable<Text>,
+        decided_by_issuer -> Nullable<Text>,
         decided_by_name -> Nullable<Text>,
         decided_at -> Nullable<Timestamp>,
         decision_reason -> Nullable<Text>,

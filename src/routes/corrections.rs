@@ -327,11 +327,11 @@ async fn accept_correction(
                             },
                         )?;
                         let mut unit_meta = meta.clone();
-                        unit_meta.reason = Some(
-                            meta.reason
-                                .clone()
-                                .unwrap_or_else(|| format!("rättelse: {}", shown(&c.message))),
-                        );
+                        // The unit's history names the report it comes from.
+                        unit_meta.reason = Some(match &meta.reason {
+                            Some(reason) => format!("{reason} (rättelse {})", c.id),
+                            None => format!("rättelse {}: {}", c.id, shown(&c.message)),
+                        });
                         let stored =
                             store_change(conn, &unit_meta, "unit.correction", &unit, after, may_edit)?;
                         (stored.version != unit.version).then_some(stored.version)

@@ -422,9 +422,10 @@ async fn import(
     let user = user.admin()?;
     require_csv(&req, "filen", "the file")?;
     let meta = write_meta(user, &req, query.reason.as_deref())?;
-    let file = transfer::parse(&body).map_err(|e| AppError::from(ImportError::Problems(e)))?;
     let dry_run = query.dry_run.unwrap_or(false);
+    // Reading a large file takes a while: off the async workers, with the import.
     let run = move |conn: &mut crate::db::DbConnection| {
+        let file = transfer::parse(&body).map_err(|e| AppError::from(ImportError::Problems(e)))?;
         transfer::import(conn, &meta, file, dry_run, &mut |_, _| {}).map_err(AppError::from)
     };
     let report = if dry_run {

@@ -160,7 +160,10 @@ async fn a_report_reaches_the_units_editors_who_accept_it_as_an_audited_write() 
     assert_eq!(shown.body["contact_points"][0]["national"], "031-390 06 99");
     let history = app.get(&format!("/v1/units/{unit}/history")).await;
     assert_eq!(history.body["versions"][0]["action"], "unit.correction");
-    assert_eq!(history.body["versions"][0]["reason"], "kontrollerat med enheten");
+    assert_eq!(
+        history.body["versions"][0]["reason"],
+        format!("kontrollerat med enheten (rättelse {id})")
+    );
 
     // Decided once: a stale tag is 412, the current one 409; nothing changes.
     assert_problem(

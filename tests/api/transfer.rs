@@ -457,3 +457,96 @@ async fn a_file_from_another_database_matches_numbers_by_purpose_and_label() {
     assert_eq!(res.body["unchanged"], units, "{}", res.body);
     assert_eq!(other.audit_count(), events);
 }
+
+/// Only some columns: what the header leaves out stays as stored; the one way in keeps its
+/// purpose; a name two units share needs an id; formulas stay text in a spreadsheet.
+#[actix_web::test]
+async fn a_partial_file_changes_only_its_columns() {
+    let app = TestApp::new();
+    let unit = app.unit_id("Närhälsan Södra Torget vårdcentral");
+    let full = rows(&export_csv(&app).await);
+    let keep = [
+        "name",
+        "kind",
+        "organisation_id",
+        "purpose",
+        "label",
+        "number",
+        "contact_point_id",
+    ];
+    let index: Vec<usize> = keep.iter().map(|c| column(&full, c)).collect();
+    let of_unit: Vec<Vec<String>> = std::iter::once(&full[0])
+        .chain(full.iter().filter(|r| r[0] == unit.to_string()))
+        .map(|r| index.iter().map(|i| r[*i].clone()).collect())
+        .collect();
+    let before = app.get(&format!("/v1/units/{unit}")).await;
+    let res = import(&app, "", &write_rows(&of_unit)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(
+        res.body["unchanged"], 1,
+        "hours, visibility, areas … stay: {}",
+        res.body
+    );
+    assert_eq!(app.get(&format!("/v1/units/{unit}")).await.etag, before.etag);
+
+    // The vag_in row turned into a switchboard, a new row as the vag_in: refused on its line.
+    let mut demoted = of_unit.clone();
+    let purpose = 3;
+    let vag_in = demoted
+        .iter()
+        .position(|r| r[purpose] == "vag_in")
+        .expect("vag_in row");
+    demoted[vag_in][purpose] = "switchboard".into();
+    let mut new_row = demoted[vag_in].clone();
+    new_row[purpose] = "vag_in".into();
+    new_row[4] = "Ny väg in".into();
+    new_row[5] = "031-390 06 95".into();
+    new_row[6].clear();
+    demoted.push(new_row);
+    let res = import(&app, "?dry_run=true", &write_rows(&demoted)).await;
+    assert_problem(&res, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        res.body["errors"][0]["field"],
+        format!("line {}: purpose", vag_in + 1)
+    );
+
+    // A formula in a note leaves as text and comes back as it was.
+    let etag = before.etag.clone().expect("etag");
+    let admin = app.token(Role::Admin, &[]);
+    let patched = app
+        .send(
+            actix_web::http::Method::PATCH,
+            &format!("/v1/units/{unit}"),
+            Some(&admin),
+            Some(&etag),
+            Some(serde_json::json!({"note": "=HYPERLINK(\"http://example.com\")"})),
+        )
+        .await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.body);
+    let file = export_csv(&app).await;
+    assert!(file.contains("'=HYPERLINK"), "defused for spreadsheets");
+    let again = import(&app, "", &file).await;
+    assert_eq!(again.body["changed"], 0, "{}", again.body);
+    let note = app.get(&format!("/v1/units/{unit}")).await.body["note"].clone();
+    assert_eq!(note, "=HYPERLINK(\"http://example.com\")");
+
+    // Two units of one name in one organisation: a row without an id cannot choose.
+    let twin = app
+        .send(
+            actix_web::http::Method::POST,
+            "/v1/units",
+            Some(&admin),
+            None,
+            Some(serde_json::json!({
+                "name": "Närhälsan Södra Torget vårdcentral",
+                "kind": "vardcentral",
+                "organisation_id": "narhalsan",
+                "contact_points": [{"purpose": "vag_in", "label": "En väg in", "number": "031-390 06 94"}]
+            })),
+        )
+        .await;
+    assert_eq!(twin.status, StatusCode::CREATED, "{}", twin.body);
+    let res = import(&app, "?dry_run=true", &write_rows(&of_unit)).await;
+    assert_problem(&res, StatusCode::BAD_REQUEST);
+    assert_eq!(res.body["errors"][0]["field"], "line 2: name", "{}", res.body);
+}

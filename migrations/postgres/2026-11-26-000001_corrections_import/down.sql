@@ -1,3 +1,6 @@
+-- Undoes the schema, but not the history: once an event of type 'correction' or 'import'
+-- exists, the append-only audit_events keeps it and the old CHECK cannot be put back; then
+-- this migration cannot be reverted (by design).
 DROP TABLE corrections;
 DROP INDEX audit_events_batch;
 ALTER TABLE audit_events DROP COLUMN batch_id;

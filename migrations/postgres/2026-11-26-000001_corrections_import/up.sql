@@ -22,6 +22,7 @@ CREATE TABLE corrections (
     reporter_name     TEXT,
     status            TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'accepted', 'rejected')),
     decided_by_sub    TEXT,
+    decided_by_issuer TEXT,
     decided_by_name   TEXT,
     decided_at        TIMESTAMP,
     decision_reason   TEXT,
