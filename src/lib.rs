@@ -11,3 +11,4 @@ pub mod settings;
 pub mod startup;
 pub mod transfer;
 pub mod watch;
+pub mod web;

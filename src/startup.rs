@@ -197,6 +197,8 @@ pub fn app(
         )
         .configure(routes::configure_health)
         .service(web::scope("/v1").configure(routes::configure_v1))
+        // The web pages (Swedish), at the root.
+        .configure(crate::web::configure)
         // Serves the document at /api-docs/openapi.json and the UI (vendored, works offline).
         .service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", ApiDoc::openapi()))
 }

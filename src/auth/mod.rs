@@ -163,6 +163,13 @@ fn caller(req: &HttpRequest) -> Result<Caller, AppError> {
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("application state is missing")))?;
     let Some(header) = req.headers().get(AUTHORIZATION) else {
+        // The web pages' session, for reading only: a cookie rides along with any request the
+        // browser makes, so a write needs the token itself (or a web form with its CSRF token).
+        if req.method() == actix_web::http::Method::GET
+            && let Some(cookie) = req.cookie(SESSION_COOKIE)
+        {
+            return user_of(state, cookie.value()).map(Caller::User);
+        }
         return Ok(Caller::Anonymous {
             may_read: state.auth.anonymous_read(),
         });
@@ -180,6 +187,11 @@ fn caller(req: &HttpRequest) -> Result<Caller, AppError> {
                 "the Authorization header must be 'Bearer <token>'",
             )
         })?;
+    user_of(state, token).map(Caller::User)
+}
+
+/// The user a token speaks for, if it is valid and its account unchanged.
+pub fn user_of(state: &AppState, token: &str) -> Result<User, AppError> {
     let user = state.auth.verify(token)?;
     if let Some(version) = user.account_version {
         let current = state.directory.current().account(&user.sub);
@@ -190,5 +202,16 @@ fn caller(req: &HttpRequest) -> Result<Caller, AppError> {
             ));
         }
     }
-    Ok(Caller::User(user))
+    Ok(user)
+}
+
+/// The cookie that carries a web page session's token (HttpOnly, SameSite=Strict).
+pub const SESSION_COOKIE: &str = "kontaktnav_session";
+
+/// The CSRF token of a web session: derived from the session's token, which only the browser's
+/// cookie jar holds (HttpOnly), so a page of another site cannot know it.
+pub fn csrf_token(session: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("kontaktnav csrf\n{session}").as_bytes());
+    digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
 }

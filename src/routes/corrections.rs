@@ -300,55 +300,16 @@ async fn accept_correction(
     let directory = state.directory.current();
     let b = body.map(web::Json::into_inner).unwrap_or_default();
     let meta = write_meta(&user, &req, b.reason.as_deref())?;
-    let by = person(&user);
     let decider = user.0.clone();
     let decided = startup::write(&state, move |conn| {
-        let may_edit = |org: &str| decider.editor_of(&directory, org).map(drop);
-        repo::decide(
+        accept(
             conn,
             &meta,
+            &decider,
+            &directory,
             correction.id,
             version,
-            "correction.accept",
-            |conn, c| {
-                let unit = load_unit(conn, c.unit_id)?.ok_or_else(|| unit_not_found(c.unit_id))?;
-                may_edit(&unit.organisation_id)?;
-                let number = b
-                    .number
-                    .clone()
-                    .or_else(|| c.proposed_number.as_ref().map(|n| n.national().to_owned()));
-                let applied = match (number, c.target(&unit)) {
-                    (Some(number), Some(target)) => {
-                        let after = unit.with_contact_point_changed(
-                            target,
-                            ContactPointPatch {
-                                number: Some(number),
-                                ..ContactPointPatch::default()
-                            },
-                        )?;
-                        let mut unit_meta = meta.clone();
-                        // The unit's history names the report it comes from.
-                        unit_meta.reason = Some(match &meta.reason {
-                            Some(reason) => format!("{reason} (rättelse {})", c.id),
-                            None => format!("rättelse {}: {}", c.id, shown(&c.message)),
-                        });
-                        let stored =
-                            store_change(conn, &unit_meta, "unit.correction", &unit, after, may_edit)?;
-                        (stored.version != unit.version).then_some(stored.version)
-                    }
-                    _ => None,
-                };
-                Ok((
-                    c.decided(
-                        CorrectionStatus::Accepted,
-                        by,
-                        meta.at,
-                        meta.reason.clone(),
-                        applied,
-                    ),
-                    unit.organisation_id,
-                ))
-            },
+            b.number,
         )
     })
     .await?;
@@ -398,25 +359,83 @@ async fn reject_correction(
             )
         })?;
     let meta = write_meta(&user, &req, Some(&reason))?;
-    let by = person(&user);
     let decider = user.0.clone();
     let decided = startup::write(&state, move |conn| {
-        repo::decide(
-            conn,
-            &meta,
-            correction.id,
-            version,
-            "correction.reject",
-            |conn, c| {
-                let unit = load_unit(conn, c.unit_id)?.ok_or_else(|| unit_not_found(c.unit_id))?;
-                decider.editor_of(&directory, &unit.organisation_id)?;
-                Ok((
-                    c.decided(CorrectionStatus::Rejected, by, meta.at, Some(reason), None),
-                    unit.organisation_id,
-                ))
-            },
-        )
+        reject(conn, &meta, &decider, &directory, correction.id, version)
     })
     .await?;
     Ok(respond(&state, &user, decided, StatusCode::OK))
+}
+
+/// Accepts a report, inside one write: see `POST /v1/corrections/{id}/accept`. `number`
+/// replaces the proposed one. For the API and the web page.
+pub fn accept(
+    conn: &mut crate::db::DbConnection,
+    meta: &crate::db::audit::WriteMeta,
+    decider: &User,
+    directory: &Directory,
+    id: Uuid,
+    version: i64,
+    number: Option<String>,
+) -> AppResult<Correction> {
+    let by = person(decider);
+    let may_edit = |org: &str| decider.editor_of(directory, org).map(drop);
+    repo::decide(conn, meta, id, version, "correction.accept", |conn, c| {
+        let unit = load_unit(conn, c.unit_id)?.ok_or_else(|| unit_not_found(c.unit_id))?;
+        may_edit(&unit.organisation_id)?;
+        let number = number
+            .clone()
+            .or_else(|| c.proposed_number.as_ref().map(|n| n.national().to_owned()));
+        let applied = match (number, c.target(&unit)) {
+            (Some(number), Some(target)) => {
+                let after = unit.with_contact_point_changed(
+                    target,
+                    ContactPointPatch {
+                        number: Some(number),
+                        ..ContactPointPatch::default()
+                    },
+                )?;
+                let mut unit_meta = meta.clone();
+                // The unit's history names the report it comes from.
+                unit_meta.reason = Some(match &meta.reason {
+                    Some(reason) => format!("{reason} (rättelse {})", c.id),
+                    None => format!("rättelse {}: {}", c.id, shown(&c.message)),
+                });
+                let stored = store_change(conn, &unit_meta, "unit.correction", &unit, after, may_edit)?;
+                (stored.version != unit.version).then_some(stored.version)
+            }
+            _ => None,
+        };
+        Ok((
+            c.decided(
+                CorrectionStatus::Accepted,
+                by,
+                meta.at,
+                meta.reason.clone(),
+                applied,
+            ),
+            unit.organisation_id,
+        ))
+    })
+}
+
+/// Rejects a report with `meta.reason`, inside one write: see
+/// `POST /v1/corrections/{id}/reject`.
+pub fn reject(
+    conn: &mut crate::db::DbConnection,
+    meta: &crate::db::audit::WriteMeta,
+    decider: &User,
+    directory: &Directory,
+    id: Uuid,
+    version: i64,
+) -> AppResult<Correction> {
+    let by = person(decider);
+    repo::decide(conn, meta, id, version, "correction.reject", |conn, c| {
+        let unit = load_unit(conn, c.unit_id)?.ok_or_else(|| unit_not_found(c.unit_id))?;
+        decider.editor_of(directory, &unit.organisation_id)?;
+        Ok((
+            c.decided(CorrectionStatus::Rejected, by, meta.at, meta.reason.clone(), None),
+            unit.organisation_id,
+        ))
+    })
 }

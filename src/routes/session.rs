@@ -54,14 +54,33 @@ async fn issue_token(
     req: HttpRequest,
     body: web::Json<Credentials>,
 ) -> AppResult<HttpResponse> {
+    let Credentials { username, password } = body.into_inner();
+    let (token, ttl) = sign_in(&state, &req, &username, password).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(TokenResponse {
+            access_token: token,
+            token_type: "Bearer",
+            expires_in: ttl.as_secs(),
+        }))
+}
+
+/// Who the token speaks for.
+/// Checks a built-in account's password (with the sign-in brake) and issues its token: for
+/// `POST /v1/auth/token` and the web page's sign-in.
+pub async fn sign_in(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    username: &str,
+    password: String,
+) -> AppResult<(String, std::time::Duration)> {
     let Some(ttl) = state.auth.token_ttl() else {
         return Err(AppError::not_found(
             "tjänsten utfärdar inga egna token; logga in hos identitetsleverantören",
             "this service does not issue tokens; sign in with the identity provider",
         ));
     };
-    let client = state.auth.client_address(&req);
-    let Credentials { username, password } = body.into_inner();
+    let client = state.auth.client_address(req);
     let name: String = username.trim().to_lowercase().chars().take(64).collect();
     let attempt = state
         .throttle
@@ -75,7 +94,7 @@ async fn issue_token(
         .acquire()
         .await
         .map_err(|e| AppError::Unexpected(e.into()))?;
-    let found = startup::read(&state, move |conn| accounts::find(conn, &name)).await?;
+    let found = startup::read(state, move |conn| accounts::find(conn, &name)).await?;
     let verified = web::block(move || {
         let ok = verify_password(&password, found.as_ref().map(|(_, hash)| hash.as_str()));
         found
@@ -99,7 +118,7 @@ async fn issue_token(
     // An account made outside the service (`kontaktnav user add`) is not in the served
     // snapshot yet, and its token would be refused: read the directory again first.
     if state.directory.current().account(&account.username) != Some((account.version, false)) {
-        startup::refresh(&state).await?;
+        startup::refresh(state).await?;
     }
     let user = User {
         account_version: Some(account.version),
@@ -111,16 +130,9 @@ async fn issue_token(
         )
     };
     let token = state.auth.issue(&user, ttl).map_err(AppError::Unexpected)?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(TokenResponse {
-            access_token: token,
-            token_type: "Bearer",
-            expires_in: ttl.as_secs(),
-        }))
+    Ok((token, ttl))
 }
 
-/// Who the token speaks for.
 #[utoipa::path(
     context_path = "/v1",
     tag = "auth",

@@ -17,3 +17,4 @@ mod reviews;
 mod sync;
 mod transfer;
 mod units;
+mod web;

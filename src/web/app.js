@@ -1,0 +1,29 @@
+// kontaktnav: results as you type. The page works without this script (the form submits and
+// the server renders the same results); with it, the results follow each keystroke.
+"use strict";
+(function () {
+  var form = document.getElementById("search");
+  var results = document.getElementById("results");
+  if (!form || !results) { return; }
+  var timer = null;
+  var latest = 0;
+  function update() {
+    var params = new URLSearchParams(new FormData(form));
+    var ticket = ++latest;
+    fetch("/sok?" + params.toString(), { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (res) { return res.ok ? res.text() : Promise.reject(res.status); })
+      .then(function (html) {
+        if (ticket !== latest) { return; }
+        results.innerHTML = html;
+        history.replaceState(null, "", "/?" + params.toString());
+      })
+      .catch(function () { /* keep the last results; the form still works */ });
+  }
+  function soon() {
+    if (timer) { clearTimeout(timer); }
+    timer = setTimeout(update, 150);
+  }
+  form.addEventListener("input", soon);
+  form.addEventListener("change", soon);
+  form.addEventListener("submit", function (e) { e.preventDefault(); update(); });
+})();

@@ -1,0 +1,1005 @@
+//! The web pages, in Swedish, served by the service itself: look a number up (for everyone who
+//! may read), keep the numbers right (for editors). Server-rendered (maud), a little plain
+//! JavaScript for results as you type, assets embedded in the binary, a strict
+//! Content-Security-Policy.
+//!
+//! A web session is the service's own token (or the identity provider's) in an HttpOnly,
+//! SameSite=Strict cookie, never in localStorage. Every form that changes something carries
+//! the session's CSRF token, and a POST from another origin is refused. The pages call the same
+//! domain and database functions as the API, so roles, If-Match versions and the audit history
+//! apply unchanged.
+
+mod pages;
+
+use std::future::{Ready, ready};
+use std::sync::LazyLock;
+
+use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, get, post, web};
+use maud::Markup;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::auth::{SESSION_COOKIE, User, csrf_token, user_of};
+use crate::db::audit::{self, Entity, WriteMeta};
+use crate::db::corrections as correction_repo;
+use crate::db::units::{self as unit_repo, edit};
+use crate::domain::correction::{Correction, Person};
+use crate::domain::edit::ContactPointPatch;
+use crate::domain::hours::TelephoneHours;
+use crate::domain::{CorrectionStatus, FieldError, Invalid, Visibility};
+use crate::error::AppError;
+use crate::routes::corrections::{accept, reject};
+use crate::routes::session::sign_in;
+use crate::startup::{self, AppState, RequestId};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(lookup_page)
+        .service(results_fragment)
+        .service(unit_page)
+        .service(report_wrong)
+        .service(street_page)
+        .service(login_page)
+        .service(login)
+        .service(logout)
+        .service(edit_page)
+        .service(save_number)
+        .service(history_page)
+        .service(review_page)
+        .service(confirm_unit)
+        .service(decide_correction)
+        .service(asset);
+}
+
+/// No inline script or style, nothing from elsewhere, no framing.
+const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
+     connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// The caller of a page: signed in through the session cookie, or not.
+pub struct Session {
+    user: Option<User>,
+    token: Option<String>,
+    /// A cookie was sent but its token no longer works (expired, account changed).
+    expired: bool,
+    anonymous_read: bool,
+}
+
+impl FromRequest for Session {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let Some(state) = req.app_data::<web::Data<AppState>>() else {
+            return ready(Err(actix_web::error::ErrorInternalServerError("state")));
+        };
+        let token = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned());
+        let user = token.as_deref().and_then(|t| user_of(state, t).ok());
+        ready(Ok(Session {
+            expired: token.is_some() && user.is_none(),
+            token: user.as_ref().and(token),
+            user,
+            anonymous_read: state.auth.anonymous_read(),
+        }))
+    }
+}
+
+impl Session {
+    /// Whether internal numbers may be shown; `Err` sends the caller to sign in.
+    fn reader(&self, req: &HttpRequest) -> Result<bool, WebError> {
+        match (&self.user, self.anonymous_read) {
+            (Some(_), _) => Ok(true),
+            (None, true) => Ok(false),
+            (None, false) => Err(WebError::SignIn(req.uri().to_string())),
+        }
+    }
+
+    fn signed_in(&self, req: &HttpRequest) -> Result<&User, WebError> {
+        self.user
+            .as_ref()
+            .ok_or_else(|| WebError::SignIn(req.uri().to_string()))
+    }
+
+    fn csrf(&self) -> String {
+        self.token.as_deref().map(csrf_token).unwrap_or_default()
+    }
+
+    /// A form that changes something: signed in, sent from this site, with this session's
+    /// CSRF token.
+    fn writer(&self, req: &HttpRequest, csrf: &str) -> Result<&User, WebError> {
+        same_origin(req)?;
+        let user = self.signed_in(req)?;
+        if csrf.is_empty() || csrf != self.csrf() {
+            return Err(WebError::Forbidden(
+                "Formuläret är för gammalt eller kommer inte från den här sidan. Ladda om sidan och försök igen."
+                    .into(),
+            ));
+        }
+        Ok(user)
+    }
+}
+
+/// A POST must come from a page of this service (the browser says where from in `Origin`).
+fn same_origin(req: &HttpRequest) -> Result<(), WebError> {
+    let Some(origin) = req.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
+        return Ok(());
+    };
+    let info = req.connection_info();
+    let own = format!("{}://{}", info.scheme(), info.host());
+    if origin == own {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden(
+            "Formuläret skickades från en annan webbplats och togs inte emot.".into(),
+        ))
+    }
+}
+
+/// What a page answers when something is wrong: a page, never JSON.
+#[derive(Debug)]
+pub enum WebError {
+    /// Not signed in: to the sign-in page, then back.
+    SignIn(String),
+    Forbidden(String),
+    NotFound(String),
+    /// Anything else, with its Swedish message.
+    App(AppError),
+}
+
+impl std::fmt::Display for WebError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WebError::SignIn(_) => f.write_str("sign in"),
+            WebError::Forbidden(m) | WebError::NotFound(m) => f.write_str(m),
+            WebError::App(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl From<AppError> for WebError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Forbidden { sv, .. } => WebError::Forbidden(sv),
+            AppError::NotFound { sv, .. } => WebError::NotFound(sv),
+            AppError::Unauthorized { .. } => WebError::SignIn("/".into()),
+            other => WebError::App(other),
+        }
+    }
+}
+
+impl ResponseError for WebError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            WebError::SignIn(_) => StatusCode::SEE_OTHER,
+            WebError::Forbidden(_) => StatusCode::FORBIDDEN,
+            WebError::NotFound(_) => StatusCode::NOT_FOUND,
+            WebError::App(e) => e.status_code(),
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let WebError::SignIn(next) = self {
+            return HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, login_url(next)))
+                .finish();
+        }
+        let status = self.status_code();
+        let message = match self {
+            WebError::Forbidden(m) | WebError::NotFound(m) => m.clone(),
+            WebError::App(e) => app_message(e),
+            WebError::SignIn(_) => String::new(),
+        };
+        if status.is_server_error() {
+            log::error!("web page failed: {self}");
+        }
+        html(status, pages::error_page(status, &message))
+    }
+}
+
+fn app_message(e: &AppError) -> String {
+    match e {
+        AppError::Validation(errors) => errors.iter().map(|e| e.sv.clone()).collect::<Vec<_>>().join(" "),
+        AppError::Conflict { sv, .. } => sv.clone(),
+        AppError::PreconditionFailed { .. } => {
+            "Någon annan har ändrat uppgifterna sedan du öppnade sidan. Ladda om sidan och gör ändringen igen.".into()
+        }
+        AppError::TooManyRequests { retry_after_seconds } => {
+            format!("För många försök. Vänta {retry_after_seconds} sekunder och försök igen.")
+        }
+        AppError::Unavailable(_) => "Databasen svarar inte just nu. Försök igen om en stund.".into(),
+        _ => "Något gick fel. Försök igen; hör av dig till förvaltningen om det händer igen.".into(),
+    }
+}
+
+type WebResult = Result<HttpResponse, WebError>;
+
+fn login_url(next: &str) -> String {
+    format!("/logga-in?next={}", percent(next))
+}
+
+fn percent(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for b in raw.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// A page or fragment with the security headers every page carries.
+fn html(status: StatusCode, markup: Markup) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CONTENT_SECURITY_POLICY, CSP))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((header::REFERRER_POLICY, "same-origin"))
+        .insert_header((header::X_FRAME_OPTIONS, "DENY"))
+        // Pages show internal numbers and who changed what: never kept by a shared cache.
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(markup.into_string())
+}
+
+fn ok(markup: Markup) -> WebResult {
+    Ok(html(StatusCode::OK, markup))
+}
+
+fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location.to_owned()))
+        .finish()
+}
+
+/// Who writes, from a page: as `routes::write_meta`.
+fn meta(user: &User, req: &HttpRequest, reason: Option<&str>) -> Result<WriteMeta, WebError> {
+    let reason = crate::domain::edit::reason(reason).map_err(|e| AppError::invalid("reason", e))?;
+    Ok(WriteMeta {
+        actor_sub: user.sub.clone(),
+        actor_issuer: Some(user.issuer.clone()),
+        actor_name: user.name.clone(),
+        actor_role: user.role.code().to_owned(),
+        reason,
+        request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()),
+        at: crate::db::now(),
+        batch_id: None,
+    })
+}
+
+use actix_web::HttpMessage;
+
+fn parse_uuid(raw: &str) -> Result<Uuid, WebError> {
+    Uuid::parse_str(raw.trim()).map_err(|_| WebError::NotFound("Sidan finns inte.".into()))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SearchForm {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    area: String,
+}
+
+/// The lookup page: one search box, filters, results.
+#[get("/")]
+async fn lookup_page(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    form: web::Query<SearchForm>,
+) -> WebResult {
+    let internal = session.reader(&req)?;
+    let directory = state.directory.current();
+    let results = pages::search_results(&directory, &form, internal, chrono::Utc::now());
+    ok(pages::lookup(&session_view(&session), &directory, &form, results))
+}
+
+/// The results alone, for the script that updates them as you type.
+#[get("/sok")]
+async fn results_fragment(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    form: web::Query<SearchForm>,
+) -> WebResult {
+    let internal = session.reader(&req)?;
+    let directory = state.directory.current();
+    ok(pages::search_results(
+        &directory,
+        &form,
+        internal,
+        chrono::Utc::now(),
+    ))
+}
+
+/// What the layout needs to know about the caller.
+pub struct SessionView {
+    pub user: Option<User>,
+    pub csrf: String,
+    pub expired: bool,
+}
+
+fn session_view(session: &Session) -> SessionView {
+    SessionView {
+        user: session.user.clone(),
+        csrf: session.csrf(),
+        expired: session.expired,
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct NoticeParams {
+    #[serde(default)]
+    klart: Option<String>,
+}
+
+/// One unit: every number the caller may see, telefontid, who is responsible, and a form to
+/// report wrong information.
+#[get("/enhet/{id}")]
+async fn unit_page(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    id: web::Path<String>,
+    notice: web::Query<NoticeParams>,
+) -> WebResult {
+    let internal = session.reader(&req)?;
+    let id = parse_uuid(&id)?;
+    let directory = state.directory.current();
+    let unit = directory
+        .unit(id)
+        .ok_or_else(|| WebError::NotFound("Enheten finns inte.".into()))?;
+    let done = notice.klart.as_deref() == Some("rapport");
+    ok(pages::unit(
+        &session_view(&session),
+        &directory,
+        unit,
+        internal,
+        chrono::Utc::now(),
+        &pages::ReportForm {
+            done,
+            ..pages::ReportForm::default()
+        },
+    ))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ReportInput {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    proposed_number: String,
+}
+
+/// "Rapportera fel": the corrections API's report, from the unit page.
+#[post("/enhet/{id}/rapport")]
+async fn report_wrong(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<ReportInput>,
+) -> WebResult {
+    let user = session.writer(&req, &form.csrf)?.clone();
+    let id = parse_uuid(&id)?;
+    let directory = state.directory.current();
+    let unit = directory
+        .unit(id)
+        .ok_or_else(|| WebError::NotFound("Enheten finns inte.".into()))?;
+    let meta = meta(&user, &req, None)?;
+    let reporter = Person {
+        sub: user.sub.clone(),
+        name: user.name.clone(),
+        issuer: Some(user.issuer.clone()).filter(|i| !i.is_empty()),
+    };
+    let proposed = Some(form.proposed_number.as_str()).filter(|p| !p.trim().is_empty());
+    match Correction::report(unit, &form.message, None, proposed, reporter, meta.at) {
+        Err(errors) => {
+            let view = pages::ReportForm {
+                message: form.message.clone(),
+                proposed_number: form.proposed_number.clone(),
+                errors,
+                done: false,
+            };
+            Ok(html(
+                StatusCode::BAD_REQUEST,
+                pages::unit(
+                    &session_view(&session),
+                    &directory,
+                    unit,
+                    true,
+                    chrono::Utc::now(),
+                    &view,
+                ),
+            ))
+        }
+        Ok(correction) => {
+            let org = unit.organisation_id.clone();
+            startup::write(&state, move |conn| {
+                correction_repo::report(conn, &meta, &correction, &org)
+            })
+            .await?;
+            Ok(see_other(&format!("/enhet/{id}?klart=rapport#rapportera")))
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct StreetForm {
+    #[serde(default)]
+    gata: String,
+}
+
+/// Which hemtjänst group (and funktionsstöd, myndighet) serves a street.
+#[get("/gata")]
+async fn street_page(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    form: web::Query<StreetForm>,
+) -> WebResult {
+    let internal = session.reader(&req)?;
+    let directory = state.directory.current();
+    ok(pages::street(
+        &session_view(&session),
+        &directory,
+        &form.gata,
+        internal,
+        chrono::Utc::now(),
+    ))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LoginParams {
+    #[serde(default)]
+    next: String,
+}
+
+#[get("/logga-in")]
+async fn login_page(session: Session, params: web::Query<LoginParams>) -> WebResult {
+    ok(pages::login(
+        &session_view(&session),
+        &safe_next(&params.next),
+        None,
+    ))
+}
+
+/// Only a path of this site: never a redirect elsewhere.
+fn safe_next(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next.to_owned()
+    } else {
+        "/".to_owned()
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LoginInput {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    /// A token from the identity provider, instead of a password.
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// Signs in with a built-in account or a token, and keeps the token in the session cookie.
+#[post("/logga-in")]
+async fn login(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    form: web::Form<LoginInput>,
+) -> WebResult {
+    same_origin(&req)?;
+    let next = safe_next(&form.next);
+    let signed = if form.token.trim().is_empty() {
+        sign_in(&state, &req, &form.username, form.password.clone())
+            .await
+            .map(|(token, ttl)| (token, Some(ttl)))
+    } else {
+        let token = form.token.trim().to_owned();
+        user_of(&state, &token).map(|_| (token, None))
+    };
+    match signed {
+        Ok((token, ttl)) => {
+            let secure = req.connection_info().scheme() == "https";
+            let mut cookie = Cookie::build(SESSION_COOKIE, token)
+                .path("/")
+                .http_only(true)
+                .secure(secure)
+                .same_site(SameSite::Strict)
+                .finish();
+            if let Some(ttl) = ttl {
+                cookie.set_max_age(CookieDuration::seconds(ttl.as_secs() as i64));
+            }
+            let mut res = see_other(&next);
+            res.add_cookie(&cookie)
+                .map_err(|e| AppError::Unexpected(e.into()))?;
+            Ok(res)
+        }
+        Err(e) => {
+            let message = match &e {
+                AppError::Unauthorized { sv, .. } => sv.clone(),
+                other => app_message(other),
+            };
+            let status = match e {
+                AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+                _ => StatusCode::UNAUTHORIZED,
+            };
+            Ok(html(
+                status,
+                pages::login(&session_view(&session), &next, Some(&message)),
+            ))
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+#[post("/logga-ut")]
+async fn logout(session: Session, req: HttpRequest, form: web::Form<CsrfOnly>) -> WebResult {
+    if session.user.is_some() {
+        session.writer(&req, &form.csrf)?;
+    }
+    let mut gone = Cookie::build(SESSION_COOKIE, "").path("/").finish();
+    gone.make_removal();
+    let mut res = see_other("/logga-in");
+    res.add_cookie(&gone)
+        .map_err(|e| AppError::Unexpected(e.into()))?;
+    Ok(res)
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct EditParams {
+    #[serde(default)]
+    sparat: Option<String>,
+}
+
+/// Editing a unit's numbers and telephone hours (editors of its organisation).
+#[get("/enhet/{id}/redigera")]
+async fn edit_page(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    id: web::Path<String>,
+    params: web::Query<EditParams>,
+) -> WebResult {
+    let user = session.signed_in(&req)?;
+    let id = parse_uuid(&id)?;
+    let directory = state.directory.current();
+    let unit = directory
+        .unit(id)
+        .ok_or_else(|| WebError::NotFound("Enheten finns inte.".into()))?;
+    user.editor_of(&directory, &unit.organisation_id)?;
+    let notice = params
+        .sparat
+        .is_some()
+        .then(|| pages::Notice::Ok("Ändringen är sparad.".into()));
+    ok(pages::edit(
+        &session_view(&session),
+        &directory,
+        unit,
+        notice,
+        None,
+    ))
+}
+
+/// One number as the edit form sends it.
+#[derive(Debug, Default, Deserialize)]
+pub struct NumberInput {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    version: i64,
+    #[serde(default)]
+    label: String,
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    visibility: String,
+    /// `always`, `open_during` or `closed_during`.
+    #[serde(default)]
+    hours_mode: String,
+    #[serde(default)]
+    days_1: String,
+    #[serde(default)]
+    from_1: String,
+    #[serde(default)]
+    to_1: String,
+    #[serde(default)]
+    days_2: String,
+    #[serde(default)]
+    from_2: String,
+    #[serde(default)]
+    to_2: String,
+    #[serde(default)]
+    days_3: String,
+    #[serde(default)]
+    from_3: String,
+    #[serde(default)]
+    to_3: String,
+    #[serde(default)]
+    reason: String,
+}
+
+impl NumberInput {
+    /// The telephone hours of the form, keeping what the form does not show (date exceptions,
+    /// validity) from the stored hours.
+    fn hours(&self, stored: Option<&TelephoneHours>) -> Result<Option<TelephoneHours>, FieldError> {
+        if self.hours_mode == "always" {
+            return Ok(None);
+        }
+        let rows = [
+            (&self.days_1, &self.from_1, &self.to_1),
+            (&self.days_2, &self.from_2, &self.to_2),
+            (&self.days_3, &self.from_3, &self.to_3),
+        ];
+        let mut spans: Vec<serde_json::Value> = Vec::new();
+        for (days, from, to) in rows {
+            let (from, to) = (from.trim(), to.trim());
+            if days.is_empty() && from.is_empty() && to.is_empty() {
+                continue;
+            }
+            if days.is_empty() {
+                return Err(Invalid::new(
+                    "välj vilka dagar tiden gäller",
+                    "choose the days the span applies to",
+                )
+                .at("hours"));
+            }
+            spans.push(serde_json::json!({"days": [days], "from": from, "to": to}));
+        }
+        if spans.is_empty() {
+            return Err(Invalid::new(
+                "ange minst en tid då numret svarar, eller välj ”alltid”",
+                "give at least one span, or choose always",
+            )
+            .at("hours"));
+        }
+        let mut value = serde_json::json!({"mode": self.hours_mode, "weekly": spans});
+        if let Some(stored) = stored
+            && let (Ok(serde_json::Value::Object(old)), serde_json::Value::Object(new)) =
+                (serde_json::to_value(stored), &mut value)
+        {
+            for key in ["exceptions", "valid_from", "valid_to"] {
+                if let Some(v) = old.get(key) {
+                    new.insert(key.into(), v.clone());
+                }
+            }
+        }
+        serde_json::from_value(value).map_err(|e| {
+            let message = e.to_string();
+            let time = message.contains("HH:MM") || message.contains("time") || message.contains("clock");
+            Invalid::new(
+                if time {
+                    "skriv tiderna som TT:MM, till exempel 08:00".to_owned()
+                } else {
+                    format!("telefontiden kan inte läsas: {message}")
+                },
+                format!("the hours cannot be read: {message}"),
+            )
+            .at("hours")
+        })
+    }
+}
+
+/// Saves one number: the same change as `PATCH /v1/units/{id}/contact-points/{point}`.
+#[post("/enhet/{id}/nummer/{point}")]
+async fn save_number(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    form: web::Form<NumberInput>,
+) -> WebResult {
+    let user = session.writer(&req, &form.csrf)?.clone();
+    let id = parse_uuid(&path.0)?;
+    let point_id = parse_uuid(&path.1)?;
+    let directory = state.directory.current();
+    let unit = directory
+        .unit(id)
+        .ok_or_else(|| WebError::NotFound("Enheten finns inte.".into()))?;
+    user.editor_of(&directory, &unit.organisation_id)?;
+    let stored = unit
+        .contact_points
+        .iter()
+        .find(|c| c.id == point_id)
+        .ok_or_else(|| WebError::NotFound("Numret finns inte längre.".into()))?;
+    let visibility = match form.visibility.as_str() {
+        "public" => Visibility::Public,
+        _ => Visibility::Internal,
+    };
+    let hours = match form.hours(stored.hours.as_ref()) {
+        Ok(h) => h,
+        Err(e) => {
+            return Ok(html(
+                StatusCode::BAD_REQUEST,
+                pages::edit(
+                    &session_view(&session),
+                    &directory,
+                    unit,
+                    None,
+                    Some((point_id, vec![e], &form)),
+                ),
+            ));
+        }
+    };
+    let reason = Some(form.reason.as_str()).filter(|r| !r.trim().is_empty());
+    let meta = meta(&user, &req, reason)?;
+    let patch = ContactPointPatch {
+        label: Some(form.label.clone()),
+        number: Some(form.number.clone()),
+        visibility: Some(visibility),
+        hours: Some(hours),
+        ..ContactPointPatch::default()
+    };
+    let version = form.version;
+    let writer = user.clone();
+    let dir = directory.clone();
+    let result = startup::write(&state, move |conn| {
+        unit_repo::change_unit(
+            conn,
+            &meta,
+            id,
+            version,
+            "contact_point.update",
+            |org| writer.editor_of(&dir, org).map(drop),
+            edit(move |u| u.with_contact_point_changed(point_id, patch)),
+        )
+    })
+    .await;
+    match result {
+        Ok(_) => Ok(see_other(&format!(
+            "/enhet/{id}/redigera?sparat=1#nummer-{point_id}"
+        ))),
+        Err(AppError::Validation(errors)) => Ok(html(
+            StatusCode::BAD_REQUEST,
+            pages::edit(
+                &session_view(&session),
+                &directory,
+                unit,
+                None,
+                Some((point_id, errors, &form)),
+            ),
+        )),
+        Err(AppError::PreconditionFailed { .. }) => {
+            let directory = state.directory.current();
+            let unit = directory
+                .unit(id)
+                .ok_or_else(|| WebError::NotFound("Enheten finns inte.".into()))?;
+            Ok(html(
+                StatusCode::PRECONDITION_FAILED,
+                pages::edit(
+                    &session_view(&session),
+                    &directory,
+                    unit,
+                    Some(pages::Notice::Error(
+                        "Någon annan har ändrat enheten sedan du öppnade sidan, så din ändring sparades inte. \
+                         Sidan visar nu de senaste uppgifterna: gör din ändring igen."
+                            .into(),
+                    )),
+                    None,
+                ),
+            ))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// A unit's history: who changed what, when, and why.
+#[get("/enhet/{id}/historik")]
+async fn history_page(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> WebResult {
+    session.signed_in(&req)?;
+    let id = parse_uuid(&id)?;
+    let directory = state.directory.current();
+    let unit = directory
+        .unit(id)
+        .ok_or_else(|| WebError::NotFound("Enheten finns inte.".into()))?;
+    let rows = startup::read(&state, move |conn| {
+        Ok(audit::history(conn, Entity::Unit, &id.to_string())?)
+    })
+    .await?;
+    ok(pages::history(&session_view(&session), unit, &rows))
+}
+
+/// "Att granska": the units to review, and the open reports, of the editor's organisations.
+#[get("/granska")]
+async fn review_page(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    notice: web::Query<NoticeParams>,
+) -> WebResult {
+    let user = session.signed_in(&req)?;
+    if user.role == crate::domain::Role::Reader {
+        return Err(WebError::Forbidden(
+            "Sidan är för redaktörer: du har inget att granska.".into(),
+        ));
+    }
+    let directory = state.directory.current();
+    let open = startup::read(&state, |conn| {
+        correction_repo::list(conn, Some(CorrectionStatus::Open), None)
+    })
+    .await?;
+    let open: Vec<Correction> = open
+        .into_iter()
+        .filter(|c| {
+            directory
+                .unit(c.unit_id)
+                .is_some_and(|u| user.editor_of(&directory, &u.organisation_id).is_ok())
+        })
+        .collect();
+    let notice = notice.klart.as_deref().map(|what| {
+        pages::Notice::Ok(match what {
+            "bekraftad" => "Enheten är bekräftad.".into(),
+            "godtagen" => "Rapporten är godtagen.".into(),
+            _ => "Rapporten är avvisad.".into(),
+        })
+    });
+    ok(pages::review(
+        &session_view(&session),
+        &directory,
+        user,
+        &open,
+        notice,
+    ))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct VersionForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    version: i64,
+}
+
+/// "Kontrollerad, stämmer": the yearly review's confirm.
+#[post("/enhet/{id}/bekrafta")]
+async fn confirm_unit(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<VersionForm>,
+) -> WebResult {
+    let user = session.writer(&req, &form.csrf)?.clone();
+    let id = parse_uuid(&id)?;
+    let directory = state.directory.current();
+    let meta = meta(&user, &req, Some("årlig granskning"))?;
+    let day = crate::domain::today();
+    let version = form.version;
+    startup::write(&state, move |conn| {
+        unit_repo::change_unit(
+            conn,
+            &meta,
+            id,
+            version,
+            "unit.confirm",
+            |org| user.editor_of(&directory, org).map(drop),
+            edit(move |u| Ok(u.confirmed(day))),
+        )
+    })
+    .await?;
+    Ok(see_other("/granska?klart=bekraftad"))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DecisionForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    version: i64,
+    /// `godta` or `avvisa`.
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Accept or reject a report.
+#[post("/rattelse/{id}")]
+async fn decide_correction(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<DecisionForm>,
+) -> WebResult {
+    let user = session.writer(&req, &form.csrf)?.clone();
+    let id = parse_uuid(&id)?;
+    let directory = state.directory.current();
+    let reason = Some(form.reason.as_str()).filter(|r| !r.trim().is_empty());
+    let meta = meta(&user, &req, reason)?;
+    let version = form.version;
+    let done = match form.decision.as_str() {
+        "godta" => {
+            let number = Some(form.number.trim().to_owned()).filter(|n| !n.is_empty());
+            startup::write(&state, move |conn| {
+                accept(conn, &meta, &user, &directory, id, version, number)
+            })
+            .await?;
+            "godtagen"
+        }
+        _ => {
+            if meta.reason.is_none() {
+                return Err(WebError::App(AppError::invalid(
+                    "reason",
+                    Invalid::new(
+                        "Skriv varför rapporten avvisas; den som rapporterade ser det.",
+                        "say why the report is rejected",
+                    ),
+                )));
+            }
+            startup::write(&state, move |conn| {
+                reject(conn, &meta, &user, &directory, id, version)
+            })
+            .await?;
+            "avvisad"
+        }
+    };
+    Ok(see_other(&format!("/granska?klart={done}")))
+}
+
+/// The embedded assets, by name, with a digest of their content for the URL.
+struct Asset {
+    body: &'static str,
+    content_type: &'static str,
+}
+
+const CSS: Asset = Asset {
+    body: include_str!("app.css"),
+    content_type: "text/css; charset=utf-8",
+};
+const JS: Asset = Asset {
+    body: include_str!("app.js"),
+    content_type: "text/javascript; charset=utf-8",
+};
+
+/// `?v=` of the asset URLs: changes when an asset does, so a year-long cache is safe.
+pub static ASSET_VERSION: LazyLock<String> = LazyLock::new(|| {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("{}{}", CSS.body, JS.body).as_bytes());
+    digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
+});
+
+#[get("/static/{name}")]
+async fn asset(name: web::Path<String>) -> HttpResponse {
+    let asset = match name.as_str() {
+        "app.css" => CSS,
+        "app.js" => JS,
+        _ => {
+            return html(
+                StatusCode::NOT_FOUND,
+                pages::error_page(StatusCode::NOT_FOUND, "Filen finns inte."),
+            );
+        }
+    };
+    HttpResponse::Ok()
+        .content_type(asset.content_type)
+        .insert_header((
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        ))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .body(asset.body)
+}

@@ -1,0 +1,817 @@
+//! The markup of the web pages (maud: escaped by default, checked at compile time).
+
+use actix_web::http::StatusCode;
+use chrono::{DateTime, Utc};
+use maud::{DOCTYPE, Markup, html};
+
+use super::{ASSET_VERSION, NumberInput, SearchForm, SessionView};
+use crate::auth::User;
+use crate::db::models::AuditEventRow;
+use crate::directory::Directory;
+use crate::domain::correction::Correction;
+use crate::domain::hours::{Mode, TelephoneHours};
+use crate::domain::review::ReviewStatus;
+use crate::domain::{ContactPoint, FieldError, Purpose, Role, Unit, UnitKind, Visibility, today};
+use crate::routes::history::changes;
+use crate::routes::params::{self, FilterParams};
+use crate::routes::views::local_time;
+
+/// A message at the top of a page.
+pub enum Notice {
+    Ok(String),
+    Error(String),
+}
+
+fn notice(n: Option<&Notice>) -> Markup {
+    match n {
+        None => html! {},
+        Some(Notice::Ok(m)) => html! { div.notice.ok role="status" { (m) } },
+        Some(Notice::Error(m)) => html! { div.notice.error role="alert" { (m) } },
+    }
+}
+
+fn layout(session: &SessionView, title: &str, body: Markup) -> Markup {
+    let editor = session.user.as_ref().is_some_and(|u| u.role != Role::Reader);
+    html! {
+        (DOCTYPE)
+        html lang="sv" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " – kontaktnav" }
+                link rel="stylesheet" href=(format!("/static/app.css?v={}", *ASSET_VERSION));
+                script src=(format!("/static/app.js?v={}", *ASSET_VERSION)) defer {}
+            }
+            body {
+                a.skip href="#innehall" { "Hoppa till innehållet" }
+                header.top {
+                    a.brand href="/" { "kontaktnav" }
+                    nav aria-label="Huvudmeny" {
+                        a href="/" { "Sök nummer" }
+                        a href="/gata" { "Sök gata" }
+                        a href="/v1/export?format=html" { "Utskriftsvänlig lista" }
+                        @if editor { a href="/granska" { "Att granska" } }
+                    }
+                    div.who {
+                        @if let Some(user) = &session.user {
+                            span { (user.name.as_deref().unwrap_or(&user.sub)) " (" (role_sv(user.role)) ")" }
+                            form method="post" action="/logga-ut" {
+                                input type="hidden" name="csrf" value=(session.csrf);
+                                button type="submit" { "Logga ut" }
+                            }
+                        } @else {
+                            a href="/logga-in" { "Logga in" }
+                        }
+                    }
+                }
+                main id="innehall" {
+                    @if session.expired {
+                        div.notice.info role="status" { "Din inloggning har gått ut. " a href="/logga-in" { "Logga in igen" } "." }
+                    }
+                    (body)
+                }
+            }
+        }
+    }
+}
+
+fn role_sv(role: Role) -> &'static str {
+    match role {
+        Role::Reader => "läsare",
+        Role::Editor => "redaktör",
+        Role::Admin => "administratör",
+    }
+}
+
+pub fn error_page(status: StatusCode, message: &str) -> Markup {
+    let session = SessionView {
+        user: None,
+        csrf: String::new(),
+        expired: false,
+    };
+    layout(
+        &session,
+        "Fel",
+        html! {
+            h1 { (status.canonical_reason().map_or("Fel", |_| match status.as_u16() {
+                403 => "Inte tillåtet",
+                404 => "Finns inte",
+                409 => "Går inte",
+                412 => "Ändrat av någon annan",
+                429 => "För många försök",
+                503 => "Inte tillgänglig just nu",
+                s if s < 500 => "Något stämmer inte",
+                _ => "Något gick fel",
+            })) }
+            div.notice.error role="alert" { (message) }
+            p { a href="/" { "Till sökningen" } }
+        },
+    )
+}
+
+/// The lookup page.
+pub fn lookup(session: &SessionView, directory: &Directory, form: &SearchForm, results: Markup) -> Markup {
+    layout(
+        session,
+        "Sök nummer",
+        html! {
+            h1 { "Vem ringer jag?" }
+            form.search id="search" method="get" action="/" role="search" {
+                div.q {
+                    label for="q" { "Sök enhet, verksamhet eller nummer" }
+                    input.big type="search" id="q" name="q" value=(form.q) autocomplete="off" autofocus
+                        placeholder="till exempel södra torget, hemtjänst norr, 031-390 06 33";
+                }
+                div {
+                    label for="kind" { "Typ" }
+                    select id="kind" name="kind" {
+                        option value="" { "Alla typer" }
+                        @for kind in UnitKind::ALL {
+                            option value=(kind.code()) selected[form.kind == kind.code()] { (kind.label_sv()) }
+                        }
+                    }
+                }
+                div {
+                    label for="area" { "Område" }
+                    select id="area" name="area" {
+                        option value="" { "Alla områden" }
+                        @for area in directory.areas() {
+                            option value=(area.id) selected[form.area == area.id] { (area.name) }
+                        }
+                    }
+                }
+                div { button type="submit" { "Sök" } }
+            }
+            div id="results" aria-live="polite" { (results) }
+        },
+    )
+}
+
+/// The results of a search (the page's and the script's).
+pub fn search_results(
+    directory: &Directory,
+    form: &SearchForm,
+    internal: bool,
+    now: DateTime<Utc>,
+) -> Markup {
+    fn blank(s: &str) -> Option<&str> {
+        Some(s.trim()).filter(|s| !s.is_empty())
+    }
+    if blank(&form.q).is_none() && blank(&form.kind).is_none() && blank(&form.area).is_none() {
+        return html! { p.empty { "Skriv en del av namnet, gatan eller numret; resultaten kommer medan du skriver." } };
+    }
+    let filter = params::filter(
+        directory,
+        FilterParams {
+            q: blank(&form.q),
+            kind: blank(&form.kind),
+            area: blank(&form.area),
+            ..FilterParams::default()
+        },
+        internal,
+    );
+    let filter = match filter {
+        Ok(f) => f,
+        Err(e) => return html! { div.notice.error role="alert" { (super::app_message(&e)) } },
+    };
+    let page = match directory.find(&filter, None, 12) {
+        Ok(p) => p,
+        Err(e) => return html! { div.notice.error role="alert" { (e.sv) } },
+    };
+    if page.units.is_empty() {
+        let near = directory.suggestions(&filter, 3);
+        return html! {
+            p { "Ingen aktiv enhet matchar." }
+            @if !near.is_empty() {
+                p { "Menade du: "
+                    @for (i, u) in near.iter().enumerate() {
+                        @if i > 0 { ", " }
+                        a href=(format!("/enhet/{}", u.id)) { (u.name) }
+                    }
+                    "?"
+                }
+            }
+        };
+    }
+    html! {
+        p.meta { (page.total) @if page.total == 1 { " träff" } @else { " träffar" }
+            @if page.total > page.units.len() { ", de " (page.units.len()) " bästa visas" } }
+        ul.results {
+            @for unit in &page.units { li { (card(directory, unit, internal, now)) } }
+        }
+    }
+}
+
+/// A unit as a result: the one number to call now, big, and the others below.
+fn card(directory: &Directory, unit: &Unit, internal: bool, now: DateTime<Utc>) -> Markup {
+    let answer = directory.call_now(unit, Purpose::VagIn, now, internal);
+    let shown_id = answer.as_ref().map(|a| a.point.id);
+    html! {
+        article.card {
+            h2 { a href=(format!("/enhet/{}", unit.id)) { (unit.name) } }
+            p.meta { (unit.kind.label_sv()) " · " (organisation_name(directory, unit)) (areas(directory, unit)) }
+            @if let Some(a) = &answer {
+                a.call.closed[!a.open] href=(a.point.number.tel_uri())
+                    aria-label=(format!("Ring {} på {}", a.unit.name, a.point.number.national())) {
+                    (a.point.number.national())
+                }
+                p.why {
+                    (a.why)
+                    @if let Some(until) = a.until { " – " (until_text(a.open, until)) }
+                }
+            } @else {
+                p.empty { "Inget nummer du kan se." }
+            }
+            (numbers(unit, internal, shown_id, now))
+        }
+    }
+}
+
+fn until_text(open: bool, until: DateTime<Utc>) -> String {
+    let local = local_time(until);
+    let when = if local.date_naive() == local_time(Utc::now()).date_naive() {
+        local.format("%H:%M").to_string()
+    } else {
+        local.format("%-d/%-m %H:%M").to_string()
+    };
+    if open {
+        format!("svarar till {when}")
+    } else {
+        format!("öppnar {when}")
+    }
+}
+
+fn organisation_name<'d>(directory: &'d Directory, unit: &'d Unit) -> &'d str {
+    directory
+        .organisation(&unit.organisation_id)
+        .map_or(unit.organisation_id.as_str(), |o| o.name.as_str())
+}
+
+fn areas(directory: &Directory, unit: &Unit) -> String {
+    let names: Vec<&str> = unit
+        .area_ids
+        .iter()
+        .filter_map(|a| directory.area(a))
+        .map(|a| a.name.as_str())
+        .collect();
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!(" · {}", names.join(", "))
+    }
+}
+
+fn visible(point: &ContactPoint, internal: bool) -> bool {
+    internal || point.visibility == Visibility::Public
+}
+
+fn hours_text(point: &ContactPoint) -> String {
+    point
+        .hours
+        .as_ref()
+        .map_or_else(|| "alltid".to_owned(), TelephoneHours::describe)
+}
+
+/// The unit's other numbers.
+fn numbers(unit: &Unit, internal: bool, except: Option<uuid::Uuid>, now: DateTime<Utc>) -> Markup {
+    let others: Vec<&ContactPoint> = unit
+        .contact_points
+        .iter()
+        .filter(|c| visible(c, internal) && Some(c.id) != except)
+        .collect();
+    html! {
+        @if !others.is_empty() {
+            ul.numbers {
+                @for c in others {
+                    li {
+                        span.label { (c.label) ": " }
+                        a href=(c.number.tel_uri()) { (c.number.national()) }
+                        " (" (hours_text(c))
+                        @if c.hours.as_ref().is_some_and(|h| !h.is_open(now)) { ", stängt nu" }
+                        ")"
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// What the report form shows.
+#[derive(Default)]
+pub struct ReportForm {
+    pub message: String,
+    pub proposed_number: String,
+    pub errors: Vec<FieldError>,
+    pub done: bool,
+}
+
+fn field_error(errors: &[FieldError], field: &str) -> Markup {
+    html! {
+        @for e in errors.iter().filter(|e| e.field == field || e.field.starts_with(&format!("{field}."))) {
+            p.field-error id=(format!("fel-{field}")) { (e.sv) }
+        }
+    }
+}
+
+/// One unit, all it has.
+pub fn unit(
+    session: &SessionView,
+    directory: &Directory,
+    unit: &Unit,
+    internal: bool,
+    now: DateTime<Utc>,
+    report: &ReportForm,
+) -> Markup {
+    let may_edit = session
+        .user
+        .as_ref()
+        .is_some_and(|u| u.editor_of(directory, &unit.organisation_id).is_ok());
+    let answer = directory.call_now(unit, Purpose::VagIn, now, internal);
+    html! {
+        h1 { (unit.name) }
+        p.meta { (unit.kind.label_sv()) " · " (organisation_name(directory, unit)) (areas(directory, unit))
+            @if !unit.is_active_on(today()) { " · " strong { "inte aktiv" } } }
+        @if let Some(a) = &answer {
+            p { "Ring nu:" }
+            a.call.closed[!a.open] href=(a.point.number.tel_uri())
+                aria-label=(format!("Ring {} på {}", a.unit.name, a.point.number.national())) { (a.point.number.national()) }
+            p.why {
+                (a.why)
+                @if let Some(until) = a.until { " – " (until_text(a.open, until)) }
+            }
+        }
+        h2 { "Nummer" }
+        table {
+            thead { tr { th scope="col" { "Nummer" } th scope="col" { "Vad" } th scope="col" { "Telefontid" } } }
+            tbody {
+                @for c in unit.contact_points.iter().filter(|c| visible(c, internal)) {
+                    tr {
+                        td { a href=(c.number.tel_uri()) { (c.number.national()) } }
+                        td { (c.label) br; span.meta { (c.purpose.label_sv())
+                            @if c.visibility == Visibility::Internal { ", internt" } } }
+                        td { (hours_text(c)) }
+                    }
+                }
+            }
+        }
+        @if let Some(r) = &unit.responsibility {
+            h2 { "Ansvarig vårdcentral" }
+            p {
+                @if let Some(vc) = directory.unit(r.vardcentral_id) {
+                    a href=(format!("/enhet/{}", vc.id)) { (vc.name) }
+                } @else { (r.vardcentral_id) }
+                @if let Some(t) = &r.doctor_time { br; "Läkartid: " (t.describe()) }
+                @if let Some(m) = r.meeting_form { br; "Mötesform: " (m.label_sv()) }
+            }
+        }
+        @if !unit.preschools.is_empty() {
+            h2 { "Förskolor (barnhälsovård)" }
+            p { (unit.preschools.join(", ")) }
+        }
+        @let address = [&unit.address.street, &unit.address.postal_code, &unit.address.city]
+            .iter().filter_map(|p| p.as_deref()).collect::<Vec<_>>().join(", ");
+        @if !address.is_empty() { h2 { "Adress" } p { (address) } }
+        @if let Some(note) = &unit.note { h2 { "Anteckning" } p { (note) } }
+        p {
+            a href=(format!("/v1/units/{}/vcard", unit.id)) { "Spara som kontakt (vCard)" }
+            @if session.user.is_some() { " · " a href=(format!("/enhet/{}/historik", unit.id)) { "Historik" } }
+            @if may_edit { " · " a href=(format!("/enhet/{}/redigera", unit.id)) { "Ändra nummer" } }
+        }
+        @if session.user.is_some() {
+            h2 id="rapportera" { "Rapportera fel uppgift" }
+            @if report.done {
+                div.notice.ok role="status" { "Tack! Rapporten har skickats till enhetens redaktörer." }
+            }
+            form method="post" action=(format!("/enhet/{}/rapport", unit.id)) {
+                input type="hidden" name="csrf" value=(session.csrf);
+                label for="message" { "Vad är fel?" }
+                textarea id="message" name="message" required maxlength="2000"
+                    aria-describedby="fel-message" { (report.message) }
+                (field_error(&report.errors, "message"))
+                label for="proposed_number" { "Rätt nummer, om du vet det" }
+                input type="text" id="proposed_number" name="proposed_number" value=(report.proposed_number)
+                    inputmode="tel" aria-describedby="fel-proposed_number";
+                (field_error(&report.errors, "proposed_number"))
+                p { button type="submit" { "Skicka rapport" } }
+            }
+        }
+    }
+    .pipe(|body| layout(session, &unit.name, body))
+}
+
+/// Markup as a value that can be passed on (keeps the page functions one expression).
+trait Pipe: Sized {
+    fn pipe<T>(self, f: impl FnOnce(Self) -> T) -> T {
+        f(self)
+    }
+}
+impl Pipe for Markup {}
+
+/// The street lookup.
+pub fn street(
+    session: &SessionView,
+    directory: &Directory,
+    raw: &str,
+    internal: bool,
+    now: DateTime<Utc>,
+) -> Markup {
+    let found = (!raw.trim().is_empty())
+        .then(|| directory.district_of_street(raw))
+        .flatten();
+    let units = found.map(|(area, _)| {
+        directory.units_in_area(
+            &area.id,
+            &[UnitKind::Hemtjanst, UnitKind::Funktionsstod, UnitKind::Myndighet],
+            today(),
+        )
+    });
+    let body = html! {
+        h1 { "Vilken hemtjänstgrupp har gatan?" }
+        form.search method="get" action="/gata" role="search" {
+            div.q {
+                label for="gata" { "Gatunamn (utan husnummer)" }
+                input.big type="search" id="gata" name="gata" value=(raw) autocomplete="off";
+            }
+            div { button type="submit" { "Sök" } }
+        }
+        @if let (Some((area, street)), Some(units)) = (found, &units) {
+            p { strong { (street) } " hör till " strong { (area.name) } "." }
+            ul.results { @for u in units { li { (card(directory, u, internal, now)) } } }
+        } @else if !raw.trim().is_empty() {
+            p { "Gatan finns inte i gatutabellen." }
+            @let near = directory.similar_streets(raw, 5);
+            @if !near.is_empty() {
+                p { "Menade du: "
+                    @for (i, s) in near.iter().enumerate() {
+                        @if i > 0 { ", " }
+                        a href=(format!("/gata?gata={}", super::percent(s))) { (s) }
+                    }
+                    "?"
+                }
+            }
+        }
+    };
+    layout(session, "Sök gata", body)
+}
+
+pub fn login(session: &SessionView, next: &str, error: Option<&str>) -> Markup {
+    layout(
+        session,
+        "Logga in",
+        html! {
+            h1 { "Logga in" }
+            @if let Some(e) = error { div.notice.error role="alert" { (e) } }
+            form method="post" action="/logga-in" {
+                input type="hidden" name="next" value=(next);
+                fieldset {
+                    legend { "Med ditt konto i kontaktnav" }
+                    label for="username" { "Användarnamn" }
+                    input type="text" id="username" name="username" autocomplete="username";
+                    label for="password" { "Lösenord" }
+                    input type="password" id="password" name="password" autocomplete="current-password";
+                }
+                details {
+                    summary { "Eller med en token från inloggningstjänsten" }
+                    label for="token" { "Token" }
+                    textarea id="token" name="token" autocomplete="off" {}
+                }
+                p { button type="submit" { "Logga in" } }
+            }
+        },
+    )
+}
+
+const DAY_CHOICES: [(&str, &str); 10] = [
+    ("workdays", "vardagar"),
+    ("non_workdays", "helger"),
+    ("every_day", "alla dagar"),
+    ("mon", "måndagar"),
+    ("tue", "tisdagar"),
+    ("wed", "onsdagar"),
+    ("thu", "torsdagar"),
+    ("fri", "fredagar"),
+    ("sat", "lördagar"),
+    ("sun", "söndagar"),
+];
+
+/// The values an edit form row starts with: the stored ones, or what was just sent.
+struct Row {
+    label: String,
+    number: String,
+    visibility: String,
+    mode: String,
+    spans: [(String, String, String); 3],
+    reason: String,
+}
+
+impl Row {
+    fn stored(c: &ContactPoint) -> Self {
+        let mut spans: [(String, String, String); 3] = Default::default();
+        if let Some(h) = &c.hours {
+            let weekly = serde_json::to_value(&h.weekly).unwrap_or_default();
+            for (slot, span) in spans.iter_mut().zip(weekly.as_array().into_iter().flatten()) {
+                *slot = (
+                    span["days"][0].as_str().unwrap_or_default().to_owned(),
+                    span["from"].as_str().unwrap_or_default().to_owned(),
+                    span["to"].as_str().unwrap_or_default().to_owned(),
+                );
+            }
+        }
+        Self {
+            label: c.label.clone(),
+            number: c.number.national().to_owned(),
+            visibility: c.visibility.code().to_owned(),
+            mode: match c.hours.as_ref().map(|h| h.mode) {
+                None => "always",
+                Some(Mode::OpenDuring) => "open_during",
+                Some(Mode::ClosedDuring) => "closed_during",
+            }
+            .to_owned(),
+            spans,
+            reason: String::new(),
+        }
+    }
+
+    fn sent(f: &NumberInput) -> Self {
+        Self {
+            label: f.label.clone(),
+            number: f.number.clone(),
+            visibility: f.visibility.clone(),
+            mode: f.hours_mode.clone(),
+            spans: [
+                (f.days_1.clone(), f.from_1.clone(), f.to_1.clone()),
+                (f.days_2.clone(), f.from_2.clone(), f.to_2.clone()),
+                (f.days_3.clone(), f.from_3.clone(), f.to_3.clone()),
+            ],
+            reason: f.reason.clone(),
+        }
+    }
+}
+
+/// Editing a unit's numbers.
+pub fn edit(
+    session: &SessionView,
+    _directory: &Directory,
+    unit: &Unit,
+    top: Option<Notice>,
+    failed: Option<(uuid::Uuid, Vec<FieldError>, &NumberInput)>,
+) -> Markup {
+    let body = html! {
+        h1 { "Ändra nummer: " (unit.name) }
+        (notice(top.as_ref()))
+        p { a href=(format!("/enhet/{}", unit.id)) { "Tillbaka till enheten" } " · "
+            a href=(format!("/enhet/{}/historik", unit.id)) { "Historik" } }
+        @for c in &unit.contact_points {
+            @let (row, errors) = match &failed {
+                Some((id, errors, sent)) if *id == c.id => (Row::sent(sent), errors.as_slice()),
+                _ => (Row::stored(c), &[][..]),
+            };
+            @let p = c.id.simple().to_string();
+            form method="post" action=(format!("/enhet/{}/nummer/{}", unit.id, c.id)) id=(format!("nummer-{}", c.id)) {
+                fieldset {
+                    legend { (c.purpose.label_sv()) ": " (c.label) }
+                    @if !errors.is_empty() {
+                        div.notice.error role="alert" {
+                            "Numret sparades inte:"
+                            ul { @for e in errors { li { (e.sv) } } }
+                        }
+                    }
+                    input type="hidden" name="csrf" value=(session.csrf);
+                    input type="hidden" name="version" value=(unit.version);
+                    div.row {
+                        div {
+                            label for=(format!("label-{p}")) { "Beskrivning" }
+                            input type="text" id=(format!("label-{p}")) name="label" value=(row.label) required;
+                        }
+                        div {
+                            label for=(format!("number-{p}")) { "Nummer" }
+                            input type="text" id=(format!("number-{p}")) name="number" value=(row.number) required inputmode="tel";
+                        }
+                        div {
+                            label for=(format!("visibility-{p}")) { "Synlighet" }
+                            select id=(format!("visibility-{p}")) name="visibility" {
+                                option value="internal" selected[row.visibility == "internal"] { "Internt (inloggade)" }
+                                option value="public" selected[row.visibility == "public"] { "Offentligt" }
+                            }
+                        }
+                    }
+                    div.row {
+                        div {
+                            label for=(format!("mode-{p}")) { "Telefontid" }
+                            select id=(format!("mode-{p}")) name="hours_mode" {
+                                option value="always" selected[row.mode == "always"] { "Svarar alltid" }
+                                option value="open_during" selected[row.mode == "open_during"] { "Svarar under tiderna nedan" }
+                                option value="closed_during" selected[row.mode == "closed_during"] { "Svarar utom tiderna nedan (jour)" }
+                            }
+                        }
+                    }
+                    @for (i, (days, from, to)) in row.spans.iter().enumerate() {
+                        @let n = i + 1;
+                        div.spans {
+                            div {
+                                label for=(format!("days-{n}-{p}")) { "Dagar " (n) }
+                                select id=(format!("days-{n}-{p}")) name=(format!("days_{n}")) {
+                                    option value="" selected[days.is_empty()] { "–" }
+                                    @for (code, label) in DAY_CHOICES {
+                                        option value=(code) selected[days == code] { (label) }
+                                    }
+                                }
+                            }
+                            div {
+                                label for=(format!("from-{n}-{p}")) { "Från" }
+                                input type="text" id=(format!("from-{n}-{p}")) name=(format!("from_{n}")) value=(from) placeholder="TT:MM" inputmode="numeric";
+                            }
+                            div {
+                                label for=(format!("to-{n}-{p}")) { "Till" }
+                                input type="text" id=(format!("to-{n}-{p}")) name=(format!("to_{n}")) value=(to) placeholder="TT:MM" inputmode="numeric";
+                            }
+                        }
+                    }
+                    div.row {
+                        div {
+                            label for=(format!("reason-{p}")) { "Varför (syns i historiken)" }
+                            input type="text" id=(format!("reason-{p}")) name="reason" value=(row.reason);
+                        }
+                    }
+                    p { button type="submit" { "Spara " (c.label) } }
+                }
+            }
+        }
+    };
+    layout(session, &format!("Ändra {}", unit.name), body)
+}
+
+/// Who changed what and when.
+pub fn history(session: &SessionView, unit: &Unit, rows: &[AuditEventRow]) -> Markup {
+    let state = |raw: &Option<String>| -> serde_json::Value {
+        raw.as_deref()
+            .and_then(|s| serde_json::from_str(s).ok())
+            .unwrap_or(serde_json::Value::Null)
+    };
+    let show = |v: &serde_json::Value| -> String {
+        match v {
+            serde_json::Value::Null => "–".into(),
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }
+    };
+    let body = html! {
+        h1 { "Historik: " (unit.name) }
+        p { a href=(format!("/enhet/{}", unit.id)) { "Tillbaka till enheten" } }
+        table {
+            thead { tr { th scope="col" { "När" } th scope="col" { "Vem" } th scope="col" { "Vad" } th scope="col" { "Ändringar" } } }
+            tbody {
+                @for row in rows {
+                    tr {
+                        td { (local_time(row.occurred_at.and_utc()).format("%Y-%m-%d %H:%M")) }
+                        td { (row.actor_name.as_deref().unwrap_or(&row.actor_sub)) br;
+                            span.meta { (Role::parse(&row.actor_role).map_or_else(|_| row.actor_role.clone(), |r| role_sv(r).to_owned())) } }
+                        td { (action_sv(&row.action)) @if let Some(r) = &row.reason { br; span.meta { (r) } } }
+                        td {
+                            @let diff = changes(&state(&row.before_state), &state(&row.after_state));
+                            @if row.before_state.is_none() { "Skapad" } @else {
+                                ul.numbers {
+                                    @for c in diff.iter().filter(|c| !c.field.ends_with(".e164")) {
+                                        li { (field_sv(&c.field)) ": " (show(&c.from)) " → " (show(&c.to)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    layout(session, &format!("Historik {}", unit.name), body)
+}
+
+/// A changed field as people say it: `contact_points[Växel].number.national` → "Växel: nummer".
+fn field_sv(field: &str) -> String {
+    let (owner, rest) = match field
+        .strip_prefix("contact_points[")
+        .and_then(|r| r.split_once("]."))
+    {
+        Some((label, rest)) => (Some(label), rest),
+        None => (None, field),
+    };
+    let name = match rest.split('.').next().unwrap_or(rest) {
+        "number" => "nummer",
+        "label" => "beskrivning",
+        "purpose" => "syfte",
+        "visibility" => "synlighet",
+        "hours" => "telefontid",
+        "name" => "namn",
+        "kind" => "typ",
+        "organisation_id" => "organisation",
+        "area_ids" => "områden",
+        "hsa_id" => "HSA-id",
+        "address" => "adress",
+        "active_from" => "aktiv från",
+        "active_to" => "aktiv till",
+        "reviewed_at" => "granskad",
+        "review_interval_months" => "granskningsintervall",
+        "note" => "anteckning",
+        "fallback_contact_point_id" => "reservnummer",
+        "responsibility" => "ansvarig vårdcentral",
+        "preschools" => "förskolor",
+        other => other,
+    };
+    match owner {
+        Some(label) => format!("{label}: {name}"),
+        None => name.to_owned(),
+    }
+}
+
+fn action_sv(action: &str) -> String {
+    match action {
+        "unit.create" => "Skapad".into(),
+        "unit.update" => "Ändrad".into(),
+        "unit.deactivate" => "Avslutad".into(),
+        "unit.revert" => "Återställd".into(),
+        "unit.confirm" => "Granskad och bekräftad".into(),
+        "unit.import" => "Ändrad genom import".into(),
+        "unit.correction" => "Rättad efter rapport".into(),
+        "unit.baseline" => "Första versionen".into(),
+        "contact_point.create" => "Nummer tillagt".into(),
+        "contact_point.update" => "Nummer ändrat".into(),
+        "contact_point.remove" => "Nummer borttaget".into(),
+        other => other.into(),
+    }
+}
+
+/// "Att granska": units due for review and open reports, for the editor's organisations.
+pub fn review(
+    session: &SessionView,
+    directory: &Directory,
+    user: &User,
+    open: &[Correction],
+    top: Option<Notice>,
+) -> Markup {
+    let day = today();
+    let mut due: Vec<&Unit> = directory
+        .units()
+        .iter()
+        .filter(|u| u.is_active_on(day))
+        .filter(|u| u.review_status(day) != ReviewStatus::Current)
+        .filter(|u| user.editor_of(directory, &u.organisation_id).is_ok())
+        .collect();
+    due.sort_by_key(|u| (u.review_due(), crate::domain::text::sort_key(&u.name)));
+    let body = html! {
+        h1 { "Att granska" }
+        (notice(top.as_ref()))
+        h2 { "Rapporter om fel (" (open.len()) ")" }
+        @if open.is_empty() { p.empty { "Inga öppna rapporter." } }
+        @for c in open {
+            @let unit = directory.unit(c.unit_id);
+            article.card {
+                h3 { @if let Some(u) = unit { a href=(format!("/enhet/{}", u.id)) { (u.name) } } }
+                p.meta { "Från " (c.reporter.name.as_deref().unwrap_or(&c.reporter.sub)) ", "
+                    (local_time(c.created_at.and_utc()).format("%Y-%m-%d %H:%M")) }
+                p { (c.message) }
+                @if let Some(n) = &c.proposed_number { p { "Föreslaget nummer: " strong { (n.national()) } } }
+                form method="post" action=(format!("/rattelse/{}", c.id)) {
+                    input type="hidden" name="csrf" value=(session.csrf);
+                    input type="hidden" name="version" value=(c.version);
+                    div.row {
+                        div {
+                            label for=(format!("number-{}", c.id.simple())) { "Nummer att sätta (tomt: inget ändras)" }
+                            input type="text" id=(format!("number-{}", c.id.simple())) name="number"
+                                value=(c.proposed_number.as_ref().map(|n| n.national().to_owned()).unwrap_or_default());
+                        }
+                        div {
+                            label for=(format!("reason-{}", c.id.simple())) { "Kommentar (krävs för att avvisa)" }
+                            input type="text" id=(format!("reason-{}", c.id.simple())) name="reason";
+                        }
+                    }
+                    p {
+                        button type="submit" name="decision" value="godta" { "Godta" } " "
+                        button.secondary type="submit" name="decision" value="avvisa" { "Avvisa" }
+                    }
+                }
+            }
+        }
+        h2 { "Enheter att granska (" (due.len()) ")" }
+        @if due.is_empty() { p.empty { "Allt är granskat." } } @else {
+            table {
+                thead { tr { th scope="col" { "Enhet" } th scope="col" { "Senast granskad" } th scope="col" { "Ska granskas" } th scope="col" { span.visually-hidden { "Åtgärd" } } } }
+                tbody {
+                    @for u in &due {
+                        tr {
+                            td { a href=(format!("/enhet/{}", u.id)) { (u.name) } }
+                            td { (u.reviewed_at.map_or_else(|| "aldrig".to_owned(), |d| d.to_string())) }
+                            td { (u.review_due()) @if u.review_status(day) == ReviewStatus::Overdue { " (försenad)" } }
+                            td {
+                                form method="post" action=(format!("/enhet/{}/bekrafta", u.id)) {
+                                    input type="hidden" name="csrf" value=(session.csrf);
+                                    input type="hidden" name="version" value=(u.version);
+                                    button type="submit" aria-label=(format!("Bekräfta {}", u.name)) { "Stämmer" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    layout(session, "Att granska", body)
+}

@@ -1,0 +1,355 @@
+//! The web pages over HTTP (the browser tests are in tests/web): sessions, CSRF, headers,
+//! refusals, and that a page's writes are the API's writes.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{CONTENT_TYPE, COOKIE, ORIGIN};
+use actix_web::test::TestRequest;
+use kontaktnav::auth::{SESSION_COOKIE, csrf_token};
+use kontaktnav::domain::Role;
+
+use crate::helpers::{Response, TestApp};
+
+const SODRA_TORGET: &str = "ffdabf88-ae49-5eb7-974e-f67910051deb";
+
+fn text(res: &Response) -> &str {
+    res.body.as_str().unwrap_or_default()
+}
+
+async fn page(app: &TestApp, uri: &str, session: Option<&str>) -> Response {
+    let mut req = TestRequest::get().uri(uri);
+    if let Some(token) = session {
+        req = req.insert_header((COOKIE, format!("{SESSION_COOKIE}={token}")));
+    }
+    app.request(req).await
+}
+
+async fn form(app: &TestApp, uri: &str, session: Option<&str>, fields: &[(&str, &str)]) -> Response {
+    let mut req = TestRequest::post()
+        .uri(uri)
+        .insert_header((CONTENT_TYPE, "application/x-www-form-urlencoded"))
+        .set_payload(serde_urlencoded::to_string(fields).expect("form"));
+    if let Some(token) = session {
+        req = req.insert_header((COOKIE, format!("{SESSION_COOKIE}={token}")));
+    }
+    app.request(req).await
+}
+
+/// The switchboard number of Södra Torget and the unit's version.
+async fn switchboard(app: &TestApp) -> (String, String, String) {
+    let unit = app.get(&format!("/v1/units/{SODRA_TORGET}")).await;
+    let point = unit.body["contact_points"]
+        .as_array()
+        .expect("points")
+        .iter()
+        .find(|c| c["purpose"] == "switchboard")
+        .expect("switchboard")
+        .clone();
+    (
+        point["contact_point_id"].as_str().expect("id").to_owned(),
+        point["national"].as_str().expect("number").to_owned(),
+        unit.etag.expect("etag").trim_matches('"').to_owned(),
+    )
+}
+
+#[actix_web::test]
+async fn pages_need_a_session_and_carry_strict_headers() {
+    let app = TestApp::new();
+    let anonymous = page(&app, "/?q=sodra", None).await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        anonymous.headers.get("location").and_then(|l| l.to_str().ok()),
+        Some("/logga-in?next=/%3Fq%3Dsodra")
+    );
+    let reader = app.token(Role::Reader, &[]);
+    let res = page(&app, "/?q=sodra%20torget", Some(&reader)).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.content_type.starts_with("text/html"));
+    let csp = res
+        .headers
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok());
+    assert!(
+        csp.is_some_and(|c| c.contains("script-src 'self'") && !c.contains("unsafe")),
+        "{csp:?}"
+    );
+    assert_eq!(
+        res.headers
+            .get("x-content-type-options")
+            .and_then(|v| v.to_str().ok()),
+        Some("nosniff")
+    );
+    assert_eq!(
+        res.headers.get("cache-control").and_then(|v| v.to_str().ok()),
+        Some("no-store")
+    );
+    assert!(
+        text(&res).contains("href=\"tel:+46313900633\""),
+        "Södra Torget's one way in"
+    );
+    assert!(text(&res).contains("lang=\"sv\""));
+    // No inline script or style for the policy to allow.
+    assert!(!text(&res).contains("<script>") && !text(&res).contains("style="));
+    // The fragment for results as you type.
+    let fragment = page(&app, "/sok?q=herk", Some(&reader)).await;
+    assert!(text(&fragment).contains("Herkules vårdcentral") && !text(&fragment).contains("<html"));
+    // Assets from the binary, cached for a year (their URL changes with them).
+    for (path, kind) in [
+        ("/static/app.css", "text/css"),
+        ("/static/app.js", "text/javascript"),
+    ] {
+        let res = page(&app, path, None).await;
+        assert_eq!(res.status, StatusCode::OK);
+        assert!(res.content_type.starts_with(kind));
+        let cache = res.headers.get("cache-control").and_then(|v| v.to_str().ok());
+        assert_eq!(cache, Some("public, max-age=31536000, immutable"));
+    }
+    // The API reads with the session cookie too (the printable list, vCards), but never writes.
+    let list = page(&app, "/v1/export?format=html", Some(&reader)).await;
+    assert_eq!(list.status, StatusCode::OK);
+    let write = app
+        .request(
+            TestRequest::post()
+                .uri(&format!("/v1/units/{SODRA_TORGET}/confirm"))
+                .insert_header((
+                    COOKIE,
+                    format!("{SESSION_COOKIE}={}", app.token(Role::Admin, &[])),
+                ))
+                .insert_header(("if-match", "\"1\""))
+                .set_json(serde_json::json!({})),
+        )
+        .await;
+    assert_eq!(write.status, StatusCode::UNAUTHORIZED);
+}
+
+#[actix_web::test]
+async fn signing_in_sets_a_strict_cookie_and_refuses_bad_input() {
+    let app = TestApp::new();
+    let token = app.token(Role::Editor, &["narhalsan"]);
+    let res = form(
+        &app,
+        "/logga-in",
+        None,
+        &[("token", &token), ("next", "/granska")],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        res.headers.get("location").and_then(|l| l.to_str().ok()),
+        Some("/granska")
+    );
+    let cookie = res
+        .headers
+        .get("set-cookie")
+        .and_then(|c| c.to_str().ok())
+        .expect("a cookie");
+    assert!(cookie.starts_with(&format!("{SESSION_COOKIE}={token}")));
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/"));
+    // Never a redirect to another site.
+    let res = form(
+        &app,
+        "/logga-in",
+        None,
+        &[("token", &token), ("next", "//evil.example/")],
+    )
+    .await;
+    assert_eq!(
+        res.headers.get("location").and_then(|l| l.to_str().ok()),
+        Some("/")
+    );
+    // A wrong password or a bad token: the page again, in Swedish.
+    let res = form(
+        &app,
+        "/logga-in",
+        None,
+        &[("username", "ingen"), ("password", "fel")],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        text(&res).contains("fel användarnamn eller lösenord"),
+        "{}",
+        text(&res)
+    );
+    let res = form(&app, "/logga-in", None, &[("token", "inte.en.token")]).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    // Signing in from another site's page is refused.
+    let res = app
+        .request(
+            TestRequest::post()
+                .uri("/logga-in")
+                .insert_header((ORIGIN, "https://evil.example"))
+                .insert_header((CONTENT_TYPE, "application/x-www-form-urlencoded"))
+                .set_payload(format!("token={token}")),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+}
+
+#[actix_web::test]
+async fn a_number_is_changed_from_the_edit_page_as_an_audited_write() {
+    let app = TestApp::new();
+    let (point, number, version) = switchboard(&app).await;
+    assert_eq!(number, "031-390 06 35");
+    let editor = app.token(Role::Editor, &["narhalsan"]);
+    let csrf = csrf_token(&editor);
+    let uri = format!("/enhet/{SODRA_TORGET}/nummer/{point}");
+    let fields = |csrf: &str, version: &str, number: &str| -> Vec<(String, String)> {
+        [
+            ("csrf", csrf),
+            ("version", version),
+            ("label", "Växel och tidsbokning"),
+            ("number", number),
+            ("visibility", "public"),
+            ("hours_mode", "always"),
+            ("reason", "nytt växelnummer"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+    };
+    let post = |fields: Vec<(String, String)>, token: String| {
+        let uri = uri.clone();
+        let app = &app;
+        async move {
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            form(app, &uri, Some(&token), &pairs).await
+        }
+    };
+    let events = app.audit_count();
+
+    // Without the session's CSRF token, or from a reader: refused, nothing changes.
+    let res = post(fields("", &version, "031-390 06 39"), editor.clone()).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let res = post(fields("0123abcd", &version, "031-390 06 39"), editor.clone()).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let reader = app.token(Role::Reader, &[]);
+    let res = post(
+        fields(&csrf_token(&reader), &version, "031-390 06 39"),
+        reader.clone(),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        page(&app, &format!("/enhet/{SODRA_TORGET}/redigera"), Some(&reader))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert!(!text(&page(&app, &format!("/enhet/{SODRA_TORGET}"), Some(&reader)).await).contains("/redigera"));
+    assert_eq!(
+        page(&app, "/granska", Some(&reader)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(app.audit_count(), events);
+
+    // A bad number: the form again with the reason in Swedish.
+    let res = post(fields(&csrf, &version, "12345"), editor.clone()).await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(
+        text(&res).contains("är inte ett giltigt nummer"),
+        "{}",
+        text(&res)
+    );
+    assert!(text(&res).contains("value=\"12345\""), "what was typed stays");
+    // Bad hours: the same.
+    let mut bad_hours = fields(&csrf, &version, "031-390 06 39");
+    bad_hours.retain(|(k, _)| k != "hours_mode");
+    bad_hours.extend([
+        ("hours_mode".to_string(), "open_during".to_string()),
+        ("days_1".to_string(), "workdays".to_string()),
+        ("from_1".to_string(), "8".to_string()),
+        ("to_1".to_string(), "17:00".to_string()),
+    ]);
+    let res = post(bad_hours, editor.clone()).await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(text(&res).contains("TT:MM"), "{}", text(&res));
+    assert_eq!(app.audit_count(), events);
+
+    // The change, then its history.
+    let res = post(fields(&csrf, &version, "031-390 06 39"), editor.clone()).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", text(&res));
+    assert_eq!(app.audit_count(), events + 1);
+    let (_, now, _) = switchboard(&app).await;
+    assert_eq!(now, "031-390 06 39");
+    let history = page(&app, &format!("/enhet/{SODRA_TORGET}/historik"), Some(&editor)).await;
+    assert!(
+        text(&history).contains("Växel och tidsbokning: nummer: 031-390 06 35 → 031-390 06 39"),
+        "{}",
+        text(&history)
+    );
+    assert!(text(&history).contains("nytt växelnummer"));
+
+    // The same form again (its version is now stale): explained, nothing overwritten.
+    let res = post(fields(&csrf, &version, "031-390 06 38"), editor.clone()).await;
+    assert_eq!(res.status, StatusCode::PRECONDITION_FAILED);
+    assert!(
+        text(&res).contains("Någon annan har ändrat enheten"),
+        "{}",
+        text(&res)
+    );
+    assert!(
+        text(&res).contains("value=\"031-390 06 39\""),
+        "the page shows the latest"
+    );
+    assert_eq!(app.audit_count(), events + 1);
+}
+
+#[actix_web::test]
+async fn a_report_from_the_unit_page_reaches_the_review_page_and_is_accepted_there() {
+    let app = TestApp::new();
+    let reader = app.token(Role::Reader, &[]);
+    let uri = format!("/enhet/{SODRA_TORGET}/rapport");
+    let res = form(
+        &app,
+        &uri,
+        Some(&reader),
+        &[("csrf", &csrf_token(&reader)), ("message", " ")],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(
+        text(&res).contains("meddelandet får inte vara tomt"),
+        "{}",
+        text(&res)
+    );
+    let res = form(
+        &app,
+        &uri,
+        Some(&reader),
+        &[
+            ("csrf", &csrf_token(&reader)),
+            ("message", "Växeln har bytt nummer."),
+            ("proposed_number", "031-390 06 37"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let editor = app.token(Role::Editor, &["narhalsan"]);
+    let review = page(&app, "/granska", Some(&editor)).await;
+    assert_eq!(review.status, StatusCode::OK);
+    assert!(text(&review).contains("Växeln har bytt nummer."));
+    assert!(text(&review).contains("Enheter att granska"));
+    let list = app.get_as("/v1/corrections?status=open", Some(&editor)).await;
+    let id = list.body["items"][0]["id"]
+        .as_str()
+        .expect("the report")
+        .to_owned();
+    let res = form(
+        &app,
+        &format!("/rattelse/{id}"),
+        Some(&editor),
+        &[
+            ("csrf", &csrf_token(&editor)),
+            ("version", "1"),
+            ("decision", "godta"),
+            ("number", "031-390 06 37"),
+            ("reason", "stämmer"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", text(&res));
+    let unit = app.get(&format!("/v1/units/{SODRA_TORGET}")).await;
+    assert_eq!(unit.body["contact_points"][0]["national"], "031-390 06 37");
+    let mine = app.get_as(&format!("/v1/corrections/{id}"), Some(&reader)).await;
+    assert_eq!(mine.body["status"], "accepted");
+}

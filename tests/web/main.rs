@@ -1,0 +1,295 @@
+//! End-to-end: the web pages in headless Chromium (Debian's chromium and chromium-driver,
+//! installed by scripts/chromium.sh when missing), driven over WebDriver with fantoccini,
+//! against the real service (a process of its own on a fresh SQLite file with the demo data).
+//! Screenshots are saved under target/screenshots/.
+
+use std::io::Write;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+const BIN: &str = env!("CARGO_BIN_EXE_kontaktnav");
+/// Närhälsan Södra Torget vårdcentral in the demo data (ids are stable).
+const SODRA_TORGET: &str = "ffdabf88-ae49-5eb7-974e-f67910051deb";
+
+/// A child process that is stopped when the test ends, however it ends.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+fn wait_for_port(port: u16, what: &str) {
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(start.elapsed() < Duration::from_secs(30), "{what} did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn chromedriver() -> PathBuf {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/chromium.sh");
+    let out = Command::new("bash")
+        .arg(script)
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("run scripts/chromium.sh");
+    assert!(
+        out.status.success(),
+        "scripts/chromium.sh could not provide Chromium"
+    );
+    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+}
+
+fn screenshots() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&dir).expect("target/screenshots");
+    dir
+}
+
+/// The service with the demo data and two built-in accounts.
+fn service(dir: &Path) -> (Running, String) {
+    let database = format!("sqlite://{}", dir.join("web.db").display());
+    for (user, role, org) in [
+        ("lasare", "reader", None),
+        ("redaktor", "editor", Some("narhalsan")),
+    ] {
+        let mut cmd = Command::new(BIN);
+        cmd.args(["user", "add", "--username", user, "--role", role, "--name"])
+            .arg(format!("Test {role}"));
+        if let Some(org) = org {
+            cmd.args(["--org", org]);
+        }
+        let mut child = cmd
+            .env("DATABASE_URL", &database)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("kontaktnav user add");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(b"ett langt testlosenord\n")
+            .expect("password");
+        assert!(child.wait().expect("user add").success());
+    }
+    let port = free_port();
+    let child = Command::new(BIN)
+        .env("DATABASE_URL", &database)
+        .env("BIND", format!("127.0.0.1:{port}"))
+        .env("AUTH_SECRET_FILE", dir.join("secret"))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start kontaktnav");
+    wait_for_port(port, "kontaktnav");
+    (Running(child), format!("http://127.0.0.1:{port}"))
+}
+
+async fn browser(driver_port: u16, profile: &Path) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1100,900", "--lang=sv-SE",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+        }),
+    );
+    ClientBuilder::native()
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{driver_port}"))
+        .await
+        .expect("a Chromium session")
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    let png = client.screenshot().await.expect("screenshot");
+    std::fs::write(screenshots().join(name), png).expect("save screenshot");
+}
+
+async fn sign_in(client: &Client, base: &str, user: &str) {
+    client
+        .goto(&format!("{base}/logga-in"))
+        .await
+        .expect("sign-in page");
+    client
+        .find(Locator::Id("username"))
+        .await
+        .expect("user name field")
+        .send_keys(user)
+        .await
+        .expect("type user name");
+    client
+        .find(Locator::Id("password"))
+        .await
+        .expect("password field")
+        .send_keys("ett langt testlosenord")
+        .await
+        .expect("type password");
+    client
+        .find(Locator::Css("main form button[type=submit]"))
+        .await
+        .expect("sign-in button")
+        .click()
+        .await
+        .expect("sign in");
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("header.top .who form button"))
+        .await
+        .expect("signed in: the sign-out button shows");
+}
+
+async fn sign_out(client: &Client) {
+    client
+        .find(Locator::Css("header.top .who form button"))
+        .await
+        .expect("sign-out button")
+        .click()
+        .await
+        .expect("sign out");
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Id("username"))
+        .await
+        .expect("back on the sign-in page");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn staff_look_up_and_editors_keep_numbers_right_in_a_real_browser() {
+    let driver = chromedriver();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (_service, base) = service(dir.path());
+    let driver_port = free_port();
+    let _driver = Running(
+        Command::new(&driver)
+            .arg(format!("--port={driver_port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver"),
+    );
+    wait_for_port(driver_port, "chromedriver");
+    let client = browser(driver_port, &dir.path().join("profile")).await;
+
+    // A reader types "sodra torget" and sees Södra Torget's number as a tel: link, as they type.
+    sign_in(&client, &base, "lasare").await;
+    let q = client.find(Locator::Id("q")).await.expect("the search box");
+    q.send_keys("sodra torget").await.expect("type");
+    let link = client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#results a[href='tel:+46313900633']"))
+        .await
+        .expect("Södra Torget's one way in as a tel: link");
+    assert_eq!(link.text().await.expect("link text"), "031-390 06 33");
+    let first = client
+        .find(Locator::Css("#results article.card h2"))
+        .await
+        .expect("a result card");
+    assert_eq!(
+        first.text().await.expect("title"),
+        "Närhälsan Södra Torget vårdcentral"
+    );
+    assert!(
+        client.find(Locator::Css("#results a.call")).await.is_ok(),
+        "the number to call now, big"
+    );
+    screenshot(&client, "lookup.png").await;
+
+    // A reader sees no edit controls, and the edit page refuses them.
+    client
+        .goto(&format!("{base}/enhet/{SODRA_TORGET}"))
+        .await
+        .expect("unit page");
+    let source = client.source().await.expect("page source");
+    assert!(source.contains("Rapportera fel uppgift"), "the report form");
+    assert!(!source.contains("/redigera"), "no edit link for a reader");
+    assert!(!source.contains("Att granska"), "no review page for a reader");
+    screenshot(&client, "unit-reader.png").await;
+    client
+        .goto(&format!("{base}/enhet/{SODRA_TORGET}/redigera"))
+        .await
+        .expect("edit page");
+    let refused = client.source().await.expect("page source");
+    assert!(refused.contains("Inte tillåtet"), "{refused}");
+    assert!(client.find(Locator::Css("input[name=number]")).await.is_err());
+    client.goto(&base).await.expect("lookup page");
+    sign_out(&client).await;
+
+    // An editor changes a number and sees it in the history.
+    sign_in(&client, &base, "redaktor").await;
+    client
+        .goto(&format!("{base}/enhet/{SODRA_TORGET}/redigera"))
+        .await
+        .expect("edit page");
+    let number = client
+        .find(Locator::XPath(
+            "//input[@name='number' and @value='031-390 06 35']",
+        ))
+        .await
+        .expect("the switchboard's number field");
+    number.clear().await.expect("clear");
+    number
+        .send_keys("031-390 06 39")
+        .await
+        .expect("type the new number");
+    client
+        .find(Locator::XPath(
+            "//input[@name='number' and @value='031-390 06 35']/ancestor::form//input[@name='reason']",
+        ))
+        .await
+        .expect("the reason field")
+        .send_keys("nytt växelnummer")
+        .await
+        .expect("type the reason");
+    screenshot(&client, "edit.png").await;
+    client
+        .find(Locator::XPath(
+            "//input[@name='number' and @value='031-390 06 35']/ancestor::form//button[@type='submit']",
+        ))
+        .await
+        .expect("its save button")
+        .click()
+        .await
+        .expect("save");
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("div.notice.ok"))
+        .await
+        .expect("saved");
+    client
+        .goto(&format!("{base}/enhet/{SODRA_TORGET}/historik"))
+        .await
+        .expect("history page");
+    let history = client.source().await.expect("page source");
+    assert!(history.contains("031-390 06 35 → 031-390 06 39"), "{history}");
+    assert!(history.contains("nytt växelnummer"));
+    assert!(history.contains("Test editor"));
+    screenshot(&client, "history.png").await;
+
+    client.close().await.expect("close the browser");
+}
