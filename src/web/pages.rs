@@ -346,7 +346,7 @@ pub fn unit(
             tbody {
                 @for c in unit.contact_points.iter().filter(|c| visible(c, internal)) {
                     tr {
-                        td { a href=(c.number.tel_uri()) { (c.number.national()) } }
+                        td.nr { a href=(c.number.tel_uri()) { (c.number.national()) } }
                         td { (c.label) br; span.meta { (c.purpose.label_sv())
                             @if c.visibility == Visibility::Internal { ", internt" } } }
                         td { (hours_text(c)) }

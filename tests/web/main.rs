@@ -218,6 +218,16 @@ async fn staff_look_up_and_editors_keep_numbers_right_in_a_real_browser() {
         "the number to call now, big"
     );
     screenshot(&client, "lookup.png").await;
+    if std::env::var_os("UPDATE_SCREENSHOTS").is_some() {
+        // The README's picture of the lookup page.
+        let readme = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/web/screenshots/lookup.png");
+        std::fs::create_dir_all(readme.parent().expect("folder")).expect("tests/web/screenshots");
+        std::fs::copy(screenshots().join("lookup.png"), readme).expect("copy the screenshot");
+    }
+    // On a phone's screen the same page stays usable (one column, the number still big).
+    client.set_window_size(390, 844).await.expect("phone size");
+    screenshot(&client, "lookup-phone.png").await;
+    client.set_window_size(1100, 900).await.expect("desktop size");
 
     // A reader sees no edit controls, and the edit page refuses them.
     client
