@@ -181,6 +181,7 @@ pub fn app(
         .app_data(state)
         .app_data(web::QueryConfig::default().error_handler(error::query_error))
         .app_data(web::PathConfig::default().error_handler(error::path_error))
+        .app_data(web::FormConfig::default().error_handler(crate::web::form_error))
         .app_data(
             web::JsonConfig::default()
                 .limit(256 * 1024)

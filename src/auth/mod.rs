@@ -165,10 +165,13 @@ fn caller(req: &HttpRequest) -> Result<Caller, AppError> {
     let Some(header) = req.headers().get(AUTHORIZATION) else {
         // The web pages' session, for reading only: a cookie rides along with any request the
         // browser makes, so a write needs the token itself (or a web form with its CSRF token).
+        // A session that has run out reads as no session.
         if req.method() == actix_web::http::Method::GET
-            && let Some(cookie) = req.cookie(SESSION_COOKIE)
+            && let Some(user) = req
+                .cookie(SESSION_COOKIE)
+                .and_then(|c| user_of(state, c.value()).ok())
         {
-            return user_of(state, cookie.value()).map(Caller::User);
+            return Ok(Caller::User(user));
         }
         return Ok(Caller::Anonymous {
             may_read: state.auth.anonymous_read(),

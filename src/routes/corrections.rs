@@ -309,7 +309,7 @@ async fn accept_correction(
             &directory,
             correction.id,
             version,
-            b.number,
+            b.number.map(Some),
         )
     })
     .await?;
@@ -367,8 +367,9 @@ async fn reject_correction(
     Ok(respond(&state, &user, decided, StatusCode::OK))
 }
 
-/// Accepts a report, inside one write: see `POST /v1/corrections/{id}/accept`. `number`
-/// replaces the proposed one. For the API and the web page.
+/// Accepts a report, inside one write: see `POST /v1/corrections/{id}/accept`. `number`:
+/// `None` sets the proposed number (if any), `Some(None)` sets none, `Some(Some(n))` sets `n`.
+/// For the API and the web page.
 pub fn accept(
     conn: &mut crate::db::DbConnection,
     meta: &crate::db::audit::WriteMeta,
@@ -376,7 +377,7 @@ pub fn accept(
     directory: &Directory,
     id: Uuid,
     version: i64,
-    number: Option<String>,
+    number: Option<Option<String>>,
 ) -> AppResult<Correction> {
     let by = person(decider);
     let may_edit = |org: &str| decider.editor_of(directory, org).map(drop);
@@ -385,7 +386,7 @@ pub fn accept(
         may_edit(&unit.organisation_id)?;
         let number = number
             .clone()
-            .or_else(|| c.proposed_number.as_ref().map(|n| n.national().to_owned()));
+            .unwrap_or_else(|| c.proposed_number.as_ref().map(|n| n.national().to_owned()));
         let applied = match (number, c.target(&unit)) {
             (Some(number), Some(target)) => {
                 let after = unit.with_contact_point_changed(

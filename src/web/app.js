@@ -11,10 +11,17 @@
     var params = new URLSearchParams(new FormData(form));
     var ticket = ++latest;
     fetch("/sok?" + params.toString(), { credentials: "same-origin", headers: { "Accept": "text/html" } })
-      .then(function (res) { return res.ok ? res.text() : Promise.reject(res.status); })
+      .then(function (res) {
+        // 401: the session ran out; the fragment says so and links to the sign-in page.
+        if (res.redirected || !(res.ok || res.status === 401)) { return Promise.reject(res.status); }
+        return res.text();
+      })
       .then(function (html) {
         if (ticket !== latest) { return; }
         results.innerHTML = html;
+        var count = results.querySelector("[data-count]");
+        var status = document.getElementById("status");
+        if (status) { status.textContent = count ? count.textContent : ""; }
         history.replaceState(null, "", "/?" + params.toString());
       })
       .catch(function () { /* keep the last results; the form still works */ });

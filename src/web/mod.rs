@@ -122,18 +122,39 @@ impl Session {
 
 /// A POST must come from a page of this service (the browser says where from in `Origin`).
 fn same_origin(req: &HttpRequest) -> Result<(), WebError> {
-    let Some(origin) = req.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
-        return Ok(());
-    };
     let info = req.connection_info();
     let own = format!("{}://{}", info.scheme(), info.host());
-    if origin == own {
+    // Browsers send `Origin` with every POST; `Referer` is the fallback of older ones.
+    let origin = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| {
+            let referer = req.headers().get(header::REFERER)?.to_str().ok()?;
+            let rest = referer.split_once("://")?.1;
+            let host = rest.split('/').next()?;
+            Some(format!("{}://{host}", referer.split_once("://")?.0))
+        });
+    if origin.as_deref() == Some(own.as_str()) {
         Ok(())
     } else {
         Err(WebError::Forbidden(
             "Formuläret skickades från en annan webbplats och togs inte emot.".into(),
         ))
     }
+}
+
+/// A form that cannot be read (a field missing or not a number): a page, not JSON.
+pub fn form_error(err: actix_web::error::UrlencodedError, _: &HttpRequest) -> actix_web::Error {
+    let page = html(
+        StatusCode::BAD_REQUEST,
+        pages::error_page(
+            StatusCode::BAD_REQUEST,
+            "Formuläret kunde inte läsas. Ladda om sidan och försök igen.",
+        ),
+    );
+    actix_web::error::InternalError::from_response(err, page).into()
 }
 
 /// What a page answers when something is wrong: a page, never JSON.
@@ -305,7 +326,10 @@ async fn results_fragment(
     req: HttpRequest,
     form: web::Query<SearchForm>,
 ) -> WebResult {
-    let internal = session.reader(&req)?;
+    // For the script: a fragment that says to sign in, not a redirect to a whole page.
+    let Ok(internal) = session.reader(&req) else {
+        return Ok(html(StatusCode::UNAUTHORIZED, pages::signed_out_fragment()));
+    };
     let directory = state.directory.current();
     ok(pages::search_results(
         &directory,
@@ -445,6 +469,15 @@ async fn street_page(
 ) -> WebResult {
     let internal = session.reader(&req)?;
     let directory = state.directory.current();
+    if form.gata.chars().count() > 100 {
+        return Err(WebError::App(AppError::invalid(
+            "gata",
+            Invalid::new(
+                "Gatunamnet är längre än 100 tecken.",
+                "the street name is too long",
+            ),
+        )));
+    }
     ok(pages::street(
         &session_view(&session),
         &directory,
@@ -471,7 +504,8 @@ async fn login_page(session: Session, params: web::Query<LoginParams>) -> WebRes
 
 /// Only a path of this site: never a redirect elsewhere.
 fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+    let printable = next.bytes().all(|b| b.is_ascii_graphic() && b != b'\\');
+    if printable && next.starts_with('/') && !next.starts_with("//") {
         next.to_owned()
     } else {
         "/".to_owned()
@@ -516,7 +550,9 @@ async fn login(
                 .path("/")
                 .http_only(true)
                 .secure(secure)
-                .same_site(SameSite::Strict)
+                // Lax: a link from mail or chat opens the page signed in; every form that
+                // changes something carries a CSRF token, and a GET changes nothing.
+                .same_site(SameSite::Lax)
                 .finish();
             if let Some(ttl) = ttl {
                 cookie.set_max_age(CookieDuration::seconds(ttl.as_secs() as i64));
@@ -602,7 +638,7 @@ async fn edit_page(
 pub struct NumberInput {
     #[serde(default)]
     csrf: String,
-    #[serde(default)]
+    /// The unit's version the form was made from (If-Match).
     version: i64,
     #[serde(default)]
     label: String,
@@ -641,6 +677,9 @@ impl NumberInput {
     fn hours(&self, stored: Option<&TelephoneHours>) -> Result<Option<TelephoneHours>, FieldError> {
         if self.hours_mode == "always" {
             return Ok(None);
+        }
+        if self.hours_mode == "keep" {
+            return Ok(stored.cloned());
         }
         let rows = [
             (&self.days_1, &self.from_1, &self.to_1),
@@ -867,7 +906,6 @@ async fn review_page(
 pub struct VersionForm {
     #[serde(default)]
     csrf: String,
-    #[serde(default)]
     version: i64,
 }
 
@@ -905,7 +943,6 @@ async fn confirm_unit(
 pub struct DecisionForm {
     #[serde(default)]
     csrf: String,
-    #[serde(default)]
     version: i64,
     /// `godta` or `avvisa`.
     #[serde(default)]
@@ -933,14 +970,15 @@ async fn decide_correction(
     let version = form.version;
     let done = match form.decision.as_str() {
         "godta" => {
-            let number = Some(form.number.trim().to_owned()).filter(|n| !n.is_empty());
+            // An empty field: accept without changing any number.
+            let number = Some(Some(form.number.trim().to_owned()).filter(|n| !n.is_empty()));
             startup::write(&state, move |conn| {
                 accept(conn, &meta, &user, &directory, id, version, number)
             })
             .await?;
             "godtagen"
         }
-        _ => {
+        "avvisa" => {
             if meta.reason.is_none() {
                 return Err(WebError::App(AppError::invalid(
                     "reason",
@@ -955,6 +993,12 @@ async fn decide_correction(
             })
             .await?;
             "avvisad"
+        }
+        _ => {
+            return Err(WebError::App(AppError::invalid(
+                "decision",
+                Invalid::new("Välj godta eller avvisa.", "choose accept or reject"),
+            )));
         }
     };
     Ok(see_other(&format!("/granska?klart={done}")))

@@ -49,7 +49,7 @@ fn layout(session: &SessionView, title: &str, body: Markup) -> Markup {
                     nav aria-label="Huvudmeny" {
                         a href="/" { "Sök nummer" }
                         a href="/gata" { "Sök gata" }
-                        a href="/v1/export?format=html" { "Utskriftsvänlig lista" }
+                        @if session.user.is_some() { a href="/v1/export?format=html" { "Utskriftsvänlig lista" } }
                         @if editor { a href="/granska" { "Att granska" } }
                     }
                     div.who {
@@ -142,7 +142,9 @@ pub fn lookup(session: &SessionView, directory: &Directory, form: &SearchForm, r
                 }
                 div { button type="submit" { "Sök" } }
             }
-            div id="results" aria-live="polite" { (results) }
+            // Read out: only how many were found, not every card at each keystroke.
+            p.visually-hidden id="status" aria-live="polite" {}
+            div id="results" { (results) }
         },
     )
 }
@@ -194,12 +196,17 @@ pub fn search_results(
         };
     }
     html! {
-        p.meta { (page.total) @if page.total == 1 { " träff" } @else { " träffar" }
+        p.meta data-count { (page.total) @if page.total == 1 { " träff" } @else { " träffar" }
             @if page.total > page.units.len() { ", de " (page.units.len()) " bästa visas" } }
         ul.results {
             @for unit in &page.units { li { (card(directory, unit, internal, now)) } }
         }
     }
+}
+
+/// What the script shows when the session has run out while typing.
+pub fn signed_out_fragment() -> Markup {
+    html! { div.notice.info data-count { "Din inloggning har gått ut. " a href="/logga-in" { "Logga in igen" } "." } }
 }
 
 /// A unit as a result: the one number to call now, big, and the others below.
@@ -305,12 +312,22 @@ pub struct ReportForm {
     pub done: bool,
 }
 
+/// The messages about one field, in one element the field names with `aria-describedby`.
 fn field_error(errors: &[FieldError], field: &str) -> Markup {
+    let messages: Vec<&str> = errors
+        .iter()
+        .filter(|e| e.field == field || e.field.starts_with(&format!("{field}.")))
+        .map(|e| e.sv.as_str())
+        .collect();
     html! {
-        @for e in errors.iter().filter(|e| e.field == field || e.field.starts_with(&format!("{field}."))) {
-            p.field-error id=(format!("fel-{field}")) { (e.sv) }
-        }
+        @if !messages.is_empty() { p.field-error id=(format!("fel-{field}")) { (messages.join(" ")) } }
     }
+}
+
+fn has_error(errors: &[FieldError], field: &str) -> bool {
+    errors
+        .iter()
+        .any(|e| e.field == field || e.field.starts_with(&format!("{field}.")))
 }
 
 /// One unit, all it has.
@@ -385,12 +402,15 @@ pub fn unit(
             form method="post" action=(format!("/enhet/{}/rapport", unit.id)) {
                 input type="hidden" name="csrf" value=(session.csrf);
                 label for="message" { "Vad är fel?" }
-                textarea id="message" name="message" required maxlength="2000"
-                    aria-describedby="fel-message" { (report.message) }
+                @let bad = has_error(&report.errors, "message");
+                textarea id="message" name="message" required maxlength="2000" autofocus[bad]
+                    aria-invalid=[bad.then_some("true")] aria-describedby=[bad.then_some("fel-message")] { (report.message) }
                 (field_error(&report.errors, "message"))
                 label for="proposed_number" { "Rätt nummer, om du vet det" }
+                @let bad = has_error(&report.errors, "proposed_number");
                 input type="text" id="proposed_number" name="proposed_number" value=(report.proposed_number)
-                    inputmode="tel" aria-describedby="fel-proposed_number";
+                    inputmode="tel" aria-invalid=[bad.then_some("true")]
+                    aria-describedby=[bad.then_some("fel-proposed_number")];
                 (field_error(&report.errors, "proposed_number"))
                 p { button type="submit" { "Skicka rapport" } }
             }
@@ -505,6 +525,14 @@ struct Row {
 }
 
 impl Row {
+    /// Whether the form can show these hours as they are (three spans of one kind of day
+    /// each); other hours are kept as they are when the number is saved.
+    fn fits(c: &ContactPoint) -> bool {
+        c.hours
+            .as_ref()
+            .is_none_or(|h| h.weekly.len() <= 3 && h.weekly.iter().all(|s| s.days.len() == 1))
+    }
+
     fn stored(c: &ContactPoint) -> Self {
         let mut spans: [(String, String, String); 3] = Default::default();
         if let Some(h) = &c.hours {
@@ -522,6 +550,7 @@ impl Row {
             number: c.number.national().to_owned(),
             visibility: c.visibility.code().to_owned(),
             mode: match c.hours.as_ref().map(|h| h.mode) {
+                _ if !Self::fits(c) => "keep",
                 None => "always",
                 Some(Mode::OpenDuring) => "open_during",
                 Some(Mode::ClosedDuring) => "closed_during",
@@ -571,21 +600,27 @@ pub fn edit(
                 fieldset {
                     legend { (c.purpose.label_sv()) ": " (c.label) }
                     @if !errors.is_empty() {
-                        div.notice.error role="alert" {
+                        div.notice.error role="alert" id=(format!("fel-{p}")) {
                             "Numret sparades inte:"
                             ul { @for e in errors { li { (e.sv) } } }
                         }
                     }
+                    @let bad = |field: &str| has_error(errors, field);
+                    @let described = |field: &str| bad(field).then(|| format!("fel-{p}"));
                     input type="hidden" name="csrf" value=(session.csrf);
                     input type="hidden" name="version" value=(unit.version);
                     div.row {
                         div {
                             label for=(format!("label-{p}")) { "Beskrivning" }
-                            input type="text" id=(format!("label-{p}")) name="label" value=(row.label) required;
+                            input type="text" id=(format!("label-{p}")) name="label" value=(row.label) required
+                                aria-invalid=[bad("label").then_some("true")] aria-describedby=[described("label")]
+                                autofocus[bad("label")];
                         }
                         div {
                             label for=(format!("number-{p}")) { "Nummer" }
-                            input type="text" id=(format!("number-{p}")) name="number" value=(row.number) required inputmode="tel";
+                            input type="text" id=(format!("number-{p}")) name="number" value=(row.number) required inputmode="tel"
+                                aria-invalid=[bad("number").then_some("true")] aria-describedby=[described("number")]
+                                autofocus[bad("number")];
                         }
                         div {
                             label for=(format!("visibility-{p}")) { "Synlighet" }
@@ -598,7 +633,12 @@ pub fn edit(
                     div.row {
                         div {
                             label for=(format!("mode-{p}")) { "Telefontid" }
-                            select id=(format!("mode-{p}")) name="hours_mode" {
+                            select id=(format!("mode-{p}")) name="hours_mode"
+                                aria-invalid=[bad("hours").then_some("true")] aria-describedby=[described("hours")]
+                                autofocus[bad("hours")] {
+                                @if row.mode == "keep" {
+                                    option value="keep" selected { "Behåll (" (hours_text(c)) ")" }
+                                }
                                 option value="always" selected[row.mode == "always"] { "Svarar alltid" }
                                 option value="open_during" selected[row.mode == "open_during"] { "Svarar under tiderna nedan" }
                                 option value="closed_during" selected[row.mode == "closed_during"] { "Svarar utom tiderna nedan (jour)" }
@@ -769,23 +809,34 @@ pub fn review(
                     (local_time(c.created_at.and_utc()).format("%Y-%m-%d %H:%M")) }
                 p { (c.message) }
                 @if let Some(n) = &c.proposed_number { p { "Föreslaget nummer: " strong { (n.national()) } } }
+                @let id = c.id.simple();
                 form method="post" action=(format!("/rattelse/{}", c.id)) {
                     input type="hidden" name="csrf" value=(session.csrf);
                     input type="hidden" name="version" value=(c.version);
+                    input type="hidden" name="decision" value="godta";
                     div.row {
                         div {
-                            label for=(format!("number-{}", c.id.simple())) { "Nummer att sätta (tomt: inget ändras)" }
-                            input type="text" id=(format!("number-{}", c.id.simple())) name="number"
+                            label for=(format!("number-{id}")) { "Nummer att sätta (tomt: inget nummer ändras)" }
+                            input type="text" id=(format!("number-{id}")) name="number" inputmode="tel"
                                 value=(c.proposed_number.as_ref().map(|n| n.national().to_owned()).unwrap_or_default());
                         }
                         div {
-                            label for=(format!("reason-{}", c.id.simple())) { "Kommentar (krävs för att avvisa)" }
-                            input type="text" id=(format!("reason-{}", c.id.simple())) name="reason";
+                            label for=(format!("note-{id}")) { "Kommentar (frivillig)" }
+                            input type="text" id=(format!("note-{id}")) name="reason";
                         }
+                        div { button type="submit" { "Godta" } }
                     }
-                    p {
-                        button type="submit" name="decision" value="godta" { "Godta" } " "
-                        button.secondary type="submit" name="decision" value="avvisa" { "Avvisa" }
+                }
+                form method="post" action=(format!("/rattelse/{}", c.id)) {
+                    input type="hidden" name="csrf" value=(session.csrf);
+                    input type="hidden" name="version" value=(c.version);
+                    input type="hidden" name="decision" value="avvisa";
+                    div.row {
+                        div {
+                            label for=(format!("reason-{id}")) { "Varför avvisas rapporten? (den som rapporterade ser det)" }
+                            input type="text" id=(format!("reason-{id}")) name="reason" required;
+                        }
+                        div { button.secondary type="submit" { "Avvisa" } }
                     }
                 }
             }

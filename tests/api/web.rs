@@ -26,6 +26,7 @@ async fn page(app: &TestApp, uri: &str, session: Option<&str>) -> Response {
 async fn form(app: &TestApp, uri: &str, session: Option<&str>, fields: &[(&str, &str)]) -> Response {
     let mut req = TestRequest::post()
         .uri(uri)
+        .insert_header((ORIGIN, "http://localhost:8080"))
         .insert_header((CONTENT_TYPE, "application/x-www-form-urlencoded"))
         .set_payload(serde_urlencoded::to_string(fields).expect("form"));
     if let Some(token) = session {
@@ -143,19 +144,21 @@ async fn signing_in_sets_a_strict_cookie_and_refuses_bad_input() {
         .and_then(|c| c.to_str().ok())
         .expect("a cookie");
     assert!(cookie.starts_with(&format!("{SESSION_COOKIE}={token}")));
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/"));
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"));
     // Never a redirect to another site.
-    let res = form(
-        &app,
-        "/logga-in",
-        None,
-        &[("token", &token), ("next", "//evil.example/")],
-    )
-    .await;
-    assert_eq!(
-        res.headers.get("location").and_then(|l| l.to_str().ok()),
-        Some("/")
-    );
+    for next in [
+        "//evil.example/",
+        "/\t/evil.example",
+        "https://evil.example",
+        "/\\evil.example",
+    ] {
+        let res = form(&app, "/logga-in", None, &[("token", &token), ("next", next)]).await;
+        assert_eq!(
+            res.headers.get("location").and_then(|l| l.to_str().ok()),
+            Some("/"),
+            "{next}"
+        );
+    }
     // A wrong password or a bad token: the page again, in Swedish.
     let res = form(
         &app,
@@ -172,7 +175,16 @@ async fn signing_in_sets_a_strict_cookie_and_refuses_bad_input() {
     );
     let res = form(&app, "/logga-in", None, &[("token", "inte.en.token")]).await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
-    // Signing in from another site's page is refused.
+    // Signing in from another site's page, or from nowhere a browser would say, is refused.
+    let res = app
+        .request(
+            TestRequest::post()
+                .uri("/logga-in")
+                .insert_header((CONTENT_TYPE, "application/x-www-form-urlencoded"))
+                .set_payload(format!("token={token}")),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
     let res = app
         .request(
             TestRequest::post()
@@ -352,4 +364,162 @@ async fn a_report_from_the_unit_page_reaches_the_review_page_and_is_accepted_the
     assert_eq!(unit.body["contact_points"][0]["national"], "031-390 06 37");
     let mine = app.get_as(&format!("/v1/corrections/{id}"), Some(&reader)).await;
     assert_eq!(mine.body["status"], "accepted");
+}
+
+#[actix_web::test]
+async fn the_review_page_confirms_and_the_other_pages_show_what_staff_need() {
+    let app = TestApp::new();
+    let editor = app.token(Role::Editor, &["narhalsan"]);
+    let review = page(&app, "/granska", Some(&editor)).await;
+    assert!(
+        text(&review).contains("Närhälsan Södra Torget vårdcentral"),
+        "overdue in the demo data"
+    );
+    assert!(
+        !text(&review).contains("Hemtjänst Norr"),
+        "not Närhälsan's to review"
+    );
+    let (_, _, version) = switchboard(&app).await;
+    let res = form(
+        &app,
+        &format!("/enhet/{SODRA_TORGET}/bekrafta"),
+        Some(&editor),
+        &[("csrf", &csrf_token(&editor)), ("version", &version)],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", text(&res));
+    let unit = app.get(&format!("/v1/units/{SODRA_TORGET}")).await;
+    assert_eq!(unit.body["review"]["status"], "current", "{}", unit.body);
+    let review = page(&app, "/granska?klart=bekraftad", Some(&editor)).await;
+    assert!(text(&review).contains("Enheten är bekräftad."));
+    assert!(!text(&review).contains(&format!("/enhet/{SODRA_TORGET}/bekrafta")));
+
+    // A boende's page names its ansvarig vårdcentral; a street finds its hemtjänst group.
+    let reader = app.token(Role::Reader, &[]);
+    let boende = app.unit_id("Särskilt boende Exempelgården (exempel)");
+    let res = page(&app, &format!("/enhet/{boende}"), Some(&reader)).await;
+    assert!(
+        text(&res).contains("Ansvarig vårdcentral") && text(&res).contains("Läkartid"),
+        "{}",
+        text(&res)
+    );
+    let res = page(&app, "/gata?gata=Sandwalls%20plats%2012", Some(&reader)).await;
+    assert!(text(&res).contains("Hemtjänst Norr (exempel)"), "{}", text(&res));
+    let res = page(&app, "/gata?gata=Sandwals%20plats", Some(&reader)).await;
+    assert!(text(&res).contains("Menade du") && text(&res).contains("Sandwalls plats"));
+    // Unknown pages and units: a Swedish page, not JSON.
+    let res = page(&app, "/enhet/00000000-0000-4000-8000-000000000000", Some(&reader)).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert!(res.content_type.starts_with("text/html") && text(&res).contains("Enheten finns inte."));
+}
+
+#[actix_web::test]
+async fn forms_keep_what_they_cannot_show_and_refuse_what_they_cannot_read() {
+    let app = TestApp::new();
+    let (point, _, version) = switchboard(&app).await;
+    let admin = app.token(Role::Admin, &[]);
+    // Hours the form cannot show (a span on two kinds of day).
+    let hours = serde_json::json!({"weekly": [{"days": ["mon", "wed"], "from": "08:00", "to": "10:00"}]});
+    let res = app
+        .send(
+            actix_web::http::Method::PATCH,
+            &format!("/v1/units/{SODRA_TORGET}/contact-points/{point}"),
+            Some(&admin),
+            Some(&format!("\"{version}\"")),
+            Some(serde_json::json!({"hours": hours})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let version = res.etag.expect("etag").trim_matches('"').to_owned();
+    let editor = app.token(Role::Editor, &["narhalsan"]);
+    let edit = page(&app, &format!("/enhet/{SODRA_TORGET}/redigera"), Some(&editor)).await;
+    assert!(
+        text(&edit).contains("<option value=\"keep\" selected>Behåll"),
+        "{}",
+        text(&edit)
+    );
+    let csrf = csrf_token(&editor);
+    let res = form(
+        &app,
+        &format!("/enhet/{SODRA_TORGET}/nummer/{point}"),
+        Some(&editor),
+        &[
+            ("csrf", &csrf),
+            ("version", &version),
+            ("label", "Växel"),
+            ("number", "031-390 06 35"),
+            ("visibility", "public"),
+            ("hours_mode", "keep"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", text(&res));
+    let unit = app.get(&format!("/v1/units/{SODRA_TORGET}")).await;
+    let stored = unit.body["contact_points"]
+        .as_array()
+        .expect("points")
+        .iter()
+        .find(|c| c["contact_point_id"] == point.as_str())
+        .expect("the switchboard")
+        .clone();
+    assert_eq!(stored["label"], "Växel");
+    assert_eq!(
+        stored["hours"]["weekly"][0]["days"],
+        serde_json::json!(["mon", "wed"]),
+        "kept"
+    );
+
+    // A form without its version: a page that says so, not JSON, and nothing changes.
+    let events = app.audit_count();
+    let res = form(
+        &app,
+        &format!("/enhet/{SODRA_TORGET}/bekrafta"),
+        Some(&editor),
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(res.content_type.starts_with("text/html"), "{}", res.content_type);
+    // A decision must say which; accepting with the number field emptied changes no number.
+    let reader = app.token(Role::Reader, &[]);
+    form(
+        &app,
+        &format!("/enhet/{SODRA_TORGET}/rapport"),
+        Some(&reader),
+        &[
+            ("csrf", &csrf_token(&reader)),
+            ("message", "Fel nummer?"),
+            ("proposed_number", "031-390 06 31"),
+        ],
+    )
+    .await;
+    let list = app.get_as("/v1/corrections?status=open", Some(&editor)).await;
+    let id = list.body["items"][0]["id"].as_str().expect("report").to_owned();
+    let before = app.get(&format!("/v1/units/{SODRA_TORGET}")).await.etag;
+    let decide = |decision: &'static str| {
+        let (app, editor, csrf, id) = (&app, editor.clone(), csrf.clone(), id.clone());
+        async move {
+            form(
+                app,
+                &format!("/rattelse/{id}"),
+                Some(&editor),
+                &[
+                    ("csrf", &csrf),
+                    ("version", "1"),
+                    ("decision", decision),
+                    ("number", ""),
+                ],
+            )
+            .await
+        }
+    };
+    assert_eq!(decide("kanske").await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(decide("godta").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.get(&format!("/v1/units/{SODRA_TORGET}")).await.etag, before);
+    assert_eq!(app.audit_count(), events + 2, "the report and its decision only");
+
+    // Results as you type after the session ran out: a fragment that says so.
+    let res = page(&app, "/sok?q=herk", Some("utgången.token")).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    assert!(text(&res).contains("Logga in igen") && !text(&res).contains("<html"));
 }
