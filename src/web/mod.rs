@@ -33,7 +33,7 @@ use crate::domain::{CorrectionStatus, FieldError, Invalid, Visibility};
 use crate::error::AppError;
 use crate::routes::corrections::{accept, reject};
 use crate::routes::session::sign_in;
-use crate::startup::{self, AppState, RequestId};
+use crate::startup::{self, AppState};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(lookup_page)
@@ -273,22 +273,14 @@ fn see_other(location: &str) -> HttpResponse {
         .finish()
 }
 
-/// Who writes, from a page: as `routes::write_meta`.
+/// Who writes, from a page: the API's audit metadata.
 fn meta(user: &User, req: &HttpRequest, reason: Option<&str>) -> Result<WriteMeta, WebError> {
-    let reason = crate::domain::edit::reason(reason).map_err(|e| AppError::invalid("reason", e))?;
-    Ok(WriteMeta {
-        actor_sub: user.sub.clone(),
-        actor_issuer: Some(user.issuer.clone()),
-        actor_name: user.name.clone(),
-        actor_role: user.role.code().to_owned(),
-        reason,
-        request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()),
-        at: crate::db::now(),
-        batch_id: None,
-    })
+    crate::routes::write_meta(user, req, reason).map_err(WebError::from)
 }
 
-use actix_web::HttpMessage;
+fn unit_not_found() -> WebError {
+    WebError::NotFound("Enheten finns inte.".into())
+}
 
 fn parse_uuid(raw: &str) -> Result<Uuid, WebError> {
     Uuid::parse_str(raw.trim()).map_err(|_| WebError::NotFound("Sidan finns inte.".into()))
@@ -373,9 +365,7 @@ async fn unit_page(
     let internal = session.reader(&req)?;
     let id = parse_uuid(&id)?;
     let directory = state.directory.current();
-    let unit = directory
-        .unit(id)
-        .ok_or_else(|| WebError::NotFound("Enheten finns inte.".into()))?;
+    let unit = directory.unit(id).ok_or_else(unit_not_found)?;
     let done = notice.klart.as_deref() == Some("rapport");
     ok(pages::unit(
         &session_view(&session),
@@ -412,9 +402,7 @@ async fn report_wrong(
     let user = session.writer(&req, &form.csrf)?.clone();
     let id = parse_uuid(&id)?;
     let directory = state.directory.current();
-    let unit = directory
-        .unit(id)
-        .ok_or_else(|| WebError::NotFound("Enheten finns inte.".into()))?;
+    let unit = directory.unit(id).ok_or_else(unit_not_found)?;
     let meta = meta(&user, &req, None)?;
     let reporter = Person {
         sub: user.sub.clone(),
@@ -616,9 +604,7 @@ async fn edit_page(
     let user = session.signed_in(&req)?;
     let id = parse_uuid(&id)?;
     let directory = state.directory.current();
-    let unit = directory
-        .unit(id)
-        .ok_or_else(|| WebError::NotFound("Enheten finns inte.".into()))?;
+    let unit = directory.unit(id).ok_or_else(unit_not_found)?;
     user.editor_of(&directory, &unit.organisation_id)?;
     let notice = params
         .sparat
@@ -748,9 +734,7 @@ async fn save_number(
     let id = parse_uuid(&path.0)?;
     let point_id = parse_uuid(&path.1)?;
     let directory = state.directory.current();
-    let unit = directory
-        .unit(id)
-        .ok_or_else(|| WebError::NotFound("Enheten finns inte.".into()))?;
+    let unit = directory.unit(id).ok_or_else(unit_not_found)?;
     user.editor_of(&directory, &unit.organisation_id)?;
     let stored = unit
         .contact_points
@@ -816,9 +800,7 @@ async fn save_number(
         )),
         Err(AppError::PreconditionFailed { .. }) => {
             let directory = state.directory.current();
-            let unit = directory
-                .unit(id)
-                .ok_or_else(|| WebError::NotFound("Enheten finns inte.".into()))?;
+            let unit = directory.unit(id).ok_or_else(unit_not_found)?;
             Ok(html(
                 StatusCode::PRECONDITION_FAILED,
                 pages::edit(
@@ -849,9 +831,7 @@ async fn history_page(
     session.signed_in(&req)?;
     let id = parse_uuid(&id)?;
     let directory = state.directory.current();
-    let unit = directory
-        .unit(id)
-        .ok_or_else(|| WebError::NotFound("Enheten finns inte.".into()))?;
+    let unit = directory.unit(id).ok_or_else(unit_not_found)?;
     let rows = startup::read(&state, move |conn| {
         Ok(audit::history(conn, Entity::Unit, &id.to_string())?)
     })
