@@ -60,7 +60,8 @@ pub struct CorrectionList {
     pub items: Vec<CorrectionView>,
 }
 
-fn person(user: &User) -> Person {
+/// Who reports or decides, as a report records it.
+pub fn person(user: &User) -> Person {
     Person {
         sub: user.sub.clone(),
         name: user.name.clone(),

@@ -81,7 +81,8 @@ fn actor(row: &AuditEventRow) -> Actor {
     }
 }
 
-fn stored_state(raw: &Option<String>) -> Value {
+/// A state as the audit history keeps it (JSON text), or null.
+pub fn stored_state(raw: &Option<String>) -> Value {
     raw.as_deref()
         .and_then(|s| serde_json::from_str(s).ok())
         .unwrap_or(Value::Null)

@@ -26,12 +26,12 @@ use crate::auth::{SESSION_COOKIE, User, csrf_token, user_of};
 use crate::db::audit::{self, Entity, WriteMeta};
 use crate::db::corrections as correction_repo;
 use crate::db::units::{self as unit_repo, edit};
-use crate::domain::correction::{Correction, Person};
+use crate::domain::correction::Correction;
 use crate::domain::edit::ContactPointPatch;
 use crate::domain::hours::TelephoneHours;
 use crate::domain::{CorrectionStatus, FieldError, Invalid, Visibility};
 use crate::error::AppError;
-use crate::routes::corrections::{accept, reject};
+use crate::routes::corrections::{accept, person, reject};
 use crate::routes::session::sign_in;
 use crate::startup::{self, AppState};
 
@@ -282,6 +282,14 @@ fn unit_not_found() -> WebError {
     WebError::NotFound("Enheten finns inte.".into())
 }
 
+/// The unit a page's path names.
+fn unit_of<'d>(
+    directory: &'d crate::directory::Directory,
+    raw: &str,
+) -> Result<&'d crate::domain::Unit, WebError> {
+    directory.unit(parse_uuid(raw)?).ok_or_else(unit_not_found)
+}
+
 fn parse_uuid(raw: &str) -> Result<Uuid, WebError> {
     Uuid::parse_str(raw.trim()).map_err(|_| WebError::NotFound("Sidan finns inte.".into()))
 }
@@ -363,9 +371,8 @@ async fn unit_page(
     notice: web::Query<NoticeParams>,
 ) -> WebResult {
     let internal = session.reader(&req)?;
-    let id = parse_uuid(&id)?;
     let directory = state.directory.current();
-    let unit = directory.unit(id).ok_or_else(unit_not_found)?;
+    let unit = unit_of(&directory, &id)?;
     let done = notice.klart.as_deref() == Some("rapport");
     ok(pages::unit(
         &session_view(&session),
@@ -400,15 +407,11 @@ async fn report_wrong(
     form: web::Form<ReportInput>,
 ) -> WebResult {
     let user = session.writer(&req, &form.csrf)?.clone();
-    let id = parse_uuid(&id)?;
     let directory = state.directory.current();
-    let unit = directory.unit(id).ok_or_else(unit_not_found)?;
+    let unit = unit_of(&directory, &id)?;
+    let id = unit.id;
     let meta = meta(&user, &req, None)?;
-    let reporter = Person {
-        sub: user.sub.clone(),
-        name: user.name.clone(),
-        issuer: Some(user.issuer.clone()).filter(|i| !i.is_empty()),
-    };
+    let reporter = person(&user);
     let proposed = Some(form.proposed_number.as_str()).filter(|p| !p.trim().is_empty());
     match Correction::report(unit, &form.message, None, proposed, reporter, meta.at) {
         Err(errors) => {
@@ -602,9 +605,8 @@ async fn edit_page(
     params: web::Query<EditParams>,
 ) -> WebResult {
     let user = session.signed_in(&req)?;
-    let id = parse_uuid(&id)?;
     let directory = state.directory.current();
-    let unit = directory.unit(id).ok_or_else(unit_not_found)?;
+    let unit = unit_of(&directory, &id)?;
     user.editor_of(&directory, &unit.organisation_id)?;
     let notice = params
         .sparat
@@ -731,10 +733,10 @@ async fn save_number(
     form: web::Form<NumberInput>,
 ) -> WebResult {
     let user = session.writer(&req, &form.csrf)?.clone();
-    let id = parse_uuid(&path.0)?;
     let point_id = parse_uuid(&path.1)?;
     let directory = state.directory.current();
-    let unit = directory.unit(id).ok_or_else(unit_not_found)?;
+    let unit = unit_of(&directory, &path.0)?;
+    let id = unit.id;
     user.editor_of(&directory, &unit.organisation_id)?;
     let stored = unit
         .contact_points
@@ -829,9 +831,9 @@ async fn history_page(
     id: web::Path<String>,
 ) -> WebResult {
     session.signed_in(&req)?;
-    let id = parse_uuid(&id)?;
     let directory = state.directory.current();
-    let unit = directory.unit(id).ok_or_else(unit_not_found)?;
+    let unit = unit_of(&directory, &id)?;
+    let id = unit.id;
     let rows = startup::read(&state, move |conn| {
         Ok(audit::history(conn, Entity::Unit, &id.to_string())?)
     })

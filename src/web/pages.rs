@@ -12,7 +12,7 @@ use crate::domain::correction::Correction;
 use crate::domain::hours::{Mode, TelephoneHours};
 use crate::domain::review::ReviewStatus;
 use crate::domain::{ContactPoint, FieldError, Purpose, Role, Unit, UnitKind, Visibility, today};
-use crate::routes::history::changes;
+use crate::routes::history::{changes, stored_state};
 use crate::routes::params::{self, FilterParams};
 use crate::routes::views::local_time;
 
@@ -683,11 +683,6 @@ pub fn edit(
 
 /// Who changed what and when.
 pub fn history(session: &SessionView, unit: &Unit, rows: &[AuditEventRow]) -> Markup {
-    let state = |raw: &Option<String>| -> serde_json::Value {
-        raw.as_deref()
-            .and_then(|s| serde_json::from_str(s).ok())
-            .unwrap_or(serde_json::Value::Null)
-    };
     let show = |v: &serde_json::Value| -> String {
         match v {
             serde_json::Value::Null => "–".into(),
@@ -708,7 +703,7 @@ pub fn history(session: &SessionView, unit: &Unit, rows: &[AuditEventRow]) -> Ma
                             span.meta { (Role::parse(&row.actor_role).map_or_else(|_| row.actor_role.clone(), |r| role_sv(r).to_owned())) } }
                         td { (action_sv(&row.action)) @if let Some(r) = &row.reason { br; span.meta { (r) } } }
                         td {
-                            @let diff = changes(&state(&row.before_state), &state(&row.after_state));
+                            @let diff = changes(&stored_state(&row.before_state), &stored_state(&row.after_state));
                             @if row.before_state.is_none() { "Skapad" } @else {
                                 ul.numbers {
                                     @for c in diff.iter().filter(|c| !c.field.ends_with(".e164")) {
