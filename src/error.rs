@@ -42,6 +42,9 @@ pub enum AppError {
     /// 412: `If-Match` names a version that is no longer current.
     #[error("precondition failed")]
     PreconditionFailed { current_version: Option<i64> },
+    /// 405: the address exists, the method does not (`Allow` is added by the caller).
+    #[error("method not allowed")]
+    MethodNotAllowed,
     /// 429: too many failed sign-ins from this client.
     #[error("too many requests")]
     TooManyRequests { retry_after_seconds: u64 },
@@ -147,6 +150,7 @@ impl AppError {
                     current_version.map_or("-".into(), etag)
                 ),
             ),
+            AppError::MethodNotAllowed => Problem::for_status(StatusCode::METHOD_NOT_ALLOWED),
             AppError::TooManyRequests { retry_after_seconds } => Problem::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "too-many-requests",
@@ -186,6 +190,7 @@ impl ResponseError for AppError {
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             AppError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::NotFound { .. } => StatusCode::NOT_FOUND,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -246,23 +251,41 @@ impl From<diesel::result::Error> for AppError {
         use diesel::result::{DatabaseErrorKind as K, Error as E};
         match e {
             E::NotFound => AppError::not_found("det finns inte", "it does not exist"),
-            E::DatabaseError(K::UniqueViolation, info) => AppError::Conflict {
-                sv: format!("värdet finns redan och måste vara unikt ({})", info.message()),
-                en: format!("the value exists already and must be unique ({})", info.message()),
-            },
-            E::DatabaseError(K::ForeignKeyViolation | K::CheckViolation | K::NotNullViolation, info) => {
-                AppError::Conflict {
-                    sv: format!("ändringen bryter mot en regel i katalogen ({})", info.message()),
-                    en: format!("the change breaks a rule of the directory ({})", info.message()),
-                }
+            // The database's own words (SQL, table names) go to the log; the answer names the
+            // field and the rule in words.
+            E::DatabaseError(K::UniqueViolation, ref info) => {
+                log::info!("unique violation: {}", info.message());
+                let field = violated_field(info.as_ref());
+                AppError::Validation(vec![
+                    Invalid::new(
+                        "värdet finns redan och måste vara unikt",
+                        "the value exists already and must be unique",
+                    )
+                    .at(field),
+                ])
+                .into_conflict()
             }
-            // The schema's own triggers (append-only audit, the vag_in that stays).
-            E::DatabaseError(_, info)
+            E::DatabaseError(K::ForeignKeyViolation | K::CheckViolation | K::NotNullViolation, ref info) => {
+                log::info!("constraint violation: {}", info.message());
+                let field = violated_field(info.as_ref());
+                AppError::Validation(vec![
+                    Invalid::new(
+                        "värdet bryter mot en regel i katalogen (finns det som det hänvisar till, är det inom gränserna?)",
+                        "the value breaks a rule of the directory (does what it refers to exist, is it within bounds?)",
+                    )
+                    .at(field),
+                ])
+                .into_conflict()
+            }
+            // The schema's own triggers (append-only audit, the vag_in that stays): their
+            // messages are written for people.
+            E::DatabaseError(_, ref info)
                 if info.message().contains("append-only") || info.message().contains("cannot be removed") =>
             {
+                let message = info.message().to_owned();
                 AppError::Conflict {
-                    sv: format!("ändringen bryter mot en regel i katalogen ({})", info.message()),
-                    en: format!("the change breaks a rule of the directory ({})", info.message()),
+                    sv: format!("ändringen bryter mot en regel i katalogen ({message})"),
+                    en: format!("the change breaks a rule of the directory ({message})"),
                 }
             }
             E::DatabaseError(K::ClosedConnection | K::UnableToSendCommand, _) => {
@@ -291,6 +314,50 @@ impl From<diesel::result::Error> for AppError {
             }
             other => AppError::Unexpected(anyhow::Error::new(other)),
         }
+    }
+}
+
+impl AppError {
+    /// A field error that is a conflict with what is stored (a unique value taken): 409 with
+    /// the field named in the text.
+    fn into_conflict(self) -> Self {
+        match self {
+            AppError::Validation(errors) => {
+                let (sv, en) = errors
+                    .first()
+                    .map(|e| (format!("{}: {}", e.field, e.sv), format!("{}: {}", e.field, e.en)))
+                    .unwrap_or_default();
+                AppError::Conflict { sv, en }
+            }
+            other => other,
+        }
+    }
+}
+
+/// The field a constraint is about: PostgreSQL names the column or the constraint
+/// (`units_name_check`); SQLite says `UNIQUE constraint failed: units.hsa_id` or `CHECK
+/// constraint failed: <name or expression>`. Never more than a short identifier.
+fn violated_field(info: &dyn diesel::result::DatabaseErrorInformation) -> String {
+    let raw = info
+        .column_name()
+        .or(info.constraint_name())
+        .map(str::to_owned)
+        .or_else(|| {
+            let rest = info.message().split_once("constraint failed: ")?.1;
+            Some(rest.split(',').next()?.trim().to_owned())
+        })
+        .unwrap_or_default();
+    let field = raw.rsplit('.').next().unwrap_or_default();
+    let field = field
+        .strip_suffix("_check")
+        .or_else(|| field.strip_suffix("_fkey"))
+        .or_else(|| field.strip_suffix("_key"))
+        .unwrap_or(field);
+    if !field.is_empty() && field.len() <= 64 && field.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
+        field.to_owned()
+    } else {
+        "body".to_owned()
     }
 }
 
@@ -403,8 +470,8 @@ impl Problem {
             ),
             StatusCode::METHOD_NOT_ALLOWED => (
                 "method-not-allowed",
-                "Metoden stöds inte för den här adressen",
-                "This method is not supported for this address",
+                "Metoden stöds inte för den här adressen; huvudet Allow visar de som gör det",
+                "This method is not supported for this address; the Allow header lists those that are",
             ),
             StatusCode::PAYLOAD_TOO_LARGE => (
                 "payload-too-large",

@@ -33,6 +33,10 @@ pub struct AppState {
     /// Held while a fresh snapshot is read and swapped in, so that snapshots are swapped in
     /// the order they were read and the last one is never older than the last write.
     reload_lock: Mutex<()>,
+    /// A write's turn in this process, taken *before* it takes a database connection: writers
+    /// wait here in order (the database's own write lock orders them between instances), so
+    /// that writers waiting for their turn never hold the connections readers need.
+    write_turn: tokio::sync::Mutex<()>,
     /// Set when a reload after a write failed: the served snapshot lags behind the database
     /// until a reload succeeds (`/readyz` tries, and answers 503 while it cannot).
     pub stale: AtomicBool,
@@ -75,6 +79,7 @@ pub async fn write<T: Send + 'static>(
     state: &web::Data<AppState>,
     f: impl FnOnce(&mut db::DbConnection) -> AppResult<T> + Send + 'static,
 ) -> AppResult<T> {
+    let _turn = state.write_turn.lock().await;
     let state = state.clone();
     web::block(move || {
         let mut conn = state.pool.get()?;
@@ -132,6 +137,7 @@ pub fn prepare(
         auth,
         throttle: LoginThrottle::default(),
         reload_lock: Mutex::new(()),
+        write_turn: tokio::sync::Mutex::new(()),
         stale: AtomicBool::new(false),
     }))
 }
@@ -190,7 +196,15 @@ pub fn app(
         // Innermost first: errors become problem documents, then get their request id, then
         // the logger (outermost) sees the final response.
         .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
+        // HEAD as GET, OPTIONS, and 405 with Allow for a method an address does not have.
+        .wrap(from_fn(routes::text_guard))
+        .wrap(from_fn(routes::methods::middleware))
         .wrap(from_fn(request_id))
+        // No response is ever to be read as another type than it says (JSON as HTML ...).
+        .wrap(
+            actix_web::middleware::DefaultHeaders::new()
+                .add((actix_web::http::header::X_CONTENT_TYPE_OPTIONS, "nosniff")),
+        )
         .wrap(
             // Path only: query strings may hold search text or phone numbers.
             Logger::new("%{method_path}xi %s %b %Dms id=%{x-request-id}o")

@@ -322,6 +322,19 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedFile, Vec<LineError>> {
     };
     let mut index: HashMap<&'static str, usize> = HashMap::new();
     for (i, name) in headers.iter().enumerate() {
+        if errors.len() >= MAX_PROBLEMS {
+            errors.push(LineError::new(
+                1,
+                "",
+                Invalid::new(
+                    format!("läsningen slutade efter {MAX_PROBLEMS} fel i rubrikraden; är det rätt fil?"),
+                    format!(
+                        "reading stopped after {MAX_PROBLEMS} problems in the header; is this the right file?"
+                    ),
+                ),
+            ));
+            return Err(errors);
+        }
         match COLUMNS.iter().find(|c| **c == name) {
             Some(c) if index.contains_key(c) => errors.push(LineError::new(
                 1,

@@ -51,9 +51,12 @@ pub fn verify_password(password: &str, stored: Option<&str>) -> bool {
 }
 
 /// The brake on guessing passwords. Every attempt is counted *before* its password is
-/// checked (so parallel guesses count too) against two keys: the client and user name
-/// together ([`MAX_FAILURES`] in [`WINDOW`]) and the client alone ([`MAX_CLIENT_FAILURES`],
-/// over all user names). Reaching a limit locks that key for [`LOCKOUT`], even for the right
+/// checked (so parallel guesses count too) against three keys: the client and user name
+/// together ([`MAX_FAILURES`] in [`WINDOW`]), the client alone ([`MAX_CLIENT_FAILURES`],
+/// over all user names), and the user name alone ([`MAX_ACCOUNT_FAILURES`], from any
+/// address: guesses spread over many addresses or a forged `X-Forwarded-For` still stop).
+/// The price of the last key: someone who knows a user name can keep that account from
+/// signing in with its password for a while (a token from the identity provider still works). Reaching a limit locks that key for [`LOCKOUT`], even for the right
 /// password. A right password takes back only its own attempt: signing in to one's own
 /// account does not reset the count of guesses at another.
 #[derive(Debug)]
@@ -81,6 +84,7 @@ struct Failures {
 
 pub const MAX_FAILURES: u32 = 5;
 pub const MAX_CLIENT_FAILURES: u32 = 20;
+pub const MAX_ACCOUNT_FAILURES: u32 = 20;
 const WINDOW: Duration = Duration::from_secs(15 * 60);
 const LOCKOUT: Duration = Duration::from_secs(15 * 60);
 const CONCURRENT_CHECKS: usize = 4;
@@ -92,6 +96,7 @@ const MAX_ENTRIES: usize = 10_000;
 pub struct Attempt {
     client: String,
     pair: String,
+    account: String,
 }
 
 impl LoginThrottle {
@@ -106,6 +111,7 @@ impl LoginThrottle {
         let attempt = Attempt {
             client: format!("client:{client}"),
             pair: format!("pair:{client}:{username}"),
+            account: format!("account:{username}"),
         };
         let mut entries = self.entries();
         if entries.len() >= MAX_ENTRIES {
@@ -119,6 +125,7 @@ impl LoginThrottle {
         let keys = [
             (&attempt.client, MAX_CLIENT_FAILURES),
             (&attempt.pair, MAX_FAILURES),
+            (&attempt.account, MAX_ACCOUNT_FAILURES),
         ];
         for (key, _) in keys {
             if let Some(until) = entries.get(key).and_then(|f| f.locked_until).filter(|u| *u > now) {
@@ -150,7 +157,7 @@ impl LoginThrottle {
     pub fn locked(&self, attempt: &Attempt) -> Option<Duration> {
         let now = Instant::now();
         let entries = self.entries();
-        [&attempt.client, &attempt.pair]
+        [&attempt.client, &attempt.pair, &attempt.account]
             .into_iter()
             .filter_map(|k| entries.get(k).and_then(|f| f.locked_until))
             .filter(|u| *u > now)
@@ -162,10 +169,15 @@ impl LoginThrottle {
     pub fn succeeded(&self, attempt: Attempt) {
         let mut entries = self.entries();
         entries.remove(&attempt.pair);
-        if let Some(client) = entries.get_mut(&attempt.client) {
-            client.count = client.count.saturating_sub(1);
-            if client.count < MAX_CLIENT_FAILURES {
-                client.locked_until = None;
+        for (key, limit) in [
+            (&attempt.client, MAX_CLIENT_FAILURES),
+            (&attempt.account, MAX_ACCOUNT_FAILURES),
+        ] {
+            if let Some(entry) = entries.get_mut(key) {
+                entry.count = entry.count.saturating_sub(1);
+                if entry.count < limit {
+                    entry.locked_until = None;
+                }
             }
         }
     }
@@ -208,5 +220,14 @@ mod tests {
         }
         assert!(!refused);
         assert!(t.begin("10.0.0.3", "someone").is_err());
+        // One user name guessed from ever new addresses is stopped at its own limit.
+        let mut refused_at = None;
+        for n in 0..=MAX_ACCOUNT_FAILURES {
+            if t.begin(&format!("192.0.2.{n}"), "kim").is_err() {
+                refused_at = Some(n);
+                break;
+            }
+        }
+        assert_eq!(refused_at, Some(MAX_ACCOUNT_FAILURES));
     }
 }

@@ -70,10 +70,16 @@ pub struct AuthSettings {
     /// Let callers without a token read (they see `public` numbers only).
     #[arg(long, env = "ANONYMOUS_READ", default_value_t = false, action = ArgAction::Set, global = true)]
     pub anonymous_read: bool,
-    /// Take the client's address from `Forwarded` / `X-Forwarded-For` (only behind a proxy
-    /// that sets them), for the brake on failed sign-ins.
+    /// Behind a reverse proxy: take the client's address (for the brake on failed sign-ins)
+    /// from what the proxies append to `X-Forwarded-For`, and the page's own origin from
+    /// `X-Forwarded-Host`/`-Proto`. Off, those headers are ignored (a client can write them).
     #[arg(long, env = "TRUST_FORWARDED_FOR", default_value_t = false, action = ArgAction::Set, global = true)]
     pub trust_forwarded_for: bool,
+    /// How many proxies in front of the service append to `X-Forwarded-For` (nginx's
+    /// `$proxy_add_x_forwarded_for`). The client is the entry that many places from the right;
+    /// entries further left were written by the client and are never read.
+    #[arg(long, env = "TRUSTED_PROXY_HOPS", default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=16), global = true)]
+    pub trusted_proxy_hops: u8,
 }
 
 impl AuthSettings {
@@ -92,6 +98,7 @@ impl AuthSettings {
             auth_leeway_seconds: 30,
             anonymous_read: false,
             trust_forwarded_for: false,
+            trusted_proxy_hops: 1,
         }
     }
 }
@@ -179,6 +186,14 @@ impl std::fmt::Debug for LocalIssuer {
     }
 }
 
+/// An address as proxies write it: `192.0.2.1`, `192.0.2.1:4711`, `[2001:db8::1]:4711`, `2001:db8::1`.
+fn forwarded_ip(entry: &str) -> Option<std::net::IpAddr> {
+    entry
+        .parse()
+        .ok()
+        .or_else(|| entry.parse::<std::net::SocketAddr>().ok().map(|a| a.ip()))
+}
+
 /// Verifies tokens and, in standalone mode, issues them.
 #[derive(Debug)]
 pub struct Auth {
@@ -186,7 +201,8 @@ pub struct Auth {
     keys: Vec<TrustedKey>,
     leeway: u64,
     anonymous_read: bool,
-    trust_forwarded_for: bool,
+    /// Proxies that append to `X-Forwarded-For`; `None`: the header is not trusted.
+    proxy_hops: Option<usize>,
 }
 
 impl Auth {
@@ -243,19 +259,41 @@ impl Auth {
             keys,
             leeway: settings.auth_leeway_seconds,
             anonymous_read: settings.anonymous_read,
-            trust_forwarded_for: settings.trust_forwarded_for,
+            proxy_hops: settings
+                .trust_forwarded_for
+                .then_some(usize::from(settings.trusted_proxy_hops)),
         })
     }
 
-    /// The client's address, as far as this service can trust it.
+    /// The client's address, as far as this service can trust it: the peer's, or behind
+    /// `n` trusted proxies the `n`-th `X-Forwarded-For` entry from the right (every header line
+    /// read as one list, as RFC 9110 joins them). Fewer entries than proxies: the request did
+    /// not come through them all, and the peer's address counts.
     pub fn client_address(&self, req: &actix_web::HttpRequest) -> String {
-        if self.trust_forwarded_for
-            && let Some(address) = req.connection_info().realip_remote_addr()
-        {
-            return address.to_owned();
-        }
-        req.peer_addr()
-            .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string())
+        let peer = || {
+            req.peer_addr()
+                .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string())
+        };
+        let Some(hops) = self.proxy_hops else {
+            return peer();
+        };
+        let entries: Vec<&str> = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .collect();
+        entries
+            .len()
+            .checked_sub(hops)
+            .and_then(|i| forwarded_ip(entries[i]))
+            .map_or_else(peer, |ip| ip.to_string())
+    }
+
+    /// Whether `X-Forwarded-*` headers come from a trusted proxy.
+    pub fn trusts_proxy(&self) -> bool {
+        self.proxy_hops.is_some()
     }
 
     pub fn anonymous_read(&self) -> bool {

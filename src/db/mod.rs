@@ -21,7 +21,7 @@ use anyhow::{Context, bail};
 use diesel::RunQueryDsl;
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::pg::PgConnection;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::r2d2::{CustomizeConnection, ManageConnection, Pool, PooledConnection, R2D2Connection};
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
@@ -32,8 +32,41 @@ pub enum DbConnection {
     Sqlite(SqliteConnection),
 }
 
-pub type DbPool = Pool<ConnectionManager<DbConnection>>;
-pub type PooledConn = PooledConnection<ConnectionManager<DbConnection>>;
+pub type DbPool = Pool<Manager>;
+pub type PooledConn = PooledConnection<Manager>;
+
+/// Opens connections of the one backend `DATABASE_URL` names. (diesel's manager for a
+/// `MultiConnection` tries every backend and, when all fail, says only "Invalid connection url
+/// for multiconnection"; this one passes on the server's own words: refused, wrong password,
+/// no such database.)
+#[derive(Debug)]
+pub struct Manager {
+    url: String,
+    postgres: bool,
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, Self::Error> {
+        use diesel::Connection;
+        let conn = if self.postgres {
+            PgConnection::establish(&self.url).map(DbConnection::Postgresql)
+        } else {
+            SqliteConnection::establish(&self.url).map(DbConnection::Sqlite)
+        };
+        conn.map_err(diesel::r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {
+        conn.ping().map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        conn.is_broken()
+    }
+}
 
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -129,7 +162,10 @@ pub fn connect(location: &DatabaseLocation) -> anyhow::Result<DbPool> {
         .min_idle(Some(1))
         .connection_timeout(CONNECTION_TIMEOUT)
         .connection_customizer(Box::new(SessionSettings))
-        .build(ConnectionManager::<DbConnection>::new(url))
+        .build(Manager {
+            url,
+            postgres: matches!(location, DatabaseLocation::Postgres(_)),
+        })
         .with_context(|| format!("opening {}", location.redacted()))?;
     let mut conn = pool.get().context("getting a connection to run migrations")?;
     run_migrations(&mut conn)?;

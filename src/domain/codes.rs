@@ -15,9 +15,14 @@ macro_rules! coded_enum {
         }
     ) => {
         $(#[$meta])*
+        // `rename_all` and not a `rename = $code` per variant: utoipa does not read a literal
+        // that comes in through a macro fragment, and published the Rust names ("VagIn").
+        // `codes_are_the_wire_names_and_the_schema` checks that each code is its variant's
+        // snake_case name, so the code, serde and the OpenAPI enumeration are one list.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+        #[serde(rename_all = "snake_case")]
         pub enum $name {
-            $( $(#[$vmeta])* #[serde(rename = $code)] $variant, )+
+            $( $(#[$vmeta])* $variant, )+
         }
 
         impl $name {
@@ -213,6 +218,34 @@ mod tests {
             assert_eq!(serde_json::to_value(kind).unwrap(), kind.code());
         }
         assert_eq!(Purpose::parse("vag_in").unwrap(), Purpose::VagIn);
+    }
+
+    /// Each code is what serde sends and accepts and what the OpenAPI document lists.
+    fn wire_and_schema_agree<T>(all: &[T], code: fn(T) -> &'static str)
+    where
+        T: Copy + Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug + ToSchema,
+    {
+        let codes: Vec<&str> = all.iter().map(|v| code(*v)).collect();
+        for value in all {
+            assert_eq!(serde_json::to_value(value).unwrap(), code(*value));
+            assert_eq!(serde_json::from_value::<T>(code(*value).into()).unwrap(), *value);
+        }
+        let schema = serde_json::to_value(T::schema()).unwrap();
+        assert_eq!(schema["enum"], serde_json::json!(codes), "{}", T::name());
+    }
+
+    #[test]
+    fn codes_are_the_wire_names_and_the_schema() {
+        wire_and_schema_agree(UnitKind::ALL, UnitKind::code);
+        wire_and_schema_agree(Purpose::ALL, Purpose::code);
+        wire_and_schema_agree(CorrectionStatus::ALL, CorrectionStatus::code);
+        wire_and_schema_agree(Visibility::ALL, Visibility::code);
+        wire_and_schema_agree(OrganisationKind::ALL, OrganisationKind::code);
+        wire_and_schema_agree(AreaKind::ALL, AreaKind::code);
+        wire_and_schema_agree(MeetingForm::ALL, MeetingForm::code);
+        wire_and_schema_agree(Interval::ALL, Interval::code);
+        wire_and_schema_agree(Weekday::ALL, Weekday::code);
+        wire_and_schema_agree(Role::ALL, Role::code);
     }
 
     #[test]

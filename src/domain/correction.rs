@@ -31,13 +31,14 @@ pub struct Correction {
     pub contact_point_id: Option<Uuid>,
     pub message: String,
     /// The number the reporter says is right.
-    #[schema(value_type = Option<Object>)]
     pub proposed_number: Option<PhoneNumber>,
     pub reporter: Person,
     pub status: CorrectionStatus,
+    #[serde(with = "crate::domain::utc")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
     pub decided_by: Option<Person>,
+    #[serde(with = "crate::domain::utc::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub decided_at: Option<NaiveDateTime>,
     /// Why it was rejected (required), or a note on the acceptance.

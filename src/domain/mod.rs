@@ -4,6 +4,7 @@ pub mod codes;
 pub mod hsa;
 pub mod phone;
 pub mod text;
+pub mod utc;
 
 pub mod calendar;
 pub mod correction;
@@ -219,6 +220,7 @@ pub struct UnitDraft {
 
 /// Trimmed text of 1..=`max` characters.
 pub(crate) fn bounded_text(value: &str, max: usize, what_sv: &str, what_en: &str) -> Result<String, Invalid> {
+    text::check(value)?;
     let trimmed = value.trim();
     if trimmed.is_empty() {
         return Err(Invalid::new(

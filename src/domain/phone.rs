@@ -10,9 +10,11 @@ const MAX_INPUT_LEN: usize = 40;
 /// A Swedish (or international) telephone number in E.164 with its national display form.
 /// Its serde form (`{"e164", "national"}`) is for stored states, which were valid when
 /// written; what people send is parsed with [`PhoneNumber::parse`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PhoneNumber {
+    #[schema(example = "+46313900627")]
     e164: String,
+    #[schema(example = "031-390 06 27")]
     national: String,
 }
 

@@ -4,6 +4,56 @@
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
+use super::Invalid;
+
+/// Why a character may not be in stored or searched text: NUL and the other control characters
+/// (tab and line breaks excepted), and the bidirectional overrides and isolates that make text
+/// show in another order than it is stored (U+202A–U+202E, U+2066–U+2069).
+fn forbidden(c: char) -> Option<(&'static str, &'static str)> {
+    match c {
+        '\t' | '\n' | '\r' => None,
+        '\0' => Some(("NUL-tecken", "a NUL character")),
+        c if c.is_control() => Some(("ett styrtecken", "a control character")),
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => Some((
+            "ett tecken som vänder textriktningen",
+            "a character that overrides the text direction",
+        )),
+        _ => None,
+    }
+}
+
+/// Characters that show nothing: white space, and the zero-width and other format characters.
+fn invisible(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(c, '\u{00ad}' | '\u{034f}' | '\u{061c}' | '\u{115f}' | '\u{1160}' | '\u{17b4}' | '\u{17b5}'
+            | '\u{180b}'..='\u{180f}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{206a}'..='\u{206f}'
+            | '\u{3164}' | '\u{fe00}'..='\u{fe0f}' | '\u{feff}' | '\u{ffa0}' | '\u{1d173}'..='\u{1d17a}'
+            | '\u{e0000}'..='\u{e007f}')
+}
+
+/// Checks text that people send, the same on every backend: no control characters, no
+/// direction overrides, and not only invisible characters (a blank value is left to the
+/// field's own rule, which reads it as empty).
+pub fn check(value: &str) -> Result<(), Invalid> {
+    if let Some((position, (sv, en))) = value
+        .chars()
+        .enumerate()
+        .find_map(|(i, c)| forbidden(c).map(|w| (i + 1, w)))
+    {
+        return Err(Invalid::new(
+            format!("texten innehåller {sv} (tecken {position}); ta bort det"),
+            format!("the text contains {en} (character {position}); remove it"),
+        ));
+    }
+    if value.chars().all(invisible) && !value.chars().all(char::is_whitespace) {
+        return Err(Invalid::new(
+            "texten består bara av osynliga tecken",
+            "the text consists of invisible characters only",
+        ));
+    }
+    Ok(())
+}
+
 /// Lower case, accents removed (å, ä → a; ö, ø → o; é → e), every run of characters that are
 /// not letters or digits turned into one space.
 pub fn fold(input: &str) -> String {
@@ -62,6 +112,34 @@ pub fn words(folded: &str) -> impl Iterator<Item = &str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_direction_and_invisible_only_text_is_refused() {
+        for bad in [
+            "ad\0min",
+            "a\u{1b}[31m",
+            "\u{7f}",
+            "x\u{85}",
+            "abc\u{202e}fed",
+            "\u{2066}a",
+            "\u{200b}",
+            " \u{feff}\u{200d} ",
+        ] {
+            assert!(check(bad).is_err(), "{bad:?}");
+        }
+        for good in [
+            "Södra Torget",
+            "rad 1\nrad 2\tslut\r\n",
+            "",
+            "   ",
+            "a\u{200d}b",
+            "عربي",
+            "😀",
+        ] {
+            assert!(check(good).is_ok(), "{good:?}");
+        }
+        assert!(check("ab\0").unwrap_err().en.contains("character 3"));
+    }
 
     #[test]
     fn folds_case_accents_and_punctuation() {

@@ -135,7 +135,7 @@ async fn create_organisation(
     state: web::Data<AppState>,
     user: SignedIn,
     req: HttpRequest,
-    body: web::Json<NewOrganisation>,
+    body: super::Json<NewOrganisation>,
 ) -> AppResult<HttpResponse> {
     let user = user.admin()?;
     let b = body.into_inner();
@@ -168,7 +168,7 @@ async fn update_organisation(
     req: HttpRequest,
     id: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<OrganisationChangesBody>,
+    body: super::Json<OrganisationChangesBody>,
 ) -> AppResult<HttpResponse> {
     let user = user.admin()?;
     let version = if_match.required()?;
@@ -202,7 +202,7 @@ async fn deactivate_organisation(
     req: HttpRequest,
     id: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<EndBody>,
+    body: super::Json<EndBody>,
 ) -> AppResult<HttpResponse> {
     let user = user.admin()?;
     let version = if_match.required()?;
@@ -250,7 +250,7 @@ async fn create_area(
     state: web::Data<AppState>,
     user: SignedIn,
     req: HttpRequest,
-    body: web::Json<NewArea>,
+    body: super::Json<NewArea>,
 ) -> AppResult<HttpResponse> {
     let user = user.admin()?;
     let b = body.into_inner();
@@ -278,7 +278,7 @@ async fn update_area(
     req: HttpRequest,
     id: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<AreaChangesBody>,
+    body: super::Json<AreaChangesBody>,
 ) -> AppResult<HttpResponse> {
     let user = user.admin()?;
     let version = if_match.required()?;
@@ -309,7 +309,7 @@ async fn deactivate_area(
     req: HttpRequest,
     id: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<EndBody>,
+    body: super::Json<EndBody>,
 ) -> AppResult<HttpResponse> {
     let user = user.admin()?;
     let version = if_match.required()?;
@@ -407,7 +407,7 @@ async fn create_account(
     state: web::Data<AppState>,
     user: SignedIn,
     req: HttpRequest,
-    body: web::Json<NewAccount>,
+    body: super::Json<NewAccount>,
 ) -> AppResult<HttpResponse> {
     let user = user.admin()?;
     let b = body.into_inner();
@@ -448,7 +448,7 @@ async fn update_account(
     req: HttpRequest,
     username: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<AccountChangesBody>,
+    body: super::Json<AccountChangesBody>,
 ) -> AppResult<HttpResponse> {
     let user = user.admin()?;
     let version = if_match.required()?;

@@ -132,7 +132,7 @@ async fn report_correction(
     user: SignedIn,
     req: HttpRequest,
     id: web::Path<String>,
-    body: web::Json<NewCorrection>,
+    body: super::Json<NewCorrection>,
 ) -> AppResult<HttpResponse> {
     let id = parse_unit_id(&id)?;
     let directory = state.directory.current();
@@ -295,11 +295,11 @@ async fn accept_correction(
     req: HttpRequest,
     id: web::Path<String>,
     if_match: IfMatch,
-    body: Option<web::Json<AcceptBody>>,
+    body: super::OptionalJson<AcceptBody>,
 ) -> AppResult<HttpResponse> {
     let (correction, version) = to_decide(&state, &user, &id, &if_match).await?;
     let directory = state.directory.current();
-    let b = body.map(web::Json::into_inner).unwrap_or_default();
+    let b = body.0.unwrap_or_default();
     let meta = write_meta(&user, &req, b.reason.as_deref())?;
     let decider = user.0.clone();
     let decided = startup::write(&state, move |conn| {
@@ -344,7 +344,7 @@ async fn reject_correction(
     req: HttpRequest,
     id: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<RejectBody>,
+    body: super::Json<RejectBody>,
 ) -> AppResult<HttpResponse> {
     let (correction, version) = to_decide(&state, &user, &id, &if_match).await?;
     let directory = state.directory.current();

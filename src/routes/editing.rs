@@ -268,7 +268,7 @@ async fn create_unit(
     state: web::Data<AppState>,
     user: SignedIn,
     req: HttpRequest,
-    body: web::Json<NewUnit>,
+    body: super::Json<NewUnit>,
 ) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     let user = user.editor_of(&state.directory.current(), &b.organisation_id)?;
@@ -326,7 +326,7 @@ async fn update_unit(
     req: HttpRequest,
     id: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<UnitChangesBody>,
+    body: super::Json<UnitChangesBody>,
 ) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     let address = b.address.unwrap_or_default();
@@ -380,7 +380,7 @@ async fn deactivate_unit(
     req: HttpRequest,
     id: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<DeactivateBody>,
+    body: super::Json<DeactivateBody>,
 ) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     let day = b.active_to.unwrap_or_else(today);
@@ -425,7 +425,7 @@ async fn confirm_unit(
     req: HttpRequest,
     id: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<ConfirmBody>,
+    body: super::Json<ConfirmBody>,
 ) -> AppResult<HttpResponse> {
     let day = today();
     change(
@@ -460,7 +460,7 @@ async fn revert_unit(
     req: HttpRequest,
     id: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<RevertBody>,
+    body: super::Json<RevertBody>,
 ) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     change(
@@ -495,7 +495,7 @@ async fn add_contact_point(
     req: HttpRequest,
     id: web::Path<String>,
     if_match: IfMatch,
-    body: web::Json<NewContactPoint>,
+    body: super::Json<NewContactPoint>,
 ) -> AppResult<HttpResponse> {
     let (draft, reason) = body.into_inner().draft();
     let point = draft.validate("").map_err(AppError::Validation)?;
@@ -531,7 +531,7 @@ async fn update_contact_point(
     req: HttpRequest,
     path: web::Path<(String, String)>,
     if_match: IfMatch,
-    body: web::Json<ContactPointChangesBody>,
+    body: super::Json<ContactPointChangesBody>,
 ) -> AppResult<HttpResponse> {
     let (id, point) = path.into_inner();
     let point = parse_unit_id(&point)?;

@@ -38,9 +38,9 @@ pub struct Actor {
 pub struct Change {
     #[schema(example = "contact_points[Växel].number.national")]
     pub field: String,
-    #[schema(value_type = Object)]
+    /// Any JSON value: a string, number, list, object, or null (absent before).
     pub from: Value,
-    #[schema(value_type = Object)]
+    /// Any JSON value: a string, number, list, object, or null (absent after).
     pub to: Value,
 }
 
@@ -268,9 +268,9 @@ pub struct AuditEvent {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub batch_id: Option<String>,
     pub changes: Vec<Change>,
-    #[schema(value_type = Object)]
+    /// The entity's state before the change; null when it was created by it.
     pub before: Value,
-    #[schema(value_type = Object)]
+    /// The entity's state after the change.
     pub after: Value,
 }
 

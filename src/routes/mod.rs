@@ -5,6 +5,7 @@ pub mod corrections;
 pub mod editing;
 pub mod history;
 pub mod lookup;
+pub mod methods;
 pub mod now;
 pub mod params;
 pub mod reference;
@@ -25,7 +26,7 @@ use utoipa::ToSchema;
 use crate::auth::User;
 use crate::db::audit::WriteMeta;
 use crate::db::repo;
-use crate::domain::{Invalid, edit};
+use crate::domain::{Invalid, edit, text};
 use crate::error::{AppError, AppResult, Problem, etag};
 use crate::startup::{AppState, RequestId};
 use params::NoParams;
@@ -94,6 +95,182 @@ impl FromRequest for IfMatch {
                 .ok_or(raw)
         });
         ready(Ok(IfMatch(value)))
+    }
+}
+
+/// A JSON body, read like `web::Json` (same limits and errors), whose every string and key has
+/// passed [`text::check`] before it becomes `T`: NUL, control characters, direction overrides
+/// and invisible-only values are refused with the field they are in, for every body of the API
+/// at once, so that no backend ever sees them.
+#[derive(Debug)]
+pub struct Json<T>(pub T);
+
+impl<T> Json<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Json<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: serde::de::DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = actix_web::Error;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let value = web::Json::<serde_json::Value>::from_request(req, payload);
+        let req = req.clone();
+        Box::pin(async move { checked_json(value.await?.into_inner(), &req).map(Json) })
+    }
+}
+
+/// The checks of [`Json`] on a parsed body, then the body as `T`.
+fn checked_json<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+    req: &HttpRequest,
+) -> actix_web::Result<T> {
+    fn walk(value: &serde_json::Value, at: &str, errors: &mut Vec<crate::domain::FieldError>) {
+        use serde_json::Value;
+        let name = |at: &str| {
+            if at.is_empty() {
+                "body".to_owned()
+            } else {
+                at.to_owned()
+            }
+        };
+        match value {
+            Value::String(s) => {
+                if let Err(e) = text::check(s) {
+                    errors.push(e.at(name(at)));
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, &format!("{at}[{i}]"), errors);
+                }
+            }
+            Value::Object(map) => {
+                for (key, item) in map {
+                    let path = if at.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{at}.{key}")
+                    };
+                    if let Err(e) = text::check(key) {
+                        errors.push(e.at(name(at)));
+                    }
+                    walk(item, &path, errors);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut errors = Vec::new();
+    walk(&value, "", &mut errors);
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors).into());
+    }
+    serde_json::from_value(value)
+        .map_err(|e| crate::error::json_error(actix_web::error::JsonPayloadError::Deserialize(e), req))
+}
+
+/// Refuses text in the query string or the path that [`text::check`] refuses (a NUL in a
+/// search, a direction override in an id), naming the parameter, before any handler runs.
+pub async fn text_guard(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> actix_web::Result<
+    actix_web::dev::ServiceResponse<actix_web::body::EitherBody<impl actix_web::body::MessageBody>>,
+> {
+    let mut errors = Vec::new();
+    if let Err(e) = text::check(&percent_decoded(req.path())) {
+        errors.push(e.at("path"));
+    }
+    if let Ok(pairs) = serde_urlencoded::from_str::<Vec<(String, String)>>(req.query_string()) {
+        for (name, value) in &pairs {
+            if let Err(e) = text::check(name).and_then(|()| text::check(value)) {
+                errors.push(e.at(crate::domain::shown(name)));
+            }
+        }
+    }
+    if errors.is_empty() {
+        next.call(req)
+            .await
+            .map(actix_web::dev::ServiceResponse::map_into_left_body)
+    } else {
+        let res = actix_web::ResponseError::error_response(&AppError::Validation(errors));
+        Ok(req.into_response(res).map_into_right_body())
+    }
+}
+
+/// `%XX` decoded (lossy: what is not UTF-8 afterwards is refused by the router's own checks).
+fn percent_decoded(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(hi), Some(lo)) => {
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A JSON body that may be left out: a request without a body (or with an empty one) is
+/// `None`; a body that is there must be JSON of the right shape, or the request is refused
+/// like any other (400; 413 when too large). `Option<web::Json<T>>` would read every
+/// unreadable body as "no body".
+#[derive(Debug)]
+pub struct OptionalJson<T>(pub Option<T>);
+
+impl<T: serde::de::DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
+    type Error = actix_web::Error;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        use actix_web::error::JsonPayloadError;
+        let req = req.clone();
+        let bytes = web::Bytes::from_request(&req, payload);
+        Box::pin(async move {
+            // Too large is answered as for every JSON body (400, "the body is too large").
+            let bytes = bytes
+                .await
+                .map_err(|e| match e.as_error::<actix_web::error::PayloadError>() {
+                    Some(actix_web::error::PayloadError::Overflow) => {
+                        crate::error::json_error(JsonPayloadError::Overflow { limit: 0 }, &req)
+                    }
+                    _ => e,
+                })?;
+            if bytes.is_empty() {
+                return Ok(OptionalJson(None));
+            }
+            let json = req.mime_type().ok().flatten().is_some_and(|m| {
+                m.subtype() == actix_web::mime::JSON || m.suffix() == Some(actix_web::mime::JSON)
+            });
+            if !json {
+                return Err(crate::error::json_error(JsonPayloadError::ContentType, &req));
+            }
+            let value: serde_json::Value = serde_json::from_slice(&bytes)
+                .map_err(|e| crate::error::json_error(JsonPayloadError::Deserialize(e), &req))?;
+            checked_json(value, &req).map(|value| OptionalJson(Some(value)))
+        })
     }
 }
 

@@ -52,7 +52,7 @@ pub struct TokenResponse {
 async fn issue_token(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<Credentials>,
+    body: super::Json<Credentials>,
 ) -> AppResult<HttpResponse> {
     let Credentials { username, password } = body.into_inner();
     let (token, ttl) = sign_in(&state, &req, &username, password).await?;
@@ -80,6 +80,7 @@ pub async fn sign_in(
             "this service does not issue tokens; sign in with the identity provider",
         ));
     };
+    crate::domain::text::check(username).map_err(|e| AppError::invalid("username", e))?;
     let client = state.auth.client_address(req);
     let name: String = username.trim().to_lowercase().chars().take(64).collect();
     let attempt = state

@@ -132,6 +132,9 @@ async fn address(
 pub struct ImportParams {
     /// `true`: check the file and report every problem, change nothing.
     dry_run: Option<bool>,
+    /// `true`: empty the whole street table on purpose (the file then has no rows). Without it
+    /// a file without rows is refused, so that an empty upload never wipes the table.
+    clear: Option<bool>,
     /// Why (kept in the history).
     reason: Option<String>,
 }
@@ -154,6 +157,24 @@ struct StreetRow {
     district: String,
 }
 
+/// The body as text: a CSV file must be UTF-8. A file saved as Latin-1 or Windows-1252 (as
+/// older spreadsheets do) is refused with the line of its first such byte and how to save it.
+pub fn utf8_text(bytes: &[u8]) -> Result<&str, FieldError> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
+        Invalid::new(
+            format!(
+                "filen är inte UTF-8 (rad {line} har ett tecken i en annan teckenkodning, troligen Latin-1); spara den som \"CSV UTF-8\""
+            ),
+            format!(
+                "the file is not UTF-8 (line {line} has a character in another encoding, probably Latin-1); save it as \"CSV UTF-8\""
+            ),
+        )
+        .at(format!("line {line}"))
+    })
+}
+
 /// District id → its streets, valid and sorted.
 type StreetTable = BTreeMap<String, Vec<String>>;
 
@@ -165,6 +186,20 @@ fn read_streets(state: &AppState, body: &str) -> Result<(StreetTable, usize), Ve
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(body.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map(|h| h.iter().map(str::to_owned).collect())
+        .unwrap_or_default();
+    let has = |a: &str, b: &str| header.iter().any(|h| h == a || h == b);
+    if !(has("street", "gata") && has("district", "distrikt")) {
+        return Err(vec![
+            Invalid::new(
+                "rubrikraden ska vara street,district (eller gata,distrikt)",
+                "the header must be street,district (or gata,distrikt)",
+            )
+            .at("line 1"),
+        ]);
+    }
     let mut count = 0;
     for record in reader.deserialize::<StreetRow>() {
         let line = count + 2;
@@ -249,12 +284,35 @@ async fn import_streets(
     user: SignedIn,
     req: HttpRequest,
     query: web::Query<ImportParams>,
-    body: String,
+    body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let user = user.admin()?;
     require_csv(&req, "gatutabellen", "the street table")?;
     let meta = write_meta(user, &req, query.reason.as_deref())?;
-    let (by_district, streets) = read_streets(&state, &body).map_err(AppError::Validation)?;
+    let text = utf8_text(&body).map_err(|e| AppError::Validation(vec![e]))?;
+    let (by_district, streets) = read_streets(&state, text).map_err(AppError::Validation)?;
+    let clear = query.clear.unwrap_or(false);
+    match (streets, clear) {
+        (0, false) => {
+            return Err(AppError::invalid(
+                "body",
+                Invalid::new(
+                    "filen har inga gator; en uppladdning utan rader skulle tömma hela gatutabellen. Vill du det, skicka clear=true",
+                    "the file has no streets; an upload without rows would empty the whole street table. To do that on purpose, send clear=true",
+                ),
+            ));
+        }
+        (n, true) if n > 0 => {
+            return Err(AppError::invalid(
+                "clear",
+                Invalid::new(
+                    "clear=true tömmer tabellen och tar en fil utan rader (bara rubrikraden)",
+                    "clear=true empties the table and takes a file without rows (the header only)",
+                ),
+            ));
+        }
+        _ => {}
+    }
     let dry_run = query.dry_run.unwrap_or(false);
     let changed_districts = if dry_run {
         Vec::new()

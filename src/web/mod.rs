@@ -15,8 +15,8 @@ use std::future::{Ready, ready};
 use std::sync::LazyLock;
 
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
-use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::{Method, StatusCode};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, get, post, web};
 use maud::Markup;
 use serde::Deserialize;
@@ -52,6 +52,25 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(decide_correction)
         .service(asset);
 }
+
+/// The pages' addresses and methods, as `configure` registers them (for `Allow` and 405;
+/// `tests/api/contract.rs` checks the two against each other).
+pub const PAGES: &[(&str, &[Method])] = &[
+    ("/", &[Method::GET]),
+    ("/sok", &[Method::GET]),
+    ("/enhet/{id}", &[Method::GET]),
+    ("/enhet/{id}/rapport", &[Method::POST]),
+    ("/gata", &[Method::GET]),
+    ("/logga-in", &[Method::GET, Method::POST]),
+    ("/logga-ut", &[Method::POST]),
+    ("/enhet/{id}/redigera", &[Method::GET]),
+    ("/enhet/{id}/nummer/{point}", &[Method::POST]),
+    ("/enhet/{id}/historik", &[Method::GET]),
+    ("/granska", &[Method::GET]),
+    ("/enhet/{id}/bekrafta", &[Method::POST]),
+    ("/rattelse/{id}", &[Method::POST]),
+    ("/static/{name}", &[Method::GET]),
+];
 
 /// No inline script or style, nothing from elsewhere, no framing.
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
@@ -120,10 +139,33 @@ impl Session {
     }
 }
 
+/// This service's origin as the browser sees it: from `X-Forwarded-Proto`/`-Host` (or
+/// `Forwarded`) only behind a trusted proxy, else from the connection and `Host`, so that a
+/// client cannot name its own site as ours.
+fn own_origin(req: &HttpRequest) -> String {
+    let trusted = req
+        .app_data::<web::Data<AppState>>()
+        .is_some_and(|s| s.auth.trusts_proxy());
+    if trusted {
+        let info = req.connection_info();
+        return format!("{}://{}", info.scheme(), info.host());
+    }
+    let scheme = if req.app_config().secure() {
+        "https"
+    } else {
+        "http"
+    };
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map_or_else(|| req.app_config().host().to_owned(), str::to_owned);
+    format!("{scheme}://{host}")
+}
+
 /// A POST must come from a page of this service (the browser says where from in `Origin`).
 fn same_origin(req: &HttpRequest) -> Result<(), WebError> {
-    let info = req.connection_info();
-    let own = format!("{}://{}", info.scheme(), info.host());
+    let own = own_origin(req);
     // Browsers send `Origin` with every POST; `Referer` is the fallback of older ones.
     let origin = req
         .headers()
@@ -536,7 +578,7 @@ async fn login(
     };
     match signed {
         Ok((token, ttl)) => {
-            let secure = req.connection_info().scheme() == "https";
+            let secure = own_origin(&req).starts_with("https:");
             let mut cookie = Cookie::build(SESSION_COOKIE, token)
                 .path("/")
                 .http_only(true)

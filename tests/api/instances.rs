@@ -347,3 +347,103 @@ fn the_service_answers_503_while_the_database_is_away_and_recovers_without_a_res
     assert_eq!(history.body["versions"][0]["reason"], Value::Null);
     assert_eq!(history.body["versions"].as_array().map(Vec::len), Some(2));
 }
+
+/// 8 writers and 56 readers at once for a minute (`LOAD_SECONDS`), on one instance: writers
+/// waiting for their turn must not hold the connections that readers need, so nothing answers
+/// 503 (nor any other 5xx). Each writer edits its own unit (GET for the ETag, then PATCH);
+/// readers read what needs the database (history, the audit log) and what the snapshot serves.
+#[test]
+#[ignore = "a minute of load on PostgreSQL; .ci/run runs it alone"]
+fn eight_writers_and_fifty_six_readers_get_no_503() {
+    if skip("writers and readers under load") {
+        return;
+    }
+    let seconds: u64 = std::env::var("LOAD_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(60);
+    let dir = TempDir::new().expect("temp dir");
+    let url = fresh_database_url(&dir);
+    let server = start(&url);
+    let token = token();
+    let units: Vec<String> = server.get("/v1/units?limit=100", &token).body["items"]
+        .as_array()
+        .expect("units")
+        .iter()
+        .map(|u| format!("/v1/units/{}", u["id"].as_str().expect("id")))
+        .collect();
+    assert!(units.len() >= 8);
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let statuses: Vec<(String, u16)> = std::thread::scope(|s| {
+        let mut workers = Vec::new();
+        for (w, unit) in units.iter().take(8).cloned().enumerate() {
+            let (server, token) = (&server, &token);
+            workers.push(s.spawn(move || {
+                let mut seen = Vec::new();
+                let mut n = 0;
+                while Instant::now() < deadline {
+                    let read = server.call("GET", &unit, Some(token), None).expect("GET");
+                    seen.push(("write: GET".to_owned(), read.status));
+                    let Some(etag) = read.header("etag").map(str::to_owned) else {
+                        continue;
+                    };
+                    n += 1;
+                    let body = json!({ "note": format!("skrivare {w}, ändring {n}") });
+                    let res = server
+                        .call("PATCH", &unit, Some(token), Some((&etag, body)))
+                        .expect("PATCH");
+                    seen.push(("write: PATCH".to_owned(), res.status));
+                }
+                seen
+            }));
+        }
+        for r in 0..56 {
+            let (server, token, units) = (&server, &token, &units);
+            workers.push(s.spawn(move || {
+                let mut seen = Vec::new();
+                let mut i = r;
+                while Instant::now() < deadline {
+                    let unit = &units[i % units.len()];
+                    let path = match i % 4 {
+                        0 => format!("{unit}/history"),
+                        1 => "/v1/audit?limit=20".to_owned(),
+                        2 => unit.clone(),
+                        _ => "/v1/units?q=v%C3%A5rd&limit=20".to_owned(),
+                    };
+                    let res = server.call("GET", &path, Some(token), None).expect("GET");
+                    seen.push((
+                        format!("read: {}", path.split('?').next().unwrap_or_default()),
+                        res.status,
+                    ));
+                    i += 7;
+                }
+                seen
+            }));
+        }
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("worker"))
+            .collect()
+    });
+    let mut counts: std::collections::BTreeMap<(String, u16), usize> = std::collections::BTreeMap::new();
+    for (what, status) in &statuses {
+        let what = if what.starts_with("read: /v1/units/") {
+            if what.ends_with("/history") {
+                "read: history"
+            } else {
+                "read: unit"
+            }
+        } else {
+            what.as_str()
+        };
+        *counts.entry((what.to_owned(), *status)).or_default() += 1;
+    }
+    eprintln!("{} requests in {seconds} s: {counts:?}", statuses.len());
+    let failed: Vec<_> = counts.iter().filter(|((_, s), _)| *s >= 500).collect();
+    assert!(failed.is_empty(), "server errors: {failed:?}");
+    let writes = counts
+        .get(&("write: PATCH".to_owned(), 200))
+        .copied()
+        .unwrap_or(0);
+    assert!(writes > 0, "no write went through: {counts:?}");
+}

@@ -64,11 +64,9 @@ fn every_schema_reference_resolves() {
     refs(&doc, &mut found);
     assert!(!found.is_empty());
     for r in found {
-        let name = r
-            .strip_prefix("#/components/schemas/")
-            .expect("a schema reference");
+        let pointer = r.strip_prefix('#').expect("a reference inside the document");
         assert!(
-            doc["components"]["schemas"][name].is_object(),
+            doc.pointer(pointer).is_some_and(serde_json::Value::is_object),
             "{r} does not resolve"
         );
     }

@@ -1,0 +1,171 @@
+//! Methods per address: `HEAD` answers like `GET` (headers, no body), `OPTIONS` lists what an
+//! address allows, and a method an address does not have is 405 with `Allow` rather than 404.
+//!
+//! actix routes each handler as its own resource, so a path that matches with the wrong method
+//! falls through to "not found". The table here is the OpenAPI document's paths (the contract
+//! other systems read, so `Allow` cannot drift from it) plus the web pages' own list;
+//! `tests/api/contract.rs` sends every method to every address and checks that the router and
+//! this table agree.
+
+use std::sync::OnceLock;
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
+use actix_web::http::header::{ALLOW, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{HttpResponse, ResponseError};
+use utoipa::OpenApi;
+
+use crate::error::AppError;
+
+/// One address pattern (`/v1/units/{id}`, or a prefix ending in `/*`) and its methods.
+#[derive(Debug)]
+struct Route {
+    segments: Vec<String>,
+    prefix: bool,
+    methods: Vec<Method>,
+}
+
+impl Route {
+    fn new(pattern: &str, methods: Vec<Method>) -> Self {
+        let (pattern, prefix) = match pattern.strip_suffix("/*") {
+            Some(p) => (p, true),
+            None => (pattern, false),
+        };
+        Self {
+            segments: pattern.split('/').skip(1).map(str::to_owned).collect(),
+            prefix,
+            methods,
+        }
+    }
+
+    fn matches(&self, path: &str) -> bool {
+        let mut parts = path.split('/').skip(1);
+        for segment in &self.segments {
+            match parts.next() {
+                Some(part) if segment.starts_with('{') && !part.is_empty() => {}
+                Some(part) if part == segment => {}
+                _ => return false,
+            }
+        }
+        self.prefix || parts.next().is_none()
+    }
+}
+
+/// Addresses outside the OpenAPI document: the document itself, Swagger UI, the web pages.
+const OTHER: &[(&str, &[Method])] = &[
+    ("/api-docs/openapi.json", &[Method::GET]),
+    ("/swagger-ui/*", &[Method::GET]),
+];
+
+fn table() -> &'static [Route] {
+    static TABLE: OnceLock<Vec<Route>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let doc = crate::openapi::ApiDoc::openapi();
+        let documented = doc.paths.paths.iter().map(|(path, item)| {
+            let methods = [
+                (Method::GET, item.get.is_some()),
+                (Method::PUT, item.put.is_some()),
+                (Method::POST, item.post.is_some()),
+                (Method::DELETE, item.delete.is_some()),
+                (Method::PATCH, item.patch.is_some()),
+            ];
+            Route::new(
+                path,
+                methods
+                    .into_iter()
+                    .filter(|(_, has)| *has)
+                    .map(|(m, _)| m)
+                    .collect(),
+            )
+        });
+        let pages = crate::web::PAGES
+            .iter()
+            .chain(OTHER)
+            .map(|(path, methods)| Route::new(path, methods.to_vec()));
+        documented.chain(pages).collect()
+    })
+}
+
+/// The methods `path` has, `HEAD` with `GET` and always `OPTIONS`; `None` for an address that
+/// does not exist. A path several patterns match (`/v1/units/{id}` and a literal) has all their
+/// methods.
+pub fn allowed(path: &str) -> Option<Vec<Method>> {
+    let mut methods: Vec<Method> = Vec::new();
+    for route in table().iter().filter(|r| r.matches(path)) {
+        for m in &route.methods {
+            if !methods.contains(m) {
+                methods.push(m.clone());
+            }
+        }
+    }
+    if methods.is_empty() {
+        return None;
+    }
+    if methods.contains(&Method::GET) {
+        methods.push(Method::HEAD);
+    }
+    methods.push(Method::OPTIONS);
+    Some(methods)
+}
+
+fn allow_header(methods: &[Method]) -> HeaderValue {
+    let list = methods.iter().map(Method::as_str).collect::<Vec<_>>().join(", ");
+    HeaderValue::from_str(&list).unwrap_or(HeaderValue::from_static("GET"))
+}
+
+/// The middleware (outside the router).
+pub async fn middleware(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> actix_web::Result<ServiceResponse<EitherBody<impl MessageBody>>> {
+    let Some(methods) = allowed(req.path()) else {
+        return next.call(req).await.map(ServiceResponse::map_into_left_body);
+    };
+    let method = req.method().clone();
+    if method == Method::OPTIONS {
+        let res = HttpResponse::NoContent()
+            .insert_header((ALLOW, allow_header(&methods)))
+            .finish();
+        return Ok(req.into_response(res).map_into_right_body());
+    }
+    if !methods.contains(&method) {
+        let mut res = AppError::MethodNotAllowed.error_response();
+        res.headers_mut().insert(ALLOW, allow_header(&methods));
+        return Ok(req.into_response(res).map_into_right_body());
+    }
+    // HEAD is served by the GET handler; actix's HTTP/1 encoder knows the request was HEAD and
+    // sends the headers (Content-Length included) without the body.
+    if method == Method::HEAD {
+        req.head_mut().method = Method::GET;
+    }
+    next.call(req).await.map(ServiceResponse::map_into_left_body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_match_whole_segments() {
+        let unit = Route::new("/v1/units/{id}", vec![Method::GET]);
+        assert!(unit.matches("/v1/units/abc"));
+        assert!(!unit.matches("/v1/units/"));
+        assert!(!unit.matches("/v1/units/abc/history"));
+        assert!(!unit.matches("/v1/unitsx/abc"));
+        let ui = Route::new("/swagger-ui/*", vec![Method::GET]);
+        assert!(ui.matches("/swagger-ui/"));
+        assert!(ui.matches("/swagger-ui/index.css"));
+    }
+
+    #[test]
+    fn methods_of_documented_and_page_addresses() {
+        let names =
+            |p: &str| allowed(p).map(|m| m.iter().map(|m| m.to_string()).collect::<Vec<_>>().join(", "));
+        assert_eq!(names("/healthz").as_deref(), Some("GET, HEAD, OPTIONS"));
+        assert_eq!(names("/v1/units").as_deref(), Some("GET, POST, HEAD, OPTIONS"));
+        assert_eq!(names("/v1/units/x").as_deref(), Some("GET, PATCH, HEAD, OPTIONS"));
+        assert_eq!(names("/nowhere"), None);
+    }
+}
