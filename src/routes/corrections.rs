@@ -258,6 +258,7 @@ async fn get_correction(
     state: web::Data<AppState>,
     user: SignedIn,
     id: web::Path<String>,
+    _: web::Query<super::params::NoParams>,
 ) -> AppResult<HttpResponse> {
     let correction = visible(&state, &user, &id).await?;
     Ok(respond(&state, &user, correction, StatusCode::OK))

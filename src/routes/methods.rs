@@ -66,10 +66,10 @@ fn table() -> &'static [Route] {
         let documented = doc.paths.paths.iter().map(|(path, item)| {
             let methods = [
                 (Method::GET, item.get.is_some()),
-                (Method::PUT, item.put.is_some()),
                 (Method::POST, item.post.is_some()),
-                (Method::DELETE, item.delete.is_some()),
+                (Method::PUT, item.put.is_some()),
                 (Method::PATCH, item.patch.is_some()),
+                (Method::DELETE, item.delete.is_some()),
             ];
             Route::new(
                 path,
@@ -88,9 +88,9 @@ fn table() -> &'static [Route] {
     })
 }
 
-/// The methods `path` has, `HEAD` with `GET` and always `OPTIONS`; `None` for an address that
-/// does not exist. A path several patterns match (`/v1/units/{id}` and a literal) has all their
-/// methods.
+/// The methods `path` has, `HEAD` with `GET`; `None` for an address that does not exist.
+/// (`OPTIONS` is answered everywhere and, as is usual, not listed.) A path that several
+/// patterns match has all their methods.
 pub fn allowed(path: &str) -> Option<Vec<Method>> {
     let mut methods: Vec<Method> = Vec::new();
     for route in table().iter().filter(|r| r.matches(path)) {
@@ -106,7 +106,6 @@ pub fn allowed(path: &str) -> Option<Vec<Method>> {
     if methods.contains(&Method::GET) {
         methods.push(Method::HEAD);
     }
-    methods.push(Method::OPTIONS);
     Some(methods)
 }
 
@@ -163,9 +162,9 @@ mod tests {
     fn methods_of_documented_and_page_addresses() {
         let names =
             |p: &str| allowed(p).map(|m| m.iter().map(|m| m.to_string()).collect::<Vec<_>>().join(", "));
-        assert_eq!(names("/healthz").as_deref(), Some("GET, HEAD, OPTIONS"));
-        assert_eq!(names("/v1/units").as_deref(), Some("GET, POST, HEAD, OPTIONS"));
-        assert_eq!(names("/v1/units/x").as_deref(), Some("GET, PATCH, HEAD, OPTIONS"));
+        assert_eq!(names("/healthz").as_deref(), Some("GET, HEAD"));
+        assert_eq!(names("/v1/units").as_deref(), Some("GET, POST, HEAD"));
+        assert_eq!(names("/v1/units/x").as_deref(), Some("GET, PATCH, HEAD"));
         assert_eq!(names("/nowhere"), None);
     }
 }

@@ -188,7 +188,11 @@ pub async fn text_guard(
     actix_web::dev::ServiceResponse<actix_web::body::EitherBody<impl actix_web::body::MessageBody>>,
 > {
     let mut errors = Vec::new();
-    if let Err(e) = text::check(&percent_decoded(req.path())) {
+    if let Some(e) = req
+        .path()
+        .split('/')
+        .find_map(|segment| text::check(&percent_decoded(segment)).err())
+    {
         errors.push(e.at("path"));
     }
     if let Ok(pairs) = serde_urlencoded::from_str::<Vec<(String, String)>>(req.query_string()) {

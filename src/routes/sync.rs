@@ -381,6 +381,7 @@ async fn unit_vcard(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
+    _: web::Query<super::params::NoParams>,
 ) -> AppResult<HttpResponse> {
     let internal = caller.reader()?;
     let id = parse_unit_id(&id)?;

@@ -4,6 +4,7 @@
 
 mod auth;
 mod callnow;
+mod contract;
 mod corrections;
 mod database;
 mod editing;
