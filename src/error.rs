@@ -24,7 +24,8 @@ pub fn etag(version: i64) -> String {
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
-    /// 400: the request is malformed or a value is invalid.
+    /// 400: the request is malformed or a value has the wrong form; 422 when each refused value
+    /// has the documented form and breaks a rule of the directory.
     #[error("invalid request: {0:?}")]
     Validation(Vec<FieldError>),
     /// 401: no token where one is needed, or a token that does not verify.
@@ -112,14 +113,24 @@ impl AppError {
                         format!("{} problems in the request, see errors", many.len()),
                     ),
                 };
-                Problem::new(
-                    StatusCode::BAD_REQUEST,
-                    "invalid-request",
-                    "Invalid request",
-                    sv,
-                    en,
-                )
-                .with_errors(errors)
+                let problem = if self.status_code() == StatusCode::UNPROCESSABLE_ENTITY {
+                    Problem::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "unprocessable",
+                        "Unprocessable content",
+                        sv,
+                        en,
+                    )
+                } else {
+                    Problem::new(
+                        StatusCode::BAD_REQUEST,
+                        "invalid-request",
+                        "Invalid request",
+                        sv,
+                        en,
+                    )
+                };
+                problem.with_errors(errors)
             }
             AppError::Unauthorized { sv, en } => {
                 Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", "Unauthorized", sv, en)
@@ -184,6 +195,11 @@ impl AppError {
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
+            // 422 when every refused value has the documented form and breaks a rule the
+            // document cannot state (see `Invalid::rule`); 400 when any has the wrong form.
+            AppError::Validation(errors) if !errors.is_empty() && errors.iter().all(|e| e.rule) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             AppError::Validation(_) => StatusCode::BAD_REQUEST,
             AppError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             AppError::Forbidden { .. } => StatusCode::FORBIDDEN,

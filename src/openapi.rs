@@ -112,16 +112,23 @@ impl Modify for BearerScheme {
 ///   (`tests/api/contract.rs` sends each one an unknown parameter);
 /// - 401: every operation that takes a token answers a missing or invalid one;
 /// - 404: every address with an id answers for an id that names nothing;
+/// - 422: every operation that takes a body or query parameters answers a value of the right
+///   form that breaks a rule (`domain::Invalid::rule`);
 /// - 503: the database does not answer (a pool that runs dry, a server that went away).
 ///
 /// Each is a shared response (`#/components/responses/...`) with the problem document.
 struct CommonResponses;
 
-const COMMON: [(&str, &str, &str); 4] = [
+const COMMON: [(&str, &str, &str); 5] = [
     (
         "400",
         "BadRequest",
         "A parameter, a path value or the body cannot be read or is invalid; `errors` names each",
+    ),
+    (
+        "422",
+        "UnprocessableContent",
+        "Every refused value has the form this document gives it but breaks a rule of the directory: it names something that does not exist, is no number in any numbering plan, or contradicts another field; `errors` names each",
     ),
     ("401", "Unauthorized", "No token, or one that does not verify"),
     ("404", "NotFound", "Nothing by that id"),
@@ -136,7 +143,10 @@ impl Modify for CommonResponses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let etag = utoipa::openapi::ObjectBuilder::new()
             .schema_type(utoipa::openapi::Type::String)
-            .pattern(Some(r#"^"[0-9]+"$"#))
+            // A list of entity tags (RFC 9110); only the strong one GET sent can match.
+            .pattern(Some(
+                r#"^[ \t]*(W/)?"[!#-~]*"([ \t]*,[ \t]*(W/)?"[!#-~]*")*[ \t]*$"#,
+            ))
             .examples([serde_json::json!("\"3\"")])
             .build();
         let global_security = openapi.security.as_ref().is_some_and(|s| !s.is_empty());
@@ -161,14 +171,19 @@ impl Modify for CommonResponses {
                     .security
                     .as_ref()
                     .map_or(global_security, |s| !s.is_empty());
-                let has_path_id = operation.parameters.iter().flatten().any(|p| match p {
-                    RefOr::T(p) => p.parameter_in == utoipa::openapi::path::ParameterIn::Path,
-                    RefOr::Ref(_) => false,
-                });
+                let has_in = |place: utoipa::openapi::path::ParameterIn| {
+                    operation.parameters.iter().flatten().any(|p| match p {
+                        RefOr::T(p) => p.parameter_in == place,
+                        RefOr::Ref(_) => false,
+                    })
+                };
+                let has_path_id = has_in(utoipa::openapi::path::ParameterIn::Path);
+                let has_query = has_in(utoipa::openapi::path::ParameterIn::Query);
                 for (status, name, _) in COMMON {
                     let applies = match status {
                         "401" => secured,
                         "404" => has_path_id,
+                        "422" => operation.request_body.is_some() || has_query,
                         _ => true,
                     };
                     if applies {
@@ -193,11 +208,273 @@ impl Modify for CommonResponses {
     }
 }
 
+/// The document as served and as checked in: the annotations' document with the form of
+/// every request value written in ([`constrain`]).
+pub fn document_value() -> serde_json::Value {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    constrain(&mut doc);
+    doc
+}
+
 /// The document as served and as checked in: pretty JSON with a final newline.
 pub fn document() -> String {
-    let mut json = ApiDoc::openapi()
-        .to_pretty_json()
-        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut json =
+        serde_json::to_string_pretty(&document_value()).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     json.push('\n');
     json
+}
+
+// The form of text, as `domain::text::check` and the domain's field rules read it, written as
+// JSON Schema patterns (the character classes are the same lists as there):
+/// Characters no text may hold: controls but tab and line breaks, direction overrides.
+const FORBIDDEN: &str = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069";
+/// White space that trimming removes (the controls among it are forbidden anyway).
+const SPACE: &str = r"\t\n\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
+/// Characters that show nothing.
+const INVISIBLE: &str = r"\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2060-\u2064\u206a-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0";
+
+/// Text with something to read in it.
+fn text() -> String {
+    format!("^[^{FORBIDDEN}]*[^{FORBIDDEN}{SPACE}{INVISIBLE}][^{FORBIDDEN}]*$")
+}
+
+/// Text that may also be blank (read as "none").
+fn optional_text() -> String {
+    format!("^([{SPACE}]*|[^{FORBIDDEN}]*[^{FORBIDDEN}{SPACE}{INVISIBLE}][^{FORBIDDEN}]*)$")
+}
+
+/// What a phone number may be typed with (whether it is a number at all is a rule, 422).
+fn phone(optional: bool) -> String {
+    let number = format!("[{SPACE}]*[0-9()+./-][0-9 ()+./-]*[{SPACE}]*");
+    if optional {
+        format!("^([{SPACE}]*|{number})$")
+    } else {
+        format!("^{number}$")
+    }
+}
+
+/// Ids of organisations and areas (`domain::edit::slug`).
+const SLUG: &str = "^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$";
+
+/// The rules for one value: pattern, least and most characters.
+struct Form {
+    pattern: String,
+    min: Option<usize>,
+    max: Option<usize>,
+}
+
+fn form(pattern: String, min: Option<usize>, max: Option<usize>) -> Option<Form> {
+    Some(Form { pattern, min, max })
+}
+
+/// The form of a request value by its name (body property, query or path parameter), with the
+/// limits of the domain's own constants. `schema` is the body schema or `""` for parameters.
+fn form_of(schema: &str, name: &str) -> Option<Form> {
+    use crate::domain::{MAX_ADDRESS_CHARS, MAX_LABEL_CHARS, MAX_NAME_CHARS, MAX_NOTE_CHARS};
+    // Limits count characters as sent (`domain::bounded_text`), blanks around included.
+    let hsa = format!("[{SPACE}]*[Ss][Ee][0-9]{{10}}-[A-Za-z0-9]{{1,18}}[{SPACE}]*");
+    let codes = |codes: &[&str]| format!("[{SPACE}]*({})[{SPACE}]*", codes.join("|"));
+    let kinds: Vec<&str> = crate::domain::UnitKind::ALL.iter().map(|k| k.code()).collect();
+    let kinds = codes(&kinds);
+    let statuses: Vec<&str> = crate::domain::CorrectionStatus::ALL
+        .iter()
+        .map(|k| k.code())
+        .collect();
+    let entities: Vec<&str> = crate::db::audit::Entity::ALL_CODES.split(", ").collect();
+    match (schema, name) {
+        ("", "id") | (_, "organisation_id" | "parent_id" | "organisation" | "area") => {
+            form(SLUG.into(), None, None)
+        }
+        ("NewOrganisation" | "NewArea", "id") => form(SLUG.into(), None, None),
+        (_, "username") => form(
+            format!("^[{SPACE}]*[A-Za-z0-9._@-]{{2,64}}[{SPACE}]*$"),
+            None,
+            None,
+        ),
+        (_, "password") => form(format!("^[^{FORBIDDEN}]*$"), Some(10), Some(200)),
+        (_, "name") => form(text(), Some(1), Some(MAX_NAME_CHARS)),
+        (_, "display_name") => form(text(), Some(1), Some(MAX_LABEL_CHARS)),
+        (_, "short_name") => form(
+            optional_text(),
+            None,
+            Some(crate::domain::edit::MAX_SHORT_NAME_CHARS),
+        ),
+        (_, "label") => form(text(), Some(1), Some(MAX_LABEL_CHARS)),
+        (_, "message") => form(
+            text(),
+            Some(1),
+            Some(crate::domain::correction::MAX_MESSAGE_CHARS),
+        ),
+        ("RejectBody", "reason") => form(text(), Some(1), Some(crate::domain::edit::MAX_REASON_CHARS)),
+        (_, "reason") => form(optional_text(), None, Some(crate::domain::edit::MAX_REASON_CHARS)),
+        ("DateException", "note") => form(
+            optional_text(),
+            None,
+            Some(crate::domain::hours::MAX_EXCEPTION_NOTE_CHARS),
+        ),
+        (_, "note") => form(optional_text(), None, Some(MAX_NOTE_CHARS)),
+        (_, "street" | "city" | "postal_code") if schema.starts_with("Address") => {
+            form(optional_text(), None, Some(MAX_ADDRESS_CHARS))
+        }
+        ("", "street") | (_, "street_name") => form(text(), Some(1), Some(100)),
+        (_, "preschool") => form(text(), Some(1), Some(MAX_NAME_CHARS)),
+        ("", "q") => form(optional_text(), None, Some(200)),
+        ("", "kind") => form(format!("^{kinds}(,{kinds})*$"), None, None),
+        ("", "status") => form(format!("^{}$", codes(&statuses)), None, None),
+        ("", "entity_type") => form(format!("^{}$", codes(&entities)), None, None),
+        ("", "format") => form(format!("^{}$", codes(&crate::routes::sync::FORMATS)), None, None),
+        (_, "number") => form(phone(false), Some(1), Some(40)),
+        (_, "proposed_number") => form(phone(true), None, Some(40)),
+        (_, "hsa_id") => form(format!("^([{SPACE}]*|{hsa})$"), None, None),
+        _ => None,
+    }
+}
+
+/// Writes the form of every string a request carries into the document: the fields of request
+/// bodies (and the schemas they use) and the query and path parameters, by [`form_of`]; any
+/// other text gets the common rule of [`optional_text`] (what `domain::text::check` lets
+/// through). Values with a format, an enumeration or a pattern of their own keep it. Lists of
+/// names (`area_ids`, `preschools`, `streets`) take the form of their items.
+fn constrain(doc: &mut serde_json::Value) {
+    use serde_json::Value;
+    fn apply(schema: &mut Value, owner: &str, name: &str) {
+        let Some(map) = schema.as_object_mut() else { return };
+        let is_string = match map.get("type") {
+            Some(Value::String(t)) => t == "string",
+            Some(Value::Array(ts)) => ts.iter().any(|t| t == "string"),
+            _ => false,
+        };
+        if map.get("type").and_then(Value::as_str) == Some("array")
+            || map
+                .get("type")
+                .and_then(Value::as_array)
+                .is_some_and(|ts| ts.iter().any(|t| t == "array"))
+        {
+            let item_name = match name {
+                "area_ids" | "organisations" => "area",
+                "preschools" => "preschool",
+                "streets" => "street_name",
+                other => other,
+            };
+            if let Some(items) = map.get_mut("items") {
+                apply(items, owner, item_name);
+            }
+            return;
+        }
+        if !is_string
+            || ["format", "enum", "pattern", "$ref"]
+                .iter()
+                .any(|k| map.contains_key(*k))
+        {
+            return;
+        }
+        // A required parameter takes the form of its name; if that is optional text, it must
+        // have something in it.
+        let form = match owner {
+            "required" => form_of("", name).map(|f| match f.pattern == optional_text() {
+                true => Form {
+                    pattern: text(),
+                    min: Some(1),
+                    ..f
+                },
+                false => f,
+            }),
+            _ => form_of(owner, name),
+        };
+        let form = form.unwrap_or(Form {
+            pattern: optional_text(),
+            min: None,
+            max: None,
+        });
+        map.insert("pattern".into(), Value::String(form.pattern));
+        if let Some(min) = form.min {
+            map.entry("minLength").or_insert(Value::from(min));
+        }
+        if let Some(max) = form.max {
+            map.entry("maxLength").or_insert(Value::from(max));
+        }
+    }
+    // The schemas request bodies name, and those they name in turn.
+    let mut wanted: Vec<String> = Vec::new();
+    let refs = |v: &Value, out: &mut Vec<String>| {
+        let text = v.to_string();
+        for part in text.split("#/components/schemas/").skip(1) {
+            if let Some(name) = part.split('"').next() {
+                out.push(name.to_owned());
+            }
+        }
+    };
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for item in paths.values_mut() {
+            for op in item.as_object_mut().into_iter().flat_map(|m| m.values_mut()) {
+                if let Some(body) = op.get("requestBody") {
+                    refs(body, &mut wanted);
+                }
+                for p in op
+                    .get_mut("parameters")
+                    .and_then(Value::as_array_mut)
+                    .into_iter()
+                    .flatten()
+                {
+                    let (Some(name), Some(place)) = (
+                        p.get("name").and_then(Value::as_str).map(str::to_owned),
+                        p.get("in").and_then(Value::as_str).map(str::to_owned),
+                    ) else {
+                        continue;
+                    };
+                    if place == "header" {
+                        continue;
+                    }
+                    let required = p.get("required").and_then(Value::as_bool) == Some(true);
+                    if let Some(schema) = p.get_mut("schema") {
+                        apply(schema, if required { "required" } else { "" }, &name);
+                    }
+                }
+            }
+        }
+    }
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    let mut i = 0;
+    while i < wanted.len() {
+        if let Some(schema) = schemas.get(&wanted[i]) {
+            let mut more = Vec::new();
+            refs(schema, &mut more);
+            for m in more {
+                if !wanted.contains(&m) {
+                    wanted.push(m);
+                }
+            }
+        }
+        i += 1;
+    }
+    fn properties(schema: &mut Value, owner: &str) {
+        if let Some(parts) = schema.get_mut("allOf").and_then(Value::as_array_mut) {
+            for part in parts {
+                properties(part, owner);
+            }
+        } else if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+            for (prop, p) in props.iter_mut() {
+                apply(p, owner, prop);
+            }
+        }
+    }
+    for name in wanted {
+        if let Some(schema) = schemas.get_mut(&name) {
+            properties(schema, &name);
+        }
+    }
+    // A time of day (`domain::hours::Clock`): HH:MM from 00:00 to 24:00.
+    if let Some(clock) = schemas.get_mut("Clock").and_then(Value::as_object_mut) {
+        clock.insert(
+            "pattern".into(),
+            Value::String(format!(
+                "^[{SPACE}]*(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)[{SPACE}]*$"
+            )),
+        );
+    }
 }

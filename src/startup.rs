@@ -6,7 +6,6 @@ use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::{ErrorHandlers, Logger, Next, from_fn};
 use actix_web::{App, HttpMessage, HttpServer, web};
 use anyhow::Context;
-use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 use uuid::Uuid;
 
@@ -18,7 +17,6 @@ use crate::auth::{Auth, AuthSettings};
 use crate::db::{self, DatabaseLocation, DbPool, demo, repo};
 use crate::directory::{Directory, DirectoryHandle};
 use crate::error::{self, AppError, AppResult, problem_for_bare_errors};
-use crate::openapi::ApiDoc;
 use crate::routes;
 use crate::settings::{DatabaseSettings, ServeSettings};
 
@@ -215,7 +213,19 @@ pub fn app(
         // The web pages (Swedish), at the root.
         .configure(crate::web::configure)
         // Serves the document at /api-docs/openapi.json and the UI (vendored, works offline).
-        .service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", ApiDoc::openapi()))
+        .route("/api-docs/openapi.json", web::get().to(openapi_document))
+        .service(
+            SwaggerUi::new("/swagger-ui/{_:.*}")
+                .config(utoipa_swagger_ui::Config::from("/api-docs/openapi.json")),
+        )
+}
+
+/// The OpenAPI document, made once.
+async fn openapi_document() -> actix_web::HttpResponse {
+    static DOCUMENT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    actix_web::HttpResponse::Ok()
+        .content_type("application/json")
+        .body(DOCUMENT.get_or_init(crate::openapi::document).clone())
 }
 
 /// Serves until stopped.

@@ -182,7 +182,8 @@ impl LineError {
         } else {
             format!("line {}: {}", self.line, self.column)
         };
-        Invalid::new(self.sv, self.en).at(field)
+        // The document says only "text/csv": what is wrong inside the file is a broken rule.
+        Invalid::rule(self.sv, self.en).at(field)
     }
 }
 

@@ -95,7 +95,7 @@ fn check_parent(conn: &mut DbConnection, org: &Organisation) -> AppResult<()> {
         match next {
             None if id == *parent => {
                 return Err(AppError::Validation(vec![
-                    Invalid::new(
+                    Invalid::rule(
                         format!("okänd överordnad organisation '{parent}'"),
                         format!("unknown parent organisation '{parent}'"),
                     )
@@ -317,7 +317,7 @@ pub fn replace_streets(
             .collect();
         if let Some(id) = unknown.first() {
             return Err(AppError::Validation(vec![
-                Invalid::new(
+                Invalid::rule(
                     format!("inget distrikt har id {id}"),
                     format!("no district has the id {id}"),
                 )

@@ -186,7 +186,7 @@ fn check_references(conn: &mut DbConnection, unit: &Unit, before: Option<&Unit>)
             .optional()?;
         match org {
             None => errors.push(
-                Invalid::new(
+                Invalid::rule(
                     format!(
                         "okänd organisation '{}'; se GET /v1/organisations",
                         unit.organisation_id
@@ -199,7 +199,7 @@ fn check_references(conn: &mut DbConnection, unit: &Unit, before: Option<&Unit>)
                 .at("organisation_id"),
             ),
             Some(active_to) if !not_ended(active_to, today()) => errors.push(
-                Invalid::new(
+                Invalid::rule(
                     format!("organisationen '{}' är avslutad", unit.organisation_id),
                     format!("the organisation '{}' has been deactivated", unit.organisation_id),
                 )
@@ -220,11 +220,11 @@ fn check_references(conn: &mut DbConnection, unit: &Unit, before: Option<&Unit>)
         // Named by value: the list is stored sorted, so a position would not be the sender's.
         for area in added {
             let why = match known.get(area) {
-                None => Invalid::new(
+                None => Invalid::rule(
                     format!("okänt område '{area}'; se GET /v1/areas"),
                     format!("unknown area '{area}'; see GET /v1/areas"),
                 ),
-                Some(active_to) if !not_ended(*active_to, today()) => Invalid::new(
+                Some(active_to) if !not_ended(*active_to, today()) => Invalid::rule(
                     format!("området '{area}' är avslutat"),
                     format!("the area '{area}' has been deactivated"),
                 ),
@@ -243,15 +243,15 @@ fn check_references(conn: &mut DbConnection, unit: &Unit, before: Option<&Unit>)
             .optional()?;
         let why = match target {
             Some((kind, active_to)) if kind == "vardcentral" && not_ended(active_to, today()) => None,
-            Some((kind, _)) if kind != "vardcentral" => Some(Invalid::new(
+            Some((kind, _)) if kind != "vardcentral" => Some(Invalid::rule(
                 format!("enheten {} är ingen vårdcentral", r.vardcentral_id),
                 format!("unit {} is not a vårdcentral", r.vardcentral_id),
             )),
-            Some(_) => Some(Invalid::new(
+            Some(_) => Some(Invalid::rule(
                 format!("vårdcentralen {} är avslutad", r.vardcentral_id),
                 format!("the vårdcentral {} has been deactivated", r.vardcentral_id),
             )),
-            None => Some(Invalid::new(
+            None => Some(Invalid::rule(
                 format!("det finns ingen enhet med id {}", r.vardcentral_id),
                 format!("there is no unit with id {}", r.vardcentral_id),
             )),
@@ -327,7 +327,7 @@ fn check_fallbacks(conn: &mut DbConnection, before: &Unit, after: &Unit) -> AppR
         let Some(owner) = owner else {
             if point == first.to_string() {
                 return Err(AppError::Validation(vec![
-                    Invalid::new(
+                    Invalid::rule(
                         format!("det finns inget nummer med id {first}"),
                         format!("there is no contact point with id {first}"),
                     )

@@ -92,7 +92,7 @@ impl Cursor {
 
     pub fn decode(raw: &str) -> Result<Self, Invalid> {
         let bad = || {
-            Invalid::new(
+            Invalid::rule(
                 "cursor är ogiltig; använd next_cursor från föregående svar oförändrad",
                 "the cursor is invalid; pass next_cursor from the previous response unchanged",
             )

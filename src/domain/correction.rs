@@ -68,7 +68,7 @@ impl Correction {
             && !unit.contact_points.iter().any(|c| c.id == id)
         {
             errors.push(
-                Invalid::new(
+                Invalid::rule(
                     format!("enheten har inget nummer med id {id}"),
                     format!("the unit has no contact point with id {id}"),
                 )

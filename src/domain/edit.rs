@@ -34,6 +34,9 @@ impl From<FieldError> for Refusal {
     }
 }
 
+/// Longest short name of an organisation.
+pub const MAX_SHORT_NAME_CHARS: usize = 50;
+
 /// Longest reason for a change.
 pub const MAX_REASON_CHARS: usize = 500;
 
@@ -54,8 +57,12 @@ fn optional_text(
     what_sv: &str,
     what_en: &str,
 ) -> Result<Option<String>, Invalid> {
-    match raw.map(str::trim) {
-        None | Some("") => Ok(None),
+    match raw {
+        None => Ok(None),
+        // Blank is none, but not a blank longer than the field (the document's maxLength).
+        Some(text) if text.trim().is_empty() && text.chars().count() <= max => {
+            super::text::check(text).map(|()| None)
+        }
         Some(text) => bounded_text(text, max, what_sv, what_en).map(Some),
     }
 }
@@ -118,9 +125,16 @@ pub fn slug(raw: &str) -> Result<String, Invalid> {
     }
 }
 
+/// An id that names an organisation or area: of the wrong form, 400 ([`slug`]); of the right
+/// form but naming nothing (`found` is `None`), 422 with `unknown`.
+pub fn known<T>(raw: &str, found: Option<T>, unknown: Invalid) -> Result<T, Invalid> {
+    slug(raw)?;
+    found.ok_or(unknown.as_rule())
+}
+
 fn check_period(from: NaiveDate, to: Option<NaiveDate>) -> Result<(), FieldError> {
     match to {
-        Some(to) if to <= from => Err(Invalid::new(
+        Some(to) if to <= from => Err(Invalid::rule(
             format!("slutdatum {to} måste vara efter startdatum {from}"),
             format!("the end date {to} must be after the start date {from}"),
         )
@@ -209,7 +223,7 @@ impl UnitPatch {
         if let Some(fallback) = self.fallback_contact_point_id {
             if fallback.is_some_and(|f| unit.contact_points.iter().any(|c| c.id == f)) {
                 errors.push(
-                    Invalid::new(
+                    Invalid::rule(
                         "reservnumret ska tillhöra en annan enhet; enhetens egna nummer är de som är stängda",
                         "the fallback must be another unit's number; the unit's own numbers are the closed ones",
                     )
@@ -229,7 +243,7 @@ impl UnitPatch {
         }
         if next.responsibility.is_some() && next.kind.category() != super::KindCategory::Boende {
             errors.push(
-                Invalid::new(
+                Invalid::rule(
                     format!(
                         "bara ett boende har en ansvarig vårdcentral, inte en enhet av typen {}",
                         next.kind
@@ -250,7 +264,7 @@ impl UnitPatch {
         }
         if !next.preschools.is_empty() && !matches!(next.kind, UnitKind::Bvc | UnitKind::Vardcentral) {
             errors.push(
-                Invalid::new(
+                Invalid::rule(
                     format!(
                         "bara en BVC (eller vårdcentral) ansvarar för förskolor, inte en enhet av typen {}",
                         next.kind
@@ -288,7 +302,7 @@ fn name_list(
                     .any(|n| super::text::fold(n) == super::text::fold(&name)) =>
             {
                 errors.push(
-                    Invalid::new(
+                    Invalid::rule(
                         format!("'{name}' står två gånger"),
                         format!("'{name}' is given twice"),
                     )
@@ -332,7 +346,7 @@ fn vag_in_conflict(sv: &str, en: &str) -> Refusal {
 }
 
 fn no_such_point(unit: &Unit, id: Uuid) -> Refusal {
-    Refusal::NotFound(Invalid::new(
+    Refusal::NotFound(Invalid::rule(
         format!("enheten {} har inget nummer med id {id}", unit.id),
         format!("unit {} has no contact point with id {id}", unit.id),
     ))
@@ -456,7 +470,7 @@ pub struct OrganisationDraft {
 }
 
 fn short_name(raw: Option<&str>) -> Result<Option<String>, Invalid> {
-    optional_text(raw, 50, "kortnamnet", "the short name")
+    optional_text(raw, MAX_SHORT_NAME_CHARS, "kortnamnet", "the short name")
 }
 
 impl OrganisationDraft {
@@ -597,7 +611,7 @@ impl AreaPatch {
         }
         if !next.streets.is_empty() && next.kind != AreaKind::District {
             return Err(Refusal::Invalid(vec![
-                Invalid::new("bara ett distrikt har gator", "only a district has streets").at("streets"),
+                Invalid::rule("bara ett distrikt har gator", "only a district has streets").at("streets"),
             ]));
         }
         Ok(next)

@@ -12,6 +12,9 @@ use utoipa::ToSchema;
 use super::calendar::{holiday, is_weekend, is_workday};
 use super::{FieldError, Invalid};
 
+/// Longest note on a date exception ("julstängning").
+pub const MAX_EXCEPTION_NOTE_CHARS: usize = 200;
+
 /// Which days a span applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -82,9 +85,14 @@ impl TryFrom<String> for Clock {
 
     fn try_from(raw: String) -> Result<Self, String> {
         let bad = || format!("'{raw}' is not a time of day HH:MM (00:00–24:00)");
-        let (h, m) = raw.trim().split_once(':').ok_or_else(bad)?;
+        let trimmed = raw.trim();
+        let (h, m) = trimmed.split_once(':').ok_or_else(bad)?;
+        let two_digits = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit());
+        if !two_digits(h) || !two_digits(m) {
+            return Err(bad());
+        }
         let (h, m): (u16, u16) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
-        if h > 24 || m > 59 || (h == 24 && m != 0) || raw.trim().len() != 5 {
+        if h > 24 || m > 59 || (h == 24 && m != 0) {
             return Err(bad());
         }
         Ok(Clock(h * 60 + m))
@@ -202,7 +210,7 @@ impl TelephoneHours {
         let mut span = |at: String, from: Clock, to: Clock| {
             if to <= from {
                 errors.push(
-                    Invalid::new(
+                    Invalid::rule(
                         format!(
                             "tiden slutar ({}) innan den börjar ({})",
                             String::from(to),
@@ -229,8 +237,22 @@ impl TelephoneHours {
         for (i, s) in self.weekly.iter().enumerate() {
             if s.days.is_empty() {
                 errors.push(
-                    Invalid::new("ange minst en dag", "give at least one day")
+                    Invalid::rule("ange minst en dag", "give at least one day")
                         .at(format!("{field}.weekly[{i}].days")),
+                );
+            }
+        }
+        for (i, e) in self.exceptions.iter().enumerate() {
+            if e.note
+                .as_ref()
+                .is_some_and(|n| n.chars().count() > MAX_EXCEPTION_NOTE_CHARS)
+            {
+                errors.push(
+                    Invalid::new(
+                        format!("anteckningen är längre än {MAX_EXCEPTION_NOTE_CHARS} tecken"),
+                        format!("the note is longer than {MAX_EXCEPTION_NOTE_CHARS} characters"),
+                    )
+                    .at(format!("{field}.exceptions[{i}].note")),
                 );
             }
         }
@@ -238,7 +260,7 @@ impl TelephoneHours {
         dates.sort();
         if dates.windows(2).any(|w| w[0] == w[1]) {
             errors.push(
-                Invalid::new("ett datum står två gånger", "a date is given twice")
+                Invalid::rule("ett datum står två gånger", "a date is given twice")
                     .at(format!("{field}.exceptions")),
             );
         }
@@ -246,7 +268,7 @@ impl TelephoneHours {
             && to <= from
         {
             errors.push(
-                Invalid::new(
+                Invalid::rule(
                     "valid_to måste vara efter valid_from",
                     "valid_to must be after valid_from",
                 )

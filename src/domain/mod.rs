@@ -25,10 +25,15 @@ pub use hsa::HsaId;
 pub use phone::PhoneNumber;
 
 /// Why a value was refused, in Swedish and English.
+/// Why a value is refused, in Swedish and English.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invalid {
     pub sv: String,
     pub en: String,
+    /// The value has the form the OpenAPI document describes but breaks a rule the document
+    /// cannot state: it names something that does not exist, is no number in any numbering
+    /// plan, contradicts another field. Answered 422; a value of the wrong form is 400.
+    pub rule: bool,
 }
 
 /// A value as it may be quoted back in an error message: at most 40 characters.
@@ -42,11 +47,26 @@ pub fn shown(value: &str) -> String {
 }
 
 impl Invalid {
+    /// A value of the wrong form (400).
     pub fn new(sv: impl Into<String>, en: impl Into<String>) -> Self {
         Self {
             sv: sv.into(),
             en: en.into(),
+            rule: false,
         }
+    }
+
+    /// A value of the right form that breaks a rule of the directory (422).
+    pub fn rule(sv: impl Into<String>, en: impl Into<String>) -> Self {
+        Self {
+            rule: true,
+            ..Self::new(sv, en)
+        }
+    }
+
+    /// The same message, as a broken rule (422).
+    pub fn as_rule(self) -> Self {
+        Self { rule: true, ..self }
     }
 
     /// Names the field the message is about.
@@ -55,6 +75,7 @@ impl Invalid {
             field: field.into(),
             sv: self.sv,
             en: self.en,
+            rule: self.rule,
         }
     }
 }
@@ -65,6 +86,8 @@ pub struct FieldError {
     pub field: String,
     pub sv: String,
     pub en: String,
+    /// See [`Invalid::rule`].
+    pub rule: bool,
 }
 
 /// Today's date in Borås (Europe/Stockholm), which decides whether a unit is active.
@@ -221,17 +244,18 @@ pub struct UnitDraft {
 /// Trimmed text of 1..=`max` characters.
 pub(crate) fn bounded_text(value: &str, max: usize, what_sv: &str, what_en: &str) -> Result<String, Invalid> {
     text::check(value)?;
+    // Counted as sent, blanks around included, as the OpenAPI document's maxLength counts.
+    if value.chars().count() > max {
+        return Err(Invalid::new(
+            format!("{what_sv} är längre än {max} tecken"),
+            format!("{what_en} is longer than {max} characters"),
+        ));
+    }
     let trimmed = value.trim();
     if trimmed.is_empty() {
         return Err(Invalid::new(
             format!("{what_sv} får inte vara tomt"),
             format!("{what_en} must not be empty"),
-        ));
-    }
-    if trimmed.chars().count() > max {
-        return Err(Invalid::new(
-            format!("{what_sv} är längre än {max} tecken"),
-            format!("{what_en} is longer than {max} characters"),
         ));
     }
     Ok(trimmed.to_owned())
@@ -302,7 +326,7 @@ impl UnitDraft {
             .count();
         if vag_in_count != 1 && errors.is_empty() {
             errors.push(
-                Invalid::new(
+                Invalid::rule(
                     format!("en enhet ska ha exakt ett nummer med syftet vag_in (en väg in), inte {vag_in_count}"),
                     format!("a unit must have exactly one contact point with purpose vag_in (one way in), not {vag_in_count}"),
                 )

@@ -29,7 +29,7 @@ impl PhoneNumber {
                 "the phone number is missing",
             ));
         }
-        if trimmed.chars().count() > MAX_INPUT_LEN {
+        if input.chars().count() > MAX_INPUT_LEN {
             return Err(Invalid::new(
                 format!("telefonnumret är längre än {MAX_INPUT_LEN} tecken"),
                 format!("the phone number is longer than {MAX_INPUT_LEN} characters"),
@@ -47,13 +47,13 @@ impl PhoneNumber {
             ));
         }
         let parsed = phonenumber::parse(Some(phonenumber::country::Id::SE), trimmed).map_err(|e| {
-            Invalid::new(
+            Invalid::rule(
                 format!("'{trimmed}' kan inte tolkas som ett telefonnummer ({e})"),
                 format!("'{trimmed}' cannot be read as a phone number ({e})"),
             )
         })?;
         if !phonenumber::is_valid(&parsed) {
-            return Err(Invalid::new(
+            return Err(Invalid::rule(
                 format!("'{trimmed}' är inte ett giltigt nummer (fel antal siffror eller okänt riktnummer)"),
                 format!("'{trimmed}' is not a valid number (wrong number of digits or unknown area code)"),
             ));

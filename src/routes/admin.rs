@@ -382,7 +382,7 @@ fn unknown_organisations(state: &AppState, organisations: &[String]) -> Vec<Fiel
         .enumerate()
         .filter(|(_, org)| directory.organisation(org).is_none())
         .map(|(i, org)| {
-            Invalid::new(
+            Invalid::rule(
                 format!("okänd organisation '{}'", shown(org)),
                 format!("unknown organisation '{}'", shown(org)),
             )
@@ -451,8 +451,10 @@ async fn update_account(
     body: super::Json<AccountChangesBody>,
 ) -> AppResult<HttpResponse> {
     let user = user.admin()?;
-    let version = if_match.required()?;
+    // The request's own form first: a precondition only counts for a request that could
+    // otherwise succeed (RFC 9110, 13.2.1).
     let username = accounts::username(&username).map_err(|e| AppError::invalid("username", e))?;
+    let version = if_match.required()?;
     let b = body.into_inner();
     let meta = write_meta(user, &req, b.reason.as_deref())?;
     let mut errors = unknown_organisations(&state, b.organisations.as_deref().unwrap_or_default());

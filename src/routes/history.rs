@@ -306,13 +306,12 @@ async fn audit_log(
     let directory = state.directory.current();
     let organisations = match &p.organisation {
         Some(o) if directory.organisation(o).is_none() => {
-            return Err(AppError::invalid(
-                "organisation",
-                Invalid::new(
-                    format!("okänd organisation '{}'", shown(o)),
-                    format!("unknown organisation '{}'", shown(o)),
-                ),
-            ));
+            let unknown = Invalid::rule(
+                format!("okänd organisation '{}'", shown(o)),
+                format!("unknown organisation '{}'", shown(o)),
+            );
+            let why = crate::domain::edit::known(o, None::<()>, unknown).unwrap_err();
+            return Err(AppError::invalid("organisation", why));
         }
         Some(o) => Some(directory.organisation_and_descendants(o)),
         None => None,
@@ -344,7 +343,7 @@ async fn audit_log(
         .map_err(|_| {
             AppError::invalid(
                 "cursor",
-                Invalid::new("cursor är ogiltig", "the cursor is invalid"),
+                Invalid::rule("cursor är ogiltig", "the cursor is invalid"),
             )
         })?;
     let filter = AuditFilter {

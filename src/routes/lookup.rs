@@ -82,7 +82,11 @@ async fn lookup(
         internal,
     )?;
     if filter.query.is_none() {
+        // Blank is the wrong form (400); text without a letter or digit to search for breaks
+        // a rule the document cannot state (422).
+        let blank = p.q.as_deref().is_none_or(|q| q.trim().is_empty());
         let why = Invalid::new("ange vad du söker efter i q", "say what to look for in q");
+        let why = if blank { why } else { why.as_rule() };
         return Err(AppError::invalid("q", why));
     }
     let page = directory

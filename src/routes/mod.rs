@@ -53,18 +53,18 @@ pub fn configure_v1(cfg: &mut web::ServiceConfig) {
 pub struct IfMatch(Option<Result<i64, String>>);
 
 impl IfMatch {
-    /// The version named by `If-Match`: 428 without it, 412 for a weak or unknown tag.
+    /// The version named by `If-Match`: 428 without it (or with `*`), 400 for a value that
+    /// is not a list of entity tags (RFC 9110), 412 for a list of tags that cannot name the
+    /// current version (weak, several, not a version number).
     pub fn required(&self) -> AppResult<i64> {
         match &self.0 {
-            // `*` ("whatever is there") is exactly what lost-update protection must not accept.
             None => Err(AppError::PreconditionRequired),
+            // `*` ("whatever is there") is exactly what lost-update protection must not accept.
             Some(Err(raw)) if raw == "*" => Err(AppError::PreconditionRequired),
             Some(Ok(version)) => Ok(*version),
-            Some(Err(raw)) if raw.starts_with("W/") || raw.contains(',') => {
-                Err(AppError::PreconditionFailed {
-                    current_version: None,
-                })
-            }
+            Some(Err(raw)) if is_entity_tag_list(raw) => Err(AppError::PreconditionFailed {
+                current_version: None,
+            }),
             Some(Err(raw)) => Err(AppError::invalid(
                 "If-Match",
                 Invalid::new(
@@ -79,6 +79,33 @@ impl IfMatch {
                 ),
             )),
         }
+    }
+}
+
+/// `"a", W/"b"`: entity tags (optionally weak) separated by commas and blanks (RFC 9110,
+/// 8.8.3 and 13.1.1); a comma may stand inside the quotes.
+fn is_entity_tag_list(raw: &str) -> bool {
+    let mut rest = raw.trim_matches([' ', '\t']);
+    loop {
+        let tag = rest.strip_prefix("W/").unwrap_or(rest);
+        let Some(inner) = tag.strip_prefix('"') else {
+            return false;
+        };
+        let Some(end) = inner.find('"') else { return false };
+        if !inner[..end]
+            .bytes()
+            .all(|b| b == 0x21 || (0x23..=0x7e).contains(&b) || b >= 0x80)
+        {
+            return false;
+        }
+        rest = inner[end + 1..].trim_start_matches([' ', '\t']);
+        if rest.is_empty() {
+            return true;
+        }
+        let Some(next) = rest.strip_prefix(',') else {
+            return false;
+        };
+        rest = next.trim_start_matches([' ', '\t']);
     }
 }
 
@@ -134,7 +161,7 @@ fn checked_json<T: serde::de::DeserializeOwned>(
     value: serde_json::Value,
     req: &HttpRequest,
 ) -> actix_web::Result<T> {
-    fn walk(value: &serde_json::Value, at: &str, errors: &mut Vec<crate::domain::FieldError>) {
+    fn walk(value: &mut serde_json::Value, at: &str, errors: &mut Vec<crate::domain::FieldError>) {
         use serde_json::Value;
         let name = |at: &str| {
             if at.is_empty() {
@@ -144,18 +171,24 @@ fn checked_json<T: serde::de::DeserializeOwned>(
             }
         };
         match value {
+            // A number without a fraction is an integer, as JSON Schema reads it (`3.0`).
+            Value::Number(n) if n.is_f64() => {
+                if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15) {
+                    *value = Value::from(f as i64);
+                }
+            }
             Value::String(s) => {
                 if let Err(e) = text::check(s) {
                     errors.push(e.at(name(at)));
                 }
             }
             Value::Array(items) => {
-                for (i, item) in items.iter().enumerate() {
+                for (i, item) in items.iter_mut().enumerate() {
                     walk(item, &format!("{at}[{i}]"), errors);
                 }
             }
             Value::Object(map) => {
-                for (key, item) in map {
+                for (key, item) in map.iter_mut() {
                     let path = if at.is_empty() {
                         key.clone()
                     } else {
@@ -170,8 +203,9 @@ fn checked_json<T: serde::de::DeserializeOwned>(
             _ => {}
         }
     }
+    let mut value = value;
     let mut errors = Vec::new();
-    walk(&value, "", &mut errors);
+    walk(&mut value, "", &mut errors);
     if !errors.is_empty() {
         return Err(AppError::Validation(errors).into());
     }

@@ -287,13 +287,15 @@ async fn preschool(
     let wanted = fold(name);
     let words: Vec<&str> = text_words(&wanted).collect();
     if words.is_empty() || name.chars().count() > 200 {
-        return Err(AppError::invalid(
-            "name",
-            Invalid::new(
-                "ange förskolans namn (högst 200 tecken)",
-                "give the preschool's name (at most 200 characters)",
-            ),
-        ));
+        let why = Invalid::new(
+            "ange förskolans namn (högst 200 tecken)",
+            "give the preschool's name (at most 200 characters)",
+        );
+        // Text of the right form with no letter or digit in it is a rule the document cannot
+        // state (422); blank or too long is the wrong form (400).
+        let wrong_form = name.trim().is_empty() || name.chars().count() > 200;
+        let why = if wrong_form { why } else { why.as_rule() };
+        return Err(AppError::invalid("name", why));
     }
     let directory = state.directory.current();
     let today = crate::domain::today();

@@ -59,25 +59,29 @@ pub fn filter(directory: &Directory, p: FilterParams<'_>, include_internal: bool
     if let Some(a) = p.area {
         check(
             "area",
-            match directory.area(a) {
-                Some(_) => Ok(()),
-                None => Err(Invalid::new(
+            crate::domain::edit::known(
+                a,
+                directory.area(a),
+                Invalid::rule(
                     format!("okänt område '{}'; se GET /v1/areas", shown(a)),
                     format!("unknown area '{}'; see GET /v1/areas", shown(a)),
-                )),
-            },
+                ),
+            )
+            .map(drop),
         );
     }
     if let Some(o) = p.organisation {
         check(
             "organisation",
-            match directory.organisation(o) {
-                Some(_) => Ok(()),
-                None => Err(Invalid::new(
+            crate::domain::edit::known(
+                o,
+                directory.organisation(o),
+                Invalid::rule(
                     format!("okänd organisation '{}'; se GET /v1/organisations", shown(o)),
                     format!("unknown organisation '{}'; see GET /v1/organisations", shown(o)),
-                )),
-            },
+                ),
+            )
+            .map(drop),
         );
     }
     let mut active = ActiveFilter::Active;

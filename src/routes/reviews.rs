@@ -88,13 +88,12 @@ async fn reviews(
     let roots: Vec<String> = match (&query.organisation, user.role) {
         (Some(org), _) => {
             if directory.organisation(org).is_none() {
-                return Err(AppError::invalid(
-                    "organisation",
-                    Invalid::new(
-                        format!("okänd organisation '{}'", shown(org)),
-                        format!("unknown organisation '{}'", shown(org)),
-                    ),
-                ));
+                let unknown = Invalid::rule(
+                    format!("okänd organisation '{}'", shown(org)),
+                    format!("unknown organisation '{}'", shown(org)),
+                );
+                let why = crate::domain::edit::known(org, None::<()>, unknown).unwrap_err();
+                return Err(AppError::invalid("organisation", why));
             }
             user.editor_of(&directory, org)?;
             vec![org.clone()]

@@ -193,7 +193,7 @@ fn read_streets(state: &AppState, body: &str) -> Result<(StreetTable, usize), Ve
     let has = |a: &str, b: &str| header.iter().any(|h| h == a || h == b);
     if !(has("street", "gata") && has("district", "distrikt")) {
         return Err(vec![
-            Invalid::new(
+            Invalid::rule(
                 "rubrikraden ska vara street,district (eller gata,distrikt)",
                 "the header must be street,district (or gata,distrikt)",
             )
@@ -220,7 +220,7 @@ fn read_streets(state: &AppState, body: &str) -> Result<(StreetTable, usize), Ve
         match directory.area(&row.district) {
             Some(a) if a.kind == AreaKind::District => {}
             _ => errors.push(
-                Invalid::new(
+                Invalid::rule(
                     format!("okänt distrikt '{}'; se GET /v1/areas", shown(&row.district)),
                     format!("unknown district '{}'; see GET /v1/areas", shown(&row.district)),
                 )
@@ -290,13 +290,21 @@ async fn import_streets(
     require_csv(&req, "gatutabellen", "the street table")?;
     let meta = write_meta(user, &req, query.reason.as_deref())?;
     let text = utf8_text(&body).map_err(|e| AppError::Validation(vec![e]))?;
-    let (by_district, streets) = read_streets(&state, text).map_err(AppError::Validation)?;
+    // The document says only "text/csv": what is wrong inside the file breaks a rule (422).
+    let (by_district, streets) = read_streets(&state, text).map_err(|errors| {
+        AppError::Validation(
+            errors
+                .into_iter()
+                .map(|e| FieldError { rule: true, ..e })
+                .collect(),
+        )
+    })?;
     let clear = query.clear.unwrap_or(false);
     match (streets, clear) {
         (0, false) => {
             return Err(AppError::invalid(
                 "body",
-                Invalid::new(
+                Invalid::rule(
                     "filen har inga gator; en uppladdning utan rader skulle tömma hela gatutabellen. Vill du det, skicka clear=true",
                     "the file has no streets; an upload without rows would empty the whole street table. To do that on purpose, send clear=true",
                 ),
@@ -305,7 +313,7 @@ async fn import_streets(
         (n, true) if n > 0 => {
             return Err(AppError::invalid(
                 "clear",
-                Invalid::new(
+                Invalid::rule(
                     "clear=true tömmer tabellen och tar en fil utan rader (bara rubrikraden)",
                     "clear=true empties the table and takes a file without rows (the header only)",
                 ),

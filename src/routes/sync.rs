@@ -25,6 +25,9 @@ use crate::error::{AppError, AppResult, Problem};
 use crate::startup::{self, AppState};
 use crate::transfer::{self, ImportError, ImportReport};
 
+/// The formats of `GET /v1/export`.
+pub const FORMATS: [&str; 4] = ["ndjson", "csv", "vcard", "html"];
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(export).service(changes).service(unit_vcard).service(
         // A whole directory is more than the default 256 KiB a body may have.
@@ -312,7 +315,7 @@ async fn changes(
             .ok_or_else(|| {
                 AppError::invalid(
                     "since",
-                    Invalid::new(
+                    Invalid::rule(
                         "cursor är ogiltig; använd next_cursor oförändrad",
                         "the cursor is invalid; pass next_cursor unchanged",
                     ),

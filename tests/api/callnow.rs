@@ -153,7 +153,7 @@ async fn hours_and_fallbacks_are_edited_checked_and_kept_in_the_history() {
         Some(json!({"hours": {"weekly": [{"days": ["workdays"], "from": "17:00", "to": "08:00"}]}})),
     )
     .await;
-    assert_problem(&res, StatusCode::BAD_REQUEST);
+    assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(res.body["errors"][0]["field"], "hours.weekly[0]");
     let res = send(
         Method::PATCH,
@@ -188,7 +188,7 @@ async fn hours_and_fallbacks_are_edited_checked_and_kept_in_the_history() {
         Some(json!({"fallback_contact_point_id": switchboard})),
     )
     .await;
-    assert_problem(&res, StatusCode::BAD_REQUEST);
+    assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY);
     let res = send(
         Method::PATCH,
         uri.clone(),
@@ -196,7 +196,7 @@ async fn hours_and_fallbacks_are_edited_checked_and_kept_in_the_history() {
         Some(json!({"fallback_contact_point_id": "00000000-0000-0000-0000-000000000001"})),
     )
     .await;
-    assert_problem(&res, StatusCode::BAD_REQUEST);
+    assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(res.body["errors"][0]["field"], "fallback_contact_point_id");
 
     // Södra Torget's calls go to the on-call doctor; the on-call doctor's going back to Södra
@@ -328,7 +328,7 @@ async fn responsibilities_and_preschools_are_edited_checked_and_audited() {
         json!({"responsibility": {"vardcentral_id": herkules}}),
     )
     .await;
-    assert_problem(&res, StatusCode::BAD_REQUEST);
+    assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(res.body["errors"][0]["field"], "responsibility");
     let res = patch(
         boende.clone(),
@@ -336,7 +336,7 @@ async fn responsibilities_and_preschools_are_edited_checked_and_audited() {
         json!({"responsibility": {"vardcentral_id": norr}}),
     )
     .await;
-    assert_problem(&res, StatusCode::BAD_REQUEST);
+    assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(res.body["errors"][0]["field"], "responsibility.vardcentral_id");
     let res = patch(boende.clone(), "\"1\"", json!({"responsibility": {"vardcentral_id": herkules, "doctor_time": {"weekday": "sun", "time": "13:00"}}})).await;
     assert_problem(&res, StatusCode::BAD_REQUEST);
@@ -386,7 +386,7 @@ async fn responsibilities_and_preschools_are_edited_checked_and_audited() {
             Some(json!({"preschools": ["Förskolan Ekorren", "förskolan ekorren"]})),
         )
         .await;
-    assert_problem(&res, StatusCode::BAD_REQUEST);
+    assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(res.body["errors"][0]["field"], "preschools[1]");
     let res = app
         .send(
@@ -397,7 +397,7 @@ async fn responsibilities_and_preschools_are_edited_checked_and_audited() {
             Some(json!({"preschools": ["Förskolan Ekorren"]})),
         )
         .await;
-    assert_problem(&res, StatusCode::BAD_REQUEST);
+    assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY);
     let res = app
         .send(
             Method::PATCH,
@@ -460,7 +460,7 @@ async fn the_street_table_is_imported_as_csv_with_every_problem_reported_by_line
     let before = app.audit_count();
     let bad = "street,district\nSandwalls plats,distrikt-norr\nAllégatan 12,distrikt-norr\nLilla gatan,distrikt-mitt\n,distrikt-oster\nsandwalls plats,distrikt-soder\n";
     let res = import(&app, &admin, bad, true).await;
-    assert_problem(&res, StatusCode::BAD_REQUEST);
+    assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY);
     let fields: Vec<&str> = res.body["errors"]
         .as_array()
         .expect("errors")
@@ -479,7 +479,10 @@ async fn the_street_table_is_imported_as_csv_with_every_problem_reported_by_line
         res.body
     );
     // The real import refuses the same file whole.
-    assert_problem(&import(&app, &admin, bad, false).await, StatusCode::BAD_REQUEST);
+    assert_problem(
+        &import(&app, &admin, bad, false).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    );
     assert_eq!(app.audit_count(), before);
 
     let good = "gata,distrikt\nSandwalls plats,distrikt-oster\nNygatan,distrikt-norr\n";

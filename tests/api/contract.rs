@@ -350,7 +350,7 @@ async fn an_empty_street_upload_is_refused_and_clearing_needs_clear_true() {
         ("header only", b"street,district\n".to_vec()),
     ] {
         let res = app.request(upload("", "text/csv", body)).await;
-        assert_problem(&res, StatusCode::BAD_REQUEST);
+        assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(app.audit_count(), events, "{what}");
     }
     assert_eq!(
@@ -378,7 +378,7 @@ async fn an_empty_street_upload_is_refused_and_clearing_needs_clear_true() {
             b"street,district\nSandwalls plats,distrikt-norr\n".to_vec(),
         ))
         .await;
-    assert_problem(&res, StatusCode::BAD_REQUEST);
+    assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(res.body["errors"][0]["field"], "clear");
     let res = app
         .request(upload("?clear=true", "text/csv", b"street,district\n".to_vec()))
@@ -511,7 +511,7 @@ async fn an_import_header_of_many_unknown_columns_answers_a_short_document() {
                 .set_payload(body),
         )
         .await;
-    assert_problem(&res, StatusCode::BAD_REQUEST);
+    assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY);
     let size = res.body.to_string().len();
     assert!(size < 1_000_000, "{size} bytes");
     let errors = res.body["errors"].as_array().expect("errors");

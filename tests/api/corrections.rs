@@ -59,7 +59,7 @@ async fn a_report_reaches_the_units_editors_who_accept_it_as_an_audited_write() 
         json!({"message": "fel nummer", "proposed_number": "12345", "contact_point_id": "00000000-0000-4000-8000-000000000000"}),
     )
     .await;
-    assert_problem(&bad, StatusCode::BAD_REQUEST);
+    assert_problem(&bad, StatusCode::UNPROCESSABLE_ENTITY);
     let fields: Vec<&str> = bad.body["errors"]
         .as_array()
         .expect("errors")

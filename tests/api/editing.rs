@@ -405,7 +405,7 @@ async fn bad_values_and_broken_rules_are_refused_with_reasons_and_change_nothing
         Some(json!({"purpose": "fax", "label": "Fax", "number": "031-39"})),
     )
     .await;
-    assert_problem(&res, StatusCode::BAD_REQUEST);
+    assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(fields(&res), ["number"]);
     assert!(
         res.body["detail"]
@@ -453,7 +453,7 @@ async fn bad_values_and_broken_rules_are_refused_with_reasons_and_change_nothing
         Some(json!({"area_ids": ["mote-9"], "organisation_id": "finns-inte"})),
     )
     .await;
-    assert_problem(&res, StatusCode::BAD_REQUEST);
+    assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(fields(&res), ["organisation_id", "area_ids"]);
 
     let res = send(Method::PATCH, uri.clone(), Some(json!({"contact_points": []}))).await;
@@ -483,7 +483,7 @@ async fn bad_values_and_broken_rules_are_refused_with_reasons_and_change_nothing
         ),
     )
     .await;
-    assert_problem(&res, StatusCode::BAD_REQUEST);
+    assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(fields(&res), ["contact_points"]);
 
     // An HSA-id another unit has: set one, then try it on a second unit.
@@ -568,7 +568,7 @@ async fn bad_values_and_broken_rules_are_refused_with_reasons_and_change_nothing
             Some(json!({"area_ids": ["mote-2", "gammalt"]})),
         )
         .await;
-    assert_problem(&res, StatusCode::BAD_REQUEST);
+    assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(fields(&res), ["area_ids"]);
     assert!(
         res.body["detail"]

@@ -108,7 +108,7 @@ async fn units_are_reviewed_confirmed_and_listed_per_organisation() {
     assert_problem(
         &app.get_as("/v1/reviews?organisation=finns-inte", Some(&admin))
             .await,
-        StatusCode::BAD_REQUEST,
+        StatusCode::UNPROCESSABLE_ENTITY,
     );
 
     // A longer interval moves the due date.

@@ -130,7 +130,10 @@ async fn following_the_change_feed_rebuilds_the_export() {
     // Account changes are not directory data and stay out of the feed.
     assert!(copy.keys().all(|(kind, _)| kind != "account"));
 
-    assert_problem(&app.get("/v1/changes?since=minus").await, StatusCode::BAD_REQUEST);
+    assert_problem(
+        &app.get("/v1/changes?since=minus").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    );
     assert_problem(&app.get("/v1/export?format=xml").await, StatusCode::BAD_REQUEST);
     assert_problem(&app.get_as("/v1/changes", None).await, StatusCode::UNAUTHORIZED);
 }

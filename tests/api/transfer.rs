@@ -162,7 +162,7 @@ Hemtjänst Sex,hemtjanstt,boras-stad-vaf,mote-1,,vag_in,En väg in,031-390 06 55
     );
     for query in ["?dry_run=true", ""] {
         let res = import(&app, query, &file).await;
-        assert_problem(&res, StatusCode::BAD_REQUEST);
+        assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY);
         let fields: Vec<&str> = res.body["errors"]
             .as_array()
             .expect("errors")
@@ -239,7 +239,7 @@ async fn a_failed_import_leaves_the_database_unchanged() {
         row[fallback] = "11111111-2222-4333-8444-555555555555".into();
     }
     let res = import(&app, "", &write_rows(&table)).await;
-    assert_problem(&res, StatusCode::BAD_REQUEST);
+    assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         res.body["errors"][0]["field"]
             .as_str()
@@ -356,7 +356,7 @@ async fn a_semicolon_file_from_a_spreadsheet_is_read_too() {
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(res.body["created"], 1);
     let unknown = import(&app, "", "name,kind,organisation_id,purpose,label,nummer\n").await;
-    assert_problem(&unknown, StatusCode::BAD_REQUEST);
+    assert_problem(&unknown, StatusCode::UNPROCESSABLE_ENTITY);
     let fields = unknown.body["errors"].to_string();
     assert!(
         fields.contains("line 1: nummer") && fields.contains("line 1: number"),
@@ -504,7 +504,7 @@ async fn a_partial_file_changes_only_its_columns() {
     new_row[6].clear();
     demoted.push(new_row);
     let res = import(&app, "?dry_run=true", &write_rows(&demoted)).await;
-    assert_problem(&res, StatusCode::BAD_REQUEST);
+    assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         res.body["errors"][0]["field"],
         format!("line {}: purpose", vag_in + 1)
@@ -547,6 +547,6 @@ async fn a_partial_file_changes_only_its_columns() {
         .await;
     assert_eq!(twin.status, StatusCode::CREATED, "{}", twin.body);
     let res = import(&app, "?dry_run=true", &write_rows(&of_unit)).await;
-    assert_problem(&res, StatusCode::BAD_REQUEST);
+    assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(res.body["errors"][0]["field"], "line 2: name", "{}", res.body);
 }
