@@ -16,7 +16,12 @@ venv=${VENV_DIR:-target/contract-venv}
 schemathesis_version=4.32.5
 
 if [ ! -x "$venv/bin/schemathesis" ] || ! "$venv/bin/schemathesis" --version | grep -q "$schemathesis_version"; then
-  python3 -m venv "$venv"
+  # Debian's python3 needs python3-venv for this; install it where we may.
+  if ! python3 -m venv "$venv" 2>/dev/null; then
+    [ "$(id -u)" = 0 ] || { echo "python3 -m venv failed: install python3-venv" >&2; exit 1; }
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv
+    rm -rf "$venv" && python3 -m venv "$venv"
+  fi
   "$venv/bin/pip" install -q --disable-pip-version-check "schemathesis==$schemathesis_version"
 fi
 
@@ -42,8 +47,12 @@ export DEMO_DATA=true RUST_LOG=warn
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$bin" serve --bind "127.0.0.1:$port" >"$work/service.log" 2>&1 &
 pid=$!
+ready() {
+  python3 -c 'import sys, urllib.request; sys.exit(urllib.request.urlopen(sys.argv[1], timeout=1).status != 200)' \
+    "http://127.0.0.1:$port/readyz" 2>/dev/null
+}
 for _ in $(seq 1 300); do
-  curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+  ready && break
   kill -0 "$pid" 2>/dev/null || { cat "$work/service.log"; exit 1; }
   sleep 0.1
 done
@@ -63,8 +72,8 @@ for role in admin reader; do
     sed -n '/= SUMMARY =/,$p' "$work/$role.txt"
   fi
 done
-if grep -q -i 'panicked\|internal' "$work/service.log"; then
-  echo "== the service logged a panic or an internal error"; grep -i -B2 -A5 'panicked\|internal' "$work/service.log" | head -50
+if grep -q 'panicked\|unexpected error' "$work/service.log"; then
+  echo "== the service logged a panic or an unexpected error"; grep -B2 -A5 'panicked\|unexpected error' "$work/service.log" | head -50
   failed=1
 fi
 exit $failed

@@ -14,9 +14,11 @@ import uuid
 
 from kontaktnav_client import AuthenticatedClient
 from kontaktnav_client.api.editing import update_unit
+from kontaktnav_client.api.history import audit_log, unit_history
 from kontaktnav_client.api.lookup import call_now, lookup
 from kontaktnav_client.api.units import get_unit, list_units
 from kontaktnav_client.models import (
+    AuditPage,
     CallNowView,
     LookupResponse,
     NumberView,
@@ -25,6 +27,7 @@ from kontaktnav_client.models import (
     UnitChangesBody,
     UnitDetail,
     UnitPage,
+    UnitHistory,
     UnitSummary,
 )
 
@@ -93,6 +96,14 @@ def main(base_url, token):
     stale = update_unit.sync_detailed(unit.id, client=client, body=body, if_match=etag)
     answer(stale, 412, Problem)
     print(f"ok  d. update_unit If-Match {etag} -> 200, ETag {new_etag}; the old ETag again -> 412")
+
+    # e. The history and the audit log, whose changes carry any JSON (text, lists, null).
+    history = answer(unit_history.sync_detailed(unit.id, client=client), 200, UnitHistory)
+    newest = history.versions[0]
+    expect(any(c.field == "note" and c.to == note for c in newest.changes), f"no note change in {newest!r}")
+    events = answer(audit_log.sync_detailed(client=client, limit=50), 200, AuditPage)
+    expect(len(events.items) > 0, "no audit events")
+    print(f"ok  e. unit_history: {len(history.versions)} versions; audit_log: {len(events.items)} events")
 
 
 if __name__ == "__main__":

@@ -133,8 +133,9 @@ pub fn change_organisation(
 ) -> AppResult<Organisation> {
     write_transaction(conn, |conn| {
         let before = load_organisation(conn, id)?.ok_or_else(|| organisation_not_found(id))?;
-        super::expect_version(before.version, expected_version)?;
+        // The change's own form first, then the precondition (RFC 9110, 13.2.1).
         let mut after = edit(&before)?;
+        super::expect_version(before.version, expected_version)?;
         after.id = before.id.clone();
         after.version = before.version;
         if after == before {
@@ -219,8 +220,9 @@ pub fn change_area(
 ) -> AppResult<Area> {
     write_transaction(conn, |conn| {
         let before = load_area(conn, id)?.ok_or_else(|| area_not_found(id))?;
-        super::expect_version(before.version, expected_version)?;
+        // The change's own form first, then the precondition (RFC 9110, 13.2.1).
         let mut after = edit(&before)?;
+        super::expect_version(before.version, expected_version)?;
         after.id = before.id.clone();
         after.version = before.version;
         if after == before {

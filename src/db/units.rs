@@ -93,8 +93,9 @@ pub fn change_unit(
     write_transaction(conn, |conn| {
         let before = load_unit(conn, id)?.ok_or_else(|| unit_not_found(id))?;
         may_edit(&before.organisation_id)?;
-        super::expect_version(before.version, expected_version)?;
+        // The change's own form first, then the precondition (RFC 9110, 13.2.1).
         let after = edit(conn, &before)?;
+        super::expect_version(before.version, expected_version)?;
         store_change(conn, meta, action, &before, after, may_edit)
     })
 }

@@ -163,6 +163,7 @@ pub struct UnitChangesBody {
     /// For a BVC: every preschool it is responsible for (replaces the list).
     preschools: Option<Vec<String>>,
     /// How often the unit must be checked, 1–60 months (default 12).
+    #[schema(minimum = 1, maximum = 60)]
     review_interval_months: Option<u32>,
     reason: Option<String>,
 }
@@ -182,6 +183,8 @@ pub struct DeactivateBody {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"version": 3, "reason": "felaktig ändring"}))]
 pub struct RevertBody {
+    /// The version to go back to (see `GET /v1/units/{id}/history`).
+    #[schema(minimum = 1)]
     version: i64,
     reason: Option<String>,
 }

@@ -54,17 +54,19 @@ pub struct IfMatch(Option<Result<i64, String>>);
 
 impl IfMatch {
     /// The version named by `If-Match`: 428 without it (or with `*`), 400 for a value that
-    /// is not a list of entity tags (RFC 9110), 412 for a list of tags that cannot name the
-    /// current version (weak, several, not a version number).
+    /// is not a list of entity tags (RFC 9110). Tags that cannot name a version (weak,
+    /// several, not a number) read as a version that never matches: 412 from the write.
     pub fn required(&self) -> AppResult<i64> {
         match &self.0 {
             None => Err(AppError::PreconditionRequired),
             // `*` ("whatever is there") is exactly what lost-update protection must not accept.
             Some(Err(raw)) if raw == "*" => Err(AppError::PreconditionRequired),
             Some(Ok(version)) => Ok(*version),
-            Some(Err(raw)) if is_entity_tag_list(raw) => Err(AppError::PreconditionFailed {
-                current_version: None,
-            }),
+            // Tags that cannot name a version (weak, several, not a number) are a version that
+            // never matches: the write's own version check answers 412 with the current ETag,
+            // after the request's form has been checked (RFC 9110, 13.2.1: a precondition
+            // counts only for a request that could otherwise succeed).
+            Some(Err(raw)) if is_entity_tag_list(raw) => Ok(NO_VERSION),
             Some(Err(raw)) => Err(AppError::invalid(
                 "If-Match",
                 Invalid::new(
@@ -81,6 +83,9 @@ impl IfMatch {
         }
     }
 }
+
+/// A version no stored thing has (versions start at 1).
+const NO_VERSION: i64 = i64::MIN;
 
 /// `"a", W/"b"`: entity tags (optionally weak) separated by commas and blanks (RFC 9110,
 /// 8.8.3 and 13.1.1); a comma may stand inside the quotes.
