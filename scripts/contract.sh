@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$(realpath "${1:?the kontaktnav binary}")
 server_url=${2:-}
-venv=${VENV_DIR:-target/contract-venv}
+venv=$(realpath -m "${VENV_DIR:-target/contract-venv}")
 schemathesis_version=4.32.5
 
 if [ ! -x "$venv/bin/schemathesis" ] || ! "$venv/bin/schemathesis" --version | grep -q "$schemathesis_version"; then

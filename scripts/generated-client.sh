@@ -18,7 +18,7 @@ fi
 binary=$(realpath "$1")
 openapi=${OPENAPI_FILE:-openapi/openapi.json}
 work=$(mktemp -d /tmp/kontaktnav-client.XXXXXX)
-venv=${VENV_DIR:-$work/venv}
+venv=$(realpath -m "${VENV_DIR:-$work/venv}")   # absolute: the generator runs ruff from elsewhere
 pid=
 
 cleanup() {

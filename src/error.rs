@@ -269,29 +269,17 @@ impl From<diesel::result::Error> for AppError {
             E::NotFound => AppError::not_found("det finns inte", "it does not exist"),
             // The database's own words (SQL, table names) go to the log; the answer names the
             // field and the rule in words.
-            E::DatabaseError(K::UniqueViolation, ref info) => {
-                log::info!("unique violation: {}", info.message());
-                let field = violated_field(info.as_ref());
-                AppError::Validation(vec![
-                    Invalid::new(
-                        "värdet finns redan och måste vara unikt",
-                        "the value exists already and must be unique",
-                    )
-                    .at(field),
-                ])
-                .into_conflict()
-            }
+            E::DatabaseError(K::UniqueViolation, ref info) => broken_constraint(
+                info.as_ref(),
+                "värdet finns redan och måste vara unikt",
+                "the value exists already and must be unique",
+            ),
             E::DatabaseError(K::ForeignKeyViolation | K::CheckViolation | K::NotNullViolation, ref info) => {
-                log::info!("constraint violation: {}", info.message());
-                let field = violated_field(info.as_ref());
-                AppError::Validation(vec![
-                    Invalid::new(
-                        "värdet bryter mot en regel i katalogen (finns det som det hänvisar till, är det inom gränserna?)",
-                        "the value breaks a rule of the directory (does what it refers to exist, is it within bounds?)",
-                    )
-                    .at(field),
-                ])
-                .into_conflict()
+                broken_constraint(
+                    info.as_ref(),
+                    "värdet bryter mot en regel i katalogen (finns det som det hänvisar till, är det inom gränserna?)",
+                    "the value breaks a rule of the directory (does what it refers to exist, is it within bounds?)",
+                )
             }
             // The schema's own triggers (append-only audit, the vag_in that stays): their
             // messages are written for people.
@@ -333,20 +321,14 @@ impl From<diesel::result::Error> for AppError {
     }
 }
 
-impl AppError {
-    /// A field error that is a conflict with what is stored (a unique value taken): 409 with
-    /// the field named in the text.
-    fn into_conflict(self) -> Self {
-        match self {
-            AppError::Validation(errors) => {
-                let (sv, en) = errors
-                    .first()
-                    .map(|e| (format!("{}: {}", e.field, e.sv), format!("{}: {}", e.field, e.en)))
-                    .unwrap_or_default();
-                AppError::Conflict { sv, en }
-            }
-            other => other,
-        }
+/// 409 for a constraint the database enforced: the field and the rule in words; the database's
+/// own words (SQL, table names) only in the log.
+fn broken_constraint(info: &dyn diesel::result::DatabaseErrorInformation, sv: &str, en: &str) -> AppError {
+    log::info!("constraint violation: {}", info.message());
+    let field = violated_field(info);
+    AppError::Conflict {
+        sv: format!("{field}: {sv}"),
+        en: format!("{field}: {en}"),
     }
 }
 
@@ -364,6 +346,11 @@ fn violated_field(info: &dyn diesel::result::DatabaseErrorInformation) -> String
         })
         .unwrap_or_default();
     let field = raw.rsplit('.').next().unwrap_or_default();
+    // PostgreSQL names constraints `<table>_<column>_check`.
+    let field = info
+        .table_name()
+        .and_then(|t| field.strip_prefix(&format!("{t}_")))
+        .unwrap_or(field);
     let field = field
         .strip_suffix("_check")
         .or_else(|| field.strip_suffix("_fkey"))
@@ -588,4 +575,110 @@ pub fn json_error(
         ),
     };
     AppError::invalid("body", Invalid::new(sv, en)).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::result::{DatabaseErrorInformation, DatabaseErrorKind, Error as DieselError};
+
+    /// What a backend says about a broken constraint.
+    struct Said {
+        message: &'static str,
+        table: Option<&'static str>,
+        column: Option<&'static str>,
+        constraint: Option<&'static str>,
+    }
+
+    impl DatabaseErrorInformation for Said {
+        fn message(&self) -> &str {
+            self.message
+        }
+        fn details(&self) -> Option<&str> {
+            None
+        }
+        fn hint(&self) -> Option<&str> {
+            None
+        }
+        fn table_name(&self) -> Option<&str> {
+            self.table
+        }
+        fn column_name(&self) -> Option<&str> {
+            self.column
+        }
+        fn constraint_name(&self) -> Option<&str> {
+            self.constraint
+        }
+        fn statement_position(&self) -> Option<i32> {
+            None
+        }
+    }
+
+    fn detail(kind: DatabaseErrorKind, said: Said) -> (u16, String) {
+        let error = AppError::from(DieselError::DatabaseError(kind, Box::new(said)));
+        let problem = error.problem();
+        (problem.status, problem.detail)
+    }
+
+    #[test]
+    fn a_broken_constraint_names_the_field_and_never_the_sql() {
+        let cases = [
+            (
+                DatabaseErrorKind::CheckViolation,
+                Said {
+                    message: "CHECK constraint failed: length(name) <= 200",
+                    table: None,
+                    column: None,
+                    constraint: None,
+                },
+                "length(name) <= 200",
+            ),
+            (
+                DatabaseErrorKind::CheckViolation,
+                Said {
+                    message: "new row for relation \"units\" violates check constraint \"units_name_check\"",
+                    table: Some("units"),
+                    column: None,
+                    constraint: Some("units_name_check"),
+                },
+                "name",
+            ),
+            (
+                DatabaseErrorKind::UniqueViolation,
+                Said {
+                    message: "UNIQUE constraint failed: units.hsa_id",
+                    table: None,
+                    column: None,
+                    constraint: None,
+                },
+                "hsa_id",
+            ),
+            (
+                DatabaseErrorKind::NotNullViolation,
+                Said {
+                    message: "null value in column \"label\" of relation \"contact_points\" violates not-null constraint",
+                    table: None,
+                    column: Some("label"),
+                    constraint: None,
+                },
+                "label",
+            ),
+        ];
+        for (kind, said, field) in cases {
+            let message = said.message;
+            let (status, detail) = detail(kind, said);
+            assert_eq!(status, 409);
+            assert!(!detail.contains(message), "{detail}");
+            assert!(
+                !detail.contains("relation") && !detail.contains("constraint failed"),
+                "{detail}"
+            );
+            // A field name that is no plain identifier (an SQL expression) is not quoted.
+            if field.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                assert!(detail.starts_with(&format!("{field}: ")), "{detail}");
+            } else {
+                assert!(detail.starts_with("body: "), "{detail}");
+            }
+        }
+    }
 }

@@ -353,7 +353,11 @@ pub struct KindList {
 
 /// A moment as people in Borås read it: local time with its offset.
 pub fn local_time(t: chrono::DateTime<Utc>) -> chrono::DateTime<chrono::FixedOffset> {
-    t.with_timezone(&chrono_tz::Europe::Stockholm).fixed_offset()
+    use chrono::SubsecRound;
+    // Whole seconds: a moment for people (and one RFC 3339 form, not nanoseconds of "now").
+    t.trunc_subsecs(0)
+        .with_timezone(&chrono_tz::Europe::Stockholm)
+        .fixed_offset()
 }
 
 /// One number looked at on the way to the answer.

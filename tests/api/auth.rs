@@ -363,16 +363,7 @@ async fn repeated_failed_sign_ins_are_refused_for_a_while() {
     let app = TestApp::new();
     let admin = app.token(Role::Admin, &[]);
     for name in ["lasare", "angripare"] {
-        let res = app
-            .send(
-                Method::POST,
-                "/v1/accounts",
-                Some(&admin),
-                None,
-                Some(json!({"username": name, "display_name": name, "password": "rätt lösenord här", "role": "reader"})),
-            )
-            .await;
-        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+        app.add_account(&admin, name, "rätt lösenord här", "reader").await;
     }
     for attempt in 1..kontaktnav::auth::passwords::MAX_FAILURES {
         let res = sign_in(&app, "lasare", "fel lösenord").await;

@@ -276,16 +276,7 @@ async fn a_forged_forwarded_for_does_not_escape_the_sign_in_brake() {
     });
     let admin = app.token(Role::Admin, &[]);
     for name in ["anna", "bertil"] {
-        let res = app
-            .send(
-                Method::POST,
-                "/v1/accounts",
-                Some(&admin),
-                None,
-                Some(json!({"username": name, "display_name": name, "password": "rätt lösenord här", "role": "reader"})),
-            )
-            .await;
-        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+        app.add_account(&admin, name, "rätt lösenord här", "reader").await;
     }
     // The client writes a new address at the left of every request; the proxy appends the
     // address it saw (always the same client). Only the proxy's entry counts: locked at 5.

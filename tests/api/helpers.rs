@@ -189,6 +189,20 @@ impl TestApp {
         page.units[0].id
     }
 
+    /// Creates a built-in account through the API (as `admin`), with `password`.
+    pub async fn add_account(&self, admin: &str, username: &str, password: &str, role: &str) {
+        let res = self
+            .send(
+                actix_web::http::Method::POST,
+                "/v1/accounts",
+                Some(admin),
+                None,
+                Some(serde_json::json!({"username": username, "display_name": username, "password": password, "role": role})),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    }
+
     /// How many audit events there are.
     pub fn audit_count(&self) -> i64 {
         kontaktnav::db::audit::count(&mut self.conn()).expect("count")
