@@ -27,8 +27,10 @@ fi
 
 work=$(mktemp -d /tmp/kontaktnav-contract.XXXXXX)
 pid=
+db=
 cleanup() {
   if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  if [ -n "$db" ]; then psql -q "$server_url" -c "drop database if exists $db" >/dev/null 2>&1 || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -36,7 +38,9 @@ trap cleanup EXIT
 if [ -n "$server_url" ]; then
   db="contract_$(date +%s)_$$"
   psql -q "$server_url" -c "create database $db" >/dev/null
-  export DATABASE_URL="${server_url%/*}/$db"
+  # The same server and options, the new database: postgres://user@host:port/DB?options
+  DATABASE_URL=$(python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' "$server_url" "$db")
+  export DATABASE_URL
   backend=PostgreSQL
 else
   export DATABASE_URL="sqlite://$work/kontaktnav.db"

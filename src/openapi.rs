@@ -291,7 +291,7 @@ fn form_of(schema: &str, name: &str) -> Option<Form> {
             None,
             None,
         ),
-        (_, "password") => form(format!("^[^{FORBIDDEN}]*$"), Some(10), Some(200)),
+        (_, "password") => form(optional_text(), Some(10), Some(200)),
         (_, "name") => form(text(), Some(1), Some(MAX_NAME_CHARS)),
         (_, "display_name") => form(text(), Some(1), Some(MAX_LABEL_CHARS)),
         (_, "short_name") => form(

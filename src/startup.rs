@@ -34,7 +34,7 @@ pub struct AppState {
     /// A write's turn in this process, taken *before* it takes a database connection: writers
     /// wait here in order (the database's own write lock orders them between instances), so
     /// that writers waiting for their turn never hold the connections readers need.
-    write_turn: tokio::sync::Mutex<()>,
+    write_turn: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// Set when a reload after a write failed: the served snapshot lags behind the database
     /// until a reload succeeds (`/readyz` tries, and answers 503 while it cannot).
     pub stale: AtomicBool,
@@ -77,9 +77,12 @@ pub async fn write<T: Send + 'static>(
     state: &web::Data<AppState>,
     f: impl FnOnce(&mut db::DbConnection) -> AppResult<T> + Send + 'static,
 ) -> AppResult<T> {
-    let _turn = state.write_turn.lock().await;
+    // Owned and moved into the blocking task: a client that goes away while the write runs
+    // does not hand the turn to the next writer early.
+    let turn = state.write_turn.clone().lock_owned().await;
     let state = state.clone();
     web::block(move || {
+        let _turn = turn;
         let mut conn = state.pool.get()?;
         let out = f(&mut conn)?;
         // The write is committed; a failed reload only delays when readers see it.
@@ -135,7 +138,7 @@ pub fn prepare(
         auth,
         throttle: LoginThrottle::default(),
         reload_lock: Mutex::new(()),
-        write_turn: tokio::sync::Mutex::new(()),
+        write_turn: std::sync::Arc::new(tokio::sync::Mutex::new(())),
         stale: AtomicBool::new(false),
     }))
 }

@@ -80,6 +80,12 @@ pub struct AuthSettings {
     /// entries further left were written by the client and are never read.
     #[arg(long, env = "TRUSTED_PROXY_HOPS", default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=16), global = true)]
     pub trusted_proxy_hops: u8,
+    /// The proxies' own addresses (IPs or CIDR ranges, comma-separated; the safer setting, and
+    /// it implies `TRUST_FORWARDED_FOR`): forwarded headers count only on connections from
+    /// them, and the client is the right-most `X-Forwarded-For` entry that is not one of them
+    /// (as nginx's `set_real_ip_from` with `real_ip_recursive`).
+    #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',', global = true)]
+    pub trusted_proxies: Vec<String>,
 }
 
 impl AuthSettings {
@@ -99,6 +105,7 @@ impl AuthSettings {
             anonymous_read: false,
             trust_forwarded_for: false,
             trusted_proxy_hops: 1,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -203,6 +210,54 @@ pub struct Auth {
     anonymous_read: bool,
     /// Proxies that append to `X-Forwarded-For`; `None`: the header is not trusted.
     proxy_hops: Option<usize>,
+    /// The proxies' addresses (`TRUSTED_PROXIES`); when set, they decide instead of the count.
+    proxies: Vec<IpRange>,
+}
+
+/// An address or a CIDR range of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct IpRange {
+    base: std::net::IpAddr,
+    prefix: u8,
+}
+
+impl IpRange {
+    fn parse(raw: &str) -> anyhow::Result<Self> {
+        let raw = raw.trim();
+        let (ip, prefix) = raw.split_once('/').unwrap_or((raw, ""));
+        let base: std::net::IpAddr = ip
+            .parse()
+            .with_context(|| format!("TRUSTED_PROXIES: '{raw}' is not an IP address or CIDR range"))?;
+        let max = if base.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            "" => max,
+            p => p
+                .parse::<u8>()
+                .ok()
+                .filter(|p| *p <= max)
+                .with_context(|| format!("TRUSTED_PROXIES: '{raw}' has no valid prefix length"))?,
+        };
+        Ok(Self { base, prefix })
+    }
+
+    fn contains(&self, ip: std::net::IpAddr) -> bool {
+        use std::net::IpAddr::{V4, V6};
+        let ip = match ip {
+            V6(v6) => v6.to_ipv4_mapped().map_or(V6(v6), V4),
+            v4 => v4,
+        };
+        match (self.base, ip) {
+            (V4(base), V4(ip)) => {
+                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
+                u32::from(base) & mask == u32::from(ip) & mask
+            }
+            (V6(base), V6(ip)) => {
+                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
+                u128::from(base) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
 }
 
 impl Auth {
@@ -262,21 +317,24 @@ impl Auth {
             proxy_hops: settings
                 .trust_forwarded_for
                 .then_some(usize::from(settings.trusted_proxy_hops)),
+            proxies: settings
+                .trusted_proxies
+                .iter()
+                .filter(|p| !p.trim().is_empty())
+                .map(|p| IpRange::parse(p))
+                .collect::<anyhow::Result<_>>()?,
         })
     }
 
-    /// The client's address, as far as this service can trust it: the peer's, or behind
-    /// `n` trusted proxies the `n`-th `X-Forwarded-For` entry from the right (every header line
-    /// read as one list, as RFC 9110 joins them). Fewer entries than proxies: the request did
-    /// not come through them all, and the peer's address counts.
+    /// The client's address, as far as this service can trust it. With `TRUSTED_PROXIES`:
+    /// on a connection from one of them, the right-most `X-Forwarded-For` entry that is not
+    /// one of them; else the peer. With only `TRUST_FORWARDED_FOR`: the entry
+    /// `TRUSTED_PROXY_HOPS` places from the right (fewer entries than proxies: the peer).
+    /// Every header line is read as one list, as RFC 9110 joins them.
     pub fn client_address(&self, req: &actix_web::HttpRequest) -> String {
-        let peer = || {
-            req.peer_addr()
-                .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string())
-        };
-        let Some(hops) = self.proxy_hops else {
-            return peer();
-        };
+        let peer = req.peer_addr().map(|a| a.ip());
+        let shown =
+            |ip: Option<std::net::IpAddr>| ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
         let entries: Vec<&str> = req
             .headers()
             .get_all("x-forwarded-for")
@@ -284,16 +342,37 @@ impl Auth {
             .flat_map(|v| v.split(','))
             .map(str::trim)
             .collect();
+        if !self.proxies.is_empty() {
+            if !self.from_proxy(req) {
+                return shown(peer);
+            }
+            let mut client = peer;
+            for entry in entries.iter().rev() {
+                let Some(ip) = forwarded_ip(entry) else { break };
+                client = Some(ip);
+                if !self.proxies.iter().any(|p| p.contains(ip)) {
+                    break;
+                }
+            }
+            return shown(client);
+        }
+        let Some(hops) = self.proxy_hops else {
+            return shown(peer);
+        };
         entries
             .len()
             .checked_sub(hops)
             .and_then(|i| forwarded_ip(entries[i]))
-            .map_or_else(peer, |ip| ip.to_string())
+            .map_or_else(|| shown(peer), |ip| ip.to_string())
     }
 
-    /// Whether `X-Forwarded-*` headers come from a trusted proxy.
-    pub fn trusts_proxy(&self) -> bool {
-        self.proxy_hops.is_some()
+    /// Whether the connection comes from a proxy whose `X-Forwarded-*` headers count.
+    pub fn from_proxy(&self, req: &actix_web::HttpRequest) -> bool {
+        if self.proxies.is_empty() {
+            return self.proxy_hops.is_some();
+        }
+        req.peer_addr()
+            .is_some_and(|a| self.proxies.iter().any(|p| p.contains(a.ip())))
     }
 
     pub fn anonymous_read(&self) -> bool {

@@ -47,7 +47,8 @@ impl Query {
             return Ok(None);
         }
         if tokens.len() > MAX_QUERY_WORDS {
-            return Err(Invalid::new(
+            // Words are what folding leaves, which the document's pattern cannot count.
+            return Err(Invalid::rule(
                 format!("sökfrågan har fler än {MAX_QUERY_WORDS} ord"),
                 format!("the query has more than {MAX_QUERY_WORDS} words"),
             ));

@@ -578,7 +578,7 @@ pub struct AreaPatch {
 pub fn street(raw: &str) -> Result<String, Invalid> {
     let name = bounded_text(raw, 100, "gatunamnet", "the street name")?;
     if name.chars().last().is_some_and(|c| c.is_ascii_digit()) {
-        return Err(Invalid::new(
+        return Err(Invalid::rule(
             format!("'{}' ska vara ett gatunamn utan husnummer", shown(&name)),
             format!(
                 "'{}' should be a street name without a house number",

@@ -243,6 +243,10 @@ impl TelephoneHours {
             }
         }
         for (i, e) in self.exceptions.iter().enumerate() {
+            // Every way in (the API, the CSV import's `hours` column, the pages) comes here.
+            if let Some(Err(why)) = e.note.as_deref().map(super::text::check) {
+                errors.push(why.at(format!("{field}.exceptions[{i}].note")));
+            }
             if e.note
                 .as_ref()
                 .is_some_and(|n| n.chars().count() > MAX_EXCEPTION_NOTE_CHARS)

@@ -180,6 +180,7 @@ pub struct Unit {
     pub note: Option<String>,
     /// Ordered: the `vag_in` point first, then by purpose and label.
     pub contact_points: Vec<ContactPoint>,
+    #[serde(with = "utc")]
     pub updated_at: NaiveDateTime,
     /// Incremented by every write to the unit or its contact points; the ETag of the API.
     #[serde(default = "first_version")]

@@ -136,6 +136,7 @@ async fn create_organisation(
     user: SignedIn,
     req: HttpRequest,
     body: super::Json<NewOrganisation>,
+    _: web::Query<super::params::NoParams>,
 ) -> AppResult<HttpResponse> {
     let user = user.admin()?;
     let b = body.into_inner();
@@ -169,6 +170,7 @@ async fn update_organisation(
     id: web::Path<String>,
     if_match: IfMatch,
     body: super::Json<OrganisationChangesBody>,
+    _: web::Query<super::params::NoParams>,
 ) -> AppResult<HttpResponse> {
     let user = user.admin()?;
     let version = if_match.required()?;
@@ -203,6 +205,7 @@ async fn deactivate_organisation(
     id: web::Path<String>,
     if_match: IfMatch,
     body: super::Json<EndBody>,
+    _: web::Query<super::params::NoParams>,
 ) -> AppResult<HttpResponse> {
     let user = user.admin()?;
     let version = if_match.required()?;
@@ -251,6 +254,7 @@ async fn create_area(
     user: SignedIn,
     req: HttpRequest,
     body: super::Json<NewArea>,
+    _: web::Query<super::params::NoParams>,
 ) -> AppResult<HttpResponse> {
     let user = user.admin()?;
     let b = body.into_inner();
@@ -279,6 +283,7 @@ async fn update_area(
     id: web::Path<String>,
     if_match: IfMatch,
     body: super::Json<AreaChangesBody>,
+    _: web::Query<super::params::NoParams>,
 ) -> AppResult<HttpResponse> {
     let user = user.admin()?;
     let version = if_match.required()?;
@@ -310,6 +315,7 @@ async fn deactivate_area(
     id: web::Path<String>,
     if_match: IfMatch,
     body: super::Json<EndBody>,
+    _: web::Query<super::params::NoParams>,
 ) -> AppResult<HttpResponse> {
     let user = user.admin()?;
     let version = if_match.required()?;
@@ -408,6 +414,7 @@ async fn create_account(
     user: SignedIn,
     req: HttpRequest,
     body: super::Json<NewAccount>,
+    _: web::Query<super::params::NoParams>,
 ) -> AppResult<HttpResponse> {
     let user = user.admin()?;
     let b = body.into_inner();
@@ -449,6 +456,7 @@ async fn update_account(
     username: web::Path<String>,
     if_match: IfMatch,
     body: super::Json<AccountChangesBody>,
+    _: web::Query<super::params::NoParams>,
 ) -> AppResult<HttpResponse> {
     let user = user.admin()?;
     // The request's own form first: a precondition only counts for a request that could

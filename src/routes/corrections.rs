@@ -133,6 +133,7 @@ async fn report_correction(
     req: HttpRequest,
     id: web::Path<String>,
     body: super::Json<NewCorrection>,
+    _: web::Query<super::params::NoParams>,
 ) -> AppResult<HttpResponse> {
     let id = parse_unit_id(&id)?;
     let directory = state.directory.current();
@@ -224,20 +225,16 @@ async fn visible(state: &web::Data<AppState>, user: &User, raw: &str) -> AppResu
     }
 }
 
-/// A report the caller may decide (an editor of its unit), and the version they read.
-async fn to_decide(
-    state: &web::Data<AppState>,
-    user: &User,
-    raw: &str,
-    if_match: &IfMatch,
-) -> AppResult<(Correction, i64)> {
+/// A report the caller may decide (an editor of its unit). The caller checks the body, then
+/// `If-Match` (a precondition counts only for a request that could otherwise succeed).
+async fn to_decide(state: &web::Data<AppState>, user: &User, raw: &str) -> AppResult<Correction> {
     let correction = visible(state, user, raw).await?;
     let directory = state.directory.current();
     user.editor_of(
         &directory,
         organisation_of(&directory, &correction).unwrap_or_default(),
     )?;
-    Ok((correction, if_match.required()?))
+    Ok(correction)
 }
 
 /// One report, with its outcome.
@@ -297,11 +294,16 @@ async fn accept_correction(
     id: web::Path<String>,
     if_match: IfMatch,
     body: super::OptionalJson<AcceptBody>,
+    _: web::Query<super::params::NoParams>,
 ) -> AppResult<HttpResponse> {
-    let (correction, version) = to_decide(&state, &user, &id, &if_match).await?;
+    let correction = to_decide(&state, &user, &id).await?;
     let directory = state.directory.current();
     let b = body.0.unwrap_or_default();
     let meta = write_meta(&user, &req, b.reason.as_deref())?;
+    if let Some(number) = &b.number {
+        crate::domain::PhoneNumber::parse(number).map_err(|e| AppError::invalid("number", e))?;
+    }
+    let version = if_match.required()?;
     let decider = user.0.clone();
     let decided = startup::write(&state, move |conn| {
         accept(
@@ -346,8 +348,9 @@ async fn reject_correction(
     id: web::Path<String>,
     if_match: IfMatch,
     body: super::Json<RejectBody>,
+    _: web::Query<super::params::NoParams>,
 ) -> AppResult<HttpResponse> {
-    let (correction, version) = to_decide(&state, &user, &id, &if_match).await?;
+    let correction = to_decide(&state, &user, &id).await?;
     let directory = state.directory.current();
     let reason = edit::reason(Some(&body.reason))
         .map_err(|e| AppError::invalid("reason", e))?
@@ -361,6 +364,7 @@ async fn reject_correction(
             )
         })?;
     let meta = write_meta(&user, &req, Some(&reason))?;
+    let version = if_match.required()?;
     let decider = user.0.clone();
     let decided = startup::write(&state, move |conn| {
         reject(conn, &meta, &decider, &directory, correction.id, version)

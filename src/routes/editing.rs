@@ -272,6 +272,7 @@ async fn create_unit(
     user: SignedIn,
     req: HttpRequest,
     body: super::Json<NewUnit>,
+    _: web::Query<super::params::NoParams>,
 ) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     let user = user.editor_of(&state.directory.current(), &b.organisation_id)?;
@@ -330,6 +331,7 @@ async fn update_unit(
     id: web::Path<String>,
     if_match: IfMatch,
     body: super::Json<UnitChangesBody>,
+    _: web::Query<super::params::NoParams>,
 ) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     let address = b.address.unwrap_or_default();
@@ -384,6 +386,7 @@ async fn deactivate_unit(
     id: web::Path<String>,
     if_match: IfMatch,
     body: super::Json<DeactivateBody>,
+    _: web::Query<super::params::NoParams>,
 ) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     let day = b.active_to.unwrap_or_else(today);
@@ -429,6 +432,7 @@ async fn confirm_unit(
     id: web::Path<String>,
     if_match: IfMatch,
     body: super::Json<ConfirmBody>,
+    _: web::Query<super::params::NoParams>,
 ) -> AppResult<HttpResponse> {
     let day = today();
     change(
@@ -464,6 +468,7 @@ async fn revert_unit(
     id: web::Path<String>,
     if_match: IfMatch,
     body: super::Json<RevertBody>,
+    _: web::Query<super::params::NoParams>,
 ) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     change(
@@ -499,6 +504,7 @@ async fn add_contact_point(
     id: web::Path<String>,
     if_match: IfMatch,
     body: super::Json<NewContactPoint>,
+    _: web::Query<super::params::NoParams>,
 ) -> AppResult<HttpResponse> {
     let (draft, reason) = body.into_inner().draft();
     let point = draft.validate("").map_err(AppError::Validation)?;
@@ -535,6 +541,7 @@ async fn update_contact_point(
     path: web::Path<(String, String)>,
     if_match: IfMatch,
     body: super::Json<ContactPointChangesBody>,
+    _: web::Query<super::params::NoParams>,
 ) -> AppResult<HttpResponse> {
     let (id, point) = path.into_inner();
     let point = parse_unit_id(&point)?;

@@ -121,9 +121,11 @@ impl FromRequest for IfMatch {
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         let value = req.headers().get(IF_MATCH).map(|v| {
             let raw = v.to_str().unwrap_or_default().trim().to_owned();
+            // Strong comparison: exactly the tag GET sent (`"3"`, not `"03"` or `"+3"`).
             raw.strip_prefix('"')
                 .and_then(|r| r.strip_suffix('"'))
                 .and_then(|n| n.parse::<i64>().ok())
+                .filter(|n| crate::error::etag(*n) == raw)
                 .ok_or(raw)
         });
         ready(Ok(IfMatch(value)))

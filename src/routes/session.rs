@@ -53,6 +53,7 @@ async fn issue_token(
     state: web::Data<AppState>,
     req: HttpRequest,
     body: super::Json<Credentials>,
+    _: web::Query<super::params::NoParams>,
 ) -> AppResult<HttpResponse> {
     let Credentials { username, password } = body.into_inner();
     let (token, ttl) = sign_in(&state, &req, &username, password).await?;

@@ -75,8 +75,10 @@ async fn address(
     query: web::Query<AddressParams>,
 ) -> AppResult<HttpResponse> {
     let internal = caller.reader()?;
-    let raw = query.street.as_deref().map(str::trim).unwrap_or_default();
-    if raw.is_empty() || raw.chars().count() > 100 {
+    let sent = query.street.as_deref().unwrap_or_default();
+    let raw = sent.trim();
+    // Counted as sent, as the document's maxLength counts.
+    if raw.is_empty() || sent.chars().count() > 100 {
         return Err(AppError::invalid(
             "street",
             Invalid::new(

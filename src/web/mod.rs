@@ -139,22 +139,20 @@ impl Session {
     }
 }
 
-/// This service's origin as the browser sees it: from `X-Forwarded-Proto`/`-Host` (or
+/// This service's origin as the browser sees it: the host from `X-Forwarded-Host` (or
 /// `Forwarded`) only behind a trusted proxy, else from the connection and `Host`, so that a
 /// client cannot name its own site as ours.
 fn own_origin(req: &HttpRequest) -> String {
     let trusted = req
         .app_data::<web::Data<AppState>>()
-        .is_some_and(|s| s.auth.trusts_proxy());
+        .is_some_and(|s| s.auth.from_proxy(req));
+    let info = req.connection_info();
     if trusted {
-        let info = req.connection_info();
         return format!("{}://{}", info.scheme(), info.host());
     }
-    let scheme = if req.app_config().secure() {
-        "https"
-    } else {
-        "http"
-    };
+    // The scheme as a TLS proxy says it (`X-Forwarded-Proto`): a forged one can only name this
+    // host with another scheme, never another site.
+    let scheme = info.scheme().to_owned();
     let host = req
         .headers()
         .get(header::HOST)

@@ -119,22 +119,32 @@ async fn every_address_answers_its_methods_and_405_with_allow_for_the_others() {
 }
 
 #[actix_web::test]
-async fn every_get_operation_refuses_an_unknown_parameter_with_400() {
+async fn every_operation_refuses_an_unknown_parameter_with_400_and_writes_nothing() {
     let app = TestApp::new();
     let admin = app.token(Role::Admin, &[]);
+    let events = app.audit_count();
     let doc: Value = serde_json::from_str(&kontaktnav::openapi::document()).expect("document");
+    let mut seen = 0;
     for (path, item) in doc["paths"].as_object().expect("paths") {
-        if item.get("get").is_none() {
-            continue;
+        for method in documented_methods(item) {
+            let uri = format!("{}?zz_unknown=1", concrete(path));
+            let req = TestRequest::default()
+                .method(method.clone())
+                .uri(&uri)
+                .insert_header((AUTHORIZATION, format!("Bearer {admin}")))
+                .insert_header((IF_MATCH, "\"1\""));
+            let res = app.request(req).await;
+            assert_problem(&res, StatusCode::BAD_REQUEST);
+            let op = &item[method.as_str().to_lowercase()];
+            assert!(
+                op["responses"].get("400").is_some(),
+                "{method} {path} answers 400 but does not say so"
+            );
+            seen += 1;
         }
-        let uri = format!("{}?zz_unknown=1", concrete(path));
-        let res = app.get_as(&uri, Some(&admin)).await;
-        assert_problem(&res, StatusCode::BAD_REQUEST);
-        assert!(
-            item["get"]["responses"].get("400").is_some(),
-            "GET {path} answers 400 but does not say so"
-        );
     }
+    assert!(seen >= 47, "{seen} operations");
+    assert_eq!(app.audit_count(), events);
 }
 
 #[actix_web::test]
@@ -320,6 +330,47 @@ async fn a_forged_forwarded_for_does_not_escape_the_sign_in_brake() {
     assert_eq!(
         sign_in_via(&app, "203.0.113.250", "bertil", "rätt lösenord här").await,
         StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+#[actix_web::test]
+async fn forwarded_for_counts_only_from_the_configured_proxies() {
+    let app = TestApp::with_auth(|mut a| {
+        a.trusted_proxies = vec!["10.0.0.0/8".into(), "2001:db8::1".into()];
+        a
+    });
+    let admin = app.token(Role::Admin, &[]);
+    app.add_account(&admin, "cecilia", "rätt lösenord här", "reader")
+        .await;
+    let sign_in = |peer: &'static str, forwarded: String| {
+        TestRequest::post()
+            .uri("/v1/auth/token")
+            .peer_addr(peer.parse().expect("peer"))
+            .insert_header(("X-Forwarded-For", forwarded))
+            .set_json(json!({"username": "cecilia", "password": "fel lösenord"}))
+    };
+    // From a proxy (and through a second one in the list): the client is the right-most
+    // address that is no proxy, whatever the client wrote to the left of it.
+    let mut statuses = Vec::new();
+    for n in 0..6 {
+        let req = sign_in("10.0.0.2:4000", format!("198.51.100.{n}, 203.0.113.9, 10.1.2.3"));
+        statuses.push(app.request(req).await.status);
+    }
+    assert_eq!(
+        statuses.iter().position(|s| *s == StatusCode::TOO_MANY_REQUESTS),
+        Some(4),
+        "{statuses:?}"
+    );
+    // Not from a proxy: the header is the client's own words; the peer is the client.
+    let mut statuses = Vec::new();
+    for n in 0..6 {
+        let req = sign_in("192.0.2.77:4000", format!("203.0.113.{}", 10 + n));
+        statuses.push(app.request(req).await.status);
+    }
+    assert_eq!(
+        statuses.iter().position(|s| *s == StatusCode::TOO_MANY_REQUESTS),
+        Some(4),
+        "{statuses:?}"
     );
 }
 

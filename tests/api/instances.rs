@@ -37,13 +37,17 @@ fn free_port() -> u16 {
 }
 
 fn start(database_url: &str) -> Server {
+    start_with_workers(database_url, 1)
+}
+
+fn start_with_workers(database_url: &str, workers: usize) -> Server {
     let address = format!("127.0.0.1:{}", free_port());
     let child = Command::new(BIN)
         .env("DATABASE_URL", database_url)
         .env("BIND", &address)
         .env("AUTH_SECRET", SECRET)
         .env("DEMO_DATA", "true")
-        .env("WORKERS", "1")
+        .env("WORKERS", workers.to_string())
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .spawn()
@@ -364,7 +368,9 @@ fn eight_writers_and_fifty_six_readers_get_no_503() {
         .unwrap_or(60);
     let dir = TempDir::new().expect("temp dir");
     let url = fresh_database_url(&dir);
-    let server = start(&url);
+    // As in production: a worker per core (at least two).
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().max(2));
+    let server = start_with_workers(&url, workers);
     let token = token();
     let units: Vec<String> = server.get("/v1/units?limit=100", &token).body["items"]
         .as_array()
