@@ -282,9 +282,8 @@ fn form_of(schema: &str, name: &str) -> Option<Form> {
         .collect();
     let entities: Vec<&str> = crate::db::audit::Entity::ALL_CODES.split(", ").collect();
     match (schema, name) {
-        ("", "id") | (_, "organisation_id" | "parent_id" | "organisation" | "area") => {
-            form(SLUG.into(), None, None)
-        }
+        ("", "id") | (_, "organisation_id" | "organisation" | "area") => form(SLUG.into(), None, None),
+        (_, "parent_id") => form(format!("^([{SPACE}]*|{})$", &SLUG[1..SLUG.len() - 1]), None, None),
         ("NewOrganisation" | "NewArea", "id") => form(SLUG.into(), None, None),
         (_, "username") => form(
             format!("^[{SPACE}]*[A-Za-z0-9._@-]{{2,64}}[{SPACE}]*$"),

@@ -473,15 +473,26 @@ fn short_name(raw: Option<&str>) -> Result<Option<String>, Invalid> {
     optional_text(raw, MAX_SHORT_NAME_CHARS, "kortnamnet", "the short name")
 }
 
+/// The organisation above: blank is none, else an id of the right form (whether it exists is
+/// the database's check).
+fn parent_id(raw: Option<&str>) -> Result<Option<String>, Invalid> {
+    match raw {
+        None => Ok(None),
+        Some(p) if p.trim().is_empty() => Ok(None),
+        Some(p) => slug(p).map(Some),
+    }
+}
+
 impl OrganisationDraft {
     pub fn validate(self) -> Result<Organisation, Refusal> {
         let mut errors = Vec::new();
         let id = slug(&self.id).map_err(|e| errors.push(e.at("id")));
         let name = name(&self.name).map_err(|e| errors.push(e.at("name")));
         let short = short_name(self.short_name.as_deref()).map_err(|e| errors.push(e.at("short_name")));
-        match (id, name, short) {
-            (Ok(id), Ok(name), Ok(short_name)) => Ok(Organisation {
-                parent_id: self.parent_id.filter(|p| !p.trim().is_empty()),
+        let parent = parent_id(self.parent_id.as_deref()).map_err(|e| errors.push(e.at("parent_id")));
+        match (id, name, short, parent) {
+            (Ok(id), Ok(name), Ok(short_name), Ok(parent_id)) => Ok(Organisation {
+                parent_id,
                 id,
                 name,
                 short_name,
@@ -524,7 +535,10 @@ impl OrganisationPatch {
             next.kind = kind;
         }
         if let Some(parent) = self.parent_id {
-            next.parent_id = parent.filter(|p| !p.trim().is_empty());
+            match parent_id(parent.as_deref()) {
+                Ok(v) => next.parent_id = v,
+                Err(e) => errors.push(e.at("parent_id")),
+            }
         }
         if let Some(to) = self.active_to {
             next.active_to = to;
