@@ -213,7 +213,100 @@ impl Modify for CommonResponses {
 pub fn document_value() -> serde_json::Value {
     let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
     constrain(&mut doc);
+    link(&mut doc);
     doc
+}
+
+/// OpenAPI links: from a read or a write of a unit, organisation or area to the writes that
+/// take its id and its `ETag` as `If-Match`, so that a client (and schemathesis's stateful
+/// tests) can follow read → change → change again.
+fn link(doc: &mut serde_json::Value) {
+    use serde_json::json;
+    let id_from_body = "$response.body#/id";
+    let id_from_path = "$request.path.id";
+    let etag = "$response.header.ETag";
+    let unit_writes = [
+        "update_unit",
+        "add_contact_point",
+        "confirm_unit",
+        "deactivate_unit",
+    ];
+    /// Path, method, status, where the id comes from, reads and writes it links to.
+    type Row<'a> = (&'a str, &'a str, &'a str, &'a str, &'a [&'a str], &'a [&'a str]);
+    let rows: [Row; 6] = [
+        (
+            "/v1/units",
+            "post",
+            "201",
+            id_from_body,
+            &["get_unit", "unit_history", "call_now"],
+            &unit_writes,
+        ),
+        (
+            "/v1/units/{id}",
+            "get",
+            "200",
+            id_from_body,
+            &["unit_history", "call_now"],
+            &unit_writes,
+        ),
+        (
+            "/v1/units/{id}",
+            "patch",
+            "200",
+            id_from_body,
+            &["get_unit"],
+            &unit_writes,
+        ),
+        (
+            "/v1/organisations",
+            "post",
+            "201",
+            id_from_body,
+            &["get_organisation"],
+            &["update_organisation"],
+        ),
+        (
+            "/v1/organisations/{id}",
+            "get",
+            "200",
+            id_from_path,
+            &[],
+            &["update_organisation"],
+        ),
+        (
+            "/v1/areas/{id}",
+            "get",
+            "200",
+            id_from_path,
+            &[],
+            &["update_area"],
+        ),
+    ];
+    for (path, method, status, id, reads, writes) in rows {
+        let Some(response) = doc.pointer_mut(&format!(
+            "/paths/{}/{method}/responses/{status}",
+            path.replace('~', "~0").replace('/', "~1")
+        )) else {
+            continue;
+        };
+        let mut links = serde_json::Map::new();
+        for op in reads.iter() {
+            links.insert(
+                op.to_string(),
+                json!({"operationId": op, "parameters": {"path.id": id}}),
+            );
+        }
+        for op in writes.iter() {
+            links.insert(
+                op.to_string(),
+                json!({"operationId": op, "parameters": {"path.id": id, "header.If-Match": etag}}),
+            );
+        }
+        if let Some(map) = response.as_object_mut() {
+            map.insert("links".into(), serde_json::Value::Object(links));
+        }
+    }
 }
 
 /// The document as served and as checked in: pretty JSON with a final newline.
