@@ -36,8 +36,21 @@ impl DoctorTime {
         )
     }
 
-    /// The next doctor time at or after `at` (Europe/Stockholm).
+    /// The next doctor time at or after `at` (Europe/Stockholm), as scheduled: it may fall on
+    /// a holiday.
     pub fn next(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.upcoming(at).next()
+    }
+
+    /// The next doctor time at or after `at` that falls on a working day (not a holiday or an
+    /// eve that the calendar keeps free), within the next 10 weeks.
+    pub fn next_on_a_workday(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.upcoming(at)
+            .find(|t| super::calendar::is_workday(t.with_timezone(&Stockholm).date_naive()))
+    }
+
+    /// The scheduled times at or after `at`, in order, for the next 10 weeks.
+    fn upcoming(&self, at: DateTime<Utc>) -> impl Iterator<Item = DateTime<Utc>> + '_ {
         let today = at.with_timezone(&Stockholm).date_naive();
         let wanted = match self.weekday {
             Weekday::Mon => chrono::Weekday::Mon,
@@ -46,16 +59,16 @@ impl DoctorTime {
             Weekday::Thu => chrono::Weekday::Thu,
             Weekday::Fri => chrono::Weekday::Fri,
         };
-        (0..21)
-            .map(|n| today + Duration::days(n))
-            .filter(|d| d.weekday() == wanted)
+        (0..70)
+            .map(move |n| today + Duration::days(n))
+            .filter(move |d| d.weekday() == wanted)
             .filter(|d| match self.interval {
                 Interval::Weekly => true,
                 Interval::EvenWeeks => d.iso_week().week() % 2 == 0,
                 Interval::OddWeeks => d.iso_week().week() % 2 == 1,
             })
             .filter_map(|d| super::hours::local_instant(d, self.time.minutes()))
-            .find(|t| *t >= at)
+            .filter(move |t| *t >= at)
     }
 }
 
@@ -102,5 +115,33 @@ mod tests {
             serde_json::from_value::<DoctorTime>(serde_json::json!({"weekday": "sat", "time": "13:00"}))
                 .is_err()
         );
+    }
+
+    #[test]
+    fn a_doctor_time_on_a_holiday_is_followed_by_the_next_working_one() {
+        let monday = DoctorTime {
+            weekday: Weekday::Mon,
+            time: Clock::try_from("10:00".to_owned()).unwrap(),
+            interval: Interval::Weekly,
+        };
+        // Asked on Wednesday 1 April 2026: Monday 6 April is Annandag påsk.
+        let asked = Stockholm
+            .with_ymd_and_hms(2026, 4, 1, 9, 0, 0)
+            .unwrap()
+            .with_timezone(&Utc);
+        let shown = |t: Option<DateTime<Utc>>| {
+            t.unwrap()
+                .with_timezone(&Stockholm)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        };
+        assert_eq!(shown(monday.next(asked)), "2026-04-06 10:00");
+        assert_eq!(shown(monday.next_on_a_workday(asked)), "2026-04-13 10:00");
+        // An ordinary week: both the same.
+        let asked = Stockholm
+            .with_ymd_and_hms(2026, 11, 25, 9, 0, 0)
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(monday.next(asked), monday.next_on_a_workday(asked));
     }
 }

@@ -136,8 +136,35 @@ pub struct DoctorTimeView {
     pub time: DoctorTime,
     /// "tisdagar 13:00, jämna veckor".
     pub text: String,
+    /// The next time as scheduled.
     #[schema(value_type = Option<String>, format = DateTime)]
     pub next: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// When `next` falls on a holiday (or an eve kept free): its Swedish name, e.g.
+    /// "Annandag påsk". The doctor time is then usually not held; see `next_on_a_workday`.
+    pub next_is_holiday: Option<String>,
+    /// The next time that falls on a working day (the same as `next` in an ordinary week).
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub next_on_a_workday: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+impl DoctorTimeView {
+    pub fn new(time: &DoctorTime, at: chrono::DateTime<Utc>) -> Self {
+        let next = time.next(at);
+        let day = |t: chrono::DateTime<Utc>| t.with_timezone(&chrono_tz::Europe::Stockholm).date_naive();
+        let next_is_holiday = next
+            .filter(|t| !crate::domain::calendar::is_workday(day(*t)))
+            .map(|t| {
+                crate::domain::calendar::holiday(day(t))
+                    .map_or_else(|| "helgdag".to_owned(), |h| h.name.to_owned())
+            });
+        Self {
+            time: time.clone(),
+            text: time.describe(),
+            next: next.map(local_time),
+            next_is_holiday,
+            next_on_a_workday: time.next_on_a_workday(at).map(local_time),
+        }
+    }
 }
 
 /// Who is responsible for a boende, and how to reach them now.
@@ -224,11 +251,7 @@ async fn responsible(
     Ok(HttpResponse::Ok().json(ResponsibleView {
         boende: UnitRef::new(&directory, boende),
         vardcentral: UnitRef::new(&directory, vardcentral),
-        doctor_time: r.doctor_time.as_ref().map(|t| DoctorTimeView {
-            time: t.clone(),
-            text: t.describe(),
-            next: t.next(at).map(local_time),
-        }),
+        doctor_time: r.doctor_time.as_ref().map(|t| DoctorTimeView::new(t, at)),
         meeting_form: r.meeting_form,
         meeting_form_label: r.meeting_form.map(|m| m.label_sv()),
         direct_acute: NumberView::from(first),

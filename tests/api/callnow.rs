@@ -278,6 +278,24 @@ async fn a_boende_answers_with_its_responsible_vardcentral_and_who_to_call_now()
             .expect("why")
             .contains("helgdag: Julafton")
     );
+    // An ordinary week: the next time is on a working day.
+    let res = app.get(&uri("2026-11-24T10:00:00+01:00")).await;
+    assert_eq!(
+        res.body["doctor_time"]["next_is_holiday"],
+        serde_json::Value::Null
+    );
+    assert_eq!(
+        res.body["doctor_time"]["next_on_a_workday"],
+        "2026-11-24T13:00:00+01:00"
+    );
+    // Tuesday 6 June 2028 is Sveriges nationaldag: said, and the Tuesday after given.
+    let res = app.get(&uri("2028-06-05T09:00:00+02:00")).await;
+    assert_eq!(res.body["doctor_time"]["next"], "2028-06-06T13:00:00+02:00");
+    assert_eq!(res.body["doctor_time"]["next_is_holiday"], "Sveriges nationaldag");
+    assert_eq!(
+        res.body["doctor_time"]["next_on_a_workday"],
+        "2028-06-13T13:00:00+02:00"
+    );
     // A unit without a responsible vårdcentral.
     let herkules = app.unit_id("Herkules vårdcentral");
     assert_problem(
