@@ -113,24 +113,12 @@ impl AppError {
                         format!("{} problems in the request, see errors", many.len()),
                     ),
                 };
-                let problem = if self.status_code() == StatusCode::UNPROCESSABLE_ENTITY {
-                    Problem::new(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "unprocessable",
-                        "Unprocessable content",
-                        sv,
-                        en,
-                    )
-                } else {
-                    Problem::new(
-                        StatusCode::BAD_REQUEST,
-                        "invalid-request",
-                        "Invalid request",
-                        sv,
-                        en,
-                    )
+                let status = self.status_code();
+                let (slug, title) = match status {
+                    StatusCode::UNPROCESSABLE_ENTITY => ("unprocessable", "Unprocessable content"),
+                    _ => ("invalid-request", "Invalid request"),
                 };
-                problem.with_errors(errors)
+                Problem::new(status, slug, title, sv, en).with_errors(errors)
             }
             AppError::Unauthorized { sv, en } => {
                 Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", "Unauthorized", sv, en)

@@ -197,9 +197,9 @@ pub fn app(
         // Innermost first: errors become problem documents, then get their request id, then
         // the logger (outermost) sees the final response.
         .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
-        // HEAD as GET, OPTIONS, and 405 with Allow for a method an address does not have.
         .wrap(from_fn(routes::text_guard))
-        .wrap(from_fn(routes::methods::middleware))
+        // HEAD as GET (OPTIONS, 405 and 404 come from the default service below).
+        .wrap(from_fn(routes::methods::head_as_get))
         .wrap(from_fn(request_id))
         // No response is ever to be read as another type than it says (JSON as HTML ...).
         .wrap(
@@ -221,6 +221,7 @@ pub fn app(
             SwaggerUi::new("/swagger-ui/{_:.*}")
                 .config(utoipa_swagger_ui::Config::from("/api-docs/openapi.json")),
         )
+        .default_service(web::to(routes::methods::unrouted))
 }
 
 /// The OpenAPI document, made once.

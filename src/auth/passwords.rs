@@ -56,7 +56,8 @@ pub fn verify_password(password: &str, stored: Option<&str>) -> bool {
 /// over all user names), and the user name alone ([`MAX_ACCOUNT_FAILURES`], from any
 /// address: guesses spread over many addresses or a forged `X-Forwarded-For` still stop).
 /// The price of the last key: someone who knows a user name can keep that account from
-/// signing in with its password for a while (a token from the identity provider still works). Reaching a limit locks that key for [`LOCKOUT`], even for the right
+/// signing in with its password for a while (a token from the identity provider still works).
+/// Reaching a limit locks that key for [`LOCKOUT`], even for the right
 /// password. A right password takes back only its own attempt: signing in to one's own
 /// account does not reset the count of guesses at another.
 #[derive(Debug)]

@@ -305,15 +305,10 @@ async fn audit_log(
     let limit = params::limit(p.limit.as_deref(), 50, 200)?;
     let directory = state.directory.current();
     let organisations = match &p.organisation {
-        Some(o) if directory.organisation(o).is_none() => {
-            let unknown = Invalid::rule(
-                format!("okänd organisation '{}'", shown(o)),
-                format!("unknown organisation '{}'", shown(o)),
-            );
-            let why = crate::domain::edit::known(o, None::<()>, unknown).unwrap_err();
-            return Err(AppError::invalid("organisation", why));
+        Some(o) => {
+            params::known_organisation(&directory, o).map_err(|e| AppError::invalid("organisation", e))?;
+            Some(directory.organisation_and_descendants(o))
         }
-        Some(o) => Some(directory.organisation_and_descendants(o)),
         None => None,
     };
     let entity_type = p

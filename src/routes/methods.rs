@@ -2,19 +2,20 @@
 //! address allows, and a method an address does not have is 405 with `Allow` rather than 404.
 //!
 //! actix routes each handler as its own resource, so a path that matches with the wrong method
-//! falls through to "not found". The table here is the OpenAPI document's paths (the contract
+//! falls through to the app's default service ([`unrouted`]), which looks the path up only
+//! then, so routed requests never pay for it. The table here is the OpenAPI document's paths (the contract
 //! other systems read, so `Allow` cannot drift from it) plus the web pages' own list;
 //! `tests/api/contract.rs` sends every method to every address and checks that the router and
 //! this table agree.
 
 use std::sync::OnceLock;
 
-use actix_web::body::{EitherBody, MessageBody};
+use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::http::header::{ALLOW, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{HttpResponse, ResponseError};
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use utoipa::OpenApi;
 
 use crate::error::AppError;
@@ -114,32 +115,34 @@ fn allow_header(methods: &[Method]) -> HeaderValue {
     HeaderValue::from_str(&list).unwrap_or(HeaderValue::from_static("GET"))
 }
 
-/// The middleware (outside the router).
-pub async fn middleware(
+/// Before the router: `HEAD` is served by the `GET` handler. actix's HTTP/1 encoder knows
+/// the request was `HEAD` and sends the headers (Content-Length included) without the body.
+pub async fn head_as_get(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
-) -> actix_web::Result<ServiceResponse<EitherBody<impl MessageBody>>> {
-    let Some(methods) = allowed(req.path()) else {
-        return next.call(req).await.map(ServiceResponse::map_into_left_body);
-    };
-    let method = req.method().clone();
-    if method == Method::OPTIONS {
-        let res = HttpResponse::NoContent()
-            .insert_header((ALLOW, allow_header(&methods)))
-            .finish();
-        return Ok(req.into_response(res).map_into_right_body());
-    }
-    if !methods.contains(&method) {
-        let mut res = AppError::MethodNotAllowed.error_response();
-        res.headers_mut().insert(ALLOW, allow_header(&methods));
-        return Ok(req.into_response(res).map_into_right_body());
-    }
-    // HEAD is served by the GET handler; actix's HTTP/1 encoder knows the request was HEAD and
-    // sends the headers (Content-Length included) without the body.
-    if method == Method::HEAD {
+) -> actix_web::Result<ServiceResponse<impl MessageBody>> {
+    if req.method() == Method::HEAD {
         req.head_mut().method = Method::GET;
     }
-    next.call(req).await.map(ServiceResponse::map_into_left_body)
+    next.call(req).await
+}
+
+/// What answers when no route matched (the app's default service, so routed requests never
+/// pay for the table): `OPTIONS` with `Allow`, a method the address does not have with 405
+/// and `Allow`, an address that does not exist with 404.
+pub async fn unrouted(req: HttpRequest) -> HttpResponse {
+    let Some(methods) = allowed(req.path()) else {
+        // Made a problem document by `error::problem_for_bare_errors`, as every bare error.
+        return HttpResponse::NotFound().finish();
+    };
+    if req.method() == Method::OPTIONS {
+        return HttpResponse::NoContent()
+            .insert_header((ALLOW, allow_header(&methods)))
+            .finish();
+    }
+    let mut res = AppError::MethodNotAllowed.error_response();
+    res.headers_mut().insert(ALLOW, allow_header(&methods));
+    res
 }
 
 #[cfg(test)]

@@ -71,18 +71,7 @@ pub fn filter(directory: &Directory, p: FilterParams<'_>, include_internal: bool
         );
     }
     if let Some(o) = p.organisation {
-        check(
-            "organisation",
-            crate::domain::edit::known(
-                o,
-                directory.organisation(o),
-                Invalid::rule(
-                    format!("okänd organisation '{}'; se GET /v1/organisations", shown(o)),
-                    format!("unknown organisation '{}'; see GET /v1/organisations", shown(o)),
-                ),
-            )
-            .map(drop),
-        );
+        check("organisation", known_organisation(directory, o).map(drop));
     }
     let mut active = ActiveFilter::Active;
     check("active", parse_active(p.active).map(|parsed| active = parsed));
@@ -109,6 +98,22 @@ pub fn filter(directory: &Directory, p: FilterParams<'_>, include_internal: bool
 }
 
 /// `vardcentral,rehab`: known kinds, none empty, each once.
+/// The organisation a parameter names: 400 for an id of the wrong form, 422 for one that names
+/// none.
+pub fn known_organisation<'a>(
+    directory: &'a Directory,
+    raw: &str,
+) -> Result<&'a crate::domain::Organisation, Invalid> {
+    crate::domain::edit::known(
+        raw,
+        directory.organisation(raw),
+        Invalid::rule(
+            format!("okänd organisation '{}'; se GET /v1/organisations", shown(raw)),
+            format!("unknown organisation '{}'; see GET /v1/organisations", shown(raw)),
+        ),
+    )
+}
+
 fn parse_kinds(raw: &str) -> Result<Vec<UnitKind>, Invalid> {
     let mut kinds = Vec::new();
     for part in raw.split(',') {

@@ -10,7 +10,7 @@ use crate::auth::SignedIn;
 use crate::db::corrections;
 use crate::domain::CorrectionStatus;
 use crate::domain::review::ReviewStatus;
-use crate::domain::{Invalid, Role, shown, text::sort_key, today};
+use crate::domain::{Role, text::sort_key, today};
 use crate::error::{AppError, AppResult, Problem};
 use crate::startup::{self, AppState};
 
@@ -87,14 +87,8 @@ async fn reviews(
     let directory = state.directory.current();
     let roots: Vec<String> = match (&query.organisation, user.role) {
         (Some(org), _) => {
-            if directory.organisation(org).is_none() {
-                let unknown = Invalid::rule(
-                    format!("okänd organisation '{}'", shown(org)),
-                    format!("unknown organisation '{}'", shown(org)),
-                );
-                let why = crate::domain::edit::known(org, None::<()>, unknown).unwrap_err();
-                return Err(AppError::invalid("organisation", why));
-            }
+            super::params::known_organisation(&directory, org)
+                .map_err(|e| AppError::invalid("organisation", e))?;
             user.editor_of(&directory, org)?;
             vec![org.clone()]
         }

@@ -195,7 +195,7 @@ fn read_streets(state: &AppState, body: &str) -> Result<(StreetTable, usize), Ve
     let has = |a: &str, b: &str| header.iter().any(|h| h == a || h == b);
     if !(has("street", "gata") && has("district", "distrikt")) {
         return Err(vec![
-            Invalid::rule(
+            Invalid::new(
                 "rubrikraden ska vara street,district (eller gata,distrikt)",
                 "the header must be street,district (or gata,distrikt)",
             )
@@ -222,7 +222,7 @@ fn read_streets(state: &AppState, body: &str) -> Result<(StreetTable, usize), Ve
         match directory.area(&row.district) {
             Some(a) if a.kind == AreaKind::District => {}
             _ => errors.push(
-                Invalid::rule(
+                Invalid::new(
                     format!("okänt distrikt '{}'; se GET /v1/areas", shown(&row.district)),
                     format!("unknown district '{}'; see GET /v1/areas", shown(&row.district)),
                 )

@@ -33,7 +33,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         // A whole directory is more than the default 256 KiB a body may have.
         web::resource("/import")
             .app_data(web::PayloadConfig::new(IMPORT_LIMIT))
-            .route(web::post().to(import)),
+            .route(web::post().to(import))
+            // A resource answers other methods itself; with `Allow`, like every address.
+            .default_service(web::to(super::methods::unrouted)),
     );
 }
 
