@@ -404,6 +404,12 @@ fn form_of(schema: &str, name: &str) -> Option<Form> {
             None,
             Some(crate::domain::hours::MAX_EXCEPTION_NOTE_CHARS),
         ),
+        ("Period", "note") => form(
+            optional_text(),
+            None,
+            Some(crate::domain::hours::MAX_PERIOD_NOTE_CHARS),
+        ),
+        ("Notice", "text") => form(text(), Some(1), Some(crate::domain::hours::MAX_PERIOD_NOTE_CHARS)),
         (_, "note") => form(optional_text(), None, Some(MAX_NOTE_CHARS)),
         (_, "street" | "city" | "postal_code") if schema.starts_with("Address") => {
             form(optional_text(), None, Some(MAX_ADDRESS_CHARS))
@@ -442,6 +448,10 @@ fn constrain(doc: &mut serde_json::Value) {
                 .and_then(Value::as_array)
                 .is_some_and(|ts| ts.iter().any(|t| t == "array"))
         {
+            if matches!(name, "periods" | "notices") {
+                map.entry("maxItems")
+                    .or_insert(Value::from(crate::domain::hours::MAX_PERIODS));
+            }
             let item_name = match name {
                 "area_ids" | "organisations" => "area",
                 "preschools" => "preschool",

@@ -26,7 +26,7 @@ use crate::db::units::{check_stored, load_unit, save_unchecked};
 use crate::db::{DbConnection, repo, write_transaction};
 use crate::directory::Directory;
 use crate::domain::edit::{Refusal, UnitPatch};
-use crate::domain::hours::TelephoneHours;
+use crate::domain::hours::{Notice, Period, TelephoneHours};
 use crate::domain::responsibility::Responsibility;
 use crate::domain::text::fold;
 use crate::domain::{
@@ -36,7 +36,7 @@ use crate::domain::{
 use crate::error::AppError;
 
 /// The columns, in the order the export writes them. An import takes them in any order.
-pub const COLUMNS: [&str; 23] = [
+pub const COLUMNS: [&str; 26] = [
     "unit_id",
     "hsa_id",
     "name",
@@ -54,16 +54,19 @@ pub const COLUMNS: [&str; 23] = [
     "fallback_contact_point_id",
     "responsibility",
     "preschools",
+    "unit_periods",
+    "notices",
     "contact_point_id",
     "purpose",
     "label",
     "visibility",
     "number",
     "hours",
+    "periods",
 ];
 
 /// The columns before `contact_point_id` describe the unit: the same on each of its rows.
-const UNIT_COLUMNS: usize = 17;
+const UNIT_COLUMNS: usize = 19;
 
 /// Columns an import cannot do without.
 const REQUIRED: [&str; 6] = ["name", "kind", "organisation_id", "purpose", "label", "number"];
@@ -104,8 +107,12 @@ pub fn export_csv(directory: &Directory) -> anyhow::Result<String> {
             .as_ref()
             .map(serde_json::to_string)
             .transpose()?;
+        let list = |items: String| if items == "[]" { String::new() } else { items };
+        let unit_periods = list(serde_json::to_string(&unit.periods)?);
+        let notices = list(serde_json::to_string(&unit.notices)?);
         for point in &unit.contact_points {
             let hours = point.hours.as_ref().map(serde_json::to_string).transpose()?;
+            let periods = list(serde_json::to_string(&point.periods)?);
             writer.write_record(
                 [
                     unit.id.to_string(),
@@ -130,12 +137,15 @@ pub fn export_csv(directory: &Directory) -> anyhow::Result<String> {
                         .unwrap_or_default(),
                     json(responsibility.clone()),
                     unit.preschools.join("; "),
+                    unit_periods.clone(),
+                    notices.clone(),
                     point.id.to_string(),
                     point.purpose.code().to_owned(),
                     point.label.clone(),
                     point.visibility.code().to_owned(),
                     point.number.national().to_owned(),
                     json(hours),
+                    periods,
                 ]
                 .map(defused),
             )?;
@@ -298,6 +308,8 @@ struct PointRow {
     keep_visibility: bool,
     /// The header has no `hours` column: a stored number keeps its own.
     keep_hours: bool,
+    /// Nor a `periods` column: a stored number keeps its periods.
+    keep_periods: bool,
 }
 
 /// Reads the CSV and finds every problem it can without the database, each with line and
@@ -469,6 +481,7 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedFile, Vec<LineError>> {
             point,
             keep_visibility: !present.contains("visibility"),
             keep_hours: !present.contains("hours"),
+            keep_periods: !present.contains("periods"),
         };
         match by_key.get(&key) {
             Some(&i) => {
@@ -746,6 +759,16 @@ impl RowReader<'_> {
         if present.contains("responsibility") {
             patch.responsibility = self.json::<Responsibility>("responsibility", cell("responsibility"));
         }
+        if present.contains("unit_periods") {
+            patch.periods = self
+                .json::<Vec<Period>>("unit_periods", cell("unit_periods"))
+                .map(Option::unwrap_or_default);
+        }
+        if present.contains("notices") {
+            patch.notices = self
+                .json::<Vec<Notice>>("notices", cell("notices"))
+                .map(Option::unwrap_or_default);
+        }
         (self.errors.len() == before).then_some(patch)
     }
 
@@ -758,7 +781,10 @@ impl RowReader<'_> {
             raw => self.coded("visibility", raw, Visibility::parse),
         };
         let hours = self.json::<TelephoneHours>("hours", cell("hours"));
-        let (Some(purpose), Some(visibility), Some(hours)) = (purpose, visibility, hours) else {
+        let periods = self.json::<Vec<Period>>("periods", cell("periods"));
+        let (Some(purpose), Some(visibility), Some(hours), Some(periods)) =
+            (purpose, visibility, hours, periods)
+        else {
             return None;
         };
         let draft = ContactPointDraft {
@@ -767,6 +793,7 @@ impl RowReader<'_> {
             visibility,
             number: cell("number").to_owned(),
             hours,
+            periods: periods.unwrap_or_default(),
         };
         match draft.validate("") {
             Ok(point) => Some(point),
@@ -1107,6 +1134,8 @@ fn plan(
             responsibility: None,
             preschools: Vec::new(),
             review_interval_months: review::DEFAULT_INTERVAL_MONTHS,
+            periods: Vec::new(),
+            notices: Vec::new(),
         });
         let patch = UnitPatch {
             kind: Some(rows.kind),
@@ -1115,7 +1144,18 @@ fn plan(
         let mut after = match patch.apply(&base) {
             Ok(after) => after,
             Err(Refusal::Invalid(fields)) => {
-                errors.extend(fields.into_iter().map(|e| LineError::from_field(rows.line, e)));
+                // The unit's periods are the `unit_periods` column (`periods` is the number's).
+                let unit_field = |mut e: FieldError| {
+                    if let Some(rest) = e.field.strip_prefix("periods") {
+                        e.field = format!("unit_periods{rest}");
+                    }
+                    e
+                };
+                errors.extend(
+                    fields
+                        .into_iter()
+                        .map(|e| LineError::from_field(rows.line, unit_field(e))),
+                );
                 continue;
             }
             Err(Refusal::Conflict(why) | Refusal::NotFound(why)) => {
@@ -1140,6 +1180,17 @@ fn plan(
             && let Some(stored) = unit_remap.get(&r.vardcentral_id)
         {
             r.vardcentral_id = *stored;
+        }
+        // Likewise the redirects of dated periods.
+        let points = p
+            .after
+            .contact_points
+            .iter_mut()
+            .flat_map(|c| c.periods.iter_mut());
+        for period in points.chain(p.after.periods.iter_mut()) {
+            if let Some(stored) = period.redirect_to.and_then(|r| remap.get(&r)) {
+                period.redirect_to = Some(*stored);
+            }
         }
         if let Some(before) = &p.before {
             // The stored version and time stay unless something changes (the write sets them).
@@ -1237,6 +1288,9 @@ fn match_points(
             }
             if row.keep_hours {
                 point.hours = stored.hours.clone();
+            }
+            if row.keep_periods {
+                point.periods = stored.periods.clone();
             }
             if stored.purpose == Purpose::VagIn && point.purpose != Purpose::VagIn {
                 errors.push(LineError::new(

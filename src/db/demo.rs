@@ -647,6 +647,7 @@ pub fn demo_units(now: NaiveDateTime) -> anyhow::Result<Vec<crate::domain::Unit>
                         visibility: *visibility,
                         number: numbers.next(*purpose)?,
                         hours: None,
+                        periods: Vec::new(),
                     })
                 })
                 .collect::<anyhow::Result<Vec<_>>>()?;
@@ -745,7 +746,7 @@ fn with_hours_and_fallbacks(mut units: Vec<crate::domain::Unit>) -> Vec<crate::d
             "Förskolan Tallkotten (exempel)".into(),
         ];
     }
-    use crate::domain::hours::TelephoneHours;
+    use crate::domain::hours::{Days, Period, TelephoneHours};
     let vag_in_of = |kind: UnitKind, units: &[crate::domain::Unit]| {
         units
             .iter()
@@ -762,30 +763,67 @@ fn with_hours_and_fallbacks(mut units: Vec<crate::domain::Unit>) -> Vec<crate::d
         ]
     }))
     .unwrap_or_else(|_| TelephoneHours::workdays(8, 16));
+    // Every number has its hours as data: "dygnet runt" where staff answer day and night,
+    // never left out (a number without hours reads as "telefontid saknas").
+    let days = |days: Days, from: &str, to: &str| -> TelephoneHours {
+        let minutes = |raw: &str| hours_clock(raw).map_or(0, |c| c.minutes());
+        TelephoneHours::daily(days, minutes(from), minutes(to))
+    };
+    let split = |first: (&str, &str), second: (&str, &str)| -> TelephoneHours {
+        let mut hours = days(Days::Workdays, first.0, first.1);
+        hours
+            .weekly
+            .extend(days(Days::Workdays, second.0, second.1).weekly);
+        hours
+    };
+    let nurse = days(Days::EveryDay, "07:00", "21:30");
     for unit in &mut units {
         let (own, fallback) = match unit.kind {
-            UnitKind::OnCallDoctor | UnitKind::Tib => {
-                if let Some(point) = unit
-                    .contact_points
-                    .iter_mut()
-                    .find(|c| c.purpose == Purpose::VagIn)
-                {
-                    point.hours = Some(TelephoneHours::on_call());
-                }
-                continue;
+            UnitKind::OnCallDoctor | UnitKind::Tib => (TelephoneHours::on_call(), None),
+            UnitKind::Vardcentral => (telefontid.clone(), on_call),
+            UnitKind::Myndighet => (TelephoneHours::workdays(8, 17), tib),
+            UnitKind::Rehab => (split(("08:00", "12:00"), ("13:00", "16:00")), None),
+            UnitKind::Bvc => (split(("08:00", "12:00"), ("13:00", "16:00")), None),
+            UnitKind::Hospital => (TelephoneHours::always(), None),
+            UnitKind::Hemtjanst => (days(Days::EveryDay, "07:00", "22:00"), None),
+            UnitKind::KommunalPrimarvard if unit.name.contains("sjuksköterskor") => (nurse.clone(), None),
+            UnitKind::Funktionsstod if unit.name.contains("boendestöd") => {
+                (days(Days::EveryDay, "07:00", "22:00"), None)
             }
-            UnitKind::Vardcentral => (Some(telefontid.clone()), on_call),
-            UnitKind::Myndighet => (Some(TelephoneHours::workdays(8, 17)), tib),
-            _ => (None, None),
+            UnitKind::SarskiltBoende
+            | UnitKind::Korttidsboende
+            | UnitKind::LssBoende
+            | UnitKind::Socialpsykiatri => (TelephoneHours::always(), None),
+            _ => (days(Days::Workdays, "08:00", "16:30"), None),
         };
         for point in &mut unit.contact_points {
-            match point.purpose {
-                Purpose::VagIn => point.hours = own.clone(),
-                Purpose::DirectAcute => point.hours = Some(TelephoneHours::workdays(8, 17)),
-                _ => {}
-            }
+            point.hours = Some(match point.purpose {
+                Purpose::VagIn | Purpose::Sms => own.clone(),
+                Purpose::DirectAcute => TelephoneHours::workdays(8, 17),
+                Purpose::Switchboard => TelephoneHours::workdays(8, 17),
+                Purpose::Other if unit.kind.category() == crate::domain::KindCategory::Boende => {
+                    nurse.clone()
+                }
+                Purpose::Fax => TelephoneHours::always(),
+                Purpose::Other => own.clone(),
+            });
         }
         unit.fallback_contact_point_id = fallback;
+    }
+    // A summer closure with a redirect, to show how one reads (2027: it drops out after it).
+    let r7 = units
+        .iter()
+        .find(|u| u.name == "Närhälsan rehab R7 Borås")
+        .and_then(|u| u.vag_in())
+        .map(|c| c.id);
+    if let Some(clinic) = units.iter_mut().find(|u| u.name == "Viskaforskliniken rehab") {
+        clinic.periods = vec![Period {
+            from: NaiveDate::from_ymd_opt(2027, 7, 5),
+            to: NaiveDate::from_ymd_opt(2027, 8, 1),
+            weekly: Vec::new(),
+            redirect_to: r7,
+            note: Some("Sommarstängt v. 27–30. Ring Närhälsan rehab R7 Borås.".into()),
+        }];
     }
     units
 }
@@ -884,6 +922,7 @@ pub fn generate(conn: &mut DbConnection, count: usize) -> anyhow::Result<()> {
                 visibility: Visibility::Internal,
                 number: landline[i % landline.len()].clone(),
                 hours: None,
+                periods: Vec::new(),
             }],
         };
         let id = Uuid::new_v5(&DEMO_NAMESPACE, format!("generated-{i}").as_bytes());

@@ -55,6 +55,10 @@ pub struct UnitRow {
     pub responsibility: Option<String>,
     pub preschools: Option<String>,
     pub review_interval_months: i32,
+    /// Dated periods (a JSON list) for each of the unit's numbers; none: NULL.
+    pub periods: Option<String>,
+    /// Dated notices (a JSON list); none: NULL.
+    pub notices: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -80,6 +84,10 @@ pub struct NewUnitRow<'a> {
     pub responsibility: Option<String>,
     pub preschools: Option<String>,
     pub review_interval_months: i32,
+    /// Dated periods (a JSON list) for each of the unit's numbers; none: NULL.
+    pub periods: Option<String>,
+    /// Dated notices (a JSON list); none: NULL.
+    pub notices: Option<String>,
 }
 
 /// The editable columns of a unit, for UPDATE.
@@ -103,6 +111,10 @@ pub struct UnitChanges<'a> {
     pub responsibility: Option<String>,
     pub preschools: Option<String>,
     pub review_interval_months: i32,
+    /// Dated periods (a JSON list) for each of the unit's numbers; none: NULL.
+    pub periods: Option<String>,
+    /// Dated notices (a JSON list); none: NULL.
+    pub notices: Option<String>,
 }
 
 #[derive(Debug, Queryable, Selectable, Insertable)]
@@ -127,6 +139,8 @@ pub struct ContactPointRow {
     pub removed_at: Option<NaiveDateTime>,
     /// Telephone hours as JSON.
     pub hours: Option<String>,
+    /// Dated periods as a JSON list; none: NULL.
+    pub periods: Option<String>,
 }
 
 #[derive(Debug, Queryable, Selectable, Insertable)]

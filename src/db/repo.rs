@@ -175,6 +175,13 @@ pub(super) fn unit_from_rows(
                     .map(serde_json::from_str)
                     .transpose()
                     .with_context(|| format!("stored hours of contact point {} cannot be read", p.id))?,
+                periods: p
+                    .periods
+                    .as_deref()
+                    .map(serde_json::from_str)
+                    .transpose()
+                    .with_context(|| format!("stored periods of contact point {} cannot be read", p.id))?
+                    .unwrap_or_default(),
                 label: p.label,
                 number: PhoneNumber::from_stored(p.e164, p.national),
             })
@@ -224,6 +231,20 @@ pub(super) fn unit_from_rows(
             .unwrap_or_default(),
         review_interval_months: u8::try_from(r.review_interval_months)
             .with_context(|| format!("stored review interval of unit {} is out of range", r.id))?,
+        periods: r
+            .periods
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .with_context(|| format!("stored periods of unit {} cannot be read", r.id))?
+            .unwrap_or_default(),
+        notices: r
+            .notices
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .with_context(|| format!("stored notices of unit {} cannot be read", r.id))?
+            .unwrap_or_default(),
     };
     unit.normalise();
     Ok(unit)
@@ -337,6 +358,8 @@ pub fn insert_unit(conn: &mut DbConnection, meta: &WriteMeta, unit: &Unit) -> Qu
                 responsibility: responsibility_json(unit),
                 preschools: preschools_json(unit),
                 review_interval_months: i32::from(unit.review_interval_months),
+                periods: list_json(&unit.periods),
+                notices: list_json(&unit.notices),
             })
             .execute(conn)?;
         // Row by row: one statement for both backends (a multi-row VALUES is not).
@@ -393,6 +416,7 @@ pub(super) fn contact_point_row(unit_id: &str, c: &ContactPoint, now: NaiveDateT
         updated_at: now,
         removed_at: None,
         hours: hours_json(c),
+        periods: list_json(&c.periods),
     }
 }
 
@@ -414,6 +438,14 @@ pub(super) fn preschools_json(unit: &Unit) -> Option<String> {
 pub(super) fn hours_json(c: &ContactPoint) -> Option<String> {
     // Serialising plain data cannot fail.
     c.hours.as_ref().and_then(|h| serde_json::to_string(h).ok())
+}
+
+/// A list as stored: a JSON array, or NULL when empty.
+pub(super) fn list_json<T: serde::Serialize>(items: &[T]) -> Option<String> {
+    // Serialising plain data cannot fail.
+    (!items.is_empty())
+        .then(|| serde_json::to_string(items).ok())
+        .flatten()
 }
 
 /// `SELECT 1`: is the database answering?

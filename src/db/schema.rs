@@ -85,6 +85,7 @@ diesel::table! {
         updated_at -> Timestamp,
         removed_at -> Nullable<Timestamp>,
         hours -> Nullable<Text>,
+        periods -> Nullable<Text>,
     }
 }
 
@@ -132,6 +133,8 @@ diesel::table! {
         responsibility -> Nullable<Text>,
         preschools -> Nullable<Text>,
         review_interval_months -> Integer,
+        periods -> Nullable<Text>,
+        notices -> Nullable<Text>,
     }
 }
 

@@ -14,8 +14,8 @@ use uuid::Uuid;
 use super::audit::{self, Entity, Event, WriteMeta};
 use super::models::{ContactPointRow, UnitChanges, UnitRow};
 use super::repo::{
-    contact_point_row, hours_json, insert_unit, insert_unit_areas, preschools_json, responsibility_json,
-    unit_from_rows,
+    contact_point_row, hours_json, insert_unit, insert_unit_areas, list_json, preschools_json,
+    responsibility_json, unit_from_rows,
 };
 use super::schema::{areas, contact_points, organisations, unit_areas, units};
 use super::{DbConnection, write_transaction};
@@ -283,72 +283,257 @@ fn check_references(conn: &mut DbConnection, unit: &Unit, before: Option<&Unit>)
     Ok(())
 }
 
-/// A unit's fallback must be a current number of another unit, and following fallbacks from
-/// it must not come back (a cycle would send a caller round in circles). A number that is
-/// another unit's fallback cannot be removed.
+/// Where a unit's calls may go: its fallback, and the redirects of its numbers' and its own
+/// dated periods. Checked on every write that changes them:
+/// - a number that another unit's fallback or period redirect points to cannot be removed;
+/// - a new fallback or redirect names a current number, of a unit that is active;
+/// - following them never comes back round on a day that all the steps share (a cycle would
+///   send a caller round in circles). Two vårdcentraler that cover each other's summer weeks
+///   are fine: their periods share no day.
 fn check_fallbacks(conn: &mut DbConnection, before: &Unit, after: &Unit) -> AppResult<()> {
     for gone in before
         .contact_points
         .iter()
         .filter(|b| !after.contact_points.iter().any(|a| a.id == b.id))
     {
-        let dependants: Vec<String> = units::table
-            .filter(units::fallback_contact_point_id.eq(gone.id.to_string()))
+        let id = gone.id.to_string();
+        let pattern = format!("%{id}%");
+        let mut dependants: Vec<String> = units::table
+            .filter(
+                units::fallback_contact_point_id
+                    .eq(&id)
+                    .or(units::periods.like(&pattern)),
+            )
+            .filter(units::id.ne(after.id.to_string()))
             .select(units::name)
             .load(conn)?;
+        dependants.extend(
+            contact_points::table
+                .inner_join(units::table)
+                .filter(contact_points::periods.like(&pattern))
+                .filter(contact_points::removed_at.is_null())
+                .filter(units::id.ne(after.id.to_string()))
+                .select(units::name)
+                .load::<String>(conn)?,
+        );
+        let own = after
+            .contact_points
+            .iter()
+            .flat_map(|c| &c.periods)
+            .chain(&after.periods)
+            .any(|p| p.redirect_to == Some(gone.id));
+        if own {
+            dependants.push(after.name.clone());
+        }
+        dependants.sort();
+        dependants.dedup();
         if !dependants.is_empty() {
             let names = dependants.join(", ");
             return Err(AppError::Conflict {
                 sv: format!(
-                    "numret '{}' är reservnummer för {names}; ändra det först",
+                    "numret '{}' tar emot samtal för {names} (reservnummer eller period); ändra det först",
                     gone.label
                 ),
                 en: format!(
-                    "the number '{}' is the fallback of {names}; change that first",
+                    "the number '{}' takes the calls of {names} (fallback or period); change that first",
                     gone.label
                 ),
             });
         }
     }
-    let Some(first) = after.fallback_contact_point_id else {
-        return Ok(());
+    let targets = |unit: &Unit| -> HashSet<(String, Uuid)> {
+        let mut out = HashSet::new();
+        if let Some(f) = unit.fallback_contact_point_id {
+            out.insert(("fallback_contact_point_id".to_owned(), f));
+        }
+        for (i, p) in unit.periods.iter().enumerate() {
+            if let Some(r) = p.redirect_to {
+                out.insert((format!("periods[{i}].redirect_to"), r));
+            }
+        }
+        for c in &unit.contact_points {
+            for (i, p) in c.periods.iter().enumerate() {
+                if let Some(r) = p.redirect_to {
+                    out.insert((format!("contact_points[{}].periods[{i}].redirect_to", c.label), r));
+                }
+            }
+        }
+        out
     };
-    if before.fallback_contact_point_id == Some(first) {
+    let old: HashSet<Uuid> = targets(before).into_iter().map(|(_, t)| t).collect();
+    let new = targets(after);
+    let added: Vec<&(String, Uuid)> = new.iter().filter(|(_, t)| !old.contains(t)).collect();
+    if added.is_empty() {
         return Ok(());
     }
-    let mut visited = HashSet::from([after.id.to_string()]);
-    let mut next = Some(first.to_string());
-    while let Some(point) = next {
-        let owner: Option<String> = contact_points::table
-            .find(&point)
+    let mut errors = Vec::new();
+    for (field, target) in &added {
+        if after.contact_points.iter().any(|c| c.id == *target) {
+            continue;
+        }
+        let owner: Option<(String, Option<chrono::NaiveDate>)> = contact_points::table
+            .inner_join(units::table)
+            .filter(contact_points::id.eq(target.to_string()))
             .filter(contact_points::removed_at.is_null())
-            .select(contact_points::unit_id)
+            .select((units::name, units::active_to))
             .first(conn)
             .optional()?;
-        let Some(owner) = owner else {
-            if point == first.to_string() {
-                return Err(AppError::Validation(vec![
-                    Invalid::rule(
-                        format!("det finns inget nummer med id {first}"),
-                        format!("there is no contact point with id {first}"),
-                    )
-                    .at("fallback_contact_point_id"),
-                ]));
-            }
-            return Ok(());
-        };
-        if !visited.insert(owner.clone()) || visited.len() > 16 {
+        match owner {
+            None => errors.push(
+                Invalid::rule(
+                    format!("det finns inget nummer med id {target}"),
+                    format!("there is no contact point with id {target}"),
+                )
+                .at(field.clone()),
+            ),
+            Some((name, active_to)) if !not_ended(active_to, today()) => errors.push(
+                Invalid::rule(
+                    format!("numret {target} hör till {name}, som är avslutad"),
+                    format!("the contact point {target} belongs to {name}, which has been deactivated"),
+                )
+                .at(field.clone()),
+            ),
+            Some(_) => {}
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by(|a, b| a.field.cmp(&b.field));
+        return Err(AppError::Validation(errors));
+    }
+    let mut graph = Routes {
+        unit: after,
+        stored: HashMap::new(),
+        steps: 0,
+    };
+    for start in &after.contact_points {
+        if graph.comes_back(conn, &mut vec![start.id], Span::ALWAYS)? {
             return Err(AppError::Conflict {
-                sv: "reservnumren skulle gå i cirkel tillbaka till enheten; välj ett annat".into(),
-                en: "the fallbacks would go round in a circle back to the unit; choose another".into(),
+                sv: "reservnumren och periodernas omkopplingar skulle gå i cirkel tillbaka till enheten; välj ett annat nummer".into(),
+                en: "the fallbacks and the periods' redirects would go round in a circle back to the unit; choose another number".into(),
             });
         }
-        next = units::table
-            .find(&owner)
-            .select(units::fallback_contact_point_id)
-            .first::<Option<String>>(conn)?;
     }
     Ok(())
+}
+
+/// Dates from..=to, either end open.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+}
+
+impl Span {
+    const ALWAYS: Span = Span { from: None, to: None };
+
+    /// The days both share, if any.
+    fn and(self, other: Span) -> Option<Span> {
+        let from = self.from.max(other.from);
+        let to = match (self.to, other.to) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        match (from, to) {
+            (Some(f), Some(t)) if t < f => None,
+            _ => Some(Span { from, to }),
+        }
+    }
+}
+
+/// The routing graph, read as far as a walk needs it: the unit being written from memory,
+/// everything else from the database.
+struct Routes<'a> {
+    unit: &'a Unit,
+    /// point → where its calls may go, and on which days.
+    stored: HashMap<Uuid, Vec<(Uuid, Span)>>,
+    /// A bound on the work of one check.
+    steps: usize,
+}
+
+/// A walk longer than this is refused as if it came back: nobody follows 16 redirects.
+const MAX_ROUTE: usize = 16;
+
+impl Routes<'_> {
+    fn hops(&mut self, conn: &mut DbConnection, point: Uuid) -> AppResult<Vec<(Uuid, Span)>> {
+        let dated = |periods: &[crate::domain::hours::Period]| -> Vec<(Uuid, Span)> {
+            periods
+                .iter()
+                .filter_map(|p| {
+                    p.redirect_to.map(|r| {
+                        (
+                            r,
+                            Span {
+                                from: p.from,
+                                to: p.to,
+                            },
+                        )
+                    })
+                })
+                .collect()
+        };
+        if let Some(c) = self.unit.contact_points.iter().find(|c| c.id == point) {
+            let mut out = dated(&c.periods);
+            out.extend(dated(&self.unit.periods));
+            out.extend(self.unit.fallback_contact_point_id.map(|f| (f, Span::ALWAYS)));
+            return Ok(out);
+        }
+        if let Some(known) = self.stored.get(&point) {
+            return Ok(known.clone());
+        }
+        let row: Option<(String, Option<String>)> = contact_points::table
+            .find(point.to_string())
+            .filter(contact_points::removed_at.is_null())
+            .select((contact_points::unit_id, contact_points::periods))
+            .first(conn)
+            .optional()?;
+        let mut out = Vec::new();
+        if let Some((unit_id, periods)) = row {
+            let read = |raw: Option<String>| -> Vec<crate::domain::hours::Period> {
+                raw.and_then(|r| serde_json::from_str(&r).ok())
+                    .unwrap_or_default()
+            };
+            out.extend(dated(&read(periods)));
+            if unit_id != self.unit.id.to_string() {
+                let (fallback, periods): (Option<String>, Option<String>) = units::table
+                    .find(&unit_id)
+                    .select((units::fallback_contact_point_id, units::periods))
+                    .first(conn)?;
+                out.extend(dated(&read(periods)));
+                out.extend(
+                    fallback
+                        .and_then(|f| f.parse::<Uuid>().ok())
+                        .map(|f| (f, Span::ALWAYS)),
+                );
+            }
+        }
+        self.stored.insert(point, out.clone());
+        Ok(out)
+    }
+
+    /// Whether a walk on from the end of `path`, on days within `days`, reaches a number
+    /// already on it.
+    fn comes_back(&mut self, conn: &mut DbConnection, path: &mut Vec<Uuid>, days: Span) -> AppResult<bool> {
+        self.steps += 1;
+        if path.len() > MAX_ROUTE || self.steps > 2_000 {
+            return Ok(true);
+        }
+        let Some(&last) = path.last() else {
+            return Ok(false);
+        };
+        for (next, span) in self.hops(conn, last)? {
+            let Some(days) = days.and(span) else { continue };
+            if path.contains(&next) {
+                return Ok(true);
+            }
+            path.push(next);
+            let back = self.comes_back(conn, path, days)?;
+            path.pop();
+            if back {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
 }
 
 /// Writes the difference between two states of a unit. Contact points that are gone are
@@ -379,6 +564,8 @@ fn save_unit(conn: &mut DbConnection, before: &Unit, after: &Unit, now: NaiveDat
                 responsibility: responsibility_json(after),
                 preschools: preschools_json(after),
                 review_interval_months: i32::from(after.review_interval_months),
+                periods: list_json(&after.periods),
+                notices: list_json(&after.notices),
             },
             units::vag_in_id.eq(vag_in_id),
         ))
@@ -408,6 +595,7 @@ fn save_unit(conn: &mut DbConnection, before: &Unit, after: &Unit, now: NaiveDat
                     contact_points::e164.eq(point.number.e164()),
                     contact_points::national.eq(point.number.national()),
                     contact_points::hours.eq(hours_json(point)),
+                    contact_points::periods.eq(list_json(&point.periods)),
                     contact_points::updated_at.eq(now),
                     contact_points::removed_at.eq(None::<NaiveDateTime>),
                 ))

@@ -163,6 +163,8 @@ pub struct UnitPatch {
     pub responsibility: Option<Option<super::responsibility::Responsibility>>,
     pub preschools: Option<Vec<String>>,
     pub review_interval_months: Option<u32>,
+    pub periods: Option<Vec<super::hours::Period>>,
+    pub notices: Option<Vec<super::hours::Notice>>,
 }
 
 impl UnitPatch {
@@ -277,6 +279,38 @@ impl UnitPatch {
                 .at("preschools"),
             );
         }
+        if let Some(periods) = self.periods {
+            match super::hours::validate_periods(&periods, None, "periods") {
+                Ok(()) => next.periods = periods,
+                Err(e) => errors.extend(e),
+            }
+            if let Some(i) = next.periods.iter().position(|p| {
+                p.redirect_to
+                    .is_some_and(|r| next.contact_points.iter().any(|c| c.id == r))
+            }) {
+                errors.push(
+                    Invalid::rule(
+                        "en period för hela enheten skickar samtalen till en annan enhets nummer; enhetens egna nummer är de som är stängda",
+                        "a period of the whole unit sends the calls to another unit's number; the unit's own numbers are the closed ones",
+                    )
+                    .at(format!("periods[{i}].redirect_to")),
+                );
+            }
+        }
+        if let Some(notices) = self.notices {
+            match super::hours::validate_notices(&notices, "notices") {
+                Ok(()) => {
+                    next.notices = notices
+                        .into_iter()
+                        .map(|n| super::hours::Notice {
+                            text: n.text.trim().to_owned(),
+                            ..n
+                        })
+                        .collect()
+                }
+                Err(e) => errors.extend(e),
+            }
+        }
         if !errors.is_empty() {
             return Err(Refusal::Invalid(errors));
         }
@@ -332,6 +366,7 @@ pub struct ContactPointPatch {
     pub visibility: Option<Visibility>,
     pub number: Option<String>,
     pub hours: Option<Option<super::hours::TelephoneHours>>,
+    pub periods: Option<Vec<super::hours::Period>>,
 }
 
 fn vag_in_conflict(sv: &str, en: &str) -> Refusal {
@@ -432,6 +467,12 @@ impl Unit {
                 errors.extend(e);
             }
             point.hours = hours;
+        }
+        if let Some(periods) = patch.periods {
+            if let Err(e) = super::hours::validate_periods(&periods, Some(id), "periods") {
+                errors.extend(e);
+            }
+            point.periods = periods;
         }
         if !errors.is_empty() {
             return Err(Refusal::Invalid(errors));
@@ -657,6 +698,7 @@ mod tests {
                     visibility: Visibility::Internal,
                     number: "031-390 06 00".into(),
                     hours: None,
+                    periods: Vec::new(),
                 },
                 ContactPointDraft {
                     purpose: Purpose::Fax,
@@ -664,6 +706,7 @@ mod tests {
                     visibility: Visibility::Internal,
                     number: "031-390 06 01".into(),
                     hours: None,
+                    periods: Vec::new(),
                 },
             ],
         }
@@ -711,6 +754,7 @@ mod tests {
             visibility: Visibility::Public,
             number: PhoneNumber::parse("031-390 06 02").unwrap(),
             hours: None,
+            periods: Vec::new(),
         };
         assert!(matches!(u.with_contact_point(second), Err(Refusal::Conflict(_))));
         assert!(matches!(

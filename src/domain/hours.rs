@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::calendar::{holiday, is_weekend, is_workday};
+use uuid::Uuid;
+
 use super::{FieldError, Invalid};
 
 /// Longest note on a date exception ("julstängning").
@@ -34,7 +36,7 @@ pub enum Days {
 }
 
 impl Days {
-    fn matches(self, day: NaiveDate) -> bool {
+    pub fn matches(self, day: NaiveDate) -> bool {
         let weekday = |w: Weekday| day.weekday() == w;
         match self {
             Days::Mon => weekday(Weekday::Mon),
@@ -105,7 +107,9 @@ impl From<Clock> for String {
     }
 }
 
-/// Open from `from` to `to` on the given days (within one day).
+/// Open from `from` to `to` on the given days. A span whose `to` is before its `from`
+/// passes midnight: `16:00`–`01:00` on a Friday is Friday 16:00 to Saturday 01:00. A span
+/// belongs to the day it starts on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WeeklySpan {
@@ -128,7 +132,7 @@ pub struct DateException {
     pub note: Option<String>,
 }
 
-/// A span within one day.
+/// A span within one day (or, when `to` is before `from`, until `to` the next day).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DaySpan {
@@ -147,7 +151,8 @@ pub enum Mode {
     ClosedDuring,
 }
 
-/// When a contact point is answered.
+/// When a contact point is answered. A number without any is "telefontid saknas": unknown,
+/// never "always"; a number answered day and night says so (`every_day` `00:00`–`24:00`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"weekly": [{"days": ["workdays"], "from": "08:00", "to": "12:00"}, {"days": ["workdays"], "from": "13:00", "to": "16:30"}]}))]
@@ -167,9 +172,330 @@ pub struct TelephoneHours {
     pub valid_to: Option<NaiveDate>,
 }
 
+/// Longest note of a dated period or text of a notice.
+pub const MAX_PERIOD_NOTE_CHARS: usize = 300;
+
+/// Most dated periods on one number or unit.
+pub const MAX_PERIODS: usize = 50;
+
+/// A dated period: from one date to another (both included, either end open), other hours
+/// (or closed) for the whole period, optionally another number that takes the calls while this
+/// one is closed, and a note callers see. On a number it applies to that number; on a unit, to
+/// each of the unit's numbers that has no period of its own on the day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "from": "2027-07-12",
+    "to": "2027-08-08",
+    "weekly": [],
+    "redirect_to": "3f1c2a9e-8c4b-5d6e-9f00-112233445566",
+    "note": "Sommarstängt v. 28–31. Ring Närhälsan Boda."
+}))]
+pub struct Period {
+    /// First day (included); absent: already begun.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub from: Option<NaiveDate>,
+    /// Last day (included); absent: until further notice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub to: Option<NaiveDate>,
+    /// When the number is answered during the period; empty: closed the whole period.
+    #[serde(default)]
+    pub weekly: Vec<WeeklySpan>,
+    /// A contact point (of any unit) that takes the calls while this number is closed during
+    /// the period; followed before the unit's fallback.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_to: Option<Uuid>,
+    /// For callers, in Swedish: "Sommarstängt v. 28–31. Ring Närhälsan Boda."
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Period {
+    pub fn covers(&self, day: NaiveDate) -> bool {
+        self.from.is_none_or(|f| f <= day) && self.to.is_none_or(|t| day <= t)
+    }
+
+    /// Over: it ended before `day` (it drops out of the served answer the day after its end).
+    pub fn is_over(&self, day: NaiveDate) -> bool {
+        self.to.is_some_and(|t| t < day)
+    }
+
+    /// "2027-07-12–2027-08-08", "från 2027-07-12", "till 2027-08-08".
+    pub fn dates(&self) -> String {
+        match (self.from, self.to) {
+            (Some(f), Some(t)) if f == t => f.to_string(),
+            (Some(f), Some(t)) => format!("{f}–{t}"),
+            (Some(f), None) => format!("från {f}"),
+            (None, Some(t)) => format!("till {t}"),
+            (None, None) => "tills vidare".to_owned(),
+        }
+    }
+
+    /// In Swedish, for people and the history: "Sommarstängt v. 28–31 (2027-07-12–2027-08-08):
+    /// stängt". The redirect is named by whoever knows what it points to.
+    pub fn describe(&self) -> String {
+        let hours = self.describe_hours();
+        match &self.note {
+            Some(note) => format!("{note} ({}): {hours}", self.dates()),
+            None => format!(
+                "{} {}: {hours}",
+                if self.weekly.is_empty() {
+                    "Stängt"
+                } else {
+                    "Ändrade tider"
+                },
+                self.dates()
+            ),
+        }
+    }
+
+    /// "stängt", "telefontid vardagar 09:00–12:00".
+    pub fn describe_hours(&self) -> String {
+        if self.weekly.is_empty() {
+            "stängt".to_owned()
+        } else {
+            format!("telefontid {}", describe_spans(&self.weekly))
+        }
+    }
+
+    /// A short name for the period, for `why`: its note, or "stängt 2027-07-12–2027-08-08".
+    pub fn title(&self) -> String {
+        match &self.note {
+            Some(note) => note.clone(),
+            None if self.weekly.is_empty() => format!("stängt {}", self.dates()),
+            None => format!("ändrade tider {}", self.dates()),
+        }
+    }
+}
+
+/// A dated notice on a unit, with no change of hours: "Nytt nummer från 1 december".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"from": "2026-11-15", "to": "2026-12-31", "text": "Nytt nummer till växeln från 1 december: 031-390 06 20."}))]
+pub struct Notice {
+    /// First day it is shown (included); absent: from now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub from: Option<NaiveDate>,
+    /// Last day it is shown (included); absent: until removed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub to: Option<NaiveDate>,
+    /// In Swedish, for callers.
+    pub text: String,
+}
+
+impl Notice {
+    pub fn shown_on(&self, day: NaiveDate) -> bool {
+        self.from.is_none_or(|f| f <= day) && self.to.is_none_or(|t| day <= t)
+    }
+
+    /// Not over yet on `day` (shown now or later).
+    pub fn is_current_or_coming(&self, day: NaiveDate) -> bool {
+        self.to.is_none_or(|t| day <= t)
+    }
+
+    /// "Nytt nummer … (2026-11-15–2026-12-31)", for the history.
+    pub fn describe(&self) -> String {
+        let period = Period {
+            from: self.from,
+            to: self.to,
+            weekly: Vec::new(),
+            redirect_to: None,
+            note: None,
+        };
+        format!("{} ({})", self.text, period.dates())
+    }
+}
+
+/// Whether a number answers at a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Answers {
+    /// It answers by its recorded hours.
+    Open,
+    /// It does not answer by its recorded hours.
+    Closed,
+    /// No hours are recorded ("telefontid saknas"): it may answer.
+    Unknown,
+}
+
 /// How far ahead `next_change` looks: a number closed for longer is "closed until further
 /// notice".
 const HORIZON_DAYS: i64 = 31;
+
+/// One minute past the end of a day, counted from its start.
+const DAY: u32 = 24 * 60;
+
+/// What decides the hours of one day.
+#[derive(Debug)]
+enum DayRule {
+    Unknown,
+    Spans {
+        mode: Mode,
+        /// `(start, end)` in minutes from the day's start; `end` past [`DAY`] runs into the
+        /// next day.
+        spans: Vec<(u32, u32)>,
+    },
+}
+
+fn span_minutes(from: Clock, to: Clock) -> (u32, u32) {
+    let (f, t) = (u32::from(from.0), u32::from(to.0));
+    if t > f { (f, t) } else { (f, t + DAY) }
+}
+
+fn weekly_on(weekly: &[WeeklySpan], day: NaiveDate) -> Vec<(u32, u32)> {
+    weekly
+        .iter()
+        .filter(|s| s.days.iter().any(|d| d.matches(day)))
+        .map(|s| span_minutes(s.from, s.to))
+        .collect()
+}
+
+/// Everything that decides when one number is answered: its telefontid (none: unknown), its
+/// own dated periods and its unit's. Precedence on a day: the number's own period, then the
+/// unit's period, then a date exception, then the weekly hours.
+#[derive(Debug, Clone, Copy)]
+pub struct Schedule<'a> {
+    pub hours: Option<&'a TelephoneHours>,
+    pub periods: &'a [Period],
+    pub unit_periods: &'a [Period],
+}
+
+impl<'a> Schedule<'a> {
+    /// Hours alone, without periods.
+    pub fn of(hours: Option<&'a TelephoneHours>) -> Self {
+        Self {
+            hours,
+            periods: &[],
+            unit_periods: &[],
+        }
+    }
+
+    /// The period in force on `day`, the number's own before the unit's.
+    pub fn period_on(&self, day: NaiveDate) -> Option<&'a Period> {
+        self.periods
+            .iter()
+            .find(|p| p.covers(day))
+            .or_else(|| self.unit_periods.iter().find(|p| p.covers(day)))
+    }
+
+    fn rule(&self, day: NaiveDate) -> DayRule {
+        if let Some(period) = self.period_on(day) {
+            return DayRule::Spans {
+                mode: Mode::OpenDuring,
+                spans: weekly_on(&period.weekly, day),
+            };
+        }
+        let Some(hours) = self.hours else {
+            return DayRule::Unknown;
+        };
+        if !hours.valid_on(day) {
+            return DayRule::Spans {
+                mode: Mode::OpenDuring,
+                spans: Vec::new(),
+            };
+        }
+        if let Some(e) = hours.exceptions.iter().find(|e| e.date == day) {
+            // A date exception always says when it is open.
+            return DayRule::Spans {
+                mode: Mode::OpenDuring,
+                spans: e.spans.iter().map(|s| span_minutes(s.from, s.to)).collect(),
+            };
+        }
+        DayRule::Spans {
+            mode: hours.mode,
+            spans: weekly_on(&hours.weekly, day),
+        }
+    }
+
+    /// At local `minute` of `day`: a span of the day before that runs past midnight decides
+    /// first (a span belongs to the day it starts on), then the day's own rule.
+    fn answers_local(&self, day: NaiveDate, minute: u32) -> Answers {
+        let open = |mode: Mode, inside: bool| {
+            if (mode == Mode::OpenDuring) == inside {
+                Answers::Open
+            } else {
+                Answers::Closed
+            }
+        };
+        if let Some(yesterday) = day.pred_opt()
+            && let DayRule::Spans { mode, spans, .. } = self.rule(yesterday)
+            && spans.iter().any(|(_, end)| minute + DAY < *end)
+        {
+            return open(mode, true);
+        }
+        match self.rule(day) {
+            DayRule::Unknown => Answers::Unknown,
+            DayRule::Spans { mode, spans, .. } => {
+                open(mode, spans.iter().any(|(s, e)| *s <= minute && minute < *e))
+            }
+        }
+    }
+
+    /// Whether the number answers at `at`.
+    pub fn answers(&self, at: DateTime<Utc>) -> Answers {
+        let local = at.with_timezone(&Stockholm).naive_local();
+        self.answers_local(local.date(), local.hour() * 60 + local.minute())
+    }
+
+    /// The period in force at `at` (by the local date).
+    pub fn period_at(&self, at: DateTime<Utc>) -> Option<&'a Period> {
+        self.period_on(at.with_timezone(&Stockholm).date_naive())
+    }
+
+    /// The moments after `at` (within [`HORIZON_DAYS`]) at which the answer may change, in
+    /// order: midnights and the starts and ends of spans.
+    fn edges(&self, at: DateTime<Utc>) -> Vec<DateTime<Utc>> {
+        let today = at.with_timezone(&Stockholm).date_naive();
+        let mut edges = Vec::new();
+        for offset in -1..=HORIZON_DAYS {
+            let day = today + Duration::days(offset);
+            let mut minutes: Vec<u32> = vec![0];
+            if let DayRule::Spans { spans, .. } = self.rule(day) {
+                for (s, e) in spans {
+                    minutes.push(s);
+                    minutes.push(e);
+                }
+            }
+            for m in minutes {
+                let (day, m) = (day + Duration::days(i64::from(m / DAY)), m % DAY);
+                if let Some(instant) = local_instant(day, m as u16)
+                    && instant > at
+                {
+                    edges.push(instant);
+                }
+            }
+        }
+        edges.sort_unstable();
+        edges.dedup();
+        edges
+    }
+
+    /// The next moment after `at` when [`answers`](Self::answers) changes, if within
+    /// [`HORIZON_DAYS`].
+    pub fn next_change(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let now = self.answers(at);
+        self.edges(at).into_iter().find(|t| self.answers(*t) != now)
+    }
+
+    /// The next moment after `at` when the number answers (by its recorded hours), if within
+    /// [`HORIZON_DAYS`].
+    pub fn next_open(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.edges(at)
+            .into_iter()
+            .find(|t| self.answers(*t) == Answers::Open)
+    }
+
+    /// The end of the period in force at `at`, if it ends within [`HORIZON_DAYS`] (the first
+    /// moment of the day after its last).
+    pub fn period_end(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let end = self.period_at(at)?.to?.succ_opt()?;
+        local_instant(end, 0)
+    }
+}
 
 impl TelephoneHours {
     /// The plan's on-call doctor (läkare i beredskap): Monday–Thursday 17:00–08:00, Friday
@@ -191,12 +517,17 @@ impl TelephoneHours {
 
     /// Office hours on working days, `from`–`to`.
     pub fn workdays(from_hour: u16, to_hour: u16) -> Self {
+        Self::daily(Days::Workdays, from_hour * 60, to_hour * 60)
+    }
+
+    /// `from`–`to` (minutes) on `days`.
+    pub fn daily(days: Days, from: u16, to: u16) -> Self {
         Self {
             mode: Mode::OpenDuring,
             weekly: vec![WeeklySpan {
-                days: BTreeSet::from([Days::Workdays]),
-                from: Clock(from_hour * 60),
-                to: Clock(to_hour * 60),
+                days: BTreeSet::from([days]),
+                from: Clock(from),
+                to: Clock(to),
             }],
             exceptions: Vec::new(),
             valid_from: None,
@@ -204,37 +535,17 @@ impl TelephoneHours {
         }
     }
 
-    /// Checks what serde cannot: spans that end after they start, days given, dates once.
+    /// Answered day and night, every day ("dygnet runt"), stated as data.
+    pub fn always() -> Self {
+        Self::daily(Days::EveryDay, 0, Clock::END_OF_DAY)
+    }
+
+    /// Checks what serde cannot: spans that do not start and end at the same time, days
+    /// given, dates once.
     pub fn validate(&self, field: &str) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
-        let mut span = |at: String, from: Clock, to: Clock| {
-            if to <= from {
-                errors.push(
-                    Invalid::rule(
-                        format!(
-                            "tiden slutar ({}) innan den börjar ({})",
-                            String::from(to),
-                            String::from(from)
-                        ),
-                        format!(
-                            "the span ends ({}) before it starts ({})",
-                            String::from(to),
-                            String::from(from)
-                        ),
-                    )
-                    .at(at),
-                );
-            }
-        };
         for (i, s) in self.weekly.iter().enumerate() {
-            span(format!("{field}.weekly[{i}]"), s.from, s.to);
-        }
-        for (i, e) in self.exceptions.iter().enumerate() {
-            for (j, s) in e.spans.iter().enumerate() {
-                span(format!("{field}.exceptions[{i}].spans[{j}]"), s.from, s.to);
-            }
-        }
-        for (i, s) in self.weekly.iter().enumerate() {
+            check_span(&mut errors, format!("{field}.weekly[{i}]"), s.from, s.to);
             if s.days.is_empty() {
                 errors.push(
                     Invalid::rule("ange minst en dag", "give at least one day")
@@ -243,21 +554,19 @@ impl TelephoneHours {
             }
         }
         for (i, e) in self.exceptions.iter().enumerate() {
-            // Every way in (the API, the CSV import's `hours` column, the pages) comes here.
-            if let Some(Err(why)) = e.note.as_deref().map(super::text::check) {
-                errors.push(why.at(format!("{field}.exceptions[{i}].note")));
-            }
-            if e.note
-                .as_ref()
-                .is_some_and(|n| n.chars().count() > MAX_EXCEPTION_NOTE_CHARS)
-            {
-                errors.push(
-                    Invalid::new(
-                        format!("anteckningen är längre än {MAX_EXCEPTION_NOTE_CHARS} tecken"),
-                        format!("the note is longer than {MAX_EXCEPTION_NOTE_CHARS} characters"),
-                    )
-                    .at(format!("{field}.exceptions[{i}].note")),
+            for (j, s) in e.spans.iter().enumerate() {
+                check_span(
+                    &mut errors,
+                    format!("{field}.exceptions[{i}].spans[{j}]"),
+                    s.from,
+                    s.to,
                 );
+            }
+        }
+        for (i, e) in self.exceptions.iter().enumerate() {
+            // Every way in (the API, the CSV import's `hours` column, the pages) comes here.
+            if let Err(why) = note_text(e.note.as_deref(), MAX_EXCEPTION_NOTE_CHARS) {
+                errors.push(why.at(format!("{field}.exceptions[{i}].note")));
             }
         }
         let mut dates: Vec<NaiveDate> = self.exceptions.iter().map(|e| e.date).collect();
@@ -286,87 +595,220 @@ impl TelephoneHours {
         self.valid_from.is_none_or(|f| f <= day) && self.valid_to.is_none_or(|t| day < t)
     }
 
-    /// The spans of `day` in which the spans list applies (before `mode` is taken into account).
-    fn spans_on(&self, day: NaiveDate) -> Vec<(u16, u16)> {
-        if let Some(e) = self.exceptions.iter().find(|e| e.date == day) {
-            return e.spans.iter().map(|s| (s.from.0, s.to.0)).collect();
-        }
-        self.weekly
-            .iter()
-            .filter(|s| s.days.iter().any(|d| d.matches(day)))
-            .map(|s| (s.from.0, s.to.0))
-            .collect()
-    }
-
-    /// Whether the number is answered at `day` `minute` (local wall-clock time).
-    fn open_at_local(&self, day: NaiveDate, minute: u16) -> bool {
-        if !self.valid_on(day) {
-            return false;
-        }
-        let exception = self.exceptions.iter().any(|e| e.date == day);
-        let inside = self
-            .spans_on(day)
-            .iter()
-            .any(|(f, t)| *f <= minute && minute < *t);
-        match (self.mode, exception) {
-            // A date exception always says when it is open.
-            (_, true) | (Mode::OpenDuring, false) => inside,
-            (Mode::ClosedDuring, false) => !inside,
-        }
-    }
-
-    /// Whether the number is answered at `at`.
+    /// Whether the number is answered at `at` by these hours alone.
     pub fn is_open(&self, at: DateTime<Utc>) -> bool {
-        let local = at.with_timezone(&Stockholm).naive_local();
-        self.open_at_local(local.date(), (local.hour() * 60 + local.minute()) as u16)
+        Schedule::of(Some(self)).answers(at) == Answers::Open
     }
 
-    /// The next moment after `at` when the answer of [`is_open`](Self::is_open) changes, if
-    /// within [`HORIZON_DAYS`].
+    /// The next moment after `at` when [`is_open`](Self::is_open) changes, if within
+    /// [`HORIZON_DAYS`].
     pub fn next_change(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        let now_open = self.is_open(at);
-        let today = at.with_timezone(&Stockholm).date_naive();
-        for offset in 0..=HORIZON_DAYS {
-            let day = today + Duration::days(offset);
-            let mut edges: Vec<u16> = vec![0];
-            for (f, t) in self.spans_on(day) {
-                edges.push(f);
-                edges.push(t);
-            }
-            edges.sort_unstable();
-            edges.dedup();
-            for minute in edges.into_iter().filter(|m| *m < Clock::END_OF_DAY) {
-                let Some(instant) = local_instant(day, minute) else {
-                    continue;
-                };
-                if instant > at && self.is_open(instant) != now_open {
-                    return Some(instant);
-                }
-            }
-        }
-        None
+        Schedule::of(Some(self)).next_change(at)
     }
 
-    /// In Swedish, for people: "vardagar 08:00–12:00, 13:00–16:30".
+    /// Day and night, every day.
+    pub fn is_always(&self) -> bool {
+        let all_day =
+            |s: &WeeklySpan| s.days.contains(&Days::EveryDay) && s.from.0 == 0 && s.to.0 == Clock::END_OF_DAY;
+        self.exceptions.is_empty()
+            && self.valid_from.is_none()
+            && self.valid_to.is_none()
+            && match self.mode {
+                Mode::OpenDuring => self.weekly.iter().any(all_day),
+                Mode::ClosedDuring => self.weekly.is_empty(),
+            }
+    }
+
+    /// In Swedish, for people: "vardagar 08:00–12:00, 13:00–16:30"; "dygnet runt".
     pub fn describe(&self) -> String {
-        let spans: Vec<String> = self
-            .weekly
-            .iter()
-            .map(|s| {
-                let days: Vec<&str> = s.days.iter().map(|d| d.label()).collect();
-                format!(
-                    "{} {}–{}",
-                    days.join(", "),
-                    String::from(s.from),
-                    String::from(s.to)
-                )
-            })
-            .collect();
+        if self.is_always() {
+            return "dygnet runt".to_owned();
+        }
         match self.mode {
-            Mode::OpenDuring => spans.join(", "),
-            Mode::ClosedDuring => format!("dygnet runt utom {}", spans.join(", ")),
+            Mode::OpenDuring if self.weekly.is_empty() => "stängt".to_owned(),
+            Mode::OpenDuring => describe_spans(&self.weekly),
+            Mode::ClosedDuring => format!("dygnet runt utom {}", describe_spans(&self.weekly)),
         }
     }
+
+    /// [`describe`](Self::describe) with the exceptions and the validity, for the history:
+    /// "vardagar 08:00–17:00; 2026-12-24 stängt (julafton); från 2027-01-01".
+    pub fn describe_all(&self) -> String {
+        let mut parts = vec![self.describe()];
+        for e in &self.exceptions {
+            let spans = if e.spans.is_empty() {
+                "stängt".to_owned()
+            } else {
+                e.spans
+                    .iter()
+                    .map(|s| format!("{}–{}", String::from(s.from), String::from(s.to)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            match &e.note {
+                Some(note) => parts.push(format!("{} {spans} ({note})", e.date)),
+                None => parts.push(format!("{} {spans}", e.date)),
+            }
+        }
+        if let Some(from) = self.valid_from {
+            parts.push(format!("från {from}"));
+        }
+        if let Some(to) = self.valid_to {
+            parts.push(format!("till och med {}", to.pred_opt().unwrap_or(to)));
+        }
+        parts.join("; ")
+    }
+}
+
+/// "vardagar 08:00–12:00, lör 10:00–14:00".
+fn describe_spans(spans: &[WeeklySpan]) -> String {
+    spans
+        .iter()
+        .map(|s| {
+            let days: Vec<&str> = s.days.iter().map(|d| d.label()).collect();
+            format!(
+                "{} {}–{}",
+                days.join(", "),
+                String::from(s.from),
+                String::from(s.to)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A span may pass midnight, but must not start and end at the same time, nor start at 24:00.
+fn check_span(errors: &mut Vec<FieldError>, at: String, from: Clock, to: Clock) {
+    let f = String::from(from);
+    if from == to {
+        errors.push(
+            Invalid::rule(
+                format!("tiden börjar och slutar samtidigt ({f}); skriv 00:00–24:00 för hela dygnet"),
+                format!(
+                    "the span starts and ends at the same time ({f}); write 00:00–24:00 for the whole day"
+                ),
+            )
+            .at(at),
+        );
+    } else if from.0 == Clock::END_OF_DAY {
+        errors.push(
+            Invalid::rule(
+                "en tid kan inte börja 24:00; skriv 00:00",
+                "a span cannot start at 24:00; write 00:00",
+            )
+            .at(at),
+        );
+    }
+}
+
+/// An optional note: its text checked, at most `max` characters.
+fn note_text(note: Option<&str>, max: usize) -> Result<(), Invalid> {
+    let Some(note) = note else { return Ok(()) };
+    super::text::check(note)?;
+    if note.chars().count() > max {
+        return Err(Invalid::new(
+            format!("anteckningen är längre än {max} tecken"),
+            format!("the note is longer than {max} characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a list of dated periods: dates in order, valid spans and notes, no two overlapping,
+/// no redirect to the number itself (`own`). Errors name `field[i]`.
+pub fn validate_periods(periods: &[Period], own: Option<Uuid>, field: &str) -> Result<(), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    if periods.len() > MAX_PERIODS {
+        errors.push(
+            Invalid::new(
+                format!("högst {MAX_PERIODS} perioder"),
+                format!("at most {MAX_PERIODS} periods"),
+            )
+            .at(field),
+        );
+    }
+    for (i, p) in periods.iter().enumerate() {
+        let at = |part: &str| format!("{field}[{i}]{part}");
+        if let (Some(from), Some(to)) = (p.from, p.to)
+            && to < from
+        {
+            errors.push(
+                Invalid::rule(
+                    format!("perioden slutar ({to}) innan den börjar ({from})"),
+                    format!("the period ends ({to}) before it starts ({from})"),
+                )
+                .at(at(".to")),
+            );
+        }
+        for (j, s) in p.weekly.iter().enumerate() {
+            check_span(&mut errors, at(&format!(".weekly[{j}]")), s.from, s.to);
+            if s.days.is_empty() {
+                errors.push(
+                    Invalid::rule("ange minst en dag", "give at least one day")
+                        .at(at(&format!(".weekly[{j}].days"))),
+                );
+            }
+        }
+        if let Err(why) = note_text(p.note.as_deref(), MAX_PERIOD_NOTE_CHARS) {
+            errors.push(why.at(at(".note")));
+        }
+        if p.redirect_to.is_some() && p.redirect_to == own {
+            errors.push(
+                Invalid::rule(
+                    "en period kan inte skicka samtalen till numret självt",
+                    "a period cannot send the calls to the number itself",
+                )
+                .at(at(".redirect_to")),
+            );
+        }
+        for (j, q) in periods.iter().enumerate().skip(i + 1) {
+            let starts_before_end = |a: &Period, b: &Period| match (a.from, b.to) {
+                (Some(from), Some(to)) => from <= to,
+                _ => true,
+            };
+            if starts_before_end(p, q) && starts_before_end(q, p) {
+                errors.push(
+                    Invalid::rule(
+                        format!("perioden överlappar period {} ({})", j + 1, q.dates()),
+                        format!("the period overlaps period {} ({})", j + 1, q.dates()),
+                    )
+                    .at(at("")),
+                );
+            }
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
+}
+
+/// Checks a unit's notices: text of 1–300 characters, dates in order.
+pub fn validate_notices(notices: &[Notice], field: &str) -> Result<(), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    if notices.len() > MAX_PERIODS {
+        errors.push(
+            Invalid::new(
+                format!("högst {MAX_PERIODS} meddelanden"),
+                format!("at most {MAX_PERIODS} notices"),
+            )
+            .at(field),
+        );
+    }
+    for (i, n) in notices.iter().enumerate() {
+        if let Err(why) = super::bounded_text(&n.text, MAX_PERIOD_NOTE_CHARS, "texten", "the text") {
+            errors.push(why.at(format!("{field}[{i}].text")));
+        }
+        if let (Some(from), Some(to)) = (n.from, n.to)
+            && to < from
+        {
+            errors.push(
+                Invalid::rule(
+                    format!("meddelandet slutar ({to}) innan det börjar ({from})"),
+                    format!("the notice ends ({to}) before it starts ({from})"),
+                )
+                .at(format!("{field}[{i}].to")),
+            );
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 
 /// The instant of local wall-clock `minute` on `day`; in the hour that summer time skips, the
@@ -658,7 +1100,7 @@ mod tests {
     #[test]
     fn bad_hours_are_refused_with_their_place() {
         let hours: TelephoneHours = serde_json::from_value(serde_json::json!({
-            "weekly": [{"days": [], "from": "17:00", "to": "08:00"}],
+            "weekly": [{"days": [], "from": "17:00", "to": "17:00"}],
             "exceptions": [{"date": "2026-12-24"}, {"date": "2026-12-24"}]
         }))
         .unwrap();
@@ -676,5 +1118,158 @@ mod tests {
             assert!(Clock::try_from(bad.to_owned()).is_err(), "{bad}");
         }
         assert_eq!(Clock::try_from("24:00".to_owned()).unwrap().minutes(), 1440);
+    }
+
+    fn hours(value: serde_json::Value) -> TelephoneHours {
+        serde_json::from_value(value).unwrap()
+    }
+
+    #[test]
+    fn a_span_past_midnight_runs_into_the_next_day_across_summer_time_switches() {
+        let evening = hours(serde_json::json!({
+            "weekly": [{"days": ["fri", "sat"], "from": "16:00", "to": "01:00"}]
+        }));
+        assert!(evening.validate("hours").is_ok());
+        let s = Schedule::of(Some(&evening));
+        // Friday 2026-11-27 16:00 to Saturday 01:00.
+        assert_eq!(s.answers(at(2026, 11, 27, 15, 59)), Answers::Closed);
+        assert_eq!(s.answers(at(2026, 11, 27, 16, 0)), Answers::Open);
+        assert_eq!(s.answers(at(2026, 11, 28, 0, 30)), Answers::Open);
+        assert_eq!(s.answers(at(2026, 11, 28, 1, 0)), Answers::Closed);
+        // Sunday after Saturday's span: open until 01:00, then closed (no Sunday span).
+        assert_eq!(s.answers(at(2026, 11, 29, 0, 59)), Answers::Open);
+        assert_eq!(s.answers(at(2026, 11, 29, 1, 0)), Answers::Closed);
+        assert_eq!(
+            s.next_change(at(2026, 11, 27, 20, 0)).map(local).as_deref(),
+            Some("2026-11-28 01:00")
+        );
+        // The night the clocks go back (Saturday 2026-10-24 to Sunday 25: 03:00 → 02:00).
+        assert_eq!(s.answers(at(2026, 10, 25, 0, 30)), Answers::Open);
+        let end = s.next_change(at(2026, 10, 24, 20, 0)).unwrap();
+        assert_eq!(local(end), "2026-10-25 01:00");
+        assert_eq!(
+            end.format("%H:%M").to_string(),
+            "23:00",
+            "still summer time (UTC+2)"
+        );
+        // A span through the switch: 22:00–04:00 lasts seven real hours that night.
+        let night = hours(serde_json::json!({"weekly": [{"days": ["sat"], "from": "22:00", "to": "04:00"}]}));
+        let n = Schedule::of(Some(&night));
+        let start = n.next_change(at(2026, 10, 24, 12, 0)).unwrap();
+        let end = n.next_change(start).unwrap();
+        assert_eq!(
+            (local(start).as_str(), local(end).as_str()),
+            ("2026-10-24 22:00", "2026-10-25 04:00")
+        );
+        assert_eq!((end - start).num_hours(), 7);
+        // ... and five in March (2027-03-27 to 28: 02:00 → 03:00).
+        let start = n.next_change(at(2027, 3, 27, 12, 0)).unwrap();
+        let end = n.next_change(start).unwrap();
+        assert_eq!((end - start).num_hours(), 5);
+        assert_eq!(n.answers(at(2027, 3, 28, 3, 30)), Answers::Open);
+    }
+
+    #[test]
+    fn no_hours_is_unknown_and_day_and_night_is_stated() {
+        let unknown = Schedule::of(None);
+        assert_eq!(unknown.answers(at(2026, 11, 25, 3, 0)), Answers::Unknown);
+        assert_eq!(unknown.next_change(at(2026, 11, 25, 3, 0)), None);
+        assert_eq!(unknown.next_open(at(2026, 11, 25, 3, 0)), None);
+        let always = TelephoneHours::always();
+        assert!(always.validate("hours").is_ok());
+        assert!(always.is_always());
+        assert_eq!(always.describe(), "dygnet runt");
+        assert!(always.is_open(at(2026, 12, 24, 3, 0)));
+        assert_eq!(always.next_change(at(2026, 12, 24, 3, 0)), None);
+        assert!(!TelephoneHours::workdays(8, 17).is_always());
+    }
+
+    fn dated(value: serde_json::Value) -> Period {
+        serde_json::from_value(value).unwrap()
+    }
+
+    #[test]
+    fn periods_override_exceptions_and_weekly_hours_the_numbers_own_first() {
+        let office = hours(serde_json::json!({
+            "weekly": [{"days": ["workdays"], "from": "08:00", "to": "17:00"}],
+            "exceptions": [{"date": "2027-07-14", "spans": [{"from": "08:00", "to": "10:00"}]}]
+        }));
+        let closure = [dated(
+            serde_json::json!({"from": "2027-07-12", "to": "2027-08-08", "note": "Sommarstängt"}),
+        )];
+        let reduced = [dated(serde_json::json!({
+            "from": "2027-07-19", "to": "2027-07-23",
+            "weekly": [{"days": ["workdays"], "from": "09:00", "to": "12:00"}]
+        }))];
+        let s = Schedule {
+            hours: Some(&office),
+            periods: &reduced,
+            unit_periods: &closure,
+        };
+        // Before: the weekly hours.
+        assert_eq!(s.answers(at(2027, 7, 9, 10, 0)), Answers::Open);
+        // The unit's closure wins over the date exception ...
+        assert_eq!(s.answers(at(2027, 7, 14, 9, 0)), Answers::Closed);
+        assert_eq!(
+            s.period_at(at(2027, 7, 14, 9, 0)).and_then(|p| p.note.as_deref()),
+            Some("Sommarstängt")
+        );
+        // ... the number's own period wins over the unit's.
+        assert_eq!(s.answers(at(2027, 7, 20, 10, 0)), Answers::Open);
+        assert_eq!(s.answers(at(2027, 7, 20, 13, 0)), Answers::Closed);
+        // The last day is included; the day after, the weekly hours again.
+        assert_eq!(s.answers(at(2027, 8, 8, 10, 0)), Answers::Closed);
+        assert_eq!(s.answers(at(2027, 8, 9, 8, 30)), Answers::Open);
+        assert_eq!(
+            s.next_open(at(2027, 7, 26, 10, 0)).map(local).as_deref(),
+            Some("2027-08-09 08:00")
+        );
+        assert_eq!(
+            s.period_end(at(2027, 7, 26, 10, 0)).map(local).as_deref(),
+            Some("2027-08-09 00:00")
+        );
+        // A period closes even a number without hours, and says so.
+        let unknown = Schedule {
+            hours: None,
+            periods: &[],
+            unit_periods: &closure,
+        };
+        assert_eq!(unknown.answers(at(2027, 7, 20, 10, 0)), Answers::Closed);
+        assert_eq!(unknown.answers(at(2027, 8, 9, 10, 0)), Answers::Unknown);
+        assert_eq!(
+            closure[0].describe(),
+            "Sommarstängt (2027-07-12–2027-08-08): stängt"
+        );
+    }
+
+    #[test]
+    fn periods_are_refused_when_they_overlap_run_backwards_or_point_at_themselves() {
+        let own = Uuid::new_v4();
+        let periods = [
+            dated(serde_json::json!({"from": "2027-07-12", "to": "2027-08-08"})),
+            dated(serde_json::json!({"from": "2027-08-08"})),
+            dated(serde_json::json!({"from": "2027-09-10", "to": "2027-09-01"})),
+            dated(serde_json::json!({"from": "2026-01-01", "to": "2026-01-02", "redirect_to": own})),
+        ];
+        let fields: Vec<String> = validate_periods(&periods, Some(own), "periods")
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "periods[0]",
+                "periods[1]",
+                "periods[2].to",
+                "periods[3].redirect_to"
+            ]
+        );
+        let fine = [
+            dated(serde_json::json!({"to": "2027-07-11"})),
+            dated(serde_json::json!({"from": "2027-07-12", "to": "2027-07-12"})),
+            dated(serde_json::json!({"from": "2027-07-13"})),
+        ];
+        assert!(validate_periods(&fine, Some(own), "periods").is_ok());
     }
 }

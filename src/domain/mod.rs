@@ -159,9 +159,24 @@ pub struct ContactPoint {
     pub label: String,
     pub visibility: Visibility,
     pub number: PhoneNumber,
-    /// When it is answered; none: always.
+    /// When it is answered; none: not recorded ("telefontid saknas"), which is unknown,
+    /// never "always".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hours: Option<hours::TelephoneHours>,
+    /// Dated periods of other hours, closure or redirect (no two overlapping).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub periods: Vec<hours::Period>,
+}
+
+impl ContactPoint {
+    /// What decides when it is answered, with the periods of the unit it belongs to.
+    pub fn schedule<'a>(&'a self, unit: &'a Unit) -> hours::Schedule<'a> {
+        hours::Schedule {
+            hours: self.hours.as_ref(),
+            periods: &self.periods,
+            unit_periods: &unit.periods,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -198,6 +213,13 @@ pub struct Unit {
     /// How often the unit's information must be checked, in months.
     #[serde(default = "review::default_interval")]
     pub review_interval_months: u8,
+    /// Dated periods that apply to each of the unit's numbers without a period of its own
+    /// (a summer closure with a redirect).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub periods: Vec<hours::Period>,
+    /// Dated notices for callers, with no change of hours ("nytt nummer från 1 december").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<hours::Notice>,
 }
 
 impl Unit {
@@ -224,6 +246,7 @@ pub struct ContactPointDraft {
     pub visibility: Visibility,
     pub number: String,
     pub hours: Option<hours::TelephoneHours>,
+    pub periods: Vec<hours::Period>,
 }
 
 /// A unit as submitted, before validation. [`UnitDraft::validate`] is the only way to a [`Unit`]
@@ -272,14 +295,19 @@ impl ContactPointDraft {
         if let Some(Err(e)) = self.hours.as_ref().map(|h| h.validate(&format!("{field}hours"))) {
             errors.extend(e);
         }
+        let id = Uuid::new_v4();
+        if let Err(e) = hours::validate_periods(&self.periods, Some(id), &format!("{field}periods")) {
+            errors.extend(e);
+        }
         match (label, number) {
             (Ok(label), Ok(number)) if errors.is_empty() => Ok(ContactPoint {
-                id: Uuid::new_v4(),
+                id,
                 purpose: self.purpose,
                 label,
                 visibility: self.visibility,
                 number,
                 hours: self.hours,
+                periods: self.periods,
             }),
             _ => Err(errors),
         }
@@ -356,6 +384,8 @@ impl UnitDraft {
             responsibility: None,
             preschools: Vec::new(),
             review_interval_months: review::DEFAULT_INTERVAL_MONTHS,
+            periods: Vec::new(),
+            notices: Vec::new(),
         };
         unit.normalise();
         Ok(unit)
@@ -369,6 +399,21 @@ impl Unit {
         self.area_ids.dedup();
         self.contact_points
             .sort_by(|a, b| (a.purpose, &a.label, a.id).cmp(&(b.purpose, &b.label, b.id)));
+        let tidy = |periods: &mut Vec<hours::Period>| {
+            periods.sort_by_key(|p| p.from);
+            for p in periods {
+                p.note = p
+                    .note
+                    .take()
+                    .map(|n| n.trim().to_owned())
+                    .filter(|n| !n.is_empty());
+            }
+        };
+        for point in &mut self.contact_points {
+            tidy(&mut point.periods);
+        }
+        tidy(&mut self.periods);
+        self.notices.sort_by_key(|n| n.from);
     }
 }
 
@@ -395,6 +440,7 @@ mod tests {
                     visibility: Visibility::Internal,
                     number: number.into(),
                     hours: None,
+                    periods: Vec::new(),
                 })
                 .collect(),
         }

@@ -45,8 +45,20 @@ impl DoctorTime {
     /// The next doctor time at or after `at` that falls on a working day (not a holiday or an
     /// eve that the calendar keeps free), within the next 10 weeks.
     pub fn next_on_a_workday(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        self.upcoming(at)
-            .find(|t| super::calendar::is_workday(t.with_timezone(&Stockholm).date_naive()))
+        self.next_held(at, |_| true)
+    }
+
+    /// The next doctor time at or after `at` on a working day for which `open(day)` holds
+    /// (the vårdcentral is not closed for a period), within the next 10 weeks.
+    pub fn next_held(
+        &self,
+        at: DateTime<Utc>,
+        open: impl Fn(chrono::NaiveDate) -> bool,
+    ) -> Option<DateTime<Utc>> {
+        self.upcoming(at).find(|t| {
+            let day = t.with_timezone(&Stockholm).date_naive();
+            super::calendar::is_workday(day) && open(day)
+        })
     }
 
     /// The scheduled times at or after `at`, in order, for the next 10 weeks.

@@ -16,7 +16,7 @@ use super::{IfMatch, present, with_etag, write_meta};
 use crate::auth::SignedIn;
 use crate::db::units::{self as repo, UnitEdit, edit, revert_to, unit_not_found};
 use crate::domain::edit::{ContactPointPatch, UnitPatch};
-use crate::domain::hours::TelephoneHours;
+use crate::domain::hours::{Notice, Period, TelephoneHours};
 use crate::domain::responsibility::Responsibility;
 use crate::domain::{Address, ContactPointDraft, Purpose, Unit, UnitDraft, UnitKind, Visibility, today};
 use crate::error::{AppError, AppResult, Problem};
@@ -53,8 +53,12 @@ pub struct NewContactPoint {
     visibility: Visibility,
     /// As people write it: `031-390 06 10`, `+46 31 390 06 10`.
     number: String,
-    /// When it is answered (telefontid); absent: always.
+    /// When it is answered (telefontid); absent: not recorded (unknown). A number answered
+    /// day and night says so: `every_day` `00:00`–`24:00`.
     hours: Option<TelephoneHours>,
+    /// Dated periods: other hours or closed, a redirect, a note for callers.
+    #[serde(default)]
+    periods: Vec<Period>,
     /// Why (kept in the history).
     reason: Option<String>,
 }
@@ -72,6 +76,7 @@ impl NewContactPoint {
                 visibility: self.visibility,
                 number: self.number,
                 hours: self.hours,
+                periods: self.periods,
             },
             self.reason,
         )
@@ -115,7 +120,10 @@ pub struct NewContactInput {
     #[serde(default = "internal")]
     visibility: Visibility,
     number: String,
+    /// When it is answered; absent: not recorded (unknown).
     hours: Option<TelephoneHours>,
+    #[serde(default)]
+    periods: Vec<Period>,
 }
 
 /// Address parts of a PATCH; `null` clears one.
@@ -165,6 +173,12 @@ pub struct UnitChangesBody {
     /// How often the unit must be checked, 1–60 months (default 12).
     #[schema(minimum = 1, maximum = 60)]
     review_interval_months: Option<u32>,
+    /// Dated periods for each of the unit's numbers without a period of its own (replaces
+    /// the list; `[]`: none): a summer closure with a redirect to another unit's number.
+    #[schema(example = json!([{"from": "2027-07-12", "to": "2027-08-08", "redirect_to": "3f1c2a9e-8c4b-5d6e-9f00-112233445566", "note": "Sommarstängt v. 28–31. Ring Närhälsan Boda."}]))]
+    periods: Option<Vec<Period>>,
+    /// Dated notices for callers (replaces the list; `[]`: none).
+    notices: Option<Vec<Notice>>,
     reason: Option<String>,
 }
 
@@ -198,9 +212,12 @@ pub struct ContactPointChangesBody {
     label: Option<String>,
     visibility: Option<Visibility>,
     number: Option<String>,
-    /// When it is answered; `null`: always.
+    /// When it is answered; `null`: not recorded (unknown).
     #[serde(default, deserialize_with = "present")]
     hours: Option<Option<TelephoneHours>>,
+    /// Dated periods of the number (replaces the list; `[]`: none). No two may overlap.
+    #[schema(example = json!([{"from": "2027-12-20", "to": "2027-12-31", "weekly": [{"days": ["workdays"], "from": "09:00", "to": "12:00"}], "note": "Begränsade telefontider under jul."}]))]
+    periods: Option<Vec<Period>>,
     reason: Option<String>,
 }
 
@@ -301,6 +318,7 @@ async fn create_unit(
                 visibility: c.visibility,
                 number: c.number,
                 hours: c.hours,
+                periods: c.periods,
             })
             .collect(),
     };
@@ -352,6 +370,8 @@ async fn update_unit(
         responsibility: b.responsibility,
         preschools: b.preschools,
         review_interval_months: b.review_interval_months,
+        periods: b.periods,
+        notices: b.notices,
     };
     change(
         state,
@@ -552,6 +572,7 @@ async fn update_contact_point(
         visibility: b.visibility,
         number: b.number,
         hours: b.hours,
+        periods: b.periods,
     };
     change(
         state,

@@ -137,6 +137,34 @@ pub fn changes(before: &Value, after: &Value) -> Vec<Change> {
 /// Bookkeeping, not content: left out of the differences.
 const NOT_CONTENT: &[&str] = &["updated_at", "version", "e164", "id", "password_changed"];
 
+/// Telephone hours, dated periods and notices read as words in the history
+/// ("Sommarstängt v. 28–31 (2027-07-12–2027-08-08): stängt"), not as JSON.
+fn in_words(key: &str, value: &Value) -> Option<Value> {
+    use crate::domain::hours::{Notice, Period, TelephoneHours};
+    let text = match key {
+        "hours" => serde_json::from_value::<TelephoneHours>(value.clone())
+            .ok()?
+            .describe_all(),
+        "periods" => serde_json::from_value::<Vec<Period>>(value.clone())
+            .ok()?
+            .iter()
+            .map(|p| match p.redirect_to {
+                Some(r) => format!("{}; samtalen går till nummer {r}", p.describe()),
+                None => p.describe(),
+            })
+            .collect::<Vec<_>>()
+            .join(" | "),
+        "notices" => serde_json::from_value::<Vec<Notice>>(value.clone())
+            .ok()?
+            .iter()
+            .map(Notice::describe)
+            .collect::<Vec<_>>()
+            .join(" | "),
+        _ => return None,
+    };
+    Some(Value::String(text))
+}
+
 fn flatten(prefix: &str, value: &Value, out: &mut BTreeMap<String, Value>) {
     match value {
         Value::Object(map) => {
@@ -149,7 +177,12 @@ fn flatten(prefix: &str, value: &Value, out: &mut BTreeMap<String, Value>) {
                 } else {
                     format!("{prefix}.{key}")
                 };
-                flatten(&path, v, out);
+                match in_words(key, v) {
+                    Some(words) => {
+                        out.insert(path, words);
+                    }
+                    None => flatten(&path, v, out),
+                }
             }
         }
         // Lists of things with ids (contact points) are compared thing by thing: matched by id,

@@ -142,15 +142,32 @@ pub struct DoctorTimeView {
     /// When `next` falls on a holiday (or an eve kept free): its Swedish name, e.g.
     /// "Annandag påsk". The doctor time is then usually not held; see `next_on_a_workday`.
     pub next_is_holiday: Option<String>,
-    /// The next time that falls on a working day (the same as `next` in an ordinary week).
+    /// When `next` falls inside a dated period in which the vårdcentral is closed: the
+    /// period, e.g. "Sommarstängt v. 28–31". See `next_on_a_workday`.
+    pub next_in_closure: Option<String>,
+    /// The next time that falls on a working day outside the vårdcentral's closures (the
+    /// same as `next` in an ordinary week).
     #[schema(value_type = Option<String>, format = DateTime)]
     pub next_on_a_workday: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 impl DoctorTimeView {
-    pub fn new(time: &DoctorTime, at: chrono::DateTime<Utc>) -> Self {
+    /// `vardcentral`: whose closures count.
+    pub fn new(
+        time: &DoctorTime,
+        at: chrono::DateTime<Utc>,
+        vardcentral: Option<&crate::domain::Unit>,
+    ) -> Self {
         let next = time.next(at);
         let day = |t: chrono::DateTime<Utc>| t.with_timezone(&chrono_tz::Europe::Stockholm).date_naive();
+        // Closed for a period on a day: the period that decides its one way in has no hours
+        // on that day.
+        let closure = |d: chrono::NaiveDate| -> Option<String> {
+            let vc = vardcentral?;
+            let period = vc.vag_in()?.schedule(vc).period_on(d)?;
+            let weekday_open = period.weekly.iter().any(|s| s.days.iter().any(|x| x.matches(d)));
+            (!weekday_open).then(|| period.title())
+        };
         let next_is_holiday = next
             .filter(|t| !crate::domain::calendar::is_workday(day(*t)))
             .map(|t| {
@@ -162,7 +179,8 @@ impl DoctorTimeView {
             text: time.describe(),
             next: next.map(local_time),
             next_is_holiday,
-            next_on_a_workday: time.next_on_a_workday(at).map(local_time),
+            next_in_closure: next.and_then(|t| closure(day(t))),
+            next_on_a_workday: time.next_held(at, |d| closure(d).is_none()).map(local_time),
         }
     }
 }
@@ -247,11 +265,14 @@ async fn responsible(
     let answer = directory
         .call_now(vardcentral, acute_purpose(vardcentral), at, internal)
         .ok_or_else(missing)?;
-    let first = answer.path.first().map(|s| s.point).unwrap_or(answer.point);
+    let first = answer.asked;
     Ok(HttpResponse::Ok().json(ResponsibleView {
         boende: UnitRef::new(&directory, boende),
         vardcentral: UnitRef::new(&directory, vardcentral),
-        doctor_time: r.doctor_time.as_ref().map(|t| DoctorTimeView::new(t, at)),
+        doctor_time: r
+            .doctor_time
+            .as_ref()
+            .map(|t| DoctorTimeView::new(t, at, Some(vardcentral))),
         meeting_form: r.meeting_form,
         meeting_form_label: r.meeting_form.map(|m| m.label_sv()),
         direct_acute: NumberView::from(first),

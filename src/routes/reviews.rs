@@ -38,6 +38,20 @@ pub struct ReviewSummary {
     /// Reports of wrong information about the organisation's units still to decide
     /// (`GET /v1/corrections?status=open`).
     pub open_corrections: usize,
+    /// Numbers of active units without recorded telephone hours ("telefontid saknas"): to
+    /// fill in (see `missing_hours`).
+    pub numbers_without_hours: usize,
+}
+
+/// A number without recorded telephone hours: call-now can only say "may answer".
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MissingHours {
+    pub unit_id: uuid::Uuid,
+    pub unit_name: String,
+    pub contact_point_id: uuid::Uuid,
+    pub label: String,
+    pub purpose: crate::domain::Purpose,
+    pub national: String,
 }
 
 /// A unit to review.
@@ -54,6 +68,8 @@ pub struct OrganisationReview {
     pub summary: ReviewSummary,
     /// Overdue and due-soon units, the earliest due first.
     pub to_review: Vec<ReviewItem>,
+    /// Numbers without recorded telephone hours, by unit name: to fill in.
+    pub missing_hours: Vec<MissingHours>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -65,7 +81,8 @@ pub struct ReviewList {
 
 /// The yearly review: per organisation, how many active units are current, due within 30
 /// days or overdue, the one checked longest ago, and the list to work through (confirm each
-/// with `POST /v1/units/{id}/confirm`, or correct it).
+/// with `POST /v1/units/{id}/confirm`, or correct it); and the numbers without recorded
+/// telephone hours, to fill in.
 #[utoipa::path(
     context_path = "/v1",
     tag = "editing",
@@ -147,6 +164,24 @@ async fn reviews(
             .iter()
             .min_by_key(|u| (u.reviewed_at, sort_key(&u.name)))
             .map(|u| item(u));
+        let mut missing_hours: Vec<MissingHours> = units
+            .iter()
+            .flat_map(|u| {
+                u.contact_points
+                    .iter()
+                    .filter(|c| c.hours.is_none())
+                    .map(|c| MissingHours {
+                        unit_id: u.id,
+                        unit_name: u.name.clone(),
+                        contact_point_id: c.id,
+                        label: c.label.clone(),
+                        purpose: c.purpose,
+                        national: c.number.national().to_owned(),
+                    })
+            })
+            .collect();
+        missing_hours.sort_by_key(|m| (sort_key(&m.unit_name), m.label.clone()));
+        summary.numbers_without_hours = missing_hours.len();
         let mut to_review: Vec<&crate::domain::Unit> = units
             .into_iter()
             .filter(|u| u.review_status(day) != ReviewStatus::Current)
@@ -160,6 +195,7 @@ async fn reviews(
             },
             summary,
             to_review: to_review.into_iter().map(item).collect(),
+            missing_hours,
         });
     }
     Ok(HttpResponse::Ok().json(ReviewList {

@@ -207,6 +207,8 @@ fn phone_list(directory: &Directory, day: chrono::NaiveDate) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     };
+    // Notices and dated periods that are not over: a footnote each, marked on the unit's line.
+    let mut footnotes: Vec<String> = Vec::new();
     for kind in UnitKind::ALL {
         let mut units: Vec<&Unit> = directory
             .units()
@@ -230,13 +232,30 @@ fn phone_list(directory: &Directory, day: chrono::NaiveDate) -> String {
             let (number, hours) = unit.vag_in().map_or((String::new(), String::new()), |c| {
                 (
                     c.number.national().to_owned(),
-                    c.hours
-                        .as_ref()
-                        .map_or_else(|| "alltid".to_owned(), |h| h.describe()),
+                    super::views::hours_text(c.hours.as_ref()),
                 )
             });
+            let notes: Vec<String> = unit
+                .notices
+                .iter()
+                .filter(|n| n.is_current_or_coming(day))
+                .map(|n| n.describe())
+                .chain(
+                    unit.vag_in()
+                        .into_iter()
+                        .flat_map(|c| &c.periods)
+                        .chain(&unit.periods)
+                        .filter(|p| !p.is_over(day))
+                        .map(|p| p.describe()),
+                )
+                .collect();
+            let mut marks = String::new();
+            for note in notes {
+                footnotes.push(format!("{}: {note}", unit.name));
+                marks.push_str(&format!("<sup>{}</sup>", footnotes.len()));
+            }
             html.push_str(&format!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"nr\">{}</td><td>{}</td></tr>\n",
+                "<tr><td>{}{marks}</td><td>{}</td><td>{}</td><td class=\"nr\">{}</td><td>{}</td></tr>\n",
                 escape(&unit.name),
                 escape(&area_names(unit)),
                 escape(organisation),
@@ -245,6 +264,13 @@ fn phone_list(directory: &Directory, day: chrono::NaiveDate) -> String {
             ));
         }
         html.push_str("</table>\n");
+    }
+    if !footnotes.is_empty() {
+        html.push_str("<h2>Meddelanden och perioder</h2>\n<ol>\n");
+        for note in &footnotes {
+            html.push_str(&format!("<li>{}</li>\n", escape(note)));
+        }
+        html.push_str("</ol>\n");
     }
     html.push_str("</body>\n</html>\n");
     html

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::directory::Directory;
+use crate::domain::hours::{Answers, Notice, Period};
 use crate::domain::{
     Area, AreaKind, ContactPoint, KindCategory, Organisation, OrganisationKind, Purpose, Unit, UnitKind,
     Visibility,
@@ -37,12 +38,58 @@ pub struct NumberView {
     pub national: String,
     /// RFC 3966 URI for click-to-call: `tel:+46313900600`.
     pub tel_uri: String,
-    /// When it is answered (Europe/Stockholm); absent: always.
+    /// When it is answered (Europe/Stockholm); absent: not recorded ("telefontid saknas"),
+    /// which is unknown, not "always".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hours: Option<crate::domain::hours::TelephoneHours>,
-    /// The hours in Swedish, e.g. "vardagar 08:00–17:00".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hours_text: Option<String>,
+    /// Whether telephone hours are recorded for the number.
+    pub hours_recorded: bool,
+    /// The hours in Swedish: "vardagar 08:00–17:00", "dygnet runt", or "telefontid saknas".
+    pub hours_text: String,
+    /// The number's dated periods that are not over yet (other hours, closure, redirect).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub periods: Vec<PeriodView>,
+}
+
+/// A dated period, with its description.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PeriodView {
+    #[serde(flatten)]
+    pub period: Period,
+    /// In Swedish: "Sommarstängt v. 28–31 (2027-07-12–2027-08-08): stängt".
+    pub text: String,
+}
+
+impl From<&Period> for PeriodView {
+    fn from(p: &Period) -> Self {
+        Self {
+            period: p.clone(),
+            text: p.describe(),
+        }
+    }
+}
+
+/// The periods a caller still needs: not over on `day`.
+pub fn current_periods(periods: &[Period], day: NaiveDate) -> Vec<PeriodView> {
+    periods
+        .iter()
+        .filter(|p| !p.is_over(day))
+        .map(PeriodView::from)
+        .collect()
+}
+
+/// The notices shown on `day`.
+pub fn notices_on(notices: &[Notice], day: NaiveDate) -> Vec<String> {
+    notices
+        .iter()
+        .filter(|n| n.shown_on(day))
+        .map(|n| n.text.clone())
+        .collect()
+}
+
+/// "vardagar 08:00–17:00", "dygnet runt", "telefontid saknas".
+pub fn hours_text(hours: Option<&crate::domain::hours::TelephoneHours>) -> String {
+    hours.map_or_else(|| "telefontid saknas".to_owned(), |h| h.describe())
 }
 
 impl From<&ContactPoint> for NumberView {
@@ -57,7 +104,9 @@ impl From<&ContactPoint> for NumberView {
             national: c.number.national().to_owned(),
             tel_uri: c.number.tel_uri(),
             hours: c.hours.clone(),
-            hours_text: c.hours.as_ref().map(|h| h.describe()),
+            hours_recorded: c.hours.is_some(),
+            hours_text: hours_text(c.hours.as_ref()),
+            periods: current_periods(&c.periods, crate::domain::today()),
         }
     }
 }
@@ -127,6 +176,9 @@ pub struct UnitSummary {
     pub vag_in: Option<NumberView>,
     /// Where the unit stands in the yearly review.
     pub review: ReviewView,
+    /// Notices for callers shown today ("nytt nummer från 1 december").
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<String>,
 }
 
 /// Where a unit stands in the yearly review.
@@ -163,6 +215,7 @@ impl UnitSummary {
                 .filter(|c| visible(c, include_internal))
                 .map(NumberView::from),
             review: ReviewView::new(unit, today),
+            notices: notices_on(&unit.notices, today),
         }
     }
 }
@@ -180,6 +233,9 @@ pub struct LookupResult {
     pub call: NumberView,
     /// Who answers right now: the one way in if it is open, else where its calls go.
     pub call_now: Option<CallNowView>,
+    /// Notices for callers shown today.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<String>,
 }
 
 impl LookupResult {
@@ -193,6 +249,7 @@ impl LookupResult {
             call_now: directory
                 .call_now(unit, crate::domain::Purpose::VagIn, now, include_internal)
                 .map(|answer| CallNowView::new(directory, &answer, now)),
+            notices: notices_on(&unit.notices, crate::domain::today()),
         })
     }
 }
@@ -229,6 +286,13 @@ pub struct UnitDetail {
     /// For a BVC: the preschools it is responsible for.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub preschools: Vec<String>,
+    /// Dated periods of the whole unit that are not over yet (each of its numbers without a
+    /// period of its own follows them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub periods: Vec<PeriodView>,
+    /// Every notice that is not over yet (`notices` above: those shown today).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub all_notices: Vec<Notice>,
 }
 
 impl UnitDetail {
@@ -255,6 +319,13 @@ impl UnitDetail {
             fallback_contact_point_id: unit.fallback_contact_point_id,
             responsibility: unit.responsibility.clone(),
             preschools: unit.preschools.clone(),
+            periods: current_periods(&unit.periods, today),
+            all_notices: unit
+                .notices
+                .iter()
+                .filter(|n| n.is_current_or_coming(today))
+                .cloned()
+                .collect(),
         }
     }
 }
@@ -367,34 +438,83 @@ pub struct CallPathStep {
     pub unit_name: String,
     pub contact_point_id: Uuid,
     pub label: String,
-    /// Whether it is answered at that moment.
+    /// Whether it is answered at that moment (by its recorded hours).
     pub open: bool,
+    pub answers: Answers,
+    /// How it was reached: `asked`, `redirect` (a dated period of the number before) or
+    /// `fallback` (the unit before has it as its fallback).
+    pub via: crate::directory::callnow::Via,
+}
+
+/// A number that may help when the asked one does not answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AlternativeView {
+    pub unit_id: Uuid,
+    pub unit_name: String,
+    pub call: NumberView,
+    /// Whether it answers now; if not, `from` says when it takes over.
+    pub open: bool,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub from: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// When it stops answering (if within a month).
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub until: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// In Swedish: "Direktnummer akuta bedömningar: 031-390 06 02, svarar till 17:00".
+    pub text: String,
 }
 
 /// Who to call at a moment.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
-    "at": "2026-04-02T17:30:00+02:00",
-    "open": true,
-    "why": "Läkare i beredskap: dag före helgdag (Närhälsan Södra Torget vårdcentral har stängt)",
-    "until": "2026-04-07T08:00:00+02:00",
-    "unit": {"id": "…", "name": "Läkare i beredskap", "kind": "on_call_doctor"},
-    "call": {"purpose": "vag_in", "national": "031-390 06 99", "tel_uri": "tel:+46313900699"}
+    "at": "2026-11-25T16:45:00+01:00",
+    "answers": "closed",
+    "open": false,
+    "why": "ingen svarar just nu enligt telefontiderna; En väg in för socialtjänsten öppnar tor 26/11 08:00",
+    "until": "2026-11-25T17:00:00+01:00",
+    "next_open": "2026-11-26T08:00:00+01:00",
+    "asked": {"purpose": "vag_in", "national": "031-390 06 33", "hours_text": "vardagar 08:00–12:00, vardagar 13:00–16:30"},
+    "alternatives": [
+        {"unit_name": "Närhälsan Sjöbo vårdcentral", "open": true, "until": "2026-11-25T17:00:00+01:00",
+         "text": "Direktnummer akuta bedömningar: 031-390 06 34, svarar till 17:00"},
+        {"unit_name": "Läkare i beredskap", "open": false, "from": "2026-11-25T17:00:00+01:00",
+         "text": "Läkare i beredskap: 031-390 06 99, från 17:00"}
+    ],
+    "notes": [],
+    "path": []
 }))]
 pub struct CallNowView {
     /// The moment asked about (Europe/Stockholm).
     #[schema(value_type = String, format = DateTime)]
     pub at: chrono::DateTime<chrono::FixedOffset>,
-    /// False when nobody answers then: `call` is the unit's own number, `until` says when it opens.
+    /// `open`: `call` answers now by its hours. `unknown`: `call` has no recorded hours; it
+    /// may answer. `closed`: nobody answers now; there is no `call`, `next_open` says when the
+    /// asked number opens and `alternatives` what is open meanwhile.
+    pub answers: Answers,
+    /// `answers` is `open`.
     pub open: bool,
-    /// Why this number, in Swedish.
+    /// Why, in Swedish.
     pub why: String,
     /// When the answer may change next; absent if not within a month.
     #[schema(value_type = Option<String>, format = DateTime)]
     pub until: Option<chrono::DateTime<chrono::FixedOffset>>,
-    /// The unit the number belongs to (the asked unit, or the one its calls go to).
-    pub unit: UnitRef,
-    pub call: NumberView,
+    /// When the asked number itself next answers, when it does not now (absent if not
+    /// within a month).
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub next_open: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// The unit of the number to call (the asked unit, or the one its calls go to); absent
+    /// when nobody answers.
+    pub unit: Option<UnitRef>,
+    /// The number to call; absent when nobody answers.
+    pub call: Option<NumberView>,
+    /// The asked unit's number for the asked purpose.
+    pub asked: NumberView,
+    /// The dated period that decides the asked number's hours at that moment.
+    pub period: Option<PeriodView>,
+    /// When `answers` is not `open`: the asked unit's other numbers that are open now, and
+    /// whoever takes the calls before the asked number opens.
+    pub alternatives: Vec<AlternativeView>,
+    /// For callers: the periods' notes and the unit's notices for the day.
+    pub notes: Vec<String>,
     /// Every number looked at, the asked unit's first.
     pub path: Vec<CallPathStep>,
 }
@@ -407,11 +527,29 @@ impl CallNowView {
     ) -> Self {
         Self {
             at: local_time(at),
-            open: answer.open,
+            answers: answer.answers,
+            open: answer.open(),
             why: answer.why.clone(),
             until: answer.until.map(local_time),
-            unit: UnitRef::new(directory, answer.unit),
-            call: NumberView::from(answer.point),
+            next_open: answer.next_open.map(local_time),
+            unit: answer.answer.map(|(u, _)| UnitRef::new(directory, u)),
+            call: answer.answer.map(|(_, c)| NumberView::from(c)),
+            asked: NumberView::from(answer.asked),
+            period: answer.period.map(PeriodView::from),
+            alternatives: answer
+                .alternatives
+                .iter()
+                .map(|a| AlternativeView {
+                    unit_id: a.unit.id,
+                    unit_name: a.unit.name.clone(),
+                    call: NumberView::from(a.point),
+                    open: a.open,
+                    from: a.from.map(local_time),
+                    until: a.until.map(local_time),
+                    text: a.text.clone(),
+                })
+                .collect(),
+            notes: answer.notes.clone(),
             path: answer
                 .path
                 .iter()
@@ -420,7 +558,9 @@ impl CallNowView {
                     unit_name: s.unit.name.clone(),
                     contact_point_id: s.point.id,
                     label: s.point.label.clone(),
-                    open: s.open,
+                    open: s.open(),
+                    answers: s.answers,
+                    via: s.via,
                 })
                 .collect(),
         }

@@ -674,7 +674,8 @@ pub struct NumberInput {
     number: String,
     #[serde(default)]
     visibility: String,
-    /// `always`, `open_during` or `closed_during`.
+    /// `unknown` (not recorded), `always` (day and night), `open_during`, `closed_during` or
+    /// `keep`.
     #[serde(default)]
     hours_mode: String,
     #[serde(default)]
@@ -703,8 +704,18 @@ impl NumberInput {
     /// The telephone hours of the form, keeping what the form does not show (date exceptions,
     /// validity) from the stored hours.
     fn hours(&self, stored: Option<&TelephoneHours>) -> Result<Option<TelephoneHours>, FieldError> {
-        if self.hours_mode == "always" {
+        if self.hours_mode == "unknown" {
             return Ok(None);
+        }
+        if self.hours_mode == "always" {
+            // Day and night as data, keeping the dated exceptions and validity.
+            let mut always = TelephoneHours::always();
+            if let Some(stored) = stored {
+                always.exceptions = stored.exceptions.clone();
+                always.valid_from = stored.valid_from;
+                always.valid_to = stored.valid_to;
+            }
+            return Ok(Some(always));
         }
         if self.hours_mode == "keep" {
             return Ok(stored.cloned());
@@ -731,8 +742,8 @@ impl NumberInput {
         }
         if spans.is_empty() {
             return Err(Invalid::new(
-                "ange minst en tid då numret svarar, eller välj ”alltid”",
-                "give at least one span, or choose always",
+                "ange minst en tid då numret svarar, eller välj ”dygnet runt” eller ”telefontid saknas”",
+                "give at least one span, or choose day and night or hours not recorded",
             )
             .at("hours"));
         }

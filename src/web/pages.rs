@@ -8,8 +8,9 @@ use super::{ASSET_VERSION, NumberInput, SearchForm, SessionView};
 use crate::auth::User;
 use crate::db::models::AuditEventRow;
 use crate::directory::Directory;
+use crate::directory::callnow::{CallNow, when};
 use crate::domain::correction::Correction;
-use crate::domain::hours::{Mode, TelephoneHours};
+use crate::domain::hours::{Answers, Mode, Period, TelephoneHours};
 use crate::domain::review::ReviewStatus;
 use crate::domain::{ContactPoint, FieldError, Purpose, Role, Unit, UnitKind, Visibility, today};
 use crate::routes::history::{changes, stored_state};
@@ -212,39 +213,70 @@ pub fn signed_out_fragment() -> Markup {
 /// A unit as a result: the one number to call now, big, and the others below.
 fn card(directory: &Directory, unit: &Unit, internal: bool, now: DateTime<Utc>) -> Markup {
     let answer = directory.call_now(unit, Purpose::VagIn, now, internal);
-    let shown_id = answer.as_ref().map(|a| a.point.id);
+    let shown: Vec<uuid::Uuid> = answer.as_ref().map_or_else(Vec::new, |a| {
+        let mut ids: Vec<uuid::Uuid> = a.answer.iter().map(|(_, c)| c.id).collect();
+        ids.extend(a.alternatives.iter().map(|alt| alt.point.id));
+        ids
+    });
     html! {
         article.card {
             h2 { a href=(format!("/enhet/{}", unit.id)) { (unit.name) } }
             p.meta { (unit.kind.label_sv()) " · " (organisation_name(directory, unit)) (areas(directory, unit)) }
             @if let Some(a) = &answer {
-                a.call.closed[!a.open] href=(a.point.number.tel_uri())
-                    aria-label=(format!("Ring {} på {}", a.unit.name, a.point.number.national())) {
-                    (a.point.number.national())
-                }
-                p.why {
-                    (a.why)
-                    @if let Some(until) = a.until { " – " (until_text(a.open, until)) }
-                }
+                (call_now_block(a, now))
             } @else {
                 p.empty { "Inget nummer du kan se." }
             }
-            (numbers(unit, internal, shown_id, now))
+            (numbers(unit, internal, &shown, now))
         }
     }
 }
 
-fn until_text(open: bool, until: DateTime<Utc>) -> String {
-    let local = local_time(until);
-    let when = if local.date_naive() == local_time(Utc::now()).date_naive() {
-        local.format("%H:%M").to_string()
-    } else {
-        local.format("%-d/%-m %H:%M").to_string()
-    };
-    if open {
-        format!("svarar till {when}")
-    } else {
-        format!("öppnar {when}")
+/// Who answers now, honestly: "Ring nu" only for a number that answers now; a number without
+/// recorded hours as "kan svara"; otherwise the closed state, when the asked number opens and
+/// what is open meanwhile. The unit page and the search cards show the same.
+pub fn call_now_block(a: &CallNow<'_>, now: DateTime<Utc>) -> Markup {
+    html! {
+        @for note in &a.notes { p.notice.info { (note) } }
+        @match (a.answers, a.answer) {
+            (Answers::Open, Some((unit, point))) => {
+                p.callhead { "Ring nu:" }
+                a.call href=(point.number.tel_uri())
+                    aria-label=(format!("Ring {} på {}", unit.name, point.number.national())) {
+                    (point.number.national())
+                }
+                p.why {
+                    (a.why)
+                    @if let Some(until) = a.until { " – svarar till " (when(until, now)) }
+                }
+            }
+            (_, Some((unit, point))) => {
+                p.callhead { "Kan svara – telefontid saknas:" }
+                a.call.unknown href=(point.number.tel_uri())
+                    aria-label=(format!("Ring {} på {} (telefontid saknas)", unit.name, point.number.national())) {
+                    (point.number.national())
+                }
+                p.why { (a.why) }
+            }
+            _ => {
+                p.closed-now { strong { "Ingen svarar just nu" } " på " (a.asked.label) " (" (a.asked.number.national()) ")." }
+                p.why { (a.why) }
+            }
+        }
+        @if !a.alternatives.is_empty() {
+            ul.alternatives aria-label="Andra nummer" {
+                @for alt in &a.alternatives {
+                    li {
+                        @if alt.open { span.open-now { "Öppet nu: " } } @else { span.later { "Tar över: " } }
+                        (alt.point.label) " – "
+                        @if alt.unit.id != a.asked_unit.id { (alt.unit.name) " " }
+                        a href=(alt.point.number.tel_uri()) { (alt.point.number.national()) }
+                        @if let Some(until) = alt.until.filter(|_| alt.open) { ", svarar till " (when(until, now)) }
+                        @if let Some(from) = alt.from { ", från " (when(from, now)) }
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -273,18 +305,24 @@ fn visible(point: &ContactPoint, internal: bool) -> bool {
 }
 
 fn hours_text(point: &ContactPoint) -> String {
-    point
-        .hours
-        .as_ref()
-        .map_or_else(|| "alltid".to_owned(), TelephoneHours::describe)
+    crate::routes::views::hours_text(point.hours.as_ref())
+}
+
+/// "stängt nu", "öppet nu" or "telefontid saknas" for a number at `now`.
+fn state_now(unit: &Unit, point: &ContactPoint, now: DateTime<Utc>) -> &'static str {
+    match point.schedule(unit).answers(now) {
+        Answers::Open => "öppet nu",
+        Answers::Closed => "stängt nu",
+        Answers::Unknown => "kan svara, tider okända",
+    }
 }
 
 /// The unit's other numbers.
-fn numbers(unit: &Unit, internal: bool, except: Option<uuid::Uuid>, now: DateTime<Utc>) -> Markup {
+fn numbers(unit: &Unit, internal: bool, except: &[uuid::Uuid], now: DateTime<Utc>) -> Markup {
     let others: Vec<&ContactPoint> = unit
         .contact_points
         .iter()
-        .filter(|c| visible(c, internal) && Some(c.id) != except)
+        .filter(|c| visible(c, internal) && !except.contains(&c.id))
         .collect();
     html! {
         @if !others.is_empty() {
@@ -292,10 +330,34 @@ fn numbers(unit: &Unit, internal: bool, except: Option<uuid::Uuid>, now: DateTim
                 @for c in others {
                     li {
                         span.label { (c.label) ": " }
-                        a href=(c.number.tel_uri()) { (c.number.national()) }
+                        @if c.purpose == Purpose::Sms {
+                            a href=(format!("sms:{}", c.number.e164())) { (c.number.national()) }
+                        } @else {
+                            a href=(c.number.tel_uri()) { (c.number.national()) }
+                        }
                         " (" (hours_text(c))
-                        @if c.hours.as_ref().is_some_and(|h| !h.is_open(now)) { ", stängt nu" }
+                        @if c.hours.is_some() || c.schedule(unit).period_at(now).is_some() { ", " (state_now(unit, c, now)) }
                         ")"
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A unit's or a number's dated periods that are not over, in words, with the redirect's
+/// unit and number named.
+fn periods_list(directory: &Directory, periods: &[Period], day: chrono::NaiveDate) -> Markup {
+    html! {
+        @let current: Vec<&Period> = periods.iter().filter(|p| !p.is_over(day)).collect();
+        @if !current.is_empty() {
+            ul.periods {
+                @for p in current {
+                    li {
+                        (p.describe())
+                        @if let Some((u, c)) = p.redirect_to.and_then(|r| directory.contact_point(r)) {
+                            "; samtalen går till " (u.name) " " a href=(c.number.tel_uri()) { (c.number.national()) }
+                        }
                     }
                 }
             }
@@ -349,13 +411,17 @@ pub fn unit(
         p.meta { (unit.kind.label_sv()) " · " (organisation_name(directory, unit)) (areas(directory, unit))
             @if !unit.is_active_on(today()) { " · " strong { "inte aktiv" } } }
         @if let Some(a) = &answer {
-            p { "Ring nu:" }
-            a.call.closed[!a.open] href=(a.point.number.tel_uri())
-                aria-label=(format!("Ring {} på {}", a.unit.name, a.point.number.national())) { (a.point.number.national()) }
-            p.why {
-                (a.why)
-                @if let Some(until) = a.until { " – " (until_text(a.open, until)) }
-            }
+            (call_now_block(a, now))
+        }
+        @let day = local_time(now).date_naive();
+        @let notices: Vec<_> = unit.notices.iter().filter(|n| n.is_current_or_coming(day) && !n.shown_on(day)).collect();
+        @if !notices.is_empty() {
+            h2 { "Kommande meddelanden" }
+            ul { @for n in notices { li { (n.describe()) } } }
+        }
+        @if unit.periods.iter().any(|p| !p.is_over(day)) {
+            h2 { "Perioder för hela enheten" }
+            (periods_list(directory, &unit.periods, day))
         }
         h2 { "Nummer" }
         table {
@@ -363,10 +429,20 @@ pub fn unit(
             tbody {
                 @for c in unit.contact_points.iter().filter(|c| visible(c, internal)) {
                     tr {
-                        td.nr { a href=(c.number.tel_uri()) { (c.number.national()) } }
+                        td.nr {
+                            @if c.purpose == Purpose::Sms {
+                                a href=(format!("sms:{}", c.number.e164())) { (c.number.national()) }
+                            } @else {
+                                a href=(c.number.tel_uri()) { (c.number.national()) }
+                            }
+                        }
                         td { (c.label) br; span.meta { (c.purpose.label_sv())
                             @if c.visibility == Visibility::Internal { ", internt" } } }
-                        td { (hours_text(c)) }
+                        td {
+                            @if c.hours.is_none() { span.unknown { (hours_text(c)) } } @else { (hours_text(c)) }
+                            br; span.meta { (state_now(unit, c, now)) }
+                            (periods_list(directory, &c.periods, day))
+                        }
                     }
                 }
             }
@@ -551,7 +627,8 @@ impl Row {
             visibility: c.visibility.code().to_owned(),
             mode: match c.hours.as_ref().map(|h| h.mode) {
                 _ if !Self::fits(c) => "keep",
-                None => "always",
+                None => "unknown",
+                Some(_) if c.hours.as_ref().is_some_and(TelephoneHours::is_always) => "always",
                 Some(Mode::OpenDuring) => "open_during",
                 Some(Mode::ClosedDuring) => "closed_during",
             }
@@ -639,7 +716,8 @@ pub fn edit(
                                 @if row.mode == "keep" {
                                     option value="keep" selected { "Behåll (" (hours_text(c)) ")" }
                                 }
-                                option value="always" selected[row.mode == "always"] { "Svarar alltid" }
+                                option value="unknown" selected[row.mode == "unknown"] { "Telefontid saknas (okänd)" }
+                                option value="always" selected[row.mode == "always"] { "Dygnet runt, alla dagar" }
                                 option value="open_during" selected[row.mode == "open_during"] { "Svarar under tiderna nedan" }
                                 option value="closed_during" selected[row.mode == "closed_during"] { "Svarar utom tiderna nedan (jour)" }
                             }

@@ -273,6 +273,7 @@ pub fn test_unit(name: &str, kind: UnitKind, active_to: Option<NaiveDate>) -> Un
             visibility: Visibility::Internal,
             number: "0980-319 299".into(),
             hours: None,
+            periods: Vec::new(),
         }],
     }
     .validate(Uuid::new_v4(), Utc::now().naive_utc())
