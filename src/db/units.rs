@@ -341,34 +341,52 @@ fn check_fallbacks(conn: &mut DbConnection, before: &Unit, after: &Unit) -> AppR
             });
         }
     }
-    let targets = |unit: &Unit| -> HashSet<(String, Uuid)> {
+    // Every route: (field, target, first day, last day).
+    type Route = (String, Uuid, Option<chrono::NaiveDate>, Option<chrono::NaiveDate>);
+    let routes = |unit: &Unit| -> HashSet<Route> {
         let mut out = HashSet::new();
         if let Some(f) = unit.fallback_contact_point_id {
-            out.insert(("fallback_contact_point_id".to_owned(), f));
+            out.insert(("fallback_contact_point_id".to_owned(), f, None, None));
         }
         for (i, p) in unit.periods.iter().enumerate() {
             if let Some(r) = p.redirect_to {
-                out.insert((format!("periods[{i}].redirect_to"), r));
+                out.insert((format!("periods[{i}].redirect_to"), r, p.from, p.to));
             }
         }
         for c in &unit.contact_points {
             for (i, p) in c.periods.iter().enumerate() {
                 if let Some(r) = p.redirect_to {
-                    out.insert((format!("contact_points[{}].periods[{i}].redirect_to", c.label), r));
+                    out.insert((
+                        format!("contact_points[{}].periods[{i}].redirect_to", c.label),
+                        r,
+                        p.from,
+                        p.to,
+                    ));
                 }
             }
         }
         out
     };
-    let old: HashSet<Uuid> = targets(before).into_iter().map(|(_, t)| t).collect();
-    let new = targets(after);
-    let added: Vec<&(String, Uuid)> = new.iter().filter(|(_, t)| !old.contains(t)).collect();
-    if added.is_empty() {
+    let (old, new) = (routes(before), routes(after));
+    let strip =
+        |set: &HashSet<Route>| -> HashSet<(Uuid, Option<chrono::NaiveDate>, Option<chrono::NaiveDate>)> {
+            set.iter().map(|(_, t, f, l)| (*t, *f, *l)).collect()
+        };
+    if strip(&old) == strip(&new) {
         return Ok(());
     }
+    // Targets named for the first time must exist; the walk below runs whenever the routes
+    // or their days change.
+    let old_targets: HashSet<Uuid> = old.iter().map(|(_, t, _, _)| *t).collect();
+    let added: Vec<(&String, Uuid)> = new
+        .iter()
+        .filter(|(_, t, _, _)| !old_targets.contains(t))
+        .map(|(field, t, _, _)| (field, *t))
+        .collect();
     let mut errors = Vec::new();
     for (field, target) in &added {
-        if after.contact_points.iter().any(|c| c.id == *target) {
+        let (field, target) = (*field, *target);
+        if after.contact_points.iter().any(|c| c.id == target) {
             continue;
         }
         let owner: Option<(String, Option<chrono::NaiveDate>)> = contact_points::table

@@ -398,6 +398,25 @@ fn session_view(session: &Session) -> SessionView {
 pub struct NoticeParams {
     #[serde(default)]
     klart: Option<String>,
+    /// "Who answers at …": a Borås time (`2026-11-25T12:30`, as a datetime-local field
+    /// sends it) or an RFC 3339 moment; default now.
+    #[serde(default)]
+    vid: Option<String>,
+}
+
+/// The moment a page asks about: `vid` in Borås time or RFC 3339, else now (an unreadable
+/// value is now too, and the page says which moment it shows).
+fn asked_moment(raw: Option<&str>) -> Option<chrono::DateTime<chrono::Utc>> {
+    use chrono::TimeZone;
+    let raw = raw?.trim();
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(raw) {
+        return Some(t.with_timezone(&chrono::Utc));
+    }
+    let local = chrono::NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M").ok()?;
+    chrono_tz::Europe::Stockholm
+        .from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.with_timezone(&chrono::Utc))
 }
 
 /// One unit: every number the caller may see, telefontid, who is responsible, and a form to
@@ -419,7 +438,7 @@ async fn unit_page(
         &directory,
         unit,
         internal,
-        chrono::Utc::now(),
+        asked_moment(notice.vid.as_deref()),
         &pages::ReportForm {
             done,
             ..pages::ReportForm::default()
@@ -463,14 +482,7 @@ async fn report_wrong(
             };
             Ok(html(
                 StatusCode::BAD_REQUEST,
-                pages::unit(
-                    &session_view(&session),
-                    &directory,
-                    unit,
-                    true,
-                    chrono::Utc::now(),
-                    &view,
-                ),
+                pages::unit(&session_view(&session), &directory, unit, true, None, &view),
             ))
         }
         Ok(correction) => {

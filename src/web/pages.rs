@@ -398,9 +398,10 @@ pub fn unit(
     directory: &Directory,
     unit: &Unit,
     internal: bool,
-    now: DateTime<Utc>,
+    asked: Option<DateTime<Utc>>,
     report: &ReportForm,
 ) -> Markup {
+    let now = asked.unwrap_or_else(Utc::now);
     let may_edit = session
         .user
         .as_ref()
@@ -410,8 +411,20 @@ pub fn unit(
         h1 { (unit.name) }
         p.meta { (unit.kind.label_sv()) " · " (organisation_name(directory, unit)) (areas(directory, unit))
             @if !unit.is_active_on(today()) { " · " strong { "inte aktiv" } } }
+        @if let Some(t) = asked {
+            p.meta { "Visar vem som svarar " strong { (local_time(t).format("%Y-%m-%d %H:%M")) } ". "
+                a href=(format!("/enhet/{}", unit.id)) { "Visa just nu" } }
+        }
         @if let Some(a) = &answer {
             (call_now_block(a, now))
+        }
+        form.when method="get" action=(format!("/enhet/{}", unit.id)) {
+            label for="vid" { "Vem svarar vid en annan tid?" }
+            div.row {
+                div { input type="datetime-local" id="vid" name="vid"
+                    value=(local_time(now).format("%Y-%m-%dT%H:%M")); }
+                div { button.secondary type="submit" { "Visa" } }
+            }
         }
         @let day = local_time(now).date_naive();
         @let notices: Vec<_> = unit.notices.iter().filter(|n| n.is_current_or_coming(day) && !n.shown_on(day)).collect();

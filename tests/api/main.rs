@@ -13,6 +13,7 @@ mod helpers;
 mod instances;
 mod lookup;
 mod openapi;
+mod periods;
 mod reference;
 mod reviews;
 mod sync;
