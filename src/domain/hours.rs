@@ -446,13 +446,28 @@ impl<'a> Schedule<'a> {
         self.period_on(at.with_timezone(&Stockholm).date_naive())
     }
 
-    /// The moments after `at` (within [`HORIZON_DAYS`]) at which the answer may change, in
-    /// order: midnights and the starts and ends of spans.
-    fn edges(&self, at: DateTime<Utc>) -> Vec<DateTime<Utc>> {
+    /// The first moment after `at` (within [`HORIZON_DAYS`]) at which the answer may change
+    /// (a midnight, the start or end of a span) and `found` holds. Lazy, day by day: an edge
+    /// added for a day is never before that day's midnight, so every edge before it is final
+    /// once the day is added, and most answers stop on the first or second day.
+    fn first_edge(&self, at: DateTime<Utc>, found: impl Fn(DateTime<Utc>) -> bool) -> Option<DateTime<Utc>> {
         let today = at.with_timezone(&Stockholm).date_naive();
-        let mut edges = Vec::new();
-        for offset in -1..=HORIZON_DAYS {
+        let mut pending: std::collections::BTreeSet<DateTime<Utc>> = std::collections::BTreeSet::new();
+        for offset in -1..=HORIZON_DAYS + 1 {
             let day = today + Duration::days(offset);
+            let midnight = local_instant(day, 0);
+            if let Some(midnight) = midnight {
+                // Everything before this day's midnight is settled.
+                while let Some(first) = pending.first().copied().filter(|t| *t < midnight) {
+                    pending.remove(&first);
+                    if found(first) {
+                        return Some(first);
+                    }
+                }
+            }
+            if offset > HORIZON_DAYS {
+                break;
+            }
             let mut minutes: Vec<u32> = vec![0];
             if let DayRule::Spans { spans, .. } = self.rule(day) {
                 for (s, e) in spans {
@@ -465,28 +480,24 @@ impl<'a> Schedule<'a> {
                 if let Some(instant) = local_instant(day, m as u16)
                     && instant > at
                 {
-                    edges.push(instant);
+                    pending.insert(instant);
                 }
             }
         }
-        edges.sort_unstable();
-        edges.dedup();
-        edges
+        None
     }
 
     /// The next moment after `at` when [`answers`](Self::answers) changes, if within
     /// [`HORIZON_DAYS`].
     pub fn next_change(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
         let now = self.answers(at);
-        self.edges(at).into_iter().find(|t| self.answers(*t) != now)
+        self.first_edge(at, |t| self.answers(t) != now)
     }
 
     /// The next moment after `at` when the number answers (by its recorded hours), if within
     /// [`HORIZON_DAYS`].
     pub fn next_open(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        self.edges(at)
-            .into_iter()
-            .find(|t| self.answers(*t) == Answers::Open)
+        self.first_edge(at, |t| self.answers(t) == Answers::Open)
     }
 
     /// The end of the period in force at `at`, if it ends within [`HORIZON_DAYS`] (the first
