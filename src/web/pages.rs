@@ -223,7 +223,7 @@ fn card(directory: &Directory, unit: &Unit, internal: bool, now: DateTime<Utc>) 
             h2 { a href=(format!("/enhet/{}", unit.id)) { (unit.name) } }
             p.meta { (unit.kind.label_sv()) " · " (organisation_name(directory, unit)) (areas(directory, unit)) }
             @if let Some(a) = &answer {
-                (call_now_block(a, now))
+                (call_now_block(a, now, true))
             } @else {
                 p.empty { "Inget nummer du kan se." }
             }
@@ -235,12 +235,13 @@ fn card(directory: &Directory, unit: &Unit, internal: bool, now: DateTime<Utc>) 
 /// Who answers now, honestly: "Ring nu" only for a number that answers now; a number without
 /// recorded hours as "kan svara"; otherwise the closed state, when the asked number opens and
 /// what is open meanwhile. The unit page and the search cards show the same.
-pub fn call_now_block(a: &CallNow<'_>, now: DateTime<Utc>) -> Markup {
+/// `live`: the answer is for now (else for a moment the page was asked about).
+pub fn call_now_block(a: &CallNow<'_>, now: DateTime<Utc>, live: bool) -> Markup {
     html! {
         @for note in &a.notes { p.notice.info { (note) } }
         @match (a.answers, a.answer) {
             (Answers::Open, Some((unit, point))) => {
-                p.callhead { "Ring nu:" }
+                p.callhead { (if live { "Ring nu:" } else { "Svarar då:" }) }
                 a.call href=(point.number.tel_uri())
                     aria-label=(format!("Ring {} på {}", unit.name, point.number.national())) {
                     (point.number.national())
@@ -259,17 +260,23 @@ pub fn call_now_block(a: &CallNow<'_>, now: DateTime<Utc>) -> Markup {
                 p.why { (a.why) }
             }
             _ => {
-                p.closed-now { strong { "Ingen svarar just nu" } " på " (a.asked.label) " (" (a.asked.number.national()) ")." }
-                p.why { (a.why) }
+                p.closed-now { strong { "Ingen svarar " (if live { "just nu" } else { "då" }) } " på " (a.asked.label) " (" (a.asked.number.national()) ")." }
+                p.why {
+                    @if let Some(period) = a.period { (period.title()) ". " }
+                    @match a.next_open {
+                        Some(t) => { "Öppnar " (when(t, now)) "." }
+                        None => { "Öppnar inte inom en månad." }
+                    }
+                }
             }
         }
         @if !a.alternatives.is_empty() {
             ul.alternatives aria-label="Andra nummer" {
                 @for alt in &a.alternatives {
                     li {
-                        @if alt.open { span.open-now { "Öppet nu: " } } @else { span.later { "Tar över: " } }
-                        (alt.point.label) " – "
-                        @if alt.unit.id != a.asked_unit.id { (alt.unit.name) " " }
+                        @if alt.open { span.open-now { (if live { "Öppet nu: " } else { "Öppet: " }) } } @else { span.later { "Tar över: " } }
+                        @if alt.unit.id != a.asked_unit.id { (alt.unit.name) } @else { (alt.point.label) }
+                        " – "
                         a href=(alt.point.number.tel_uri()) { (alt.point.number.national()) }
                         @if let Some(until) = alt.until.filter(|_| alt.open) { ", svarar till " (when(until, now)) }
                         @if let Some(from) = alt.from { ", från " (when(from, now)) }
@@ -309,11 +316,13 @@ fn hours_text(point: &ContactPoint) -> String {
 }
 
 /// "stängt nu", "öppet nu" or "telefontid saknas" for a number at `now`.
-fn state_now(unit: &Unit, point: &ContactPoint, now: DateTime<Utc>) -> &'static str {
-    match point.schedule(unit).answers(now) {
-        Answers::Open => "öppet nu",
-        Answers::Closed => "stängt nu",
-        Answers::Unknown => "kan svara, tider okända",
+fn state_now(unit: &Unit, point: &ContactPoint, now: DateTime<Utc>, live: bool) -> &'static str {
+    match (point.schedule(unit).answers(now), live) {
+        (Answers::Open, true) => "öppet nu",
+        (Answers::Open, false) => "öppet då",
+        (Answers::Closed, true) => "stängt nu",
+        (Answers::Closed, false) => "stängt då",
+        (Answers::Unknown, _) => "kan svara, tider okända",
     }
 }
 
@@ -336,7 +345,7 @@ fn numbers(unit: &Unit, internal: bool, except: &[uuid::Uuid], now: DateTime<Utc
                             a href=(c.number.tel_uri()) { (c.number.national()) }
                         }
                         " (" (hours_text(c))
-                        @if c.hours.is_some() || c.schedule(unit).period_at(now).is_some() { ", " (state_now(unit, c, now)) }
+                        @if c.hours.is_some() || c.schedule(unit).period_at(now).is_some() { ", " (state_now(unit, c, now, true)) }
                         ")"
                     }
                 }
@@ -416,7 +425,7 @@ pub fn unit(
                 a href=(format!("/enhet/{}", unit.id)) { "Visa just nu" } }
         }
         @if let Some(a) = &answer {
-            (call_now_block(a, now))
+            (call_now_block(a, now, asked.is_none()))
         }
         form.when method="get" action=(format!("/enhet/{}", unit.id)) {
             label for="vid" { "Vem svarar vid en annan tid?" }
@@ -453,7 +462,7 @@ pub fn unit(
                             @if c.visibility == Visibility::Internal { ", internt" } } }
                         td {
                             @if c.hours.is_none() { span.unknown { (hours_text(c)) } } @else { (hours_text(c)) }
-                            br; span.meta { (state_now(unit, c, now)) }
+                            br; span.meta { (state_now(unit, c, now, asked.is_none())) }
                             (periods_list(directory, &c.periods, day))
                         }
                     }

@@ -278,11 +278,14 @@ async fn the_lunch_gap_and_the_half_hour_before_the_on_call_doctor_offer_what_is
         .await;
     assert_eq!(page.status, StatusCode::OK);
     let html = page.body.as_str().expect("html");
-    assert!(html.contains("Ingen svarar just nu"), "{html}");
-    assert!(!html.contains("Ring nu:"), "{html}");
-    assert!(html.contains("öppnar 13:00"), "{html}");
+    assert!(html.contains("Ingen svarar då"), "{html}");
     assert!(
-        html.contains("Öppet nu: ") && html.contains("svarar till 17:00"),
+        !html.contains("Ring nu:") && !html.contains("Svarar då:"),
+        "{html}"
+    );
+    assert!(html.contains("Öppnar 13:00."), "{html}");
+    assert!(
+        html.contains("Öppet: ") && html.contains("svarar till 17:00"),
         "{html}"
     );
     // 17:00: the on-call doctor answers.

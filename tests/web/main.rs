@@ -214,8 +214,11 @@ async fn staff_look_up_and_editors_keep_numbers_right_in_a_real_browser() {
         "Närhälsan Södra Torget vårdcentral"
     );
     assert!(
-        client.find(Locator::Css("#results a.call")).await.is_ok(),
-        "the number to call now, big"
+        client
+            .find(Locator::Css("#results a.call, #results .closed-now"))
+            .await
+            .is_ok(),
+        "the number to call now, big (or, at lunch and after hours, that nobody answers)"
     );
     screenshot(&client, "lookup.png").await;
     if std::env::var_os("UPDATE_SCREENSHOTS").is_some() {
@@ -239,6 +242,33 @@ async fn staff_look_up_and_editors_keep_numbers_right_in_a_real_browser() {
     assert!(!source.contains("/redigera"), "no edit link for a reader");
     assert!(!source.contains("Att granska"), "no review page for a reader");
     screenshot(&client, "unit-reader.png").await;
+    // Who answers at lunch on a Wednesday: nobody on the one way in; the open numbers instead,
+    // and when it opens. No "Ring nu" for a closed number.
+    client
+        .goto(&format!("{base}/enhet/{SODRA_TORGET}?vid=2026-11-25T12%3A30"))
+        .await
+        .expect("unit page at lunch");
+    let lunch = client.source().await.expect("page source");
+    assert!(lunch.contains("Ingen svarar då"), "{lunch}");
+    assert!(
+        !lunch.contains("Ring nu:") && !lunch.contains("Svarar då:"),
+        "{lunch}"
+    );
+    assert!(
+        lunch.contains("Öppet: ") && lunch.contains("Öppnar 13:00."),
+        "{lunch}"
+    );
+    screenshot(&client, "unit-lunch.png").await;
+    client
+        .goto(&format!("{base}/enhet/{SODRA_TORGET}?vid=2026-11-25T16%3A45"))
+        .await
+        .expect("unit page at 16:45");
+    let late = client.source().await.expect("page source");
+    assert!(
+        late.contains("Tar över: "),
+        "the on-call doctor from 17:00: {late}"
+    );
+    screenshot(&client, "unit-1645.png").await;
     client
         .goto(&format!("{base}/enhet/{SODRA_TORGET}/redigera"))
         .await
