@@ -169,18 +169,8 @@ pub(super) fn unit_from_rows(
                 purpose: Purpose::parse(&p.purpose).map_err(|e| corrupt("contact point", &p.id, e))?,
                 visibility: Visibility::parse(&p.visibility)
                     .map_err(|e| corrupt("contact point", &p.id, e))?,
-                hours: p
-                    .hours
-                    .as_deref()
-                    .map(serde_json::from_str)
-                    .transpose()
-                    .with_context(|| format!("stored hours of contact point {} cannot be read", p.id))?,
-                periods: p
-                    .periods
-                    .as_deref()
-                    .map(serde_json::from_str)
-                    .transpose()
-                    .with_context(|| format!("stored periods of contact point {} cannot be read", p.id))?
+                hours: stored_json(p.hours.as_deref(), "hours", ("contact point", &p.id))?,
+                periods: stored_json(p.periods.as_deref(), "periods", ("contact point", &p.id))?
                     .unwrap_or_default(),
                 label: p.label,
                 number: PhoneNumber::from_stored(p.e164, p.national),
@@ -216,38 +206,26 @@ pub(super) fn unit_from_rows(
             .as_deref()
             .map(|id| parse_uuid("fallback contact point", id))
             .transpose()?,
-        responsibility: r
-            .responsibility
-            .as_deref()
-            .map(serde_json::from_str)
-            .transpose()
-            .with_context(|| format!("stored responsibility of unit {} cannot be read", r.id))?,
-        preschools: r
-            .preschools
-            .as_deref()
-            .map(serde_json::from_str)
-            .transpose()
-            .with_context(|| format!("stored preschools of unit {} cannot be read", r.id))?
-            .unwrap_or_default(),
+        responsibility: stored_json(r.responsibility.as_deref(), "responsibility", ("unit", &r.id))?,
+        preschools: stored_json(r.preschools.as_deref(), "preschools", ("unit", &r.id))?.unwrap_or_default(),
         review_interval_months: u8::try_from(r.review_interval_months)
             .with_context(|| format!("stored review interval of unit {} is out of range", r.id))?,
-        periods: r
-            .periods
-            .as_deref()
-            .map(serde_json::from_str)
-            .transpose()
-            .with_context(|| format!("stored periods of unit {} cannot be read", r.id))?
-            .unwrap_or_default(),
-        notices: r
-            .notices
-            .as_deref()
-            .map(serde_json::from_str)
-            .transpose()
-            .with_context(|| format!("stored notices of unit {} cannot be read", r.id))?
-            .unwrap_or_default(),
+        periods: stored_json(r.periods.as_deref(), "periods", ("unit", &r.id))?.unwrap_or_default(),
+        notices: stored_json(r.notices.as_deref(), "notices", ("unit", &r.id))?.unwrap_or_default(),
     };
     unit.normalise();
     Ok(unit)
+}
+
+/// A JSON column as stored (NULL: `None`), or an error that names what could not be read.
+fn stored_json<T: serde::de::DeserializeOwned>(
+    raw: Option<&str>,
+    what: &str,
+    (kind, id): (&str, &str),
+) -> anyhow::Result<Option<T>> {
+    raw.map(serde_json::from_str)
+        .transpose()
+        .with_context(|| format!("stored {what} of {kind} {id} cannot be read"))
 }
 
 fn parse_uuid(what: &str, raw: &str) -> anyhow::Result<Uuid> {

@@ -60,6 +60,8 @@ pub fn create_unit(conn: &mut DbConnection, meta: &WriteMeta, unit: &Unit) -> Ap
     write_transaction(conn, |conn| {
         check_references(conn, unit, None)?;
         insert_unit(conn, meta, unit)?;
+        // Its numbers' periods may already send calls elsewhere.
+        check_fallbacks(conn, &unrouted(unit), unit)?;
         Ok(unit.clone())
     })
 }
@@ -160,19 +162,20 @@ pub fn save_unchecked(
 /// batch (`None` for a new unit).
 pub fn check_stored(conn: &mut DbConnection, before: Option<&Unit>, after: &Unit) -> AppResult<()> {
     check_references(conn, after, before)?;
-    let empty;
-    let before = match before {
-        Some(b) => b,
-        None => {
-            empty = Unit {
-                contact_points: Vec::new(),
-                fallback_contact_point_id: None,
-                ..after.clone()
-            };
-            &empty
-        }
-    };
-    check_fallbacks(conn, before, after)
+    match before {
+        Some(b) => check_fallbacks(conn, b, after),
+        None => check_fallbacks(conn, &unrouted(after), after),
+    }
+}
+
+/// What a new unit is compared with: no numbers, no fallback, no periods.
+fn unrouted(unit: &Unit) -> Unit {
+    Unit {
+        contact_points: Vec::new(),
+        fallback_contact_point_id: None,
+        periods: Vec::new(),
+        ..unit.clone()
+    }
 }
 
 /// What only the database can check: the organisation exists (and is active for a new or
@@ -367,12 +370,10 @@ fn check_fallbacks(conn: &mut DbConnection, before: &Unit, after: &Unit) -> AppR
         }
         out
     };
+    // With the field names where a route starts (the unit, or which number): a redirect moved
+    // from one number to another is a change too.
     let (old, new) = (routes(before), routes(after));
-    let strip =
-        |set: &HashSet<Route>| -> HashSet<(Uuid, Option<chrono::NaiveDate>, Option<chrono::NaiveDate>)> {
-            set.iter().map(|(_, t, f, l)| (*t, *f, *l)).collect()
-        };
-    if strip(&old) == strip(&new) {
+    if old == new {
         return Ok(());
     }
     // Targets named for the first time must exist; the walk below runs whenever the routes
@@ -386,17 +387,38 @@ fn check_fallbacks(conn: &mut DbConnection, before: &Unit, after: &Unit) -> AppR
     let mut errors = Vec::new();
     for (field, target) in &added {
         let (field, target) = (*field, *target);
-        if after.contact_points.iter().any(|c| c.id == target) {
+        if let Some(own) = after.contact_points.iter().find(|c| c.id == target) {
+            if matches!(
+                own.purpose,
+                crate::domain::Purpose::Fax | crate::domain::Purpose::Sms
+            ) {
+                errors.push(
+                    Invalid::rule(
+                        format!("numret '{}' kan inte ta emot samtal", own.label),
+                        format!("the number '{}' cannot take calls", own.label),
+                    )
+                    .at(field.clone()),
+                );
+            }
             continue;
         }
-        let owner: Option<(String, Option<chrono::NaiveDate>)> = contact_points::table
+        let owner: Option<(String, Option<chrono::NaiveDate>, String)> = contact_points::table
             .inner_join(units::table)
             .filter(contact_points::id.eq(target.to_string()))
             .filter(contact_points::removed_at.is_null())
-            .select((units::name, units::active_to))
+            .select((units::name, units::active_to, contact_points::purpose))
             .first(conn)
             .optional()?;
         match owner {
+            Some((name, _, purpose)) if matches!(purpose.as_str(), "fax" | "sms") => errors.push(
+                Invalid::rule(
+                    format!("numret {target} hos {name} är ett {purpose}-nummer och kan inte ta emot samtal"),
+                    format!(
+                        "the contact point {target} of {name} is a {purpose} number and cannot take calls"
+                    ),
+                )
+                .at(field.clone()),
+            ),
             None => errors.push(
                 Invalid::rule(
                     format!("det finns inget nummer med id {target}"),
@@ -404,7 +426,7 @@ fn check_fallbacks(conn: &mut DbConnection, before: &Unit, after: &Unit) -> AppR
                 )
                 .at(field.clone()),
             ),
-            Some((name, active_to)) if !not_ended(active_to, today()) => errors.push(
+            Some((name, active_to, _)) if !not_ended(active_to, today()) => errors.push(
                 Invalid::rule(
                     format!("numret {target} hör till {name}, som är avslutad"),
                     format!("the contact point {target} belongs to {name}, which has been deactivated"),

@@ -174,7 +174,7 @@ impl Directory {
             .find_map(|(target, via)| {
                 target
                     .and_then(|id| self.contact_point(id))
-                    .filter(|(_, c)| visible(c) && !visited.contains(&c.id))
+                    .filter(|(_, c)| visible(c) && callable(c) && !visited.contains(&c.id))
                     .map(|(u, c)| (u, c, via))
             });
             let Some((next_unit, next_point, via)) = next else {
@@ -183,12 +183,17 @@ impl Directory {
             visited.insert(next_point.id);
             path.push(self.step(next_unit, next_point, via, at));
         }
+        // A number opens or closes, or a period (and its redirect) starts or ends.
         let until = path
             .iter()
-            .filter_map(|s| s.point.schedule(s.unit).next_change(at))
+            .flat_map(|s| {
+                let schedule = s.point.schedule(s.unit);
+                [schedule.next_change(at), schedule.next_period_change(at)]
+            })
+            .flatten()
             .min();
         let asked = &path[0];
-        let next_open = (!asked.open())
+        let next_open = (asked.answers == Answers::Closed)
             .then(|| first.schedule(unit).next_open(at))
             .flatten();
         let answer_step = path.iter().find(|s| s.answers != Answers::Closed);
@@ -253,7 +258,13 @@ impl Directory {
                 format!("{goes}{}: {} ({closed})", step.unit.name, how(step, at))
             }
             None => {
+                let schedule = asked.point.schedule(asked.unit);
                 let opens = match next_open {
+                    Some(t) if schedule.answers(t) == Answers::Unknown => format!(
+                        "{} kan svara från {} (telefontid saknas)",
+                        asked.point.label,
+                        when(t, at)
+                    ),
                     Some(t) => format!("{} öppnar {}", asked.point.label, when(t, at)),
                     None => format!("{} öppnar inte inom en månad", asked.point.label),
                 };

@@ -454,7 +454,9 @@ impl<'a> Schedule<'a> {
         let today = at.with_timezone(&Stockholm).date_naive();
         let mut pending: std::collections::BTreeSet<DateTime<Utc>> = std::collections::BTreeSet::new();
         for offset in -1..=HORIZON_DAYS + 1 {
-            let day = today + Duration::days(offset);
+            let Some(day) = today.checked_add_signed(Duration::days(offset)) else {
+                break;
+            };
             let midnight = local_instant(day, 0);
             if let Some(midnight) = midnight {
                 // Everything before this day's midnight is settled.
@@ -476,8 +478,10 @@ impl<'a> Schedule<'a> {
                 }
             }
             for m in minutes {
-                let (day, m) = (day + Duration::days(i64::from(m / DAY)), m % DAY);
-                if let Some(instant) = local_instant(day, m as u16)
+                let Some(day) = day.checked_add_signed(Duration::days(i64::from(m / DAY))) else {
+                    continue;
+                };
+                if let Some(instant) = local_instant(day, (m % DAY) as u16)
                     && instant > at
                 {
                     pending.insert(instant);
@@ -494,10 +498,30 @@ impl<'a> Schedule<'a> {
         self.first_edge(at, |t| self.answers(t) != now)
     }
 
-    /// The next moment after `at` when the number answers (by its recorded hours), if within
-    /// [`HORIZON_DAYS`].
+    /// The next moment after `at` when the number answers, or may answer (no recorded hours
+    /// once a closure ends), if within [`HORIZON_DAYS`].
     pub fn next_open(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        self.first_edge(at, |t| self.answers(t) == Answers::Open)
+        self.first_edge(at, |t| self.answers(t) != Answers::Closed)
+    }
+
+    /// The next midnight after `at` (within [`HORIZON_DAYS`]) on which another dated period
+    /// (or none) takes over: a redirect can start or end then without the hours changing.
+    pub fn next_period_change(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        if self.periods.is_empty() && self.unit_periods.is_empty() {
+            return None;
+        }
+        let today = at.with_timezone(&Stockholm).date_naive();
+        let now = self.period_on(today);
+        (1..=HORIZON_DAYS)
+            .filter_map(|n| today.checked_add_signed(Duration::days(n)))
+            .find(|day| {
+                !std::ptr::eq(
+                    self.period_on(*day)
+                        .map_or(std::ptr::null(), |p| p as *const Period),
+                    now.map_or(std::ptr::null(), |p| p as *const Period),
+                )
+            })
+            .and_then(|day| local_instant(day, 0))
     }
 
     /// The end of the period in force at `at`, if it ends within [`HORIZON_DAYS`] (the first
@@ -830,8 +854,9 @@ pub(crate) fn local_instant(day: NaiveDate, minute: u16) -> Option<DateTime<Utc>
     match Stockholm.from_local_datetime(&local) {
         chrono::LocalResult::Single(t) => Some(t.with_timezone(&Utc)),
         chrono::LocalResult::Ambiguous(first, _) => Some(first.with_timezone(&Utc)),
+        // In the skipped hour (02:00–03:00 on the last Sunday of March): its end, 03:00.
         chrono::LocalResult::None => Stockholm
-            .from_local_datetime(&(local + Duration::hours(1)))
+            .from_local_datetime(&day.and_hms_opt(time.hour() + 1, 0, 0)?)
             .earliest()
             .map(|t| t.with_timezone(&Utc)),
     }
@@ -1185,7 +1210,6 @@ mod tests {
         let unknown = Schedule::of(None);
         assert_eq!(unknown.answers(at(2026, 11, 25, 3, 0)), Answers::Unknown);
         assert_eq!(unknown.next_change(at(2026, 11, 25, 3, 0)), None);
-        assert_eq!(unknown.next_open(at(2026, 11, 25, 3, 0)), None);
         let always = TelephoneHours::always();
         assert!(always.validate("hours").is_ok());
         assert!(always.is_always());
@@ -1282,5 +1306,17 @@ mod tests {
             dated(serde_json::json!({"from": "2027-07-13"})),
         ];
         assert!(validate_periods(&fine, Some(own), "periods").is_ok());
+    }
+
+    #[test]
+    fn a_span_that_ends_in_the_skipped_hour_ends_when_the_hour_does() {
+        // 2027-03-28: 02:00 → 03:00. A span 22:00–02:30 ends at 03:00 that night, when the
+        // local minute passes 02:30 (the answer and the moment agree).
+        let night = hours(serde_json::json!({"weekly": [{"days": ["sat"], "from": "22:00", "to": "02:30"}]}));
+        let s = Schedule::of(Some(&night));
+        let end = s.next_change(at(2027, 3, 27, 23, 0)).unwrap();
+        assert_eq!(local(end), "2027-03-28 03:00");
+        assert_eq!(s.answers(end), Answers::Closed);
+        assert_eq!(s.answers(end - Duration::minutes(1)), Answers::Open);
     }
 }

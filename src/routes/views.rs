@@ -51,11 +51,24 @@ pub struct NumberView {
     pub periods: Vec<PeriodView>,
 }
 
-/// A dated period, with its description.
+/// A dated period (see `Period`), with its description. Its own schema: `Period` is a
+/// request shape that refuses unknown fields, so `text` cannot be composed onto it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PeriodView {
-    #[serde(flatten)]
-    pub period: Period,
+    /// First day (included); absent: already begun.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<NaiveDate>,
+    /// Last day (included); absent: until further notice.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<NaiveDate>,
+    /// When the number is answered during the period; empty: closed the whole period.
+    pub weekly: Vec<crate::domain::hours::WeeklySpan>,
+    /// The contact point that takes the calls while the number is closed during the period.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redirect_to: Option<Uuid>,
+    /// For callers, in Swedish.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// In Swedish: "Sommarstängt v. 28–31 (2027-07-12–2027-08-08): stängt".
     pub text: String,
 }
@@ -63,7 +76,11 @@ pub struct PeriodView {
 impl From<&Period> for PeriodView {
     fn from(p: &Period) -> Self {
         Self {
-            period: p.clone(),
+            from: p.from,
+            to: p.to,
+            weekly: p.weekly.clone(),
+            redirect_to: p.redirect_to,
+            note: p.note.clone(),
             text: p.describe(),
         }
     }

@@ -412,7 +412,12 @@ fn asked_moment(raw: Option<&str>) -> Option<chrono::DateTime<chrono::Utc>> {
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(raw) {
         return Some(t.with_timezone(&chrono::Utc));
     }
+    // (RFC 3339 has four-digit years; the form's field is checked below.)
     let local = chrono::NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M").ok()?;
+    // Years the calendar knows (as `/v1/calendar`): no date arithmetic near chrono's limits.
+    if !(1900..=2200).contains(&chrono::Datelike::year(&local)) {
+        return None;
+    }
     chrono_tz::Europe::Stockholm
         .from_local_datetime(&local)
         .earliest()

@@ -958,6 +958,24 @@ pub fn review(
                 }
             }
         }
+        @let missing: Vec<(&Unit, &ContactPoint)> = directory
+            .units()
+            .iter()
+            .filter(|u| u.is_active_on(day) && user.editor_of(directory, &u.organisation_id).is_ok())
+            .flat_map(|u| u.contact_points.iter().filter(|c| c.hours.is_none()).map(move |c| (u, c)))
+            .collect();
+        h2 { "Nummer utan telefontid (" (missing.len()) ")" }
+        @if missing.is_empty() { p.empty { "Alla nummer har telefontid." } } @else {
+            p { "Utan telefontid kan ingen säga om numret svarar just nu. Fyll i tiderna (eller ”dygnet runt”)." }
+            ul {
+                @for (u, c) in &missing {
+                    li {
+                        a href=(format!("/enhet/{}/redigera", u.id)) { (u.name) } ": " (c.label) " "
+                        span.nr { (c.number.national()) }
+                    }
+                }
+            }
+        }
     };
     layout(session, "Att granska", body)
 }

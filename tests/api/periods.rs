@@ -41,6 +41,15 @@ async fn call_now(app: &TestApp, unit: uuid::Uuid, at: &str, purpose: &str) -> V
     res.body
 }
 
+/// A web page, signed in with `token` as the session cookie.
+async fn page_as(app: &TestApp, uri: &str, token: &str) -> crate::helpers::Response {
+    app.request(actix_web::test::TestRequest::get().uri(uri).insert_header((
+        actix_web::http::header::COOKIE,
+        format!("{}={token}", kontaktnav::auth::SESSION_COOKIE),
+    )))
+    .await
+}
+
 fn point_of(unit: &Value, purpose: &str) -> String {
     unit["contact_points"]
         .as_array()
@@ -266,16 +275,7 @@ async fn the_lunch_gap_and_the_half_hour_before_the_on_call_doctor_offer_what_is
     // The unit page at 12:30 (as a datetime-local field sends it): the closed state, the
     // next opening and what is open; no "Ring nu".
     let admin = app.token(Role::Admin, &[]);
-    let page = app
-        .request(
-            actix_web::test::TestRequest::get()
-                .uri(&format!("/enhet/{sjobo}?vid=2026-11-25T12%3A30"))
-                .insert_header((
-                    actix_web::http::header::COOKIE,
-                    format!("{}={admin}", kontaktnav::auth::SESSION_COOKIE),
-                )),
-        )
-        .await;
+    let page = page_as(&app, &format!("/enhet/{sjobo}?vid=2026-11-25T12%3A30"), &admin).await;
     assert_eq!(page.status, StatusCode::OK);
     let html = page.body.as_str().expect("html");
     assert!(html.contains("Ingen svarar då"), "{html}");
@@ -537,16 +537,10 @@ async fn a_number_without_hours_is_unknown_and_day_and_night_only_where_the_data
         switchboard.as_str()
     );
     // The page says so too, and nowhere "alltid".
-    let page = app
-        .request(
-            actix_web::test::TestRequest::get()
-                .uri(&format!("/enhet/{sjobo}"))
-                .insert_header((
-                    actix_web::http::header::COOKIE,
-                    format!("{}={admin}", kontaktnav::auth::SESSION_COOKIE),
-                )),
-        )
-        .await;
+    let review = page_as(&app, "/granska", &admin).await;
+    let html = review.body.as_str().unwrap_or_default();
+    assert!(html.contains("Nummer utan telefontid (1)"), "{html}");
+    let page = page_as(&app, &format!("/enhet/{sjobo}"), &admin).await;
     assert_eq!(page.status, StatusCode::OK);
     let html = page.body.as_str().unwrap_or_default();
     assert!(html.contains("telefontid saknas"), "{html}");
@@ -682,4 +676,119 @@ async fn a_doctor_time_inside_a_closure_says_so_and_gives_the_one_after() {
     assert_eq!(time["next"], "2027-07-20T13:00:00+02:00");
     assert_eq!(time["next_in_closure"], "Sommarstängt");
     assert_eq!(time["next_on_a_workday"], "2027-08-10T13:00:00+02:00");
+}
+
+#[actix_web::test]
+async fn redirects_go_only_to_numbers_that_take_calls_and_a_moved_redirect_is_checked_for_circles() {
+    let app = TestApp::new();
+    let admin = app.token(Role::Admin, &[]);
+    let sjobo = app.unit_id(SJOBO);
+    let boda_id = app.unit_id(BODA);
+    let (sjobo_uri, boda_uri) = (format!("/v1/units/{sjobo}"), format!("/v1/units/{boda_id}"));
+    let sjobo_unit = app.get(&sjobo_uri).await.body;
+    let boda = app.get(&boda_uri).await.body;
+    let (acute, switchboard) = (
+        point_of(&sjobo_unit, "direct_acute"),
+        point_of(&sjobo_unit, "switchboard"),
+    );
+    let boda_switchboard = point_of(&boda, "switchboard");
+    let week = |target: &str| json!({"periods": [{"from": "2027-03-01", "to": "2027-03-07", "redirect_to": target}]});
+    // A fax takes no calls: refused, by field.
+    let fax = app
+        .send(
+            Method::POST,
+            &format!("{boda_uri}/contact-points"),
+            Some(&admin),
+            Some("\"1\""),
+            Some(json!({"purpose": "fax", "label": "Fax", "number": "031-390 06 98"})),
+        )
+        .await;
+    assert_eq!(fax.status, StatusCode::OK, "{}", fax.body);
+    let fax_id = point_of(&fax.body, "fax");
+    let res = app
+        .send(
+            Method::PATCH,
+            &format!("{sjobo_uri}/contact-points/{acute}"),
+            Some(&admin),
+            Some("\"1\""),
+            Some(week(&fax_id)),
+        )
+        .await;
+    assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.body["errors"][0]["field"]
+            .as_str()
+            .expect("field")
+            .ends_with("periods[0].redirect_to"),
+        "{}",
+        res.body
+    );
+    // Sjöbo's direct number to Boda's switchboard, Boda's switchboard to Sjöbo's switchboard
+    // in the same week: a line, not a circle.
+    let res = app
+        .send(
+            Method::PATCH,
+            &format!("{sjobo_uri}/contact-points/{acute}"),
+            Some(&admin),
+            Some("\"1\""),
+            Some(week(&boda_switchboard)),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let res = app
+        .send(
+            Method::PATCH,
+            &format!("{boda_uri}/contact-points/{boda_switchboard}"),
+            Some(&admin),
+            Some("\"2\""),
+            Some(week(&switchboard)),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    // The same redirect copied onto Sjöbo's switchboard closes the circle: refused.
+    let res = app
+        .send(
+            Method::PATCH,
+            &format!("{sjobo_uri}/contact-points/{switchboard}"),
+            Some(&admin),
+            Some("\"2\""),
+            Some(week(&boda_switchboard)),
+        )
+        .await;
+    assert_problem(&res, StatusCode::CONFLICT);
+    assert!(
+        res.body["detail"].as_str().expect("detail").contains("circle"),
+        "{}",
+        res.body
+    );
+    // An unreadable or far-away moment on the page is no panic.
+    for vid in ["%2B262142-12-31T12%3A00", "0001-01-01T00%3A00", "nonsens"] {
+        let page = page_as(&app, &format!("/enhet/{sjobo}?vid={vid}"), &admin).await;
+        assert_eq!(page.status, StatusCode::OK, "{vid}");
+    }
+}
+
+#[actix_web::test]
+async fn a_number_without_hours_may_answer_again_when_a_closure_ends() {
+    let app = TestApp::new();
+    let admin = app.token(Role::Admin, &[]);
+    let sjobo = app.unit_id(SJOBO);
+    let unit = app.get(&format!("/v1/units/{sjobo}")).await.body;
+    let switchboard = point_of(&unit, "switchboard");
+    let res = app
+        .send(Method::PATCH, &format!("/v1/units/{sjobo}/contact-points/{switchboard}"), Some(&admin), Some("\"1\""),
+            Some(json!({"hours": null, "periods": [{"from": "2027-07-12", "to": "2027-08-08", "note": "Växeln är stängd"}]})))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let answer = call_now(&app, sjobo, "2027-08-05T10:00:00+02:00", "switchboard").await;
+    check_honest(&answer, "inside the closure");
+    assert_eq!(answer["answers"], "closed");
+    assert_eq!(answer["next_open"], "2027-08-09T00:00:00+02:00");
+    let why = answer["why"].as_str().expect("why");
+    assert!(
+        why.contains("Växeln är stängd") && why.contains("kan svara från mån 9/8 00:00 (telefontid saknas)"),
+        "{why}"
+    );
+    let after = call_now(&app, sjobo, "2027-08-09T10:00:00+02:00", "switchboard").await;
+    assert_eq!(after["answers"], "unknown");
 }
