@@ -472,21 +472,22 @@ async fn a_number_without_hours_is_unknown_and_day_and_night_only_where_the_data
     let all = app.get("/v1/export?format=ndjson").await.body;
     let text = all.as_str().expect("ndjson");
     assert!(!text.is_empty());
-    for line in text.lines().filter(|l| l.contains("\"contact_points\"")) {
-        let unit: Value = serde_json::from_str(line).expect("json");
-        let unit = if unit.get("unit").is_some() {
-            unit["unit"].clone()
-        } else {
-            unit
-        };
-        for point in unit["contact_points"].as_array().into_iter().flatten() {
+    let mut checked = 0;
+    for line in text.lines() {
+        let record: Value = serde_json::from_str(line).expect("json");
+        if record["type"] != "unit" {
+            continue;
+        }
+        for point in record["contact_points"].as_array().expect("points") {
             assert!(
                 point["hours"].is_object(),
                 "{} has no hours: {point}",
-                unit["name"]
+                record["name"]
             );
+            checked += 1;
         }
     }
+    assert!(checked > 90, "{checked} numbers checked");
     // A boende's staff answer day and night, said as data.
     let boende = app
         .get(&format!(
@@ -633,13 +634,42 @@ async fn a_notice_is_shown_in_lookups_the_printed_list_and_exports_while_it_runs
     );
     let csv = app.get_as("/v1/export?format=csv", Some(&admin)).await.body;
     assert!(csv.as_str().expect("csv").contains("Kommer senare."));
-    // Blank text is refused.
+    // A period that ended yesterday is no longer served; the history keeps it.
     let res = app
         .send(
             Method::PATCH,
             &format!("/v1/units/{sjobo}"),
             Some(&admin),
             Some("\"2\""),
+            Some(json!({"periods": [
+                {"from": (today - Duration::days(10)).to_string(), "to": (today - Duration::days(1)).to_string(), "note": "Över"},
+                {"from": (today + Duration::days(100)).to_string(), "note": "Kommande"}
+            ]})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let notes: Vec<&Value> = res.body["periods"]
+        .as_array()
+        .expect("periods")
+        .iter()
+        .map(|p| &p["note"])
+        .collect();
+    assert_eq!(notes, [&json!("Kommande")]);
+    let history = app.get(&format!("/v1/units/{sjobo}/history")).await.body;
+    assert!(
+        history["versions"][0]["changes"][0]["to"]
+            .as_str()
+            .expect("words")
+            .starts_with("Över ("),
+        "{history}"
+    );
+    // Blank text is refused.
+    let res = app
+        .send(
+            Method::PATCH,
+            &format!("/v1/units/{sjobo}"),
+            Some(&admin),
+            Some("\"3\""),
             Some(json!({"notices": [{"text": "  "}]})),
         )
         .await;
