@@ -411,6 +411,24 @@ impl<'a> Schedule<'a> {
         }
     }
 
+    /// Whether any span of these hours or periods runs past midnight (only then does the day
+    /// before have a say).
+    fn overnight(&self) -> bool {
+        let weekly = |spans: &[WeeklySpan]| spans.iter().any(|s| s.to <= s.from);
+        self.hours.is_some_and(|h| {
+            weekly(&h.weekly) || h.exceptions.iter().flat_map(|e| &e.spans).any(|s| s.to <= s.from)
+        }) || self
+            .periods
+            .iter()
+            .chain(self.unit_periods)
+            .any(|p| weekly(&p.weekly))
+    }
+
+    /// Nothing ever changes: no hours and no periods (unknown for good).
+    fn is_fixed(&self) -> bool {
+        self.hours.is_none() && self.periods.is_empty() && self.unit_periods.is_empty()
+    }
+
     /// At local `minute` of `day`: a span of the day before that runs past midnight decides
     /// first (a span belongs to the day it starts on), then the day's own rule.
     fn answers_local(&self, day: NaiveDate, minute: u32) -> Answers {
@@ -421,7 +439,8 @@ impl<'a> Schedule<'a> {
                 Answers::Closed
             }
         };
-        if let Some(yesterday) = day.pred_opt()
+        if self.overnight()
+            && let Some(yesterday) = day.pred_opt()
             && let DayRule::Spans { mode, spans, .. } = self.rule(yesterday)
             && spans.iter().any(|(_, end)| minute + DAY < *end)
         {
@@ -451,6 +470,9 @@ impl<'a> Schedule<'a> {
     /// added for a day is never before that day's midnight, so every edge before it is final
     /// once the day is added, and most answers stop on the first or second day.
     fn first_edge(&self, at: DateTime<Utc>, found: impl Fn(DateTime<Utc>) -> bool) -> Option<DateTime<Utc>> {
+        if self.is_fixed() {
+            return None;
+        }
         let today = at.with_timezone(&Stockholm).date_naive();
         let mut pending: std::collections::BTreeSet<DateTime<Utc>> = std::collections::BTreeSet::new();
         for offset in -1..=HORIZON_DAYS + 1 {
