@@ -456,8 +456,8 @@ impl<'a> Schedule<'a> {
 
     /// Whether the number answers at `at`.
     pub fn answers(&self, at: DateTime<Utc>) -> Answers {
-        let local = at.with_timezone(&Stockholm).naive_local();
-        self.answers_local(local.date(), local.hour() * 60 + local.minute())
+        let (day, minute) = wall_clock(at);
+        self.answers_local(day, minute)
     }
 
     /// The period in force at `at` (by the local date).
@@ -866,6 +866,25 @@ pub fn validate_notices(notices: &[Notice], field: &str) -> Result<(), Vec<Field
         }
     }
     if errors.is_empty() { Ok(()) } else { Err(errors) }
+}
+
+/// The Borås day and minute of `at`, as the hours read it. In the hour that is repeated when
+/// summer time ends (02:00–03:00 on the last Sunday of October), the clock has shown each
+/// minute once already: the second time round reads as 02:59, so that a span ending at 02:30
+/// ends once (at the first 02:30, the instant [`local_instant`] gives) and a span starting
+/// then is not started twice.
+fn wall_clock(at: DateTime<Utc>) -> (NaiveDate, u32) {
+    let local = at.with_timezone(&Stockholm);
+    let naive = local.naive_local();
+    let minute = naive.hour() * 60 + naive.minute();
+    let may_repeat = naive.hour() == 2 && naive.month() == 10 && naive.weekday() == Weekday::Sun;
+    if may_repeat
+        && let chrono::LocalResult::Ambiguous(first, _) = Stockholm.from_local_datetime(&naive)
+        && first.offset() != local.offset()
+    {
+        return (naive.date(), 2 * 60 + 59);
+    }
+    (naive.date(), minute)
 }
 
 /// The instant of local wall-clock `minute` on `day`; in the hour that summer time skips, the
@@ -1340,5 +1359,33 @@ mod tests {
         assert_eq!(local(end), "2027-03-28 03:00");
         assert_eq!(s.answers(end), Answers::Closed);
         assert_eq!(s.answers(end - Duration::minutes(1)), Answers::Open);
+    }
+
+    #[test]
+    fn the_repeated_hour_in_october_is_read_once() {
+        // 2026-10-25: 03:00 CEST → 02:00 CET. A span Saturday 22:00–02:30 ends at the first
+        // 02:30 (00:30 UTC) and does not open again in the second 02:00–02:30 (01:00–01:30 UTC).
+        let night = hours(serde_json::json!({"weekly": [{"days": ["sat"], "from": "22:00", "to": "02:30"}]}));
+        let s = Schedule::of(Some(&night));
+        let utc = |h: u32, m: u32| Utc.with_ymd_and_hms(2026, 10, 25, h, m, 0).unwrap();
+        assert_eq!(s.answers(utc(0, 15)), Answers::Open, "02:15 the first time");
+        assert_eq!(s.answers(utc(0, 30)), Answers::Closed, "02:30 the first time");
+        assert_eq!(s.answers(utc(1, 15)), Answers::Closed, "02:15 the second time");
+        let end = s.next_change(utc(0, 0)).unwrap();
+        assert_eq!(end, utc(0, 30));
+        // No reopening before the next Saturday 22:00.
+        assert_eq!(local(s.next_change(end).unwrap()), "2026-10-31 22:00");
+        // A span starting at 02:30 starts once and runs through the second round.
+        let early = hours(serde_json::json!({"weekly": [{"days": ["sun"], "from": "02:30", "to": "05:00"}]}));
+        let e = Schedule::of(Some(&early));
+        assert_eq!(e.answers(utc(0, 15)), Answers::Closed);
+        assert_eq!(e.answers(utc(0, 45)), Answers::Open);
+        assert_eq!(
+            e.answers(utc(1, 5)),
+            Answers::Open,
+            "02:05 the second time: still open"
+        );
+        assert_eq!(e.next_change(utc(0, 0)), Some(utc(0, 30)));
+        assert_eq!(local(e.next_change(utc(0, 45)).unwrap()), "2026-10-25 05:00");
     }
 }
