@@ -112,10 +112,19 @@ pub struct Page<'a> {
     /// How many units match in all, over every page.
     pub total: usize,
     pub next: Option<Cursor>,
+    /// The query's words that matched no unit (the rest were searched for).
+    pub ignored_words: Vec<String>,
 }
 
-/// Full rankings (sort keys in result order) by filter fingerprint and day.
-type RankingCache = Mutex<HashMap<(u64, NaiveDate), Arc<[u64]>>>;
+/// A search's full result: sort keys in result order, and the words it had to leave out.
+#[derive(Debug)]
+struct Ranking {
+    keys: Box<[u64]>,
+    ignored: Vec<String>,
+}
+
+/// Full rankings by filter fingerprint and day.
+type RankingCache = Mutex<HashMap<(u64, NaiveDate), Arc<Ranking>>>;
 
 /// What `find` filters on, per unit, compact and contiguous (the full `Unit` is large and
 /// scattered; reading 20,000 of them per search costs more than the search itself).
@@ -419,7 +428,8 @@ impl Directory {
                 "the cursor belongs to another search (different parameters); start again without a cursor",
             ));
         }
-        let ranked = self.ranking(filter, fingerprint);
+        let ranking = self.ranking(filter, fingerprint);
+        let ranked = &ranking.keys;
         let start = match cursor {
             None => 0,
             Some(c) => {
@@ -449,6 +459,11 @@ impl Directory {
             units: page.iter().map(|m| &self.units[self.unit_of(*m)]).collect(),
             total: ranked.len(),
             next,
+            ignored_words: if ranked.is_empty() {
+                Vec::new()
+            } else {
+                ranking.ignored.clone()
+            },
         })
     }
 
@@ -457,7 +472,7 @@ impl Directory {
     }
 
     /// Every unit that matches, in result order: from the cache, or computed and cached.
-    fn ranking(&self, filter: &UnitFilter, fingerprint: u64) -> Arc<[u64]> {
+    fn ranking(&self, filter: &UnitFilter, fingerprint: u64) -> Arc<Ranking> {
         let key = (fingerprint, filter.on);
         // A poisoned cache only means another request panicked while holding it; the map is
         // still a valid map.
@@ -471,9 +486,12 @@ impl Directory {
         {
             return Arc::clone(hit);
         }
-        let mut ranked = self.matching(filter);
-        ranked.sort_unstable();
-        let ranked: Arc<[u64]> = ranked.into();
+        let (mut keys, ignored) = self.matching(filter);
+        keys.sort_unstable();
+        let ranked = Arc::new(Ranking {
+            keys: keys.into_boxed_slice(),
+            ignored,
+        });
         if self.cache_rankings {
             let mut cache = cache();
             if cache.len() >= RANKING_CACHE_ENTRIES {
@@ -484,12 +502,17 @@ impl Directory {
         ranked
     }
 
-    /// The sort keys of every unit that matches, unordered.
-    fn matching(&self, filter: &UnitFilter) -> Vec<u64> {
-        let scores = filter
+    /// The sort keys of every unit that matches, unordered, and the query's words that
+    /// matched no unit.
+    fn matching(&self, filter: &UnitFilter) -> (Vec<u64>, Vec<String>) {
+        let scored = filter
             .query
             .as_ref()
             .map(|q| self.search.scores(q, filter.include_internal));
+        let (scores, ignored) = match scored {
+            Some(s) => (Some(s.scores), s.ignored),
+            None => (None, Vec::new()),
+        };
         let scope = filter.organisation.as_deref().map(|o| self.organisation_scope(o));
         let area = filter
             .area
@@ -521,7 +544,7 @@ impl Directory {
                 matches.push(sort_key_of(score, self.name_rank[i]));
             }
         }
-        matches
+        (matches, ignored)
     }
 
     /// Names close to a query that found nothing, for "did you mean": among the units the
@@ -536,6 +559,7 @@ impl Directory {
         };
         let mut scored: Vec<(f64, u64)> = self
             .matching(&without_text)
+            .0
             .into_iter()
             .map(|key| (self.search.similarity(query, self.unit_of(key)), key))
             .filter(|(similarity, _)| *similarity >= 0.6)

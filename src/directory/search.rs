@@ -23,6 +23,10 @@ const EXACT_NAME: u32 = 10_000;
 const NAME_PREFIX: u32 = 2_000;
 /// Score for a matching phone number.
 const PHONE_MATCH: u32 = 20_000;
+/// Score for a number that ends with the digits typed (at least [`MIN_PARTIAL_DIGITS`]).
+const PHONE_SUFFIX: u32 = 15_000;
+/// Fewest digits a partial number needs: fewer would match too many numbers.
+const MIN_PARTIAL_DIGITS: usize = 6;
 
 /// A parsed search query.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -30,6 +34,9 @@ pub struct Query {
     folded: String,
     tokens: Vec<String>,
     phone: Option<String>,
+    /// The digits of a query that looks like (part of) a phone number: "390 06 27" →
+    /// `3900627`, matched as the end of a stored number.
+    digits: Option<String>,
 }
 
 impl Query {
@@ -59,10 +66,17 @@ impl Query {
             .then(|| PhoneNumber::parse(raw).ok())
             .flatten()
             .map(|n| n.e164().to_owned());
+        let digits = looks_like_phone
+            .then(|| raw.chars().filter(char::is_ascii_digit).collect::<String>())
+            // A national number typed in part ("031-390 06 2") is no suffix; drop the trunk 0
+            // so "0313900627" still ends "+46313900627".
+            .map(|d| d.strip_prefix('0').map_or(d.clone(), str::to_owned))
+            .filter(|d| d.len() >= MIN_PARTIAL_DIGITS);
         Ok(Some(Self {
             folded,
             tokens,
             phone,
+            digits,
         }))
     }
 
@@ -203,6 +217,13 @@ impl Vocabulary {
     }
 }
 
+/// Scores per unit, and the query's words that matched no unit at all.
+#[derive(Debug, Clone, Default)]
+pub struct Scored {
+    pub scores: Vec<u32>,
+    pub ignored: Vec<String>,
+}
+
 /// An inverted index over the words of every unit.
 #[derive(Debug, Default)]
 pub struct SearchIndex {
@@ -271,7 +292,11 @@ impl SearchIndex {
 
     /// A score per unit (same order as the units given to `build`); 0 means no match.
     /// `include_internal` decides whether internal numbers can be found by a phone query.
-    pub fn scores(&self, query: &Query, include_internal: bool) -> Vec<u32> {
+    ///
+    /// Best effort with many words: the units that match the most of the query's words are
+    /// the matches (all of them, in the usual case that some unit matches every word), and a
+    /// word that matches no unit at all is `ignored` rather than the end of the search.
+    pub fn scores(&self, query: &Query, include_internal: bool) -> Scored {
         let n = self.names.len();
         let mut total = vec![0u32; n];
         if let Some(e164) = &query.phone {
@@ -281,21 +306,53 @@ impl SearchIndex {
                 }
             }
             if total.iter().any(|s| *s > 0) {
-                return total;
+                return Scored {
+                    scores: total,
+                    ignored: Vec::new(),
+                };
             }
         }
-        let mut tokens = query.tokens.iter();
-        if let Some(first) = tokens.next() {
-            self.score_token(first, &mut total);
+        if let Some(digits) = &query.digits {
+            // Part of a number: every number that ends with the digits typed.
+            for (e164, units) in &self.numbers {
+                if e164.ends_with(digits.as_str()) {
+                    for (unit, visibility) in units {
+                        if include_internal || *visibility == Visibility::Public {
+                            total[*unit as usize] = PHONE_SUFFIX;
+                        }
+                    }
+                }
+            }
+            if total.iter().any(|s| *s > 0) {
+                return Scored {
+                    scores: total,
+                    ignored: Vec::new(),
+                };
+            }
         }
+        let mut matched = vec![0u8; n];
+        let mut ignored = Vec::new();
         let mut best = Vec::new();
-        for token in tokens {
+        for token in &query.tokens {
             best.clear();
             best.resize(n, 0);
             self.score_token(token, &mut best);
-            for (sum, b) in total.iter_mut().zip(&best) {
-                // Every query word must match: a unit that missed one drops to 0.
-                *sum = if *b == 0 || *sum == 0 { 0 } else { *sum + b };
+            let mut hit = false;
+            for ((sum, count), b) in total.iter_mut().zip(matched.iter_mut()).zip(&best) {
+                if *b > 0 {
+                    *sum += b;
+                    *count += 1;
+                    hit = true;
+                }
+            }
+            if !hit {
+                ignored.push(token.clone());
+            }
+        }
+        let most = matched.iter().copied().max().unwrap_or(0);
+        for (sum, count) in total.iter_mut().zip(&matched) {
+            if most == 0 || *count < most {
+                *sum = 0;
             }
         }
         let from = self
@@ -314,7 +371,14 @@ impl SearchIndex {
                 };
             }
         }
-        total
+        if most == 0 {
+            // Nothing matched: no word is singled out (the caller answers 404 with suggestions).
+            ignored.clear();
+        }
+        Scored {
+            scores: total,
+            ignored,
+        }
     }
 
     /// Raises each unit's entry in `best` to how well its words match `token`.
@@ -383,5 +447,12 @@ mod tests {
         let q = Query::parse("031-390 06 00").unwrap().unwrap();
         assert_eq!(q.phone.as_deref(), Some("+46313900600"));
         assert_eq!(Query::parse("R7").unwrap().unwrap().phone, None);
+        let partial = Query::parse("390 06 27").unwrap().unwrap();
+        assert_eq!(partial.digits.as_deref(), Some("3900627"));
+        assert_eq!(
+            Query::parse("031-390 06 27").unwrap().unwrap().digits.as_deref(),
+            Some("313900627")
+        );
+        assert_eq!(Query::parse("06 27").unwrap().unwrap().digits, None);
     }
 }

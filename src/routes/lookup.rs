@@ -42,13 +42,19 @@ pub struct LookupResponse {
     pub query: String,
     /// Best match first.
     pub results: Vec<LookupResult>,
+    /// Words of `q` (folded) that matched no unit and were left out: the results match the
+    /// most of the others.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ignored_words: Vec<String>,
 }
 
 /// The one number to call.
 ///
 /// Finds the active units that best match `q` and answers, for each, exactly one number: its
-/// `vag_in` (one way in), in E.164 and national form and as a `tel:` URI. When nothing
-/// matches, the 404 problem lists the nearest names in `suggestions`.
+/// `vag_in` (one way in), in E.164 and national form and as a `tel:` URI. With several words,
+/// the units that match the most of them, and the words that matched nothing in
+/// `ignored_words`. When no word matches anything, the 404 problem lists the nearest names in
+/// `suggestions`.
 #[utoipa::path(
     context_path = "/v1",
     tag = "lookup",
@@ -109,5 +115,9 @@ async fn lookup(
                 .collect(),
         });
     }
-    Ok(HttpResponse::Ok().json(LookupResponse { query: q, results }))
+    Ok(HttpResponse::Ok().json(LookupResponse {
+        query: q,
+        results,
+        ignored_words: page.ignored_words,
+    }))
 }

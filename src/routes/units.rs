@@ -61,12 +61,18 @@ pub struct UnitPage {
     pub total: usize,
     /// Pass as `cursor` for the next page; absent on the last page.
     pub next_cursor: Option<String>,
+    /// Words of `q` (folded) that matched no unit and were left out: the units listed match
+    /// the most of the others.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ignored_words: Vec<String>,
 }
 
 /// List and search units.
 ///
 /// Without `q`, units come in Swedish alphabetical order; with `q`, best match first (the
-/// exact name before everything else). Pages never skip or repeat a unit.
+/// exact name before everything else). With several words, the units that match the most of
+/// them; a word that matches nothing is listed in `ignored_words` instead of emptying the
+/// result. Pages never skip or repeat a unit.
 #[utoipa::path(
     context_path = "/v1",
     tag = "units",
@@ -117,6 +123,7 @@ async fn list_units(
             .collect(),
         total: page.total,
         next_cursor: page.next.map(|c| c.encode()),
+        ignored_words: page.ignored_words,
     }))
 }
 

@@ -199,6 +199,14 @@ pub fn search_results(
     html! {
         p.meta data-count { (page.total) @if page.total == 1 { " träff" } @else { " träffar" }
             @if page.total > page.units.len() { ", de " (page.units.len()) " bästa visas" } }
+        @if !page.ignored_words.is_empty() {
+            p.meta { "Inga träffar på "
+                @for (i, w) in page.ignored_words.iter().enumerate() {
+                    @if i > 0 { ", " }
+                    "”" (w) "”"
+                }
+                "; de orden är utelämnade." }
+        }
         ul.results {
             @for unit in &page.units { li { (card(directory, unit, internal, now)) } }
         }

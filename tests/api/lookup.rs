@@ -1,5 +1,6 @@
 use actix_web::http::StatusCode;
 use kontaktnav::domain::PhoneNumber;
+use serde_json::Value;
 
 use crate::helpers::{TestApp, assert_problem, query};
 
@@ -65,10 +66,52 @@ async fn lookup_filters_by_kind_and_area_and_limits_the_answers() {
 }
 
 #[actix_web::test]
+async fn a_word_that_matches_nothing_is_left_out_and_named_instead_of_emptying_the_answer() {
+    let app = TestApp::new();
+    // The rest still finds what it can: every vårdcentral, and "sandvik" named as left out.
+    let res = app
+        .get(&format!(
+            "/v1/lookup?{}",
+            query(&[("q", "Sandvik vårdcentral"), ("limit", "20")])
+        ))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.body["ignored_words"], serde_json::json!(["sandvik"]));
+    // (Units of kind vårdcentral, and those whose organisation is called so, as for
+    // "vårdcentral" alone.)
+    let kinds: Vec<&Value> = res.body["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| &r["kind"])
+        .collect();
+    assert!(
+        kinds.iter().filter(|k| **k == "vardcentral").count() == 16,
+        "{kinds:?}"
+    );
+    // The units matching the most words, best first; the list says the same.
+    for q in ["närhälsan sjöbo blaha", "sjobo vardcentral xyzzy qwerty"] {
+        let res = app.get(&format!("/v1/units?{}", query(&[("q", q)]))).await;
+        assert_eq!(res.status, StatusCode::OK, "{q}: {}", res.body);
+        assert_eq!(res.body["items"][0]["name"], "Närhälsan Sjöbo vårdcentral", "{q}");
+        assert_eq!(res.body["total"], 1, "{q}: {}", res.body);
+        assert!(
+            !res.body["ignored_words"].as_array().expect("ignored").is_empty(),
+            "{q}"
+        );
+    }
+    // A query whose every word matches has nothing left out.
+    let res = app
+        .get(&format!("/v1/units?{}", query(&[("q", "sjöbo vårdcentral")])))
+        .await;
+    assert!(res.body.get("ignored_words").is_none(), "{}", res.body);
+}
+
+#[actix_web::test]
 async fn a_query_that_matches_nothing_is_404_with_the_nearest_names() {
     let app = TestApp::new();
     let res = app
-        .get(&format!("/v1/lookup?{}", query(&[("q", "Sandvik vårdcentral")])))
+        .get(&format!("/v1/lookup?{}", query(&[("q", "Sandvik")])))
         .await;
     assert_problem(&res, StatusCode::NOT_FOUND);
     let suggestions: Vec<_> = res.body["suggestions"]
@@ -93,11 +136,7 @@ async fn suggestions_stay_within_the_kind_and_area_asked_for() {
     let suggestions = |area: &'static str| {
         let app = &app;
         async move {
-            let q = query(&[
-                ("q", "Sandvik vårdcentral"),
-                ("area", area),
-                ("kind", "vardcentral"),
-            ]);
+            let q = query(&[("q", "Sandvik"), ("area", area), ("kind", "vardcentral")]);
             let res = app.get(&format!("/v1/lookup?{q}")).await;
             assert_problem(&res, StatusCode::NOT_FOUND);
             res.body["suggestions"]
@@ -150,4 +189,32 @@ async fn lookup_by_phone_number_finds_the_unit_that_has_it() {
         .get(&format!("/v1/lookup?{}", query(&[("q", &national)])))
         .await;
     assert_eq!(res.body["results"][0]["name"], "Herkules vårdcentral");
+    // Part of it, as printed on an old list: the last six or seven digits, in any spacing.
+    let digits: String = national.chars().filter(char::is_ascii_digit).collect();
+    for partial in [
+        digits[digits.len() - 7..].to_owned(),
+        format!(
+            "{} {}",
+            &digits[digits.len() - 6..digits.len() - 2],
+            &digits[digits.len() - 2..]
+        ),
+    ] {
+        let res = app
+            .get(&format!("/v1/lookup?{}", query(&[("q", &partial)])))
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{partial}: {}", res.body);
+        assert_eq!(
+            res.body["results"][0]["name"], "Herkules vårdcentral",
+            "{partial}"
+        );
+        assert_eq!(res.body["results"].as_array().map(Vec::len), Some(1), "{partial}");
+    }
+    // Five digits are too few to mean one number.
+    let res = app
+        .get(&format!(
+            "/v1/lookup?{}",
+            query(&[("q", &digits[digits.len() - 5..])])
+        ))
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND, "{}", res.body);
 }
