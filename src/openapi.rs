@@ -45,6 +45,10 @@ use crate::routes;
         routes::admin::update_area,
         routes::admin::deactivate_area,
         routes::reference::list_kinds,
+        routes::vocabulary::list_vocabulary,
+        routes::vocabulary::create_word,
+        routes::vocabulary::update_word,
+        routes::vocabulary::remove_word,
         routes::admin::list_accounts,
         routes::admin::create_account,
         routes::admin::update_account,
@@ -411,6 +415,12 @@ fn form_of(schema: &str, name: &str) -> Option<Form> {
         ),
         ("Notice", "text") => form(text(), Some(1), Some(crate::domain::hours::MAX_PERIOD_NOTE_CHARS)),
         (_, "note") => form(optional_text(), None, Some(MAX_NOTE_CHARS)),
+        ("NewWord" | "", "word") => form(text(), Some(1), Some(crate::domain::vocabulary::MAX_WORD_CHARS)),
+        (_, "expansion") => form(
+            text(),
+            Some(1),
+            Some(crate::domain::vocabulary::MAX_EXPANSION_CHARS),
+        ),
         (_, "street" | "city" | "postal_code") if schema.starts_with("Address") => {
             form(optional_text(), None, Some(MAX_ADDRESS_CHARS))
         }
@@ -452,7 +462,13 @@ fn constrain(doc: &mut serde_json::Value) {
                 map.entry("maxItems")
                     .or_insert(Value::from(crate::domain::hours::MAX_PERIODS));
             }
+            if name == "expansions" {
+                map.entry("minItems").or_insert(Value::from(1));
+                map.entry("maxItems")
+                    .or_insert(Value::from(crate::domain::vocabulary::MAX_EXPANSIONS));
+            }
             let item_name = match name {
+                "expansions" => "expansion",
                 "area_ids" | "organisations" => "area",
                 "preschools" => "preschool",
                 "streets" => "street_name",

@@ -52,18 +52,21 @@ pub enum Entity {
     Correction,
     /// One CSV import: the events of its units carry its id as `batch_id`.
     Import,
+    /// A word of the search vocabulary.
+    Vocabulary,
 }
 
 impl Entity {
-    const ALL: [Entity; 6] = [
+    const ALL: [Entity; 7] = [
         Entity::Unit,
         Entity::Organisation,
         Entity::Area,
         Entity::Account,
         Entity::Correction,
         Entity::Import,
+        Entity::Vocabulary,
     ];
-    pub const ALL_CODES: &'static str = "unit, organisation, area, account, correction, import";
+    pub const ALL_CODES: &'static str = "unit, organisation, area, account, correction, import, vocabulary";
 
     pub fn parse(raw: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|e| e.code() == raw.trim())
@@ -77,6 +80,7 @@ impl Entity {
             Entity::Account => "account",
             Entity::Correction => "correction",
             Entity::Import => "import",
+            Entity::Vocabulary => "vocabulary",
         }
     }
 }
@@ -275,6 +279,26 @@ pub fn record_baselines(
                     organisation_id: None,
                     before: None,
                     after: Some(area),
+                },
+            )?;
+            recorded += 1;
+        }
+        for synonym in snapshot
+            .vocabulary
+            .iter()
+            .filter(|s| missing(Entity::Vocabulary, &s.word))
+        {
+            append(
+                conn,
+                &meta,
+                Event {
+                    action: "vocabulary.baseline",
+                    entity: Entity::Vocabulary,
+                    entity_id: &synonym.word,
+                    version: synonym.version,
+                    organisation_id: None,
+                    before: None,
+                    after: Some(synonym),
                 },
             )?;
             recorded += 1;

@@ -13,6 +13,7 @@ pub mod reference;
 pub mod repo;
 pub mod schema;
 pub mod units;
+pub mod vocabulary;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

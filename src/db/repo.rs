@@ -29,6 +29,8 @@ pub struct Snapshot {
     /// the newest id: PostgreSQL hands out ids before commit, so a later commit can carry a
     /// smaller id than one already seen.)
     pub event_count: i64,
+    /// The search vocabulary.
+    pub vocabulary: Vec<crate::domain::vocabulary::Synonym>,
 }
 
 /// Reads the whole directory in one read transaction that sees one moment of the database
@@ -49,6 +51,7 @@ pub fn load_snapshot(conn: &mut DbConnection) -> anyhow::Result<Snapshot> {
             .select((accounts::username, accounts::version, accounts::disabled))
             .load(conn)?;
         let event_count = event_count(conn)?;
+        let vocabulary = super::vocabulary::load_all(conn)?;
         Ok::<_, diesel::result::Error>((
             organisations,
             areas,
@@ -56,15 +59,16 @@ pub fn load_snapshot(conn: &mut DbConnection) -> anyhow::Result<Snapshot> {
             unit_areas,
             points,
             accounts,
-            event_count,
+            (event_count, vocabulary),
         ))
     })
     .context("reading the directory from the database")
     .and_then(
-        |(organisations, areas, units, unit_areas, points, accounts, event_count)| {
+        |(organisations, areas, units, unit_areas, points, accounts, (event_count, vocabulary))| {
             let mut snapshot = snapshot_from_rows(organisations, areas, units, unit_areas, points)?;
             snapshot.accounts = accounts;
             snapshot.event_count = event_count;
+            snapshot.vocabulary = vocabulary;
             Ok(snapshot)
         },
     )
@@ -123,6 +127,7 @@ fn snapshot_from_rows(
         units,
         accounts: Vec::new(),
         event_count: 0,
+        vocabulary: Vec::new(),
     })
 }
 

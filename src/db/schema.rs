@@ -138,6 +138,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    vocabulary (word) {
+        word -> Text,
+        expansions -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(contact_points -> units (unit_id));
 diesel::joinable!(unit_areas -> areas (area_id));
 diesel::joinable!(unit_areas -> units (unit_id));
@@ -152,4 +162,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     unit_areas,
     units,
+    vocabulary,
 );

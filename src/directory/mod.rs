@@ -174,6 +174,8 @@ pub struct Directory {
     /// Folded street name → (position of its district, the name as written).
     streets: HashMap<String, (usize, String)>,
     search: SearchIndex,
+    /// The search vocabulary (also inside `search`, folded), as stored.
+    vocabulary: Vec<crate::domain::vocabulary::Synonym>,
 }
 
 impl Directory {
@@ -184,12 +186,13 @@ impl Directory {
             units,
             accounts,
             event_count,
+            vocabulary,
         } = snapshot;
         organisations.sort_by_cached_key(|o| sort_key(&o.name));
         areas.sort_by_cached_key(|a| (a.kind, sort_key(&a.name)));
         let org_by_id: HashMap<&str, &Organisation> =
             organisations.iter().map(|o| (o.id.as_str(), o)).collect();
-        let search = SearchIndex::build(&units, &org_by_id);
+        let search = SearchIndex::build(&units, &org_by_id, &vocabulary);
         let mut children: HashMap<String, Vec<String>> = HashMap::new();
         for o in &organisations {
             if let Some(parent) = &o.parent_id {
@@ -270,7 +273,13 @@ impl Directory {
                 .map(|(name, version, disabled)| (name, (version, disabled)))
                 .collect(),
             event_count,
+            vocabulary,
         }
+    }
+
+    /// The search vocabulary, by word.
+    pub fn vocabulary(&self) -> &[crate::domain::vocabulary::Synonym] {
+        &self.vocabulary
     }
 
     /// The district a street belongs to, and the street's name as written. House numbers

@@ -234,10 +234,20 @@ pub struct SearchIndex {
     names_sorted: Vec<(String, u32)>,
     /// E.164 number → units with that number and its visibility.
     numbers: HashMap<String, Vec<(u32, Visibility)>>,
+    /// The vocabulary, folded: a word → what it stands for, each a list of words.
+    synonyms: HashMap<String, Vec<Vec<String>>>,
 }
 
+/// An expansion's match counts this much of a direct one ("vc" finds vårdcentral, but a unit
+/// that has the word "vc" itself ranks first).
+const EXPANSION_WEIGHT: (u32, u32) = (4, 5);
+
 impl SearchIndex {
-    pub fn build(units: &[Unit], organisations: &HashMap<&str, &Organisation>) -> Self {
+    pub fn build(
+        units: &[Unit],
+        organisations: &HashMap<&str, &Organisation>,
+        vocabulary: &[crate::domain::vocabulary::Synonym],
+    ) -> Self {
         let mut words: HashMap<String, Vec<(u32, Field)>> = HashMap::new();
         let mut names = Vec::with_capacity(units.len());
         let mut numbers: HashMap<String, Vec<(u32, Visibility)>> = HashMap::new();
@@ -282,11 +292,24 @@ impl SearchIndex {
             .map(|(i, n)| (n.clone(), i as u32))
             .collect();
         names_sorted.sort_unstable();
+        let synonyms = vocabulary
+            .iter()
+            .map(|s| {
+                let expansions = s
+                    .expansions
+                    .iter()
+                    .map(|e| words_of(&fold(e)).map(str::to_owned).collect::<Vec<_>>())
+                    .filter(|e: &Vec<String>| !e.is_empty())
+                    .collect();
+                (fold(&s.word), expansions)
+            })
+            .collect();
         Self {
             vocabulary: Vocabulary::build(words),
             names,
             names_sorted,
             numbers,
+            synonyms,
         }
     }
 
@@ -333,10 +356,35 @@ impl SearchIndex {
         let mut matched = vec![0u8; n];
         let mut ignored = Vec::new();
         let mut best = Vec::new();
+        let mut expanded = Vec::new();
+        let mut word = Vec::new();
         for token in &query.tokens {
             best.clear();
             best.resize(n, 0);
             self.score_token(token, &mut best);
+            // What the token stands for ("vc" → vårdcentral): a unit matches an expansion when
+            // it matches each of its words; it counts a little less than a direct match.
+            for expansion in self.synonyms.get(token).into_iter().flatten() {
+                expanded.clear();
+                expanded.resize(n, 0u32);
+                for (k, part) in expansion.iter().enumerate() {
+                    word.clear();
+                    word.resize(n, 0u32);
+                    self.score_token(part, &mut word);
+                    for (sum, w) in expanded.iter_mut().zip(&word) {
+                        *sum = if *w == 0 || (k > 0 && *sum == 0) {
+                            0
+                        } else {
+                            *sum + w
+                        };
+                    }
+                }
+                let parts = expansion.len() as u32;
+                let (num, den) = EXPANSION_WEIGHT;
+                for (b, e) in best.iter_mut().zip(&expanded) {
+                    *b = (*b).max(e / parts * num / den);
+                }
+            }
             let mut hit = false;
             for ((sum, count), b) in total.iter_mut().zip(matched.iter_mut()).zip(&best) {
                 if *b > 0 {

@@ -12,6 +12,7 @@ pub mod edit;
 pub mod hours;
 pub mod responsibility;
 pub mod review;
+pub mod vocabulary;
 
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};

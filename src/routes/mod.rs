@@ -15,6 +15,7 @@ pub mod streets;
 pub mod sync;
 pub mod units;
 pub mod views;
+pub mod vocabulary;
 
 use std::future::{Ready, ready};
 
@@ -44,6 +45,7 @@ pub fn configure_v1(cfg: &mut web::ServiceConfig) {
         .configure(units::configure)
         .configure(lookup::configure)
         .configure(reference::configure)
+        .configure(vocabulary::configure)
         .configure(admin::configure);
 }
 

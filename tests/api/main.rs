@@ -19,4 +19,5 @@ mod reviews;
 mod sync;
 mod transfer;
 mod units;
+mod vocabulary;
 mod web;

@@ -1,0 +1,158 @@
+//! The search vocabulary as stored: read into the snapshot, written by admins with a version
+//! check and an audit event in the same transaction.
+
+use diesel::prelude::*;
+
+use super::audit::{self, Entity, Event, WriteMeta};
+use super::schema::vocabulary;
+use super::{DbConnection, write_transaction};
+use crate::domain::text::fold;
+use crate::domain::vocabulary::Synonym;
+use crate::domain::{FieldError, Invalid, shown};
+use crate::error::{AppError, AppResult};
+
+/// Every entry, by word.
+pub fn load_all(conn: &mut DbConnection) -> QueryResult<Vec<Synonym>> {
+    let rows: Vec<(String, String, i64)> = vocabulary::table
+        .order(vocabulary::word)
+        .select((vocabulary::word, vocabulary::expansions, vocabulary::version))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(word, expansions, version)| Synonym {
+            word,
+            // Written by this module from a checked list; an unreadable one reads as empty.
+            expansions: serde_json::from_str(&expansions).unwrap_or_default(),
+            version,
+        })
+        .collect())
+}
+
+pub fn not_found(word: &str) -> AppError {
+    AppError::not_found(
+        format!("ordet '{}' finns inte i ordlistan", shown(word)),
+        format!("the word '{}' is not in the vocabulary", shown(word)),
+    )
+}
+
+/// The entry for `word`, ignoring case and accents ("sabo" finds "säbo").
+fn load(conn: &mut DbConnection, word: &str) -> QueryResult<Option<Synonym>> {
+    Ok(load_all(conn)?.into_iter().find(|s| fold(&s.word) == fold(word)))
+}
+
+fn json(expansions: &[String]) -> String {
+    // Serialising a list of strings cannot fail.
+    serde_json::to_string(expansions).unwrap_or_else(|_| "[]".into())
+}
+
+/// Adds a word. One that another entry already has (ignoring case and accents) is 409.
+pub fn create(conn: &mut DbConnection, meta: &WriteMeta, synonym: &Synonym) -> AppResult<()> {
+    write_transaction(conn, |conn| {
+        if let Some(other) = load_all(conn)?
+            .into_iter()
+            .find(|s| fold(&s.word) == fold(&synonym.word))
+        {
+            return Err(AppError::Conflict {
+                sv: format!("ordet finns redan som '{}'; ändra det i stället", other.word),
+                en: format!(
+                    "the word is already there as '{}'; change that instead",
+                    other.word
+                ),
+            });
+        }
+        diesel::insert_into(vocabulary::table)
+            .values((
+                vocabulary::word.eq(&synonym.word),
+                vocabulary::expansions.eq(json(&synonym.expansions)),
+                vocabulary::version.eq(synonym.version),
+                vocabulary::created_at.eq(meta.at),
+                vocabulary::updated_at.eq(meta.at),
+            ))
+            .execute(conn)?;
+        audit::append(
+            conn,
+            meta,
+            Event {
+                action: "vocabulary.create",
+                entity: Entity::Vocabulary,
+                entity_id: &synonym.word,
+                version: synonym.version,
+                organisation_id: None,
+                before: None,
+                after: Some(synonym),
+            },
+        )?;
+        Ok(())
+    })
+}
+
+/// Replaces a word's expansions (`Some`) or removes the word (`None`), if `expected_version`
+/// is the stored one.
+pub fn change(
+    conn: &mut DbConnection,
+    meta: &WriteMeta,
+    word: &str,
+    expected_version: i64,
+    expansions: Option<Vec<String>>,
+) -> AppResult<Option<Synonym>> {
+    write_transaction(conn, |conn| {
+        let before = load(conn, word)?.ok_or_else(|| not_found(word))?;
+        let after = match expansions {
+            Some(list) => Some(Synonym {
+                expansions: crate::domain::vocabulary::expansions(&list, &before.word)
+                    .map_err(AppError::Validation)?,
+                ..before.clone()
+            }),
+            None => None,
+        };
+        super::expect_version(before.version, expected_version)?;
+        let word = before.word.as_str();
+        let Some(mut after) = after else {
+            diesel::delete(vocabulary::table.find(word)).execute(conn)?;
+            audit::append(
+                conn,
+                meta,
+                Event {
+                    action: "vocabulary.remove",
+                    entity: Entity::Vocabulary,
+                    entity_id: word,
+                    version: before.version + 1,
+                    organisation_id: None,
+                    before: Some(&before),
+                    after: None::<&Synonym>,
+                },
+            )?;
+            return Ok(None);
+        };
+        if after == before {
+            return Ok(Some(before));
+        }
+        after.version = before.version + 1;
+        diesel::update(vocabulary::table.find(word))
+            .set((
+                vocabulary::expansions.eq(json(&after.expansions)),
+                vocabulary::version.eq(after.version),
+                vocabulary::updated_at.eq(meta.at),
+            ))
+            .execute(conn)?;
+        audit::append(
+            conn,
+            meta,
+            Event {
+                action: "vocabulary.update",
+                entity: Entity::Vocabulary,
+                entity_id: word,
+                version: after.version,
+                organisation_id: None,
+                before: Some(&before),
+                after: Some(&after),
+            },
+        )?;
+        Ok(Some(after))
+    })
+}
+
+/// A word of the right form that the vocabulary does not have, as a path parameter.
+pub fn word_param(raw: &str) -> Result<String, FieldError> {
+    crate::domain::vocabulary::word(raw).map_err(|e: Invalid| e.at("word"))
+}

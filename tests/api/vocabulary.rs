@@ -1,0 +1,192 @@
+//! The search vocabulary: shorthand staff type finds what it stands for, and admins keep the
+//! list (ETag/If-Match, audited).
+
+use actix_web::http::{Method, StatusCode};
+use kontaktnav::domain::Role;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, assert_problem, names, query};
+
+async fn search(app: &TestApp, q: &str) -> Value {
+    let res = app
+        .get(&format!("/v1/units?{}", query(&[("q", q), ("limit", "100")])))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{q}: {}", res.body);
+    res.body
+}
+
+#[actix_web::test]
+async fn shorthand_finds_what_it_stands_for() {
+    let app = TestApp::new();
+    // "vc": every vårdcentral.
+    let vc = search(&app, "vc").await;
+    let kinds: Vec<&Value> = vc["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|u| &u["kind"])
+        .collect();
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "vardcentral").count(),
+        16,
+        "{:?}",
+        names(&vc)
+    );
+    assert!(vc.get("ignored_words").is_none());
+    // With a name: that one first, and only it matches both words.
+    for (q, first) in [
+        ("sjöbo vc", "Närhälsan Sjöbo vårdcentral"),
+        ("Södra torget vc", "Närhälsan Södra Torget vårdcentral"),
+        ("kortis", "Korttidsenhet (exempel)"),
+        ("jour", "Läkare i beredskap, närområde Borås"),
+    ] {
+        let found = search(&app, q).await;
+        assert_eq!(found["items"][0]["name"], first, "{q}: {:?}", names(&found));
+    }
+    for (q, kind) in [
+        ("säbo", "sarskilt_boende"),
+        ("våbo", "sarskilt_boende"),
+        ("hemsjukvård", "kommunal_primarvard"),
+    ] {
+        let found = search(&app, q).await;
+        assert_eq!(found["items"][0]["kind"], kind, "{q}: {:?}", names(&found));
+    }
+}
+
+#[actix_web::test]
+async fn admins_keep_the_vocabulary_with_etags_and_history() {
+    let app = TestApp::new();
+    let admin = app.token(Role::Admin, &[]);
+    let reader = app.token(Role::Reader, &[]);
+    let list = app.get("/v1/vocabulary").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body["items"].as_array().expect("items").len() >= 30);
+    let word = json!({"word": "Xyzzyk", "expansions": ["läkare i beredskap"], "reason": "test"});
+    let res = app
+        .send(
+            Method::POST,
+            "/v1/vocabulary",
+            Some(&reader),
+            None,
+            Some(word.clone()),
+        )
+        .await;
+    assert_problem(&res, StatusCode::FORBIDDEN);
+    let res = app
+        .get(&format!("/v1/units?{}", query(&[("q", "xyzzyk")])))
+        .await;
+    assert_eq!(res.body["total"], 0, "{}", res.body);
+    let events = app.audit_count();
+    let res = app
+        .send(
+            Method::POST,
+            "/v1/vocabulary",
+            Some(&admin),
+            None,
+            Some(word.clone()),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    assert_eq!(res.etag.as_deref(), Some("\"1\""));
+    assert_eq!(res.body["word"], "xyzzyk");
+    assert_eq!(app.audit_count(), events + 1);
+    assert_eq!(
+        search(&app, "xyzzyk").await["items"][0]["name"],
+        "Läkare i beredskap, närområde Borås"
+    );
+    // The same word again, even spelt otherwise: 409.
+    let res = app
+        .send(
+            Method::POST,
+            "/v1/vocabulary",
+            Some(&admin),
+            None,
+            Some(json!({"word": "XYZZYK", "expansions": ["tib"]})),
+        )
+        .await;
+    assert_problem(&res, StatusCode::CONFLICT);
+    // Bad input, nothing written.
+    for (body, status) in [
+        (
+            json!({"word": "två ord", "expansions": ["x"]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (json!({"word": "tomt", "expansions": []}), StatusCode::BAD_REQUEST),
+        (
+            json!({"word": "själv", "expansions": ["Själv"]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    ] {
+        let res = app
+            .send(
+                Method::POST,
+                "/v1/vocabulary",
+                Some(&admin),
+                None,
+                Some(body.clone()),
+            )
+            .await;
+        assert_problem(&res, status);
+    }
+    assert_eq!(app.audit_count(), events + 1);
+    // Change: If-Match needed, a stale one refused.
+    let uri = "/v1/vocabulary/xyzzyk";
+    let change = json!({"expansions": ["tjänsteman i beredskap"]});
+    let res = app
+        .send(Method::PATCH, uri, Some(&admin), None, Some(change.clone()))
+        .await;
+    assert_eq!(res.status, StatusCode::PRECONDITION_REQUIRED, "{}", res.body);
+    let res = app
+        .send(
+            Method::PATCH,
+            uri,
+            Some(&admin),
+            Some("\"7\""),
+            Some(change.clone()),
+        )
+        .await;
+    assert_problem(&res, StatusCode::PRECONDITION_FAILED);
+    let res = app
+        .send(
+            Method::PATCH,
+            uri,
+            Some(&admin),
+            Some("\"1\""),
+            Some(change.clone()),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.etag.as_deref(), Some("\"2\""));
+    assert_eq!(
+        search(&app, "xyzzyk").await["items"][0]["name"],
+        "TIB, tjänsteman i beredskap Borås Stad"
+    );
+    // Remove: the word finds nothing again; the history has all three events.
+    let res = app
+        .send(Method::DELETE, uri, Some(&admin), Some("\"2\""), None)
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.body);
+    let res = app
+        .get(&format!("/v1/units?{}", query(&[("q", "xyzzyk")])))
+        .await;
+    assert_eq!(res.body["total"], 0, "{}", res.body);
+    let res = app
+        .send(Method::DELETE, uri, Some(&admin), Some("\"3\""), None)
+        .await;
+    assert_problem(&res, StatusCode::NOT_FOUND);
+    let audit = app
+        .get_as("/v1/audit?entity_type=vocabulary&limit=10", Some(&admin))
+        .await;
+    assert_eq!(audit.status, StatusCode::OK, "{}", audit.body);
+    let actions: Vec<&str> = audit.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|e| e["entity_id"] == "xyzzyk")
+        .map(|e| e["action"].as_str().expect("action"))
+        .collect();
+    assert_eq!(
+        actions,
+        ["vocabulary.remove", "vocabulary.update", "vocabulary.create"]
+    );
+}
