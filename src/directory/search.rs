@@ -353,6 +353,17 @@ impl SearchIndex {
                 };
             }
         }
+        if let [token] = query.tokens.as_slice()
+            && !self.synonyms.contains_key(token)
+        {
+            // One word, no shorthand (the common case): straight into the totals.
+            self.score_token(token, &mut total);
+            self.add_name_bonus(query, &mut total);
+            return Scored {
+                scores: total,
+                ignored: Vec::new(),
+            };
+        }
         let mut matched = vec![0u8; n];
         let mut ignored = Vec::new();
         let mut best = Vec::new();
@@ -403,6 +414,20 @@ impl SearchIndex {
                 *sum = 0;
             }
         }
+        self.add_name_bonus(query, &mut total);
+        if most == 0 {
+            // Nothing matched: no word is singled out (the caller answers 404 with suggestions).
+            ignored.clear();
+        }
+        Scored {
+            scores: total,
+            ignored,
+        }
+    }
+
+    /// The whole name typed exactly ranks first, the beginning of the name next (for units
+    /// that match at all).
+    fn add_name_bonus(&self, query: &Query, total: &mut [u32]) {
         let from = self
             .names_sorted
             .partition_point(|(name, _)| name.as_str() < query.folded.as_str());
@@ -418,14 +443,6 @@ impl SearchIndex {
                     NAME_PREFIX
                 };
             }
-        }
-        if most == 0 {
-            // Nothing matched: no word is singled out (the caller answers 404 with suggestions).
-            ignored.clear();
-        }
-        Scored {
-            scores: total,
-            ignored,
         }
     }
 

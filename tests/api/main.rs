@@ -16,6 +16,7 @@ mod openapi;
 mod periods;
 mod reference;
 mod reviews;
+mod search_table;
 mod sync;
 mod transfer;
 mod units;

@@ -72,9 +72,7 @@ async fn admins_keep_the_vocabulary_with_etags_and_history() {
         )
         .await;
     assert_problem(&res, StatusCode::FORBIDDEN);
-    let res = app
-        .get(&format!("/v1/units?{}", query(&[("q", "xyzzyk")])))
-        .await;
+    let res = app.get(&format!("/v1/units?{}", query(&[("q", "xyzzyk")]))).await;
     assert_eq!(res.body["total"], 0, "{}", res.body);
     let events = app.audit_count();
     let res = app
@@ -166,9 +164,7 @@ async fn admins_keep_the_vocabulary_with_etags_and_history() {
         .send(Method::DELETE, uri, Some(&admin), Some("\"2\""), None)
         .await;
     assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.body);
-    let res = app
-        .get(&format!("/v1/units?{}", query(&[("q", "xyzzyk")])))
-        .await;
+    let res = app.get(&format!("/v1/units?{}", query(&[("q", "xyzzyk")]))).await;
     assert_eq!(res.body["total"], 0, "{}", res.body);
     let res = app
         .send(Method::DELETE, uri, Some(&admin), Some("\"3\""), None)
