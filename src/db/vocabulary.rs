@@ -4,7 +4,7 @@
 use diesel::prelude::*;
 
 use super::audit::{self, Entity, Event, WriteMeta};
-use super::schema::vocabulary;
+use super::schema::{audit_events, vocabulary};
 use super::{DbConnection, write_transaction};
 use crate::domain::text::fold;
 use crate::domain::vocabulary::Synonym;
@@ -46,7 +46,8 @@ fn json(expansions: &[String]) -> String {
 }
 
 /// Adds a word. One that another entry already has (ignoring case and accents) is 409.
-pub fn create(conn: &mut DbConnection, meta: &WriteMeta, synonym: &Synonym) -> AppResult<()> {
+/// Returns the entry as stored.
+pub fn create(conn: &mut DbConnection, meta: &WriteMeta, synonym: &Synonym) -> AppResult<Synonym> {
     write_transaction(conn, |conn| {
         if let Some(other) = load_all(conn)?
             .into_iter()
@@ -60,6 +61,17 @@ pub fn create(conn: &mut DbConnection, meta: &WriteMeta, synonym: &Synonym) -> A
                 ),
             });
         }
+        // A word added again goes on from its last version in the history, so that an ETag
+        // read before it was removed never matches the new entry.
+        let last: Option<i64> = audit_events::table
+            .filter(audit_events::entity_type.eq(Entity::Vocabulary.code()))
+            .filter(audit_events::entity_id.eq(&synonym.word))
+            .select(diesel::dsl::max(audit_events::entity_version))
+            .first(conn)?;
+        let synonym = &Synonym {
+            version: last.map_or(synonym.version, |v| v + 1),
+            ..synonym.clone()
+        };
         diesel::insert_into(vocabulary::table)
             .values((
                 vocabulary::word.eq(&synonym.word),
@@ -82,7 +94,7 @@ pub fn create(conn: &mut DbConnection, meta: &WriteMeta, synonym: &Synonym) -> A
                 after: Some(synonym),
             },
         )?;
-        Ok(())
+        Ok(synonym.clone())
     })
 }
 

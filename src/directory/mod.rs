@@ -77,6 +77,10 @@ struct CursorKey {
     name_key: String,
     #[serde(rename = "i")]
     id: Uuid,
+    /// How many of the query's words the results match (several words): if that changes
+    /// between pages (a unit or shorthand was added), the pages would not fit together.
+    #[serde(rename = "m", default)]
+    most: u32,
 }
 
 /// An opaque pagination cursor, as the API hands it out.
@@ -121,6 +125,8 @@ pub struct Page<'a> {
 struct Ranking {
     keys: Box<[u64]>,
     ignored: Vec<String>,
+    /// How many of the query's words each result matches (0: one word, or no query).
+    most: u32,
 }
 
 /// Full rankings by filter fingerprint and day.
@@ -438,6 +444,14 @@ impl Directory {
             ));
         }
         let ranking = self.ranking(filter, fingerprint);
+        if let Some(c) = cursor
+            && c.0.most != ranking.most
+        {
+            return Err(Invalid::new(
+                "sökresultatet har ändrats sedan förra sidan; börja om utan cursor",
+                "the results have changed since the previous page; start again without a cursor",
+            ));
+        }
         let ranked = &ranking.keys;
         let start = match cursor {
             None => 0,
@@ -460,6 +474,7 @@ impl Directory {
                     score: u32::MAX - (m >> 32) as u32,
                     name_key: self.name_keys[unit].clone(),
                     id: self.units[unit].id,
+                    most: ranking.most,
                 }))
             }
             _ => None,
@@ -495,11 +510,12 @@ impl Directory {
         {
             return Arc::clone(hit);
         }
-        let (mut keys, ignored) = self.matching(filter);
+        let (mut keys, ignored, most) = self.matching(filter);
         keys.sort_unstable();
         let ranked = Arc::new(Ranking {
             keys: keys.into_boxed_slice(),
             ignored,
+            most,
         });
         if self.cache_rankings {
             let mut cache = cache();
@@ -513,13 +529,14 @@ impl Directory {
 
     /// The sort keys of every unit that matches, unordered, and the query's words that
     /// matched no unit.
-    fn matching(&self, filter: &UnitFilter) -> (Vec<u64>, Vec<String>) {
+    /// Also: how many of the query's words each match has (0 for one word or none).
+    fn matching(&self, filter: &UnitFilter) -> (Vec<u64>, Vec<String>, u32) {
         let scored = filter
             .query
             .as_ref()
             .map(|q| self.search.scores(q, filter.include_internal));
-        let (scores, ignored) = match scored {
-            Some(s) => (Some(s.scores), s.ignored),
+        let (scores, masks) = match scored {
+            Some(s) => (Some(s.scores), s.masks),
             None => (None, Vec::new()),
         };
         let scope = filter.organisation.as_deref().map(|o| self.organisation_scope(o));
@@ -550,10 +567,29 @@ impl Directory {
                     .review
                     .is_none_or(|r| crate::domain::review::status(facet.review_due, filter.on) == r);
             if keep {
-                matches.push(sort_key_of(score, self.name_rank[i]));
+                matches.push((sort_key_of(score, self.name_rank[i]), masks.get(i).copied()));
             }
         }
-        (matches, ignored)
+        // Several words: among the units the filter allows, those that match the most of
+        // them; the words none of those matches are left out, and named.
+        let most = matches.iter().filter_map(|(_, m)| m.map(u16::count_ones)).max();
+        let Some(most) = most else {
+            return (matches.into_iter().map(|(key, _)| key).collect(), Vec::new(), 0);
+        };
+        let kept: Vec<(u64, Option<u16>)> = matches
+            .into_iter()
+            .filter(|(_, m)| m.is_none_or(|m| m.count_ones() == most))
+            .collect();
+        let covered = kept.iter().fold(0u16, |all, (_, m)| all | m.unwrap_or(0));
+        let mut ignored: Vec<String> = Vec::new();
+        if covered != 0 {
+            for (k, word) in filter.query.iter().flat_map(|q| q.words()).enumerate() {
+                if covered & (1 << k) == 0 && !ignored.contains(word) {
+                    ignored.push(word.clone());
+                }
+            }
+        }
+        (kept.into_iter().map(|(key, _)| key).collect(), ignored, most)
     }
 
     /// Names close to a query that found nothing, for "did you mean": among the units the

@@ -37,6 +37,8 @@ pub struct Query {
     /// The digits of a query that looks like (part of) a phone number: "390 06 27" →
     /// `3900627`, matched as the end of a stored number.
     digits: Option<String>,
+    /// The query is digits (and phone punctuation) only: a number, not words.
+    phone_like: bool,
 }
 
 impl Query {
@@ -77,12 +79,18 @@ impl Query {
             tokens,
             phone,
             digits,
+            phone_like: looks_like_phone,
         }))
     }
 
     /// The folded query, e.g. for a fingerprint.
     pub fn folded(&self) -> &str {
         &self.folded
+    }
+
+    /// The folded words, in order (bit `k` of [`Scored::masks`] is word `k`).
+    pub fn words(&self) -> &[String] {
+        &self.tokens
     }
 }
 
@@ -217,11 +225,14 @@ impl Vocabulary {
     }
 }
 
-/// Scores per unit, and the query's words that matched no unit at all.
+/// Scores per unit and, for a query of several words, which of its words each unit matches
+/// (bit `k` for word `k`): the caller keeps, among the units its filter allows, those that
+/// match the most words, and names the words none of them matches.
 #[derive(Debug, Clone, Default)]
 pub struct Scored {
     pub scores: Vec<u32>,
-    pub ignored: Vec<String>,
+    /// Empty when every unit with a score matches the whole query (one word, a number).
+    pub masks: Vec<u16>,
 }
 
 /// An inverted index over the words of every unit.
@@ -331,7 +342,7 @@ impl SearchIndex {
             if total.iter().any(|s| *s > 0) {
                 return Scored {
                     scores: total,
-                    ignored: Vec::new(),
+                    masks: Vec::new(),
                 };
             }
         }
@@ -349,9 +360,17 @@ impl SearchIndex {
             if total.iter().any(|s| *s > 0) {
                 return Scored {
                     scores: total,
-                    ignored: Vec::new(),
+                    masks: Vec::new(),
                 };
             }
+        }
+        if query.phone_like {
+            // A number that no unit has: not a search for its digits as words (they would
+            // match house numbers).
+            return Scored {
+                scores: total,
+                masks: Vec::new(),
+            };
         }
         if let [token] = query.tokens.as_slice()
             && !self.synonyms.contains_key(token)
@@ -361,15 +380,14 @@ impl SearchIndex {
             self.add_name_bonus(query, &mut total);
             return Scored {
                 scores: total,
-                ignored: Vec::new(),
+                masks: Vec::new(),
             };
         }
-        let mut matched = vec![0u8; n];
-        let mut ignored = Vec::new();
+        let mut masks = vec![0u16; n];
         let mut best = Vec::new();
         let mut expanded = Vec::new();
         let mut word = Vec::new();
-        for token in &query.tokens {
+        for (k, token) in query.tokens.iter().enumerate() {
             best.clear();
             best.resize(n, 0);
             self.score_token(token, &mut best);
@@ -396,33 +414,15 @@ impl SearchIndex {
                     *b = (*b).max(e / parts * num / den);
                 }
             }
-            let mut hit = false;
-            for ((sum, count), b) in total.iter_mut().zip(matched.iter_mut()).zip(&best) {
+            for ((sum, mask), b) in total.iter_mut().zip(masks.iter_mut()).zip(&best) {
                 if *b > 0 {
                     *sum += b;
-                    *count += 1;
-                    hit = true;
+                    *mask |= 1 << k;
                 }
-            }
-            if !hit {
-                ignored.push(token.clone());
-            }
-        }
-        let most = matched.iter().copied().max().unwrap_or(0);
-        for (sum, count) in total.iter_mut().zip(&matched) {
-            if most == 0 || *count < most {
-                *sum = 0;
             }
         }
         self.add_name_bonus(query, &mut total);
-        if most == 0 {
-            // Nothing matched: no word is singled out (the caller answers 404 with suggestions).
-            ignored.clear();
-        }
-        Scored {
-            scores: total,
-            ignored,
-        }
+        Scored { scores: total, masks }
     }
 
     /// The whole name typed exactly ranks first, the beginning of the name next (for units

@@ -37,7 +37,7 @@ pub fn word(raw: &str) -> Result<String, Invalid> {
     let text = bounded_text(raw, MAX_WORD_CHARS, "ordet", "the word")?;
     let folded = fold(&text);
     let parts: Vec<&str> = words(&folded).collect();
-    if parts.len() != 1 {
+    if parts.len() != 1 || !text.chars().all(char::is_alphanumeric) {
         return Err(Invalid::rule(
             format!(
                 "'{}' är inte ett ord; ange ett ord utan mellanslag eller skiljetecken",
@@ -49,7 +49,15 @@ pub fn word(raw: &str) -> Result<String, Invalid> {
             ),
         ));
     }
-    Ok(text.to_lowercase())
+    let lower = text.to_lowercase();
+    // Lower case can be longer than the word as typed ("İ" is two characters in lower case).
+    if lower.chars().count() > MAX_WORD_CHARS {
+        return Err(Invalid::rule(
+            format!("ordet är längre än {MAX_WORD_CHARS} tecken med gemener"),
+            format!("the word is longer than {MAX_WORD_CHARS} characters in lower case"),
+        ));
+    }
+    Ok(lower)
 }
 
 /// The expansions: 1–10, each 1–100 characters with at least one word, none twice (ignoring
@@ -118,6 +126,8 @@ mod tests {
         assert_eq!(s.word, "säbo");
         assert_eq!(s.expansions.len(), 2);
         assert!(synonym("två ord", &["x".into()]).is_err());
+        assert!(synonym("vc/", &["vårdcentral".into()]).is_err());
+        assert!(synonym(&"İ".repeat(40), &["x".into()]).is_err());
         assert!(synonym("vc", &[]).is_err());
         assert!(synonym("vc", &["Vårdcentral".into(), "vardcentral".into()]).is_err());
         assert!(synonym("vc", &["vc".into()]).is_err());

@@ -60,7 +60,8 @@ pub struct ReasonParam {
 fn word_response(synonym: &Synonym, status: StatusCode) -> HttpResponse {
     let mut builder = with_etag(HttpResponse::build(status), synonym.version);
     if status == StatusCode::CREATED {
-        builder.insert_header((LOCATION, format!("/v1/vocabulary/{}", synonym.word)));
+        let word = percent_encoding::utf8_percent_encode(&synonym.word, percent_encoding::NON_ALPHANUMERIC);
+        builder.insert_header((LOCATION, format!("/v1/vocabulary/{word}")));
     }
     builder.json(synonym)
 }
@@ -108,8 +109,7 @@ async fn create_word(
     let b = body.into_inner();
     let meta = write_meta(user, &req, b.reason.as_deref())?;
     let synonym = crate::domain::vocabulary::synonym(&b.word, &b.expansions).map_err(AppError::Validation)?;
-    let stored = synonym.clone();
-    startup::write(&state, move |conn| repo::create(conn, &meta, &stored)).await?;
+    let synonym = startup::write(&state, move |conn| repo::create(conn, &meta, &synonym)).await?;
     Ok(word_response(&synonym, StatusCode::CREATED))
 }
 

@@ -100,6 +100,20 @@ async fn a_word_that_matches_nothing_is_left_out_and_named_instead_of_emptying_t
             "{q}"
         );
     }
+    // The units the filter allows are the ones that count: with kind=rehab, "herkules
+    // vårdcentral" answers Herkules rehab (one word) rather than nothing.
+    let res = app
+        .get(&format!(
+            "/v1/units?{}",
+            query(&[("q", "herkules vårdcentral xyzzy"), ("kind", "rehab")])
+        ))
+        .await;
+    assert_eq!(res.body["items"][0]["name"], "Herkules rehab", "{}", res.body);
+    // A number nobody has is not searched for as words (house numbers would match).
+    let res = app
+        .get(&format!("/v1/lookup?{}", query(&[("q", "08-123 45 67")])))
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND, "{}", res.body);
     // A query whose every word matches has nothing left out.
     let res = app
         .get(&format!("/v1/units?{}", query(&[("q", "sjöbo vårdcentral")])))

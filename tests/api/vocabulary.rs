@@ -170,6 +170,28 @@ async fn admins_keep_the_vocabulary_with_etags_and_history() {
         .send(Method::DELETE, uri, Some(&admin), Some("\"3\""), None)
         .await;
     assert_problem(&res, StatusCode::NOT_FOUND);
+    // Added again: it goes on from its last version, so an old ETag never matches it.
+    let res = app
+        .send(
+            Method::POST,
+            "/v1/vocabulary",
+            Some(&admin),
+            None,
+            Some(json!({"word": "xyzzyk", "expansions": ["tib"]})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    assert_eq!(res.etag.as_deref(), Some("\"4\""));
+    let res = app
+        .send(
+            Method::POST,
+            "/v1/vocabulary",
+            Some(&admin),
+            None,
+            Some(json!({"word": "vc/", "expansions": ["tib"]})),
+        )
+        .await;
+    assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY);
     let audit = app
         .get_as("/v1/audit?entity_type=vocabulary&limit=10", Some(&admin))
         .await;
@@ -183,6 +205,11 @@ async fn admins_keep_the_vocabulary_with_etags_and_history() {
         .collect();
     assert_eq!(
         actions,
-        ["vocabulary.remove", "vocabulary.update", "vocabulary.create"]
+        [
+            "vocabulary.create",
+            "vocabulary.remove",
+            "vocabulary.update",
+            "vocabulary.create"
+        ]
     );
 }
