@@ -546,6 +546,7 @@ impl Directory {
             .and_then(|a| self.area_pos.get(a))
             .map(|i| *i as u32);
         let mut matches = Vec::with_capacity(self.facets.len());
+        let mut kept_masks: Vec<u16> = Vec::new();
         for (i, facet) in self.facets.iter().enumerate() {
             let score = match &scores {
                 Some(s) if s[i] == 0 => continue,
@@ -567,20 +568,25 @@ impl Directory {
                     .review
                     .is_none_or(|r| crate::domain::review::status(facet.review_due, filter.on) == r);
             if keep {
-                matches.push((sort_key_of(score, self.name_rank[i]), masks.get(i).copied()));
+                matches.push(sort_key_of(score, self.name_rank[i]));
+                if !masks.is_empty() {
+                    kept_masks.push(masks[i]);
+                }
             }
+        }
+        if kept_masks.is_empty() {
+            // One word, a number, or no query: every match matches all of it.
+            return (matches, Vec::new(), 0);
         }
         // Several words: among the units the filter allows, those that match the most of
         // them; the words none of those matches are left out, and named.
-        let most = matches.iter().filter_map(|(_, m)| m.map(u16::count_ones)).max();
-        let Some(most) = most else {
-            return (matches.into_iter().map(|(key, _)| key).collect(), Vec::new(), 0);
-        };
-        let kept: Vec<(u64, Option<u16>)> = matches
+        let most = kept_masks.iter().map(|m| m.count_ones()).max().unwrap_or(0);
+        let kept: Vec<(u64, u16)> = matches
             .into_iter()
-            .filter(|(_, m)| m.is_none_or(|m| m.count_ones() == most))
+            .zip(kept_masks)
+            .filter(|(_, m)| m.count_ones() == most)
             .collect();
-        let covered = kept.iter().fold(0u16, |all, (_, m)| all | m.unwrap_or(0));
+        let covered = kept.iter().fold(0u16, |all, (_, m)| all | m);
         let mut ignored: Vec<String> = Vec::new();
         if covered != 0 {
             for (k, word) in filter.query.iter().flat_map(|q| q.words()).enumerate() {
