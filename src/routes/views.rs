@@ -123,7 +123,12 @@ impl From<&ContactPoint> for NumberView {
             hours: c.hours.clone(),
             hours_recorded: c.hours.is_some(),
             hours_text: hours_text(c.hours.as_ref()),
-            periods: current_periods(&c.periods, crate::domain::today()),
+            // Most numbers have no periods: no clock read for them (every list builds these).
+            periods: if c.periods.is_empty() {
+                Vec::new()
+            } else {
+                current_periods(&c.periods, crate::domain::today())
+            },
         }
     }
 }
