@@ -424,7 +424,9 @@ fn form_of(schema: &str, name: &str) -> Option<Form> {
         (_, "street" | "city" | "postal_code") if schema.starts_with("Address") => {
             form(optional_text(), None, Some(MAX_ADDRESS_CHARS))
         }
-        ("", "street") | (_, "street_name") => form(text(), Some(1), Some(100)),
+        ("", "street") | (_, "street_name") | ("StreetPart", "street") | ("StreetInput", "") => {
+            form(text(), Some(1), Some(100))
+        }
         (_, "preschool") => form(text(), Some(1), Some(MAX_NAME_CHARS)),
         ("", "q") => form(optional_text(), None, Some(200)),
         ("", "kind") => form(format!("^{kinds}(,{kinds})*$"), None, None),
@@ -574,6 +576,15 @@ fn constrain(doc: &mut serde_json::Value) {
         if let Some(parts) = schema.get_mut("allOf").and_then(Value::as_array_mut) {
             for part in parts {
                 properties(part, owner);
+            }
+        } else if let Some(parts) = schema.get_mut("oneOf").and_then(Value::as_array_mut) {
+            // One of several forms: an object's fields, or a bare value (named "").
+            for part in parts {
+                if part.get("properties").is_some() {
+                    properties(part, owner);
+                } else {
+                    apply(part, owner, "");
+                }
             }
         } else if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
             for (prop, p) in props.iter_mut() {

@@ -13,6 +13,7 @@ use uuid::Uuid;
 use super::DbConnection;
 use super::audit::WriteMeta;
 use super::repo;
+use crate::domain::streets::{Side, StreetSpan};
 use crate::domain::{
     Address, Area, AreaKind, ContactPointDraft, Organisation, OrganisationKind, Purpose, UnitDraft, UnitKind,
     Visibility,
@@ -133,16 +134,18 @@ fn organisations() -> Vec<Organisation> {
     ]
 }
 
-fn areas() -> Vec<Area> {
-    let area = |id: &str, name: &str, kind| Area {
-        id: id.into(),
-        name: name.into(),
-        kind,
-        active_to: None,
-        version: 1,
-        streets: demo_streets(id),
+fn areas() -> anyhow::Result<Vec<Area>> {
+    let area = |id: &str, name: &str, kind| -> anyhow::Result<Area> {
+        Ok(Area {
+            id: id.into(),
+            name: name.into(),
+            kind,
+            active_to: None,
+            version: 1,
+            streets: demo_streets(id)?,
+        })
     };
-    vec![
+    [
         area("mote-1", "Möte 1", AreaKind::MeetingArea),
         area("mote-2", "Möte 2", AreaKind::MeetingArea),
         area("distrikt-norr", "Distrikt Norr (exempel)", AreaKind::District),
@@ -155,6 +158,8 @@ fn areas() -> Vec<Area> {
             AreaKind::District,
         ),
     ]
+    .into_iter()
+    .collect()
 }
 
 /// One demo unit: name, kind, organisation, areas, city, and its numbers as
@@ -214,6 +219,19 @@ const PUBLIC_ONE: &[(Purpose, &str, Visibility)] = &[(Purpose::VagIn, "Telefon",
 const M1: &[&str] = &["mote-1"];
 const M2: &[&str] = &["mote-2"];
 const BOTH: &[&str] = &["mote-1", "mote-2"];
+/// The units every example district has (with its own hemtjänst group): funktionsstöd and
+/// myndighet serve them all.
+const EVERY_DISTRICT: &[&str] = &[
+    "mote-1",
+    "mote-2",
+    "distrikt-norr",
+    "distrikt-soder",
+    "distrikt-oster",
+    "distrikt-vaster",
+    "distrikt-centrum",
+];
+const NURSES_NORTH: &[&str] = &["mote-1", "distrikt-norr", "distrikt-oster"];
+const NURSES_SOUTH: &[&str] = &["mote-2", "distrikt-soder", "distrikt-vaster", "distrikt-centrum"];
 
 fn units() -> Vec<DemoUnit> {
     use UnitKind::*;
@@ -445,7 +463,7 @@ fn units() -> Vec<DemoUnit> {
             "Kommunal primärvård, sjuksköterskor Norr (exempel)",
             KommunalPrimarvard,
             "boras-stad-vaf",
-            M1,
+            NURSES_NORTH,
             "Borås",
             INTERNAL_ONE,
         ),
@@ -453,7 +471,7 @@ fn units() -> Vec<DemoUnit> {
             "Kommunal primärvård, sjuksköterskor Söder (exempel)",
             KommunalPrimarvard,
             "boras-stad-vaf",
-            M2,
+            NURSES_SOUTH,
             "Borås",
             INTERNAL_ONE,
         ),
@@ -469,7 +487,7 @@ fn units() -> Vec<DemoUnit> {
             "Biståndshandläggare äldreomsorg (exempel)",
             Myndighet,
             "boras-stad-vaf",
-            BOTH,
+            EVERY_DISTRICT,
             "Borås",
             PUBLIC_ONE,
         ),
@@ -501,7 +519,7 @@ fn units() -> Vec<DemoUnit> {
             "Funktionsstöd boendestöd (exempel)",
             Funktionsstod,
             "boras-stad-sof",
-            BOTH,
+            EVERY_DISTRICT,
             "Borås",
             INTERNAL_ONE,
         ),
@@ -533,7 +551,7 @@ fn units() -> Vec<DemoUnit> {
             "Myndighet SOF, LSS-handläggare (exempel)",
             Myndighet,
             "boras-stad-sof",
-            BOTH,
+            EVERY_DISTRICT,
             "Borås",
             PUBLIC_ONE,
         ),
@@ -605,16 +623,51 @@ fn units() -> Vec<DemoUnit> {
     ]
 }
 
-/// A few streets of central Borås in each example district (street names only).
-fn demo_streets(district: &str) -> Vec<String> {
-    let streets: &[&str] = match district {
-        "distrikt-norr" => &["Sandwalls plats", "Allégatan", "Norrby Långgata", "Kungsgatan"],
-        "distrikt-oster" => &["Hässlehusgatan", "Sjöbo Torg", "Göteborgsvägen"],
-        "distrikt-soder" => &["Södra Torget", "Stora Brogatan", "Järnvägsgatan"],
-        "distrikt-vaster" => &["Västerbrogatan", "Bäckängsgatan"],
+/// A few streets of central Borås in each example district (the districts are examples, not
+/// Borås Stad's real ones). Allégatan is split by side and Kungsgatan by house number, as real
+/// street tables split streets between districts.
+fn demo_streets(district: &str) -> anyhow::Result<Vec<StreetSpan>> {
+    use Side::{Both, Even, Odd};
+    let streets: &[(&str, Option<u32>, Option<u32>, Side)] = match district {
+        "distrikt-norr" => &[
+            ("Sandwalls plats", None, None, Both),
+            ("Allégatan", None, None, Odd),
+            ("Norrby Långgata", None, None, Both),
+            ("Kungsgatan", Some(30), None, Both),
+        ],
+        "distrikt-oster" => &[
+            ("Hässlehusgatan", None, None, Both),
+            ("Sjöbo Torg", None, None, Both),
+            ("Göteborgsvägen", None, None, Both),
+        ],
+        "distrikt-soder" => &[
+            ("Södra Torget", None, None, Both),
+            ("Stora Brogatan", None, None, Both),
+            ("Järnvägsgatan", None, None, Both),
+        ],
+        "distrikt-vaster" => &[
+            ("Västerbrogatan", None, None, Both),
+            ("Bäckängsgatan", None, None, Both),
+        ],
+        "distrikt-centrum" => &[
+            ("Stora Torget", None, None, Both),
+            ("Lilla Brogatan", None, None, Both),
+            ("Österlånggatan", None, None, Both),
+            ("Allégatan", None, None, Even),
+            ("Kungsgatan", Some(1), Some(29), Both),
+        ],
         _ => &[],
     };
-    streets.iter().map(|s| (*s).to_owned()).collect()
+    let mut spans = streets
+        .iter()
+        .map(|(name, from, to, side)| {
+            StreetSpan::new(name, *from, *to, *side)
+                .map_err(|e| anyhow::anyhow!("demo street {name}: {}", e.en))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    // In the order an edit keeps them, so that sending back what was read changes nothing.
+    crate::domain::streets::sort(&mut spans);
+    Ok(spans)
 }
 
 fn hours_clock(raw: &str) -> Result<crate::domain::hours::Clock, String> {
@@ -832,6 +885,7 @@ fn with_hours_and_fallbacks(mut units: Vec<crate::domain::Unit>) -> Vec<crate::d
 pub fn load_if_empty(conn: &mut DbConnection) -> anyhow::Result<bool> {
     let now = super::now();
     let units = demo_units(now)?;
+    let areas = areas()?;
     let meta = WriteMeta::system("demo", now);
     super::write_transaction(conn, |conn| {
         super::start_up_lock(conn)?;
@@ -841,8 +895,8 @@ pub fn load_if_empty(conn: &mut DbConnection) -> anyhow::Result<bool> {
         for o in organisations() {
             repo::insert_organisation(conn, &meta, &o)?;
         }
-        for a in areas() {
-            repo::insert_area(conn, &meta, &a)?;
+        for a in &areas {
+            repo::insert_area(conn, &meta, a)?;
         }
         for u in &units {
             repo::insert_unit(conn, &meta, u)?;
@@ -977,7 +1031,7 @@ mod tests {
     #[test]
     fn demo_units_refer_to_known_organisations_and_areas() {
         let orgs: Vec<_> = organisations().into_iter().map(|o| o.id).collect();
-        let area_ids: Vec<_> = areas().into_iter().map(|a| a.id).collect();
+        let area_ids: Vec<_> = areas().unwrap().into_iter().map(|a| a.id).collect();
         for u in units() {
             assert!(orgs.iter().any(|o| o == u.org), "{}", u.name);
             assert!(

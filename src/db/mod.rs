@@ -9,6 +9,7 @@ pub mod audit;
 pub mod corrections;
 pub mod demo;
 pub mod models;
+pub mod numbers;
 pub mod reference;
 pub mod repo;
 pub mod schema;
@@ -299,7 +300,12 @@ pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {
     let applied = match conn {
         DbConnection::Sqlite(c) => c
             .run_pending_migrations(SQLITE_MIGRATIONS)
-            .map(|versions| versions.iter().map(ToString::to_string).collect::<Vec<_>>()),
+            .map(|versions| versions.iter().map(ToString::to_string).collect::<Vec<_>>())
+            .map_err(|e| anyhow::anyhow!("running database migrations: {e}"))
+            .and_then(|applied| {
+                fill_new_tables(conn, &applied)?;
+                Ok(applied)
+            }),
         DbConnection::Postgresql(c) => {
             // Migrations and the wait for another instance's take as long as they take.
             c.batch_execute(&format!(
@@ -308,7 +314,16 @@ pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {
             .context("waiting for other instances' migrations")?;
             let applied = c
                 .run_pending_migrations(POSTGRES_MIGRATIONS)
-                .map(|versions| versions.iter().map(ToString::to_string).collect::<Vec<_>>());
+                .map(|versions| versions.iter().map(ToString::to_string).collect::<Vec<_>>())
+                .map_err(|e| anyhow::anyhow!("running database migrations: {e}"))
+                .and_then(|applied| {
+                    // Still under the lock: no other instance writes meanwhile.
+                    fill_new_tables(conn, &applied)?;
+                    Ok(applied)
+                });
+            let DbConnection::Postgresql(c) = conn else {
+                unreachable!("matched as PostgreSQL above")
+            };
             if let Err(e) = c.batch_execute(&format!(
                 "SELECT pg_advisory_unlock({START_LOCK}); {POSTGRES_SESSION}"
             )) {
@@ -316,10 +331,21 @@ pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {
             }
             applied
         }
-    }
-    .map_err(|e| anyhow::anyhow!("running database migrations: {e}"))?;
+    }?;
     for version in applied {
         log::info!("applied migration {version}");
+    }
+    Ok(())
+}
+
+/// Tables derived from the audit history are filled from it by the run that creates them.
+fn fill_new_tables(conn: &mut DbConnection, applied: &[String]) -> anyhow::Result<()> {
+    if applied
+        .iter()
+        .any(|v| v.replace('-', "").starts_with("20261130000003"))
+    {
+        let count = write_transaction(conn, numbers::fill_from_history)?;
+        log::info!("replaced numbers: {count} found in the audit history");
     }
     Ok(())
 }

@@ -10,7 +10,7 @@ use super::repo::{area_from_row, insert_area, insert_organisation, streets_json}
 use super::schema::{areas, organisations, unit_areas, units};
 use super::{DbConnection, write_transaction};
 use crate::domain::edit::Refusal;
-use crate::domain::text::fold;
+use crate::domain::streets::{StreetSpan, first_overlap};
 use crate::domain::{Area, Invalid, Organisation, OrganisationKind, today};
 use crate::error::{AppError, AppResult};
 
@@ -283,17 +283,24 @@ fn load_areas(conn: &mut DbConnection) -> AppResult<Vec<Area>> {
         .collect()
 }
 
-/// A street belongs to one district: none of `area`'s may be another's.
+/// A house number belongs to one district: none of `area`'s streets may share one with
+/// another district's.
 fn check_streets_free(conn: &mut DbConnection, area: &Area) -> AppResult<()> {
     for other in load_areas(conn)?.iter().filter(|o| o.id != area.id) {
-        if let Some(street) = area
-            .streets
-            .iter()
-            .find(|s| other.streets.iter().any(|o| fold(o) == fold(s)))
-        {
+        if let Some((ours, theirs)) = first_overlap(&area.streets, &other.streets) {
             return Err(AppError::Conflict {
-                sv: format!("gatan {street} hör redan till {}", other.name),
-                en: format!("the street {street} belongs to {} already", other.name),
+                sv: format!(
+                    "{} hör redan till {} ({})",
+                    ours.text_sv(),
+                    other.name,
+                    theirs.text_sv()
+                ),
+                en: format!(
+                    "{} belongs to {} already ({})",
+                    ours.text_sv(),
+                    other.name,
+                    theirs.text_sv()
+                ),
             });
         }
     }
@@ -301,12 +308,12 @@ fn check_streets_free(conn: &mut DbConnection, area: &Area) -> AppResult<()> {
 }
 
 /// Replaces the streets of every district with `by_district` (district id → valid, sorted
-/// street names; a district not named gets none). One transaction; each district whose list
+/// streets and parts of streets; a district not named gets none). One transaction; each district whose list
 /// changes gets a new version and an audit event. Returns the districts that changed.
 pub fn replace_streets(
     conn: &mut DbConnection,
     meta: &WriteMeta,
-    by_district: &std::collections::BTreeMap<String, Vec<String>>,
+    by_district: &std::collections::BTreeMap<String, Vec<StreetSpan>>,
 ) -> AppResult<Vec<String>> {
     write_transaction(conn, |conn| {
         let all = load_areas(conn)?;

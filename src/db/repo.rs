@@ -31,6 +31,8 @@ pub struct Snapshot {
     pub event_count: i64,
     /// The search vocabulary.
     pub vocabulary: Vec<crate::domain::vocabulary::Synonym>,
+    /// Numbers units had before, oldest first.
+    pub replaced: Vec<crate::domain::ReplacedNumber>,
 }
 
 /// Reads the whole directory in one read transaction that sees one moment of the database
@@ -52,6 +54,7 @@ pub fn load_snapshot(conn: &mut DbConnection) -> anyhow::Result<Snapshot> {
             .load(conn)?;
         let event_count = event_count(conn)?;
         let vocabulary = super::vocabulary::load_all(conn)?;
+        let replaced = super::numbers::load_all(conn)?;
         Ok::<_, diesel::result::Error>((
             organisations,
             areas,
@@ -59,16 +62,17 @@ pub fn load_snapshot(conn: &mut DbConnection) -> anyhow::Result<Snapshot> {
             unit_areas,
             points,
             accounts,
-            (event_count, vocabulary),
+            (event_count, vocabulary, replaced),
         ))
     })
     .context("reading the directory from the database")
     .and_then(
-        |(organisations, areas, units, unit_areas, points, accounts, (event_count, vocabulary))| {
+        |(organisations, areas, units, unit_areas, points, accounts, (event_count, vocabulary, replaced))| {
             let mut snapshot = snapshot_from_rows(organisations, areas, units, unit_areas, points)?;
             snapshot.accounts = accounts;
             snapshot.event_count = event_count;
             snapshot.vocabulary = vocabulary;
+            snapshot.replaced = replaced;
             Ok(snapshot)
         },
     )
@@ -128,6 +132,7 @@ fn snapshot_from_rows(
         accounts: Vec::new(),
         event_count: 0,
         vocabulary: Vec::new(),
+        replaced: Vec::new(),
     })
 }
 

@@ -139,6 +139,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    replaced_numbers (id) {
+        id -> BigInt,
+        e164 -> Text,
+        unit_id -> Text,
+        contact_point_id -> Text,
+        purpose -> Text,
+        visibility -> Text,
+        replaced_by -> Nullable<Text>,
+        replaced_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     vocabulary (word) {
         word -> Text,
         expansions -> Text,
@@ -162,5 +175,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     unit_areas,
     units,
+    replaced_numbers,
     vocabulary,
 );

@@ -142,6 +142,7 @@ pub fn save_unchecked(
     after: &Unit,
 ) -> AppResult<()> {
     save_unit(conn, before, after, meta.at)?;
+    super::numbers::record(conn, before, after, meta.at)?;
     audit::append(
         conn,
         meta,

@@ -3,6 +3,7 @@
 
 pub mod callnow;
 pub mod search;
+pub mod streets;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
@@ -18,6 +19,7 @@ use crate::domain::text::sort_key;
 use crate::domain::{Area, Invalid, Organisation, Unit, UnitKind};
 pub use search::Query;
 use search::SearchIndex;
+pub use streets::StreetAnswer;
 
 /// Which units by their active period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -118,6 +120,9 @@ pub struct Page<'a> {
     pub next: Option<Cursor>,
     /// The query's words that matched no unit (the rest were searched for).
     pub ignored_words: Vec<String>,
+    /// The street the query names, when the results include its districts' units
+    /// ([`Directory::serves`] tells which).
+    pub address: Option<Arc<StreetAnswer>>,
 }
 
 /// A search's full result: sort keys in result order, and the words it had to leave out.
@@ -127,6 +132,8 @@ struct Ranking {
     ignored: Vec<String>,
     /// How many of the query's words each result matches (0: one word, or no query).
     most: u32,
+    /// The street the query names: the units of its districts are in the results.
+    address: Option<Arc<StreetAnswer>>,
 }
 
 /// Full rankings by filter fingerprint and day.
@@ -177,11 +184,12 @@ pub struct Directory {
     event_count: i64,
     /// Contact point id → position of its unit.
     point_owner: HashMap<Uuid, usize>,
-    /// Folded street name → (position of its district, the name as written).
-    streets: HashMap<String, (usize, String)>,
+    streets: streets::StreetTable,
     search: SearchIndex,
     /// The search vocabulary (also inside `search`, folded), as stored.
     vocabulary: Vec<crate::domain::vocabulary::Synonym>,
+    /// Numbers each unit had before, oldest first (also inside `search`).
+    former: HashMap<Uuid, Vec<crate::domain::ReplacedNumber>>,
 }
 
 impl Directory {
@@ -193,12 +201,17 @@ impl Directory {
             accounts,
             event_count,
             vocabulary,
+            replaced,
         } = snapshot;
         organisations.sort_by_cached_key(|o| sort_key(&o.name));
         areas.sort_by_cached_key(|a| (a.kind, sort_key(&a.name)));
         let org_by_id: HashMap<&str, &Organisation> =
             organisations.iter().map(|o| (o.id.as_str(), o)).collect();
-        let search = SearchIndex::build(&units, &org_by_id, &vocabulary);
+        let search = SearchIndex::build(&units, &org_by_id, &vocabulary, &replaced);
+        let mut former: HashMap<Uuid, Vec<crate::domain::ReplacedNumber>> = HashMap::new();
+        for r in replaced {
+            former.entry(r.unit_id).or_default().push(r);
+        }
         let mut children: HashMap<String, Vec<String>> = HashMap::new();
         for o in &organisations {
             if let Some(parent) = &o.parent_id {
@@ -247,15 +260,7 @@ impl Directory {
             .enumerate()
             .flat_map(|(i, u)| u.contact_points.iter().map(move |c| (c.id, i)))
             .collect();
-        let streets = areas
-            .iter()
-            .enumerate()
-            .flat_map(|(i, a)| {
-                a.streets
-                    .iter()
-                    .map(move |s| (crate::domain::text::fold(s), (i, s.clone())))
-            })
-            .collect();
+        let streets = streets::StreetTable::build(&areas);
         Self {
             streets,
             point_owner,
@@ -280,7 +285,22 @@ impl Directory {
                 .collect(),
             event_count,
             vocabulary,
+            former,
         }
+    }
+
+    /// The number a query typed, when `unit` had it before and has it no longer: the most
+    /// recent time it was replaced.
+    pub fn replaced_number(&self, query: &Query, unit: &Unit) -> Option<&crate::domain::ReplacedNumber> {
+        let typed = |number: &str| match (query.phone(), query.digits()) {
+            (Some(e164), _) => number == e164,
+            (None, Some(digits)) => number.ends_with(digits),
+            (None, None) => false,
+        };
+        if unit.contact_points.iter().any(|c| typed(c.number.e164())) {
+            return None;
+        }
+        self.former.get(&unit.id)?.iter().rev().find(|r| typed(&r.number))
     }
 
     /// The search vocabulary, by word.
@@ -288,47 +308,53 @@ impl Directory {
         &self.vocabulary
     }
 
-    /// The district a street belongs to, and the street's name as written. House numbers
-    /// after the name are ignored ("Sandwalls plats 3").
-    pub fn district_of_street(&self, raw: &str) -> Option<(&Area, &str)> {
-        let folded = crate::domain::text::fold(raw);
-        let mut words: Vec<&str> = crate::domain::text::words(&folded).collect();
-        while words.len() > 1
-            && words
-                .last()
-                .is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit()))
-        {
-            words.pop();
-        }
+    /// What the street table says of an address as typed ("Sandwalls plats 3", "Kungsg 12"):
+    /// `None` when it names no street.
+    pub fn street(&self, raw: &str) -> Option<streets::StreetAnswer> {
         self.streets
-            .get(&words.join(" "))
-            .map(|(i, name)| (&self.areas[*i], name.as_str()))
+            .find(&crate::domain::streets::TypedAddress::parse(raw)?)
     }
 
     /// Street names close to `raw`, for "did you mean".
     pub fn similar_streets(&self, raw: &str, max: usize) -> Vec<&str> {
-        let folded = crate::domain::text::fold(raw);
-        let mut scored: Vec<(f64, &str)> = self
-            .streets
-            .iter()
-            .map(|(key, (_, name))| (strsim::jaro_winkler(&folded, key), name.as_str()))
-            .filter(|(score, _)| *score >= 0.8)
-            .collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-        scored.into_iter().take(max).map(|(_, name)| name).collect()
+        self.streets.similar(raw, max)
     }
 
-    /// The active units of these kinds in an area.
-    pub fn units_in_area(&self, area: &str, kinds: &[UnitKind], day: NaiveDate) -> Vec<&Unit> {
+    /// The area at a position that the street table gave.
+    pub fn area_at(&self, position: usize) -> &Area {
+        &self.areas[position]
+    }
+
+    /// The active units of an area: hemtjänst, funktionsstöd and myndighet first (what an
+    /// address asks for), then the other kinds organised by area, each by name.
+    pub fn units_in_area(&self, area: &str, day: NaiveDate) -> Vec<&Unit> {
         let mut found: Vec<&Unit> = self
             .units
             .iter()
-            .filter(|u| {
-                kinds.contains(&u.kind) && u.is_active_on(day) && u.area_ids.iter().any(|a| a == area)
-            })
+            .filter(|u| u.is_active_on(day) && u.area_ids.iter().any(|a| a == area))
             .collect();
-        found.sort_by_key(|u| (kinds.iter().position(|k| *k == u.kind), sort_key(&u.name)));
+        found.sort_by_key(|u| (u.kind.address_rank(), u.kind.label_sv(), sort_key(&u.name)));
         found
+    }
+
+    /// The district of `answer` that `unit` serves, if any: the unit was found by address.
+    pub fn serves<'a>(&'a self, answer: &StreetAnswer, unit: &Unit) -> Option<&'a Area> {
+        answer
+            .districts()
+            .into_iter()
+            .map(|d| &self.areas[d])
+            .find(|area| unit.area_ids.contains(&area.id))
+    }
+
+    /// The street a query names, if its words are an address ("sandwalls plats 3", "kungsg").
+    fn address_of(&self, filter: &UnitFilter) -> Option<Arc<StreetAnswer>> {
+        let query = filter.query.as_ref()?;
+        if query.is_number() {
+            return None;
+        }
+        let typed =
+            crate::domain::streets::TypedAddress::from_words(query.words().iter().map(String::as_str))?;
+        self.streets.find(&typed).map(Arc::new)
     }
 
     /// The units that are responsible for preschools.
@@ -488,6 +514,7 @@ impl Directory {
             } else {
                 ranking.ignored.clone()
             },
+            address: ranking.address.clone(),
         })
     }
 
@@ -510,12 +537,14 @@ impl Directory {
         {
             return Arc::clone(hit);
         }
-        let (mut keys, ignored, most) = self.matching(filter);
+        let address = self.address_of(filter);
+        let (mut keys, ignored, most, by_address) = self.matching(filter, address.as_deref());
         keys.sort_unstable();
         let ranked = Arc::new(Ranking {
             keys: keys.into_boxed_slice(),
             ignored,
             most,
+            address: address.filter(|_| by_address),
         });
         if self.cache_rankings {
             let mut cache = cache();
@@ -529,8 +558,14 @@ impl Directory {
 
     /// The sort keys of every unit that matches, unordered, and the query's words that
     /// matched no unit.
-    /// Also: how many of the query's words each match has (0 for one word or none).
-    fn matching(&self, filter: &UnitFilter) -> (Vec<u64>, Vec<String>, u32) {
+    /// Also: how many of the query's words each match has (0 for one word or none), and
+    /// whether a unit was found by `address` (the units of the districts it names, hemtjänst,
+    /// funktionsstöd and myndighet first, counted as matching every word).
+    fn matching(
+        &self,
+        filter: &UnitFilter,
+        address: Option<&StreetAnswer>,
+    ) -> (Vec<u64>, Vec<String>, u32, bool) {
         let scored = filter
             .query
             .as_ref()
@@ -545,13 +580,35 @@ impl Directory {
             .as_deref()
             .and_then(|a| self.area_pos.get(a))
             .map(|i| *i as u32);
+        let districts: Vec<u32> = address
+            .map(|a| a.districts().into_iter().map(|d| d as u32).collect())
+            .unwrap_or_default();
+        let every_word = filter
+            .query
+            .as_ref()
+            .map_or(0, |q| (1u32 << q.words().len()).wrapping_sub(1) as u16);
+        // With a house number the query is an address: its units come first. A street name
+        // alone may also be part of a unit's name ("Södra Torget"): they come after the
+        // units the words match.
+        let address_base = match address {
+            Some(a) if a.number.is_some() => search::ADDRESS,
+            _ => 1,
+        };
+        let mut by_address = false;
         let mut matches = Vec::with_capacity(self.facets.len());
         let mut kept_masks: Vec<u16> = Vec::new();
         for (i, facet) in self.facets.iter().enumerate() {
+            let in_district =
+                !districts.is_empty() && self.unit_areas[i].iter().any(|a| districts.contains(a));
             let score = match &scores {
-                Some(s) if s[i] == 0 => continue,
+                Some(s) if s[i] == 0 && !in_district => continue,
                 Some(s) => s[i],
                 None => 0,
+            };
+            let score = if in_district {
+                score.max(address_base + 10 * (3 - u32::from(facet.kind.address_rank())))
+            } else {
+                score
             };
             let active = facet.is_active_on(filter.on);
             let keep = (filter.kinds.is_empty() || filter.kinds.contains(&facet.kind))
@@ -568,15 +625,16 @@ impl Directory {
                     .review
                     .is_none_or(|r| crate::domain::review::status(facet.review_due, filter.on) == r);
             if keep {
+                by_address |= in_district;
                 matches.push(sort_key_of(score, self.name_rank[i]));
                 if !masks.is_empty() {
-                    kept_masks.push(masks[i]);
+                    kept_masks.push(if in_district { every_word } else { masks[i] });
                 }
             }
         }
         if kept_masks.is_empty() {
             // One word, a number, or no query: every match matches all of it.
-            return (matches, Vec::new(), 0);
+            return (matches, Vec::new(), 0, by_address);
         }
         // Several words: among the units the filter allows, those that match the most of
         // them; the words none of those matches are left out, and named.
@@ -595,7 +653,12 @@ impl Directory {
                 }
             }
         }
-        (kept.into_iter().map(|(key, _)| key).collect(), ignored, most)
+        (
+            kept.into_iter().map(|(key, _)| key).collect(),
+            ignored,
+            most,
+            by_address,
+        )
     }
 
     /// Names close to a query that found nothing, for "did you mean": among the units the
@@ -609,7 +672,7 @@ impl Directory {
             ..filter.clone()
         };
         let mut scored: Vec<(f64, u64)> = self
-            .matching(&without_text)
+            .matching(&without_text, None)
             .0
             .into_iter()
             .map(|key| (self.search.similarity(query, self.unit_of(key)), key))

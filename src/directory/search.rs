@@ -23,8 +23,14 @@ const EXACT_NAME: u32 = 10_000;
 const NAME_PREFIX: u32 = 2_000;
 /// Score for a matching phone number.
 const PHONE_MATCH: u32 = 20_000;
+/// Score for a number the unit had before (the query names no current number).
+const PHONE_REPLACED: u32 = 18_000;
 /// Score for a number that ends with the digits typed (at least [`MIN_PARTIAL_DIGITS`]).
 const PHONE_SUFFIX: u32 = 15_000;
+/// Score for a unit of the district that serves the address a query names (a street and a
+/// house number; plus up to 30 for hemtjänst, funktionsstöd, myndighet): above any words,
+/// below the whole name typed.
+pub const ADDRESS: u32 = 5_000;
 /// Fewest digits a partial number needs: fewer would match too many numbers.
 const MIN_PARTIAL_DIGITS: usize = 6;
 
@@ -86,6 +92,21 @@ impl Query {
     /// The folded query, e.g. for a fingerprint.
     pub fn folded(&self) -> &str {
         &self.folded
+    }
+
+    /// The number typed, in E.164, when the query is a whole number.
+    pub fn phone(&self) -> Option<&str> {
+        self.phone.as_deref()
+    }
+
+    /// The digits of a partial number (trunk 0 dropped), matched as the end of a number.
+    pub fn digits(&self) -> Option<&str> {
+        self.digits.as_deref()
+    }
+
+    /// A number (digits and phone punctuation only), not words.
+    pub fn is_number(&self) -> bool {
+        self.phone_like
     }
 
     /// The folded words, in order (bit `k` of [`Scored::masks`] is word `k`).
@@ -245,6 +266,8 @@ pub struct SearchIndex {
     names_sorted: Vec<(String, u32)>,
     /// E.164 number → units with that number and its visibility.
     numbers: HashMap<String, Vec<(u32, Visibility)>>,
+    /// E.164 number → units that had it before, with its visibility then.
+    former: HashMap<String, Vec<(u32, Visibility)>>,
     /// The vocabulary, folded: a word → what it stands for, each a list of words.
     synonyms: HashMap<String, Vec<Vec<String>>>,
 }
@@ -258,6 +281,7 @@ impl SearchIndex {
         units: &[Unit],
         organisations: &HashMap<&str, &Organisation>,
         vocabulary: &[crate::domain::vocabulary::Synonym],
+        replaced: &[crate::domain::ReplacedNumber],
     ) -> Self {
         let mut words: HashMap<String, Vec<(u32, Field)>> = HashMap::new();
         let mut names = Vec::with_capacity(units.len());
@@ -286,7 +310,12 @@ impl SearchIndex {
                 }
             };
             add(&name, Field::Name);
-            for text in other.into_iter().flatten() {
+            // A BVC is also found by its preschools' names.
+            for text in other
+                .into_iter()
+                .flatten()
+                .chain(unit.preschools.iter().map(String::as_str))
+            {
                 add(text, Field::Other);
             }
             for point in &unit.contact_points {
@@ -296,6 +325,17 @@ impl SearchIndex {
                     .push((i, point.visibility));
             }
             names.push(name);
+        }
+        let position: HashMap<uuid::Uuid, u32> =
+            units.iter().enumerate().map(|(i, u)| (u.id, i as u32)).collect();
+        let mut former: HashMap<String, Vec<(u32, Visibility)>> = HashMap::new();
+        for r in replaced {
+            if let Some(&i) = position.get(&r.unit_id) {
+                let holders = former.entry(r.number.clone()).or_default();
+                if !holders.contains(&(i, r.visibility)) {
+                    holders.push((i, r.visibility));
+                }
+            }
         }
         let mut names_sorted: Vec<(String, u32)> = names
             .iter()
@@ -320,6 +360,7 @@ impl SearchIndex {
             names,
             names_sorted,
             numbers,
+            former,
             synonyms,
         }
     }
@@ -333,10 +374,15 @@ impl SearchIndex {
     pub fn scores(&self, query: &Query, include_internal: bool) -> Scored {
         let n = self.names.len();
         let mut total = vec![0u32; n];
-        if let Some(e164) = &query.phone {
-            for (unit, visibility) in self.numbers.get(e164).into_iter().flatten() {
-                if include_internal || *visibility == Visibility::Public {
-                    total[*unit as usize] = PHONE_MATCH;
+        // A whole number a unit has, then one a unit had; the end of a number a unit has, then
+        // of one a unit had.
+        let visible = |v: &Visibility| include_internal || *v == Visibility::Public;
+        for (numbers, score) in [(&self.numbers, PHONE_MATCH), (&self.former, PHONE_REPLACED)] {
+            if let Some(e164) = &query.phone {
+                for (unit, visibility) in numbers.get(e164).into_iter().flatten() {
+                    if visible(visibility) {
+                        total[*unit as usize] = score;
+                    }
                 }
             }
             if total.iter().any(|s| *s > 0) {
@@ -346,13 +392,14 @@ impl SearchIndex {
                 };
             }
         }
-        if let Some(digits) = &query.digits {
-            // Part of a number: every number that ends with the digits typed.
-            for (e164, units) in &self.numbers {
-                if e164.ends_with(digits.as_str()) {
-                    for (unit, visibility) in units {
-                        if include_internal || *visibility == Visibility::Public {
-                            total[*unit as usize] = PHONE_SUFFIX;
+        for numbers in [&self.numbers, &self.former] {
+            if let Some(digits) = &query.digits {
+                for (e164, units) in numbers {
+                    if e164.ends_with(digits.as_str()) {
+                        for (unit, visibility) in units {
+                            if visible(visibility) {
+                                total[*unit as usize] = PHONE_SUFFIX;
+                            }
                         }
                     }
                 }

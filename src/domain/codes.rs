@@ -101,6 +101,16 @@ pub enum KindCategory {
 }
 
 impl UnitKind {
+    /// Order in an answer for an address: hemtjänst, funktionsstöd, myndighet, then the rest.
+    pub fn address_rank(self) -> u8 {
+        match self {
+            UnitKind::Hemtjanst => 0,
+            UnitKind::Funktionsstod => 1,
+            UnitKind::Myndighet => 2,
+            _ => 3,
+        }
+    }
+
     pub fn category(self) -> KindCategory {
         use UnitKind::*;
         match self {

@@ -625,8 +625,8 @@ pub struct AreaPatch {
     pub name: Option<String>,
     pub kind: Option<AreaKind>,
     pub active_to: Option<Option<NaiveDate>>,
-    /// For a district: all its street names (replaces the list).
-    pub streets: Option<Vec<String>>,
+    /// For a district: all its streets or parts of them (replaces the list).
+    pub streets: Option<Vec<super::streets::StreetInput>>,
 }
 
 /// A street name as the address lookup keeps it: trimmed, 1–100 characters, no house number.
@@ -644,11 +644,6 @@ pub fn street(raw: &str) -> Result<String, Invalid> {
     Ok(name)
 }
 
-/// A district's street names: each valid, none twice, sorted.
-pub fn streets(names: &[String], field: &str) -> Result<Vec<String>, Vec<FieldError>> {
-    name_list(names, field, street)
-}
-
 impl AreaPatch {
     pub fn apply(self, area: &Area) -> Result<Area, Refusal> {
         let mut next = area.clone();
@@ -661,8 +656,8 @@ impl AreaPatch {
         if let Some(to) = self.active_to {
             next.active_to = to;
         }
-        if let Some(names) = self.streets {
-            next.streets = streets(&names, "streets")?;
+        if let Some(list) = self.streets {
+            next.streets = super::streets::spans(&list, "streets")?;
         }
         if !next.streets.is_empty() && next.kind != AreaKind::District {
             return Err(Refusal::Invalid(vec![

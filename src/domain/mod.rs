@@ -12,6 +12,7 @@ pub mod edit;
 pub mod hours;
 pub mod responsibility;
 pub mod review;
+pub mod streets;
 pub mod vocabulary;
 
 use chrono::{NaiveDate, NaiveDateTime, Utc};
@@ -126,9 +127,9 @@ pub struct Area {
     pub active_to: Option<NaiveDate>,
     #[serde(default = "first_version")]
     pub version: i64,
-    /// For a district: its street names (no house numbers), for the address lookup.
+    /// For a district: its streets, or parts of them, for the address lookup.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub streets: Vec<String>,
+    pub streets: Vec<streets::StreetSpan>,
 }
 
 fn first_version() -> i64 {
@@ -393,7 +394,49 @@ impl UnitDraft {
     }
 }
 
+/// A number a unit no longer has, and the number that took its place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplacedNumber {
+    /// E.164.
+    pub number: String,
+    pub unit_id: Uuid,
+    pub contact_point_id: Uuid,
+    pub purpose: Purpose,
+    pub visibility: Visibility,
+    /// E.164 of the same contact point's new number, else of the unit's number with the same
+    /// purpose; none when the number went without a successor.
+    pub replaced_by: Option<String>,
+    pub replaced_at: NaiveDateTime,
+}
+
 impl Unit {
+    /// The numbers `self` has that `after` (its next version, written at `at`) has not.
+    pub fn numbers_replaced_by(&self, after: &Unit, at: NaiveDateTime) -> Vec<ReplacedNumber> {
+        self.contact_points
+            .iter()
+            .filter(|old| {
+                !after
+                    .contact_points
+                    .iter()
+                    .any(|c| c.number.e164() == old.number.e164())
+            })
+            .map(|old| ReplacedNumber {
+                number: old.number.e164().to_owned(),
+                unit_id: self.id,
+                contact_point_id: old.id,
+                purpose: old.purpose,
+                visibility: old.visibility,
+                replaced_by: after
+                    .contact_points
+                    .iter()
+                    .find(|c| c.id == old.id)
+                    .or_else(|| after.contact_points.iter().find(|c| c.purpose == old.purpose))
+                    .map(|c| c.number.e164().to_owned()),
+                replaced_at: at,
+            })
+            .collect()
+    }
+
     /// Puts the lists in their canonical order: areas sorted and unique, the `vag_in` first.
     pub fn normalise(&mut self) {
         self.area_ids.sort();

@@ -74,8 +74,9 @@ pub struct NewArea {
 pub struct AreaChangesBody {
     name: Option<String>,
     kind: Option<AreaKind>,
-    /// For a district: all its street names (replaces the list; no house numbers).
-    streets: Option<Vec<String>>,
+    /// For a district: all its streets (replaces the list). A whole street is its name; part
+    /// of one is an object with house numbers `from`–`to` and a `side` (`odd`, `even`).
+    streets: Option<Vec<crate::domain::streets::StreetInput>>,
     #[serde(default, deserialize_with = "present")]
     active_to: Option<Option<NaiveDate>>,
     reason: Option<String>,

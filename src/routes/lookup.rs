@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::params::{self, FilterParams};
-use super::views::LookupResult;
+use super::views::{FoundBy, LookupResult};
 use crate::auth::Caller;
 use crate::domain::{Invalid, shown};
 use crate::error::{AppError, AppResult, Problem, Suggestion};
@@ -101,7 +101,10 @@ async fn lookup(
     let results: Vec<LookupResult> = page
         .units
         .iter()
-        .filter_map(|unit| LookupResult::new(&directory, unit, internal))
+        .filter_map(|unit| {
+            let found_by = FoundBy::of(&directory, filter.query.as_ref(), page.address.as_deref(), unit);
+            LookupResult::new(&directory, unit, internal).map(|r| LookupResult { found_by, ..r })
+        })
         .collect();
     let q = p.q.unwrap_or_default();
     if results.is_empty() {

@@ -13,7 +13,9 @@ use super::views::{AreaRef, CallNowView, UnitRef};
 use super::{require_csv, write_meta};
 use crate::auth::{Caller, SignedIn};
 use crate::db::reference::replace_streets;
-use crate::domain::{AreaKind, FieldError, Invalid, Purpose, UnitKind, edit, shown, today};
+use crate::domain::streets::{Side, StreetSpan, first_overlap, sort};
+use crate::domain::text::fold;
+use crate::domain::{AreaKind, FieldError, Invalid, Purpose, shown, today};
 use crate::error::{AppError, AppResult, Problem};
 use crate::startup::{self, AppState};
 
@@ -21,14 +23,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(address).service(import_streets);
 }
 
-/// The kinds the address lookup answers with, in this order.
-const HOME_CARE: [UnitKind; 3] = [UnitKind::Hemtjanst, UnitKind::Funktionsstod, UnitKind::Myndighet];
-
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct AddressParams {
-    /// A street name; a house number after it is ignored.
+    /// A street, with its house number where the street is split between districts:
+    /// "Sandwalls plats", "Allégatan 14", "Kungsg 12" (abbreviations as staff type them).
     #[param(required = true, example = "Sandwalls plats", max_length = 100)]
     street: Option<String>,
     /// The moment for `call_now` (RFC 3339); default now.
@@ -48,15 +48,25 @@ pub struct ServingUnit {
 pub struct AddressAnswer {
     /// The street as the table writes it.
     pub street: String,
+    /// The house number asked for, if one was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub house_number: Option<u32>,
+    /// The part of the street the district has, when it has not the whole street:
+    /// "1–39, udda".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub numbers: Option<String>,
     pub district: AreaRef,
-    /// The district's hemtjänst groups, then funktionsstöd, then myndighet units.
+    /// The district's active units: its hemtjänst groups, then funktionsstöd, then myndighet,
+    /// then any other kind organised by district (e.g. kommunal primärvård).
     pub units: Vec<ServingUnit>,
 }
 
 /// Which hemtjänst group (and funktionsstöd and myndighet unit) serves a street.
 ///
 /// Looks the street up in the street table (maintained by admins, `POST /v1/streets`), and
-/// answers with the district's units and who to call for each now.
+/// answers with the district's units and who to call for each now. A street split between
+/// districts by house number needs the number: without it (422), or with one no part has
+/// (404), the problem lists the parts.
 #[utoipa::path(
     context_path = "/v1",
     tag = "lookup",
@@ -65,7 +75,8 @@ pub struct AddressAnswer {
     responses(
         (status = 200, description = "The district and its units", body = AddressAnswer),
         (status = 400, description = "A bad parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "The street is not in the table; `suggestions` are not given, see `detail`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "The street (or that house number of it) is not in the table; `suggestions` are not given, see `detail`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The street is split between districts and no house number was given; `detail` lists the parts", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/lookup/address")]
@@ -92,7 +103,7 @@ async fn address(
         None => Utc::now(),
     };
     let directory = state.directory.current();
-    let Some((district, street)) = directory.district_of_street(raw) else {
+    let Some(answer) = directory.street(raw) else {
         let similar = directory.similar_streets(raw, 3);
         let (sv, en) = if similar.is_empty() {
             (String::new(), String::new())
@@ -107,8 +118,49 @@ async fn address(
             format!("the street '{}' is not in the street table{en}", shown(raw)),
         ));
     };
+    if !answer.resolved {
+        let parts = answer
+            .parts
+            .iter()
+            .map(|(d, part)| {
+                format!(
+                    "{}: {}",
+                    part.numbers_sv().unwrap_or_else(|| "alla nummer".into()),
+                    directory.area_at(*d).name
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        return Err(match answer.number {
+            Some(n) => AppError::not_found(
+                format!(
+                    "husnummer {n} på {} finns inte i gatutabellen ({parts})",
+                    answer.street
+                ),
+                format!(
+                    "house number {n} of {} is not in the street table ({parts})",
+                    answer.street
+                ),
+            ),
+            None => AppError::invalid(
+                "street",
+                Invalid::rule(
+                    format!(
+                        "{} är delad mellan distrikt; ange husnummer ({parts})",
+                        answer.street
+                    ),
+                    format!(
+                        "{} is split between districts; give the house number ({parts})",
+                        answer.street
+                    ),
+                ),
+            ),
+        });
+    }
+    let (position, part) = &answer.parts[0];
+    let district = directory.area_at(*position);
     let units = directory
-        .units_in_area(&district.id, &HOME_CARE, today())
+        .units_in_area(&district.id, today())
         .into_iter()
         .filter_map(|unit| {
             let answer = directory.call_now(unit, Purpose::VagIn, at, internal)?;
@@ -119,7 +171,9 @@ async fn address(
         })
         .collect();
     Ok(HttpResponse::Ok().json(AddressAnswer {
-        street: street.to_owned(),
+        street: answer.street.clone(),
+        house_number: answer.number,
+        numbers: part.numbers_sv(),
         district: AreaRef {
             id: district.id.clone(),
             name: district.name.clone(),
@@ -150,13 +204,43 @@ pub struct StreetImport {
     pub changed_districts: Vec<String>,
 }
 
-/// One row of the street table.
+/// One row of the street table: a street, or part of one, and its district.
 #[derive(Debug, Deserialize)]
 struct StreetRow {
     #[serde(alias = "gata")]
     street: String,
     #[serde(alias = "distrikt")]
     district: String,
+    /// First house number; empty: 1.
+    #[serde(default, alias = "från", alias = "fran")]
+    from: Option<String>,
+    /// Last house number; empty: no end.
+    #[serde(default, alias = "till")]
+    to: Option<String>,
+    /// odd/even/both (udda/jämna/alla); empty: both.
+    #[serde(default, alias = "sida")]
+    side: Option<String>,
+}
+
+impl StreetRow {
+    fn span(&self) -> Result<StreetSpan, FieldError> {
+        let number = |raw: &Option<String>, field: &str| -> Result<Option<u32>, FieldError> {
+            match raw.as_deref().map(str::trim) {
+                None | Some("") => Ok(None),
+                Some(n) => n.parse().map(Some).map_err(|_| {
+                    Invalid::new(
+                        format!("'{}' är inget husnummer", shown(n)),
+                        format!("'{}' is no house number", shown(n)),
+                    )
+                    .at(field)
+                }),
+            }
+        };
+        let from = number(&self.from, "from")?;
+        let to = number(&self.to, "to")?;
+        let side = Side::parse(self.side.as_deref().unwrap_or_default()).map_err(|e| e.at("side"))?;
+        StreetSpan::new(&self.street, from, to, side).map_err(|e| e.at("street"))
+    }
 }
 
 /// The body as text: a CSV file must be UTF-8. A file saved as Latin-1 or Windows-1252 (as
@@ -177,14 +261,16 @@ pub fn utf8_text(bytes: &[u8]) -> Result<&str, FieldError> {
     })
 }
 
-/// District id → its streets, valid and sorted.
-type StreetTable = BTreeMap<String, Vec<String>>;
+/// District id → its streets and parts of streets, valid and sorted.
+type StreetTable = BTreeMap<String, Vec<StreetSpan>>;
 
 /// Reads the CSV into the table and the number of rows: every problem with its line.
 fn read_streets(state: &AppState, body: &str) -> Result<(StreetTable, usize), Vec<FieldError>> {
     let directory = state.directory.current();
     let mut errors = Vec::new();
-    let mut by_district: BTreeMap<String, Vec<(usize, String)>> = BTreeMap::new();
+    let mut out = StreetTable::new();
+    // Folded street name → the line and span of each part read so far, for overlaps.
+    let mut seen: BTreeMap<String, Vec<(usize, StreetSpan)>> = BTreeMap::new();
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(body.as_bytes());
@@ -196,8 +282,8 @@ fn read_streets(state: &AppState, body: &str) -> Result<(StreetTable, usize), Ve
     if !(has("street", "gata") && has("district", "distrikt")) {
         return Err(vec![
             Invalid::new(
-                "rubrikraden ska vara street,district (eller gata,distrikt)",
-                "the header must be street,district (or gata,distrikt)",
+                "rubrikraden ska vara street,district (eller gata,distrikt), och för en del av en gata from,to,side (från,till,sida)",
+                "the header must be street,district (or gata,distrikt), and for part of a street from,to,side (från,till,sida)",
             )
             .at("line 1"),
         ]);
@@ -229,23 +315,33 @@ fn read_streets(state: &AppState, body: &str) -> Result<(StreetTable, usize), Ve
                 .at(format!("line {line}: district")),
             ),
         }
-        match edit::street(&row.street) {
-            Ok(street) => by_district.entry(row.district).or_default().push((line, street)),
-            Err(e) => errors.push(e.at(format!("line {line}: street"))),
-        }
-    }
-    // A street belongs to one district, once.
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for (line, street) in by_district.values().flatten() {
-        if let Some(first) = seen.insert(crate::domain::text::fold(street), *line) {
+        let span = match row.span() {
+            Ok(span) => span,
+            Err(e) => {
+                errors.push(FieldError {
+                    field: format!("line {line}: {}", e.field),
+                    ..e
+                });
+                continue;
+            }
+        };
+        // A house number belongs to one district, once.
+        let parts = seen.entry(fold(span.name())).or_default();
+        if let Some((first, other)) = parts
+            .iter()
+            .find(|(_, o)| first_overlap(std::slice::from_ref(&span), std::slice::from_ref(o)).is_some())
+        {
             errors.push(
                 Invalid::new(
-                    format!("'{street}' står redan på rad {first}"),
-                    format!("'{street}' is on line {first} already"),
+                    format!("{} överlappar {} på rad {first}", span.text_sv(), other.text_sv()),
+                    format!("{} overlaps {} on line {first}", span.text_sv(), other.text_sv()),
                 )
                 .at(format!("line {line}: street")),
             );
+            continue;
         }
+        parts.push((line, span.clone()));
+        out.entry(row.district).or_default().push(span);
     }
     if !errors.is_empty() {
         errors.sort_by_key(|e| {
@@ -256,23 +352,23 @@ fn read_streets(state: &AppState, body: &str) -> Result<(StreetTable, usize), Ve
         });
         return Err(errors);
     }
-    let mut out = BTreeMap::new();
-    for (district, streets) in by_district {
-        let names: Vec<String> = streets.into_iter().map(|(_, s)| s).collect();
-        out.insert(district, edit::streets(&names, "streets")?);
+    for spans in out.values_mut() {
+        sort(spans);
     }
     Ok((out, count))
 }
 
 /// Import the street table (admins): CSV with the columns `street,district` (or
-/// `gata,distrikt`), one row per street, no house numbers. It replaces the whole table: a
+/// `gata,distrikt`), one row per street; a street split between districts has a row per
+/// part, with the optional columns `from,to,side` (`från,till,sida`): house numbers from–to
+/// (either may be empty: from 1, no end) and `odd`/`even` (`udda`/`jämna`; empty: both). It replaces the whole table: a
 /// district the file does not name ends up with no streets. With `dry_run=true` it only
 /// reports the problems, each with its line.
 #[utoipa::path(
     context_path = "/v1",
     tag = "admin",
     params(ImportParams),
-    request_body(content = String, content_type = "text/csv", example = "street,district\nSandwalls plats,distrikt-norr\nSödra Torget,distrikt-soder\n"),
+    request_body(content = String, content_type = "text/csv", example = "street,district,from,to,side\nSandwalls plats,distrikt-norr,,,\nAllégatan,distrikt-norr,1,39,odd\nAllégatan,distrikt-centrum,2,,even\n"),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Imported (or checked)", body = StreetImport),

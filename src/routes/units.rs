@@ -6,7 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::params::{self, FilterParams};
-use super::views::{UnitDetail, UnitSummary};
+use super::views::{FoundBy, UnitDetail, UnitSummary};
 use super::with_etag;
 use crate::auth::Caller;
 use crate::db::units::{unit_as_of, unit_not_found};
@@ -119,7 +119,14 @@ async fn list_units(
         items: page
             .units
             .iter()
-            .map(|u| UnitSummary::new(&directory, u, filter.on, internal))
+            .map(|u| {
+                UnitSummary::new(&directory, u, filter.on, internal).found_by(FoundBy::of(
+                    &directory,
+                    filter.query.as_ref(),
+                    page.address.as_deref(),
+                    u,
+                ))
+            })
             .collect(),
         total: page.total,
         next_cursor: page.next.map(|c| c.encode()),

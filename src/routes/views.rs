@@ -140,7 +140,7 @@ pub struct OrganisationRef {
     pub short_name: Option<String>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AreaRef {
     pub id: String,
     pub name: String,
@@ -201,6 +201,143 @@ pub struct UnitSummary {
     /// Notices for callers shown today ("nytt nummer från 1 december").
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<String>,
+    /// Why a search found the unit when it was not by its own name or numbers: by address,
+    /// by a number it had before, by one of its preschools. Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub found_by: Option<FoundBy>,
+}
+
+/// How a search found a unit other than by its own name or numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FoundByKind {
+    /// The query is a street: the unit serves the district the street table gives.
+    Address,
+    /// The query is a number the unit had before.
+    ReplacedNumber,
+    /// The query names one of the unit's preschools (a BVC).
+    Preschool,
+}
+
+/// Why a search found a unit.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FoundBy {
+    pub by: FoundByKind,
+    /// For people, in Swedish: "Allégatan 14 hör till Distrikt Centrum (exempel)",
+    /// "031-390 06 99 är ersatt av 031-390 06 27 sedan 2026-12-01".
+    pub text: String,
+    /// `address`: the street as the street table writes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub street: Option<String>,
+    /// `address`: the house number typed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub house_number: Option<u32>,
+    /// `address`: the district that serves the street (or this part of it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub district: Option<AreaRef>,
+    /// `replaced_number`: the number typed (E.164), which the unit no longer has.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "+46313900699")]
+    pub number: Option<String>,
+    /// `replaced_number`: the number that took its place (E.164); absent when it was removed
+    /// without a successor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "+46313900627")]
+    pub replaced_by: Option<String>,
+    /// `replaced_number`: the day it was replaced (Europe/Stockholm).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since: Option<NaiveDate>,
+    /// `preschool`: the preschool's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preschool: Option<String>,
+}
+
+impl FoundBy {
+    fn new(by: FoundByKind, text: String) -> Self {
+        Self {
+            by,
+            text,
+            street: None,
+            house_number: None,
+            district: None,
+            number: None,
+            replaced_by: None,
+            since: None,
+            preschool: None,
+        }
+    }
+
+    /// Why `unit` is among the results of a search for `query` that named `address`.
+    pub fn of(
+        directory: &Directory,
+        query: Option<&crate::directory::Query>,
+        address: Option<&crate::directory::StreetAnswer>,
+        unit: &Unit,
+    ) -> Option<Self> {
+        if let Some(answer) = address
+            && let Some(district) = directory.serves(answer, unit)
+        {
+            let typed = match answer.number {
+                Some(n) => format!("{} {n}", answer.street),
+                None => answer.street.clone(),
+            };
+            return Some(Self {
+                street: Some(answer.street.clone()),
+                house_number: answer.number,
+                district: Some(AreaRef {
+                    id: district.id.clone(),
+                    name: district.name.clone(),
+                }),
+                ..Self::new(
+                    FoundByKind::Address,
+                    format!("{typed} hör till {}", district.name),
+                )
+            });
+        }
+        let query = query?;
+        if let Some(r) = directory.replaced_number(query, unit) {
+            let national = |e164: &str| {
+                crate::domain::PhoneNumber::parse(e164)
+                    .map(|n| n.national().to_owned())
+                    .unwrap_or_else(|_| e164.to_owned())
+            };
+            let since = r
+                .replaced_at
+                .and_utc()
+                .with_timezone(&chrono_tz::Europe::Stockholm)
+                .date_naive();
+            let text = match &r.replaced_by {
+                Some(next) => format!(
+                    "{} är ersatt av {} sedan {since}",
+                    national(&r.number),
+                    national(next)
+                ),
+                None => format!("{} är borttaget sedan {since}", national(&r.number)),
+            };
+            return Some(Self {
+                number: Some(r.number.clone()),
+                replaced_by: r.replaced_by.clone(),
+                since: Some(since),
+                ..Self::new(FoundByKind::ReplacedNumber, text)
+            });
+        }
+        let words = query.words();
+        let preschool = unit.preschools.iter().find(|p| {
+            let folded = crate::domain::text::fold(p);
+            let names: Vec<&str> = crate::domain::text::words(&folded).collect();
+            !words.is_empty()
+                && words
+                    .iter()
+                    .all(|w| names.iter().any(|n| n.starts_with(w.as_str())))
+        })?;
+        Some(Self {
+            preschool: Some(preschool.clone()),
+            ..Self::new(
+                FoundByKind::Preschool,
+                format!("{preschool} hör till {}", unit.name),
+            )
+        })
+    }
 }
 
 /// Where a unit stands in the yearly review.
@@ -238,7 +375,13 @@ impl UnitSummary {
                 .map(NumberView::from),
             review: ReviewView::new(unit, today),
             notices: notices_on(&unit.notices, today),
+            found_by: None,
         }
+    }
+
+    /// Says why a search found it.
+    pub fn found_by(self, found_by: Option<FoundBy>) -> Self {
+        Self { found_by, ..self }
     }
 }
 
@@ -258,6 +401,9 @@ pub struct LookupResult {
     /// Notices for callers shown today.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<String>,
+    /// Why the lookup found the unit when it was not by its own name or numbers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub found_by: Option<FoundBy>,
 }
 
 impl LookupResult {
@@ -272,6 +418,7 @@ impl LookupResult {
                 .call_now(unit, crate::domain::Purpose::VagIn, now, include_internal)
                 .map(|answer| CallNowView::new(directory, &answer, now)),
             notices: notices_on(&unit.notices, crate::domain::today()),
+            found_by: None,
         })
     }
 }
@@ -394,6 +541,10 @@ pub struct AreaView {
     /// First day no longer active; absent while active.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active_to: Option<NaiveDate>,
+    /// A district's streets for the address lookup, in the form `PATCH` takes them; parts of a
+    /// street carry their house numbers. Absent when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub streets: Vec<crate::domain::streets::StreetPart>,
 }
 
 impl From<&Area> for AreaView {
@@ -404,6 +555,7 @@ impl From<&Area> for AreaView {
             kind: a.kind,
             kind_label: a.kind.label_sv(),
             active_to: a.active_to,
+            streets: a.streets.iter().map(Into::into).collect(),
         }
     }
 }

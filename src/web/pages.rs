@@ -541,40 +541,62 @@ pub fn street(
     internal: bool,
     now: DateTime<Utc>,
 ) -> Markup {
-    let found = (!raw.trim().is_empty())
-        .then(|| directory.district_of_street(raw))
-        .flatten();
-    let units = found.map(|(area, _)| {
-        directory.units_in_area(
-            &area.id,
-            &[UnitKind::Hemtjanst, UnitKind::Funktionsstod, UnitKind::Myndighet],
-            today(),
-        )
-    });
+    let found = (!raw.trim().is_empty()).then(|| directory.street(raw)).flatten();
+    let day = today();
     let body = html! {
         h1 { "Vilken hemtjänstgrupp har gatan?" }
         form.search method="get" action="/gata" role="search" {
             div.q {
-                label for="gata" { "Gatunamn (utan husnummer)" }
+                label for="gata" { "Gata och husnummer" }
                 input.big type="search" id="gata" name="gata" value=(raw) autocomplete="off";
             }
             div { button type="submit" { "Sök" } }
         }
-        @if let (Some((area, street)), Some(units)) = (found, &units) {
-            p { strong { (street) } " hör till " strong { (area.name) } "." }
-            ul.results { @for u in units { li { (card(directory, u, internal, now)) } } }
-        } @else if !raw.trim().is_empty() {
-            p { "Gatan finns inte i gatutabellen." }
-            @let near = directory.similar_streets(raw, 5);
-            @if !near.is_empty() {
-                p { "Menade du: "
-                    @for (i, s) in near.iter().enumerate() {
-                        @if i > 0 { ", " }
-                        a href=(format!("/gata?gata={}", super::percent(s))) { (s) }
+        @match &found {
+            Some(answer) if answer.resolved => {
+                @let area = directory.area_at(answer.parts[0].0);
+                p {
+                    strong { (answer.street) @if let Some(n) = answer.number { " " (n) } }
+                    " hör till " strong { (area.name) } "."
+                }
+                ul.results {
+                    @for u in directory.units_in_area(&area.id, day) {
+                        li { (card(directory, u, internal, now)) }
                     }
-                    "?"
                 }
             }
+            Some(answer) => {
+                p {
+                    @if let Some(n) = answer.number {
+                        "Husnummer " (n) " på " strong { (answer.street) } " finns inte i gatutabellen. "
+                    } @else {
+                        strong { (answer.street) } " är delad mellan distrikt: ange husnummer. "
+                    }
+                    "Gatans delar:"
+                }
+                ul {
+                    @for (d, part) in &answer.parts {
+                        li {
+                            (part.numbers_sv().unwrap_or_else(|| "alla nummer".into()))
+                            ": " (directory.area_at(*d).name)
+                        }
+                    }
+                }
+            }
+            None if !raw.trim().is_empty() => {
+                p { "Gatan finns inte i gatutabellen." }
+                @let near = directory.similar_streets(raw, 5);
+                @if !near.is_empty() {
+                    p { "Menade du: "
+                        @for (i, s) in near.iter().enumerate() {
+                            @if i > 0 { ", " }
+                            a href=(format!("/gata?gata={}", super::percent(s))) { (s) }
+                        }
+                        "?"
+                    }
+                }
+            }
+            None => {}
         }
     };
     layout(session, "Sök gata", body)

@@ -513,8 +513,8 @@ async fn the_street_table_is_imported_as_csv_with_every_problem_reported_by_line
     let res = import(&app, &admin, good, false).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let changed = res.body["changed_districts"].as_array().expect("changed").len();
-    assert_eq!(changed, 4, "{}", res.body);
-    assert_eq!(app.audit_count(), before + 4);
+    assert_eq!(changed, 5, "{}", res.body);
+    assert_eq!(app.audit_count(), before + 5);
     let res = app.get("/v1/lookup/address?street=Sandwalls%20plats").await;
     assert_eq!(res.body["district"]["id"], "distrikt-oster");
     assert_problem(
@@ -529,7 +529,7 @@ async fn the_street_table_is_imported_as_csv_with_every_problem_reported_by_line
     // The same file again changes nothing.
     let res = import(&app, &admin, good, false).await;
     assert_eq!(res.body["changed_districts"], json!([]));
-    assert_eq!(app.audit_count(), before + 4);
+    assert_eq!(app.audit_count(), before + 5);
     // Audited per district, with before and after.
     let events = app
         .get_as("/v1/audit?entity_type=area&entity_id=distrikt-norr", Some(&admin))

@@ -2,6 +2,7 @@
 //! fresh database on the PostgreSQL server that `TEST_DATABASE_URL` names (.ci/run runs the
 //! suite both ways).
 
+mod addresses;
 mod auth;
 mod callnow;
 mod contract;
