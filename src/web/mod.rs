@@ -342,6 +342,28 @@ pub struct SearchForm {
     kind: String,
     #[serde(default)]
     area: String,
+    /// The API's cursor for the next page ("Visa fler").
+    #[serde(default)]
+    cursor: String,
+    /// Which page that is (for "13–24 visas").
+    #[serde(default)]
+    page: String,
+}
+
+impl SearchForm {
+    /// The address of this search, at `cursor` (none: the first page), numbered `page`.
+    pub fn link(&self, cursor: Option<&str>, page: usize) -> String {
+        let mut link = format!(
+            "/?q={}&kind={}&area={}",
+            percent(&self.q),
+            percent(&self.kind),
+            percent(&self.area)
+        );
+        if let Some(c) = cursor {
+            link.push_str(&format!("&cursor={}&page={page}", percent(c)));
+        }
+        link
+    }
 }
 
 /// The lookup page: one search box, filters, results.

@@ -15,7 +15,7 @@ use crate::domain::review::ReviewStatus;
 use crate::domain::{ContactPoint, FieldError, Purpose, Role, Unit, UnitKind, Visibility, today};
 use crate::routes::history::{changes, stored_state};
 use crate::routes::params::{self, FilterParams};
-use crate::routes::views::local_time;
+use crate::routes::views::{FoundBy, FoundByKind, local_time};
 
 /// A message at the top of a page.
 pub enum Notice {
@@ -177,10 +177,23 @@ pub fn search_results(
         Ok(f) => f,
         Err(e) => return html! { div.notice.error role="alert" { (super::app_message(&e)) } },
     };
-    let page = match directory.find(&filter, None, 12) {
-        Ok(p) => p,
-        Err(e) => return html! { div.notice.error role="alert" { (e.sv) } },
+    // The API's cursor: "Visa fler" asks for the page after this one.
+    let cursor = match blank(&form.cursor).map(crate::directory::Cursor::decode).transpose() {
+        Ok(c) => c,
+        Err(e) => return html! {
+            div.notice.error role="alert" { (e.sv) }
+            p { a href=(form.link(None, 1)) { "Börja om från första sidan" } }
+        },
     };
+    let page = match directory.find(&filter, cursor.as_ref(), PAGE) {
+        Ok(p) => p,
+        Err(e) => return html! {
+            div.notice.error role="alert" { (e.sv) }
+            p { a href=(form.link(None, 1)) { "Börja om från första sidan" } }
+        },
+    };
+    let number = form.page.trim().parse::<usize>().ok().filter(|n| *n >= 1 && cursor.is_some()).unwrap_or(1);
+    let first = (number - 1) * PAGE + 1;
     if page.units.is_empty() {
         let near = directory.suggestions(&filter, 3);
         return html! {
@@ -196,9 +209,10 @@ pub fn search_results(
             }
         };
     }
+    let last = first + page.units.len() - 1;
     html! {
         p.meta data-count { (page.total) @if page.total == 1 { " träff" } @else { " träffar" }
-            @if page.total > page.units.len() { ", de " (page.units.len()) " bästa visas" } }
+            @if page.total > page.units.len() || number > 1 { ", " (first) "–" (last) " visas" } }
         @if !page.ignored_words.is_empty() {
             p.meta { "Inga träffar på "
                 @for (i, w) in page.ignored_words.iter().enumerate() {
@@ -208,10 +222,24 @@ pub fn search_results(
                 "; de orden är utelämnade." }
         }
         ul.results {
-            @for unit in &page.units { li { (card(directory, unit, internal, now)) } }
+            @for unit in &page.units {
+                @let found = FoundBy::of(directory, filter.query.as_ref(), page.address.as_deref(), unit);
+                li { (card_found(directory, unit, internal, now, found.as_ref())) }
+            }
+        }
+        @if let Some(next) = &page.next {
+            p.more {
+                a.button href=(form.link(Some(&next.encode()), number + 1)) { "Visa fler (" (last + 1) "–" ((last + PAGE).min(page.total)) " av " (page.total) ")" }
+            }
+        }
+        @if number > 1 {
+            p { a href=(form.link(None, 1)) { "Till första sidan" } }
         }
     }
 }
+
+/// Results per page.
+const PAGE: usize = 12;
 
 /// What the script shows when the session has run out while typing.
 pub fn signed_out_fragment() -> Markup {
@@ -220,6 +248,18 @@ pub fn signed_out_fragment() -> Markup {
 
 /// A unit as a result: the one number to call now, big, and the others below.
 fn card(directory: &Directory, unit: &Unit, internal: bool, now: DateTime<Utc>) -> Markup {
+    card_found(directory, unit, internal, now, None)
+}
+
+/// A result card that also says why the search found it (by address, an old number, a
+/// preschool).
+fn card_found(
+    directory: &Directory,
+    unit: &Unit,
+    internal: bool,
+    now: DateTime<Utc>,
+    found: Option<&FoundBy>,
+) -> Markup {
     let answer = directory.call_now(unit, Purpose::VagIn, now, internal);
     let shown: Vec<uuid::Uuid> = answer.as_ref().map_or_else(Vec::new, |a| {
         let mut ids: Vec<uuid::Uuid> = a.answer.iter().map(|(_, c)| c.id).collect();
@@ -230,6 +270,16 @@ fn card(directory: &Directory, unit: &Unit, internal: bool, now: DateTime<Utc>) 
         article.card {
             h2 { a href=(format!("/enhet/{}", unit.id)) { (unit.name) } }
             p.meta { (unit.kind.label_sv()) " · " (organisation_name(directory, unit)) (areas(directory, unit)) }
+            @if let Some(f) = found {
+                p.found-by {
+                    (match f.by {
+                        FoundByKind::Address => "Hittad via adressen: ",
+                        FoundByKind::ReplacedNumber => "Hittad via ett tidigare nummer: ",
+                        FoundByKind::Preschool => "Hittad via förskolan: ",
+                    })
+                    (f.text)
+                }
+            }
             @if let Some(a) = &answer {
                 (call_now_block(a, now, true))
             } @else {

@@ -339,6 +339,22 @@ async fn a_replaced_number_answers_with_its_unit_and_successor() {
     let body = search(&app, "031-390 06 99").await;
     assert_eq!(body["items"][0]["name"], "Närhälsan Sjöbo vårdcentral");
     assert!(body["items"][0].get("found_by").is_none());
+
+    // What the migration does for a database with history: the table filled from the audit
+    // events gives the same answer.
+    {
+        use diesel::RunQueryDsl;
+        let mut conn = app.conn();
+        diesel::sql_query("DELETE FROM replaced_numbers")
+            .execute(&mut *conn)
+            .expect("emptied");
+        let count = kontaktnav::db::write_transaction(&mut conn, kontaktnav::db::numbers::fill_from_history)
+            .expect("filled");
+        assert_eq!(count, 1);
+    }
+    app.reload();
+    let body = search(&app, &old_national).await;
+    assert_eq!(body["items"][0]["found_by"]["replaced_by"], "+46313900699", "{body}");
 }
 
 #[actix_web::test]

@@ -523,3 +523,67 @@ async fn forms_keep_what_they_cannot_show_and_refuse_what_they_cannot_read() {
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert!(text(&res).contains("Logga in igen") && !text(&res).contains("<html"));
 }
+
+/// The `href` values of `class="…"` links in a page, in order.
+fn links(html: &str, marker: &str) -> Vec<String> {
+    html.split(marker)
+        .skip(1)
+        .filter_map(|rest| {
+            let start = rest.find("href=\"")? + 6;
+            let end = rest[start..].find('"')? + start;
+            Some(rest[start..end].replace("&amp;", "&"))
+        })
+        .collect()
+}
+
+#[actix_web::test]
+async fn the_result_list_pages_with_the_apis_cursor_until_every_match_is_shown() {
+    let app = TestApp::new();
+    let reader = app.token(Role::Reader, &[]);
+    // Every unit of a kind, page by page ("Visa fler"), none twice, all of them.
+    let api = app.get("/v1/units?kind=vardcentral&limit=100").await;
+    let expected: std::collections::BTreeSet<String> = crate::helpers::names(&api.body).into_iter().collect();
+    assert!(expected.len() > 12, "more than one page: {}", expected.len());
+    let mut seen = Vec::new();
+    let mut next = Some("/?q=&kind=vardcentral&area=".to_owned());
+    let mut pages = 0;
+    while let Some(uri) = next.take() {
+        pages += 1;
+        let res = page(&app, &uri, Some(&reader)).await;
+        assert_eq!(res.status, StatusCode::OK, "{uri}");
+        let html = text(&res);
+        assert!(html.contains(&format!("{} träffar", expected.len())), "the total on every page: {uri}");
+        for name in html.split("<article class=\"card\"><h2><a href=\"/enhet/").skip(1) {
+            let name = name.split("\">").nth(1).and_then(|n| n.split('<').next()).expect("name");
+            seen.push(name.replace("&amp;", "&"));
+        }
+        next = links(html, "class=\"button\"").into_iter().find(|l| l.contains("cursor="));
+        if pages > 1 {
+            assert!(html.contains("Till första sidan"));
+        }
+        assert!(pages < 10);
+    }
+    let unique: std::collections::BTreeSet<String> = seen.iter().cloned().collect();
+    assert_eq!(unique.len(), seen.len(), "no unit twice: {seen:?}");
+    assert_eq!(unique, expected);
+    assert!(pages >= 2);
+    // A cursor that was tampered with: a message and a way back, not an error page.
+    let res = page(&app, "/?q=&kind=vardcentral&area=&cursor=xyz&page=2", Some(&reader)).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(text(&res).contains("Börja om från första sidan"));
+}
+
+#[actix_web::test]
+async fn the_search_page_says_why_a_result_was_found() {
+    let app = TestApp::new();
+    let reader = app.token(Role::Reader, &[]);
+    let res = page(&app, "/sok?q=All%C3%A9gatan%2014", Some(&reader)).await;
+    let html = text(&res);
+    assert!(
+        html.contains("Hittad via adressen: Allégatan 14 hör till Distrikt Centrum (exempel)"),
+        "{html}"
+    );
+    assert!(html.find("Hemtjänst Centrum (exempel)") < html.find("Funktionsstöd boendestöd"));
+    let res = page(&app, "/sok?q=solrosen", Some(&reader)).await;
+    assert!(text(&res).contains("Hittad via förskolan: Förskolan Solrosen (exempel)"), "{}", text(&res));
+}

@@ -232,6 +232,39 @@ async fn staff_look_up_and_editors_keep_numbers_right_in_a_real_browser() {
     screenshot(&client, "lookup-phone.png").await;
     client.set_window_size(1100, 900).await.expect("desktop size");
 
+    // An address in the search box: the district's hemtjänst first, saying why.
+    client
+        .goto(&format!("{base}/?q=All%C3%A9gatan%2014"))
+        .await
+        .expect("address search");
+    let why = client
+        .find(Locator::Css("#results article.card .found-by"))
+        .await
+        .expect("found by address");
+    assert_eq!(
+        why.text().await.expect("text"),
+        "Hittad via adressen: Allégatan 14 hör till Distrikt Centrum (exempel)"
+    );
+    screenshot(&client, "lookup-address.png").await;
+    // More than a page of vårdcentraler: "Visa fler" shows the next ones.
+    client
+        .goto(&format!("{base}/?q=&kind=vardcentral&area="))
+        .await
+        .expect("kind filter");
+    client
+        .find(Locator::Css(".more a"))
+        .await
+        .expect("Visa fler")
+        .click()
+        .await
+        .expect("click");
+    let meta = client
+        .find(Locator::Css("#results p.meta"))
+        .await
+        .expect("count");
+    assert!(meta.text().await.expect("text").contains("13–"), "the second page");
+    screenshot(&client, "lookup-more.png").await;
+
     // A reader sees no edit controls, and the edit page refuses them.
     client
         .goto(&format!("{base}/enhet/{SODRA_TORGET}"))
