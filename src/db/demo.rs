@@ -881,6 +881,10 @@ fn with_hours_and_fallbacks(mut units: Vec<crate::domain::Unit>) -> Vec<crate::d
     units
 }
 
+/// The demo unit whose one way in was renumbered, and the number it had.
+const RENUMBERED: &str = "Närhälsan Heimdal vårdcentral";
+const FORMER_NUMBER: &str = "031-390 06 90";
+
 /// Loads the demo directory if the database is empty. Returns whether it did.
 pub fn load_if_empty(conn: &mut DbConnection) -> anyhow::Result<bool> {
     let now = super::now();
@@ -898,10 +902,35 @@ pub fn load_if_empty(conn: &mut DbConnection) -> anyhow::Result<bool> {
         for a in &areas {
             repo::insert_area(conn, &meta, a)?;
         }
-        for u in &units {
+        // Heimdal had another number until the demo was loaded: its history says so, and the
+        // old number still finds it ("ersatt av …").
+        let renumbered = units.iter().find(|u| u.name == RENUMBERED);
+        for u in units.iter().filter(|u| u.name != RENUMBERED) {
             repo::insert_unit(conn, &meta, u)?;
         }
-        Ok::<_, diesel::result::Error>(true)
+        if let Some(current) = renumbered {
+            let mut before = current.clone();
+            if let Some(point) = before
+                .contact_points
+                .iter_mut()
+                .find(|c| c.purpose == Purpose::VagIn)
+            {
+                point.number = crate::domain::PhoneNumber::parse(FORMER_NUMBER)
+                    .map_err(|e| anyhow!("demo number {FORMER_NUMBER}: {}", e.en))?;
+            }
+            repo::insert_unit(conn, &meta, &before)?;
+            let after = crate::domain::Unit {
+                version: before.version + 1,
+                ..current.clone()
+            };
+            let renumber = WriteMeta {
+                reason: Some("Nytt nummer till en väg in (demodata)".into()),
+                ..meta.clone()
+            };
+            super::units::save_unchecked(conn, &renumber, "unit.update", &before, &after)
+                .map_err(|e| anyhow!("renumbering the demo unit: {e}"))?;
+        }
+        Ok::<_, anyhow::Error>(true)
     })
     .context("loading the demo directory")
 }

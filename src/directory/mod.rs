@@ -610,6 +610,10 @@ impl Directory {
             } else {
                 score
             };
+            // Among equals the vårdcentral first: "herk" means Herkules vårdcentral more often
+            // than its rehab (the vårdcentral is the way in the directory exists for). Doubled,
+            // so that the point only breaks ties.
+            let score = score * 2 + u32::from(score > 0 && facet.kind == UnitKind::Vardcentral);
             let active = facet.is_active_on(filter.on);
             let keep = (filter.kinds.is_empty() || filter.kinds.contains(&facet.kind))
                 && area.is_none_or(|a| self.unit_areas[i].contains(&a))

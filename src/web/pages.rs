@@ -178,21 +178,34 @@ pub fn search_results(
         Err(e) => return html! { div.notice.error role="alert" { (super::app_message(&e)) } },
     };
     // The API's cursor: "Visa fler" asks for the page after this one.
-    let cursor = match blank(&form.cursor).map(crate::directory::Cursor::decode).transpose() {
+    let cursor = match blank(&form.cursor)
+        .map(crate::directory::Cursor::decode)
+        .transpose()
+    {
         Ok(c) => c,
-        Err(e) => return html! {
-            div.notice.error role="alert" { (e.sv) }
-            p { a href=(form.link(None, 1)) { "Börja om från första sidan" } }
-        },
+        Err(e) => {
+            return html! {
+                div.notice.error role="alert" { (e.sv) }
+                p { a href=(form.link(None, 1)) { "Börja om från första sidan" } }
+            };
+        }
     };
     let page = match directory.find(&filter, cursor.as_ref(), PAGE) {
         Ok(p) => p,
-        Err(e) => return html! {
-            div.notice.error role="alert" { (e.sv) }
-            p { a href=(form.link(None, 1)) { "Börja om från första sidan" } }
-        },
+        Err(e) => {
+            return html! {
+                div.notice.error role="alert" { (e.sv) }
+                p { a href=(form.link(None, 1)) { "Börja om från första sidan" } }
+            };
+        }
     };
-    let number = form.page.trim().parse::<usize>().ok().filter(|n| *n >= 1 && cursor.is_some()).unwrap_or(1);
+    let number = form
+        .page
+        .trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|n| *n >= 1 && cursor.is_some())
+        .unwrap_or(1);
     let first = (number - 1) * PAGE + 1;
     if page.units.is_empty() {
         let near = directory.suggestions(&filter, 3);

@@ -552,12 +552,24 @@ async fn the_result_list_pages_with_the_apis_cursor_until_every_match_is_shown()
         let res = page(&app, &uri, Some(&reader)).await;
         assert_eq!(res.status, StatusCode::OK, "{uri}");
         let html = text(&res);
-        assert!(html.contains(&format!("{} träffar", expected.len())), "the total on every page: {uri}");
-        for name in html.split("<article class=\"card\"><h2><a href=\"/enhet/").skip(1) {
-            let name = name.split("\">").nth(1).and_then(|n| n.split('<').next()).expect("name");
+        assert!(
+            html.contains(&format!("{} träffar", expected.len())),
+            "the total on every page: {uri}"
+        );
+        for name in html
+            .split("<article class=\"card\"><h2><a href=\"/enhet/")
+            .skip(1)
+        {
+            let name = name
+                .split("\">")
+                .nth(1)
+                .and_then(|n| n.split('<').next())
+                .expect("name");
             seen.push(name.replace("&amp;", "&"));
         }
-        next = links(html, "class=\"button\"").into_iter().find(|l| l.contains("cursor="));
+        next = links(html, "class=\"button\"")
+            .into_iter()
+            .find(|l| l.contains("cursor="));
         if pages > 1 {
             assert!(html.contains("Till första sidan"));
         }
@@ -568,7 +580,12 @@ async fn the_result_list_pages_with_the_apis_cursor_until_every_match_is_shown()
     assert_eq!(unique, expected);
     assert!(pages >= 2);
     // A cursor that was tampered with: a message and a way back, not an error page.
-    let res = page(&app, "/?q=&kind=vardcentral&area=&cursor=xyz&page=2", Some(&reader)).await;
+    let res = page(
+        &app,
+        "/?q=&kind=vardcentral&area=&cursor=xyz&page=2",
+        Some(&reader),
+    )
+    .await;
     assert_eq!(res.status, StatusCode::OK);
     assert!(text(&res).contains("Börja om från första sidan"));
 }
@@ -585,5 +602,9 @@ async fn the_search_page_says_why_a_result_was_found() {
     );
     assert!(html.find("Hemtjänst Centrum (exempel)") < html.find("Funktionsstöd boendestöd"));
     let res = page(&app, "/sok?q=solrosen", Some(&reader)).await;
-    assert!(text(&res).contains("Hittad via förskolan: Förskolan Solrosen (exempel)"), "{}", text(&res));
+    assert!(
+        text(&res).contains("Hittad via förskolan: Förskolan Solrosen (exempel)"),
+        "{}",
+        text(&res)
+    );
 }

@@ -258,11 +258,11 @@ async fn staff_look_up_and_editors_keep_numbers_right_in_a_real_browser() {
         .click()
         .await
         .expect("click");
-    let meta = client
-        .find(Locator::Css("#results p.meta"))
-        .await
-        .expect("count");
-    assert!(meta.text().await.expect("text").contains("13–"), "the second page");
+    let meta = client.find(Locator::Css("#results p.meta")).await.expect("count");
+    assert!(
+        meta.text().await.expect("text").contains("13–"),
+        "the second page"
+    );
     screenshot(&client, "lookup-more.png").await;
 
     // A reader sees no edit controls, and the edit page refuses them.
