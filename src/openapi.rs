@@ -46,6 +46,7 @@ use crate::routes;
         routes::admin::deactivate_area,
         routes::reference::list_kinds,
         routes::vocabulary::list_vocabulary,
+        routes::vocabulary::replace_vocabulary,
         routes::vocabulary::create_word,
         routes::vocabulary::update_word,
         routes::vocabulary::remove_word,

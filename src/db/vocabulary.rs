@@ -61,41 +61,99 @@ pub fn create(conn: &mut DbConnection, meta: &WriteMeta, synonym: &Synonym) -> A
                 ),
             });
         }
-        // A word added again goes on from its last version in the history, so that an ETag
-        // read before it was removed never matches the new entry.
-        let last: Option<i64> = audit_events::table
-            .filter(audit_events::entity_type.eq(Entity::Vocabulary.code()))
-            .filter(audit_events::entity_id.eq(&synonym.word))
-            .select(diesel::dsl::max(audit_events::entity_version))
-            .first(conn)?;
-        let synonym = &Synonym {
-            version: last.map_or(synonym.version, |v| v + 1),
-            ..synonym.clone()
-        };
-        diesel::insert_into(vocabulary::table)
-            .values((
-                vocabulary::word.eq(&synonym.word),
-                vocabulary::expansions.eq(json(&synonym.expansions)),
-                vocabulary::version.eq(synonym.version),
-                vocabulary::created_at.eq(meta.at),
-                vocabulary::updated_at.eq(meta.at),
-            ))
-            .execute(conn)?;
-        audit::append(
-            conn,
-            meta,
-            Event {
-                action: "vocabulary.create",
-                entity: Entity::Vocabulary,
-                entity_id: &synonym.word,
-                version: synonym.version,
-                organisation_id: None,
-                before: None,
-                after: Some(synonym),
-            },
-        )?;
-        Ok(synonym.clone())
+        Ok(insert(conn, meta, synonym)?)
     })
+}
+
+/// Inside a write transaction: stores a word the vocabulary does not have, with its event.
+fn insert(conn: &mut DbConnection, meta: &WriteMeta, synonym: &Synonym) -> QueryResult<Synonym> {
+    // A word added again goes on from its last version in the history, so that an ETag read
+    // before it was removed never matches the new entry.
+    let last: Option<i64> = audit_events::table
+        .filter(audit_events::entity_type.eq(Entity::Vocabulary.code()))
+        .filter(audit_events::entity_id.eq(&synonym.word))
+        .select(diesel::dsl::max(audit_events::entity_version))
+        .first(conn)?;
+    let synonym = Synonym {
+        version: last.map_or(synonym.version, |v| v + 1),
+        ..synonym.clone()
+    };
+    diesel::insert_into(vocabulary::table)
+        .values((
+            vocabulary::word.eq(&synonym.word),
+            vocabulary::expansions.eq(json(&synonym.expansions)),
+            vocabulary::version.eq(synonym.version),
+            vocabulary::created_at.eq(meta.at),
+            vocabulary::updated_at.eq(meta.at),
+        ))
+        .execute(conn)?;
+    audit::append(
+        conn,
+        meta,
+        Event {
+            action: "vocabulary.create",
+            entity: Entity::Vocabulary,
+            entity_id: &synonym.word,
+            version: synonym.version,
+            organisation_id: None,
+            before: None,
+            after: Some(&synonym),
+        },
+    )?;
+    Ok(synonym)
+}
+
+/// Inside a write transaction: removes a word, with its event.
+fn remove(conn: &mut DbConnection, meta: &WriteMeta, before: &Synonym) -> QueryResult<()> {
+    diesel::delete(vocabulary::table.find(&before.word)).execute(conn)?;
+    audit::append(
+        conn,
+        meta,
+        Event {
+            action: "vocabulary.remove",
+            entity: Entity::Vocabulary,
+            entity_id: &before.word,
+            version: before.version + 1,
+            organisation_id: None,
+            before: Some(before),
+            after: None::<&Synonym>,
+        },
+    )
+}
+
+/// Inside a write transaction: gives a word new expansions (the next version), with its event.
+fn update(
+    conn: &mut DbConnection,
+    meta: &WriteMeta,
+    before: &Synonym,
+    expansions: Vec<String>,
+) -> QueryResult<Synonym> {
+    let after = Synonym {
+        expansions,
+        version: before.version + 1,
+        ..before.clone()
+    };
+    diesel::update(vocabulary::table.find(&before.word))
+        .set((
+            vocabulary::expansions.eq(json(&after.expansions)),
+            vocabulary::version.eq(after.version),
+            vocabulary::updated_at.eq(meta.at),
+        ))
+        .execute(conn)?;
+    audit::append(
+        conn,
+        meta,
+        Event {
+            action: "vocabulary.update",
+            entity: Entity::Vocabulary,
+            entity_id: &before.word,
+            version: after.version,
+            organisation_id: None,
+            before: Some(before),
+            after: Some(&after),
+        },
+    )?;
+    Ok(after)
 }
 
 /// Replaces a word's expansions (`Some`) or removes the word (`None`), if `expected_version`
@@ -109,59 +167,78 @@ pub fn change(
 ) -> AppResult<Option<Synonym>> {
     write_transaction(conn, |conn| {
         let before = load(conn, word)?.ok_or_else(|| not_found(word))?;
-        let after = match expansions {
-            Some(list) => Some(Synonym {
-                expansions: crate::domain::vocabulary::expansions(&list, &before.word)
-                    .map_err(AppError::Validation)?,
-                ..before.clone()
-            }),
-            None => None,
-        };
+        // The change's own form first, then the precondition (RFC 9110, 13.2.1).
+        let expansions = expansions
+            .map(|list| {
+                crate::domain::vocabulary::expansions(&list, &before.word).map_err(AppError::Validation)
+            })
+            .transpose()?;
         super::expect_version(before.version, expected_version)?;
-        let word = before.word.as_str();
-        let Some(mut after) = after else {
-            diesel::delete(vocabulary::table.find(word)).execute(conn)?;
-            audit::append(
-                conn,
-                meta,
-                Event {
-                    action: "vocabulary.remove",
-                    entity: Entity::Vocabulary,
-                    entity_id: word,
-                    version: before.version + 1,
-                    organisation_id: None,
-                    before: Some(&before),
-                    after: None::<&Synonym>,
-                },
-            )?;
-            return Ok(None);
-        };
-        if after == before {
-            return Ok(Some(before));
+        match expansions {
+            None => {
+                remove(conn, meta, &before)?;
+                Ok(None)
+            }
+            Some(list) if list == before.expansions => Ok(Some(before)),
+            Some(list) => Ok(Some(update(conn, meta, &before, list)?)),
         }
-        after.version = before.version + 1;
-        diesel::update(vocabulary::table.find(word))
-            .set((
-                vocabulary::expansions.eq(json(&after.expansions)),
-                vocabulary::version.eq(after.version),
-                vocabulary::updated_at.eq(meta.at),
-            ))
-            .execute(conn)?;
-        audit::append(
-            conn,
-            meta,
-            Event {
-                action: "vocabulary.update",
-                entity: Entity::Vocabulary,
-                entity_id: word,
-                version: after.version,
-                organisation_id: None,
-                before: Some(&before),
-                after: Some(&after),
-            },
-        )?;
-        Ok(Some(after))
     })
+}
+
+/// What replacing the whole vocabulary changes (or, in a dry run, would change): words in
+/// order.
+#[derive(Debug, Default, serde::Serialize, utoipa::ToSchema)]
+pub struct Replaced {
+    pub added: Vec<String>,
+    pub changed: Vec<String>,
+    pub removed: Vec<String>,
+}
+
+/// Makes the vocabulary exactly `wanted` (checked entries, no word twice), in one transaction:
+/// each word added, changed or removed gets its event. A word that stays keeps its version.
+/// With `dry_run` only says what would change.
+pub fn replace_all(
+    conn: &mut DbConnection,
+    meta: &WriteMeta,
+    wanted: &[Synonym],
+    dry_run: bool,
+) -> AppResult<Replaced> {
+    let run = |conn: &mut DbConnection| -> AppResult<Replaced> {
+        let stored = load_all(conn)?;
+        let mut report = Replaced::default();
+        for before in &stored {
+            match wanted.iter().find(|w| fold(&w.word) == fold(&before.word)) {
+                None => {
+                    report.removed.push(before.word.clone());
+                    if !dry_run {
+                        remove(conn, meta, before)?;
+                    }
+                }
+                Some(w) if w.expansions == before.expansions => {}
+                Some(w) => {
+                    report.changed.push(before.word.clone());
+                    if !dry_run {
+                        update(conn, meta, before, w.expansions.clone())?;
+                    }
+                }
+            }
+        }
+        for w in wanted {
+            if !stored.iter().any(|s| fold(&s.word) == fold(&w.word)) {
+                report.added.push(w.word.clone());
+                if !dry_run {
+                    insert(conn, meta, w)?;
+                }
+            }
+        }
+        report.added.sort();
+        Ok(report)
+    };
+    if dry_run {
+        super::read_transaction(conn, run)
+    } else {
+        write_transaction(conn, run)
+    }
 }
 
 /// A word of the right form that the vocabulary does not have, as a path parameter.

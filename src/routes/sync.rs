@@ -3,7 +3,7 @@
 //! reading the whole list again.
 //!
 //! Both speak the same record: the stored state of an organisation, area or unit (the JSON the
-//! audit history keeps). Writes take turns under one lock, so audit events commit in the order
+//! audit history keeps), or of a word of the search vocabulary. Writes take turns under one lock, so audit events commit in the order
 //! of their ids and a cursor (the last id seen) never skips one.
 
 use actix_web::http::header::CONTENT_DISPOSITION;
@@ -64,7 +64,8 @@ fn record(kind: &str, state: &impl Serialize) -> AppResult<Value> {
 }
 
 /// The whole directory as NDJSON: every organisation, area and unit (with all its numbers,
-/// hours, fallback and responsibilities), one JSON record per line, `type` first-class. The
+/// hours, fallback and responsibilities), then the search vocabulary (`type: vocabulary`,
+/// keyed by `word`), one JSON record per line, `type` first-class. The
 /// same records as `GET /v1/changes` carries, so a copy built from either is the same.
 #[utoipa::path(
     context_path = "/v1",
@@ -148,6 +149,10 @@ async fn export(
     units.sort_by_key(|u| u.id);
     for unit in units {
         line(record("unit", unit)?);
+    }
+    // The search vocabulary, keyed by `word`.
+    for synonym in directory.vocabulary() {
+        line(record("vocabulary", synonym)?);
     }
     Ok(HttpResponse::Ok()
         .content_type("application/x-ndjson; charset=utf-8")
@@ -287,7 +292,7 @@ pub struct ChangesParams {
     limit: Option<String>,
 }
 
-/// One change: the new state of one organisation, area or unit.
+/// One change: the new state of one organisation, area, unit or vocabulary word.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ChangeRecord {
     /// Pass the last one as `since` to continue after it.
@@ -298,7 +303,8 @@ pub struct ChangeRecord {
     pub entity_type: String,
     pub entity_id: String,
     pub version: i64,
-    /// The state after the change, as in `GET /v1/export` (with `type`).
+    /// The state after the change, as in `GET /v1/export` (with `type`); `null` for a word
+    /// removed from the vocabulary (`entity_id` is the word).
     pub state: Value,
 }
 
@@ -313,8 +319,8 @@ pub struct ChangePage {
     pub more: bool,
 }
 
-/// The changes since a cursor, oldest first: the new state of each organisation, area and unit
-/// that changed. A client that applies them in order to an export keeps an exact copy.
+/// The changes since a cursor, oldest first: the new state of each organisation, area, unit
+/// and vocabulary word that changed. A client that applies them in order to an export keeps an exact copy.
 #[utoipa::path(
     context_path = "/v1",
     tag = "sync",
@@ -355,7 +361,12 @@ async fn changes(
         Ok(audit::after(
             conn,
             since,
-            &[Entity::Organisation, Entity::Area, Entity::Unit],
+            &[
+                Entity::Organisation,
+                Entity::Area,
+                Entity::Unit,
+                Entity::Vocabulary,
+            ],
             page + 1,
         )?)
     })

@@ -3,7 +3,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
-use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -17,6 +17,7 @@ use crate::startup::{self, AppState};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(list_vocabulary)
+        .service(replace_vocabulary)
         .service(create_word)
         .service(update_word)
         .service(remove_word);
@@ -72,24 +73,229 @@ fn word_path(raw: &str) -> AppResult<String> {
 
 const PROBLEMS: &str = "400 invalid, 401 no token, 403 not an admin, 404 no such word, 409 the word exists, 412 stale If-Match, 428 no If-Match";
 
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// `json` (the default), or `csv`: one row per word and expansion (`word,expansion`), the
+    /// file `PUT /v1/vocabulary` takes.
+    #[param(value_type = Option<String>, pattern = "^(json|csv)$")]
+    format: Option<String>,
+}
+
 /// The search vocabulary.
 ///
 /// Words staff type that stand for other words: a query word is also searched as what it
 /// stands for ("vc" finds every vårdcentral), ranked a little below a unit that has the word
 /// itself.
-#[utoipa::path(context_path = "/v1", tag = "reference", security(("bearer" = []), ()),
-    responses((status = 200, description = "Every word", body = VocabularyList),
+#[utoipa::path(context_path = "/v1", tag = "reference", params(ListParams), security(("bearer" = []), ()),
+    responses((status = 200, description = "Every word", content(
+                  (VocabularyList = "application/json"),
+                  (String = "text/csv", example = "word,expansion\nsäbo,särskilt boende\nsäbo,vård- och omsorgsboende\n"))),
+              (status = 400, description = "An unknown format", body = Problem, content_type = "application/problem+json"),
               (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json")))]
 #[get("/vocabulary")]
 async fn list_vocabulary(
     state: web::Data<AppState>,
     caller: Caller,
-    _: web::Query<NoParams>,
+    query: web::Query<ListParams>,
 ) -> AppResult<HttpResponse> {
     caller.reader()?;
     let directory = state.directory.current();
-    Ok(HttpResponse::Ok().json(VocabularyList {
-        items: directory.vocabulary().to_vec(),
+    match query.format.as_deref().map(str::trim) {
+        None | Some("json") => Ok(HttpResponse::Ok().json(VocabularyList {
+            items: directory.vocabulary().to_vec(),
+        })),
+        Some("csv") => {
+            let write = || -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+                let mut out = csv::Writer::from_writer(Vec::new());
+                out.write_record(["word", "expansion"])?;
+                for s in directory.vocabulary() {
+                    for e in &s.expansions {
+                        out.write_record([s.word.as_str(), e.as_str()])?;
+                    }
+                }
+                Ok(out.into_inner()?)
+            };
+            let body = write().map_err(|e| AppError::Unexpected(anyhow::anyhow!("writing CSV: {e}")))?;
+            Ok(HttpResponse::Ok()
+                .content_type("text/csv; charset=utf-8")
+                .body(body))
+        }
+        Some(other) => Err(AppError::invalid(
+            "format",
+            crate::domain::Invalid::new(
+                format!(
+                    "formatet '{}' finns inte; tillåtna: json, csv",
+                    crate::domain::shown(other)
+                ),
+                format!(
+                    "the format '{}' is not available; allowed: json, csv",
+                    crate::domain::shown(other)
+                ),
+            ),
+        )),
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ReplaceParams {
+    /// `true`: check the file and say what would change, change nothing.
+    dry_run: Option<bool>,
+    /// `true`: empty the vocabulary on purpose (the file then has no rows). Without it a
+    /// file without rows is refused, so that an empty upload never wipes the vocabulary.
+    clear: Option<bool>,
+    /// Why (kept in the history of every word that changes).
+    reason: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VocabularyImport {
+    pub dry_run: bool,
+    /// Words in the file.
+    pub words: usize,
+    #[serde(flatten)]
+    pub changes: repo::Replaced,
+}
+
+/// One row of the vocabulary file.
+#[derive(Debug, Deserialize)]
+struct WordRow {
+    #[serde(alias = "ord")]
+    word: String,
+    #[serde(alias = "uttryck")]
+    expansion: String,
+}
+
+/// The file's entries, checked: every problem with its line.
+fn read_vocabulary(body: &str) -> Result<Vec<Synonym>, Vec<crate::domain::FieldError>> {
+    use crate::domain::Invalid;
+    use crate::domain::text::fold;
+    let mut errors = Vec::new();
+    /// A word as the file first writes it, its first line, and its expansions with their lines.
+    type Rows = Vec<(String, usize, Vec<(usize, String)>)>;
+    // In the order words first appear.
+    let mut rows: Rows = Vec::new();
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(body.as_bytes());
+    for (i, record) in reader.deserialize::<WordRow>().enumerate() {
+        let line = i + 2;
+        match record {
+            Ok(row) => match rows.iter_mut().find(|(w, _, _)| fold(w) == fold(&row.word)) {
+                Some((_, _, list)) => list.push((line, row.expansion)),
+                None => rows.push((row.word, line, vec![(line, row.expansion)])),
+            },
+            Err(e) => errors.push(
+                Invalid::new(
+                    format!("raden kan inte läsas (rubrikraden ska vara word,expansion): {e}"),
+                    format!("the row cannot be read (the header must be word,expansion): {e}"),
+                )
+                .at(format!("line {line}")),
+            ),
+        }
+    }
+    let mut out = Vec::new();
+    for (word, first, list) in rows {
+        let expansions: Vec<String> = list.iter().map(|(_, e)| e.clone()).collect();
+        match crate::domain::vocabulary::synonym(&word, &expansions) {
+            Ok(s) => out.push(s),
+            Err(problems) => errors.extend(problems.into_iter().map(|e| {
+                // `expansions[3]` is the fourth row of the word.
+                let line = e
+                    .field
+                    .strip_prefix("expansions[")
+                    .and_then(|rest| rest.trim_end_matches(']').parse::<usize>().ok())
+                    .and_then(|k| list.get(k))
+                    .map_or(first, |(l, _)| *l);
+                let column = if e.field == "word" { "word" } else { "expansion" };
+                crate::domain::FieldError {
+                    field: format!("line {line}: {column}"),
+                    ..e
+                }
+            })),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        errors.sort_by_key(|e| {
+            e.field
+                .split(':')
+                .next()
+                .and_then(|l| l.trim_start_matches("line ").parse::<usize>().ok())
+        });
+        Err(errors)
+    }
+}
+
+/// Replace the whole vocabulary from a file (admins): CSV with the columns `word,expansion`
+/// (or `ord,uttryck`), one row per expansion, as `GET /v1/vocabulary?format=csv` writes it.
+/// Words the file does not name are removed; every word added, changed or removed gets an
+/// audit event, all in one transaction. With `dry_run=true` it only says what would change.
+#[utoipa::path(context_path = "/v1", tag = "admin", params(ReplaceParams),
+    request_body(content = String, content_type = "text/csv", example = "word,expansion\nvc,vårdcentral\nsäbo,särskilt boende\nsäbo,vård- och omsorgsboende\n"),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Replaced (or checked): the words added, changed and removed", body = VocabularyImport),
+              (status = 400, description = "Not CSV, or not UTF-8", body = Problem, content_type = "application/problem+json"),
+              (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+              (status = 422, description = "Problems in the file, each with its line; nothing changed", body = Problem, content_type = "application/problem+json")))]
+#[put("/vocabulary")]
+async fn replace_vocabulary(
+    state: web::Data<AppState>,
+    user: SignedIn,
+    req: HttpRequest,
+    query: web::Query<ReplaceParams>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    use crate::domain::{FieldError, Invalid};
+    let user = user.admin()?;
+    super::require_csv(&req, "ordlistan", "the vocabulary")?;
+    let meta = write_meta(user, &req, query.reason.as_deref())?;
+    let text = super::streets::utf8_text(&body).map_err(|e| AppError::Validation(vec![e]))?;
+    // The document says only "text/csv": what is wrong inside the file breaks a rule (422).
+    let wanted = read_vocabulary(text).map_err(|errors| {
+        AppError::Validation(
+            errors
+                .into_iter()
+                .map(|e| FieldError { rule: true, ..e })
+                .collect(),
+        )
+    })?;
+    match (wanted.len(), query.clear.unwrap_or(false)) {
+        (0, false) => {
+            return Err(AppError::invalid(
+                "body",
+                Invalid::rule(
+                    "filen har inga ord; en uppladdning utan rader skulle tömma hela ordlistan. Vill du det, skicka clear=true",
+                    "the file has no words; an upload without rows would empty the whole vocabulary. To do that on purpose, send clear=true",
+                ),
+            ));
+        }
+        (n, true) if n > 0 => {
+            return Err(AppError::invalid(
+                "clear",
+                Invalid::rule(
+                    "clear=true tömmer ordlistan och tar en fil utan rader (bara rubrikraden)",
+                    "clear=true empties the vocabulary and takes a file without rows (the header only)",
+                ),
+            ));
+        }
+        _ => {}
+    }
+    let dry_run = query.dry_run.unwrap_or(false);
+    let words = wanted.len();
+    let changes = if dry_run {
+        startup::read(&state, move |conn| repo::replace_all(conn, &meta, &wanted, true)).await?
+    } else {
+        startup::write(&state, move |conn| repo::replace_all(conn, &meta, &wanted, false)).await?
+    };
+    Ok(HttpResponse::Ok().json(VocabularyImport {
+        dry_run,
+        words,
+        changes,
     }))
 }
 

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_problem};
 
-/// The export as records keyed by (type, id).
+/// The export as records keyed by (type, id), a vocabulary word by (type, word).
 async fn export(app: &TestApp) -> BTreeMap<(String, String), Value> {
     let res = app
         .request(
@@ -28,7 +28,11 @@ async fn export(app: &TestApp) -> BTreeMap<(String, String), Value> {
             let v: Value = serde_json::from_str(line).expect("a JSON line");
             let key = (
                 v["type"].as_str().expect("type").to_owned(),
-                v["id"].as_str().expect("id").to_owned(),
+                v["id"]
+                    .as_str()
+                    .or(v["word"].as_str())
+                    .expect("id or word")
+                    .to_owned(),
             );
             (key, v)
         })
@@ -49,13 +53,16 @@ async fn follow(
         assert_eq!(res.status, StatusCode::OK, "{}", res.body);
         for change in res.body["items"].as_array().expect("items") {
             let state = change["state"].clone();
-            copy.insert(
-                (
-                    change["entity_type"].as_str().expect("type").to_owned(),
-                    change["entity_id"].as_str().expect("id").to_owned(),
-                ),
-                state,
+            let key = (
+                change["entity_type"].as_str().expect("type").to_owned(),
+                change["entity_id"].as_str().expect("id").to_owned(),
             );
+            // A word removed from the vocabulary: no state.
+            if state.is_null() {
+                copy.remove(&key);
+            } else {
+                copy.insert(key, state);
+            }
         }
         cursor = res.body["next_cursor"].as_str().expect("cursor").to_owned();
         if res.body["more"] == false {
@@ -120,8 +127,42 @@ async fn following_the_change_feed_rebuilds_the_export() {
         )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    // The vocabulary: a word added, one changed, one removed.
+    let res = app
+        .send(
+            Method::POST,
+            "/v1/vocabulary",
+            Some(&admin),
+            None,
+            Some(json!({"word": "hemsjuk", "expansions": ["kommunal primärvård"]})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let res = app
+        .send(
+            Method::PATCH,
+            "/v1/vocabulary/vc",
+            Some(&admin),
+            Some("\"1\""),
+            Some(json!({"expansions": ["vårdcentral", "vårdcentralen"]})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let res = app
+        .send(
+            Method::DELETE,
+            "/v1/vocabulary/kortis",
+            Some(&admin),
+            Some("\"1\""),
+            None,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.body);
     let end = follow(&app, &mut copy, cursor.clone(), 2).await;
-    assert_eq!(copy, export(&app).await);
+    let exported = export(&app).await;
+    assert!(exported.contains_key(&("vocabulary".to_owned(), "hemsjuk".to_owned())));
+    assert!(!exported.contains_key(&("vocabulary".to_owned(), "kortis".to_owned())));
+    assert_eq!(copy, exported);
     assert_ne!(end, cursor);
     // Nothing new: an empty page that keeps the cursor.
     let res = app.get(&format!("/v1/changes?since={end}")).await;

@@ -213,3 +213,102 @@ async fn admins_keep_the_vocabulary_with_etags_and_history() {
         ]
     );
 }
+
+async fn put_csv(app: &TestApp, token: &str, query: &str, csv: &str) -> crate::helpers::Response {
+    app.request(
+        actix_web::test::TestRequest::put()
+            .uri(&format!("/v1/vocabulary{query}"))
+            .insert_header(("authorization", format!("Bearer {token}")))
+            .insert_header(("content-type", "text/csv; charset=utf-8"))
+            .set_payload(csv.to_owned()),
+    )
+    .await
+}
+
+#[actix_web::test]
+async fn the_vocabulary_is_exported_and_imported_as_a_file() {
+    let app = TestApp::new();
+    let admin = app.token(Role::Admin, &[]);
+    let res = app.get("/v1/vocabulary?format=csv").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.content_type.starts_with("text/csv"));
+    let file = res.body.as_str().expect("csv").to_owned();
+    assert!(file.starts_with("word,expansion\n"), "{file}");
+    assert!(file.contains("säbo,särskilt boende\n"), "{file}");
+    // The file as read changes nothing.
+    let before = app.audit_count();
+    let res = put_csv(&app, &admin, "", &file).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(
+        (&res.body["added"], &res.body["changed"], &res.body["removed"]),
+        (&json!([]), &json!([]), &json!([]))
+    );
+    assert_eq!(app.audit_count(), before);
+    // Edited: a word added, one changed, one left out. The dry run says so and writes nothing.
+    let edited = file
+        .lines()
+        .filter(|l| !l.starts_with("kortis,"))
+        .map(|l| {
+            if l == "vc,vårdcentral" {
+                "vc,vårdcentral\nvc,hälsocentral"
+            } else {
+                l
+            }
+        })
+        .chain(["hemsjuk,kommunal primärvård", "hemsjuk,hemsjukvård"])
+        .collect::<Vec<_>>()
+        .join("\n");
+    let res = put_csv(&app, &admin, "?dry_run=true", &edited).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.body["dry_run"], true);
+    assert_eq!(res.body["added"], json!(["hemsjuk"]));
+    assert_eq!(res.body["changed"], json!(["vc"]));
+    assert_eq!(res.body["removed"], json!(["kortis"]));
+    assert_eq!(app.audit_count(), before);
+    let res = put_csv(&app, &admin, "?reason=ny%20ordlista", &edited).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(app.audit_count(), before + 3);
+    let list = app.get("/v1/vocabulary").await;
+    let items = list.body["items"].as_array().expect("items");
+    let entry = |w: &str| items.iter().find(|i| i["word"] == w).cloned();
+    assert_eq!(
+        entry("hemsjuk").expect("added")["expansions"],
+        json!(["kommunal primärvård", "hemsjukvård"])
+    );
+    assert_eq!(entry("vc").expect("changed")["version"], 2);
+    assert!(entry("kortis").is_none());
+    // The search uses it at once.
+    let res = app.get("/v1/units?q=hemsjuk").await;
+    assert_eq!(
+        res.body["items"][0]["kind"], "kommunal_primarvard",
+        "{}",
+        res.body
+    );
+
+    // Problems, each with its line; nothing written.
+    let bad = "word,expansion\ntvå ord,något\nvc,\nok,bra\n";
+    let res = put_csv(&app, &admin, "", bad).await;
+    assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = res.body["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["field"].as_str().expect("field"))
+        .collect();
+    assert_eq!(fields, ["line 2: word", "line 3: expansion"], "{}", res.body);
+    // An empty file empties nothing unless asked; only admins; only CSV; known formats.
+    assert_problem(
+        &put_csv(&app, &admin, "", "word,expansion\n").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    );
+    let editor = app.token(Role::Editor, &["boras-stad"]);
+    assert_problem(&put_csv(&app, &editor, "", &file).await, StatusCode::FORBIDDEN);
+    assert_problem(
+        &app.get("/v1/vocabulary?format=xml").await,
+        StatusCode::BAD_REQUEST,
+    );
+    assert_eq!(app.audit_count(), before + 3);
+    let res = put_csv(&app, &admin, "?clear=true", "word,expansion\n").await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(app.get("/v1/vocabulary").await.body["items"], json!([]));
+}
