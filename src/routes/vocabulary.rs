@@ -181,6 +181,20 @@ fn read_vocabulary(body: &str) -> Result<Vec<Synonym>, Vec<crate::domain::FieldE
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(body.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map(|h| h.iter().map(str::to_owned).collect())
+        .unwrap_or_default();
+    let has = |a: &str, b: &str| header.iter().any(|h| h == a || h == b);
+    if !(has("word", "ord") && has("expansion", "uttryck")) {
+        return Err(vec![
+            Invalid::new(
+                "rubrikraden ska vara word,expansion (eller ord,uttryck)",
+                "the header must be word,expansion (or ord,uttryck)",
+            )
+            .at("line 1"),
+        ]);
+    }
     for (i, record) in reader.deserialize::<WordRow>().enumerate() {
         let line = i + 2;
         match record {

@@ -296,6 +296,10 @@ async fn the_vocabulary_is_exported_and_imported_as_a_file() {
         .map(|e| e["field"].as_str().expect("field"))
         .collect();
     assert_eq!(fields, ["line 2: word", "line 3: expansion"], "{}", res.body);
+    // A file that is no vocabulary is refused, even one without rows.
+    let res = put_csv(&app, &admin, "?clear=true", "{}").await;
+    assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.body["errors"][0]["field"], "line 1");
     // An empty file empties nothing unless asked; only admins; only CSV; known formats.
     assert_problem(
         &put_csv(&app, &admin, "", "word,expansion\n").await,
