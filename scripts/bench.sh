@@ -7,6 +7,12 @@
 #
 #   scripts/bench.sh                      # 20000 units, 32 connections, 20 s each
 #   UNITS=5000 CONNECTIONS=64 DURATION=10s scripts/bench.sh
+#   BASELINE=/path/to/older/kontaktnav scripts/bench.sh
+#
+# With BASELINE (another build of kontaktnav, e.g. the last release), the searches are also
+# measured side by side: each binary on its own generated directory of the same size, in
+# ROUNDS (default 3) alternating rounds in the same run, and the median requests per second
+# of each with the ratio current / baseline.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -71,6 +77,45 @@ wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "$auth" "$base$sear
 start_server false
 echo; echo "== GET $search without the ranking cache  ($CONNECTIONS connections, $DURATION)"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "$auth" "$base$search"
+
+if [ -n "${BASELINE:-}" ]; then
+  baseline=$(realpath "$BASELINE")
+  rounds=${ROUNDS:-3}
+  echo; echo "== side by side with $baseline ($rounds rounds of $DURATION each)"
+  mkdir -p "$work/baseline"
+  DATABASE_URL="sqlite://$work/baseline/bench.db" "$baseline" generate --units "$UNITS" >/dev/null
+  pids=()
+  serve() { # binary, database, port, cache
+    DATABASE_URL="$2" BIND="127.0.0.1:$3" SEARCH_CACHE="$4" "$1" serve >/dev/null 2>&1 &
+    pids+=($!)
+    for _ in $(seq 100); do curl -fs "http://127.0.0.1:$3/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+  }
+  serve "$baseline" "sqlite://$work/baseline/bench.db" $((PORT + 1)) true
+  serve "$baseline" "sqlite://$work/baseline/bench.db" $((PORT + 2)) false
+  serve ./target/release/kontaktnav "sqlite://$work/bench.db" $((PORT + 3)) true
+  serve ./target/release/kontaktnav "sqlite://$work/bench.db" $((PORT + 4)) false
+  rps() { wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -H "$auth" "$1" | awk '/Requests\/sec/ {print $2}'; }
+  : >"$work/side.txt"
+  for round in $(seq "$rounds"); do
+    for pair in "cached baseline $((PORT + 1))" "cached current $((PORT + 3))" "uncached baseline $((PORT + 2))" "uncached current $((PORT + 4))"; do
+      set -- $pair
+      echo "$1 $2 $(rps "http://127.0.0.1:$3$search")" >>"$work/side.txt"
+    done
+    echo "round $round done"
+  done
+  kill "${pids[@]}" 2>/dev/null || true
+  python3 - "$work/side.txt" "$search" <<'PY'
+import statistics, sys
+rows = [line.split() for line in open(sys.argv[1])]
+med = {}
+for mode in ("cached", "uncached"):
+    for who in ("baseline", "current"):
+        values = [float(r[2]) for r in rows if r[0] == mode and r[1] == who]
+        med[mode, who] = statistics.median(values)
+        print(f"{mode:8} {who:8} req/s: {', '.join(f'{v:,.0f}' for v in values)}  median {med[mode, who]:,.0f}")
+    print(f"{mode:8} current / baseline: {med[mode, 'current'] / med[mode, 'baseline']:.3f}  ({sys.argv[2]})")
+PY
+fi
 
 # Writes: each commits, appends its audit event and swaps in a fresh snapshot of the whole
 # directory before it answers, so their cost grows with the directory. 30 sequential PATCHes.

@@ -303,7 +303,7 @@ pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {
             .map(|versions| versions.iter().map(ToString::to_string).collect::<Vec<_>>())
             .map_err(|e| anyhow::anyhow!("running database migrations: {e}"))
             .and_then(|applied| {
-                fill_new_tables(conn, &applied)?;
+                fill_new_tables(conn)?;
                 Ok(applied)
             }),
         DbConnection::Postgresql(c) => {
@@ -318,15 +318,14 @@ pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("running database migrations: {e}"))
                 .and_then(|applied| {
                     // Still under the lock: no other instance writes meanwhile.
-                    fill_new_tables(conn, &applied)?;
+                    fill_new_tables(conn)?;
                     Ok(applied)
                 });
-            let DbConnection::Postgresql(c) = conn else {
-                unreachable!("matched as PostgreSQL above")
-            };
-            if let Err(e) = c.batch_execute(&format!(
-                "SELECT pg_advisory_unlock({START_LOCK}); {POSTGRES_SESSION}"
-            )) {
+            if let DbConnection::Postgresql(c) = conn
+                && let Err(e) = c.batch_execute(&format!(
+                    "SELECT pg_advisory_unlock({START_LOCK}); {POSTGRES_SESSION}"
+                ))
+            {
                 log::warn!("releasing the migration lock: {e}");
             }
             applied
@@ -338,13 +337,22 @@ pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Tables derived from the audit history are filled from it by the run that creates them.
-fn fill_new_tables(conn: &mut DbConnection, applied: &[String]) -> anyhow::Result<()> {
-    if applied
-        .iter()
-        .any(|v| v.replace('-', "").starts_with("20261130000003"))
-    {
-        let count = write_transaction(conn, numbers::fill_from_history)?;
+/// Tables derived from the audit history are filled from it at the first start after the
+/// migration that creates them asked for it (a row in `pending_fills`): the fill and removing
+/// the row are one transaction, so a start that fails leaves the work for the next.
+fn fill_new_tables(conn: &mut DbConnection) -> anyhow::Result<()> {
+    use diesel::prelude::*;
+    use schema::{pending_fills, replaced_numbers};
+    let filled = write_transaction(conn, |conn| -> anyhow::Result<Option<usize>> {
+        let pending = diesel::delete(pending_fills::table.filter(pending_fills::name.eq("replaced_numbers")))
+            .execute(conn)?;
+        if pending == 0 {
+            return Ok(None);
+        }
+        diesel::delete(replaced_numbers::table).execute(conn)?;
+        Ok(Some(numbers::fill_from_history(conn)?))
+    })?;
+    if let Some(count) = filled {
         log::info!("replaced numbers: {count} found in the audit history");
     }
     Ok(())

@@ -139,6 +139,12 @@ diesel::table! {
 }
 
 diesel::table! {
+    pending_fills (name) {
+        name -> Text,
+    }
+}
+
+diesel::table! {
     replaced_numbers (id) {
         id -> BigInt,
         e164 -> Text,
@@ -175,6 +181,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     unit_areas,
     units,
+    pending_fills,
     replaced_numbers,
     vocabulary,
 );

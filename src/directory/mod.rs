@@ -117,6 +117,8 @@ pub struct Page<'a> {
     pub units: Vec<&'a Unit>,
     /// How many units match in all, over every page.
     pub total: usize,
+    /// How many matches come before this page.
+    pub start: usize,
     pub next: Option<Cursor>,
     /// The query's words that matched no unit (the rest were searched for).
     pub ignored_words: Vec<String>,
@@ -290,8 +292,13 @@ impl Directory {
     }
 
     /// The number a query typed, when `unit` had it before and has it no longer: the most
-    /// recent time it was replaced.
-    pub fn replaced_number(&self, query: &Query, unit: &Unit) -> Option<&crate::domain::ReplacedNumber> {
+    /// recent time it was replaced (of those the caller may see: `include_internal`).
+    pub fn replaced_number(
+        &self,
+        query: &Query,
+        unit: &Unit,
+        include_internal: bool,
+    ) -> Option<&crate::domain::ReplacedNumber> {
         let typed = |number: &str| match (query.phone(), query.digits()) {
             (Some(e164), _) => number == e164,
             (None, Some(digits)) => number.ends_with(digits),
@@ -300,7 +307,12 @@ impl Directory {
         if unit.contact_points.iter().any(|c| typed(c.number.e164())) {
             return None;
         }
-        self.former.get(&unit.id)?.iter().rev().find(|r| typed(&r.number))
+        self.former
+            .get(&unit.id)?
+            .iter()
+            .rev()
+            .filter(|r| include_internal || r.visibility == crate::domain::Visibility::Public)
+            .find(|r| typed(&r.number))
     }
 
     /// The search vocabulary, by word.
@@ -354,7 +366,18 @@ impl Directory {
         }
         let typed =
             crate::domain::streets::TypedAddress::from_words(query.words().iter().map(String::as_str))?;
-        self.streets.find(&typed).map(Arc::new)
+        let answer = self.streets.find(&typed)?;
+        // A house number no part of the street has names no district. An abbreviation counts
+        // only with a house number or a street ending typed short ("kungsg", "sandwalls pl"):
+        // four letters alone ("kung", "järn") are more often the beginning of a name.
+        let name = crate::domain::text::fold(&answer.street);
+        let name: Vec<&str> = crate::domain::text::words(&name).collect();
+        let abbreviated = typed.number.is_some() || typed.ends_short_of(&name);
+        match (answer.resolved, answer.number, answer.naming) {
+            (false, Some(_), _) => None,
+            (_, _, crate::domain::streets::Naming::Abbreviated) if !abbreviated => None,
+            _ => Some(Arc::new(answer)),
+        }
     }
 
     /// The units that are responsible for preschools.
@@ -508,6 +531,7 @@ impl Directory {
         Ok(Page {
             units: page.iter().map(|m| &self.units[self.unit_of(*m)]).collect(),
             total: ranked.len(),
+            start,
             next,
             ignored_words: if ranked.is_empty() {
                 Vec::new()
@@ -589,10 +613,10 @@ impl Directory {
             .map_or(0, |q| (1u32 << q.words().len()).wrapping_sub(1) as u16);
         // With a house number the query is an address: its units come first. A street name
         // alone may also be part of a unit's name ("Södra Torget"): they come after the
-        // units the words match.
+        // units the words match (at most level with the weakest such match).
         let address_base = match address {
             Some(a) if a.number.is_some() => search::ADDRESS,
-            _ => 1,
+            _ => 0,
         };
         let mut by_address = false;
         let mut matches = Vec::with_capacity(self.facets.len());
@@ -606,7 +630,9 @@ impl Directory {
                 None => 0,
             };
             let score = if in_district {
-                score.max(address_base + 10 * (3 - u32::from(facet.kind.address_rank())))
+                // Hemtjänst, funktionsstöd, myndighet, the rest: 4, 3, 2, 1 above the base
+                // (without a house number at most level with the weakest word match, 4).
+                score.max(address_base + 4 - u32::from(facet.kind.address_rank()))
             } else {
                 score
             };

@@ -28,8 +28,8 @@ const PHONE_REPLACED: u32 = 18_000;
 /// Score for a number that ends with the digits typed (at least [`MIN_PARTIAL_DIGITS`]).
 const PHONE_SUFFIX: u32 = 15_000;
 /// Score for a unit of the district that serves the address a query names (a street and a
-/// house number; plus up to 30 for hemtjänst, funktionsstöd, myndighet): above any words,
-/// below the whole name typed.
+/// house number; plus 4, 3, 2 for hemtjänst, funktionsstöd, myndighet, 1 for the rest): above
+/// any words, below the whole name typed.
 pub const ADDRESS: u32 = 5_000;
 /// Fewest digits a partial number needs: fewer would match too many numbers.
 const MIN_PARTIAL_DIGITS: usize = 6;
@@ -374,44 +374,44 @@ impl SearchIndex {
     pub fn scores(&self, query: &Query, include_internal: bool) -> Scored {
         let n = self.names.len();
         let mut total = vec![0u32; n];
-        // A whole number a unit has, then one a unit had; the end of a number a unit has, then
-        // of one a unit had.
-        let visible = |v: &Visibility| include_internal || *v == Visibility::Public;
-        for (numbers, score) in [(&self.numbers, PHONE_MATCH), (&self.former, PHONE_REPLACED)] {
-            if let Some(e164) = &query.phone {
-                for (unit, visibility) in numbers.get(e164).into_iter().flatten() {
-                    if visible(visibility) {
-                        total[*unit as usize] = score;
+        if query.phone_like {
+            // A whole number a unit has, then one a unit had; the end of a number a unit has, then
+            // of one a unit had.
+            let visible = |v: &Visibility| include_internal || *v == Visibility::Public;
+            for (numbers, score) in [(&self.numbers, PHONE_MATCH), (&self.former, PHONE_REPLACED)] {
+                if let Some(e164) = &query.phone {
+                    for (unit, visibility) in numbers.get(e164).into_iter().flatten() {
+                        if visible(visibility) {
+                            total[*unit as usize] = score;
+                        }
                     }
                 }
+                if total.iter().any(|s| *s > 0) {
+                    return Scored {
+                        scores: total,
+                        masks: Vec::new(),
+                    };
+                }
             }
-            if total.iter().any(|s| *s > 0) {
-                return Scored {
-                    scores: total,
-                    masks: Vec::new(),
-                };
-            }
-        }
-        for numbers in [&self.numbers, &self.former] {
-            if let Some(digits) = &query.digits {
-                for (e164, units) in numbers {
-                    if e164.ends_with(digits.as_str()) {
-                        for (unit, visibility) in units {
-                            if visible(visibility) {
-                                total[*unit as usize] = PHONE_SUFFIX;
+            for numbers in [&self.numbers, &self.former] {
+                if let Some(digits) = &query.digits {
+                    for (e164, units) in numbers {
+                        if e164.ends_with(digits.as_str()) {
+                            for (unit, visibility) in units {
+                                if visible(visibility) {
+                                    total[*unit as usize] = PHONE_SUFFIX;
+                                }
                             }
                         }
                     }
                 }
+                if total.iter().any(|s| *s > 0) {
+                    return Scored {
+                        scores: total,
+                        masks: Vec::new(),
+                    };
+                }
             }
-            if total.iter().any(|s| *s > 0) {
-                return Scored {
-                    scores: total,
-                    masks: Vec::new(),
-                };
-            }
-        }
-        if query.phone_like {
             // A number that no unit has: not a search for its digits as words (they would
             // match house numbers).
             return Scored {

@@ -12,6 +12,9 @@ use crate::domain::text::{fold, words};
 pub struct StreetTable {
     /// Folded name → the street's parts: (position of the district, the part).
     parts: HashMap<String, Vec<(usize, StreetSpan)>>,
+    /// Each folded name's words, by its first letter: what an abbreviation is tried against
+    /// (every typed word begins its word of the name, so the first letters agree).
+    by_initial: HashMap<char, Vec<(String, Vec<String>)>>,
 }
 
 /// What the table says of an address.
@@ -54,7 +57,14 @@ impl StreetTable {
         for list in parts.values_mut() {
             list.sort_by_key(|(_, s)| (s.from(), s.side() as u8));
         }
-        Self { parts }
+        let mut by_initial: HashMap<char, Vec<(String, Vec<String>)>> = HashMap::new();
+        for key in parts.keys() {
+            if let Some(initial) = key.chars().next() {
+                let name = words(key).map(str::to_owned).collect();
+                by_initial.entry(initial).or_default().push((key.clone(), name));
+            }
+        }
+        Self { parts, by_initial }
     }
 
     /// The street an address names, and which of its parts serve it. `None`: no street by
@@ -64,8 +74,9 @@ impl StreetTable {
         let (key, naming) = match self.parts.get_key_value(&joined) {
             Some((key, _)) => (key, Naming::Exact),
             None => {
-                let mut found = self.parts.keys().filter_map(|key| {
-                    let name: Vec<&str> = words(key).collect();
+                let initial = joined.chars().next()?;
+                let mut found = self.by_initial.get(&initial)?.iter().filter_map(|(key, name)| {
+                    let name: Vec<&str> = name.iter().map(String::as_str).collect();
                     typed.names(&name).map(|n| (key, n))
                 });
                 let first = found.next()?;

@@ -331,18 +331,35 @@ impl TypedAddress {
         for word in folded {
             if word.starts_with(|c: char| c.is_ascii_digit()) {
                 let digits: String = word.chars().take_while(char::is_ascii_digit).collect();
-                // A number outside the table's range: not an address.
-                number = Some(
-                    digits
-                        .parse()
-                        .ok()
-                        .filter(|n| (1..=MAX_HOUSE_NUMBER).contains(n))?,
-                );
+                // A number outside the table's range is no house number: the street alone.
+                number = digits.parse().ok().filter(|n| (1..=MAX_HOUSE_NUMBER).contains(n));
                 break;
             }
             out.push(word.to_owned());
         }
         (!out.is_empty()).then_some(Self { words: out, number })
+    }
+
+    /// The last word is the last word of `name` (folded words) with its ending shortened the
+    /// way staff write it: "kungsg"/"kungsgt" for kungsgatan, "göteborgsv"/"göteborgsvg" for
+    /// göteborgsvägen, "pl" for plats ("kung" is not: it is just the beginning).
+    pub fn ends_short_of(&self, name: &[&str]) -> bool {
+        let (Some(typed), Some(last)) = (self.words.last(), name.last()) else {
+            return false;
+        };
+        [
+            ("gt", "gatan"),
+            ("g", "gatan"),
+            ("vg", "vagen"),
+            ("v", "vagen"),
+            ("pl", "plats"),
+        ]
+        .iter()
+        .any(|(short, long)| {
+            typed
+                .strip_suffix(short)
+                .is_some_and(|stem| last.strip_prefix(stem) == Some(long))
+        })
     }
 
     /// How the typed words name a street whose folded words are `name`: `Exact`, or
@@ -473,6 +490,14 @@ mod tests {
         );
         assert_eq!(TypedAddress::parse("Kungsg. 12a").unwrap().number, Some(12));
         assert!(TypedAddress::parse("12 Kungsgatan").is_none());
+        assert_eq!(TypedAddress::parse("Kungsgatan 12345").unwrap().number, None);
+        let short = |typed: &str, name: &[&str]| TypedAddress::parse(typed).unwrap().ends_short_of(name);
+        assert!(short("kungsg 3", &["kungsgatan"]));
+        assert!(short("Kungsgt.", &["kungsgatan"]));
+        assert!(short("Göteborgsv.", &["goteborgsvagen"]));
+        assert!(short("sandwalls pl", &["sandwalls", "plats"]));
+        assert!(!short("kung", &["kungsgatan"]));
+        assert!(!short("kungsgatan", &["kungsgatan"]));
         let names = |typed: &str, name: &str| {
             let folded = fold(name);
             TypedAddress::parse(typed).and_then(|t| t.names(&words(&folded).collect::<Vec<_>>()))

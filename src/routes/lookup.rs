@@ -102,7 +102,13 @@ async fn lookup(
         .units
         .iter()
         .filter_map(|unit| {
-            let found_by = FoundBy::of(&directory, filter.query.as_ref(), page.address.as_deref(), unit);
+            let found_by = FoundBy::of(
+                &directory,
+                filter.query.as_ref(),
+                page.address.as_deref(),
+                unit,
+                internal,
+            );
             LookupResult::new(&directory, unit, internal).map(|r| LookupResult { found_by, ..r })
         })
         .collect();

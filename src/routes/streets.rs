@@ -372,7 +372,8 @@ fn read_streets(state: &AppState, body: &str) -> Result<(StreetTable, usize), Ve
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Imported (or checked)", body = StreetImport),
-        (status = 400, description = "Problems, each with its line", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Not CSV, or not UTF-8", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Problems in the file, each with its line (overlapping parts with both lines); nothing changed", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
     )
 )]

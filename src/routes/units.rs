@@ -125,6 +125,7 @@ async fn list_units(
                     filter.query.as_ref(),
                     page.address.as_deref(),
                     u,
+                    internal,
                 ))
             })
             .collect(),

@@ -240,7 +240,7 @@ pub struct FoundBy {
     #[schema(example = "+46313900699")]
     pub number: Option<String>,
     /// `replaced_number`: the number that took its place (E.164); absent when it was removed
-    /// without a successor.
+    /// without a successor, or when the caller may not see the successor.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(example = "+46313900627")]
     pub replaced_by: Option<String>,
@@ -267,12 +267,14 @@ impl FoundBy {
         }
     }
 
-    /// Why `unit` is among the results of a search for `query` that named `address`.
+    /// Why `unit` is among the results of a search for `query` that named `address`, told
+    /// with the numbers the caller may see (`include_internal`).
     pub fn of(
         directory: &Directory,
         query: Option<&crate::directory::Query>,
         address: Option<&crate::directory::StreetAnswer>,
         unit: &Unit,
+        include_internal: bool,
     ) -> Option<Self> {
         if let Some(answer) = address
             && let Some(district) = directory.serves(answer, unit)
@@ -295,7 +297,13 @@ impl FoundBy {
             });
         }
         let query = query?;
-        if let Some(r) = directory.replaced_number(query, unit) {
+        if let Some(r) = directory.replaced_number(query, unit, include_internal) {
+            // The successor only if the caller may see it among the unit's numbers now.
+            let replaced_by = r.replaced_by.clone().filter(|next| {
+                unit.contact_points
+                    .iter()
+                    .any(|c| c.number.e164() == next && visible(c, include_internal))
+            });
             let national = |e164: &str| {
                 crate::domain::PhoneNumber::parse(e164)
                     .map(|n| n.national().to_owned())
@@ -306,17 +314,21 @@ impl FoundBy {
                 .and_utc()
                 .with_timezone(&chrono_tz::Europe::Stockholm)
                 .date_naive();
-            let text = match &r.replaced_by {
-                Some(next) => format!(
+            let text = match (&replaced_by, &r.replaced_by) {
+                (Some(next), _) => format!(
                     "{} är ersatt av {} sedan {since}",
                     national(&r.number),
                     national(next)
                 ),
-                None => format!("{} är borttaget sedan {since}", national(&r.number)),
+                (None, Some(_)) => format!(
+                    "{} är ersatt sedan {since}; se enhetens nummer",
+                    national(&r.number)
+                ),
+                (None, None) => format!("{} är borttaget sedan {since}", national(&r.number)),
             };
             return Some(Self {
                 number: Some(r.number.clone()),
-                replaced_by: r.replaced_by.clone(),
+                replaced_by,
                 since: Some(since),
                 ..Self::new(FoundByKind::ReplacedNumber, text)
             });

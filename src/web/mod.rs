@@ -345,14 +345,11 @@ pub struct SearchForm {
     /// The API's cursor for the next page ("Visa fler").
     #[serde(default)]
     cursor: String,
-    /// Which page that is (for "13–24 visas").
-    #[serde(default)]
-    page: String,
 }
 
 impl SearchForm {
-    /// The address of this search, at `cursor` (none: the first page), numbered `page`.
-    pub fn link(&self, cursor: Option<&str>, page: usize) -> String {
+    /// The address of this search, at `cursor` (none: the first page).
+    pub fn link(&self, cursor: Option<&str>) -> String {
         let mut link = format!(
             "/?q={}&kind={}&area={}",
             percent(&self.q),
@@ -360,7 +357,7 @@ impl SearchForm {
             percent(&self.area)
         );
         if let Some(c) = cursor {
-            link.push_str(&format!("&cursor={}&page={page}", percent(c)));
+            link.push_str(&format!("&cursor={}", percent(c)));
         }
         link
     }

@@ -186,7 +186,7 @@ pub fn search_results(
         Err(e) => {
             return html! {
                 div.notice.error role="alert" { (e.sv) }
-                p { a href=(form.link(None, 1)) { "Börja om från första sidan" } }
+                p { a href=(form.link(None)) { "Börja om från första sidan" } }
             };
         }
     };
@@ -195,18 +195,11 @@ pub fn search_results(
         Err(e) => {
             return html! {
                 div.notice.error role="alert" { (e.sv) }
-                p { a href=(form.link(None, 1)) { "Börja om från första sidan" } }
+                p { a href=(form.link(None)) { "Börja om från första sidan" } }
             };
         }
     };
-    let number = form
-        .page
-        .trim()
-        .parse::<usize>()
-        .ok()
-        .filter(|n| *n >= 1 && cursor.is_some())
-        .unwrap_or(1);
-    let first = (number - 1) * PAGE + 1;
+    let first = page.start + 1;
     if page.units.is_empty() {
         let near = directory.suggestions(&filter, 3);
         return html! {
@@ -225,7 +218,7 @@ pub fn search_results(
     let last = first + page.units.len() - 1;
     html! {
         p.meta data-count { (page.total) @if page.total == 1 { " träff" } @else { " träffar" }
-            @if page.total > page.units.len() || number > 1 { ", " (first) "–" (last) " visas" } }
+            @if page.total > page.units.len() { ", " (first) "–" (last) " visas" } }
         @if !page.ignored_words.is_empty() {
             p.meta { "Inga träffar på "
                 @for (i, w) in page.ignored_words.iter().enumerate() {
@@ -236,17 +229,17 @@ pub fn search_results(
         }
         ul.results {
             @for unit in &page.units {
-                @let found = FoundBy::of(directory, filter.query.as_ref(), page.address.as_deref(), unit);
+                @let found = FoundBy::of(directory, filter.query.as_ref(), page.address.as_deref(), unit, internal);
                 li { (card_found(directory, unit, internal, now, found.as_ref())) }
             }
         }
         @if let Some(next) = &page.next {
             p.more {
-                a.button href=(form.link(Some(&next.encode()), number + 1)) { "Visa fler (" (last + 1) "–" ((last + PAGE).min(page.total)) " av " (page.total) ")" }
+                a.button href=(form.link(Some(&next.encode()))) { "Visa fler (" (last + 1) "–" ((last + PAGE).min(page.total)) " av " (page.total) ")" }
             }
         }
-        @if number > 1 {
-            p { a href=(form.link(None, 1)) { "Till första sidan" } }
+        @if page.start > 0 {
+            p { a href=(form.link(None)) { "Till första sidan" } }
         }
     }
 }

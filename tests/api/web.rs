@@ -580,12 +580,7 @@ async fn the_result_list_pages_with_the_apis_cursor_until_every_match_is_shown()
     assert_eq!(unique, expected);
     assert!(pages >= 2);
     // A cursor that was tampered with: a message and a way back, not an error page.
-    let res = page(
-        &app,
-        "/?q=&kind=vardcentral&area=&cursor=xyz&page=2",
-        Some(&reader),
-    )
-    .await;
+    let res = page(&app, "/?q=&kind=vardcentral&area=&cursor=xyz", Some(&reader)).await;
     assert_eq!(res.status, StatusCode::OK);
     assert!(text(&res).contains("Börja om från första sidan"));
 }

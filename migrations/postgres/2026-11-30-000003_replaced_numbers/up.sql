@@ -16,3 +16,12 @@ CREATE TABLE replaced_numbers (
 );
 
 CREATE INDEX replaced_numbers_e164 ON replaced_numbers (e164);
+
+-- Work the service does at its next start, once, in one transaction with removing the row:
+-- here, filling replaced_numbers from the audit history (a start that fails leaves the row,
+-- and the next start does it again).
+CREATE TABLE pending_fills (
+    name  TEXT PRIMARY KEY NOT NULL
+);
+
+INSERT INTO pending_fills (name) VALUES ('replaced_numbers');

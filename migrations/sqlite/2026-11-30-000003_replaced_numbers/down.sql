@@ -1,1 +1,2 @@
+DROP TABLE pending_fills;
 DROP TABLE replaced_numbers;
