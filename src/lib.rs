@@ -9,6 +9,7 @@ pub mod openapi;
 pub mod routes;
 pub mod settings;
 pub mod startup;
+pub mod state;
 pub mod transfer;
 pub mod watch;
 pub mod web;

@@ -1,4 +1,5 @@
-//! Builds the application: state, routes, middleware, OpenAPI; binds and runs.
+//! Builds the application: opens the database and the state, routes, middleware, OpenAPI;
+//! binds and runs.
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
@@ -9,100 +10,13 @@ use anyhow::Context;
 use utoipa_swagger_ui::SwaggerUi;
 use uuid::Uuid;
 
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
-
-use crate::auth::passwords::LoginThrottle;
 use crate::auth::{Auth, AuthSettings};
-use crate::db::{self, DatabaseLocation, DbPool, demo, repo};
+use crate::db::{self, DatabaseLocation, demo, repo};
 use crate::directory::{Directory, DirectoryHandle};
-use crate::error::{self, AppError, AppResult, problem_for_bare_errors};
+use crate::error::{self, problem_for_bare_errors};
 use crate::routes;
 use crate::settings::{DatabaseSettings, ServeSettings};
-
-/// What every handler can reach.
-#[derive(Debug)]
-pub struct AppState {
-    pub pool: DbPool,
-    /// The directory as served: an in-memory snapshot of the database.
-    pub directory: DirectoryHandle,
-    pub auth: Auth,
-    pub throttle: LoginThrottle,
-    /// Held while a fresh snapshot is read and swapped in, so that snapshots are swapped in
-    /// the order they were read and the last one is never older than the last write.
-    reload_lock: Mutex<()>,
-    /// A write's turn in this process, taken *before* it takes a database connection: writers
-    /// wait here in order (the database's own write lock orders them between instances), so
-    /// that writers waiting for their turn never hold the connections readers need.
-    write_turn: std::sync::Arc<tokio::sync::Mutex<()>>,
-    /// Set when a reload after a write failed: the served snapshot lags behind the database
-    /// until a reload succeeds (`/readyz` tries, and answers 503 while it cannot).
-    pub stale: AtomicBool,
-}
-
-impl AppState {
-    /// Reads the directory again and serves it.
-    pub fn reload(&self, conn: &mut db::DbConnection) -> anyhow::Result<()> {
-        let _guard = self.reload_lock.lock().unwrap_or_else(|p| p.into_inner());
-        let started = std::time::Instant::now();
-        let snapshot = repo::load_snapshot(conn).inspect_err(|_| self.stale.store(true, Ordering::SeqCst))?;
-        let read = started.elapsed();
-        self.directory.replace(Directory::build(snapshot));
-        self.stale.store(false, Ordering::SeqCst);
-        log::debug!(
-            "directory reloaded in {} ms ({} ms reading the database)",
-            started.elapsed().as_millis(),
-            read.as_millis()
-        );
-        Ok(())
-    }
-}
-
-/// Runs a database read off the async workers.
-pub async fn read<T: Send + 'static>(
-    state: &web::Data<AppState>,
-    f: impl FnOnce(&mut db::DbConnection) -> AppResult<T> + Send + 'static,
-) -> AppResult<T> {
-    let state = state.clone();
-    web::block(move || {
-        let mut conn = state.pool.get()?;
-        f(&mut conn)
-    })
-    .await?
-}
-
-/// Runs a write (a repository function that does its own transaction) off the async
-/// workers, then serves a fresh snapshot, so the writer's next read sees the change.
-pub async fn write<T: Send + 'static>(
-    state: &web::Data<AppState>,
-    f: impl FnOnce(&mut db::DbConnection) -> AppResult<T> + Send + 'static,
-) -> AppResult<T> {
-    // Owned and moved into the blocking task: a client that goes away while the write runs
-    // does not hand the turn to the next writer early.
-    let turn = state.write_turn.clone().lock_owned().await;
-    let state = state.clone();
-    web::block(move || {
-        let _turn = turn;
-        let mut conn = state.pool.get()?;
-        let out = f(&mut conn)?;
-        // The write is committed; a failed reload only delays when readers see it.
-        if let Err(e) = state.reload(&mut conn) {
-            log::error!("reloading the directory after a write: {e:#}");
-        }
-        Ok(out)
-    })
-    .await?
-}
-
-/// Reads the directory again, off the async workers.
-pub async fn refresh(state: &web::Data<AppState>) -> AppResult<()> {
-    let state = state.clone();
-    web::block(move || {
-        let mut conn = state.pool.get()?;
-        state.reload(&mut conn).map_err(AppError::Unexpected)
-    })
-    .await?
-}
+use crate::state::{AppState, RequestId};
 
 /// Opens and migrates the database, loads demo data if asked and the database is empty, and
 /// reads the directory into memory.
@@ -132,22 +46,14 @@ pub fn prepare(
         snapshot.units.len(),
         snapshot.organisations.len()
     );
-    Ok(web::Data::new(AppState {
+    Ok(web::Data::new(AppState::new(
         pool,
-        directory: DirectoryHandle::new(Directory::build(snapshot), search_cache),
+        DirectoryHandle::new(Directory::build(snapshot), search_cache),
         auth,
-        throttle: LoginThrottle::default(),
-        reload_lock: Mutex::new(()),
-        write_turn: std::sync::Arc::new(tokio::sync::Mutex::new(())),
-        stale: AtomicBool::new(false),
-    }))
+    )))
 }
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-
-/// The id of the request being served (in the request's extensions).
-#[derive(Debug, Clone)]
-pub struct RequestId(pub String);
 
 /// The request id a caller sent (if it is short and plain), or a new one. Echoed in the
 /// response and written to the log line of the request.
@@ -184,8 +90,11 @@ pub fn app(
         InitError = (),
     >,
 > {
+    // The callers' checks (auth) see the state through what they need of it.
+    let gate: std::sync::Arc<dyn crate::auth::Gate> = state.clone().into_inner();
     App::new()
         .app_data(state)
+        .app_data(web::Data::from(gate))
         .app_data(web::QueryConfig::default().error_handler(error::query_error))
         .app_data(web::PathConfig::default().error_handler(error::path_error))
         .app_data(web::FormConfig::default().error_handler(crate::web::form_error))

@@ -15,7 +15,7 @@ use diesel::pg::PgConnection;
 use diesel::{Connection, RunQueryDsl};
 
 use crate::db::{DatabaseLocation, repo};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// How often the listener looks for notifications (it never blocks the database).
 const POLL: Duration = Duration::from_millis(100);

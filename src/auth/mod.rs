@@ -19,7 +19,6 @@ use utoipa::ToSchema;
 use crate::directory::Directory;
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::startup::AppState;
 
 pub use tokens::{Auth, AuthSettings};
 
@@ -158,9 +157,18 @@ impl FromRequest for Caller {
     }
 }
 
+/// What checking a caller needs of the application: the token rules, and the built-in
+/// accounts as served now (a token of a changed or disabled account no longer counts).
+pub trait Gate: Send + Sync {
+    fn auth(&self) -> &Auth;
+    /// A built-in account's version and whether it is disabled.
+    fn account(&self, username: &str) -> Option<(i64, bool)>;
+}
+
 fn caller(req: &HttpRequest) -> Result<Caller, AppError> {
-    let state = req
-        .app_data::<web::Data<AppState>>()
+    let state: &dyn Gate = req
+        .app_data::<web::Data<dyn Gate>>()
+        .map(|data| &***data)
         .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("application state is missing")))?;
     let Some(header) = req.headers().get(AUTHORIZATION) else {
         // The web pages' session, for reading only: a cookie rides along with any request the
@@ -174,7 +182,7 @@ fn caller(req: &HttpRequest) -> Result<Caller, AppError> {
             return Ok(Caller::User(user));
         }
         return Ok(Caller::Anonymous {
-            may_read: state.auth.anonymous_read(),
+            may_read: state.auth().anonymous_read(),
         });
     };
     let token = header
@@ -194,10 +202,10 @@ fn caller(req: &HttpRequest) -> Result<Caller, AppError> {
 }
 
 /// The user a token speaks for, if it is valid and its account unchanged.
-pub fn user_of(state: &AppState, token: &str) -> Result<User, AppError> {
-    let user = state.auth.verify(token)?;
+pub fn user_of(state: &dyn Gate, token: &str) -> Result<User, AppError> {
+    let user = state.auth().verify(token)?;
     if let Some(version) = user.account_version {
-        let current = state.directory.current().account(&user.sub);
+        let current = state.account(&user.sub);
         if current != Some((version, false)) {
             return Err(AppError::unauthorized(
                 "kontot har ändrats eller stängts av sedan inloggningen; logga in igen",
@@ -208,7 +216,7 @@ pub fn user_of(state: &AppState, token: &str) -> Result<User, AppError> {
     Ok(user)
 }
 
-/// The cookie that carries a web page session's token (HttpOnly, SameSite=Strict).
+/// The cookie that carries a web page session's token (HttpOnly, SameSite=Lax).
 pub const SESSION_COOKIE: &str = "kontaktnav_session";
 
 /// The CSRF token of a web session: derived from the session's token, which only the browser's

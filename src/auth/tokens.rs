@@ -379,11 +379,6 @@ impl Auth {
         self.anonymous_read
     }
 
-    /// Whether the service issues its own tokens.
-    pub fn issues_tokens(&self) -> bool {
-        self.local.is_some()
-    }
-
     /// The default lifetime of issued tokens.
     pub fn token_ttl(&self) -> Option<Duration> {
         self.local.as_ref().map(|l| l.ttl)

@@ -1,5 +1,6 @@
 //! Rows as diesel reads and writes them. Conversion to and from domain types happens in
-//! `repo.rs`; nothing outside `db` sees these.
+//! `repo.rs`; the audit event row is also read by the history views (routes/history.rs and
+//! the web's history page).
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;

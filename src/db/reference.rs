@@ -1,7 +1,6 @@
 //! Writing organisations and areas. Same shape as units: version check, domain edit,
 //! database checks, one audit event, all in one transaction.
 
-use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::audit::{self, Entity, Event, WriteMeta};
@@ -11,7 +10,7 @@ use super::schema::{areas, organisations, unit_areas, units};
 use super::{DbConnection, write_transaction};
 use crate::domain::edit::Refusal;
 use crate::domain::streets::{StreetSpan, first_overlap};
-use crate::domain::{Area, Invalid, Organisation, OrganisationKind, today};
+use crate::domain::{Area, Invalid, Organisation, OrganisationKind};
 use crate::error::{AppError, AppResult};
 
 fn organisation_not_found(id: &str) -> AppError {
@@ -368,9 +367,4 @@ pub fn replace_streets(
         }
         Ok(changed)
     })
-}
-
-/// Ends an active period today unless a day is given.
-pub fn end_day(day: Option<NaiveDate>) -> NaiveDate {
-    day.unwrap_or_else(today)
 }

@@ -1,4 +1,5 @@
-//! Types that are valid by construction. Pure: no I/O, no framework.
+//! Types that are valid by construction. No I/O and no web framework; the one outside input
+//! they read is the clock (`today()`, for what "active" and "due" mean today).
 
 pub mod codes;
 pub mod hsa;

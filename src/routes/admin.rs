@@ -17,7 +17,7 @@ use crate::db::reference as repo;
 use crate::domain::edit::{AreaDraft, AreaPatch, OrganisationDraft, OrganisationPatch};
 use crate::domain::{AreaKind, FieldError, Invalid, OrganisationKind, Role, edit, shown, today};
 use crate::error::{AppError, AppResult, Problem};
-use crate::startup::{self, AppState};
+use crate::state::{self, AppState};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(get_organisation)
@@ -151,7 +151,7 @@ async fn create_organisation(
     }
     .validate()?;
     let stored = org.clone();
-    startup::write(&state, move |conn| {
+    state::write(&state, move |conn| {
         repo::create_organisation(conn, &meta, &stored)
     })
     .await?;
@@ -184,7 +184,7 @@ async fn update_organisation(
         parent_id: b.parent_id,
         active_to: b.active_to,
     };
-    let org = startup::write(&state, move |conn| {
+    let org = state::write(&state, move |conn| {
         repo::change_organisation(conn, &meta, &id, version, "organisation.update", |o| {
             patch.apply(o)
         })
@@ -217,7 +217,7 @@ async fn deactivate_organisation(
         active_to: Some(Some(day)),
         ..OrganisationPatch::default()
     };
-    let org = startup::write(&state, move |conn| {
+    let org = state::write(&state, move |conn| {
         repo::change_organisation(conn, &meta, &id, version, "organisation.deactivate", |o| {
             patch.apply(o)
         })
@@ -267,7 +267,7 @@ async fn create_area(
     }
     .validate()?;
     let stored = area.clone();
-    startup::write(&state, move |conn| repo::create_area(conn, &meta, &stored)).await?;
+    state::write(&state, move |conn| repo::create_area(conn, &meta, &stored)).await?;
     Ok(area_response(&area, StatusCode::CREATED))
 }
 
@@ -296,7 +296,7 @@ async fn update_area(
         active_to: b.active_to,
         streets: b.streets,
     };
-    let area = startup::write(&state, move |conn| {
+    let area = state::write(&state, move |conn| {
         repo::change_area(conn, &meta, &id, version, "area.update", |a| patch.apply(a))
     })
     .await?;
@@ -327,7 +327,7 @@ async fn deactivate_area(
         active_to: Some(Some(day)),
         ..AreaPatch::default()
     };
-    let area = startup::write(&state, move |conn| {
+    let area = state::write(&state, move |conn| {
         repo::change_area(conn, &meta, &id, version, "area.deactivate", |a| patch.apply(a))
     })
     .await?;
@@ -377,7 +377,7 @@ async fn list_accounts(
     _: web::Query<NoParams>,
 ) -> AppResult<HttpResponse> {
     user.admin()?;
-    let items = startup::read(&state, accounts::list).await?;
+    let items = state::read(&state, accounts::list).await?;
     Ok(HttpResponse::Ok().json(AccountList { items }))
 }
 
@@ -440,7 +440,7 @@ async fn create_account(
     };
     let hash = hashed(b.password).await?;
     let stored = account.clone();
-    startup::write(&state, move |conn| accounts::create(conn, &meta, &stored, &hash)).await?;
+    state::write(&state, move |conn| accounts::create(conn, &meta, &stored, &hash)).await?;
     Ok(with_etag(HttpResponse::Created(), account.version).json(account))
 }
 
@@ -482,7 +482,7 @@ async fn update_account(
         Some(password) => Some(hashed(password).await?),
         None => None,
     };
-    let account = startup::write(&state, move |conn| {
+    let account = state::write(&state, move |conn| {
         let change = |a: &Account| Account {
             display_name: display_name.unwrap_or_else(|| a.display_name.clone()),
             role: b.role.unwrap_or(a.role),

@@ -19,7 +19,7 @@ use crate::domain::correction::{Correction, Person};
 use crate::domain::edit::{self, ContactPointPatch};
 use crate::domain::{CorrectionStatus, Invalid, Role, shown};
 use crate::error::{AppError, AppResult, Problem};
-use crate::startup::{self, AppState};
+use crate::state::{self, AppState};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(report_correction)
@@ -151,7 +151,7 @@ async fn report_correction(
     .map_err(AppError::Validation)?;
     let organisation_id = unit.organisation_id.clone();
     let stored = correction.clone();
-    startup::write(&state, move |conn| {
+    state::write(&state, move |conn| {
         repo::report(conn, &meta, &stored, &organisation_id)
     })
     .await?;
@@ -198,7 +198,7 @@ async fn list_corrections(
     let only_own = query.mine.unwrap_or(false) || user.role == Role::Reader;
     let reporter = only_own.then(|| user.sub.clone());
     let unit = query.unit;
-    let rows = startup::read(&state, move |conn| repo::list(conn, status, reporter.as_deref())).await?;
+    let rows = state::read(&state, move |conn| repo::list(conn, status, reporter.as_deref())).await?;
     let directory = state.directory.current();
     let items = rows
         .into_iter()
@@ -212,7 +212,7 @@ async fn list_corrections(
 /// Load a report the caller may see.
 async fn visible(state: &web::Data<AppState>, user: &User, raw: &str) -> AppResult<Correction> {
     let id = parse_id(raw)?;
-    let correction = startup::read(state, move |conn| repo::load(conn, id))
+    let correction = state::read(state, move |conn| repo::load(conn, id))
         .await?
         .ok_or_else(|| not_found(id))?;
     if may_see(user, &state.directory.current(), &correction) {
@@ -305,7 +305,7 @@ async fn accept_correction(
     }
     let version = if_match.required()?;
     let decider = user.0.clone();
-    let decided = startup::write(&state, move |conn| {
+    let decided = state::write(&state, move |conn| {
         accept(
             conn,
             &meta,
@@ -366,7 +366,7 @@ async fn reject_correction(
     let meta = write_meta(&user, &req, Some(&reason))?;
     let version = if_match.required()?;
     let decider = user.0.clone();
-    let decided = startup::write(&state, move |conn| {
+    let decided = state::write(&state, move |conn| {
         reject(conn, &meta, &decider, &directory, correction.id, version)
     })
     .await?;

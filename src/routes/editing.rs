@@ -20,7 +20,7 @@ use crate::domain::hours::{Notice, Period, TelephoneHours};
 use crate::domain::responsibility::Responsibility;
 use crate::domain::{Address, ContactPointDraft, Purpose, Unit, UnitDraft, UnitKind, Visibility, today};
 use crate::error::{AppError, AppResult, Problem};
-use crate::startup::{self, AppState};
+use crate::state::{self, AppState};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(create_unit)
@@ -260,7 +260,7 @@ async fn change(
     let version = if_match.required()?;
     let meta = write_meta(&user, &req, reason.as_deref())?;
     let may_move = move |org: &str| user.editor_of(&directory, org).map(drop);
-    let unit = startup::write(&state, move |conn| {
+    let unit = state::write(&state, move |conn| {
         repo::change_unit(conn, &meta, id, version, action, may_move, edit)
     })
     .await?;
@@ -325,7 +325,7 @@ async fn create_unit(
     let unit = draft
         .validate(Uuid::new_v4(), meta.at)
         .map_err(AppError::Validation)?;
-    let unit = startup::write(&state, move |conn| repo::create_unit(conn, &meta, &unit)).await?;
+    let unit = state::write(&state, move |conn| repo::create_unit(conn, &meta, &unit)).await?;
     Ok(unit_response(&state, &unit, StatusCode::CREATED))
 }
 

@@ -16,7 +16,7 @@ use crate::db::models::AuditEventRow;
 use crate::db::units::unit_not_found;
 use crate::domain::{Invalid, shown};
 use crate::error::{AppError, AppResult, Problem};
-use crate::startup::{self, AppState};
+use crate::state::{self, AppState};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(unit_history).service(audit_log);
@@ -232,7 +232,7 @@ async fn unit_history(
     _: web::Query<NoParams>,
 ) -> AppResult<HttpResponse> {
     let id = parse_unit_id(&id)?;
-    let rows = startup::read(&state, move |conn| {
+    let rows = state::read(&state, move |conn| {
         Ok(audit::history(conn, Entity::Unit, &id.to_string())?)
     })
     .await?;
@@ -385,7 +385,7 @@ async fn audit_log(
         batch_id: p.batch,
     };
     let page_size = limit as i64;
-    let rows = startup::read(&state, move |conn| Ok(audit::list(conn, &filter, page_size + 1)?)).await?;
+    let rows = state::read(&state, move |conn| Ok(audit::list(conn, &filter, page_size + 1)?)).await?;
     let more = rows.len() > limit;
     let items: Vec<AuditEvent> = rows
         .into_iter()

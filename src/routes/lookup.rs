@@ -9,7 +9,7 @@ use super::views::{FoundBy, LookupResult};
 use crate::auth::Caller;
 use crate::domain::{Invalid, shown};
 use crate::error::{AppError, AppResult, Problem, Suggestion};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(lookup);

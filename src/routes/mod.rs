@@ -14,6 +14,7 @@ pub mod session;
 pub mod streets;
 pub mod sync;
 pub mod units;
+pub mod upload;
 pub mod views;
 pub mod vocabulary;
 
@@ -29,7 +30,7 @@ use crate::db::audit::WriteMeta;
 use crate::db::repo;
 use crate::domain::{Invalid, edit, text};
 use crate::error::{AppError, AppResult, Problem, etag};
-use crate::startup::{AppState, RequestId};
+use crate::state::{AppState, RequestId};
 use params::NoParams;
 
 /// Everything under `/v1`.

@@ -15,7 +15,7 @@ use crate::domain::responsibility::DoctorTime;
 use crate::domain::text::{fold, words as text_words};
 use crate::domain::{Invalid, MeetingForm, Purpose, Visibility, shown};
 use crate::error::{AppError, AppResult, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(call_now)

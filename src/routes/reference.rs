@@ -7,7 +7,7 @@ use super::views::{AreaList, AreaView, KindList, OrganisationList, OrganisationV
 use crate::auth::Caller;
 use crate::domain::UnitKind;
 use crate::error::AppResult;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(list_organisations)

@@ -12,7 +12,7 @@ use crate::domain::CorrectionStatus;
 use crate::domain::review::ReviewStatus;
 use crate::domain::{Role, text::sort_key, today};
 use crate::error::{AppError, AppResult, Problem};
-use crate::startup::{self, AppState};
+use crate::state::{self, AppState};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(reviews);
@@ -129,7 +129,7 @@ async fn reviews(
         .collect();
     scope.sort();
     scope.dedup();
-    let open = startup::read(&state, |conn| {
+    let open = state::read(&state, |conn| {
         corrections::list(conn, Some(CorrectionStatus::Open), None)
     })
     .await?;

@@ -9,7 +9,7 @@ use crate::auth::passwords::verify_password;
 use crate::auth::{SignedIn, User};
 use crate::db::accounts;
 use crate::error::{AppError, AppResult, Problem};
-use crate::startup::{self, AppState};
+use crate::state::{self, AppState};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(issue_token).service(me);
@@ -96,7 +96,7 @@ pub async fn sign_in(
         .acquire()
         .await
         .map_err(|e| AppError::Unexpected(e.into()))?;
-    let found = startup::read(state, move |conn| accounts::find(conn, &name)).await?;
+    let found = state::read(state, move |conn| accounts::find(conn, &name)).await?;
     let verified = web::block(move || {
         let ok = verify_password(&password, found.as_ref().map(|(_, hash)| hash.as_str()));
         found
@@ -120,7 +120,7 @@ pub async fn sign_in(
     // An account made outside the service (`kontaktnav user add`) is not in the served
     // snapshot yet, and its token would be refused: read the directory again first.
     if state.directory.current().account(&account.username) != Some((account.version, false)) {
-        startup::refresh(state).await?;
+        state::refresh(state).await?;
     }
     let user = User {
         account_version: Some(account.version),

@@ -17,7 +17,7 @@ use crate::domain::streets::{Side, StreetSpan, first_overlap, sort};
 use crate::domain::text::fold;
 use crate::domain::{AreaKind, FieldError, Invalid, Purpose, shown, today};
 use crate::error::{AppError, AppResult, Problem};
-use crate::startup::{self, AppState};
+use crate::state::{self, AppState};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(address).service(import_streets);
@@ -271,23 +271,12 @@ fn read_streets(state: &AppState, body: &str) -> Result<(StreetTable, usize), Ve
     let mut out = StreetTable::new();
     // Folded street name → the line and span of each part read so far, for overlaps.
     let mut seen: BTreeMap<String, Vec<(usize, StreetSpan)>> = BTreeMap::new();
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(body.as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .map(|h| h.iter().map(str::to_owned).collect())
-        .unwrap_or_default();
-    let has = |a: &str, b: &str| header.iter().any(|h| h == a || h == b);
-    if !(has("street", "gata") && has("district", "distrikt")) {
-        return Err(vec![
-            Invalid::new(
-                "rubrikraden ska vara street,district (eller gata,distrikt), och för en del av en gata from,to,side (från,till,sida)",
-                "the header must be street,district (or gata,distrikt), and for part of a street from,to,side (från,till,sida)",
-            )
-            .at("line 1"),
-        ]);
-    }
+    let mut reader = super::upload::reader(
+        body,
+        &[("street", "gata"), ("district", "distrikt")],
+        "rubrikraden ska vara street,district (eller gata,distrikt), och för en del av en gata from,to,side (från,till,sida)",
+        "the header must be street,district (or gata,distrikt), and for part of a street from,to,side (från,till,sida)",
+    )?;
     let mut count = 0;
     for record in reader.deserialize::<StreetRow>() {
         let line = count + 2;
@@ -344,12 +333,7 @@ fn read_streets(state: &AppState, body: &str) -> Result<(StreetTable, usize), Ve
         out.entry(row.district).or_default().push(span);
     }
     if !errors.is_empty() {
-        errors.sort_by_key(|e| {
-            e.field
-                .split(':')
-                .next()
-                .and_then(|l| l.trim_start_matches("line ").parse::<usize>().ok())
-        });
+        super::upload::by_line(&mut errors);
         return Err(errors);
     }
     for spans in out.values_mut() {
@@ -389,42 +373,18 @@ async fn import_streets(
     require_csv(&req, "gatutabellen", "the street table")?;
     let meta = write_meta(user, &req, query.reason.as_deref())?;
     let text = utf8_text(&body).map_err(|e| AppError::Validation(vec![e]))?;
-    // The document says only "text/csv": what is wrong inside the file breaks a rule (422).
-    let (by_district, streets) = read_streets(&state, text).map_err(|errors| {
-        AppError::Validation(
-            errors
-                .into_iter()
-                .map(|e| FieldError { rule: true, ..e })
-                .collect(),
-        )
-    })?;
-    let clear = query.clear.unwrap_or(false);
-    match (streets, clear) {
-        (0, false) => {
-            return Err(AppError::invalid(
-                "body",
-                Invalid::rule(
-                    "filen har inga gator; en uppladdning utan rader skulle tömma hela gatutabellen. Vill du det, skicka clear=true",
-                    "the file has no streets; an upload without rows would empty the whole street table. To do that on purpose, send clear=true",
-                ),
-            ));
-        }
-        (n, true) if n > 0 => {
-            return Err(AppError::invalid(
-                "clear",
-                Invalid::rule(
-                    "clear=true tömmer tabellen och tar en fil utan rader (bara rubrikraden)",
-                    "clear=true empties the table and takes a file without rows (the header only)",
-                ),
-            ));
-        }
-        _ => {}
-    }
+    let (by_district, streets) = read_streets(&state, text).map_err(super::upload::problems)?;
+    super::upload::check_clear(
+        streets,
+        query.clear.unwrap_or(false),
+        ("gator", "gatutabellen"),
+        ("streets", "street table"),
+    )?;
     let dry_run = query.dry_run.unwrap_or(false);
     let changed_districts = if dry_run {
         Vec::new()
     } else {
-        startup::write(&state, move |conn| replace_streets(conn, &meta, &by_district)).await?
+        state::write(&state, move |conn| replace_streets(conn, &meta, &by_district)).await?
     };
     Ok(HttpResponse::Ok().json(StreetImport {
         dry_run,

@@ -22,7 +22,7 @@ use crate::directory::Directory;
 use crate::domain::text::sort_key;
 use crate::domain::{Invalid, Unit, UnitKind, shown, today};
 use crate::error::{AppError, AppResult, Problem};
-use crate::startup::{self, AppState};
+use crate::state::{self, AppState};
 use crate::transfer::{self, ImportError, ImportReport};
 
 /// The formats of `GET /v1/export`.
@@ -357,7 +357,7 @@ async fn changes(
             })?,
     };
     let page = limit as i64;
-    let rows = startup::read(&state, move |conn| {
+    let rows = state::read(&state, move |conn| {
         Ok(audit::after(
             conn,
             since,
@@ -484,9 +484,9 @@ async fn import(
         transfer::import(conn, &meta, file, dry_run, &mut |_, _| {}).map_err(AppError::from)
     };
     let report = if dry_run {
-        startup::read(&state, run).await?
+        state::read(&state, run).await?
     } else {
-        startup::write(&state, run).await?
+        state::write(&state, run).await?
     };
     Ok(HttpResponse::Ok().json(report))
 }

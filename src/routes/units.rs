@@ -13,7 +13,7 @@ use crate::db::units::{unit_as_of, unit_not_found};
 use crate::directory::Cursor;
 use crate::domain::{Invalid, shown, today};
 use crate::error::{AppError, AppResult, Problem};
-use crate::startup::{self, AppState};
+use crate::state::{self, AppState};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(list_units).service(get_unit);
@@ -173,7 +173,7 @@ async fn get_unit(
     if let Some(raw) = &query.as_of {
         caller.signed_in()?;
         let at = parse_instant("as_of", raw)?;
-        let unit = startup::read(&state, move |conn| unit_as_of(conn, id, at)).await?;
+        let unit = state::read(&state, move |conn| unit_as_of(conn, id, at)).await?;
         let unit = unit.ok_or_else(|| {
             AppError::not_found(
                 format!("enheten {id} fanns inte vid {raw}"),

@@ -13,7 +13,7 @@ use crate::auth::{Caller, SignedIn};
 use crate::db::vocabulary as repo;
 use crate::domain::vocabulary::Synonym;
 use crate::error::{AppError, AppResult, Problem};
-use crate::startup::{self, AppState};
+use crate::state::{self, AppState};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(list_vocabulary)
@@ -178,23 +178,12 @@ fn read_vocabulary(body: &str) -> Result<Vec<Synonym>, Vec<crate::domain::FieldE
     type Rows = Vec<(String, usize, Vec<(usize, String)>)>;
     // In the order words first appear.
     let mut rows: Rows = Vec::new();
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(body.as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .map(|h| h.iter().map(str::to_owned).collect())
-        .unwrap_or_default();
-    let has = |a: &str, b: &str| header.iter().any(|h| h == a || h == b);
-    if !(has("word", "ord") && has("expansion", "uttryck")) {
-        return Err(vec![
-            Invalid::new(
-                "rubrikraden ska vara word,expansion (eller ord,uttryck)",
-                "the header must be word,expansion (or ord,uttryck)",
-            )
-            .at("line 1"),
-        ]);
-    }
+    let mut reader = super::upload::reader(
+        body,
+        &[("word", "ord"), ("expansion", "uttryck")],
+        "rubrikraden ska vara word,expansion (eller ord,uttryck)",
+        "the header must be word,expansion (or ord,uttryck)",
+    )?;
     for (i, record) in reader.deserialize::<WordRow>().enumerate() {
         let line = i + 2;
         match record {
@@ -235,12 +224,7 @@ fn read_vocabulary(body: &str) -> Result<Vec<Synonym>, Vec<crate::domain::FieldE
     if errors.is_empty() {
         Ok(out)
     } else {
-        errors.sort_by_key(|e| {
-            e.field
-                .split(':')
-                .next()
-                .and_then(|l| l.trim_start_matches("line ").parse::<usize>().ok())
-        });
+        super::upload::by_line(&mut errors);
         Err(errors)
     }
 }
@@ -264,47 +248,23 @@ async fn replace_vocabulary(
     query: web::Query<ReplaceParams>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    use crate::domain::{FieldError, Invalid};
     let user = user.admin()?;
     super::require_csv(&req, "ordlistan", "the vocabulary")?;
     let meta = write_meta(user, &req, query.reason.as_deref())?;
     let text = super::streets::utf8_text(&body).map_err(|e| AppError::Validation(vec![e]))?;
-    // The document says only "text/csv": what is wrong inside the file breaks a rule (422).
-    let wanted = read_vocabulary(text).map_err(|errors| {
-        AppError::Validation(
-            errors
-                .into_iter()
-                .map(|e| FieldError { rule: true, ..e })
-                .collect(),
-        )
-    })?;
-    match (wanted.len(), query.clear.unwrap_or(false)) {
-        (0, false) => {
-            return Err(AppError::invalid(
-                "body",
-                Invalid::rule(
-                    "filen har inga ord; en uppladdning utan rader skulle tömma hela ordlistan. Vill du det, skicka clear=true",
-                    "the file has no words; an upload without rows would empty the whole vocabulary. To do that on purpose, send clear=true",
-                ),
-            ));
-        }
-        (n, true) if n > 0 => {
-            return Err(AppError::invalid(
-                "clear",
-                Invalid::rule(
-                    "clear=true tömmer ordlistan och tar en fil utan rader (bara rubrikraden)",
-                    "clear=true empties the vocabulary and takes a file without rows (the header only)",
-                ),
-            ));
-        }
-        _ => {}
-    }
+    let wanted = read_vocabulary(text).map_err(super::upload::problems)?;
+    super::upload::check_clear(
+        wanted.len(),
+        query.clear.unwrap_or(false),
+        ("ord", "ordlistan"),
+        ("words", "vocabulary"),
+    )?;
     let dry_run = query.dry_run.unwrap_or(false);
     let words = wanted.len();
     let changes = if dry_run {
-        startup::read(&state, move |conn| repo::replace_all(conn, &meta, &wanted, true)).await?
+        state::read(&state, move |conn| repo::replace_all(conn, &meta, &wanted, true)).await?
     } else {
-        startup::write(&state, move |conn| repo::replace_all(conn, &meta, &wanted, false)).await?
+        state::write(&state, move |conn| repo::replace_all(conn, &meta, &wanted, false)).await?
     };
     Ok(HttpResponse::Ok().json(VocabularyImport {
         dry_run,
@@ -329,7 +289,7 @@ async fn create_word(
     let b = body.into_inner();
     let meta = write_meta(user, &req, b.reason.as_deref())?;
     let synonym = crate::domain::vocabulary::synonym(&b.word, &b.expansions).map_err(AppError::Validation)?;
-    let synonym = startup::write(&state, move |conn| repo::create(conn, &meta, &synonym)).await?;
+    let synonym = state::write(&state, move |conn| repo::create(conn, &meta, &synonym)).await?;
     Ok(word_response(&synonym, StatusCode::CREATED))
 }
 
@@ -354,7 +314,7 @@ async fn update_word(
     let b = body.into_inner();
     let meta = write_meta(user, &req, b.reason.as_deref())?;
     let version = if_match.required()?;
-    let changed = startup::write(&state, move |conn| {
+    let changed = state::write(&state, move |conn| {
         repo::change(conn, &meta, &word, version, Some(b.expansions))
     })
     .await?;
@@ -382,7 +342,7 @@ async fn remove_word(
     let word = word_path(&word)?;
     let meta = write_meta(user, &req, query.reason.as_deref())?;
     let version = if_match.required()?;
-    startup::write(&state, move |conn| {
+    state::write(&state, move |conn| {
         repo::change(conn, &meta, &word, version, None)
     })
     .await?;

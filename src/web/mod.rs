@@ -4,7 +4,9 @@
 //! Content-Security-Policy.
 //!
 //! A web session is the service's own token (or the identity provider's) in an HttpOnly,
-//! SameSite=Strict cookie, never in localStorage. Every form that changes something carries
+//! SameSite=Lax cookie (Lax, so that a link from a mail or another system opens the page
+//! signed in; every write is a POST that also checks the CSRF token and the origin), never in
+//! localStorage. Every form that changes something carries
 //! the session's CSRF token, and a POST from another origin is refused. The pages call the same
 //! domain and database functions as the API, so roles, If-Match versions and the audit history
 //! apply unchanged.
@@ -33,7 +35,7 @@ use crate::domain::{CorrectionStatus, FieldError, Invalid, Visibility};
 use crate::error::AppError;
 use crate::routes::corrections::{accept, person, reject};
 use crate::routes::session::sign_in;
-use crate::startup::{self, AppState};
+use crate::state::{self, AppState};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(lookup_page)
@@ -94,7 +96,7 @@ impl FromRequest for Session {
             return ready(Err(actix_web::error::ErrorInternalServerError("state")));
         };
         let token = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned());
-        let user = token.as_deref().and_then(|t| user_of(state, t).ok());
+        let user = token.as_deref().and_then(|t| user_of(&***state, t).ok());
         ready(Ok(Session {
             expired: token.is_some() && user.is_none(),
             token: user.as_ref().and(token),
@@ -511,7 +513,7 @@ async fn report_wrong(
         }
         Ok(correction) => {
             let org = unit.organisation_id.clone();
-            startup::write(&state, move |conn| {
+            state::write(&state, move |conn| {
                 correction_repo::report(conn, &meta, &correction, &org)
             })
             .await?;
@@ -608,7 +610,7 @@ async fn login(
             .map(|(token, ttl)| (token, Some(ttl)))
     } else {
         let token = form.token.trim().to_owned();
-        user_of(&state, &token).map(|_| (token, None))
+        user_of(&**state, &token).map(|_| (token, None))
     };
     match signed {
         Ok((token, ttl)) => {
@@ -861,7 +863,7 @@ async fn save_number(
     let version = form.version;
     let writer = user.clone();
     let dir = directory.clone();
-    let result = startup::write(&state, move |conn| {
+    let result = state::write(&state, move |conn| {
         unit_repo::change_unit(
             conn,
             &meta,
@@ -921,7 +923,7 @@ async fn history_page(
     let directory = state.directory.current();
     let unit = unit_of(&directory, &id)?;
     let id = unit.id;
-    let rows = startup::read(&state, move |conn| {
+    let rows = state::read(&state, move |conn| {
         Ok(audit::history(conn, Entity::Unit, &id.to_string())?)
     })
     .await?;
@@ -943,7 +945,7 @@ async fn review_page(
         ));
     }
     let directory = state.directory.current();
-    let open = startup::read(&state, |conn| {
+    let open = state::read(&state, |conn| {
         correction_repo::list(conn, Some(CorrectionStatus::Open), None)
     })
     .await?;
@@ -993,7 +995,7 @@ async fn confirm_unit(
     let meta = meta(&user, &req, Some("årlig granskning"))?;
     let day = crate::domain::today();
     let version = form.version;
-    startup::write(&state, move |conn| {
+    state::write(&state, move |conn| {
         unit_repo::change_unit(
             conn,
             &meta,
@@ -1041,7 +1043,7 @@ async fn decide_correction(
         "godta" => {
             // An empty field: accept without changing any number.
             let number = Some(Some(form.number.trim().to_owned()).filter(|n| !n.is_empty()));
-            startup::write(&state, move |conn| {
+            state::write(&state, move |conn| {
                 accept(conn, &meta, &user, &directory, id, version, number)
             })
             .await?;
@@ -1057,7 +1059,7 @@ async fn decide_correction(
                     ),
                 )));
             }
-            startup::write(&state, move |conn| {
+            state::write(&state, move |conn| {
                 reject(conn, &meta, &user, &directory, id, version)
             })
             .await?;

@@ -1,0 +1,131 @@
+//! The crate's plumbing, measured from its source (issue 15): which top-level modules import
+//! which (`crate::x` in the code outside `#[cfg(test)]`), the import circles between them, the
+//! storage modules that speak HTTP, and the web pages that reach into the routes. Each figure
+//! may only go down: the ceilings below are today's, lowered as the re-plumbing lands, and the
+//! goal is zero for every one.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// Today's figures; a change that raises one fails here.
+const MAX_MODULES_IN_CIRCLES: usize = 3;
+const MAX_DB_FILES_NAMING_HTTP_ERRORS: usize = 6;
+const MAX_WEB_IMPORTS_OF_ROUTES: usize = 7;
+
+fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("src") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            sources(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The code of a file without its test module.
+fn code(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).expect("source");
+    match text.find("#[cfg(test)]") {
+        Some(i) => text[..i].to_owned(),
+        None => text,
+    }
+}
+
+/// The top-level module a file belongs to: `src/db/units.rs` → `db`, `src/watch.rs` → `watch`.
+fn top(src: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(src).expect("under src");
+    let first = rel.components().next().expect("a component");
+    first
+        .as_os_str()
+        .to_string_lossy()
+        .trim_end_matches(".rs")
+        .to_owned()
+}
+
+/// Every `crate::name` a text names.
+fn crate_paths(text: &str) -> BTreeSet<String> {
+    text.match_indices("crate::")
+        .map(|(i, _)| {
+            text[i + 7..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect::<String>()
+        })
+        .filter(|m| !m.is_empty())
+        .collect()
+}
+
+/// The modules that lie on a circle: those that reach themselves.
+fn in_circles(graph: &BTreeMap<String, BTreeSet<String>>) -> BTreeSet<String> {
+    let reaches = |from: &str| {
+        let mut seen = BTreeSet::new();
+        let mut stack: Vec<&str> = vec![from];
+        while let Some(m) = stack.pop() {
+            for next in graph.get(m).into_iter().flatten() {
+                if seen.insert(next.clone()) {
+                    stack.push(next);
+                }
+            }
+        }
+        seen
+    };
+    graph
+        .keys()
+        .filter(|m| reaches(m).contains(*m))
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn the_plumbing_only_gets_better() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut db_speaking_http = Vec::new();
+    let mut web_to_routes = Vec::new();
+    for path in &files {
+        let module = top(&src, path);
+        if module == "main" || module == "lib" {
+            continue;
+        }
+        let text = code(path);
+        let uses = crate_paths(&text);
+        graph
+            .entry(module.clone())
+            .or_default()
+            .extend(uses.into_iter().filter(|m| *m != module));
+        if module == "db"
+            && ["AppError", "AppResult", "StatusCode", "HttpResponse"]
+                .iter()
+                .any(|w| text.contains(w))
+        {
+            db_speaking_http.push(path.display().to_string());
+        }
+        if module == "web" {
+            web_to_routes.extend(
+                text.lines()
+                    .filter(|l| l.contains("crate::routes"))
+                    .map(|l| format!("{}: {}", path.display(), l.trim())),
+            );
+        }
+    }
+    let circles = in_circles(&graph);
+    println!("modules and what they import: {graph:#?}");
+    println!("on import circles: {circles:?}");
+    println!("db files that speak HTTP errors: {db_speaking_http:#?}");
+    println!("web imports of routes: {web_to_routes:#?}");
+    assert!(
+        circles.len() <= MAX_MODULES_IN_CIRCLES,
+        "more modules on import circles than before: {circles:?}"
+    );
+    assert!(
+        db_speaking_http.len() <= MAX_DB_FILES_NAMING_HTTP_ERRORS,
+        "storage speaks HTTP in more files than before: {db_speaking_http:#?}"
+    );
+    assert!(
+        web_to_routes.len() <= MAX_WEB_IMPORTS_OF_ROUTES,
+        "the pages reach into the routes more than before: {web_to_routes:#?}"
+    );
+}
