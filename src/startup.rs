@@ -95,6 +95,7 @@ pub fn app(
     App::new()
         .app_data(state)
         .app_data(web::Data::from(gate))
+        .app_data(method_table())
         .app_data(web::QueryConfig::default().error_handler(error::query_error))
         .app_data(web::PathConfig::default().error_handler(error::path_error))
         .app_data(web::FormConfig::default().error_handler(crate::web::form_error))
@@ -133,6 +134,39 @@ pub fn app(
         .default_service(web::to(routes::methods::unrouted))
 }
 
+/// Every address and its methods, for `Allow`, `OPTIONS` and 405 (made once): the OpenAPI
+/// document's paths, the web pages, and the document and Swagger UI themselves.
+pub fn method_table() -> web::Data<routes::methods::MethodTable> {
+    use actix_web::http::Method;
+    use utoipa::OpenApi;
+    static TABLE: std::sync::OnceLock<web::Data<routes::methods::MethodTable>> = std::sync::OnceLock::new();
+    TABLE
+        .get_or_init(|| {
+            let doc = crate::openapi::ApiDoc::openapi();
+            let documented = doc.paths.paths.iter().map(|(path, item)| {
+                let methods = [
+                    (Method::GET, item.get.is_some()),
+                    (Method::POST, item.post.is_some()),
+                    (Method::PUT, item.put.is_some()),
+                    (Method::PATCH, item.patch.is_some()),
+                    (Method::DELETE, item.delete.is_some()),
+                ];
+                let methods = methods.into_iter().filter(|(_, has)| *has).map(|(m, _)| m);
+                (path.clone(), methods.collect())
+            });
+            let other: &[(&str, &[Method])] = &[
+                ("/api-docs/openapi.json", &[Method::GET]),
+                ("/swagger-ui/*", &[Method::GET]),
+            ];
+            let pages = crate::web::PAGES
+                .iter()
+                .chain(other)
+                .map(|(path, methods)| ((*path).to_owned(), methods.to_vec()));
+            web::Data::new(routes::methods::MethodTable::new(documented.chain(pages)))
+        })
+        .clone()
+}
+
 /// The OpenAPI document, made once.
 async fn openapi_document() -> actix_web::HttpResponse {
     static DOCUMENT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
@@ -160,4 +194,24 @@ pub async fn run(database: DatabaseSettings, auth: AuthSettings, serve: ServeSet
         .with_context(|| format!("binding to {}", serve.bind))?;
     log::info!("kontaktnav listening on http://{}", serve.bind);
     server.run().await.context("running the HTTP server")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn methods_of_documented_and_page_addresses() {
+        let table = method_table();
+        let names = |p: &str| {
+            table
+                .allowed(p)
+                .map(|m| m.iter().map(|m| m.to_string()).collect::<Vec<_>>().join(", "))
+        };
+        assert_eq!(names("/healthz").as_deref(), Some("GET, HEAD"));
+        assert_eq!(names("/v1/units").as_deref(), Some("GET, POST, HEAD"));
+        assert_eq!(names("/v1/units/x").as_deref(), Some("GET, PATCH, HEAD"));
+        assert_eq!(names("/swagger-ui/index.html").as_deref(), Some("GET, HEAD"));
+        assert_eq!(names("/nowhere"), None);
+    }
 }

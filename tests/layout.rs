@@ -7,8 +7,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-/// Today's figures; a change that raises one fails here.
-const MAX_MODULES_IN_CIRCLES: usize = 3;
+/// Today's figures; a change that raises one fails here. No import circles is already the
+/// rule (the auth, startup, routes, web, openapi and watch circles are gone).
+const MAX_MODULES_IN_CIRCLES: usize = 0;
 const MAX_DB_FILES_NAMING_HTTP_ERRORS: usize = 6;
 const MAX_WEB_IMPORTS_OF_ROUTES: usize = 7;
 

@@ -3,20 +3,17 @@
 //!
 //! actix routes each handler as its own resource, so a path that matches with the wrong method
 //! falls through to the app's default service ([`unrouted`]), which looks the path up only
-//! then, so routed requests never pay for it. The table here is the OpenAPI document's paths (the contract
-//! other systems read, so `Allow` cannot drift from it) plus the web pages' own list;
-//! `tests/api/contract.rs` sends every method to every address and checks that the router and
-//! this table agree.
-
-use std::sync::OnceLock;
+//! then, so routed requests never pay for it. The [`MethodTable`] is made where the app is put
+//! together (`startup`): the OpenAPI document's paths (the contract other systems read, so
+//! `Allow` cannot drift from it) plus the web pages' own list; `tests/api/contract.rs` sends
+//! every method to every address and checks that the router and the table agree.
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::http::header::{ALLOW, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{HttpRequest, HttpResponse, ResponseError};
-use utoipa::OpenApi;
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 
 use crate::error::AppError;
 
@@ -54,60 +51,41 @@ impl Route {
     }
 }
 
-/// Addresses outside the OpenAPI document: the document itself, Swagger UI, the web pages.
-const OTHER: &[(&str, &[Method])] = &[
-    ("/api-docs/openapi.json", &[Method::GET]),
-    ("/swagger-ui/*", &[Method::GET]),
-];
+/// Every address the service answers, and its methods (in the app's data).
+#[derive(Debug)]
+pub struct MethodTable(Vec<Route>);
 
-fn table() -> &'static [Route] {
-    static TABLE: OnceLock<Vec<Route>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let doc = crate::openapi::ApiDoc::openapi();
-        let documented = doc.paths.paths.iter().map(|(path, item)| {
-            let methods = [
-                (Method::GET, item.get.is_some()),
-                (Method::POST, item.post.is_some()),
-                (Method::PUT, item.put.is_some()),
-                (Method::PATCH, item.patch.is_some()),
-                (Method::DELETE, item.delete.is_some()),
-            ];
-            Route::new(
-                path,
-                methods
-                    .into_iter()
-                    .filter(|(_, has)| *has)
-                    .map(|(m, _)| m)
-                    .collect(),
-            )
-        });
-        let pages = crate::web::PAGES
-            .iter()
-            .chain(OTHER)
-            .map(|(path, methods)| Route::new(path, methods.to_vec()));
-        documented.chain(pages).collect()
-    })
-}
+impl MethodTable {
+    /// From address patterns (`/v1/units/{id}`, or a prefix ending in `/*`) and their methods.
+    pub fn new(addresses: impl IntoIterator<Item = (String, Vec<Method>)>) -> Self {
+        Self(
+            addresses
+                .into_iter()
+                .map(|(pattern, methods)| Route::new(&pattern, methods))
+                .collect(),
+        )
+    }
 
-/// The methods `path` has, `HEAD` with `GET`; `None` for an address that does not exist.
-/// (`OPTIONS` is answered everywhere and, as is usual, not listed.) A path that several
-/// patterns match has all their methods.
-pub fn allowed(path: &str) -> Option<Vec<Method>> {
-    let mut methods: Vec<Method> = Vec::new();
-    for route in table().iter().filter(|r| r.matches(path)) {
-        for m in &route.methods {
-            if !methods.contains(m) {
-                methods.push(m.clone());
+    /// The methods `path` has, `HEAD` with `GET`; `None` for an address that does not exist.
+    /// (`OPTIONS` is answered everywhere and, as is usual, not listed.) A path that several
+    /// patterns match has all their methods.
+    pub fn allowed(&self, path: &str) -> Option<Vec<Method>> {
+        let mut methods: Vec<Method> = Vec::new();
+        for route in self.0.iter().filter(|r| r.matches(path)) {
+            for m in &route.methods {
+                if !methods.contains(m) {
+                    methods.push(m.clone());
+                }
             }
         }
+        if methods.is_empty() {
+            return None;
+        }
+        if methods.contains(&Method::GET) {
+            methods.push(Method::HEAD);
+        }
+        Some(methods)
     }
-    if methods.is_empty() {
-        return None;
-    }
-    if methods.contains(&Method::GET) {
-        methods.push(Method::HEAD);
-    }
-    Some(methods)
 }
 
 fn allow_header(methods: &[Method]) -> HeaderValue {
@@ -131,7 +109,8 @@ pub async fn head_as_get(
 /// pay for the table): `OPTIONS` with `Allow`, a method the address does not have with 405
 /// and `Allow`, an address that does not exist with 404.
 pub async fn unrouted(req: HttpRequest) -> HttpResponse {
-    let Some(methods) = allowed(req.path()) else {
+    let table = req.app_data::<web::Data<MethodTable>>();
+    let Some(methods) = table.and_then(|t| t.allowed(req.path())) else {
         // Made a problem document by `error::problem_for_bare_errors`, as every bare error.
         return HttpResponse::NotFound().finish();
     };
@@ -159,15 +138,5 @@ mod tests {
         let ui = Route::new("/swagger-ui/*", vec![Method::GET]);
         assert!(ui.matches("/swagger-ui/"));
         assert!(ui.matches("/swagger-ui/index.css"));
-    }
-
-    #[test]
-    fn methods_of_documented_and_page_addresses() {
-        let names =
-            |p: &str| allowed(p).map(|m| m.iter().map(|m| m.to_string()).collect::<Vec<_>>().join(", "));
-        assert_eq!(names("/healthz").as_deref(), Some("GET, HEAD"));
-        assert_eq!(names("/v1/units").as_deref(), Some("GET, POST, HEAD"));
-        assert_eq!(names("/v1/units/x").as_deref(), Some("GET, PATCH, HEAD"));
-        assert_eq!(names("/nowhere"), None);
     }
 }
