@@ -7,6 +7,7 @@ pub mod domain;
 pub mod error;
 pub mod openapi;
 pub mod routes;
+pub mod service;
 pub mod settings;
 pub mod startup;
 pub mod state;

@@ -124,6 +124,15 @@ pub fn is_workday(day: NaiveDate) -> bool {
     !is_weekend(day) && !is_holiday(day)
 }
 
+/// A moment as people in Borås read it: local time with its offset.
+pub fn local_time(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::FixedOffset> {
+    use chrono::SubsecRound;
+    // Whole seconds: a moment for people (and one RFC 3339 form, not nanoseconds of "now").
+    t.trunc_subsecs(0)
+        .with_timezone(&chrono_tz::Europe::Stockholm)
+        .fixed_offset()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -939,6 +939,11 @@ pub fn period(at: DateTime<Utc>) -> String {
     "vardag dagtid".into()
 }
 
+/// "vardagar 08:00–17:00", "dygnet runt", "telefontid saknas".
+pub fn hours_text(hours: Option<&TelephoneHours>) -> String {
+    hours.map_or_else(|| "telefontid saknas".to_owned(), |h| h.describe())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -133,6 +133,13 @@ pub struct Area {
     pub streets: Vec<streets::StreetSpan>,
 }
 
+/// An area as answers name it: its id and name.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AreaRef {
+    pub id: String,
+    pub name: String,
+}
+
 fn first_version() -> i64 {
     1
 }

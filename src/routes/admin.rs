@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 
 use super::params::NoParams;
 use super::views::{AreaView, OrganisationView};
-use super::{IfMatch, present, with_etag, write_meta};
+use super::{IfMatch, present, with_etag};
 use crate::auth::passwords::hash_password;
 use crate::auth::{Caller, SignedIn};
 use crate::db::accounts::{self, Account};
@@ -17,6 +17,7 @@ use crate::db::reference as repo;
 use crate::domain::edit::{AreaDraft, AreaPatch, OrganisationDraft, OrganisationPatch};
 use crate::domain::{AreaKind, FieldError, Invalid, OrganisationKind, Role, edit, shown, today};
 use crate::error::{AppError, AppResult, Problem};
+use crate::service::write_meta;
 use crate::state::{self, AppState};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

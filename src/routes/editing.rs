@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::units::parse_unit_id;
 use super::views::UnitDetail;
-use super::{IfMatch, present, with_etag, write_meta};
+use super::{IfMatch, present, with_etag};
 use crate::auth::SignedIn;
 use crate::db::units::{self as repo, UnitEdit, edit, revert_to, unit_not_found};
 use crate::domain::edit::{ContactPointPatch, UnitPatch};
@@ -20,6 +20,7 @@ use crate::domain::hours::{Notice, Period, TelephoneHours};
 use crate::domain::responsibility::Responsibility;
 use crate::domain::{Address, ContactPointDraft, Purpose, Unit, UnitDraft, UnitKind, Visibility, today};
 use crate::error::{AppError, AppResult, Problem};
+use crate::service::write_meta;
 use crate::state::{self, AppState};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

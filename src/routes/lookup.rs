@@ -4,11 +4,12 @@ use actix_web::{HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::params::{self, FilterParams};
-use super::views::{FoundBy, LookupResult};
+use super::params;
+use super::views::LookupResult;
 use crate::auth::Caller;
 use crate::domain::{Invalid, shown};
 use crate::error::{AppError, AppResult, Problem, Suggestion};
+use crate::service::search::{self, FilterParams, FoundBy};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -77,7 +78,7 @@ async fn lookup(
     let p = query.into_inner();
     let directory = state.directory.current();
     let limit = params::limit(p.limit.as_deref(), DEFAULT_LIMIT, MAX_LIMIT)?;
-    let filter = params::filter(
+    let filter = search::filter(
         &directory,
         FilterParams {
             q: p.q.as_deref(),

@@ -25,12 +25,10 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, HttpRespons
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::User;
-use crate::db::audit::WriteMeta;
 use crate::db::repo;
-use crate::domain::{Invalid, edit, text};
+use crate::domain::{Invalid, text};
 use crate::error::{AppError, AppResult, Problem, etag};
-use crate::state::{AppState, RequestId};
+use crate::state::AppState;
 use params::NoParams;
 
 /// Everything under `/v1`.
@@ -303,21 +301,6 @@ impl<T: serde::de::DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
             checked_json(value, &req).map(|value| OptionalJson(Some(value)))
         })
     }
-}
-
-/// Who writes, why, and in which request: what the audit event records.
-pub fn write_meta(user: &User, req: &HttpRequest, reason: Option<&str>) -> AppResult<WriteMeta> {
-    let reason = edit::reason(reason).map_err(|e| AppError::invalid("reason", e))?;
-    Ok(WriteMeta {
-        actor_sub: user.sub.clone(),
-        actor_issuer: Some(user.issuer.clone()),
-        actor_name: user.name.clone(),
-        actor_role: user.role.code().to_owned(),
-        reason,
-        request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()),
-        at: crate::db::now(),
-        batch_id: None,
-    })
 }
 
 /// Refuses a body that is not sent as CSV (`text/csv`, or `text/plain`); `what` names it.

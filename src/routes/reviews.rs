@@ -104,7 +104,7 @@ async fn reviews(
     let directory = state.directory.current();
     let roots: Vec<String> = match (&query.organisation, user.role) {
         (Some(org), _) => {
-            super::params::known_organisation(&directory, org)
+            crate::service::search::known_organisation(&directory, org)
                 .map_err(|e| AppError::invalid("organisation", e))?;
             user.editor_of(&directory, org)?;
             vec![org.clone()]

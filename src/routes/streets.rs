@@ -8,15 +8,16 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::require_csv;
 use super::units::parse_instant;
 use super::views::{AreaRef, CallNowView, UnitRef};
-use super::{require_csv, write_meta};
 use crate::auth::{Caller, SignedIn};
 use crate::db::reference::replace_streets;
 use crate::domain::streets::{Side, StreetSpan, first_overlap, sort};
 use crate::domain::text::fold;
 use crate::domain::{AreaKind, FieldError, Invalid, Purpose, shown, today};
 use crate::error::{AppError, AppResult, Problem};
+use crate::service::write_meta;
 use crate::state::{self, AppState};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

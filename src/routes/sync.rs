@@ -13,8 +13,8 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use super::params;
+use super::require_csv;
 use super::units::parse_unit_id;
-use super::{require_csv, write_meta};
 use crate::auth::{Caller, SignedIn};
 use crate::db::audit::{self, Entity};
 use crate::db::units::unit_not_found;
@@ -22,6 +22,7 @@ use crate::directory::Directory;
 use crate::domain::text::sort_key;
 use crate::domain::{Invalid, Unit, UnitKind, shown, today};
 use crate::error::{AppError, AppResult, Problem};
+use crate::service::write_meta;
 use crate::state::{self, AppState};
 use crate::transfer::{self, ImportError, ImportReport};
 

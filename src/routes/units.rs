@@ -5,14 +5,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::params::{self, FilterParams};
-use super::views::{FoundBy, UnitDetail, UnitSummary};
+use super::params;
+use super::views::{UnitDetail, UnitSummary};
 use super::with_etag;
 use crate::auth::Caller;
 use crate::db::units::{unit_as_of, unit_not_found};
 use crate::directory::Cursor;
 use crate::domain::{Invalid, shown, today};
 use crate::error::{AppError, AppResult, Problem};
+use crate::service::search::{self, FilterParams, FoundBy};
 use crate::state::{self, AppState};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -100,7 +101,7 @@ async fn list_units(
         .map(Cursor::decode)
         .transpose()
         .map_err(|e| AppError::invalid("cursor", e))?;
-    let filter = params::filter(
+    let filter = search::filter(
         &directory,
         FilterParams {
             q: p.q.as_deref(),

@@ -104,11 +104,6 @@ pub fn notices_on(notices: &[Notice], day: NaiveDate) -> Vec<String> {
         .collect()
 }
 
-/// "vardagar 08:00–17:00", "dygnet runt", "telefontid saknas".
-pub fn hours_text(hours: Option<&crate::domain::hours::TelephoneHours>) -> String {
-    hours.map_or_else(|| "telefontid saknas".to_owned(), |h| h.describe())
-}
-
 impl From<&ContactPoint> for NumberView {
     fn from(c: &ContactPoint) -> Self {
         Self {
@@ -140,11 +135,10 @@ pub struct OrganisationRef {
     pub short_name: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct AreaRef {
-    pub id: String,
-    pub name: String,
-}
+pub use crate::domain::AreaRef;
+pub use crate::domain::calendar::local_time;
+pub use crate::domain::hours::hours_text;
+use crate::service::search::FoundBy;
 
 /// Who a unit is: the fields every unit answer starts with.
 #[derive(Debug, Serialize, ToSchema)]
@@ -205,151 +199,6 @@ pub struct UnitSummary {
     /// by a number it had before, by one of its preschools. Absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub found_by: Option<FoundBy>,
-}
-
-/// How a search found a unit other than by its own name or numbers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum FoundByKind {
-    /// The query is a street: the unit serves the district the street table gives.
-    Address,
-    /// The query is a number the unit had before.
-    ReplacedNumber,
-    /// The query names one of the unit's preschools (a BVC).
-    Preschool,
-}
-
-/// Why a search found a unit.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct FoundBy {
-    pub by: FoundByKind,
-    /// For people, in Swedish: "Allégatan 14 hör till Distrikt Centrum (exempel)",
-    /// "031-390 06 99 är ersatt av 031-390 06 27 sedan 2026-12-01".
-    pub text: String,
-    /// `address`: the street as the street table writes it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub street: Option<String>,
-    /// `address`: the house number typed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub house_number: Option<u32>,
-    /// `address`: the district that serves the street (or this part of it).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub district: Option<AreaRef>,
-    /// `replaced_number`: the number typed (E.164), which the unit no longer has.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(example = "+46313900699")]
-    pub number: Option<String>,
-    /// `replaced_number`: the number that took its place (E.164); absent when it was removed
-    /// without a successor, or when the caller may not see the successor.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(example = "+46313900627")]
-    pub replaced_by: Option<String>,
-    /// `replaced_number`: the day it was replaced (Europe/Stockholm).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub since: Option<NaiveDate>,
-    /// `preschool`: the preschool's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preschool: Option<String>,
-}
-
-impl FoundBy {
-    fn new(by: FoundByKind, text: String) -> Self {
-        Self {
-            by,
-            text,
-            street: None,
-            house_number: None,
-            district: None,
-            number: None,
-            replaced_by: None,
-            since: None,
-            preschool: None,
-        }
-    }
-
-    /// Why `unit` is among the results of a search for `query` that named `address`, told
-    /// with the numbers the caller may see (`include_internal`).
-    pub fn of(
-        directory: &Directory,
-        query: Option<&crate::directory::Query>,
-        address: Option<&crate::directory::StreetAnswer>,
-        unit: &Unit,
-        include_internal: bool,
-    ) -> Option<Self> {
-        if let Some(answer) = address
-            && let Some(district) = directory.serves(answer, unit)
-        {
-            let typed = match answer.number {
-                Some(n) => format!("{} {n}", answer.street),
-                None => answer.street.clone(),
-            };
-            return Some(Self {
-                street: Some(answer.street.clone()),
-                house_number: answer.number,
-                district: Some(AreaRef {
-                    id: district.id.clone(),
-                    name: district.name.clone(),
-                }),
-                ..Self::new(
-                    FoundByKind::Address,
-                    format!("{typed} hör till {}", district.name),
-                )
-            });
-        }
-        let query = query?;
-        if let Some(r) = directory.replaced_number(query, unit, include_internal) {
-            // The successor only if the caller may see it among the unit's numbers now.
-            let replaced_by = r.replaced_by.clone().filter(|next| {
-                unit.contact_points
-                    .iter()
-                    .any(|c| c.number.e164() == next && visible(c, include_internal))
-            });
-            let national = |e164: &str| {
-                crate::domain::PhoneNumber::parse(e164)
-                    .map(|n| n.national().to_owned())
-                    .unwrap_or_else(|_| e164.to_owned())
-            };
-            let since = r
-                .replaced_at
-                .and_utc()
-                .with_timezone(&chrono_tz::Europe::Stockholm)
-                .date_naive();
-            let text = match (&replaced_by, &r.replaced_by) {
-                (Some(next), _) => format!(
-                    "{} är ersatt av {} sedan {since}",
-                    national(&r.number),
-                    national(next)
-                ),
-                (None, Some(_)) => format!(
-                    "{} är ersatt sedan {since}; se enhetens nummer",
-                    national(&r.number)
-                ),
-                (None, None) => format!("{} är borttaget sedan {since}", national(&r.number)),
-            };
-            return Some(Self {
-                number: Some(r.number.clone()),
-                replaced_by,
-                since: Some(since),
-                ..Self::new(FoundByKind::ReplacedNumber, text)
-            });
-        }
-        let words = query.words();
-        let preschool = unit.preschools.iter().find(|p| {
-            let folded = crate::domain::text::fold(p);
-            let names: Vec<&str> = crate::domain::text::words(&folded).collect();
-            !words.is_empty()
-                && words
-                    .iter()
-                    .all(|w| names.iter().any(|n| n.starts_with(w.as_str())))
-        })?;
-        Some(Self {
-            preschool: Some(preschool.clone()),
-            ..Self::new(
-                FoundByKind::Preschool,
-                format!("{preschool} hör till {}", unit.name),
-            )
-        })
-    }
 }
 
 /// Where a unit stands in the yearly review.
@@ -606,15 +455,6 @@ pub struct AreaList {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct KindList {
     pub items: Vec<KindView>,
-}
-
-/// A moment as people in Borås read it: local time with its offset.
-pub fn local_time(t: chrono::DateTime<Utc>) -> chrono::DateTime<chrono::FixedOffset> {
-    use chrono::SubsecRound;
-    // Whole seconds: a moment for people (and one RFC 3339 form, not nanoseconds of "now").
-    t.trunc_subsecs(0)
-        .with_timezone(&chrono_tz::Europe::Stockholm)
-        .fixed_offset()
 }
 
 /// One number looked at on the way to the answer.

@@ -8,11 +8,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::params::NoParams;
-use super::{IfMatch, with_etag, write_meta};
+use super::{IfMatch, with_etag};
 use crate::auth::{Caller, SignedIn};
 use crate::db::vocabulary as repo;
 use crate::domain::vocabulary::Synonym;
 use crate::error::{AppError, AppResult, Problem};
+use crate::service::write_meta;
 use crate::state::{self, AppState};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -33,8 +33,8 @@ use crate::domain::edit::ContactPointPatch;
 use crate::domain::hours::TelephoneHours;
 use crate::domain::{CorrectionStatus, FieldError, Invalid, Visibility};
 use crate::error::AppError;
-use crate::routes::corrections::{accept, person, reject};
-use crate::routes::session::sign_in;
+use crate::service::accounts::sign_in;
+use crate::service::corrections::{accept, person, reject};
 use crate::state::{self, AppState};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -317,7 +317,7 @@ fn see_other(location: &str) -> HttpResponse {
 
 /// Who writes, from a page: the API's audit metadata.
 fn meta(user: &User, req: &HttpRequest, reason: Option<&str>) -> Result<WriteMeta, WebError> {
-    crate::routes::write_meta(user, req, reason).map_err(WebError::from)
+    crate::service::write_meta(user, req, reason).map_err(WebError::from)
 }
 
 fn unit_not_found() -> WebError {

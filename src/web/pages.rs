@@ -9,13 +9,13 @@ use crate::auth::User;
 use crate::db::models::AuditEventRow;
 use crate::directory::Directory;
 use crate::directory::callnow::{CallNow, when};
+use crate::domain::calendar::local_time;
 use crate::domain::correction::Correction;
 use crate::domain::hours::{Answers, Mode, Period, TelephoneHours};
 use crate::domain::review::ReviewStatus;
 use crate::domain::{ContactPoint, FieldError, Purpose, Role, Unit, UnitKind, Visibility, today};
-use crate::routes::history::{changes, stored_state};
-use crate::routes::params::{self, FilterParams};
-use crate::routes::views::{FoundBy, FoundByKind, local_time};
+use crate::service::history::{changes, stored_state};
+use crate::service::search::{self, FilterParams, FoundBy, FoundByKind};
 
 /// A message at the top of a page.
 pub enum Notice {
@@ -163,7 +163,7 @@ pub fn search_results(
     if blank(&form.q).is_none() && blank(&form.kind).is_none() && blank(&form.area).is_none() {
         return html! { p.empty { "Skriv en del av namnet, gatan eller numret; resultaten kommer medan du skriver." } };
     }
-    let filter = params::filter(
+    let filter = search::filter(
         directory,
         FilterParams {
             q: blank(&form.q),
@@ -376,7 +376,7 @@ fn visible(point: &ContactPoint, internal: bool) -> bool {
 }
 
 fn hours_text(point: &ContactPoint) -> String {
-    crate::routes::views::hours_text(point.hours.as_ref())
+    crate::domain::hours::hours_text(point.hours.as_ref())
 }
 
 /// "stängt nu", "öppet nu" or "telefontid saknas" for a number at `now`.

@@ -1,0 +1,97 @@
+//! Deciding a report of wrong information: accepting applies the number as a normal audited
+//! write of the unit, in the same transaction as the decision; rejecting records the reason.
+//! For the API and the web pages alike.
+
+use uuid::Uuid;
+
+use crate::auth::User;
+use crate::db::corrections as repo;
+use crate::db::units::{load_unit, store_change, unit_not_found};
+use crate::directory::Directory;
+use crate::domain::correction::{Correction, Person};
+use crate::domain::edit::ContactPointPatch;
+use crate::domain::{CorrectionStatus, shown};
+use crate::error::AppResult;
+
+/// Who reports or decides, as a report records it.
+pub fn person(user: &User) -> Person {
+    Person {
+        sub: user.sub.clone(),
+        name: user.name.clone(),
+        issuer: Some(user.issuer.clone()).filter(|i| !i.is_empty()),
+    }
+}
+
+/// Accepts a report, inside one write: see `POST /v1/corrections/{id}/accept`. `number`:
+/// `None` sets the proposed number (if any), `Some(None)` sets none, `Some(Some(n))` sets `n`.
+/// For the API and the web page.
+pub fn accept(
+    conn: &mut crate::db::DbConnection,
+    meta: &crate::db::audit::WriteMeta,
+    decider: &User,
+    directory: &Directory,
+    id: Uuid,
+    version: i64,
+    number: Option<Option<String>>,
+) -> AppResult<Correction> {
+    let by = person(decider);
+    let may_edit = |org: &str| decider.editor_of(directory, org).map(drop);
+    repo::decide(conn, meta, id, version, "correction.accept", |conn, c| {
+        let unit = load_unit(conn, c.unit_id)?.ok_or_else(|| unit_not_found(c.unit_id))?;
+        may_edit(&unit.organisation_id)?;
+        let number = number
+            .clone()
+            .unwrap_or_else(|| c.proposed_number.as_ref().map(|n| n.national().to_owned()));
+        let applied = match (number, c.target(&unit)) {
+            (Some(number), Some(target)) => {
+                let after = unit.with_contact_point_changed(
+                    target,
+                    ContactPointPatch {
+                        number: Some(number),
+                        ..ContactPointPatch::default()
+                    },
+                )?;
+                let mut unit_meta = meta.clone();
+                // The unit's history names the report it comes from.
+                unit_meta.reason = Some(match &meta.reason {
+                    Some(reason) => format!("{reason} (rättelse {})", c.id),
+                    None => format!("rättelse {}: {}", c.id, shown(&c.message)),
+                });
+                let stored = store_change(conn, &unit_meta, "unit.correction", &unit, after, may_edit)?;
+                (stored.version != unit.version).then_some(stored.version)
+            }
+            _ => None,
+        };
+        Ok((
+            c.decided(
+                CorrectionStatus::Accepted,
+                by,
+                meta.at,
+                meta.reason.clone(),
+                applied,
+            ),
+            unit.organisation_id,
+        ))
+    })
+}
+
+/// Rejects a report with `meta.reason`, inside one write: see
+/// `POST /v1/corrections/{id}/reject`.
+pub fn reject(
+    conn: &mut crate::db::DbConnection,
+    meta: &crate::db::audit::WriteMeta,
+    decider: &User,
+    directory: &Directory,
+    id: Uuid,
+    version: i64,
+) -> AppResult<Correction> {
+    let by = person(decider);
+    repo::decide(conn, meta, id, version, "correction.reject", |conn, c| {
+        let unit = load_unit(conn, c.unit_id)?.ok_or_else(|| unit_not_found(c.unit_id))?;
+        decider.editor_of(directory, &unit.organisation_id)?;
+        Ok((
+            c.decided(CorrectionStatus::Rejected, by, meta.at, meta.reason.clone(), None),
+            unit.organisation_id,
+        ))
+    })
+}
