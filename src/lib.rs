@@ -5,6 +5,7 @@ pub mod db;
 pub mod directory;
 pub mod domain;
 pub mod error;
+pub mod formats;
 pub mod openapi;
 pub mod routes;
 pub mod service;

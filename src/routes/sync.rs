@@ -117,7 +117,7 @@ async fn export(
                     CONTENT_DISPOSITION,
                     format!("attachment; filename=\"kontaktnav-{day}.vcf\""),
                 ))
-                .body(transfer::vcards(&directory, day, true)));
+                .body(crate::formats::vcard::vcards(&directory, day, true)));
         }
         Some(other) => {
             return Err(AppError::invalid(
@@ -433,7 +433,7 @@ async fn unit_vcard(
     Ok(HttpResponse::Ok()
         .content_type("text/vcard; charset=utf-8")
         .insert_header((CONTENT_DISPOSITION, format!("attachment; filename=\"{id}.vcf\"")))
-        .body(transfer::vcard(&directory, unit, internal)))
+        .body(crate::formats::vcard::vcard(&directory, unit, internal)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
