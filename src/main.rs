@@ -165,7 +165,7 @@ fn main() -> anyhow::Result<()> {
             let pool = db::connect(&DatabaseLocation::parse(&cli.database.database_url)?)?;
             let mut conn = pool.get()?;
             demo::load_if_empty(&mut conn)?;
-            demo::generate(&mut conn, units)
+            db::generate::generate(&mut conn, units)
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod audit;
 pub mod corrections;
 pub mod demo;
+pub mod generate;
 pub mod models;
 pub mod numbers;
 pub mod reference;

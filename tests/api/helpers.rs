@@ -6,7 +6,7 @@ use actix_web::{test, web};
 use chrono::{NaiveDate, Utc};
 use kontaktnav::auth::{AuthSettings, User};
 use kontaktnav::db::audit::WriteMeta;
-use kontaktnav::db::{demo, repo};
+use kontaktnav::db::repo;
 use kontaktnav::directory::Directory;
 use kontaktnav::domain::{Address, ContactPointDraft, Purpose, Role, Unit, UnitDraft, UnitKind, Visibility};
 use kontaktnav::settings::DatabaseSettings;
@@ -69,7 +69,7 @@ impl TestApp {
         let state = startup::prepare(&database, &auth, demo, true).expect("start-up");
         if count > 0 {
             let mut conn = state.pool.get().expect("connection");
-            demo::generate(&mut conn, count).expect("generated units");
+            kontaktnav::db::generate::generate(&mut conn, count).expect("generated units");
         }
         let mut app = Self {
             state,
