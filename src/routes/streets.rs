@@ -104,60 +104,7 @@ async fn address(
         None => Utc::now(),
     };
     let directory = state.directory.current();
-    let Some(answer) = directory.street(raw) else {
-        let similar = directory.similar_streets(raw, 3);
-        let (sv, en) = if similar.is_empty() {
-            (String::new(), String::new())
-        } else {
-            (
-                format!("; menade du {}?", similar.join(", ")),
-                format!("; did you mean {}?", similar.join(", ")),
-            )
-        };
-        return Err(AppError::not_found(
-            format!("gatan '{}' finns inte i gatutabellen{sv}", shown(raw)),
-            format!("the street '{}' is not in the street table{en}", shown(raw)),
-        ));
-    };
-    if !answer.resolved {
-        let parts = answer
-            .parts
-            .iter()
-            .map(|(d, part)| {
-                format!(
-                    "{}: {}",
-                    part.numbers_sv().unwrap_or_else(|| "alla nummer".into()),
-                    directory.area_at(*d).name
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("; ");
-        return Err(match answer.number {
-            Some(n) => AppError::not_found(
-                format!(
-                    "husnummer {n} på {} finns inte i gatutabellen ({parts})",
-                    answer.street
-                ),
-                format!(
-                    "house number {n} of {} is not in the street table ({parts})",
-                    answer.street
-                ),
-            ),
-            None => AppError::invalid(
-                "street",
-                Invalid::rule(
-                    format!(
-                        "{} är delad mellan distrikt; ange husnummer ({parts})",
-                        answer.street
-                    ),
-                    format!(
-                        "{} is split between districts; give the house number ({parts})",
-                        answer.street
-                    ),
-                ),
-            ),
-        });
-    }
+    let answer = crate::service::search::address(&directory, raw)?;
     let (position, part) = &answer.parts[0];
     let district = directory.area_at(*position);
     let units = directory

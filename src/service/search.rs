@@ -274,3 +274,54 @@ impl FoundBy {
         })
     }
 }
+
+/// The district an address as typed names ("Allégatan 14", "Kungsg 12"): the street table's
+/// answer with the one part that serves it first. Otherwise why not, with what there is: 404
+/// for a street the table does not have (with the nearest names) or a house number no part
+/// has, 422 for a street split between districts typed without its number.
+pub fn address(directory: &Directory, raw: &str) -> AppResult<crate::directory::StreetAnswer> {
+    let Some(answer) = directory.street(raw) else {
+        let similar = directory.similar_streets(raw, 3);
+        let (sv, en) = if similar.is_empty() {
+            (String::new(), String::new())
+        } else {
+            (
+                format!("; menade du {}?", similar.join(", ")),
+                format!("; did you mean {}?", similar.join(", ")),
+            )
+        };
+        return Err(AppError::not_found(
+            format!("gatan '{}' finns inte i gatutabellen{sv}", shown(raw)),
+            format!("the street '{}' is not in the street table{en}", shown(raw)),
+        ));
+    };
+    if answer.resolved {
+        return Ok(answer);
+    }
+    let parts = answer
+        .parts
+        .iter()
+        .map(|(d, part)| {
+            format!(
+                "{}: {}",
+                part.numbers_sv().unwrap_or_else(|| "alla nummer".into()),
+                directory.area_at(*d).name
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let street = &answer.street;
+    Err(match answer.number {
+        Some(n) => AppError::not_found(
+            format!("husnummer {n} på {street} finns inte i gatutabellen ({parts})"),
+            format!("house number {n} of {street} is not in the street table ({parts})"),
+        ),
+        None => AppError::invalid(
+            "street",
+            Invalid::rule(
+                format!("{street} är delad mellan distrikt; ange husnummer ({parts})"),
+                format!("{street} is split between districts; give the house number ({parts})"),
+            ),
+        ),
+    })
+}
