@@ -129,8 +129,11 @@ impl StreetSpan {
         number >= self.from && self.to.is_none_or(|to| number <= to) && self.side.admits(number)
     }
 
-    /// Some house number is in both (the names are not compared).
-    fn overlaps(&self, other: &Self) -> bool {
+    /// Both are the same street (ignoring case and accents) and some house number is in both.
+    pub fn overlaps(&self, other: &Self) -> bool {
+        if fold(&self.name) != fold(&other.name) {
+            return false;
+        }
         let Some(side) = self.side.common(other.side) else {
             return false;
         };
@@ -268,7 +271,7 @@ pub fn spans(inputs: &[StreetInput], field: &str) -> Result<Vec<StreetSpan>, Vec
     let mut out: Vec<StreetSpan> = Vec::new();
     for (i, input) in inputs.iter().enumerate() {
         match input.validate() {
-            Ok(span) => match out.iter().find(|o| same_street(o, &span) && o.overlaps(&span)) {
+            Ok(span) => match out.iter().find(|o| o.overlaps(&span)) {
                 Some(other) => errors.push(overlap(&span, other).at(format!("{field}[{i}]"))),
                 None => out.push(span),
             },
@@ -284,21 +287,13 @@ pub fn sort(spans: &mut [StreetSpan]) {
     spans.sort_by_cached_key(|s| (sort_key(&s.name), s.from, s.side as u8));
 }
 
-pub fn same_street(a: &StreetSpan, b: &StreetSpan) -> bool {
-    fold(&a.name) == fold(&b.name)
-}
-
 /// The first span of `theirs` that shares a house number with one of `ours`.
 pub fn first_overlap<'a>(
     ours: &'a [StreetSpan],
     theirs: &'a [StreetSpan],
 ) -> Option<(&'a StreetSpan, &'a StreetSpan)> {
-    ours.iter().find_map(|a| {
-        theirs
-            .iter()
-            .find(|b| same_street(a, b) && a.overlaps(b))
-            .map(|b| (a, b))
-    })
+    ours.iter()
+        .find_map(|a| theirs.iter().find(|b| a.overlaps(b)).map(|b| (a, b)))
 }
 
 /// "… overlaps …" as a rule broken.

@@ -13,7 +13,7 @@ use super::units::parse_instant;
 use super::views::{AreaRef, CallNowView, UnitRef};
 use crate::auth::{Caller, SignedIn};
 use crate::db::reference::replace_streets;
-use crate::domain::streets::{Side, StreetSpan, first_overlap, sort};
+use crate::domain::streets::{Side, StreetSpan, sort};
 use crate::domain::text::fold;
 use crate::domain::{AreaKind, FieldError, Invalid, Purpose, shown, today};
 use crate::error::{AppError, AppResult, Problem};
@@ -264,10 +264,7 @@ fn read_streets(state: &AppState, body: &str) -> Result<(StreetTable, usize), Ve
         };
         // A house number belongs to one district, once.
         let parts = seen.entry(fold(span.name())).or_default();
-        if let Some((first, other)) = parts
-            .iter()
-            .find(|(_, o)| first_overlap(std::slice::from_ref(&span), std::slice::from_ref(o)).is_some())
-        {
+        if let Some((first, other)) = parts.iter().find(|(_, o)| span.overlaps(o)) {
             errors.push(
                 Invalid::new(
                     format!("{} överlappar {} på rad {first}", span.text_sv(), other.text_sv()),
