@@ -4,7 +4,9 @@
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
-use actix_web::{HttpRequest, HttpResponse, delete, patch, post, web};
+use std::future::{Ready, ready};
+
+use actix_web::{FromRequest, HttpRequest, HttpResponse, delete, patch, post, web};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -14,14 +16,14 @@ use super::units::parse_unit_id;
 use super::views::UnitDetail;
 use super::{IfMatch, present, with_etag};
 use crate::auth::SignedIn;
-use crate::db::units::{self as repo, UnitEdit, edit, revert_to, unit_not_found};
 use crate::domain::edit::{ContactPointPatch, UnitPatch};
 use crate::domain::hours::{Notice, Period, TelephoneHours};
 use crate::domain::responsibility::Responsibility;
 use crate::domain::{Address, ContactPointDraft, Purpose, Unit, UnitDraft, UnitKind, Visibility, today};
 use crate::error::{AppError, AppResult, Problem};
-use crate::service::write_meta;
-use crate::state::{self, AppState};
+use crate::service::Author;
+use crate::service::units::{self, UnitChange};
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(create_unit)
@@ -112,6 +114,40 @@ pub struct NewUnit {
     reason: Option<String>,
 }
 
+impl NewUnit {
+    fn draft(self) -> (UnitDraft, Option<String>) {
+        let address = self.address.map_or_else(Address::default, |a| Address {
+            street: a.street,
+            postal_code: a.postal_code,
+            city: a.city,
+        });
+        let draft = UnitDraft {
+            name: self.name,
+            kind: self.kind,
+            organisation_id: self.organisation_id,
+            area_ids: self.area_ids,
+            hsa_id: self.hsa_id,
+            address,
+            active_from: self.active_from.unwrap_or_else(today),
+            reviewed_at: self.reviewed_at,
+            note: self.note,
+            contact_points: self
+                .contact_points
+                .into_iter()
+                .map(|c| ContactPointDraft {
+                    purpose: c.purpose,
+                    label: c.label,
+                    visibility: c.visibility,
+                    number: c.number,
+                    hours: c.hours,
+                    periods: c.periods,
+                })
+                .collect(),
+        };
+        (draft, self.reason)
+    }
+}
+
 /// A number of a new unit.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -183,6 +219,33 @@ pub struct UnitChangesBody {
     reason: Option<String>,
 }
 
+impl UnitChangesBody {
+    fn patch(self) -> (UnitPatch, Option<String>) {
+        let address = self.address.unwrap_or_default();
+        let patch = UnitPatch {
+            name: self.name,
+            kind: self.kind,
+            organisation_id: self.organisation_id,
+            area_ids: self.area_ids,
+            hsa_id: self.hsa_id,
+            street: address.street,
+            postal_code: address.postal_code,
+            city: address.city,
+            active_from: self.active_from,
+            active_to: self.active_to,
+            reviewed_at: self.reviewed_at,
+            note: self.note,
+            fallback_contact_point_id: self.fallback_contact_point_id,
+            responsibility: self.responsibility,
+            preschools: self.preschools,
+            review_interval_months: self.review_interval_months,
+            periods: self.periods,
+            notices: self.notices,
+        };
+        (patch, self.reason)
+    }
+}
+
 /// Ending a unit's active period.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -222,6 +285,20 @@ pub struct ContactPointChangesBody {
     reason: Option<String>,
 }
 
+impl ContactPointChangesBody {
+    fn patch(self) -> (ContactPointPatch, Option<String>) {
+        let patch = ContactPointPatch {
+            purpose: self.purpose,
+            label: self.label,
+            visibility: self.visibility,
+            number: self.number,
+            hours: self.hours,
+            periods: self.periods,
+        };
+        (patch, self.reason)
+    }
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -240,32 +317,53 @@ fn unit_response(state: &AppState, unit: &Unit, status: StatusCode) -> HttpRespo
     builder.json(UnitDetail::new(&directory, unit, today(), true))
 }
 
-/// The shared path of every change to an existing unit: authorise on the unit's
-/// organisation, require `If-Match`, then let `db::units::change_unit` do the rest.
-/// (The arguments are what each handler extracted; bundling them would only rename them.)
-#[allow(clippy::too_many_arguments)]
-async fn change(
+/// What every change to an existing unit extracts: who asks, which unit (and number), and
+/// the version read (`If-Match`). Nothing is checked here: `service::units::change` checks in
+/// its order (the unit, the right to edit it, then the version).
+pub struct UnitWrite {
     state: web::Data<AppState>,
     user: SignedIn,
     req: HttpRequest,
-    raw_id: &str,
     if_match: IfMatch,
-    reason: Option<String>,
-    action: &'static str,
-    edit: UnitEdit,
-) -> AppResult<HttpResponse> {
-    let id = parse_unit_id(raw_id)?;
-    let directory = state.directory.current();
-    let unit = directory.unit(id).ok_or_else(|| unit_not_found(id))?;
-    user.editor_of(&directory, &unit.organisation_id)?;
-    let version = if_match.required()?;
-    let meta = write_meta(&user, &req, reason.as_deref())?;
-    let may_move = move |org: &str| user.editor_of(&directory, org).map(drop);
-    let unit = state::write(&state, move |conn| {
-        repo::change_unit(conn, &meta, id, version, action, may_move, edit)
-    })
-    .await?;
-    Ok(unit_response(&state, &unit, StatusCode::OK))
+}
+
+impl FromRequest for UnitWrite {
+    type Error = AppError;
+    type Future = Ready<AppResult<Self>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let mut write = || {
+            Ok(UnitWrite {
+                state: req
+                    .app_data::<web::Data<AppState>>()
+                    .cloned()
+                    .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("application state is missing")))?,
+                user: SignedIn::from_request(req, payload).into_inner()?,
+                req: req.clone(),
+                if_match: IfMatch::of(req),
+            })
+        };
+        ready(write())
+    }
+}
+
+impl UnitWrite {
+    /// The number the path names (`{point_id}`).
+    fn point(&self) -> AppResult<Uuid> {
+        parse_unit_id(self.req.match_info().get("point_id").unwrap_or_default())
+    }
+
+    /// Applies `change` to the unit the path names and answers with the unit as stored.
+    async fn apply(self, reason: Option<String>, change: UnitChange) -> AppResult<HttpResponse> {
+        let id = parse_unit_id(self.req.match_info().get("id").unwrap_or_default())?;
+        let by = Author {
+            user: &self.user,
+            req: &self.req,
+            reason: reason.as_deref(),
+        };
+        let unit = units::change(&self.state, by, id, self.if_match.required(), change).await?;
+        Ok(unit_response(&self.state, &unit, StatusCode::OK))
+    }
 }
 
 const PROBLEMS: &str = "400 invalid, 401 no token, 403 not allowed, 404 no such unit, 409 breaks a rule, 412 stale If-Match, 428 no If-Match";
@@ -292,41 +390,13 @@ async fn create_unit(
     body: super::Json<NewUnit>,
     _: web::Query<super::params::NoParams>,
 ) -> AppResult<HttpResponse> {
-    let b = body.into_inner();
-    let user = user.editor_of(&state.directory.current(), &b.organisation_id)?;
-    let meta = write_meta(user, &req, b.reason.as_deref())?;
-    let address = b.address.map_or_else(Address::default, |a| Address {
-        street: a.street,
-        postal_code: a.postal_code,
-        city: a.city,
-    });
-    let draft = UnitDraft {
-        name: b.name,
-        kind: b.kind,
-        organisation_id: b.organisation_id,
-        area_ids: b.area_ids,
-        hsa_id: b.hsa_id,
-        address,
-        active_from: b.active_from.unwrap_or_else(today),
-        reviewed_at: b.reviewed_at,
-        note: b.note,
-        contact_points: b
-            .contact_points
-            .into_iter()
-            .map(|c| ContactPointDraft {
-                purpose: c.purpose,
-                label: c.label,
-                visibility: c.visibility,
-                number: c.number,
-                hours: c.hours,
-                periods: c.periods,
-            })
-            .collect(),
+    let (draft, reason) = body.into_inner().draft();
+    let by = Author {
+        user: &user,
+        req: &req,
+        reason: reason.as_deref(),
     };
-    let unit = draft
-        .validate(Uuid::new_v4(), meta.at)
-        .map_err(AppError::Validation)?;
-    let unit = state::write(&state, move |conn| repo::create_unit(conn, &meta, &unit)).await?;
+    let unit = units::create(&state, by, draft).await?;
     Ok(unit_response(&state, &unit, StatusCode::CREATED))
 }
 
@@ -344,47 +414,12 @@ async fn create_unit(
 )]
 #[patch("/units/{id}")]
 async fn update_unit(
-    state: web::Data<AppState>,
-    user: SignedIn,
-    req: HttpRequest,
-    id: web::Path<String>,
-    if_match: IfMatch,
+    write: UnitWrite,
     body: super::Json<UnitChangesBody>,
     _: web::Query<super::params::NoParams>,
 ) -> AppResult<HttpResponse> {
-    let b = body.into_inner();
-    let address = b.address.unwrap_or_default();
-    let patch = UnitPatch {
-        name: b.name,
-        kind: b.kind,
-        organisation_id: b.organisation_id,
-        area_ids: b.area_ids,
-        hsa_id: b.hsa_id,
-        street: address.street,
-        postal_code: address.postal_code,
-        city: address.city,
-        active_from: b.active_from,
-        active_to: b.active_to,
-        reviewed_at: b.reviewed_at,
-        note: b.note,
-        fallback_contact_point_id: b.fallback_contact_point_id,
-        responsibility: b.responsibility,
-        preschools: b.preschools,
-        review_interval_months: b.review_interval_months,
-        periods: b.periods,
-        notices: b.notices,
-    };
-    change(
-        state,
-        user,
-        req,
-        &id,
-        if_match,
-        b.reason,
-        "unit.update",
-        edit(move |u| patch.apply(u)),
-    )
-    .await
+    let (patch, reason) = body.into_inner().patch();
+    write.apply(reason, UnitChange::Update(Box::new(patch))).await
 }
 
 /// Deactivate a unit: its active period ends (nothing is deleted).
@@ -401,27 +436,12 @@ async fn update_unit(
 )]
 #[post("/units/{id}/deactivate")]
 async fn deactivate_unit(
-    state: web::Data<AppState>,
-    user: SignedIn,
-    req: HttpRequest,
-    id: web::Path<String>,
-    if_match: IfMatch,
+    write: UnitWrite,
     body: super::Json<DeactivateBody>,
     _: web::Query<super::params::NoParams>,
 ) -> AppResult<HttpResponse> {
     let b = body.into_inner();
-    let day = b.active_to.unwrap_or_else(today);
-    change(
-        state,
-        user,
-        req,
-        &id,
-        if_match,
-        b.reason,
-        "unit.deactivate",
-        edit(move |u| u.deactivated(day)),
-    )
-    .await
+    write.apply(b.reason, UnitChange::Deactivate(b.active_to)).await
 }
 
 /// "Checked, still correct".
@@ -447,26 +467,11 @@ pub struct ConfirmBody {
 )]
 #[post("/units/{id}/confirm")]
 async fn confirm_unit(
-    state: web::Data<AppState>,
-    user: SignedIn,
-    req: HttpRequest,
-    id: web::Path<String>,
-    if_match: IfMatch,
+    write: UnitWrite,
     body: super::Json<ConfirmBody>,
     _: web::Query<super::params::NoParams>,
 ) -> AppResult<HttpResponse> {
-    let day = today();
-    change(
-        state,
-        user,
-        req,
-        &id,
-        if_match,
-        body.into_inner().reason,
-        "unit.confirm",
-        edit(move |u| Ok(u.confirmed(day))),
-    )
-    .await
+    write.apply(body.into_inner().reason, UnitChange::Confirm).await
 }
 
 /// Go back to an earlier version of a unit (itself a new, audited version).
@@ -483,26 +488,12 @@ async fn confirm_unit(
 )]
 #[post("/units/{id}/revert")]
 async fn revert_unit(
-    state: web::Data<AppState>,
-    user: SignedIn,
-    req: HttpRequest,
-    id: web::Path<String>,
-    if_match: IfMatch,
+    write: UnitWrite,
     body: super::Json<RevertBody>,
     _: web::Query<super::params::NoParams>,
 ) -> AppResult<HttpResponse> {
     let b = body.into_inner();
-    change(
-        state,
-        user,
-        req,
-        &id,
-        if_match,
-        b.reason,
-        "unit.revert",
-        revert_to(b.version),
-    )
-    .await
+    write.apply(b.reason, UnitChange::Revert(b.version)).await
 }
 
 /// Add a number to a unit.
@@ -519,27 +510,13 @@ async fn revert_unit(
 )]
 #[post("/units/{id}/contact-points")]
 async fn add_contact_point(
-    state: web::Data<AppState>,
-    user: SignedIn,
-    req: HttpRequest,
-    id: web::Path<String>,
-    if_match: IfMatch,
+    write: UnitWrite,
     body: super::Json<NewContactPoint>,
     _: web::Query<super::params::NoParams>,
 ) -> AppResult<HttpResponse> {
     let (draft, reason) = body.into_inner().draft();
     let point = draft.validate("").map_err(AppError::Validation)?;
-    change(
-        state,
-        user,
-        req,
-        &id,
-        if_match,
-        reason,
-        "contact_point.create",
-        edit(move |u| u.with_contact_point(point)),
-    )
-    .await
+    write.apply(reason, UnitChange::AddNumber(Box::new(point))).await
 }
 
 /// Change one number of a unit. The `vag_in` number keeps its purpose.
@@ -556,36 +533,13 @@ async fn add_contact_point(
 )]
 #[patch("/units/{id}/contact-points/{point_id}")]
 async fn update_contact_point(
-    state: web::Data<AppState>,
-    user: SignedIn,
-    req: HttpRequest,
-    path: web::Path<(String, String)>,
-    if_match: IfMatch,
+    write: UnitWrite,
     body: super::Json<ContactPointChangesBody>,
     _: web::Query<super::params::NoParams>,
 ) -> AppResult<HttpResponse> {
-    let (id, point) = path.into_inner();
-    let point = parse_unit_id(&point)?;
-    let b = body.into_inner();
-    let patch = ContactPointPatch {
-        purpose: b.purpose,
-        label: b.label,
-        visibility: b.visibility,
-        number: b.number,
-        hours: b.hours,
-        periods: b.periods,
-    };
-    change(
-        state,
-        user,
-        req,
-        &id,
-        if_match,
-        b.reason,
-        "contact_point.update",
-        edit(move |u| u.with_contact_point_changed(point, patch)),
-    )
-    .await
+    let point = write.point()?;
+    let (patch, reason) = body.into_inner().patch();
+    write.apply(reason, UnitChange::ChangeNumber(point, Box::new(patch))).await
 }
 
 /// Remove a number from a unit (the history keeps it; a revert brings it back). The `vag_in`
@@ -602,25 +556,9 @@ async fn update_contact_point(
 )]
 #[delete("/units/{id}/contact-points/{point_id}")]
 async fn remove_contact_point(
-    state: web::Data<AppState>,
-    user: SignedIn,
-    req: HttpRequest,
-    path: web::Path<(String, String)>,
-    if_match: IfMatch,
+    write: UnitWrite,
     query: web::Query<ReasonParam>,
 ) -> AppResult<HttpResponse> {
-    let (id, point) = path.into_inner();
-    let point = parse_unit_id(&point)?;
-    let reason = query.into_inner().reason;
-    change(
-        state,
-        user,
-        req,
-        &id,
-        if_match,
-        reason,
-        "contact_point.remove",
-        edit(move |u| u.without_contact_point(point)),
-    )
-    .await
+    let point = write.point()?;
+    write.apply(query.into_inner().reason, UnitChange::RemoveNumber(point)).await
 }

@@ -120,6 +120,13 @@ impl FromRequest for IfMatch {
     type Future = Ready<Result<Self, actix_web::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        ready(Ok(IfMatch::of(req)))
+    }
+}
+
+impl IfMatch {
+    /// The request's `If-Match`, as sent (checked by [`IfMatch::required`]).
+    pub fn of(req: &HttpRequest) -> Self {
         let value = req.headers().get(IF_MATCH).map(|v| {
             let raw = v.to_str().unwrap_or_default().trim().to_owned();
             // Strong comparison: exactly the tag GET sent (`"3"`, not `"03"` or `"+3"`).
@@ -129,7 +136,7 @@ impl FromRequest for IfMatch {
                 .filter(|n| crate::error::etag(*n) == raw)
                 .ok_or(raw)
         });
-        ready(Ok(IfMatch(value)))
+        IfMatch(value)
     }
 }
 

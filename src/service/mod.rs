@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod corrections;
 pub mod history;
 pub mod search;
+pub mod units;
 
 use actix_web::HttpMessage;
 use actix_web::HttpRequest;
@@ -16,6 +17,22 @@ use crate::db::audit::WriteMeta;
 use crate::domain::edit;
 use crate::error::{AppError, AppResult};
 use crate::state::RequestId;
+
+/// Who writes and why: the signed-in user, the request (its id goes into the audit event) and
+/// the reason given. Read only once the write is allowed, so that a refusal comes first.
+#[derive(Clone, Copy)]
+pub struct Author<'a> {
+    pub user: &'a User,
+    pub req: &'a HttpRequest,
+    pub reason: Option<&'a str>,
+}
+
+impl Author<'_> {
+    /// What the audit event records; 400 for a reason that is not fit to keep.
+    pub fn meta(&self) -> AppResult<WriteMeta> {
+        write_meta(self.user, self.req, self.reason)
+    }
+}
 
 /// Who writes, why, and in which request: what the audit event records.
 pub fn write_meta(user: &User, req: &HttpRequest, reason: Option<&str>) -> AppResult<WriteMeta> {

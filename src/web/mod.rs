@@ -27,14 +27,15 @@ use uuid::Uuid;
 use crate::auth::{SESSION_COOKIE, User, csrf_token, user_of};
 use crate::db::audit::{self, Entity, WriteMeta};
 use crate::db::corrections as correction_repo;
-use crate::db::units::{self as unit_repo, edit};
 use crate::domain::correction::Correction;
 use crate::domain::edit::ContactPointPatch;
 use crate::domain::hours::TelephoneHours;
 use crate::domain::{CorrectionStatus, FieldError, Invalid, Visibility};
 use crate::error::AppError;
+use crate::service::Author;
 use crate::service::accounts::sign_in;
 use crate::service::corrections::{accept, person, reject};
+use crate::service::units::{self, UnitChange};
 use crate::state::{self, AppState};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -739,6 +740,21 @@ pub struct NumberInput {
 }
 
 impl NumberInput {
+    /// The change the form asks for to the number `stored`.
+    fn patch(&self, stored: &crate::domain::ContactPoint) -> Result<ContactPointPatch, FieldError> {
+        let visibility = match self.visibility.as_str() {
+            "public" => Visibility::Public,
+            _ => Visibility::Internal,
+        };
+        Ok(ContactPointPatch {
+            label: Some(self.label.clone()),
+            number: Some(self.number.clone()),
+            visibility: Some(visibility),
+            hours: Some(self.hours(stored.hours.as_ref())?),
+            ..ContactPointPatch::default()
+        })
+    }
+
     /// The telephone hours of the form, keeping what the form does not show (date exceptions,
     /// validity) from the stored hours.
     fn hours(&self, stored: Option<&TelephoneHours>) -> Result<Option<TelephoneHours>, FieldError> {
@@ -825,91 +841,43 @@ async fn save_number(
     let point_id = parse_uuid(&path.1)?;
     let directory = state.directory.current();
     let unit = unit_of(&directory, &path.0)?;
-    let id = unit.id;
     user.editor_of(&directory, &unit.organisation_id)?;
-    let stored = unit
-        .contact_points
-        .iter()
-        .find(|c| c.id == point_id)
-        .ok_or_else(|| WebError::NotFound("Numret finns inte längre.".into()))?;
-    let visibility = match form.visibility.as_str() {
-        "public" => Visibility::Public,
-        _ => Visibility::Internal,
+    let again = |unit, status, top, errors: Option<Vec<FieldError>>| {
+        let failed = errors.map(|errors| (point_id, errors, &*form));
+        html(status, pages::edit(&session_view(&session), &directory, unit, top, failed))
     };
-    let hours = match form.hours(stored.hours.as_ref()) {
-        Ok(h) => h,
-        Err(e) => {
-            return Ok(html(
-                StatusCode::BAD_REQUEST,
-                pages::edit(
-                    &session_view(&session),
-                    &directory,
-                    unit,
-                    None,
-                    Some((point_id, vec![e], &form)),
-                ),
-            ));
-        }
+    let stored = unit.contact_points.iter().find(|c| c.id == point_id);
+    let stored = stored.ok_or_else(|| WebError::NotFound("Numret finns inte längre.".into()))?;
+    let patch = match form.patch(stored) {
+        Ok(patch) => patch,
+        Err(e) => return Ok(again(unit, StatusCode::BAD_REQUEST, None, Some(vec![e]))),
     };
-    let reason = Some(form.reason.as_str()).filter(|r| !r.trim().is_empty());
-    let meta = meta(&user, &req, reason)?;
-    let patch = ContactPointPatch {
-        label: Some(form.label.clone()),
-        number: Some(form.number.clone()),
-        visibility: Some(visibility),
-        hours: Some(hours),
-        ..ContactPointPatch::default()
+    let by = Author {
+        user: &user,
+        req: &req,
+        reason: Some(form.reason.as_str()).filter(|r| !r.trim().is_empty()),
     };
-    let version = form.version;
-    let writer = user.clone();
-    let dir = directory.clone();
-    let result = state::write(&state, move |conn| {
-        unit_repo::change_unit(
-            conn,
-            &meta,
-            id,
-            version,
-            "contact_point.update",
-            |org| writer.editor_of(&dir, org).map(drop),
-            edit(move |u| u.with_contact_point_changed(point_id, patch)),
-        )
-    })
-    .await;
-    match result {
-        Ok(_) => Ok(see_other(&format!(
-            "/enhet/{id}/redigera?sparat=1#nummer-{point_id}"
-        ))),
-        Err(AppError::Validation(errors)) => Ok(html(
-            StatusCode::BAD_REQUEST,
-            pages::edit(
-                &session_view(&session),
-                &directory,
-                unit,
-                None,
-                Some((point_id, errors, &form)),
-            ),
-        )),
+    let change = UnitChange::ChangeNumber(point_id, Box::new(patch));
+    match units::change(&state, by, unit.id, Ok(form.version), change).await {
+        Ok(_) => Ok(see_other(&format!("/enhet/{}/redigera?sparat=1#nummer-{point_id}", unit.id))),
+        Err(AppError::Validation(errors)) => Ok(again(unit, StatusCode::BAD_REQUEST, None, Some(errors))),
         Err(AppError::PreconditionFailed { .. }) => {
-            let directory = state.directory.current();
-            let unit = directory.unit(id).ok_or_else(unit_not_found)?;
+            // The page again, as stored now.
+            let now = state.directory.current();
+            let unit = now.unit(unit.id).ok_or_else(unit_not_found)?;
+            let top = pages::Notice::Error(STALE.into());
             Ok(html(
                 StatusCode::PRECONDITION_FAILED,
-                pages::edit(
-                    &session_view(&session),
-                    &directory,
-                    unit,
-                    Some(pages::Notice::Error(
-                        "Någon annan har ändrat enheten sedan du öppnade sidan, så din ändring sparades inte. \
-                         Sidan visar nu de senaste uppgifterna: gör din ändring igen."
-                            .into(),
-                    )),
-                    None,
-                ),
+                pages::edit(&session_view(&session), &now, unit, Some(top), None),
             ))
         }
         Err(other) => Err(other.into()),
     }
 }
+
+/// Why an edit was not saved when someone else changed the unit first.
+const STALE: &str = "Någon annan har ändrat enheten sedan du öppnade sidan, så din ändring sparades inte. \
+     Sidan visar nu de senaste uppgifterna: gör din ändring igen.";
 
 /// A unit's history: who changed what, when, and why.
 #[get("/enhet/{id}/historik")]
@@ -989,24 +957,14 @@ async fn confirm_unit(
     id: web::Path<String>,
     form: web::Form<VersionForm>,
 ) -> WebResult {
-    let user = session.writer(&req, &form.csrf)?.clone();
+    let user = session.writer(&req, &form.csrf)?;
     let id = parse_uuid(&id)?;
-    let directory = state.directory.current();
-    let meta = meta(&user, &req, Some("årlig granskning"))?;
-    let day = crate::domain::today();
-    let version = form.version;
-    state::write(&state, move |conn| {
-        unit_repo::change_unit(
-            conn,
-            &meta,
-            id,
-            version,
-            "unit.confirm",
-            |org| user.editor_of(&directory, org).map(drop),
-            edit(move |u| Ok(u.confirmed(day))),
-        )
-    })
-    .await?;
+    let by = Author {
+        user,
+        req: &req,
+        reason: Some("årlig granskning"),
+    };
+    units::change(&state, by, id, Ok(form.version), UnitChange::Confirm).await?;
     Ok(see_other("/granska?klart=bekraftad"))
 }
 
