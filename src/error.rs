@@ -250,6 +250,21 @@ impl From<Refusal> for AppError {
     }
 }
 
+/// Storage's refusals and failures, answered: the one place where they become HTTP.
+impl From<crate::db::StoreError> for AppError {
+    fn from(e: crate::db::StoreError) -> Self {
+        use crate::db::StoreError;
+        match e {
+            StoreError::Query(e) => e.into(),
+            StoreError::Refused(refusal) => refusal.into(),
+            StoreError::Stale { stored } => AppError::PreconditionFailed {
+                current_version: Some(stored),
+            },
+            StoreError::Corrupt(e) => AppError::Unexpected(e),
+        }
+    }
+}
+
 impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind as K, Error as E};

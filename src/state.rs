@@ -51,24 +51,30 @@ impl AppState {
 }
 
 /// Runs a database read off the async workers.
-pub async fn read<T: Send + 'static>(
+pub async fn read<T: Send + 'static, E: Send + 'static>(
     state: &web::Data<AppState>,
-    f: impl FnOnce(&mut db::DbConnection) -> AppResult<T> + Send + 'static,
-) -> AppResult<T> {
+    f: impl FnOnce(&mut db::DbConnection) -> Result<T, E> + Send + 'static,
+) -> AppResult<T>
+where
+    AppError: From<E>,
+{
     let state = state.clone();
     web::block(move || {
         let mut conn = state.pool.get()?;
-        f(&mut conn)
+        Ok(f(&mut conn)?)
     })
     .await?
 }
 
 /// Runs a write (a repository function that does its own transaction) off the async
 /// workers, then serves a fresh snapshot, so the writer's next read sees the change.
-pub async fn write<T: Send + 'static>(
+pub async fn write<T: Send + 'static, E: Send + 'static>(
     state: &web::Data<AppState>,
-    f: impl FnOnce(&mut db::DbConnection) -> AppResult<T> + Send + 'static,
-) -> AppResult<T> {
+    f: impl FnOnce(&mut db::DbConnection) -> Result<T, E> + Send + 'static,
+) -> AppResult<T>
+where
+    AppError: From<E>,
+{
     // Owned and moved into the blocking task: a client that goes away while the write runs
     // does not hand the turn to the next writer early.
     let turn = state.write_turn.clone().lock_owned().await;

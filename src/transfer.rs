@@ -23,10 +23,10 @@ use uuid::Uuid;
 use crate::db::audit::{self, Entity, Event, WriteMeta};
 use crate::db::schema::{areas, contact_points, organisations, units};
 use crate::db::units::{check_stored, load_unit, save_unchecked};
-use crate::db::{DbConnection, repo, write_transaction};
+use crate::db::{DbConnection, StoreError, repo, write_transaction};
 use crate::domain::edit::{Refusal, UnitPatch};
 use crate::domain::text::fold;
-use crate::domain::{Address, ContactPoint, FieldError, Invalid, Purpose, Unit, review, shown, today};
+use crate::domain::{Address, ContactPoint, FieldError, Invalid, Purpose, Unit, review, today, unknown};
 use crate::error::AppError;
 pub use crate::formats::csv::{COLUMNS, LineError, ParsedFile, export_csv, parse};
 use crate::formats::csv::{MAX_PROBLEMS, PointRow, UnitKey};
@@ -60,6 +60,12 @@ pub enum ImportError {
 impl From<AppError> for ImportError {
     fn from(e: AppError) -> Self {
         ImportError::Failed(e)
+    }
+}
+
+impl From<StoreError> for ImportError {
+    fn from(e: StoreError) -> Self {
+        ImportError::Failed(e.into())
     }
 }
 
@@ -183,13 +189,13 @@ pub fn import(
         for p in &written {
             match check_stored(conn, p.before.as_ref(), &p.after) {
                 Ok(()) => {}
-                Err(AppError::Validation(errors)) => {
+                Err(StoreError::Refused(Refusal::Invalid(errors))) => {
                     problems.extend(errors.into_iter().map(|e| LineError::from_field(p.line, e)))
                 }
-                Err(AppError::Conflict { sv, en }) => {
-                    problems.push(LineError::new(p.line, "", Invalid::new(sv, en)))
+                Err(StoreError::Refused(Refusal::Conflict(why))) => {
+                    problems.push(LineError::new(p.line, "", Invalid::new(why.sv, why.en)))
                 }
-                Err(other) => return Err(ImportError::Failed(other)),
+                Err(other) => return Err(other.into()),
             }
         }
         if !problems.is_empty() {
@@ -278,28 +284,12 @@ fn plan(
             fail(
                 &mut errors,
                 "organisation_id",
-                Invalid::new(
-                    format!(
-                        "okänd organisation '{}'; se GET /v1/organisations",
-                        shown(&rows.organisation_id)
-                    ),
-                    format!(
-                        "unknown organisation '{}'; see GET /v1/organisations",
-                        shown(&rows.organisation_id)
-                    ),
-                ),
+                unknown::organisation(&rows.organisation_id),
             );
         }
         for area in rows.patch.area_ids.iter().flatten() {
             if !known.areas.contains(area) {
-                fail(
-                    &mut errors,
-                    "area_ids",
-                    Invalid::new(
-                        format!("okänt område '{}'; se GET /v1/areas", shown(area)),
-                        format!("unknown area '{}'; see GET /v1/areas", shown(area)),
-                    ),
-                );
+                fail(&mut errors, "area_ids", unknown::area(area));
             }
         }
         // By id; an id the database does not know (a new unit, or a file from another

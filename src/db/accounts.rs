@@ -9,8 +9,8 @@ use super::audit::{self, Entity, Event, WriteMeta};
 use super::models::AccountRow;
 use super::schema::accounts;
 use super::{DbConnection, write_transaction};
+use super::{StoreError, StoreResult};
 use crate::domain::{Invalid, Role, shown};
-use crate::error::{AppError, AppResult};
 
 /// An account, as the API and the audit history show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -53,11 +53,11 @@ pub fn username(raw: &str) -> Result<String, Invalid> {
     }
 }
 
-fn account_from(row: AccountRow) -> AppResult<(Account, String)> {
+fn account_from(row: AccountRow) -> StoreResult<(Account, String)> {
     let role = Role::parse(&row.role)
-        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("stored account {}: {}", row.username, e.en)))?;
+        .map_err(|e| StoreError::Corrupt(anyhow::anyhow!("stored account {}: {}", row.username, e.en)))?;
     let organisations: Vec<String> = serde_json::from_str(&row.organisations)
-        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("stored account {}: {e}", row.username)))?;
+        .map_err(|e| StoreError::Corrupt(anyhow::anyhow!("stored account {}: {e}", row.username)))?;
     Ok((
         Account {
             username: row.username,
@@ -73,7 +73,7 @@ fn account_from(row: AccountRow) -> AppResult<(Account, String)> {
 }
 
 /// The account and its password hash.
-pub fn find(conn: &mut DbConnection, username: &str) -> AppResult<Option<(Account, String)>> {
+pub fn find(conn: &mut DbConnection, username: &str) -> StoreResult<Option<(Account, String)>> {
     accounts::table
         .find(username)
         .select(AccountRow::as_select())
@@ -83,7 +83,7 @@ pub fn find(conn: &mut DbConnection, username: &str) -> AppResult<Option<(Accoun
         .transpose()
 }
 
-pub fn list(conn: &mut DbConnection) -> AppResult<Vec<Account>> {
+pub fn list(conn: &mut DbConnection) -> StoreResult<Vec<Account>> {
     accounts::table
         .order(accounts::username)
         .select(AccountRow::as_select())
@@ -93,8 +93,8 @@ pub fn list(conn: &mut DbConnection) -> AppResult<Vec<Account>> {
         .collect()
 }
 
-fn organisations_json(account: &Account) -> AppResult<String> {
-    serde_json::to_string(&account.organisations).map_err(|e| AppError::Unexpected(e.into()))
+fn organisations_json(account: &Account) -> StoreResult<String> {
+    serde_json::to_string(&account.organisations).map_err(|e| StoreError::Corrupt(e.into()))
 }
 
 fn record(
@@ -103,7 +103,7 @@ fn record(
     action: &str,
     before: Option<&Account>,
     after: &Account,
-) -> AppResult<()> {
+) -> StoreResult<()> {
     audit::append(
         conn,
         meta,
@@ -125,13 +125,13 @@ pub fn create(
     meta: &WriteMeta,
     account: &Account,
     password_hash: &str,
-) -> AppResult<()> {
+) -> StoreResult<()> {
     write_transaction(conn, |conn| {
         if find(conn, &account.username)?.is_some() {
-            return Err(AppError::Conflict {
-                sv: format!("användarnamnet {} är upptaget", account.username),
-                en: format!("the user name {} is taken", account.username),
-            });
+            return Err(StoreError::conflict(
+                format!("användarnamnet {} är upptaget", account.username),
+                format!("the user name {} is taken", account.username),
+            ));
         }
         diesel::insert_into(accounts::table)
             .values(AccountRow {
@@ -160,10 +160,10 @@ pub fn change(
     expected_version: i64,
     edit: impl FnOnce(&Account) -> Account,
     password_hash: Option<String>,
-) -> AppResult<Account> {
+) -> StoreResult<Account> {
     write_transaction(conn, |conn| {
         let (before, _) = find(conn, username)?.ok_or_else(|| {
-            AppError::not_found(
+            StoreError::not_found(
                 format!("det finns inget konto {username}"),
                 format!("there is no account {username}"),
             )

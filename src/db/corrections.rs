@@ -9,9 +9,9 @@ use uuid::Uuid;
 use super::audit::{self, Entity, Event, WriteMeta};
 use super::schema::corrections;
 use super::{DbConnection, write_transaction};
+use super::{StoreError, StoreResult};
 use crate::domain::correction::{Correction, Person};
 use crate::domain::{CorrectionStatus, PhoneNumber};
-use crate::error::{AppError, AppResult};
 
 #[derive(Debug, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = corrections, treat_none_as_null = true)]
@@ -97,8 +97,8 @@ impl TryFrom<CorrectionRow> for Correction {
     }
 }
 
-pub fn not_found(id: Uuid) -> AppError {
-    AppError::not_found(
+pub fn not_found(id: Uuid) -> StoreError {
+    StoreError::not_found(
         format!("det finns ingen rapport med id {id}"),
         format!("there is no report with id {id}"),
     )
@@ -133,7 +133,7 @@ pub fn report(
     meta: &WriteMeta,
     correction: &Correction,
     organisation_id: &str,
-) -> AppResult<()> {
+) -> StoreResult<()> {
     write_transaction(conn, |conn| {
         diesel::insert_into(corrections::table)
             .values(CorrectionRow::from(correction))
@@ -143,7 +143,7 @@ pub fn report(
     })
 }
 
-pub fn load(conn: &mut DbConnection, id: Uuid) -> AppResult<Option<Correction>> {
+pub fn load(conn: &mut DbConnection, id: Uuid) -> StoreResult<Option<Correction>> {
     corrections::table
         .find(id.to_string())
         .select(CorrectionRow::as_select())
@@ -151,7 +151,7 @@ pub fn load(conn: &mut DbConnection, id: Uuid) -> AppResult<Option<Correction>> 
         .optional()?
         .map(Correction::try_from)
         .transpose()
-        .map_err(AppError::Unexpected)
+        .map_err(StoreError::Corrupt)
 }
 
 /// Reports, newest first: with a status, only those; with a reporter, only theirs.
@@ -159,7 +159,7 @@ pub fn list(
     conn: &mut DbConnection,
     status: Option<CorrectionStatus>,
     reporter: Option<&str>,
-) -> AppResult<Vec<Correction>> {
+) -> StoreResult<Vec<Correction>> {
     let mut query = corrections::table.into_boxed();
     if let Some(status) = status {
         query = query.filter(corrections::status.eq(status.code()));
@@ -174,24 +174,24 @@ pub fn list(
         .into_iter()
         .map(Correction::try_from)
         .collect::<anyhow::Result<_>>()
-        .map_err(AppError::Unexpected)
+        .map_err(StoreError::Corrupt)
 }
 
 /// Decides a report in one transaction: the version the caller read (`If-Match`) must be
 /// the stored one and the report still open; `decide` computes the decided report (and may
 /// change the unit through the same connection) and returns it with the unit's organisation.
-pub fn decide(
+pub fn decide<E: From<StoreError> + From<diesel::result::Error>>(
     conn: &mut DbConnection,
     meta: &WriteMeta,
     id: Uuid,
     expected_version: i64,
     action: &str,
-    decide: impl FnOnce(&mut DbConnection, &Correction) -> AppResult<(Correction, String)>,
-) -> AppResult<Correction> {
+    decide: impl FnOnce(&mut DbConnection, &Correction) -> Result<(Correction, String), E>,
+) -> Result<Correction, E> {
     write_transaction(conn, |conn| {
         let before = load(conn, id)?.ok_or_else(|| not_found(id))?;
         super::expect_version(before.version, expected_version)?;
-        before.expect_open().map_err(AppError::conflict)?;
+        before.expect_open().map_err(StoreError::broken_rule)?;
         let (after, organisation_id) = decide(conn, &before)?;
         diesel::update(corrections::table.find(id.to_string()))
             .set(CorrectionRow::from(&after))

@@ -28,6 +28,54 @@ use diesel::r2d2::{CustomizeConnection, ManageConnection, Pool, PooledConnection
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
+use crate::domain::edit::Refusal;
+use crate::domain::{FieldError, Invalid};
+
+/// Why storage did not do what was asked, in storage's own words: it names no HTTP status and
+/// no route. `error.rs` maps it to an answer, once.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database failed, or refused a statement (a constraint, a trigger).
+    #[error(transparent)]
+    Query(#[from] diesel::result::Error),
+    /// The change is refused: a value, a rule of the directory, or a thing that does not exist.
+    #[error("refused: {0:?}")]
+    Refused(Refusal),
+    /// The version the change names is no longer the stored one (`stored` is).
+    #[error("stale: version {stored} is stored")]
+    Stale { stored: i64 },
+    /// Stored data that does not read back: a bug or a hand edit.
+    #[error("stored data: {0:#}")]
+    Corrupt(anyhow::Error),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+impl From<Refusal> for StoreError {
+    fn from(refusal: Refusal) -> Self {
+        Self::Refused(refusal)
+    }
+}
+
+impl StoreError {
+    pub fn not_found(sv: impl Into<String>, en: impl Into<String>) -> Self {
+        Self::Refused(Refusal::NotFound(Invalid::new(sv, en)))
+    }
+
+    pub fn conflict(sv: impl Into<String>, en: impl Into<String>) -> Self {
+        Self::Refused(Refusal::Conflict(Invalid::new(sv, en)))
+    }
+
+    /// The values are fine, but the change would break a rule of the directory.
+    pub fn broken_rule(why: Invalid) -> Self {
+        Self::Refused(Refusal::Conflict(why))
+    }
+
+    pub fn invalid(errors: Vec<FieldError>) -> Self {
+        Self::Refused(Refusal::Invalid(errors))
+    }
+}
+
 /// A connection to either backend.
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {
@@ -276,13 +324,11 @@ const WRITE_LOCK: i64 = 0x6b6f_6e75;
 /// The optimistic-concurrency check of every change: the version the caller read
 /// (`If-Match`) must still be the stored one. Inside a write transaction the writers take
 /// turns, so what was read here is what the write replaces.
-pub fn expect_version(stored: i64, expected: i64) -> crate::error::AppResult<()> {
+pub fn expect_version(stored: i64, expected: i64) -> StoreResult<()> {
     if stored == expected {
         Ok(())
     } else {
-        Err(crate::error::AppError::PreconditionFailed {
-            current_version: Some(stored),
-        })
+        Err(StoreError::Stale { stored })
     }
 }
 

@@ -8,26 +8,26 @@ use super::models::{AreaRow, OrganisationRow};
 use super::repo::{area_from_row, insert_area, insert_organisation, streets_json};
 use super::schema::{areas, organisations, unit_areas, units};
 use super::{DbConnection, write_transaction};
+use super::{StoreError, StoreResult};
 use crate::domain::edit::Refusal;
 use crate::domain::streets::{StreetSpan, first_overlap};
 use crate::domain::{Area, Invalid, Organisation, OrganisationKind};
-use crate::error::{AppError, AppResult};
 
-fn organisation_not_found(id: &str) -> AppError {
-    AppError::not_found(
+fn organisation_not_found(id: &str) -> StoreError {
+    StoreError::not_found(
         format!("det finns ingen organisation med id {id}"),
         format!("there is no organisation with id {id}"),
     )
 }
 
-fn area_not_found(id: &str) -> AppError {
-    AppError::not_found(
+fn area_not_found(id: &str) -> StoreError {
+    StoreError::not_found(
         format!("det finns inget område med id {id}"),
         format!("there is no area with id {id}"),
     )
 }
 
-fn load_organisation(conn: &mut DbConnection, id: &str) -> AppResult<Option<Organisation>> {
+fn load_organisation(conn: &mut DbConnection, id: &str) -> StoreResult<Option<Organisation>> {
     let row = organisations::table
         .find(id)
         .select(OrganisationRow::as_select())
@@ -36,7 +36,7 @@ fn load_organisation(conn: &mut DbConnection, id: &str) -> AppResult<Option<Orga
     row.map(|r| {
         Ok(Organisation {
             kind: OrganisationKind::parse(&r.kind).map_err(|e| {
-                AppError::Unexpected(anyhow::anyhow!("stored organisation {}: {}", r.id, e.en))
+                StoreError::Corrupt(anyhow::anyhow!("stored organisation {}: {}", r.id, e.en))
             })?,
             id: r.id,
             name: r.name,
@@ -49,25 +49,25 @@ fn load_organisation(conn: &mut DbConnection, id: &str) -> AppResult<Option<Orga
     .transpose()
 }
 
-fn load_area(conn: &mut DbConnection, id: &str) -> AppResult<Option<Area>> {
+fn load_area(conn: &mut DbConnection, id: &str) -> StoreResult<Option<Area>> {
     let row = areas::table
         .find(id)
         .select(AreaRow::as_select())
         .first(conn)
         .optional()?;
-    row.map(|r| area_from_row(r).map_err(AppError::Unexpected))
+    row.map(|r| area_from_row(r).map_err(StoreError::Corrupt))
         .transpose()
 }
 
-fn id_taken(what_sv: &str, what_en: &str, id: &str) -> AppError {
-    AppError::Conflict {
-        sv: format!("det finns redan {what_sv} med id {id}"),
-        en: format!("there is already {what_en} with id {id}"),
-    }
+fn id_taken(what_sv: &str, what_en: &str, id: &str) -> StoreError {
+    StoreError::conflict(
+        format!("det finns redan {what_sv} med id {id}"),
+        format!("there is already {what_en} with id {id}"),
+    )
 }
 
 /// The parent must exist, and must not be the organisation itself or one below it.
-fn check_parent(conn: &mut DbConnection, org: &Organisation) -> AppResult<()> {
+fn check_parent(conn: &mut DbConnection, org: &Organisation) -> StoreResult<()> {
     let Some(parent) = &org.parent_id else {
         return Ok(());
     };
@@ -75,7 +75,7 @@ fn check_parent(conn: &mut DbConnection, org: &Organisation) -> AppResult<()> {
     let mut steps = 0;
     while let Some(id) = current {
         if id == org.id || steps > 64 {
-            return Err(AppError::conflict(Invalid::new(
+            return Err(StoreError::broken_rule(Invalid::new(
                 format!(
                     "organisationen {} kan inte ligga under sig själv (cirkel via {parent})",
                     org.id
@@ -93,7 +93,7 @@ fn check_parent(conn: &mut DbConnection, org: &Organisation) -> AppResult<()> {
             .optional()?;
         match next {
             None if id == *parent => {
-                return Err(AppError::Validation(vec![
+                return Err(StoreError::invalid(vec![
                     Invalid::rule(
                         format!("okänd överordnad organisation '{parent}'"),
                         format!("unknown parent organisation '{parent}'"),
@@ -109,7 +109,7 @@ fn check_parent(conn: &mut DbConnection, org: &Organisation) -> AppResult<()> {
     Ok(())
 }
 
-pub fn create_organisation(conn: &mut DbConnection, meta: &WriteMeta, org: &Organisation) -> AppResult<()> {
+pub fn create_organisation(conn: &mut DbConnection, meta: &WriteMeta, org: &Organisation) -> StoreResult<()> {
     write_transaction(conn, |conn| {
         if load_organisation(conn, &org.id)?.is_some() {
             return Err(id_taken("en organisation", "an organisation", &org.id));
@@ -129,7 +129,7 @@ pub fn change_organisation(
     expected_version: i64,
     action: &str,
     edit: impl FnOnce(&Organisation) -> Result<Organisation, Refusal>,
-) -> AppResult<Organisation> {
+) -> StoreResult<Organisation> {
     write_transaction(conn, |conn| {
         let before = load_organisation(conn, id)?.ok_or_else(|| organisation_not_found(id))?;
         // The change's own form first, then the precondition (RFC 9110, 13.2.1).
@@ -160,7 +160,7 @@ pub fn change_organisation(
                 .count()
                 .get_result(conn)?;
             if active_units + active_children > 0 {
-                return Err(AppError::conflict(Invalid::new(
+                return Err(StoreError::broken_rule(Invalid::new(
                     format!(
                         "organisationen har {active_units} aktiva enheter och {active_children} aktiva underorganisationer efter {day}; avsluta eller flytta dem först"
                     ),
@@ -198,7 +198,7 @@ pub fn change_organisation(
     })
 }
 
-pub fn create_area(conn: &mut DbConnection, meta: &WriteMeta, area: &Area) -> AppResult<()> {
+pub fn create_area(conn: &mut DbConnection, meta: &WriteMeta, area: &Area) -> StoreResult<()> {
     write_transaction(conn, |conn| {
         if load_area(conn, &area.id)?.is_some() {
             return Err(id_taken("ett område", "an area", &area.id));
@@ -216,7 +216,7 @@ pub fn change_area(
     expected_version: i64,
     action: &str,
     edit: impl FnOnce(&Area) -> Result<Area, Refusal>,
-) -> AppResult<Area> {
+) -> StoreResult<Area> {
     write_transaction(conn, |conn| {
         let before = load_area(conn, id)?.ok_or_else(|| area_not_found(id))?;
         // The change's own form first, then the precondition (RFC 9110, 13.2.1).
@@ -239,7 +239,7 @@ pub fn change_area(
                 .count()
                 .get_result(conn)?;
             if active_units > 0 {
-                return Err(AppError::conflict(Invalid::new(
+                return Err(StoreError::broken_rule(Invalid::new(
                     format!("området har {active_units} aktiva enheter efter {day}; flytta dem först"),
                     format!("the area has {active_units} active units after {day}; move them first"),
                 )));
@@ -273,34 +273,34 @@ pub fn change_area(
 }
 
 /// Every area, as stored now.
-fn load_areas(conn: &mut DbConnection) -> AppResult<Vec<Area>> {
+fn load_areas(conn: &mut DbConnection) -> StoreResult<Vec<Area>> {
     areas::table
         .select(AreaRow::as_select())
         .load(conn)?
         .into_iter()
-        .map(|r| area_from_row(r).map_err(AppError::Unexpected))
+        .map(|r| area_from_row(r).map_err(StoreError::Corrupt))
         .collect()
 }
 
 /// A house number belongs to one district: none of `area`'s streets may share one with
 /// another district's.
-fn check_streets_free(conn: &mut DbConnection, area: &Area) -> AppResult<()> {
+fn check_streets_free(conn: &mut DbConnection, area: &Area) -> StoreResult<()> {
     for other in load_areas(conn)?.iter().filter(|o| o.id != area.id) {
         if let Some((ours, theirs)) = first_overlap(&area.streets, &other.streets) {
-            return Err(AppError::Conflict {
-                sv: format!(
+            return Err(StoreError::conflict(
+                format!(
                     "{} hör redan till {} ({})",
                     ours.text_sv(),
                     other.name,
                     theirs.text_sv()
                 ),
-                en: format!(
+                format!(
                     "{} belongs to {} already ({})",
                     ours.text_sv(),
                     other.name,
                     theirs.text_sv()
                 ),
-            });
+            ));
         }
     }
     Ok(())
@@ -313,7 +313,7 @@ pub fn replace_streets(
     conn: &mut DbConnection,
     meta: &WriteMeta,
     by_district: &std::collections::BTreeMap<String, Vec<StreetSpan>>,
-) -> AppResult<Vec<String>> {
+) -> StoreResult<Vec<String>> {
     write_transaction(conn, |conn| {
         let all = load_areas(conn)?;
         let unknown: Vec<&String> = by_district
@@ -324,7 +324,7 @@ pub fn replace_streets(
             })
             .collect();
         if let Some(id) = unknown.first() {
-            return Err(AppError::Validation(vec![
+            return Err(StoreError::invalid(vec![
                 Invalid::rule(
                     format!("inget distrikt har id {id}"),
                     format!("no district has the id {id}"),

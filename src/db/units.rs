@@ -19,19 +19,12 @@ use super::repo::{
 };
 use super::schema::{areas, contact_points, organisations, unit_areas, units};
 use super::{DbConnection, write_transaction};
+use super::{StoreError, StoreResult};
 use crate::domain::edit::Refusal;
-use crate::domain::{FieldError, HsaId, Invalid, Unit, not_ended, today};
-use crate::error::{AppError, AppResult};
-
-pub fn unit_not_found(id: Uuid) -> AppError {
-    AppError::not_found(
-        format!("det finns ingen enhet med id {id}"),
-        format!("there is no unit with id {id}"),
-    )
-}
+use crate::domain::{FieldError, HsaId, Invalid, Unit, not_ended, today, unit_not_found, unknown};
 
 /// The unit as stored now (its current contact points only), if it exists.
-pub fn load_unit(conn: &mut DbConnection, id: Uuid) -> AppResult<Option<Unit>> {
+pub fn load_unit(conn: &mut DbConnection, id: Uuid) -> StoreResult<Option<Unit>> {
     let key = id.to_string();
     let Some(row) = units::table
         .find(&key)
@@ -52,11 +45,11 @@ pub fn load_unit(conn: &mut DbConnection, id: Uuid) -> AppResult<Option<Unit>> {
         .load(conn)?;
     unit_from_rows(row, area_ids, points)
         .map(Some)
-        .map_err(AppError::Unexpected)
+        .map_err(StoreError::Corrupt)
 }
 
 /// Stores a new unit (already valid by the domain rules) and its audit event.
-pub fn create_unit(conn: &mut DbConnection, meta: &WriteMeta, unit: &Unit) -> AppResult<Unit> {
+pub fn create_unit(conn: &mut DbConnection, meta: &WriteMeta, unit: &Unit) -> StoreResult<Unit> {
     write_transaction(conn, |conn| {
         check_references(conn, unit, None)?;
         insert_unit(conn, meta, unit)?;
@@ -68,11 +61,11 @@ pub fn create_unit(conn: &mut DbConnection, meta: &WriteMeta, unit: &Unit) -> Ap
 
 /// How a unit changes: from the current state (and the connection, for edits that read the
 /// history) to the next.
-pub type UnitEdit = Box<dyn FnOnce(&mut DbConnection, &Unit) -> AppResult<Unit> + Send>;
+pub type UnitEdit = Box<dyn FnOnce(&mut DbConnection, &Unit) -> StoreResult<Unit> + Send>;
 
 /// A plain domain edit as a [`UnitEdit`].
 pub fn edit(f: impl FnOnce(&Unit) -> Result<Unit, Refusal> + Send + 'static) -> UnitEdit {
-    Box::new(move |_, unit| f(unit).map_err(AppError::from))
+    Box::new(move |_, unit| f(unit).map_err(StoreError::from))
 }
 
 /// An edit that restores version `version` from the audit history.
@@ -81,19 +74,20 @@ pub fn revert_to(version: i64) -> UnitEdit {
 }
 
 /// Changes a unit: see the module documentation. `may_edit` authorises the caller for the
-/// unit's organisation as stored, and for the one it moves to. A change that changes nothing
-/// is no write: no new version, no event.
-pub fn change_unit(
+/// unit's organisation as stored, and for the one it moves to (its refusal, of the caller's own
+/// error type `E`, is passed on as it is). A change that changes nothing is no write: no new
+/// version, no event.
+pub fn change_unit<E: From<StoreError> + From<diesel::result::Error>>(
     conn: &mut DbConnection,
     meta: &WriteMeta,
     id: Uuid,
     expected_version: i64,
     action: &str,
-    may_edit: impl Fn(&str) -> AppResult<()>,
+    may_edit: impl Fn(&str) -> Result<(), E>,
     edit: UnitEdit,
-) -> AppResult<Unit> {
+) -> Result<Unit, E> {
     write_transaction(conn, |conn| {
-        let before = load_unit(conn, id)?.ok_or_else(|| unit_not_found(id))?;
+        let before = load_unit(conn, id)?.ok_or_else(|| StoreError::from(unit_not_found(id)))?;
         may_edit(&before.organisation_id)?;
         // The change's own form first, then the precondition (RFC 9110, 13.2.1).
         let after = edit(conn, &before)?;
@@ -105,14 +99,14 @@ pub fn change_unit(
 /// Inside a write transaction: stores `after` as the next version of `before`, after the
 /// checks only the database can make, with its audit event. Returns `before` unchanged when
 /// `after` changes nothing (no write, no event).
-pub fn store_change(
+pub fn store_change<E: From<StoreError>>(
     conn: &mut DbConnection,
     meta: &WriteMeta,
     action: &str,
     before: &Unit,
     mut after: Unit,
-    may_edit: impl Fn(&str) -> AppResult<()>,
-) -> AppResult<Unit> {
+    may_edit: impl Fn(&str) -> Result<(), E>,
+) -> Result<Unit, E> {
     after.id = before.id;
     after.version = before.version;
     after.updated_at = before.updated_at;
@@ -124,10 +118,21 @@ pub fn store_change(
     }
     after.version = before.version + 1;
     after.updated_at = meta.at;
-    check_references(conn, &after, Some(before))?;
-    check_fallbacks(conn, before, &after)?;
-    save_unchecked(conn, meta, action, before, &after)?;
+    store_checked(conn, meta, action, before, &after)?;
     Ok(after)
+}
+
+/// The checks only the database can make, then the write with its audit event.
+fn store_checked(
+    conn: &mut DbConnection,
+    meta: &WriteMeta,
+    action: &str,
+    before: &Unit,
+    after: &Unit,
+) -> StoreResult<()> {
+    check_references(conn, after, Some(before))?;
+    check_fallbacks(conn, before, after)?;
+    save_unchecked(conn, meta, action, before, after)
 }
 
 /// Inside a write transaction, for a batch that refers to itself (an import: a fallback or an
@@ -140,7 +145,7 @@ pub fn save_unchecked(
     action: &str,
     before: &Unit,
     after: &Unit,
-) -> AppResult<()> {
+) -> StoreResult<()> {
     save_unit(conn, before, after, meta.at)?;
     super::numbers::record(conn, before, after, meta.at)?;
     audit::append(
@@ -161,7 +166,7 @@ pub fn save_unchecked(
 
 /// The checks of [`store_change`] on a unit already written: `before` is its state before the
 /// batch (`None` for a new unit).
-pub fn check_stored(conn: &mut DbConnection, before: Option<&Unit>, after: &Unit) -> AppResult<()> {
+pub fn check_stored(conn: &mut DbConnection, before: Option<&Unit>, after: &Unit) -> StoreResult<()> {
     check_references(conn, after, before)?;
     match before {
         Some(b) => check_fallbacks(conn, b, after),
@@ -181,7 +186,7 @@ fn unrouted(unit: &Unit) -> Unit {
 
 /// What only the database can check: the organisation exists (and is active for a new or
 /// moved unit), every area exists, and no other unit has the HSA-id.
-fn check_references(conn: &mut DbConnection, unit: &Unit, before: Option<&Unit>) -> AppResult<()> {
+fn check_references(conn: &mut DbConnection, unit: &Unit, before: Option<&Unit>) -> StoreResult<()> {
     let mut errors: Vec<FieldError> = Vec::new();
     if before.is_none_or(|b| b.organisation_id != unit.organisation_id) {
         let org: Option<Option<chrono::NaiveDate>> = organisations::table
@@ -191,17 +196,9 @@ fn check_references(conn: &mut DbConnection, unit: &Unit, before: Option<&Unit>)
             .optional()?;
         match org {
             None => errors.push(
-                Invalid::rule(
-                    format!(
-                        "okänd organisation '{}'; se GET /v1/organisations",
-                        unit.organisation_id
-                    ),
-                    format!(
-                        "unknown organisation '{}'; see GET /v1/organisations",
-                        unit.organisation_id
-                    ),
-                )
-                .at("organisation_id"),
+                unknown::organisation(&unit.organisation_id)
+                    .as_rule()
+                    .at("organisation_id"),
             ),
             Some(active_to) if !not_ended(active_to, today()) => errors.push(
                 Invalid::rule(
@@ -225,10 +222,7 @@ fn check_references(conn: &mut DbConnection, unit: &Unit, before: Option<&Unit>)
         // Named by value: the list is stored sorted, so a position would not be the sender's.
         for area in added {
             let why = match known.get(area) {
-                None => Invalid::rule(
-                    format!("okänt område '{area}'; se GET /v1/areas"),
-                    format!("unknown area '{area}'; see GET /v1/areas"),
-                ),
+                None => unknown::area(area).as_rule(),
                 Some(active_to) if !not_ended(*active_to, today()) => Invalid::rule(
                     format!("området '{area}' är avslutat"),
                     format!("the area '{area}' has been deactivated"),
@@ -266,7 +260,7 @@ fn check_references(conn: &mut DbConnection, unit: &Unit, before: Option<&Unit>)
         }
     }
     if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
+        return Err(StoreError::invalid(errors));
     }
     if let Some(hsa) = unit.hsa_id.as_ref().map(HsaId::as_str)
         && before.is_none_or(|b| b.hsa_id != unit.hsa_id)
@@ -278,10 +272,10 @@ fn check_references(conn: &mut DbConnection, unit: &Unit, before: Option<&Unit>)
             .first(conn)
             .optional()?;
         if let Some(other) = taken {
-            return Err(AppError::Conflict {
-                sv: format!("HSA-id {hsa} används redan av enheten '{other}'"),
-                en: format!("HSA-id {hsa} is already used by the unit '{other}'"),
-            });
+            return Err(StoreError::conflict(
+                format!("HSA-id {hsa} används redan av enheten '{other}'"),
+                format!("HSA-id {hsa} is already used by the unit '{other}'"),
+            ));
         }
     }
     Ok(())
@@ -294,7 +288,7 @@ fn check_references(conn: &mut DbConnection, unit: &Unit, before: Option<&Unit>)
 /// - following them never comes back round on a day that all the steps share (a cycle would
 ///   send a caller round in circles). Two vårdcentraler that cover each other's summer weeks
 ///   are fine: their periods share no day.
-fn check_fallbacks(conn: &mut DbConnection, before: &Unit, after: &Unit) -> AppResult<()> {
+fn check_fallbacks(conn: &mut DbConnection, before: &Unit, after: &Unit) -> StoreResult<()> {
     for gone in before
         .contact_points
         .iter()
@@ -333,16 +327,16 @@ fn check_fallbacks(conn: &mut DbConnection, before: &Unit, after: &Unit) -> AppR
         dependants.dedup();
         if !dependants.is_empty() {
             let names = dependants.join(", ");
-            return Err(AppError::Conflict {
-                sv: format!(
+            return Err(StoreError::conflict(
+                format!(
                     "numret '{}' tar emot samtal för {names} (reservnummer eller period); ändra det först",
                     gone.label
                 ),
-                en: format!(
+                format!(
                     "the number '{}' takes the calls of {names} (fallback or period); change that first",
                     gone.label
                 ),
-            });
+            ));
         }
     }
     // Every route: (field, target, first day, last day).
@@ -439,7 +433,7 @@ fn check_fallbacks(conn: &mut DbConnection, before: &Unit, after: &Unit) -> AppR
     }
     if !errors.is_empty() {
         errors.sort_by(|a, b| a.field.cmp(&b.field));
-        return Err(AppError::Validation(errors));
+        return Err(StoreError::invalid(errors));
     }
     let mut graph = Routes {
         unit: after,
@@ -448,10 +442,10 @@ fn check_fallbacks(conn: &mut DbConnection, before: &Unit, after: &Unit) -> AppR
     };
     for start in &after.contact_points {
         if graph.comes_back(conn, &mut vec![start.id], Span::ALWAYS)? {
-            return Err(AppError::Conflict {
-                sv: "reservnumren och periodernas omkopplingar skulle gå i cirkel tillbaka till enheten; välj ett annat nummer".into(),
-                en: "the fallbacks and the periods' redirects would go round in a circle back to the unit; choose another number".into(),
-            });
+            return Err(StoreError::conflict(
+                "reservnumren och periodernas omkopplingar skulle gå i cirkel tillbaka till enheten; välj ett annat nummer",
+                "the fallbacks and the periods' redirects would go round in a circle back to the unit; choose another number",
+            ));
         }
     }
     Ok(())
@@ -495,7 +489,7 @@ struct Routes<'a> {
 const MAX_ROUTE: usize = 16;
 
 impl Routes<'_> {
-    fn hops(&mut self, conn: &mut DbConnection, point: Uuid) -> AppResult<Vec<(Uuid, Span)>> {
+    fn hops(&mut self, conn: &mut DbConnection, point: Uuid) -> StoreResult<Vec<(Uuid, Span)>> {
         let dated = |periods: &[crate::domain::hours::Period]| -> Vec<(Uuid, Span)> {
             periods
                 .iter()
@@ -553,7 +547,7 @@ impl Routes<'_> {
 
     /// Whether a walk on from the end of `path`, on days within `days`, reaches a number
     /// already on it.
-    fn comes_back(&mut self, conn: &mut DbConnection, path: &mut Vec<Uuid>, days: Span) -> AppResult<bool> {
+    fn comes_back(&mut self, conn: &mut DbConnection, path: &mut Vec<Uuid>, days: Span) -> StoreResult<bool> {
         self.steps += 1;
         if path.len() > MAX_ROUTE || self.steps > 2_000 {
             return Ok(true);
@@ -656,13 +650,13 @@ fn save_unit(conn: &mut DbConnection, before: &Unit, after: &Unit, now: NaiveDat
 }
 
 /// A stored state from the audit history.
-pub fn state_of(row: &super::models::AuditEventRow) -> AppResult<Option<Unit>> {
+pub fn state_of(row: &super::models::AuditEventRow) -> StoreResult<Option<Unit>> {
     row.after_state
         .as_deref()
         .map(serde_json::from_str::<Unit>)
         .transpose()
         .map_err(|e| {
-            AppError::Unexpected(anyhow::anyhow!(
+            StoreError::Corrupt(anyhow::anyhow!(
                 "audit event {} holds an unreadable unit: {e}",
                 row.id
             ))
@@ -670,7 +664,7 @@ pub fn state_of(row: &super::models::AuditEventRow) -> AppResult<Option<Unit>> {
 }
 
 /// The unit as it was at `at`, from the audit history.
-pub fn unit_as_of(conn: &mut DbConnection, id: Uuid, at: NaiveDateTime) -> AppResult<Option<Unit>> {
+pub fn unit_as_of(conn: &mut DbConnection, id: Uuid, at: NaiveDateTime) -> StoreResult<Option<Unit>> {
     match audit::as_of(conn, Entity::Unit, &id.to_string(), at)? {
         Some(row) => state_of(&row),
         None => Ok(None),
@@ -678,12 +672,8 @@ pub fn unit_as_of(conn: &mut DbConnection, id: Uuid, at: NaiveDateTime) -> AppRe
 }
 
 /// Version `version` of the unit, from the audit history.
-pub fn unit_version(conn: &mut DbConnection, id: Uuid, version: i64) -> AppResult<Unit> {
+pub fn unit_version(conn: &mut DbConnection, id: Uuid, version: i64) -> StoreResult<Unit> {
     let row = audit::version(conn, Entity::Unit, &id.to_string(), version)?;
-    row.as_ref().map(state_of).transpose()?.flatten().ok_or_else(|| {
-        AppError::not_found(
-            format!("enheten {id} har ingen version {version}; se GET /v1/units/{id}/history"),
-            format!("unit {id} has no version {version}; see GET /v1/units/{id}/history"),
-        )
-    })
+    let unit = row.as_ref().map(state_of).transpose()?.flatten();
+    unit.ok_or_else(|| unknown::version(id, version).into())
 }

@@ -6,10 +6,10 @@ use diesel::prelude::*;
 use super::audit::{self, Entity, Event, WriteMeta};
 use super::schema::{audit_events, vocabulary};
 use super::{DbConnection, write_transaction};
+use super::{StoreError, StoreResult};
 use crate::domain::text::fold;
 use crate::domain::vocabulary::Synonym;
 use crate::domain::{FieldError, Invalid, shown};
-use crate::error::{AppError, AppResult};
 
 /// Every entry, by word.
 pub fn load_all(conn: &mut DbConnection) -> QueryResult<Vec<Synonym>> {
@@ -28,8 +28,8 @@ pub fn load_all(conn: &mut DbConnection) -> QueryResult<Vec<Synonym>> {
         .collect())
 }
 
-pub fn not_found(word: &str) -> AppError {
-    AppError::not_found(
+pub fn not_found(word: &str) -> StoreError {
+    StoreError::not_found(
         format!("ordet '{}' finns inte i ordlistan", shown(word)),
         format!("the word '{}' is not in the vocabulary", shown(word)),
     )
@@ -47,19 +47,19 @@ fn json(expansions: &[String]) -> String {
 
 /// Adds a word. One that another entry already has (ignoring case and accents) is 409.
 /// Returns the entry as stored.
-pub fn create(conn: &mut DbConnection, meta: &WriteMeta, synonym: &Synonym) -> AppResult<Synonym> {
+pub fn create(conn: &mut DbConnection, meta: &WriteMeta, synonym: &Synonym) -> StoreResult<Synonym> {
     write_transaction(conn, |conn| {
         if let Some(other) = load_all(conn)?
             .into_iter()
             .find(|s| fold(&s.word) == fold(&synonym.word))
         {
-            return Err(AppError::Conflict {
-                sv: format!("ordet finns redan som '{}'; ändra det i stället", other.word),
-                en: format!(
+            return Err(StoreError::conflict(
+                format!("ordet finns redan som '{}'; ändra det i stället", other.word),
+                format!(
                     "the word is already there as '{}'; change that instead",
                     other.word
                 ),
-            });
+            ));
         }
         Ok(insert(conn, meta, synonym)?)
     })
@@ -164,13 +164,13 @@ pub fn change(
     word: &str,
     expected_version: i64,
     expansions: Option<Vec<String>>,
-) -> AppResult<Option<Synonym>> {
+) -> StoreResult<Option<Synonym>> {
     write_transaction(conn, |conn| {
         let before = load(conn, word)?.ok_or_else(|| not_found(word))?;
         // The change's own form first, then the precondition (RFC 9110, 13.2.1).
         let expansions = expansions
             .map(|list| {
-                crate::domain::vocabulary::expansions(&list, &before.word).map_err(AppError::Validation)
+                crate::domain::vocabulary::expansions(&list, &before.word).map_err(StoreError::invalid)
             })
             .transpose()?;
         super::expect_version(before.version, expected_version)?;
@@ -202,8 +202,8 @@ pub fn replace_all(
     meta: &WriteMeta,
     wanted: &[Synonym],
     dry_run: bool,
-) -> AppResult<Replaced> {
-    let run = |conn: &mut DbConnection| -> AppResult<Replaced> {
+) -> StoreResult<Replaced> {
+    let run = |conn: &mut DbConnection| -> StoreResult<Replaced> {
         let stored = load_all(conn)?;
         let mut report = Replaced::default();
         for before in &stored {

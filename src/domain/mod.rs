@@ -94,6 +94,47 @@ pub struct FieldError {
 }
 
 /// Today's date in Borås (Europe/Stockholm), which decides whether a unit is active.
+/// 404: no unit has the id.
+pub fn unit_not_found(id: Uuid) -> edit::Refusal {
+    edit::Refusal::NotFound(Invalid::new(
+        format!("det finns ingen enhet med id {id}"),
+        format!("there is no unit with id {id}"),
+    ))
+}
+
+/// Refusals of a reference to something the directory does not hold, each saying where the
+/// API lists what it does hold: the same words from an edit, an import and the web.
+pub mod unknown {
+    use uuid::Uuid;
+
+    use super::Invalid;
+    use super::edit::Refusal;
+
+    pub fn organisation(id: &str) -> Invalid {
+        let id = super::shown(id);
+        Invalid::new(
+            format!("okänd organisation '{id}'; se GET /v1/organisations"),
+            format!("unknown organisation '{id}'; see GET /v1/organisations"),
+        )
+    }
+
+    pub fn area(id: &str) -> Invalid {
+        let id = super::shown(id);
+        Invalid::new(
+            format!("okänt område '{id}'; se GET /v1/areas"),
+            format!("unknown area '{id}'; see GET /v1/areas"),
+        )
+    }
+
+    /// 404: the unit's history has no such version.
+    pub fn version(id: Uuid, version: i64) -> Refusal {
+        Refusal::NotFound(Invalid::new(
+            format!("enheten {id} har ingen version {version}; se GET /v1/units/{id}/history"),
+            format!("unit {id} has no version {version}; see GET /v1/units/{id}/history"),
+        ))
+    }
+}
+
 pub fn today() -> NaiveDate {
     Utc::now()
         .with_timezone(&chrono_tz::Europe::Stockholm)

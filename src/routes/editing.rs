@@ -539,7 +539,9 @@ async fn update_contact_point(
 ) -> AppResult<HttpResponse> {
     let point = write.point()?;
     let (patch, reason) = body.into_inner().patch();
-    write.apply(reason, UnitChange::ChangeNumber(point, Box::new(patch))).await
+    write
+        .apply(reason, UnitChange::ChangeNumber(point, Box::new(patch)))
+        .await
 }
 
 /// Remove a number from a unit (the history keeps it; a revert brings it back). The `vag_in`
@@ -555,10 +557,9 @@ async fn update_contact_point(
     )
 )]
 #[delete("/units/{id}/contact-points/{point_id}")]
-async fn remove_contact_point(
-    write: UnitWrite,
-    query: web::Query<ReasonParam>,
-) -> AppResult<HttpResponse> {
+async fn remove_contact_point(write: UnitWrite, query: web::Query<ReasonParam>) -> AppResult<HttpResponse> {
     let point = write.point()?;
-    write.apply(query.into_inner().reason, UnitChange::RemoveNumber(point)).await
+    write
+        .apply(query.into_inner().reason, UnitChange::RemoveNumber(point))
+        .await
 }

@@ -11,7 +11,7 @@ use super::units::{parse_instant, parse_unit_id};
 use crate::auth::SignedIn;
 use crate::db::audit::{self, AuditFilter, Entity};
 use crate::db::models::AuditEventRow;
-use crate::db::units::unit_not_found;
+use crate::domain::unit_not_found;
 use crate::domain::{Invalid, shown};
 use crate::error::{AppError, AppResult, Problem};
 use crate::service::history::{Change, changes, stored_state};
@@ -90,11 +90,11 @@ async fn unit_history(
 ) -> AppResult<HttpResponse> {
     let id = parse_unit_id(&id)?;
     let rows = state::read(&state, move |conn| {
-        Ok(audit::history(conn, Entity::Unit, &id.to_string())?)
+        audit::history(conn, Entity::Unit, &id.to_string())
     })
     .await?;
     if rows.is_empty() {
-        return Err(unit_not_found(id));
+        return Err(unit_not_found(id).into());
     }
     let versions = rows
         .iter()
@@ -243,7 +243,7 @@ async fn audit_log(
         batch_id: p.batch,
     };
     let page_size = limit as i64;
-    let rows = state::read(&state, move |conn| Ok(audit::list(conn, &filter, page_size + 1)?)).await?;
+    let rows = state::read(&state, move |conn| audit::list(conn, &filter, page_size + 1)).await?;
     let more = rows.len() > limit;
     let items: Vec<AuditEvent> = rows
         .into_iter()

@@ -17,9 +17,9 @@ use super::require_csv;
 use super::units::parse_unit_id;
 use crate::auth::{Caller, SignedIn};
 use crate::db::audit::{self, Entity};
-use crate::db::units::unit_not_found;
 use crate::directory::Directory;
 use crate::domain::text::sort_key;
+use crate::domain::unit_not_found;
 use crate::domain::{Invalid, Unit, UnitKind, shown, today};
 use crate::error::{AppError, AppResult, Problem};
 use crate::service::write_meta;
@@ -359,7 +359,7 @@ async fn changes(
     };
     let page = limit as i64;
     let rows = state::read(&state, move |conn| {
-        Ok(audit::after(
+        audit::after(
             conn,
             since,
             &[
@@ -369,7 +369,7 @@ async fn changes(
                 Entity::Vocabulary,
             ],
             page + 1,
-        )?)
+        )
     })
     .await?;
     let more = rows.len() > limit;

@@ -6,10 +6,11 @@ use uuid::Uuid;
 
 use crate::auth::User;
 use crate::db::corrections as repo;
-use crate::db::units::{load_unit, store_change, unit_not_found};
+use crate::db::units::{load_unit, store_change};
 use crate::directory::Directory;
 use crate::domain::correction::{Correction, Person};
 use crate::domain::edit::ContactPointPatch;
+use crate::domain::unit_not_found;
 use crate::domain::{CorrectionStatus, shown};
 use crate::error::AppResult;
 

@@ -9,8 +9,9 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::Author;
-use crate::db::units::{self as repo, UnitEdit, edit, revert_to, unit_not_found};
+use crate::db::units::{self as repo, UnitEdit, edit, revert_to};
 use crate::domain::edit::{ContactPointPatch, UnitPatch};
+use crate::domain::unit_not_found;
 use crate::domain::{ContactPoint, Unit, UnitDraft, today};
 use crate::error::{AppError, AppResult};
 use crate::state::{self, AppState};
@@ -67,7 +68,8 @@ impl UnitChange {
 
 /// Creates a unit with its numbers: the caller must edit its organisation.
 pub async fn create(state: &web::Data<AppState>, by: Author<'_>, draft: UnitDraft) -> AppResult<Unit> {
-    by.user.editor_of(&state.directory.current(), &draft.organisation_id)?;
+    by.user
+        .editor_of(&state.directory.current(), &draft.organisation_id)?;
     let meta = by.meta()?;
     let unit = draft
         .validate(Uuid::new_v4(), meta.at)

@@ -844,7 +844,10 @@ async fn save_number(
     user.editor_of(&directory, &unit.organisation_id)?;
     let again = |unit, status, top, errors: Option<Vec<FieldError>>| {
         let failed = errors.map(|errors| (point_id, errors, &*form));
-        html(status, pages::edit(&session_view(&session), &directory, unit, top, failed))
+        html(
+            status,
+            pages::edit(&session_view(&session), &directory, unit, top, failed),
+        )
     };
     let stored = unit.contact_points.iter().find(|c| c.id == point_id);
     let stored = stored.ok_or_else(|| WebError::NotFound("Numret finns inte längre.".into()))?;
@@ -859,7 +862,10 @@ async fn save_number(
     };
     let change = UnitChange::ChangeNumber(point_id, Box::new(patch));
     match units::change(&state, by, unit.id, Ok(form.version), change).await {
-        Ok(_) => Ok(see_other(&format!("/enhet/{}/redigera?sparat=1#nummer-{point_id}", unit.id))),
+        Ok(_) => Ok(see_other(&format!(
+            "/enhet/{}/redigera?sparat=1#nummer-{point_id}",
+            unit.id
+        ))),
         Err(AppError::Validation(errors)) => Ok(again(unit, StatusCode::BAD_REQUEST, None, Some(errors))),
         Err(AppError::PreconditionFailed { .. }) => {
             // The page again, as stored now.
@@ -892,7 +898,7 @@ async fn history_page(
     let unit = unit_of(&directory, &id)?;
     let id = unit.id;
     let rows = state::read(&state, move |conn| {
-        Ok(audit::history(conn, Entity::Unit, &id.to_string())?)
+        audit::history(conn, Entity::Unit, &id.to_string())
     })
     .await?;
     ok(pages::history(&session_view(&session), unit, &rows))
