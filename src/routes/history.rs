@@ -11,6 +11,7 @@ use super::units::{parse_instant, parse_unit_id};
 use crate::auth::SignedIn;
 use crate::db::audit::{self, AuditFilter, Entity};
 use crate::db::models::AuditEventRow;
+use crate::directory::Directory;
 use crate::domain::unit_not_found;
 use crate::domain::{Invalid, shown};
 use crate::error::{AppError, AppResult, Problem};
@@ -191,86 +192,94 @@ async fn audit_log(
     query: web::Query<AuditParams>,
 ) -> AppResult<HttpResponse> {
     user.admin()?;
-    let p = query.into_inner();
-    let limit = params::limit(p.limit.as_deref(), 50, 200)?;
-    let directory = state.directory.current();
-    let organisations = match &p.organisation {
-        Some(o) => {
-            crate::service::search::known_organisation(&directory, o)
-                .map_err(|e| AppError::invalid("organisation", e))?;
-            Some(directory.organisation_and_descendants(o))
-        }
-        None => None,
-    };
-    let entity_type = p
-        .entity_type
-        .as_deref()
-        .map(|raw| {
-            Entity::parse(raw).ok_or_else(|| {
-                AppError::invalid(
-                    "entity_type",
-                    Invalid::new(
-                        format!("'{}' är ingen typ; tillåtna: {}", shown(raw), Entity::ALL_CODES),
-                        format!(
-                            "'{}' is no entity type; allowed: {}",
-                            shown(raw),
-                            Entity::ALL_CODES
-                        ),
-                    ),
-                )
-            })
-        })
-        .transpose()?;
-    let before_id = p
-        .cursor
-        .as_deref()
-        .map(|c| c.parse::<i64>())
-        .transpose()
-        .map_err(|_| {
-            AppError::invalid(
-                "cursor",
-                Invalid::rule("cursor är ogiltig", "the cursor is invalid"),
-            )
-        })?;
-    let filter = AuditFilter {
-        actor: p.actor,
-        organisations,
-        entity_type,
-        entity_id: p.entity_id,
-        from: p.from.as_deref().map(|f| parse_instant("from", f)).transpose()?,
-        to: p.to.as_deref().map(|t| parse_instant("to", t)).transpose()?,
-        before_id,
-        batch_id: p.batch,
-    };
+    let (filter, limit) = query.into_inner().filter(&state.directory.current())?;
     let page_size = limit as i64;
     let rows = state::read(&state, move |conn| audit::list(conn, &filter, page_size + 1)).await?;
     let more = rows.len() > limit;
-    let items: Vec<AuditEvent> = rows
-        .into_iter()
-        .take(limit)
-        .map(|row| {
-            let before = stored_state(&row.before_state);
-            let after = stored_state(&row.after_state);
-            AuditEvent {
-                id: row.id,
-                occurred_at: utc(row.occurred_at),
-                actor: actor(&row),
-                changes: changes(&before, &after),
-                action: row.action,
-                entity_type: row.entity_type,
-                entity_id: row.entity_id,
-                entity_version: row.entity_version,
-                organisation_id: row.organisation_id,
-                reason: row.reason,
-                request_id: row.request_id,
-                batch_id: row.batch_id,
-                before,
-                after,
-            }
-        })
-        .collect();
+    let items: Vec<AuditEvent> = rows.into_iter().take(limit).map(AuditEvent::from).collect();
     let next_cursor = more.then(|| items.last().map(|e| e.id.to_string())).flatten();
     Ok(HttpResponse::Ok().json(AuditPage { items, next_cursor }))
+}
+
+impl AuditParams {
+    /// What the query asks for, and the page size.
+    fn filter(self, directory: &Directory) -> AppResult<(AuditFilter, usize)> {
+        let limit = params::limit(self.limit.as_deref(), 50, 200)?;
+        let organisations = match &self.organisation {
+            Some(o) => {
+                crate::service::search::known_organisation(directory, o)
+                    .map_err(|e| AppError::invalid("organisation", e))?;
+                Some(directory.organisation_and_descendants(o))
+            }
+            None => None,
+        };
+        let entity_type = self.entity_type.as_deref().map(entity_type).transpose()?;
+        let before_id = self
+            .cursor
+            .as_deref()
+            .map(|c| c.parse::<i64>())
+            .transpose()
+            .map_err(|_| {
+                AppError::invalid(
+                    "cursor",
+                    Invalid::rule("cursor är ogiltig", "the cursor is invalid"),
+                )
+            })?;
+        let filter = AuditFilter {
+            actor: self.actor,
+            organisations,
+            entity_type,
+            entity_id: self.entity_id,
+            from: self
+                .from
+                .as_deref()
+                .map(|f| parse_instant("from", f))
+                .transpose()?,
+            to: self.to.as_deref().map(|t| parse_instant("to", t)).transpose()?,
+            before_id,
+            batch_id: self.batch,
+        };
+        Ok((filter, limit))
+    }
+}
+
+fn entity_type(raw: &str) -> AppResult<Entity> {
+    Entity::parse(raw).ok_or_else(|| {
+        AppError::invalid(
+            "entity_type",
+            Invalid::new(
+                format!("'{}' är ingen typ; tillåtna: {}", shown(raw), Entity::ALL_CODES),
+                format!(
+                    "'{}' is no entity type; allowed: {}",
+                    shown(raw),
+                    Entity::ALL_CODES
+                ),
+            ),
+        )
+    })
+}
+
+impl From<AuditEventRow> for AuditEvent {
+    fn from(row: AuditEventRow) -> Self {
+        let before = stored_state(&row.before_state);
+        let after = stored_state(&row.after_state);
+        AuditEvent {
+            id: row.id,
+            occurred_at: utc(row.occurred_at),
+            actor: actor(&row),
+            changes: changes(&before, &after),
+            action: row.action,
+            entity_type: row.entity_type,
+            entity_id: row.entity_id,
+            entity_version: row.entity_version,
+            organisation_id: row.organisation_id,
+            reason: row.reason,
+            request_id: row.request_id,
+            batch_id: row.batch_id,
+            before,
+            after,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -6,11 +6,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::views::{OrganisationRef, ReviewView, UnitRef};
-use crate::auth::SignedIn;
+use crate::auth::{SignedIn, User};
 use crate::db::corrections;
-use crate::domain::CorrectionStatus;
+use crate::directory::Directory;
+use crate::domain::correction::Correction;
 use crate::domain::review::ReviewStatus;
-use crate::domain::{Role, text::sort_key, today};
+use crate::domain::{CorrectionStatus, Organisation, Role, Unit, text::sort_key, today};
 use crate::error::{AppError, AppResult, Problem};
 use crate::state::{self, AppState};
 
@@ -102,12 +103,33 @@ async fn reviews(
     query: web::Query<ReviewParams>,
 ) -> AppResult<HttpResponse> {
     let directory = state.directory.current();
-    let roots: Vec<String> = match (&query.organisation, user.role) {
+    let scope = scope(&directory, &user, query.organisation.as_deref())?;
+    let open = state::read(&state, |conn| {
+        corrections::list(conn, Some(CorrectionStatus::Open), None)
+    })
+    .await?;
+    let day = today();
+    let organisations = directory
+        .organisations()
+        .iter()
+        .filter(|o| scope.contains(&o.id))
+        .filter_map(|org| OrganisationReview::of(&directory, org, &open, day))
+        .collect();
+    Ok(HttpResponse::Ok().json(ReviewList {
+        on: day,
+        organisations,
+    }))
+}
+
+/// The organisations a review covers: the one asked for (with those under it), or the
+/// caller's own (admins: all).
+fn scope(directory: &Directory, user: &User, organisation: Option<&str>) -> AppResult<Vec<String>> {
+    let roots: Vec<String> = match (organisation, user.role) {
         (Some(org), _) => {
-            crate::service::search::known_organisation(&directory, org)
+            crate::service::search::known_organisation(directory, org)
                 .map_err(|e| AppError::invalid("organisation", e))?;
-            user.editor_of(&directory, org)?;
-            vec![org.clone()]
+            user.editor_of(directory, org)?;
+            vec![org.to_owned()]
         }
         (None, Role::Admin) => directory
             .organisations()
@@ -129,25 +151,24 @@ async fn reviews(
         .collect();
     scope.sort();
     scope.dedup();
-    let open = state::read(&state, |conn| {
-        corrections::list(conn, Some(CorrectionStatus::Open), None)
-    })
-    .await?;
-    let day = today();
-    let item = |u: &crate::domain::Unit| ReviewItem {
-        unit: UnitRef::new(&directory, u),
-        review: ReviewView::new(u, day),
-    };
-    let mut organisations = Vec::new();
-    for org in directory.organisations().iter().filter(|o| scope.contains(&o.id)) {
-        let units: Vec<&crate::domain::Unit> = directory
+    Ok(scope)
+}
+
+impl OrganisationReview {
+    /// How `org` stands on `day`, given the reports still open; `None` without active units.
+    fn of(directory: &Directory, org: &Organisation, open: &[Correction], day: NaiveDate) -> Option<Self> {
+        let units: Vec<&Unit> = directory
             .units()
             .iter()
             .filter(|u| u.organisation_id == org.id && u.is_active_on(day))
             .collect();
         if units.is_empty() {
-            continue;
+            return None;
         }
+        let item = |u: &Unit| ReviewItem {
+            unit: UnitRef::new(directory, u),
+            review: ReviewView::new(u, day),
+        };
         let mut summary = ReviewSummary::default();
         for u in &units {
             match u.review_status(day) {
@@ -164,7 +185,30 @@ async fn reviews(
             .iter()
             .min_by_key(|u| (u.reviewed_at, sort_key(&u.name)))
             .map(|u| item(u));
-        let mut missing_hours: Vec<MissingHours> = units
+        let missing_hours = MissingHours::of(&units);
+        summary.numbers_without_hours = missing_hours.len();
+        let mut to_review: Vec<&Unit> = units
+            .into_iter()
+            .filter(|u| u.review_status(day) != ReviewStatus::Current)
+            .collect();
+        to_review.sort_by_key(|u| (u.review_due(), sort_key(&u.name)));
+        Some(OrganisationReview {
+            organisation: OrganisationRef {
+                id: org.id.clone(),
+                name: org.name.clone(),
+                short_name: org.short_name.clone(),
+            },
+            summary,
+            to_review: to_review.into_iter().map(item).collect(),
+            missing_hours,
+        })
+    }
+}
+
+impl MissingHours {
+    /// The numbers of `units` without recorded hours, by unit name and label.
+    fn of(units: &[&Unit]) -> Vec<Self> {
+        let mut missing: Vec<MissingHours> = units
             .iter()
             .flat_map(|u| {
                 u.contact_points
@@ -180,26 +224,7 @@ async fn reviews(
                     })
             })
             .collect();
-        missing_hours.sort_by_key(|m| (sort_key(&m.unit_name), m.label.clone()));
-        summary.numbers_without_hours = missing_hours.len();
-        let mut to_review: Vec<&crate::domain::Unit> = units
-            .into_iter()
-            .filter(|u| u.review_status(day) != ReviewStatus::Current)
-            .collect();
-        to_review.sort_by_key(|u| (u.review_due(), sort_key(&u.name)));
-        organisations.push(OrganisationReview {
-            organisation: OrganisationRef {
-                id: org.id.clone(),
-                name: org.name.clone(),
-                short_name: org.short_name.clone(),
-            },
-            summary,
-            to_review: to_review.into_iter().map(item).collect(),
-            missing_hours,
-        });
+        missing.sort_by_key(|m| (sort_key(&m.unit_name), m.label.clone()));
+        missing
     }
-    Ok(HttpResponse::Ok().json(ReviewList {
-        on: day,
-        organisations,
-    }))
 }

@@ -6,7 +6,7 @@
 //! audit history keeps), or of a word of the search vocabulary. Writes take turns under one lock, so audit events commit in the order
 //! of their ids and a cursor (the last id seen) never skips one.
 
-use actix_web::http::header::CONTENT_DISPOSITION;
+use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -17,11 +17,11 @@ use super::require_csv;
 use super::units::parse_unit_id;
 use crate::auth::{Caller, SignedIn};
 use crate::db::audit::{self, Entity};
-use crate::directory::Directory;
-use crate::domain::text::sort_key;
+use crate::db::models::AuditEventRow;
 use crate::domain::unit_not_found;
-use crate::domain::{Invalid, Unit, UnitKind, shown, today};
+use crate::domain::{Invalid, shown, today};
 use crate::error::{AppError, AppResult, Problem};
+use crate::formats::{ndjson, phone_list, vcard};
 use crate::service::write_meta;
 use crate::state::{self, AppState};
 use crate::transfer::{self, ImportError, ImportReport};
@@ -55,15 +55,6 @@ pub struct ExportParams {
     format: Option<String>,
 }
 
-/// One line of the export, and the state in a change: `{"type": "unit", …the unit…}`.
-fn record(kind: &str, state: &impl Serialize) -> AppResult<Value> {
-    let mut value = serde_json::to_value(state).map_err(|e| AppError::Unexpected(e.into()))?;
-    if let Value::Object(map) = &mut value {
-        map.insert("type".into(), Value::String(kind.into()));
-    }
-    Ok(value)
-}
-
 /// The whole directory as NDJSON: every organisation, area and unit (with all its numbers,
 /// hours, fallback and responsibilities), then the search vocabulary (`type: vocabulary`,
 /// keyed by `word`), one JSON record per line, `type` first-class. The
@@ -92,194 +83,46 @@ async fn export(
 ) -> AppResult<HttpResponse> {
     let directory = state.directory.current();
     let day = today();
-    match query.format.as_deref().map(str::trim) {
-        None | Some("ndjson") => {}
-        Some("html") => {
-            return Ok(HttpResponse::Ok()
-                .content_type("text/html; charset=utf-8")
-                .insert_header((actix_web::http::header::CONTENT_SECURITY_POLICY, phone_list_csp()))
-                .body(phone_list(&directory, day)));
-        }
-        Some("csv") => {
-            let body = transfer::export_csv(&directory).map_err(AppError::Unexpected)?;
-            return Ok(HttpResponse::Ok()
-                .content_type("text/csv; charset=utf-8")
-                .insert_header((
-                    CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"kontaktnav-{day}.csv\""),
-                ))
-                .body(body));
-        }
-        Some("vcard") => {
-            return Ok(HttpResponse::Ok()
-                .content_type("text/vcard; charset=utf-8")
-                .insert_header((
-                    CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"kontaktnav-{day}.vcf\""),
-                ))
-                .body(crate::formats::vcard::vcards(&directory, day, true)));
-        }
-        Some(other) => {
-            return Err(AppError::invalid(
-                "format",
-                Invalid::new(
-                    format!(
-                        "formatet '{}' finns inte; tillåtna: ndjson, csv, vcard, html",
-                        shown(other)
-                    ),
-                    format!(
-                        "the format '{}' is not available; allowed: ndjson, csv, vcard, html",
-                        shown(other)
-                    ),
-                ),
-            ));
-        }
-    }
-    let mut body = String::new();
-    let mut line = |value: Value| {
-        body.push_str(&value.to_string());
-        body.push('\n');
+    let attachment = |ext: &str| {
+        (
+            CONTENT_DISPOSITION,
+            format!("attachment; filename=\"kontaktnav-{day}.{ext}\""),
+        )
     };
-    for org in directory.organisations() {
-        line(record("organisation", org)?);
-    }
-    for area in directory.areas() {
-        line(record("area", area)?);
-    }
-    let mut units: Vec<&crate::domain::Unit> = directory.units().iter().collect();
-    units.sort_by_key(|u| u.id);
-    for unit in units {
-        line(record("unit", unit)?);
-    }
-    // The search vocabulary, keyed by `word`.
-    for synonym in directory.vocabulary() {
-        line(record("vocabulary", synonym)?);
-    }
-    Ok(HttpResponse::Ok()
-        .content_type("application/x-ndjson; charset=utf-8")
-        .body(body))
+    Ok(match query.format.as_deref().map(str::trim) {
+        None | Some("ndjson") => HttpResponse::Ok()
+            .content_type("application/x-ndjson; charset=utf-8")
+            .body(ndjson::directory(&directory).map_err(|e| AppError::Unexpected(e.into()))?),
+        Some("html") => HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .insert_header((CONTENT_SECURITY_POLICY, phone_list::csp()))
+            .body(phone_list::phone_list(&directory, day)),
+        Some("csv") => HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header(attachment("csv"))
+            .body(transfer::export_csv(&directory).map_err(AppError::Unexpected)?),
+        Some("vcard") => HttpResponse::Ok()
+            .content_type("text/vcard; charset=utf-8")
+            .insert_header(attachment("vcf"))
+            .body(vcard::vcards(&directory, day, true)),
+        Some(other) => return Err(unknown_format(other)),
+    })
 }
 
-/// Text for HTML.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-const PRINT_STYLE: &str = "@page { size: A4; margin: 15mm; }
-body { font: 10pt/1.35 system-ui, sans-serif; color: #000; }
-h1 { font-size: 15pt; margin: 0 0 2mm; }
-h2 { font-size: 11.5pt; margin: 6mm 0 1mm; break-after: avoid; }
-table { width: 100%; border-collapse: collapse; table-layout: fixed; }
-th:nth-child(1) { width: 29%; } th:nth-child(2) { width: 15%; } th:nth-child(3) { width: 16%; }
-th:nth-child(4) { width: 18%; } th:nth-child(5) { width: 22%; }
-th, td { text-align: left; vertical-align: top; padding: 1mm 2mm 1mm 0; border-bottom: 0.2mm solid #999; overflow-wrap: anywhere; }
-tr { break-inside: avoid; }
-td.nr { white-space: nowrap; font-weight: bold; }";
-
-/// The list's policy, as strict as the pages': nothing loads, no script runs; only its own
-/// `<style>` block, named by its hash.
-fn phone_list_csp() -> String {
-    use base64::Engine;
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(format!("\n{PRINT_STYLE}\n").as_bytes());
-    let hash = base64::engine::general_purpose::STANDARD.encode(digest);
-    format!(
-        "default-src 'none'; style-src 'sha256-{hash}'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+fn unknown_format(format: &str) -> AppError {
+    AppError::invalid(
+        "format",
+        Invalid::new(
+            format!(
+                "formatet '{}' finns inte; tillåtna: ndjson, csv, vcard, html",
+                shown(format)
+            ),
+            format!(
+                "the format '{}' is not available; allowed: ndjson, csv, vcard, html",
+                shown(format)
+            ),
+        ),
     )
-}
-
-/// The printable phone list: every active unit, grouped by kind, ordered by area and name,
-/// one line each with its one way in and telefontid. Plain HTML that prints on A4.
-fn phone_list(directory: &Directory, day: chrono::NaiveDate) -> String {
-    let mut html = format!(
-        "<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n<title>Kontaktlista närvård Borås {day}</title>\n<style>\n{PRINT_STYLE}\n</style>\n</head>\n<body>\n<h1>Kontaktlista närvård Borås</h1>\n<p>En väg in: ett nummer per enhet. Utskriven {day}; den aktuella listan finns i kontaktnav.</p>\n"
-    );
-    let area_names = |u: &Unit| -> String {
-        u.area_ids
-            .iter()
-            .filter_map(|a| directory.area(a))
-            .map(|a| a.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    // Notices and dated periods that are not over: a footnote each, marked on the unit's line.
-    let mut footnotes: Vec<String> = Vec::new();
-    for kind in UnitKind::ALL {
-        let mut units: Vec<&Unit> = directory
-            .units()
-            .iter()
-            .filter(|u| u.kind == *kind && u.is_active_on(day))
-            .collect();
-        if units.is_empty() {
-            continue;
-        }
-        units.sort_by_key(|u| (sort_key(&area_names(u)), sort_key(&u.name)));
-        html.push_str(&format!(
-            "<h2>{}</h2>\n<table>\n<tr><th>Enhet</th><th>Område</th><th>Organisation</th><th>En väg in</th><th>Telefontid</th></tr>\n",
-            escape(kind.label_sv())
-        ));
-        for unit in units {
-            let organisation = directory
-                .organisation(&unit.organisation_id)
-                .map_or(unit.organisation_id.as_str(), |o| {
-                    o.short_name.as_deref().unwrap_or(&o.name)
-                });
-            let (number, hours) = unit.vag_in().map_or((String::new(), String::new()), |c| {
-                (
-                    c.number.national().to_owned(),
-                    super::views::hours_text(c.hours.as_ref()),
-                )
-            });
-            let notes: Vec<String> = unit
-                .notices
-                .iter()
-                .filter(|n| n.is_current_or_coming(day))
-                .map(|n| n.describe())
-                .chain(
-                    unit.vag_in()
-                        .into_iter()
-                        .flat_map(|c| &c.periods)
-                        .chain(&unit.periods)
-                        .filter(|p| !p.is_over(day))
-                        .map(|p| p.describe()),
-                )
-                .collect();
-            let mut marks = String::new();
-            for note in notes {
-                footnotes.push(format!("{}: {note}", unit.name));
-                marks.push_str(&format!("<sup>{}</sup>", footnotes.len()));
-            }
-            html.push_str(&format!(
-                "<tr><td>{}{marks}</td><td>{}</td><td>{}</td><td class=\"nr\">{}</td><td>{}</td></tr>\n",
-                escape(&unit.name),
-                escape(&area_names(unit)),
-                escape(organisation),
-                escape(&number),
-                escape(&hours)
-            ));
-        }
-        html.push_str("</table>\n");
-    }
-    if !footnotes.is_empty() {
-        html.push_str("<h2>Meddelanden och perioder</h2>\n<ol>\n");
-        for note in &footnotes {
-            html.push_str(&format!("<li>{}</li>\n", escape(note)));
-        }
-        html.push_str("</ol>\n");
-    }
-    html.push_str("</body>\n</html>\n");
-    html
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -340,61 +183,16 @@ async fn changes(
     query: web::Query<ChangesParams>,
 ) -> AppResult<HttpResponse> {
     let limit = params::limit(query.limit.as_deref(), 500, 1000)?;
-    let since = match query.since.as_deref() {
-        None => 0,
-        Some(raw) => raw
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .filter(|n| *n >= 0)
-            .ok_or_else(|| {
-                AppError::invalid(
-                    "since",
-                    Invalid::rule(
-                        "cursor är ogiltig; använd next_cursor oförändrad",
-                        "the cursor is invalid; pass next_cursor unchanged",
-                    ),
-                )
-            })?,
-    };
+    let since = query.since()?;
     let page = limit as i64;
-    let rows = state::read(&state, move |conn| {
-        audit::after(
-            conn,
-            since,
-            &[
-                Entity::Organisation,
-                Entity::Area,
-                Entity::Unit,
-                Entity::Vocabulary,
-            ],
-            page + 1,
-        )
-    })
-    .await?;
+    let rows = state::read(&state, move |conn| audit::after(conn, since, &SYNCED, page + 1)).await?;
     let more = rows.len() > limit;
-    let mut items = Vec::with_capacity(limit);
-    for row in rows.into_iter().take(limit) {
-        let mut state: Value = row
-            .after_state
-            .as_deref()
-            .map(serde_json::from_str)
-            .transpose()
-            .map_err(|e| AppError::Unexpected(e.into()))?
-            .unwrap_or(Value::Null);
-        if let Value::Object(map) = &mut state {
-            map.insert("type".into(), Value::String(row.entity_type.clone()));
-        }
-        items.push(ChangeRecord {
-            cursor: row.id.to_string(),
-            occurred_at: row.occurred_at.and_utc(),
-            action: row.action,
-            entity_type: row.entity_type,
-            entity_id: row.entity_id,
-            version: row.entity_version,
-            state,
-        });
-    }
+    let items = rows
+        .into_iter()
+        .take(limit)
+        .map(ChangeRecord::try_from)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| AppError::Unexpected(e.into()))?;
     let next_cursor = items
         .last()
         .map_or_else(|| since.to_string(), |c| c.cursor.clone());
@@ -403,6 +201,48 @@ async fn changes(
         next_cursor,
         more,
     }))
+}
+
+/// What the change feed carries.
+const SYNCED: [Entity; 4] = [
+    Entity::Organisation,
+    Entity::Area,
+    Entity::Unit,
+    Entity::Vocabulary,
+];
+
+impl ChangesParams {
+    /// The last change the client has (`since`; 0 for none).
+    fn since(&self) -> AppResult<i64> {
+        let Some(raw) = self.since.as_deref() else {
+            return Ok(0);
+        };
+        raw.trim().parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+            AppError::invalid(
+                "since",
+                Invalid::rule(
+                    "cursor är ogiltig; använd next_cursor oförändrad",
+                    "the cursor is invalid; pass next_cursor unchanged",
+                ),
+            )
+        })
+    }
+}
+
+impl TryFrom<AuditEventRow> for ChangeRecord {
+    type Error = serde_json::Error;
+
+    fn try_from(row: AuditEventRow) -> Result<Self, Self::Error> {
+        Ok(ChangeRecord {
+            cursor: row.id.to_string(),
+            occurred_at: row.occurred_at.and_utc(),
+            state: ndjson::stored_record(&row.entity_type, row.after_state.as_deref())?,
+            action: row.action,
+            entity_type: row.entity_type,
+            entity_id: row.entity_id,
+            version: row.entity_version,
+        })
+    }
 }
 
 /// One unit as a vCard 4.0 (RFC 6350): name, organisation, address and the numbers the caller
