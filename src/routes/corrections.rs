@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::units::parse_unit_id;
+use super::params::parse_unit_id;
 use super::{IfMatch, with_etag};
 use crate::auth::{SignedIn, User};
 use crate::db::corrections::{self as repo, not_found};

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::units::parse_unit_id;
+use super::params::parse_unit_id;
 use super::views::UnitDetail;
 use super::{IfMatch, present, with_etag};
 use crate::auth::SignedIn;

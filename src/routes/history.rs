@@ -7,7 +7,7 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use super::params::{self, NoParams};
-use super::units::{parse_instant, parse_unit_id};
+use super::params::{parse_instant, parse_unit_id};
 use crate::auth::SignedIn;
 use crate::db::audit::{self, AuditFilter, Entity};
 use crate::db::models::AuditEventRow;

@@ -7,6 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::params;
 use super::views::LookupResult;
 use crate::auth::Caller;
+use crate::directory::UnitFilter;
 use crate::domain::{Invalid, shown};
 use crate::error::{AppError, AppResult, Problem, Suggestion};
 use crate::service::search::{self, FilterParams, FoundBy};
@@ -78,51 +79,27 @@ async fn lookup(
     let p = query.into_inner();
     let directory = state.directory.current();
     let limit = params::limit(p.limit.as_deref(), DEFAULT_LIMIT, MAX_LIMIT)?;
-    let filter = search::filter(
-        &directory,
-        FilterParams {
-            q: p.q.as_deref(),
-            kind: p.kind.as_deref(),
-            area: p.area.as_deref(),
-            ..FilterParams::default()
-        },
-        internal,
-    )?;
-    if filter.query.is_none() {
-        // Blank is the wrong form (400); text without a letter or digit to search for breaks
-        // a rule the document cannot state (422).
-        let blank = p.q.as_deref().is_none_or(|q| q.trim().is_empty());
-        let why = Invalid::new("ange vad du söker efter i q", "say what to look for in q");
-        let why = if blank { why } else { why.as_rule() };
-        return Err(AppError::invalid("q", why));
-    }
+    let filter = search::filter(&directory, p.filter(), internal)?;
+    p.required(&filter)?;
     let page = directory
         .find(&filter, None, limit)
         .map_err(|e| AppError::invalid("q", e))?;
+    let why = FoundBy::each(&directory, &filter, &page, internal);
     let results: Vec<LookupResult> = page
         .units
         .iter()
-        .filter_map(|unit| {
-            let found_by = FoundBy::of(
-                &directory,
-                filter.query.as_ref(),
-                page.address.as_deref(),
-                unit,
-                internal,
-            );
+        .zip(why)
+        .filter_map(|(unit, found_by)| {
             LookupResult::new(&directory, unit, internal).map(|r| LookupResult { found_by, ..r })
         })
         .collect();
     let q = p.q.unwrap_or_default();
     if results.is_empty() {
+        let nearest = directory.suggestions(&filter, 3);
         return Err(AppError::NotFound {
             sv: format!("ingen aktiv enhet matchar '{}'", shown(&q)),
             en: format!("no active unit matches '{}'", shown(&q)),
-            suggestions: directory
-                .suggestions(&filter, 3)
-                .into_iter()
-                .map(Suggestion::from)
-                .collect(),
+            suggestions: nearest.into_iter().map(Suggestion::from).collect(),
         });
     }
     Ok(HttpResponse::Ok().json(LookupResponse {
@@ -130,4 +107,27 @@ async fn lookup(
         results,
         ignored_words: page.ignored_words,
     }))
+}
+
+impl LookupParams {
+    fn filter(&self) -> FilterParams<'_> {
+        FilterParams {
+            q: self.q.as_deref(),
+            kind: self.kind.as_deref(),
+            area: self.area.as_deref(),
+            ..FilterParams::default()
+        }
+    }
+
+    /// A lookup needs something to look for. Blank is the wrong form (400); text without a
+    /// letter or digit to search for breaks a rule the document cannot state (422).
+    fn required(&self, filter: &UnitFilter) -> AppResult<()> {
+        if filter.query.is_some() {
+            return Ok(());
+        }
+        let blank = self.q.as_deref().is_none_or(|q| q.trim().is_empty());
+        let why = Invalid::new("ange vad du söker efter i q", "say what to look for in q");
+        let why = if blank { why } else { why.as_rule() };
+        Err(AppError::invalid("q", why))
+    }
 }

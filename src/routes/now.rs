@@ -6,15 +6,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::params::NoParams;
-use super::units::{parse_instant, parse_unit_id};
+use super::params::{moment, parse_instant, parse_unit_id};
 use super::views::{CallNowView, NumberView, UnitRef, local_time};
 use crate::auth::Caller;
 use crate::domain::calendar::{Holiday, holidays};
 use crate::domain::responsibility::DoctorTime;
-use crate::domain::text::{fold, words as text_words};
 use crate::domain::unit_not_found;
 use crate::domain::{Invalid, MeetingForm, Purpose, Visibility, shown};
 use crate::error::{AppError, AppResult, Problem};
+use crate::service::search;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -209,13 +209,6 @@ pub struct AtParam {
     at: Option<String>,
 }
 
-fn moment(raw: Option<&str>) -> AppResult<chrono::DateTime<Utc>> {
-    Ok(match raw {
-        Some(raw) => parse_instant("at", raw)?.and_utc(),
-        None => Utc::now(),
-    })
-}
-
 /// The number a unit's callers should start from for acute questions.
 fn acute_purpose(unit: &crate::domain::Unit) -> Purpose {
     if unit
@@ -328,49 +321,24 @@ async fn preschool(
     let internal = caller.reader()?;
     let at = moment(query.at.as_deref())?;
     let name = query.name.as_deref().unwrap_or_default();
-    let wanted = fold(name);
-    let words: Vec<&str> = text_words(&wanted).collect();
-    if words.is_empty() || name.chars().count() > 200 {
-        let why = Invalid::new(
-            "ange förskolans namn (högst 200 tecken)",
-            "give the preschool's name (at most 200 characters)",
-        );
-        // Text of the right form with no letter or digit in it is a rule the document cannot
-        // state (422); blank or too long is the wrong form (400).
-        let wrong_form = name.trim().is_empty() || name.chars().count() > 200;
-        let why = if wrong_form { why } else { why.as_rule() };
-        return Err(AppError::invalid("name", why));
-    }
     let directory = state.directory.current();
-    let today = crate::domain::today();
-    let mut results = Vec::new();
-    for bvc in directory
-        .units_with_preschools()
-        .filter(|u| u.is_active_on(today))
-    {
-        for name in &bvc.preschools {
-            let folded = fold(name);
-            let matches = words
-                .iter()
-                .all(|w| text_words(&folded).any(|n| n.starts_with(w)));
-            let (Some(call), true) = (
-                bvc.vag_in()
-                    .filter(|c| internal || c.visibility == Visibility::Public),
-                matches,
-            ) else {
-                continue;
-            };
-            let Some(answer) = directory.call_now(bvc, Purpose::VagIn, at, internal) else {
-                continue;
-            };
-            results.push(PreschoolAnswer {
-                preschool: name.clone(),
+    let found = search::preschools(&directory, name, crate::domain::today())
+        .map_err(|e| AppError::invalid("name", e))?;
+    let results: Vec<PreschoolAnswer> = found
+        .into_iter()
+        .filter_map(|(bvc, preschool)| {
+            let call = bvc
+                .vag_in()
+                .filter(|c| internal || c.visibility == Visibility::Public)?;
+            let answer = directory.call_now(bvc, Purpose::VagIn, at, internal)?;
+            Some(PreschoolAnswer {
+                preschool: preschool.to_owned(),
                 bvc: UnitRef::new(&directory, bvc),
                 call: NumberView::from(call),
                 call_now: CallNowView::new(&directory, &answer, at),
-            });
-        }
-    }
+            })
+        })
+        .collect();
     if results.is_empty() {
         return Err(AppError::not_found(
             format!("ingen förskola heter '{}'", shown(name)),

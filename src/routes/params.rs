@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use uuid::Uuid;
+
 use crate::domain::{Invalid, shown};
 use crate::error::{AppError, AppResult};
 
@@ -48,4 +50,45 @@ pub fn limit(raw: Option<&str>, default: usize, max: usize) -> AppResult<usize> 
             ),
         )),
     }
+}
+
+/// An RFC 3339 moment, as UTC.
+pub fn parse_instant(field: &str, raw: &str) -> AppResult<chrono::NaiveDateTime> {
+    chrono::DateTime::parse_from_rfc3339(raw.trim())
+        .map(|t| t.naive_utc())
+        .map_err(|_| {
+            AppError::invalid(
+                field,
+                Invalid::new(
+                    format!(
+                        "'{}' är ingen tidpunkt enligt RFC 3339 (t.ex. 2026-03-01T08:00:00+01:00)",
+                        shown(raw)
+                    ),
+                    format!(
+                        "'{}' is not an RFC 3339 moment (e.g. 2026-03-01T08:00:00+01:00)",
+                        shown(raw)
+                    ),
+                ),
+            )
+        })
+}
+
+pub fn parse_unit_id(raw: &str) -> AppResult<Uuid> {
+    Uuid::parse_str(raw).map_err(|_| {
+        AppError::invalid(
+            "id",
+            Invalid::new(
+                format!("'{}' är inget enhets-id (en UUID)", shown(raw)),
+                format!("'{}' is not a unit id (a UUID)", shown(raw)),
+            ),
+        )
+    })
+}
+
+/// The moment `at` names (RFC 3339), or now.
+pub fn moment(raw: Option<&str>) -> AppResult<chrono::DateTime<chrono::Utc>> {
+    Ok(match raw {
+        Some(raw) => parse_instant("at", raw)?.and_utc(),
+        None => chrono::Utc::now(),
+    })
 }

@@ -4,12 +4,11 @@
 use std::collections::BTreeMap;
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::params::moment;
 use super::require_csv;
-use super::units::parse_instant;
 use super::views::{AreaRef, CallNowView, UnitRef};
 use crate::auth::{Caller, SignedIn};
 use crate::db::reference::replace_streets;
@@ -87,24 +86,10 @@ async fn address(
     query: web::Query<AddressParams>,
 ) -> AppResult<HttpResponse> {
     let internal = caller.reader()?;
-    let sent = query.street.as_deref().unwrap_or_default();
-    let raw = sent.trim();
-    // Counted as sent, as the document's maxLength counts.
-    if raw.is_empty() || sent.chars().count() > 100 {
-        return Err(AppError::invalid(
-            "street",
-            Invalid::new(
-                "ange ett gatunamn (högst 100 tecken)",
-                "give a street name (at most 100 characters)",
-            ),
-        ));
-    }
-    let at = match &query.at {
-        Some(t) => parse_instant("at", t)?.and_utc(),
-        None => Utc::now(),
-    };
+    let street = query.street()?;
+    let at = moment(query.at.as_deref())?;
     let directory = state.directory.current();
-    let answer = crate::service::search::address(&directory, raw)?;
+    let answer = crate::service::search::address(&directory, street)?;
     let (position, part) = &answer.parts[0];
     let district = directory.area_at(*position);
     let units = directory
@@ -128,6 +113,24 @@ async fn address(
         },
         units,
     }))
+}
+
+impl AddressParams {
+    /// The street asked for: 1–100 characters, counted as sent (as the document's maxLength
+    /// counts).
+    fn street(&self) -> AppResult<&str> {
+        let sent = self.street.as_deref().unwrap_or_default();
+        if sent.trim().is_empty() || sent.chars().count() > 100 {
+            return Err(AppError::invalid(
+                "street",
+                Invalid::new(
+                    "ange ett gatunamn (högst 100 tecken)",
+                    "give a street name (at most 100 characters)",
+                ),
+            ));
+        }
+        Ok(sent.trim())
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

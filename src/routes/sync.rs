@@ -13,8 +13,8 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use super::params;
+use super::params::parse_unit_id;
 use super::require_csv;
-use super::units::parse_unit_id;
 use crate::auth::{Caller, SignedIn};
 use crate::db::audit::{self, Entity};
 use crate::db::models::AuditEventRow;

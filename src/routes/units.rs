@@ -3,16 +3,15 @@
 use actix_web::{HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use uuid::Uuid;
 
-use super::params;
+use super::params::{self, parse_instant, parse_unit_id};
 use super::views::{UnitDetail, UnitSummary};
 use super::with_etag;
 use crate::auth::Caller;
 use crate::db::units::unit_as_of;
 use crate::directory::Cursor;
+use crate::domain::today;
 use crate::domain::unit_not_found;
-use crate::domain::{Invalid, shown, today};
 use crate::error::{AppError, AppResult, Problem};
 use crate::service::search::{self, FilterParams, FoundBy};
 use crate::state::{self, AppState};
@@ -96,45 +95,35 @@ async fn list_units(
     let p = query.into_inner();
     let directory = state.directory.current();
     let limit = params::limit(p.limit.as_deref(), DEFAULT_LIMIT, MAX_LIMIT)?;
-    let cursor = p
-        .cursor
-        .as_deref()
-        .map(Cursor::decode)
-        .transpose()
-        .map_err(|e| AppError::invalid("cursor", e))?;
-    let filter = search::filter(
-        &directory,
-        FilterParams {
-            q: p.q.as_deref(),
-            kind: p.kind.as_deref(),
-            area: p.area.as_deref(),
-            organisation: p.organisation.as_deref(),
-            active: p.active.as_deref(),
-            review: p.review.as_deref(),
-        },
-        internal,
-    )?;
+    let cursor = p.cursor.as_deref().map(Cursor::decode).transpose();
+    let cursor = cursor.map_err(|e| AppError::invalid("cursor", e))?;
+    let filter = search::filter(&directory, p.filter(), internal)?;
     let page = directory
         .find(&filter, cursor.as_ref(), limit)
         .map_err(|e| AppError::invalid("cursor", e))?;
+    let why = FoundBy::each(&directory, &filter, &page, internal);
+    let items = page.units.iter().zip(why);
     Ok(HttpResponse::Ok().json(UnitPage {
-        items: page
-            .units
-            .iter()
-            .map(|u| {
-                UnitSummary::new(&directory, u, filter.on, internal).found_by(FoundBy::of(
-                    &directory,
-                    filter.query.as_ref(),
-                    page.address.as_deref(),
-                    u,
-                    internal,
-                ))
-            })
+        items: items
+            .map(|(u, why)| UnitSummary::new(&directory, u, filter.on, internal).found_by(why))
             .collect(),
         total: page.total,
         next_cursor: page.next.map(|c| c.encode()),
         ignored_words: page.ignored_words,
     }))
+}
+
+impl ListParams {
+    fn filter(&self) -> FilterParams<'_> {
+        FilterParams {
+            q: self.q.as_deref(),
+            kind: self.kind.as_deref(),
+            area: self.area.as_deref(),
+            organisation: self.organisation.as_deref(),
+            active: self.active.as_deref(),
+            review: self.review.as_deref(),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -194,37 +183,4 @@ async fn get_unit(
             internal,
         )),
     )
-}
-
-/// An RFC 3339 moment, as UTC.
-pub fn parse_instant(field: &str, raw: &str) -> AppResult<chrono::NaiveDateTime> {
-    chrono::DateTime::parse_from_rfc3339(raw.trim())
-        .map(|t| t.naive_utc())
-        .map_err(|_| {
-            AppError::invalid(
-                field,
-                Invalid::new(
-                    format!(
-                        "'{}' är ingen tidpunkt enligt RFC 3339 (t.ex. 2026-03-01T08:00:00+01:00)",
-                        shown(raw)
-                    ),
-                    format!(
-                        "'{}' is not an RFC 3339 moment (e.g. 2026-03-01T08:00:00+01:00)",
-                        shown(raw)
-                    ),
-                ),
-            )
-        })
-}
-
-pub fn parse_unit_id(raw: &str) -> AppResult<Uuid> {
-    Uuid::parse_str(raw).map_err(|_| {
-        AppError::invalid(
-            "id",
-            Invalid::new(
-                format!("'{}' är inget enhets-id (en UUID)", shown(raw)),
-                format!("'{}' is not a unit id (a UUID)", shown(raw)),
-            ),
-        )
-    })
 }

@@ -5,8 +5,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::directory::{ActiveFilter, Directory, Query, UnitFilter};
+use crate::directory::{ActiveFilter, Directory, Page, Query, UnitFilter};
 use crate::domain::review::ReviewStatus;
+use crate::domain::text::{fold, words as text_words};
 use crate::domain::{AreaRef, FieldError, Invalid, Unit, UnitKind, Visibility, shown, today};
 use crate::error::{AppError, AppResult};
 
@@ -190,6 +191,21 @@ impl FoundBy {
         }
     }
 
+    /// Why each unit of `page`, found by `filter`, is there (in page order).
+    pub fn each(
+        directory: &Directory,
+        filter: &UnitFilter,
+        page: &Page,
+        include_internal: bool,
+    ) -> Vec<Option<Self>> {
+        let query = filter.query.as_ref();
+        let address = page.address.as_deref();
+        page.units
+            .iter()
+            .map(|unit| Self::of(directory, query, address, unit, include_internal))
+            .collect()
+    }
+
     /// Why `unit` is among the results of a search for `query` that named `address`, told
     /// with the numbers the caller may see (`include_internal`).
     pub fn of(
@@ -324,4 +340,36 @@ pub fn address(directory: &Directory, raw: &str) -> AppResult<crate::directory::
             ),
         ),
     })
+}
+
+/// The preschools called `name` (every word of it begins a word of theirs), each with the
+/// active BVC responsible for it on `day`. A name must have a letter or digit and at most 200
+/// characters: blank or too long is the wrong form, no letter or digit breaks a rule.
+pub fn preschools<'d>(
+    directory: &'d Directory,
+    name: &str,
+    day: NaiveDate,
+) -> Result<Vec<(&'d Unit, &'d str)>, Invalid> {
+    let wanted = fold(name);
+    let words: Vec<&str> = text_words(&wanted).collect();
+    if words.is_empty() || name.chars().count() > 200 {
+        let why = Invalid::new(
+            "ange förskolans namn (högst 200 tecken)",
+            "give the preschool's name (at most 200 characters)",
+        );
+        let wrong_form = name.trim().is_empty() || name.chars().count() > 200;
+        return Err(if wrong_form { why } else { why.as_rule() });
+    }
+    let named = |preschool: &str| {
+        let folded = fold(preschool);
+        words
+            .iter()
+            .all(|w| text_words(&folded).any(|n| n.starts_with(w)))
+    };
+    Ok(directory
+        .units_with_preschools()
+        .filter(|u| u.is_active_on(day))
+        .flat_map(|bvc| bvc.preschools.iter().map(move |p| (bvc, p.as_str())))
+        .filter(|(_, p)| named(p))
+        .collect())
 }
