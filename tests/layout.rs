@@ -142,3 +142,51 @@ fn the_plumbing_only_gets_better() {
         "the pages reach into the routes (share it through service/ instead): {web_to_routes:#?}"
     );
 }
+
+/// The longest a handler may be: extract, one call to what the service does, respond.
+const MAX_HANDLER_LINES: usize = 40;
+
+/// Every handler (an `async fn` under a route attribute: `#[get("…")]`, `#[post("…")]` …)
+/// with its length in lines, from `async fn` to its closing brace.
+fn handlers(path: &Path) -> Vec<(usize, String)> {
+    let text = code(path);
+    let lines: Vec<&str> = text.lines().collect();
+    let mut found = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let route = ["#[get(", "#[post(", "#[patch(", "#[put(", "#[delete("]
+            .iter()
+            .any(|a| line.trim_start().starts_with(a));
+        if !route {
+            continue;
+        }
+        let Some(start) = (i + 1..lines.len()).find(|&j| lines[j].contains("async fn ")) else {
+            continue;
+        };
+        let Some(end) = (start..lines.len()).find(|&j| lines[j] == "}") else {
+            continue;
+        };
+        let name = lines[start].trim().to_owned();
+        found.push((end - start + 1, format!("{}: {name}", path.display())));
+    }
+    found
+}
+
+#[test]
+fn handlers_stay_short() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    let mut all: Vec<(usize, String)> = files.iter().flat_map(|f| handlers(f)).collect();
+    all.sort_by(|a, b| b.cmp(a));
+    println!(
+        "{} handlers; the longest: {:#?}",
+        all.len(),
+        &all[..all.len().min(5)]
+    );
+    assert!(all.len() > 50, "the handlers were not found: {all:?}");
+    let long: Vec<&(usize, String)> = all.iter().filter(|(n, _)| *n > MAX_HANDLER_LINES).collect();
+    assert!(
+        long.is_empty(),
+        "handlers over {MAX_HANDLER_LINES} lines: {long:#?}"
+    );
+}

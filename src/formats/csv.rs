@@ -740,6 +740,19 @@ impl RowReader<'_> {
     }
 }
 
+/// The search vocabulary as CSV: `word,expansion`, one row per expansion (the file
+/// `PUT /v1/vocabulary` reads).
+pub fn vocabulary(words: &[crate::domain::vocabulary::Synonym]) -> anyhow::Result<Vec<u8>> {
+    let mut out = ::csv::Writer::from_writer(Vec::new());
+    out.write_record(["word", "expansion"])?;
+    for s in words {
+        for e in &s.expansions {
+            out.write_record([s.word.as_str(), e.as_str()])?;
+        }
+    }
+    out.into_inner().map_err(|e| anyhow::anyhow!("writing CSV: {e}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

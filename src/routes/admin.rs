@@ -10,13 +10,13 @@ use utoipa::ToSchema;
 use super::params::NoParams;
 use super::views::{AreaView, OrganisationView};
 use super::{IfMatch, present, with_etag};
-use crate::auth::passwords::hash_password;
 use crate::auth::{Caller, SignedIn};
 use crate::db::accounts::{self, Account};
 use crate::db::reference as repo;
 use crate::domain::edit::{AreaDraft, AreaPatch, OrganisationDraft, OrganisationPatch};
-use crate::domain::{AreaKind, FieldError, Invalid, OrganisationKind, Role, edit, shown, today};
+use crate::domain::{AreaKind, OrganisationKind, today};
 use crate::error::{AppError, AppResult, Problem};
+use crate::service::accounts::{self as service, AccountChangesBody, NewAccount};
 use crate::service::write_meta;
 use crate::state::{self, AppState};
 
@@ -340,33 +340,6 @@ pub struct AccountList {
     pub items: Vec<Account>,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"username": "redaktor.vaf", "display_name": "Redaktör VÄF", "password": "ett långt lösenord", "role": "editor", "organisations": ["boras-stad-vaf"]}))]
-pub struct NewAccount {
-    username: String,
-    display_name: String,
-    /// 10–200 characters.
-    password: String,
-    role: Role,
-    #[serde(default)]
-    organisations: Vec<String>,
-    reason: Option<String>,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AccountChangesBody {
-    display_name: Option<String>,
-    /// A new password (10–200 characters).
-    password: Option<String>,
-    role: Option<Role>,
-    organisations: Option<Vec<String>>,
-    /// A disabled account cannot sign in.
-    disabled: Option<bool>,
-    reason: Option<String>,
-}
-
 /// The built-in accounts (admins).
 #[utoipa::path(context_path = "/v1", tag = "admin", security(("bearer" = [])),
     responses((status = 200, description = "Every account", body = AccountList),
@@ -380,30 +353,6 @@ async fn list_accounts(
     user.admin()?;
     let items = state::read(&state, accounts::list).await?;
     Ok(HttpResponse::Ok().json(AccountList { items }))
-}
-
-/// Organisations that do not exist, as errors of `organisations[i]`.
-fn unknown_organisations(state: &AppState, organisations: &[String]) -> Vec<FieldError> {
-    let directory = state.directory.current();
-    organisations
-        .iter()
-        .enumerate()
-        .filter(|(_, org)| directory.organisation(org).is_none())
-        .map(|(i, org)| {
-            Invalid::rule(
-                format!("okänd organisation '{}'", shown(org)),
-                format!("unknown organisation '{}'", shown(org)),
-            )
-            .at(format!("organisations[{i}]"))
-        })
-        .collect()
-}
-
-/// A password, checked and hashed off the async workers.
-async fn hashed(password: String) -> AppResult<String> {
-    web::block(move || hash_password(&password))
-        .await?
-        .map_err(|e| AppError::invalid("password", e))
 }
 
 /// Create a built-in account (admins).
@@ -421,27 +370,7 @@ async fn create_account(
     let user = user.admin()?;
     let b = body.into_inner();
     let meta = write_meta(user, &req, b.reason.as_deref())?;
-    let mut errors = unknown_organisations(&state, &b.organisations);
-    let username = accounts::username(&b.username).map_err(|e| errors.push(e.at("username")));
-    let display_name = edit::label(&b.display_name).map_err(|e| errors.push(e.at("display_name")));
-    let (Ok(username), Ok(display_name)) = (username, display_name) else {
-        return Err(AppError::Validation(errors));
-    };
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
-    let account = Account {
-        username,
-        display_name,
-        role: b.role,
-        organisations: b.organisations,
-        disabled: false,
-        version: 1,
-        password_changed: false,
-    };
-    let hash = hashed(b.password).await?;
-    let stored = account.clone();
-    state::write(&state, move |conn| accounts::create(conn, &meta, &stored, &hash)).await?;
+    let account = service::create(&state, meta, b).await?;
     Ok(with_etag(HttpResponse::Created(), account.version).json(account))
 }
 
@@ -467,32 +396,6 @@ async fn update_account(
     let version = if_match.required()?;
     let b = body.into_inner();
     let meta = write_meta(user, &req, b.reason.as_deref())?;
-    let mut errors = unknown_organisations(&state, b.organisations.as_deref().unwrap_or_default());
-    let display_name = b
-        .display_name
-        .as_deref()
-        .map(edit::label)
-        .transpose()
-        .map_err(|e| errors.push(e.at("display_name")))
-        .ok()
-        .flatten();
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
-    let hash = match b.password {
-        Some(password) => Some(hashed(password).await?),
-        None => None,
-    };
-    let account = state::write(&state, move |conn| {
-        let change = |a: &Account| Account {
-            display_name: display_name.unwrap_or_else(|| a.display_name.clone()),
-            role: b.role.unwrap_or(a.role),
-            organisations: b.organisations.unwrap_or_else(|| a.organisations.clone()),
-            disabled: b.disabled.unwrap_or(a.disabled),
-            ..a.clone()
-        };
-        accounts::change(conn, &meta, &username, version, change, hash)
-    })
-    .await?;
+    let account = service::change(&state, meta, username, version, b).await?;
     Ok(with_etag(HttpResponse::Ok(), account.version).json(account))
 }

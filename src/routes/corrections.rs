@@ -19,7 +19,7 @@ use crate::domain::edit;
 use crate::domain::unit_not_found;
 use crate::domain::{CorrectionStatus, Invalid, Role, shown};
 use crate::error::{AppError, AppResult, Problem};
-use crate::service::corrections::{accept, person, reject};
+use crate::service::corrections::{Decision, decide, person};
 use crate::service::write_meta;
 use crate::state::{self, AppState};
 
@@ -290,26 +290,14 @@ async fn accept_correction(
     _: web::Query<super::params::NoParams>,
 ) -> AppResult<HttpResponse> {
     let correction = to_decide(&state, &user, &id).await?;
-    let directory = state.directory.current();
     let b = body.0.unwrap_or_default();
     let meta = write_meta(&user, &req, b.reason.as_deref())?;
     if let Some(number) = &b.number {
         crate::domain::PhoneNumber::parse(number).map_err(|e| AppError::invalid("number", e))?;
     }
     let version = if_match.required()?;
-    let decider = user.0.clone();
-    let decided = state::write(&state, move |conn| {
-        accept(
-            conn,
-            &meta,
-            &decider,
-            &directory,
-            correction.id,
-            version,
-            b.number.map(Some),
-        )
-    })
-    .await?;
+    let decision = Decision::Accept(b.number.map(Some));
+    let decided = decide(&state, &user, meta, correction.id, version, decision).await?;
     Ok(respond(&state, &user, decided, StatusCode::OK))
 }
 
@@ -344,7 +332,6 @@ async fn reject_correction(
     _: web::Query<super::params::NoParams>,
 ) -> AppResult<HttpResponse> {
     let correction = to_decide(&state, &user, &id).await?;
-    let directory = state.directory.current();
     let reason = edit::reason(Some(&body.reason))
         .map_err(|e| AppError::invalid("reason", e))?
         .ok_or_else(|| {
@@ -358,10 +345,6 @@ async fn reject_correction(
         })?;
     let meta = write_meta(&user, &req, Some(&reason))?;
     let version = if_match.required()?;
-    let decider = user.0.clone();
-    let decided = state::write(&state, move |conn| {
-        reject(conn, &meta, &decider, &directory, correction.id, version)
-    })
-    .await?;
+    let decided = decide(&state, &user, meta, correction.id, version, Decision::Reject).await?;
     Ok(respond(&state, &user, decided, StatusCode::OK))
 }

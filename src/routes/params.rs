@@ -92,3 +92,18 @@ pub fn moment(raw: Option<&str>) -> AppResult<chrono::DateTime<chrono::Utc>> {
         None => chrono::Utc::now(),
     })
 }
+
+/// 400 for a `format` this operation does not write.
+pub fn unknown_format(format: &str, allowed: &[&str]) -> AppError {
+    let allowed = allowed.join(", ");
+    AppError::invalid(
+        "format",
+        Invalid::new(
+            format!("formatet '{}' finns inte; tillåtna: {allowed}", shown(format)),
+            format!(
+                "the format '{}' is not available; allowed: {allowed}",
+                shown(format)
+            ),
+        ),
+    )
+}

@@ -19,7 +19,7 @@ use crate::auth::{Caller, SignedIn};
 use crate::db::audit::{self, Entity};
 use crate::db::models::AuditEventRow;
 use crate::domain::unit_not_found;
-use crate::domain::{Invalid, shown, today};
+use crate::domain::{Invalid, today};
 use crate::error::{AppError, AppResult, Problem};
 use crate::formats::{ndjson, phone_list, vcard};
 use crate::service::write_meta;
@@ -105,24 +105,8 @@ async fn export(
             .content_type("text/vcard; charset=utf-8")
             .insert_header(attachment("vcf"))
             .body(vcard::vcards(&directory, day, true)),
-        Some(other) => return Err(unknown_format(other)),
+        Some(other) => return Err(params::unknown_format(other, &FORMATS)),
     })
-}
-
-fn unknown_format(format: &str) -> AppError {
-    AppError::invalid(
-        "format",
-        Invalid::new(
-            format!(
-                "formatet '{}' finns inte; tillåtna: ndjson, csv, vcard, html",
-                shown(format)
-            ),
-            format!(
-                "the format '{}' is not available; allowed: ndjson, csv, vcard, html",
-                shown(format)
-            ),
-        ),
-    )
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

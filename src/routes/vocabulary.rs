@@ -13,6 +13,7 @@ use crate::auth::{Caller, SignedIn};
 use crate::db::vocabulary as repo;
 use crate::domain::vocabulary::Synonym;
 use crate::error::{AppError, AppResult, Problem};
+use crate::formats::csv;
 use crate::service::write_meta;
 use crate::state::{self, AppState};
 
@@ -107,35 +108,10 @@ async fn list_vocabulary(
         None | Some("json") => Ok(HttpResponse::Ok().json(VocabularyList {
             items: directory.vocabulary().to_vec(),
         })),
-        Some("csv") => {
-            let write = || -> Result<Vec<u8>, Box<dyn std::error::Error>> {
-                let mut out = csv::Writer::from_writer(Vec::new());
-                out.write_record(["word", "expansion"])?;
-                for s in directory.vocabulary() {
-                    for e in &s.expansions {
-                        out.write_record([s.word.as_str(), e.as_str()])?;
-                    }
-                }
-                Ok(out.into_inner()?)
-            };
-            let body = write().map_err(|e| AppError::Unexpected(anyhow::anyhow!("writing CSV: {e}")))?;
-            Ok(HttpResponse::Ok()
-                .content_type("text/csv; charset=utf-8")
-                .body(body))
-        }
-        Some(other) => Err(AppError::invalid(
-            "format",
-            crate::domain::Invalid::new(
-                format!(
-                    "formatet '{}' finns inte; tillåtna: json, csv",
-                    crate::domain::shown(other)
-                ),
-                format!(
-                    "the format '{}' is not available; allowed: json, csv",
-                    crate::domain::shown(other)
-                ),
-            ),
-        )),
+        Some("csv") => Ok(HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .body(csv::vocabulary(directory.vocabulary()).map_err(AppError::Unexpected)?)),
+        Some(other) => Err(super::params::unknown_format(other, &["json", "csv"])),
     }
 }
 

@@ -1,10 +1,15 @@
-//! Signing in with a built-in account.
+//! The built-in accounts: signing in, and creating and changing them (admins).
 
 use actix_web::{HttpRequest, web};
+use serde::Deserialize;
+use utoipa::ToSchema;
 
 use crate::auth::User;
-use crate::auth::passwords::verify_password;
-use crate::db::accounts;
+use crate::auth::passwords::{hash_password, verify_password};
+use crate::db::accounts::{self, Account};
+use crate::db::audit::WriteMeta;
+use crate::directory::Directory;
+use crate::domain::{FieldError, Invalid, Role, edit, shown};
 use crate::error::{AppError, AppResult};
 use crate::state::{self, AppState};
 
@@ -74,4 +79,115 @@ pub async fn sign_in(
     };
     let token = state.auth.issue(&user, ttl).map_err(AppError::Unexpected)?;
     Ok((token, ttl))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"username": "redaktor.vaf", "display_name": "Redaktör VÄF", "password": "ett långt lösenord", "role": "editor", "organisations": ["boras-stad-vaf"]}))]
+pub struct NewAccount {
+    pub username: String,
+    display_name: String,
+    /// 10–200 characters.
+    password: String,
+    role: Role,
+    #[serde(default)]
+    organisations: Vec<String>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccountChangesBody {
+    display_name: Option<String>,
+    /// A new password (10–200 characters).
+    password: Option<String>,
+    role: Option<Role>,
+    organisations: Option<Vec<String>>,
+    /// A disabled account cannot sign in.
+    disabled: Option<bool>,
+    pub reason: Option<String>,
+}
+
+/// Creates an account: its user name free, its organisations known.
+pub async fn create(state: &web::Data<AppState>, meta: WriteMeta, new: NewAccount) -> AppResult<Account> {
+    let mut errors = unknown_organisations(&state.directory.current(), &new.organisations);
+    let username = accounts::username(&new.username).map_err(|e| errors.push(e.at("username")));
+    let display_name = edit::label(&new.display_name).map_err(|e| errors.push(e.at("display_name")));
+    let (Ok(username), Ok(display_name)) = (username, display_name) else {
+        return Err(AppError::Validation(errors));
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let account = Account {
+        username,
+        display_name,
+        role: new.role,
+        organisations: new.organisations,
+        disabled: false,
+        version: 1,
+        password_changed: false,
+    };
+    let hash = hashed(new.password).await?;
+    let stored = account.clone();
+    state::write(state, move |conn| accounts::create(conn, &meta, &stored, &hash)).await?;
+    Ok(account)
+}
+
+/// Changes account `username` at `version`: what the body names, nothing else.
+pub async fn change(
+    state: &web::Data<AppState>,
+    meta: WriteMeta,
+    username: String,
+    version: i64,
+    changes: AccountChangesBody,
+) -> AppResult<Account> {
+    let directory = state.directory.current();
+    let mut errors = unknown_organisations(&directory, changes.organisations.as_deref().unwrap_or_default());
+    let display_name = changes.display_name.as_deref().map(edit::label).transpose();
+    let display_name = display_name
+        .map_err(|e| errors.push(e.at("display_name")))
+        .ok()
+        .flatten();
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let hash = match changes.password {
+        Some(password) => Some(hashed(password).await?),
+        None => None,
+    };
+    state::write(state, move |conn| {
+        let change = |a: &Account| Account {
+            display_name: display_name.unwrap_or_else(|| a.display_name.clone()),
+            role: changes.role.unwrap_or(a.role),
+            organisations: changes.organisations.unwrap_or_else(|| a.organisations.clone()),
+            disabled: changes.disabled.unwrap_or(a.disabled),
+            ..a.clone()
+        };
+        accounts::change(conn, &meta, &username, version, change, hash)
+    })
+    .await
+}
+
+/// Organisations that do not exist, as errors of `organisations[i]`.
+fn unknown_organisations(directory: &Directory, organisations: &[String]) -> Vec<FieldError> {
+    organisations
+        .iter()
+        .enumerate()
+        .filter(|(_, org)| directory.organisation(org).is_none())
+        .map(|(i, org)| {
+            Invalid::rule(
+                format!("okänd organisation '{}'", shown(org)),
+                format!("unknown organisation '{}'", shown(org)),
+            )
+            .at(format!("organisations[{i}]"))
+        })
+        .collect()
+}
+
+/// A password, checked and hashed off the async workers.
+async fn hashed(password: String) -> AppResult<String> {
+    web::block(move || hash_password(&password))
+        .await?
+        .map_err(|e| AppError::invalid("password", e))
 }

@@ -2,9 +2,11 @@
 //! write of the unit, in the same transaction as the decision; rejecting records the reason.
 //! For the API and the web pages alike.
 
+use actix_web::web;
 use uuid::Uuid;
 
 use crate::auth::User;
+use crate::db::audit::WriteMeta;
 use crate::db::corrections as repo;
 use crate::db::units::{load_unit, store_change};
 use crate::directory::Directory;
@@ -13,6 +15,7 @@ use crate::domain::edit::ContactPointPatch;
 use crate::domain::unit_not_found;
 use crate::domain::{CorrectionStatus, shown};
 use crate::error::AppResult;
+use crate::state::{self, AppState};
 
 /// Who reports or decides, as a report records it.
 pub fn person(user: &User) -> Person {
@@ -23,12 +26,38 @@ pub fn person(user: &User) -> Person {
     }
 }
 
+/// How a report is decided.
+pub enum Decision {
+    /// `None` sets the proposed number (if any), `Some(None)` sets none, `Some(Some(n))`
+    /// sets `n`.
+    Accept(Option<Option<String>>),
+    /// With `meta.reason`, which the reporter sees.
+    Reject,
+}
+
+/// Decides report `id` (at `version`) as one write, and serves the directory fresh.
+pub async fn decide(
+    state: &web::Data<AppState>,
+    decider: &User,
+    meta: WriteMeta,
+    id: Uuid,
+    version: i64,
+    decision: Decision,
+) -> AppResult<Correction> {
+    let directory = state.directory.current();
+    let decider = decider.clone();
+    state::write(state, move |conn| match decision {
+        Decision::Accept(number) => accept(conn, &meta, &decider, &directory, id, version, number),
+        Decision::Reject => reject(conn, &meta, &decider, &directory, id, version),
+    })
+    .await
+}
+
 /// Accepts a report, inside one write: see `POST /v1/corrections/{id}/accept`. `number`:
 /// `None` sets the proposed number (if any), `Some(None)` sets none, `Some(Some(n))` sets `n`.
-/// For the API and the web page.
-pub fn accept(
+fn accept(
     conn: &mut crate::db::DbConnection,
-    meta: &crate::db::audit::WriteMeta,
+    meta: &WriteMeta,
     decider: &User,
     directory: &Directory,
     id: Uuid,
@@ -78,9 +107,9 @@ pub fn accept(
 
 /// Rejects a report with `meta.reason`, inside one write: see
 /// `POST /v1/corrections/{id}/reject`.
-pub fn reject(
+fn reject(
     conn: &mut crate::db::DbConnection,
-    meta: &crate::db::audit::WriteMeta,
+    meta: &WriteMeta,
     decider: &User,
     directory: &Directory,
     id: Uuid,

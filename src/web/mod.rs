@@ -34,7 +34,7 @@ use crate::domain::{CorrectionStatus, FieldError, Invalid, Visibility};
 use crate::error::AppError;
 use crate::service::Author;
 use crate::service::accounts::sign_in;
-use crate::service::corrections::{accept, person, reject};
+use crate::service::corrections::{Decision, decide, person};
 use crate::service::units::{self, UnitChange};
 use crate::state::{self, AppState};
 
@@ -615,38 +615,41 @@ async fn login(
     };
     match signed {
         Ok((token, ttl)) => {
-            let secure = own_origin(&req).starts_with("https:");
-            let mut cookie = Cookie::build(SESSION_COOKIE, token)
-                .path("/")
-                .http_only(true)
-                .secure(secure)
-                // Lax: a link from mail or chat opens the page signed in; every form that
-                // changes something carries a CSRF token, and a GET changes nothing.
-                .same_site(SameSite::Lax)
-                .finish();
-            if let Some(ttl) = ttl {
-                cookie.set_max_age(CookieDuration::seconds(ttl.as_secs() as i64));
-            }
             let mut res = see_other(&next);
-            res.add_cookie(&cookie)
+            res.add_cookie(&session_cookie(&req, token, ttl))
                 .map_err(|e| AppError::Unexpected(e.into()))?;
             Ok(res)
         }
         Err(e) => {
-            let message = match &e {
-                AppError::Unauthorized { sv, .. } => sv.clone(),
-                other => app_message(other),
-            };
             let status = match e {
                 AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
                 _ => StatusCode::UNAUTHORIZED,
             };
-            Ok(html(
-                status,
-                pages::login(&session_view(&session), &next, Some(&message)),
-            ))
+            let message = match e {
+                AppError::Unauthorized { sv, .. } => sv,
+                other => app_message(&other),
+            };
+            let page = pages::login(&session_view(&session), &next, Some(&message));
+            Ok(html(status, page))
         }
     }
+}
+
+/// The session cookie for `token`: HttpOnly, Secure over https, SameSite=Lax (a link from mail
+/// or chat opens the page signed in; every form that changes something carries a CSRF token,
+/// and a GET changes nothing); as long as the token, when the service issued it.
+fn session_cookie(req: &HttpRequest, token: String, ttl: Option<std::time::Duration>) -> Cookie<'static> {
+    let secure = own_origin(req).starts_with("https:");
+    let mut cookie = Cookie::build(SESSION_COOKIE, token)
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .finish();
+    if let Some(ttl) = ttl {
+        cookie.set_max_age(CookieDuration::seconds(ttl.as_secs() as i64));
+    }
+    cookie
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -842,18 +845,17 @@ async fn save_number(
     let directory = state.directory.current();
     let unit = unit_of(&directory, &path.0)?;
     user.editor_of(&directory, &unit.organisation_id)?;
-    let again = |unit, status, top, errors: Option<Vec<FieldError>>| {
-        let failed = errors.map(|errors| (point_id, errors, &*form));
-        html(
-            status,
-            pages::edit(&session_view(&session), &directory, unit, top, failed),
-        )
+    // The form again, with what was typed and why it was refused.
+    let again = |errors: Vec<FieldError>| {
+        let failed = Some((point_id, errors, &*form));
+        let page = pages::edit(&session_view(&session), &directory, unit, None, failed);
+        Ok(html(StatusCode::BAD_REQUEST, page))
     };
     let stored = unit.contact_points.iter().find(|c| c.id == point_id);
     let stored = stored.ok_or_else(|| WebError::NotFound("Numret finns inte längre.".into()))?;
     let patch = match form.patch(stored) {
         Ok(patch) => patch,
-        Err(e) => return Ok(again(unit, StatusCode::BAD_REQUEST, None, Some(vec![e]))),
+        Err(e) => return again(vec![e]),
     };
     let by = Author {
         user: &user,
@@ -861,24 +863,21 @@ async fn save_number(
         reason: Some(form.reason.as_str()).filter(|r| !r.trim().is_empty()),
     };
     let change = UnitChange::ChangeNumber(point_id, Box::new(patch));
+    let saved = format!("/enhet/{}/redigera?sparat=1#nummer-{point_id}", unit.id);
     match units::change(&state, by, unit.id, Ok(form.version), change).await {
-        Ok(_) => Ok(see_other(&format!(
-            "/enhet/{}/redigera?sparat=1#nummer-{point_id}",
-            unit.id
-        ))),
-        Err(AppError::Validation(errors)) => Ok(again(unit, StatusCode::BAD_REQUEST, None, Some(errors))),
-        Err(AppError::PreconditionFailed { .. }) => {
-            // The page again, as stored now.
-            let now = state.directory.current();
-            let unit = now.unit(unit.id).ok_or_else(unit_not_found)?;
-            let top = pages::Notice::Error(STALE.into());
-            Ok(html(
-                StatusCode::PRECONDITION_FAILED,
-                pages::edit(&session_view(&session), &now, unit, Some(top), None),
-            ))
-        }
+        Ok(_) => Ok(see_other(&saved)),
+        Err(AppError::Validation(errors)) => again(errors),
+        Err(AppError::PreconditionFailed { .. }) => stale_edit(&state, &session, unit.id),
         Err(other) => Err(other.into()),
     }
+}
+
+/// The editing page again, as stored now, after someone else changed the unit first.
+fn stale_edit(state: &AppState, session: &Session, id: Uuid) -> WebResult {
+    let (now, top) = (state.directory.current(), pages::Notice::Error(STALE.into()));
+    let unit = now.unit(id).ok_or_else(unit_not_found)?;
+    let page = pages::edit(&session_view(session), &now, unit, Some(top), None);
+    Ok(html(StatusCode::PRECONDITION_FAILED, page))
 }
 
 /// Why an edit was not saved when someone else changed the unit first.
@@ -997,46 +996,38 @@ async fn decide_correction(
     id: web::Path<String>,
     form: web::Form<DecisionForm>,
 ) -> WebResult {
-    let user = session.writer(&req, &form.csrf)?.clone();
+    let user = session.writer(&req, &form.csrf)?;
     let id = parse_uuid(&id)?;
-    let directory = state.directory.current();
     let reason = Some(form.reason.as_str()).filter(|r| !r.trim().is_empty());
-    let meta = meta(&user, &req, reason)?;
-    let version = form.version;
-    let done = match form.decision.as_str() {
-        "godta" => {
+    let meta = meta(user, &req, reason)?;
+    let (decision, done) = form.decision(meta.reason.is_some())?;
+    decide(&state, user, meta, id, form.version, decision).await?;
+    Ok(see_other(&format!("/granska?klart={done}")))
+}
+
+impl DecisionForm {
+    /// The decision the form asks for, and the word for it in the page's address.
+    fn decision(&self, has_reason: bool) -> Result<(Decision, &'static str), WebError> {
+        match self.decision.as_str() {
             // An empty field: accept without changing any number.
-            let number = Some(Some(form.number.trim().to_owned()).filter(|n| !n.is_empty()));
-            state::write(&state, move |conn| {
-                accept(conn, &meta, &user, &directory, id, version, number)
-            })
-            .await?;
-            "godtagen"
-        }
-        "avvisa" => {
-            if meta.reason.is_none() {
-                return Err(WebError::App(AppError::invalid(
-                    "reason",
-                    Invalid::new(
-                        "Skriv varför rapporten avvisas; den som rapporterade ser det.",
-                        "say why the report is rejected",
-                    ),
-                )));
+            "godta" => {
+                let number = Some(self.number.trim().to_owned()).filter(|n| !n.is_empty());
+                Ok((Decision::Accept(Some(number)), "godtagen"))
             }
-            state::write(&state, move |conn| {
-                reject(conn, &meta, &user, &directory, id, version)
-            })
-            .await?;
-            "avvisad"
-        }
-        _ => {
-            return Err(WebError::App(AppError::invalid(
+            "avvisa" if has_reason => Ok((Decision::Reject, "avvisad")),
+            "avvisa" => Err(WebError::App(AppError::invalid(
+                "reason",
+                Invalid::new(
+                    "Skriv varför rapporten avvisas; den som rapporterade ser det.",
+                    "say why the report is rejected",
+                ),
+            ))),
+            _ => Err(WebError::App(AppError::invalid(
                 "decision",
                 Invalid::new("Välj godta eller avvisa.", "choose accept or reject"),
-            )));
+            ))),
         }
-    };
-    Ok(see_other(&format!("/granska?klart={done}")))
+    }
 }
 
 /// The embedded assets, by name, with a digest of their content for the URL.
