@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use super::audit::{self, Entity, Event, WriteMeta};
 use super::models::AccountRow;
 use super::schema::accounts;
+use super::versioned::{self, Versioned};
 use super::{DbConnection, write_transaction};
 use super::{StoreError, StoreResult};
 use crate::domain::{Invalid, Role, shown};
@@ -152,7 +153,34 @@ pub fn create(
     })
 }
 
-/// Changes an account; `password_hash` replaces the password when given.
+impl Versioned for Account {
+    const ENTITY: Entity = Entity::Account;
+
+    fn key(&self) -> &str {
+        &self.username
+    }
+    fn version(&self) -> i64 {
+        self.version
+    }
+    fn set_version(&mut self, version: i64) {
+        self.version = version;
+    }
+    fn keep_identity(&mut self, stored: &Self) {
+        self.username.clone_from(&stored.username);
+    }
+    fn load(conn: &mut DbConnection, key: &str) -> StoreResult<Option<Self>> {
+        Ok(find(conn, key)?.map(|(account, _)| account))
+    }
+    fn not_found(key: &str) -> StoreError {
+        StoreError::not_found(
+            format!("det finns inget konto {key}"),
+            format!("there is no account {key}"),
+        )
+    }
+}
+
+/// Changes an account; `password_hash` replaces the password when given (its audit event
+/// says so, never what it is).
 pub fn change(
     conn: &mut DbConnection,
     meta: &WriteMeta,
@@ -161,39 +189,39 @@ pub fn change(
     edit: impl FnOnce(&Account) -> Account,
     password_hash: Option<String>,
 ) -> StoreResult<Account> {
-    write_transaction(conn, |conn| {
-        let (before, _) = find(conn, username)?.ok_or_else(|| {
-            StoreError::not_found(
-                format!("det finns inget konto {username}"),
-                format!("there is no account {username}"),
-            )
-        })?;
-        super::expect_version(before.version, expected_version)?;
-        let mut after = edit(&before);
-        after.username = before.username.clone();
-        after.version = before.version;
-        if after == before && password_hash.is_none() {
-            return Ok(before);
-        }
-        after.version = before.version + 1;
-        diesel::update(accounts::table.find(username))
-            .set((
-                accounts::display_name.eq(&after.display_name),
-                accounts::role.eq(after.role.code()),
-                accounts::organisations.eq(organisations_json(&after)?),
-                accounts::disabled.eq(after.disabled),
-                accounts::version.eq(after.version),
-                accounts::updated_at.eq(meta.at),
-            ))
-            .execute(conn)?;
-        if let Some(hash) = &password_hash {
+    let new_password = password_hash.is_some();
+    let edit = |a: &Account| {
+        Ok(Account {
+            password_changed: new_password,
+            ..edit(a)
+        })
+    };
+    let mut after = versioned::change(
+        conn,
+        meta,
+        username,
+        expected_version,
+        "account.update",
+        edit,
+        |conn, _, after| {
             diesel::update(accounts::table.find(username))
-                .set(accounts::password_hash.eq(hash))
+                .set((
+                    accounts::display_name.eq(&after.display_name),
+                    accounts::role.eq(after.role.code()),
+                    accounts::organisations.eq(organisations_json(after)?),
+                    accounts::disabled.eq(after.disabled),
+                    accounts::version.eq(after.version),
+                    accounts::updated_at.eq(meta.at),
+                ))
                 .execute(conn)?;
-        }
-        let mut recorded = after.clone();
-        recorded.password_changed = password_hash.is_some();
-        record(conn, meta, "account.update", Some(&before), &recorded)?;
-        Ok(after)
-    })
+            if let Some(hash) = &password_hash {
+                diesel::update(accounts::table.find(username))
+                    .set(accounts::password_hash.eq(hash))
+                    .execute(conn)?;
+            }
+            Ok(())
+        },
+    )?;
+    after.password_changed = false;
+    Ok(after)
 }

@@ -15,6 +15,7 @@ pub mod reference;
 pub mod repo;
 pub mod schema;
 pub mod units;
+pub mod versioned;
 pub mod vocabulary;
 
 use std::path::{Path, PathBuf};

@@ -7,6 +7,7 @@ use super::audit::{self, Entity, Event, WriteMeta};
 use super::models::{AreaRow, OrganisationRow};
 use super::repo::{area_from_row, insert_area, insert_organisation, streets_json};
 use super::schema::{areas, organisations, unit_areas, units};
+use super::versioned::{self, Versioned};
 use super::{DbConnection, write_transaction};
 use super::{StoreError, StoreResult};
 use crate::domain::edit::Refusal;
@@ -120,6 +121,32 @@ pub fn create_organisation(conn: &mut DbConnection, meta: &WriteMeta, org: &Orga
     })
 }
 
+impl Versioned for Organisation {
+    const ENTITY: Entity = Entity::Organisation;
+
+    fn key(&self) -> &str {
+        &self.id
+    }
+    fn version(&self) -> i64 {
+        self.version
+    }
+    fn set_version(&mut self, version: i64) {
+        self.version = version;
+    }
+    fn keep_identity(&mut self, stored: &Self) {
+        self.id.clone_from(&stored.id);
+    }
+    fn organisation_id(&self) -> Option<&str> {
+        Some(&self.id)
+    }
+    fn load(conn: &mut DbConnection, key: &str) -> StoreResult<Option<Self>> {
+        load_organisation(conn, key)
+    }
+    fn not_found(key: &str) -> StoreError {
+        organisation_not_found(key)
+    }
+}
+
 /// Changes an organisation. Ending it is refused while it still has active units or active
 /// organisations under it.
 pub fn change_organisation(
@@ -130,72 +157,63 @@ pub fn change_organisation(
     action: &str,
     edit: impl FnOnce(&Organisation) -> Result<Organisation, Refusal>,
 ) -> StoreResult<Organisation> {
-    write_transaction(conn, |conn| {
-        let before = load_organisation(conn, id)?.ok_or_else(|| organisation_not_found(id))?;
-        // The change's own form first, then the precondition (RFC 9110, 13.2.1).
-        let mut after = edit(&before)?;
-        super::expect_version(before.version, expected_version)?;
-        after.id = before.id.clone();
-        after.version = before.version;
-        if after == before {
-            return Ok(before);
-        }
-        after.version = before.version + 1;
-        if after.parent_id != before.parent_id {
-            check_parent(conn, &after)?;
-        }
-        if let Some(day) = after.active_to.filter(|_| after.active_to != before.active_to) {
-            let active_units: i64 = units::table
-                .filter(units::organisation_id.eq(id))
-                .filter(units::active_to.is_null().or(units::active_to.gt(day)))
-                .count()
-                .get_result(conn)?;
-            let active_children: i64 = organisations::table
-                .filter(organisations::parent_id.eq(id))
-                .filter(
-                    organisations::active_to
-                        .is_null()
-                        .or(organisations::active_to.gt(day)),
-                )
-                .count()
-                .get_result(conn)?;
-            if active_units + active_children > 0 {
-                return Err(StoreError::broken_rule(Invalid::new(
-                    format!(
-                        "organisationen har {active_units} aktiva enheter och {active_children} aktiva underorganisationer efter {day}; avsluta eller flytta dem först"
-                    ),
-                    format!(
-                        "the organisation has {active_units} active units and {active_children} active sub-organisations after {day}; end or move them first"
-                    ),
-                )));
+    versioned::change(
+        conn,
+        meta,
+        id,
+        expected_version,
+        action,
+        edit,
+        |conn, before, after| {
+            if after.parent_id != before.parent_id {
+                check_parent(conn, after)?;
             }
-        }
-        diesel::update(organisations::table.find(id))
-            .set((
-                organisations::name.eq(&after.name),
-                organisations::short_name.eq(&after.short_name),
-                organisations::kind.eq(after.kind.code()),
-                organisations::parent_id.eq(&after.parent_id),
-                organisations::active_to.eq(after.active_to),
-                organisations::version.eq(after.version),
-                organisations::updated_at.eq(meta.at),
-            ))
-            .execute(conn)?;
-        audit::append(
-            conn,
-            meta,
-            Event {
-                action,
-                entity: Entity::Organisation,
-                entity_id: id,
-                version: after.version,
-                organisation_id: Some(id),
-                before: Some(&before),
-                after: Some(&after),
-            },
-        )?;
-        Ok(after)
-    })
+            if let Some(day) = after.active_to.filter(|_| after.active_to != before.active_to) {
+                check_organisation_empty(conn, id, day)?;
+            }
+            diesel::update(organisations::table.find(id))
+                .set((
+                    organisations::name.eq(&after.name),
+                    organisations::short_name.eq(&after.short_name),
+                    organisations::kind.eq(after.kind.code()),
+                    organisations::parent_id.eq(&after.parent_id),
+                    organisations::active_to.eq(after.active_to),
+                    organisations::version.eq(after.version),
+                    organisations::updated_at.eq(meta.at),
+                ))
+                .execute(conn)?;
+            Ok(())
+        },
+    )
+}
+
+/// An organisation may end on `day` only without active units or organisations under it.
+fn check_organisation_empty(conn: &mut DbConnection, id: &str, day: chrono::NaiveDate) -> StoreResult<()> {
+    let active_units: i64 = units::table
+        .filter(units::organisation_id.eq(id))
+        .filter(units::active_to.is_null().or(units::active_to.gt(day)))
+        .count()
+        .get_result(conn)?;
+    let active_children: i64 = organisations::table
+        .filter(organisations::parent_id.eq(id))
+        .filter(
+            organisations::active_to
+                .is_null()
+                .or(organisations::active_to.gt(day)),
+        )
+        .count()
+        .get_result(conn)?;
+    if active_units + active_children > 0 {
+        return Err(StoreError::broken_rule(Invalid::new(
+            format!(
+                "organisationen har {active_units} aktiva enheter och {active_children} aktiva underorganisationer efter {day}; avsluta eller flytta dem först"
+            ),
+            format!(
+                "the organisation has {active_units} active units and {active_children} active sub-organisations after {day}; end or move them first"
+            ),
+        )));
+    }
+    Ok(())
 }
 
 pub fn create_area(conn: &mut DbConnection, meta: &WriteMeta, area: &Area) -> StoreResult<()> {
@@ -208,6 +226,29 @@ pub fn create_area(conn: &mut DbConnection, meta: &WriteMeta, area: &Area) -> St
     })
 }
 
+impl Versioned for Area {
+    const ENTITY: Entity = Entity::Area;
+
+    fn key(&self) -> &str {
+        &self.id
+    }
+    fn version(&self) -> i64 {
+        self.version
+    }
+    fn set_version(&mut self, version: i64) {
+        self.version = version;
+    }
+    fn keep_identity(&mut self, stored: &Self) {
+        self.id.clone_from(&stored.id);
+    }
+    fn load(conn: &mut DbConnection, key: &str) -> StoreResult<Option<Self>> {
+        load_area(conn, key)
+    }
+    fn not_found(key: &str) -> StoreError {
+        area_not_found(key)
+    }
+}
+
 /// Changes an area. Ending it is refused while active units still belong to it.
 pub fn change_area(
     conn: &mut DbConnection,
@@ -217,59 +258,44 @@ pub fn change_area(
     action: &str,
     edit: impl FnOnce(&Area) -> Result<Area, Refusal>,
 ) -> StoreResult<Area> {
-    write_transaction(conn, |conn| {
-        let before = load_area(conn, id)?.ok_or_else(|| area_not_found(id))?;
-        // The change's own form first, then the precondition (RFC 9110, 13.2.1).
-        let mut after = edit(&before)?;
-        super::expect_version(before.version, expected_version)?;
-        after.id = before.id.clone();
-        after.version = before.version;
-        if after == before {
-            return Ok(before);
-        }
-        after.version = before.version + 1;
-        if after.streets != before.streets {
-            check_streets_free(conn, &after)?;
-        }
-        if let Some(day) = after.active_to.filter(|_| after.active_to != before.active_to) {
-            let active_units: i64 = unit_areas::table
-                .inner_join(units::table)
-                .filter(unit_areas::area_id.eq(id))
-                .filter(units::active_to.is_null().or(units::active_to.gt(day)))
-                .count()
-                .get_result(conn)?;
-            if active_units > 0 {
-                return Err(StoreError::broken_rule(Invalid::new(
-                    format!("området har {active_units} aktiva enheter efter {day}; flytta dem först"),
-                    format!("the area has {active_units} active units after {day}; move them first"),
-                )));
+    versioned::change(
+        conn,
+        meta,
+        id,
+        expected_version,
+        action,
+        edit,
+        |conn, before, after| {
+            if after.streets != before.streets {
+                check_streets_free(conn, after)?;
             }
-        }
-        diesel::update(areas::table.find(id))
-            .set((
-                areas::name.eq(&after.name),
-                areas::kind.eq(after.kind.code()),
-                areas::active_to.eq(after.active_to),
-                areas::version.eq(after.version),
-                areas::streets.eq(streets_json(&after)),
-                areas::updated_at.eq(meta.at),
-            ))
-            .execute(conn)?;
-        audit::append(
-            conn,
-            meta,
-            Event {
-                action,
-                entity: Entity::Area,
-                entity_id: id,
-                version: after.version,
-                organisation_id: None,
-                before: Some(&before),
-                after: Some(&after),
-            },
-        )?;
-        Ok(after)
-    })
+            if let Some(day) = after.active_to.filter(|_| after.active_to != before.active_to) {
+                let active_units: i64 = unit_areas::table
+                    .inner_join(units::table)
+                    .filter(unit_areas::area_id.eq(id))
+                    .filter(units::active_to.is_null().or(units::active_to.gt(day)))
+                    .count()
+                    .get_result(conn)?;
+                if active_units > 0 {
+                    return Err(StoreError::broken_rule(Invalid::new(
+                        format!("området har {active_units} aktiva enheter efter {day}; flytta dem först"),
+                        format!("the area has {active_units} active units after {day}; move them first"),
+                    )));
+                }
+            }
+            diesel::update(areas::table.find(id))
+                .set((
+                    areas::name.eq(&after.name),
+                    areas::kind.eq(after.kind.code()),
+                    areas::active_to.eq(after.active_to),
+                    areas::version.eq(after.version),
+                    areas::streets.eq(streets_json(after)),
+                    areas::updated_at.eq(meta.at),
+                ))
+                .execute(conn)?;
+            Ok(())
+        },
+    )
 }
 
 /// Every area, as stored now.

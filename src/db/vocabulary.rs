@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::audit::{self, Entity, Event, WriteMeta};
 use super::schema::{audit_events, vocabulary};
+use super::versioned::{self, Versioned};
 use super::{DbConnection, write_transaction};
 use super::{StoreError, StoreResult};
 use crate::domain::text::fold;
@@ -133,13 +134,7 @@ fn update(
         version: before.version + 1,
         ..before.clone()
     };
-    diesel::update(vocabulary::table.find(&before.word))
-        .set((
-            vocabulary::expansions.eq(json(&after.expansions)),
-            vocabulary::version.eq(after.version),
-            vocabulary::updated_at.eq(meta.at),
-        ))
-        .execute(conn)?;
+    store_row(conn, meta, &after)?;
     audit::append(
         conn,
         meta,
@@ -156,6 +151,41 @@ fn update(
     Ok(after)
 }
 
+fn store_row(conn: &mut DbConnection, meta: &WriteMeta, after: &Synonym) -> QueryResult<()> {
+    diesel::update(vocabulary::table.find(&after.word))
+        .set((
+            vocabulary::expansions.eq(json(&after.expansions)),
+            vocabulary::version.eq(after.version),
+            vocabulary::updated_at.eq(meta.at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+impl Versioned for Synonym {
+    const ENTITY: Entity = Entity::Vocabulary;
+
+    fn key(&self) -> &str {
+        &self.word
+    }
+    fn version(&self) -> i64 {
+        self.version
+    }
+    fn set_version(&mut self, version: i64) {
+        self.version = version;
+    }
+    fn keep_identity(&mut self, stored: &Self) {
+        self.word.clone_from(&stored.word);
+    }
+    /// Ignoring case and accents ("sabo" finds "säbo").
+    fn load(conn: &mut DbConnection, key: &str) -> StoreResult<Option<Self>> {
+        Ok(load(conn, key)?)
+    }
+    fn not_found(key: &str) -> StoreError {
+        not_found(key)
+    }
+}
+
 /// Replaces a word's expansions (`Some`) or removes the word (`None`), if `expected_version`
 /// is the stored one.
 pub fn change(
@@ -165,24 +195,32 @@ pub fn change(
     expected_version: i64,
     expansions: Option<Vec<String>>,
 ) -> StoreResult<Option<Synonym>> {
-    write_transaction(conn, |conn| {
-        let before = load(conn, word)?.ok_or_else(|| not_found(word))?;
-        // The change's own form first, then the precondition (RFC 9110, 13.2.1).
-        let expansions = expansions
-            .map(|list| {
-                crate::domain::vocabulary::expansions(&list, &before.word).map_err(StoreError::invalid)
-            })
-            .transpose()?;
-        super::expect_version(before.version, expected_version)?;
-        match expansions {
-            None => {
-                remove(conn, meta, &before)?;
-                Ok(None)
-            }
-            Some(list) if list == before.expansions => Ok(Some(before)),
-            Some(list) => Ok(Some(update(conn, meta, &before, list)?)),
-        }
-    })
+    let Some(list) = expansions else {
+        return write_transaction(conn, |conn| {
+            let before = load(conn, word)?.ok_or_else(|| not_found(word))?;
+            super::expect_version(before.version, expected_version)?;
+            remove(conn, meta, &before)?;
+            Ok(None)
+        });
+    };
+    let edit = |before: &Synonym| {
+        let expansions = crate::domain::vocabulary::expansions(&list, &before.word)?;
+        Ok(Synonym {
+            expansions,
+            ..before.clone()
+        })
+    };
+    let store = |conn: &mut DbConnection, _: &Synonym, after: &Synonym| Ok(store_row(conn, meta, after)?);
+    versioned::change(
+        conn,
+        meta,
+        word,
+        expected_version,
+        "vocabulary.update",
+        edit,
+        store,
+    )
+    .map(Some)
 }
 
 /// What replacing the whole vocabulary changes (or, in a dry run, would change): words in
