@@ -1,94 +1,133 @@
-//! The OpenAPI document, generated from the handlers' annotations. `openapi/openapi.json` is a
+//! The API's operations, each listed once: routed from that list and documented from it (the
+//! OpenAPI document, generated from the handlers' annotations). `openapi/openapi.json` is a
 //! checked-in copy; a test fails when it drifts (`UPDATE_OPENAPI=1 cargo test` rewrites it).
 
+use actix_web::web;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{Content, Ref, RefOr, Response};
 use utoipa::{Modify, OpenApi};
 
 use crate::routes;
 
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "kontaktnav",
-        description = "Kontaktkatalog för närvården i Borås: en väg in till vårdcentraler, hemtjänst, funktionsstöd, myndighet och rehab.\n\nContact directory for health and social care in Borås, with a one-way-in lookup. Errors are `application/problem+json` (RFC 9457) with Swedish and English `detail`.\n\nEvery `/v1` operation needs a bearer token (JWT) except `POST /v1/auth/token`; reads accept anonymous callers only when the service runs with `ANONYMOUS_READ=true`, and then show `public` numbers only. Writes need `If-Match` with the `ETag` from the GET.",
-        license(name = "MIT OR Apache-2.0"),
-    ),
-    modifiers(&BearerScheme, &CommonResponses),
-    paths(
+/// Every operation of the API, once, by resource: [`ApiDoc`] documents exactly these and
+/// [`configure_v1`] and [`configure_root`] route exactly these, so the document and the
+/// routes cannot drift apart. An entry `handler => service` routes through `service` (a
+/// resource with settings of its own) and documents `handler`.
+macro_rules! operations {
+    (
+        v1: [$($($v1:ident)::+ $(=> $service:expr)?),* $(,)?],
+        root: [$($($root:ident)::+),* $(,)?] $(,)?
+    ) => {
+        #[derive(OpenApi)]
+        #[openapi(
+            info(
+                title = "kontaktnav",
+                description = "Kontaktkatalog för närvården i Borås: en väg in till vårdcentraler, hemtjänst, funktionsstöd, myndighet och rehab.\n\nContact directory for health and social care in Borås, with a one-way-in lookup. Errors are `application/problem+json` (RFC 9457) with Swedish and English `detail`.\n\nEvery `/v1` operation needs a bearer token (JWT) except `POST /v1/auth/token`; reads accept anonymous callers only when the service runs with `ANONYMOUS_READ=true`, and then show `public` numbers only. Writes need `If-Match` with the `ETag` from the GET.",
+                license(name = "MIT OR Apache-2.0"),
+            ),
+            modifiers(&BearerScheme, &CommonResponses),
+            paths($($($v1)::+,)* $($($root)::+),*),
+            components(schemas(
+                crate::error::Problem,
+                crate::error::ProblemField,
+                crate::error::Suggestion,
+                routes::params::ActiveParam,
+            )),
+            tags(
+                (name = "lookup", description = "En väg in: the one number to call"),
+                (name = "units", description = "Units and their contact points"),
+                (name = "editing", description = "Changing units and their numbers (editors, admins)"),
+                (name = "history", description = "Versions of a unit, and the audit log"),
+                (name = "reference", description = "Organisations, areas and unit kinds"),
+                (name = "admin", description = "Organisations, areas and accounts (admins)"),
+                (name = "corrections", description = "Reports of wrong information, and their decisions"),
+                (name = "sync", description = "Export and the change feed, for other systems"),
+                (name = "auth", description = "Signing in"),
+                (name = "health", description = "Liveness and readiness"),
+            )
+        )]
+        pub struct ApiDoc;
+
+        /// Every operation under `/v1`.
+        pub fn configure_v1(cfg: &mut web::ServiceConfig) {
+            $(cfg.service(operations!(@service $($v1)::+ $(, $service)?));)*
+        }
+
+        /// The health checks, at the root.
+        pub fn configure_root(cfg: &mut web::ServiceConfig) {
+            $(cfg.service($($root)::+);)*
+        }
+    };
+    (@service $handler:path) => { $handler };
+    (@service $handler:path, $service:expr) => { $service };
+}
+
+operations! {
+    v1: [
+        // Finding the one number
         routes::lookup::lookup,
-        routes::now::call_now,
-        routes::now::calendar,
-        routes::now::responsible,
-        routes::now::preschool,
-        routes::streets::address,
-        routes::streets::import_streets,
+        routes::lookup::address,
+        routes::lookup::preschool,
+        routes::lookup::calendar,
+        // Units
         routes::units::list_units,
         routes::units::get_unit,
-        routes::history::unit_history,
-        routes::editing::create_unit,
-        routes::editing::update_unit,
-        routes::editing::deactivate_unit,
-        routes::editing::revert_unit,
-        routes::editing::confirm_unit,
-        routes::editing::add_contact_point,
-        routes::editing::update_contact_point,
-        routes::editing::remove_contact_point,
-        routes::reference::list_organisations,
-        routes::admin::get_organisation,
-        routes::admin::create_organisation,
-        routes::admin::update_organisation,
-        routes::admin::deactivate_organisation,
-        routes::reference::list_areas,
-        routes::admin::get_area,
-        routes::admin::create_area,
-        routes::admin::update_area,
-        routes::admin::deactivate_area,
-        routes::reference::list_kinds,
+        routes::units::create_unit,
+        routes::units::update_unit,
+        routes::units::deactivate_unit,
+        routes::units::revert_unit,
+        routes::units::confirm_unit,
+        routes::units::unit_history,
+        routes::units::call_now,
+        routes::units::responsible,
+        routes::units::unit_vcard,
+        routes::units::list_kinds,
+        // A unit's numbers
+        routes::contact_points::add_contact_point,
+        routes::contact_points::update_contact_point,
+        routes::contact_points::remove_contact_point,
+        // Organisations
+        routes::organisations::list_organisations,
+        routes::organisations::get_organisation,
+        routes::organisations::create_organisation,
+        routes::organisations::update_organisation,
+        routes::organisations::deactivate_organisation,
+        // Areas and districts, with their streets
+        routes::areas::list_areas,
+        routes::areas::get_area,
+        routes::areas::create_area,
+        routes::areas::update_area,
+        routes::areas::deactivate_area,
+        routes::areas::import_streets,
+        // The search vocabulary
         routes::vocabulary::list_vocabulary,
         routes::vocabulary::replace_vocabulary,
         routes::vocabulary::create_word,
         routes::vocabulary::update_word,
         routes::vocabulary::remove_word,
-        routes::admin::list_accounts,
-        routes::admin::create_account,
-        routes::admin::update_account,
-        routes::history::audit_log,
-        routes::reviews::reviews,
+        // Accounts
+        routes::accounts::list_accounts,
+        routes::accounts::create_account,
+        routes::accounts::update_account,
+        // Reports of wrong information
         routes::corrections::report_correction,
         routes::corrections::list_corrections,
         routes::corrections::get_correction,
         routes::corrections::accept_correction,
         routes::corrections::reject_correction,
-        routes::sync::export,
-        routes::sync::changes,
-        routes::sync::unit_vcard,
-        routes::sync::import,
+        // The yearly review and the audit log
+        routes::reviews::reviews,
+        routes::audit::audit_log,
+        // Export, the change feed, import
+        routes::export::export,
+        routes::export::changes,
+        routes::export::import => routes::export::import_service(),
+        // Signing in
         routes::session::issue_token,
         routes::session::me,
-        routes::healthz,
-        routes::readyz,
-    ),
-    components(schemas(
-        crate::error::Problem,
-        crate::error::ProblemField,
-        crate::error::Suggestion,
-        routes::params::ActiveParam,
-    )),
-    tags(
-        (name = "lookup", description = "En väg in: the one number to call"),
-        (name = "units", description = "Units and their contact points"),
-        (name = "editing", description = "Changing units and their numbers (editors, admins)"),
-        (name = "history", description = "Versions of a unit, and the audit log"),
-        (name = "reference", description = "Organisations, areas and unit kinds"),
-        (name = "admin", description = "Organisations, areas and accounts (admins)"),
-        (name = "corrections", description = "Reports of wrong information, and their decisions"),
-        (name = "sync", description = "Export and the change feed, for other systems"),
-        (name = "auth", description = "Signing in"),
-        (name = "health", description = "Liveness and readiness"),
-    )
-)]
-pub struct ApiDoc;
+    ],
+    root: [routes::healthz, routes::readyz],
+}
 
 /// Declares the `bearer` scheme that the operations name.
 struct BearerScheme;
@@ -433,7 +472,11 @@ fn form_of(schema: &str, name: &str) -> Option<Form> {
         ("", "kind") => form(format!("^{kinds}(,{kinds})*$"), None, None),
         ("", "status") => form(format!("^{}$", codes(&statuses)), None, None),
         ("", "entity_type") => form(format!("^{}$", codes(&entities)), None, None),
-        ("", "format") => form(format!("^{}$", codes(&crate::routes::sync::FORMATS)), None, None),
+        ("", "format") => form(
+            format!("^{}$", codes(&crate::routes::export::FORMATS)),
+            None,
+            None,
+        ),
         (_, "number") => form(phone(false), Some(1), Some(40)),
         (_, "proposed_number") => form(phone(true), None, Some(40)),
         (_, "hsa_id") => form(format!("^([{SPACE}]*|{hsa})$"), None, None),

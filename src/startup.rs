@@ -121,8 +121,8 @@ pub fn app(
             Logger::new("%{method_path}xi %s %b %Dms id=%{x-request-id}o")
                 .custom_request_replace("method_path", |req| format!("{} {}", req.method(), req.path())),
         )
-        .configure(routes::configure_health)
-        .service(web::scope("/v1").configure(routes::configure_v1))
+        .configure(crate::openapi::configure_root)
+        .service(web::scope("/v1").configure(crate::openapi::configure_v1))
         // The web pages (Swedish), at the root.
         .configure(crate::web::configure)
         // Serves the document at /api-docs/openapi.json and the UI (vendored, works offline).

@@ -23,14 +23,6 @@ use crate::service::corrections::{Decision, decide, person};
 use crate::service::write_meta;
 use crate::state::{self, AppState};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(report_correction)
-        .service(list_corrections)
-        .service(get_correction)
-        .service(accept_correction)
-        .service(reject_correction);
-}
-
 /// "This is wrong".
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -120,7 +112,7 @@ fn parse_id(raw: &str) -> AppResult<Uuid> {
     )
 )]
 #[post("/units/{id}/corrections")]
-async fn report_correction(
+pub async fn report_correction(
     state: web::Data<AppState>,
     user: SignedIn,
     req: HttpRequest,
@@ -177,7 +169,7 @@ pub struct CorrectionParams {
     )
 )]
 #[get("/corrections")]
-async fn list_corrections(
+pub async fn list_corrections(
     state: web::Data<AppState>,
     user: SignedIn,
     query: web::Query<CorrectionParams>,
@@ -244,7 +236,7 @@ async fn to_decide(state: &web::Data<AppState>, user: &User, raw: &str) -> AppRe
     )
 )]
 #[get("/corrections/{id}")]
-async fn get_correction(
+pub async fn get_correction(
     state: web::Data<AppState>,
     user: SignedIn,
     id: web::Path<String>,
@@ -280,7 +272,7 @@ pub struct AcceptBody {
     )
 )]
 #[post("/corrections/{id}/accept")]
-async fn accept_correction(
+pub async fn accept_correction(
     state: web::Data<AppState>,
     user: SignedIn,
     req: HttpRequest,
@@ -322,7 +314,7 @@ pub struct RejectBody {
     )
 )]
 #[post("/corrections/{id}/reject")]
-async fn reject_correction(
+pub async fn reject_correction(
     state: web::Data<AppState>,
     user: SignedIn,
     req: HttpRequest,

@@ -1,21 +1,23 @@
-//! `GET /v1/lookup`: the one-way-in answer.
+//! Finding the one number: `GET /v1/lookup` (by name or word), `/v1/lookup/address` (by
+//! street and house number: the district and every unit serving it), `/v1/lookup/preschool`
+//! (the BVC of a preschool), and the holiday calendar the answers go by (`/v1/calendar`).
 
 use actix_web::{HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::params;
-use super::views::LookupResult;
 use crate::auth::Caller;
 use crate::directory::UnitFilter;
-use crate::domain::{Invalid, shown};
+use crate::domain::calendar::{Holiday, holidays};
+use crate::domain::{Invalid, Purpose, Visibility, shown, today};
 use crate::error::{AppError, AppResult, Problem, Suggestion};
-use crate::service::search::{self, FilterParams, FoundBy};
+use crate::service::search;
+use crate::service::search::{FilterParams, FoundBy};
 use crate::state::AppState;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(lookup);
-}
+use super::params;
+use super::params::{NoParams, moment};
+use super::views::{AreaRef, CallNowView, LookupResult, NumberView, UnitRef};
 
 const DEFAULT_LIMIT: usize = 3;
 const MAX_LIMIT: usize = 20;
@@ -70,7 +72,7 @@ pub struct LookupResponse {
     )
 )]
 #[get("/lookup")]
-async fn lookup(
+pub async fn lookup(
     state: web::Data<AppState>,
     caller: Caller,
     query: web::Query<LookupParams>,
@@ -129,5 +131,237 @@ impl LookupParams {
         let why = Invalid::new("ange vad du söker efter i q", "say what to look for in q");
         let why = if blank { why } else { why.as_rule() };
         Err(AppError::invalid("q", why))
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Calendar {
+    pub year: i32,
+    /// Public holidays and the eves the joint plan counts as holidays, in date order.
+    pub holidays: Vec<Holiday>,
+}
+
+/// The Swedish holiday calendar of a year.
+///
+/// Public holidays (helgdagar) and, marked `public_holiday: false`, the eves that the joint
+/// plan counts as holidays: midsommarafton, julafton, nyårsafton.
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "lookup",
+    params(("year" = i32, Path, minimum = 1900, maximum = 2200)),
+    security(("bearer" = []), ()),
+    responses(
+        (status = 200, description = "The year's holidays", body = Calendar),
+        (status = 400, description = "Not a year from 1900 to 2200", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/calendar/{year}")]
+pub async fn calendar(
+    caller: Caller,
+    year: web::Path<String>,
+    _: web::Query<NoParams>,
+) -> AppResult<HttpResponse> {
+    caller.reader()?;
+    let year = year
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (1900..=2200).contains(y))
+        .ok_or_else(|| {
+            AppError::invalid(
+                "year",
+                Invalid::new(
+                    format!("'{}' är inget år mellan 1900 och 2200", shown(&year)),
+                    format!("'{}' is not a year from 1900 to 2200", shown(&year)),
+                ),
+            )
+        })?;
+    Ok(HttpResponse::Ok().json(Calendar {
+        year,
+        holidays: holidays(year),
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PreschoolParams {
+    /// The preschool's name, or the beginnings of its words: "solros".
+    #[param(required = true, example = "Solrosen", max_length = 200)]
+    name: Option<String>,
+    /// The moment for `call_now` (RFC 3339); default now.
+    #[param(value_type = Option<String>, format = DateTime)]
+    at: Option<String>,
+}
+
+/// A preschool and the BVC responsible for it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PreschoolAnswer {
+    pub preschool: String,
+    pub bvc: UnitRef,
+    /// The BVC's one way in.
+    pub call: NumberView,
+    pub call_now: CallNowView,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PreschoolLookup {
+    pub results: Vec<PreschoolAnswer>,
+}
+
+/// Which BVC (barnhälsovård) is responsible for a preschool.
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "lookup",
+    params(PreschoolParams),
+    security(("bearer" = []), ()),
+    responses(
+        (status = 200, description = "The matching preschools and their BVC", body = PreschoolLookup),
+        (status = 400, description = "A bad parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No preschool by that name", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/lookup/preschool")]
+pub async fn preschool(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<PreschoolParams>,
+) -> AppResult<HttpResponse> {
+    let internal = caller.reader()?;
+    let at = moment(query.at.as_deref())?;
+    let name = query.name.as_deref().unwrap_or_default();
+    let directory = state.directory.current();
+    let found = search::preschools(&directory, name, crate::domain::today())
+        .map_err(|e| AppError::invalid("name", e))?;
+    let results: Vec<PreschoolAnswer> = found
+        .into_iter()
+        .filter_map(|(bvc, preschool)| {
+            let call = bvc
+                .vag_in()
+                .filter(|c| internal || c.visibility == Visibility::Public)?;
+            let answer = directory.call_now(bvc, Purpose::VagIn, at, internal)?;
+            Some(PreschoolAnswer {
+                preschool: preschool.to_owned(),
+                bvc: UnitRef::new(&directory, bvc),
+                call: NumberView::from(call),
+                call_now: CallNowView::new(&directory, &answer, at),
+            })
+        })
+        .collect();
+    if results.is_empty() {
+        return Err(AppError::not_found(
+            format!("ingen förskola heter '{}'", shown(name)),
+            format!("no preschool is called '{}'", shown(name)),
+        ));
+    }
+    Ok(HttpResponse::Ok().json(PreschoolLookup { results }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AddressParams {
+    /// A street, with its house number where the street is split between districts:
+    /// "Sandwalls plats", "Allégatan 14", "Kungsg 12" (abbreviations as staff type them).
+    #[param(required = true, example = "Sandwalls plats", max_length = 100)]
+    street: Option<String>,
+    /// The moment for `call_now` (RFC 3339); default now.
+    #[param(value_type = Option<String>, format = DateTime)]
+    at: Option<String>,
+}
+
+/// A unit serving the district, and who answers for it now.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServingUnit {
+    #[serde(flatten)]
+    pub unit: UnitRef,
+    pub call_now: CallNowView,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AddressAnswer {
+    /// The street as the table writes it.
+    pub street: String,
+    /// The house number asked for, if one was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub house_number: Option<u32>,
+    /// The part of the street the district has, when it has not the whole street:
+    /// "1–39, udda".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub numbers: Option<String>,
+    pub district: AreaRef,
+    /// The district's active units: its hemtjänst groups, then funktionsstöd, then myndighet,
+    /// then any other kind organised by district (e.g. kommunal primärvård).
+    pub units: Vec<ServingUnit>,
+}
+
+/// Which hemtjänst group (and funktionsstöd and myndighet unit) serves a street.
+///
+/// Looks the street up in the street table (maintained by admins, `POST /v1/streets`), and
+/// answers with the district's units and who to call for each now. A street split between
+/// districts by house number needs the number: without it (422), or with one no part has
+/// (404), the problem lists the parts.
+#[utoipa::path(
+    context_path = "/v1",
+    tag = "lookup",
+    params(AddressParams),
+    security(("bearer" = []), ()),
+    responses(
+        (status = 200, description = "The district and its units", body = AddressAnswer),
+        (status = 400, description = "A bad parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "The street (or that house number of it) is not in the table; `suggestions` are not given, see `detail`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The street is split between districts and no house number was given; `detail` lists the parts", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/lookup/address")]
+pub async fn address(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<AddressParams>,
+) -> AppResult<HttpResponse> {
+    let internal = caller.reader()?;
+    let street = query.street()?;
+    let at = moment(query.at.as_deref())?;
+    let directory = state.directory.current();
+    let answer = crate::service::search::address(&directory, street)?;
+    let (position, part) = &answer.parts[0];
+    let district = directory.area_at(*position);
+    let units = directory
+        .units_in_area(&district.id, today())
+        .into_iter()
+        .filter_map(|unit| {
+            let answer = directory.call_now(unit, Purpose::VagIn, at, internal)?;
+            Some(ServingUnit {
+                unit: UnitRef::new(&directory, unit),
+                call_now: CallNowView::new(&directory, &answer, at),
+            })
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(AddressAnswer {
+        street: answer.street.clone(),
+        house_number: answer.number,
+        numbers: part.numbers_sv(),
+        district: AreaRef {
+            id: district.id.clone(),
+            name: district.name.clone(),
+        },
+        units,
+    }))
+}
+
+impl AddressParams {
+    /// The street asked for: 1–100 characters, counted as sent (as the document's maxLength
+    /// counts).
+    fn street(&self) -> AppResult<&str> {
+        let sent = self.street.as_deref().unwrap_or_default();
+        if sent.trim().is_empty() || sent.chars().count() > 100 {
+            return Err(AppError::invalid(
+                "street",
+                Invalid::new(
+                    "ange ett gatunamn (högst 100 tecken)",
+                    "give a street name (at most 100 characters)",
+                ),
+            ));
+        }
+        Ok(sent.trim())
     }
 }

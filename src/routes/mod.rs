@@ -1,18 +1,18 @@
-//! HTTP routes: one module per resource, each with `configure`.
+//! HTTP routes: one module per resource. `openapi.rs` lists every operation once, and
+//! routes and documents it from that list.
 
-pub mod admin;
+pub mod accounts;
+pub mod areas;
+pub mod audit;
+pub mod contact_points;
 pub mod corrections;
-pub mod editing;
-pub mod history;
+pub mod export;
 pub mod lookup;
 pub mod methods;
-pub mod now;
+pub mod organisations;
 pub mod params;
-pub mod reference;
 pub mod reviews;
 pub mod session;
-pub mod streets;
-pub mod sync;
 pub mod units;
 pub mod upload;
 pub mod views;
@@ -30,23 +30,6 @@ use crate::domain::{Invalid, text};
 use crate::error::{AppError, AppResult, Problem, etag};
 use crate::state::AppState;
 use params::NoParams;
-
-/// Everything under `/v1`.
-pub fn configure_v1(cfg: &mut web::ServiceConfig) {
-    cfg.configure(session::configure)
-        .configure(editing::configure)
-        .configure(history::configure)
-        .configure(now::configure)
-        .configure(streets::configure)
-        .configure(reviews::configure)
-        .configure(corrections::configure)
-        .configure(sync::configure)
-        .configure(units::configure)
-        .configure(lookup::configure)
-        .configure(reference::configure)
-        .configure(vocabulary::configure)
-        .configure(admin::configure);
-}
 
 /// The version a write was based on, from `If-Match`. Extracting never fails, so that the
 /// handler can authorise first; `required()` then answers 428 or 400.
@@ -346,11 +329,6 @@ where
     T::deserialize(d).map(Some)
 }
 
-/// Health checks, outside `/v1`.
-pub fn configure_health(cfg: &mut web::ServiceConfig) {
-    cfg.service(healthz).service(readyz);
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Health {
     #[schema(example = "ok")]
@@ -362,7 +340,7 @@ pub struct Health {
 /// Liveness: the process is up and serving.
 #[utoipa::path(tag = "health", responses((status = 200, description = "Alive", body = Health)))]
 #[get("/healthz")]
-async fn healthz(state: web::Data<AppState>, _: web::Query<NoParams>) -> HttpResponse {
+pub async fn healthz(state: web::Data<AppState>, _: web::Query<NoParams>) -> HttpResponse {
     HttpResponse::Ok().json(Health {
         status: "ok",
         units: state.directory.current().unit_count(),
@@ -378,7 +356,7 @@ async fn healthz(state: web::Data<AppState>, _: web::Query<NoParams>) -> HttpRes
     )
 )]
 #[get("/readyz")]
-async fn readyz(state: web::Data<AppState>, _: web::Query<NoParams>) -> AppResult<HttpResponse> {
+pub async fn readyz(state: web::Data<AppState>, _: web::Query<NoParams>) -> AppResult<HttpResponse> {
     let served = state.clone();
     web::block(move || {
         let mut conn = served.pool.get()?;

@@ -15,10 +15,6 @@ use crate::domain::{CorrectionStatus, Organisation, Role, Unit, text::sort_key, 
 use crate::error::{AppError, AppResult, Problem};
 use crate::state::{self, AppState};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(reviews);
-}
-
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -97,7 +93,7 @@ pub struct ReviewList {
     )
 )]
 #[get("/reviews")]
-async fn reviews(
+pub async fn reviews(
     state: web::Data<AppState>,
     user: SignedIn,
     query: web::Query<ReviewParams>,

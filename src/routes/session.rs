@@ -10,10 +10,6 @@ use crate::error::{AppResult, Problem};
 use crate::service::accounts::sign_in;
 use crate::state::AppState;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(issue_token).service(me);
-}
-
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"username": "redaktor.vaf", "password": "ett långt lösenord"}))]
@@ -48,7 +44,7 @@ pub struct TokenResponse {
     )
 )]
 #[post("/auth/token")]
-async fn issue_token(
+pub async fn issue_token(
     state: web::Data<AppState>,
     req: HttpRequest,
     body: super::Json<Credentials>,
@@ -76,6 +72,6 @@ async fn issue_token(
     )
 )]
 #[get("/auth/me")]
-async fn me(user: SignedIn, _: web::Query<NoParams>) -> AppResult<HttpResponse> {
+pub async fn me(user: SignedIn, _: web::Query<NoParams>) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(&user.0))
 }

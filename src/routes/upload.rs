@@ -83,3 +83,21 @@ pub fn check_clear(rows: usize, clear: bool, what_sv: (&str, &str), what_en: (&s
         _ => Ok(()),
     }
 }
+
+/// The body as text: a CSV file must be UTF-8. A file saved as Latin-1 or Windows-1252 (as
+/// older spreadsheets do) is refused with the line of its first such byte and how to save it.
+pub fn utf8_text(bytes: &[u8]) -> Result<&str, FieldError> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
+        Invalid::new(
+            format!(
+                "filen är inte UTF-8 (rad {line} har ett tecken i en annan teckenkodning, troligen Latin-1); spara den som \"CSV UTF-8\""
+            ),
+            format!(
+                "the file is not UTF-8 (line {line} has a character in another encoding, probably Latin-1); save it as \"CSV UTF-8\""
+            ),
+        )
+        .at(format!("line {line}"))
+    })
+}

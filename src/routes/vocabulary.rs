@@ -17,14 +17,6 @@ use crate::formats::csv;
 use crate::service::write_meta;
 use crate::state::{self, AppState};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(list_vocabulary)
-        .service(replace_vocabulary)
-        .service(create_word)
-        .service(update_word)
-        .service(remove_word);
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct VocabularyList {
     /// Every word, in order.
@@ -97,7 +89,7 @@ pub struct ListParams {
               (status = 400, description = "An unknown format", body = Problem, content_type = "application/problem+json"),
               (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json")))]
 #[get("/vocabulary")]
-async fn list_vocabulary(
+pub async fn list_vocabulary(
     state: web::Data<AppState>,
     caller: Caller,
     query: web::Query<ListParams>,
@@ -218,7 +210,7 @@ fn read_vocabulary(body: &str) -> Result<Vec<Synonym>, Vec<crate::domain::FieldE
               (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
               (status = 422, description = "Problems in the file, each with its line; nothing changed", body = Problem, content_type = "application/problem+json")))]
 #[put("/vocabulary")]
-async fn replace_vocabulary(
+pub async fn replace_vocabulary(
     state: web::Data<AppState>,
     user: SignedIn,
     req: HttpRequest,
@@ -228,7 +220,7 @@ async fn replace_vocabulary(
     let user = user.admin()?;
     super::require_csv(&req, "ordlistan", "the vocabulary")?;
     let meta = write_meta(user, &req, query.reason.as_deref())?;
-    let text = super::streets::utf8_text(&body).map_err(|e| AppError::Validation(vec![e]))?;
+    let text = super::upload::utf8_text(&body).map_err(|e| AppError::Validation(vec![e]))?;
     let wanted = read_vocabulary(text).map_err(super::upload::problems)?;
     super::upload::check_clear(
         wanted.len(),
@@ -255,7 +247,7 @@ async fn replace_vocabulary(
     responses((status = 201, description = "Added", body = Synonym, headers(("ETag" = String), ("Location" = String))),
               (status = "4XX", description = PROBLEMS, body = Problem, content_type = "application/problem+json")))]
 #[post("/vocabulary")]
-async fn create_word(
+pub async fn create_word(
     state: web::Data<AppState>,
     user: SignedIn,
     req: HttpRequest,
@@ -277,7 +269,7 @@ async fn create_word(
     responses((status = 200, description = "Changed", body = Synonym, headers(("ETag" = String))),
               (status = "4XX", description = PROBLEMS, body = Problem, content_type = "application/problem+json")))]
 #[patch("/vocabulary/{word}")]
-async fn update_word(
+pub async fn update_word(
     state: web::Data<AppState>,
     user: SignedIn,
     req: HttpRequest,
@@ -307,7 +299,7 @@ async fn update_word(
     responses((status = 204, description = "Removed"),
               (status = "4XX", description = PROBLEMS, body = Problem, content_type = "application/problem+json")))]
 #[delete("/vocabulary/{word}")]
-async fn remove_word(
+pub async fn remove_word(
     state: web::Data<AppState>,
     user: SignedIn,
     req: HttpRequest,

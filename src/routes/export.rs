@@ -1,10 +1,11 @@
-//! For other systems: `GET /v1/export` (the whole directory) and `GET /v1/changes` (every
+//! For other systems: `GET /v1/export` (the whole directory), `GET /v1/changes` (every
 //! change since a cursor, from the audit history), so a client can keep an exact copy without
-//! reading the whole list again.
+//! reading the whole list again; and `POST /v1/import` (CSV, admins).
 //!
-//! Both speak the same record: the stored state of an organisation, area or unit (the JSON the
-//! audit history keeps), or of a word of the search vocabulary. Writes take turns under one lock, so audit events commit in the order
-//! of their ids and a cursor (the last id seen) never skips one.
+//! Export and changes speak the same record: the stored state of an organisation, area or unit
+//! (the JSON the audit history keeps), or of a word of the search vocabulary. Writes take turns
+//! under one lock, so audit events commit in the order of their ids and a cursor (the last id
+//! seen) never skips one.
 
 use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY};
 use actix_web::{HttpRequest, HttpResponse, get, web};
@@ -12,32 +13,30 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
-use super::params;
-use super::params::parse_unit_id;
-use super::require_csv;
-use crate::auth::{Caller, SignedIn};
-use crate::db::audit::{self, Entity};
+use crate::auth::SignedIn;
+use crate::db::audit;
+use crate::db::audit::Entity;
 use crate::db::models::AuditEventRow;
-use crate::domain::unit_not_found;
 use crate::domain::{Invalid, today};
 use crate::error::{AppError, AppResult, Problem};
 use crate::formats::{ndjson, phone_list, vcard};
 use crate::service::write_meta;
-use crate::state::{self, AppState};
-use crate::transfer::{self, ImportError, ImportReport};
+use crate::state::AppState;
+use crate::transfer::{ImportError, ImportReport};
+use crate::{state, transfer};
+
+use super::{params, require_csv};
 
 /// The formats of `GET /v1/export`.
 pub const FORMATS: [&str; 4] = ["ndjson", "csv", "vcard", "html"];
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(export).service(changes).service(unit_vcard).service(
-        // A whole directory is more than the default 256 KiB a body may have.
-        web::resource("/import")
-            .app_data(web::PayloadConfig::new(IMPORT_LIMIT))
-            .route(web::post().to(import))
-            // A resource answers other methods itself; with `Allow`, like every address.
-            .default_service(web::to(super::methods::unrouted)),
-    );
+/// `POST /v1/import`: a resource of its own, for the body a whole directory needs (more than
+/// the default 256 KiB). It answers other methods itself, with `Allow`, like every address.
+pub fn import_service() -> actix_web::Resource {
+    web::resource("/import")
+        .app_data(web::PayloadConfig::new(IMPORT_LIMIT))
+        .route(web::post().to(import))
+        .default_service(web::to(super::methods::unrouted))
 }
 
 /// The largest CSV file `POST /v1/import` takes (the 20,000-unit benchmark directory is
@@ -76,7 +75,7 @@ pub struct ExportParams {
     )
 )]
 #[get("/export")]
-async fn export(
+pub async fn export(
     state: web::Data<AppState>,
     _user: SignedIn,
     query: web::Query<ExportParams>,
@@ -161,7 +160,7 @@ pub struct ChangePage {
     )
 )]
 #[get("/changes")]
-async fn changes(
+pub async fn changes(
     state: web::Data<AppState>,
     _user: SignedIn,
     query: web::Query<ChangesParams>,
@@ -229,37 +228,6 @@ impl TryFrom<AuditEventRow> for ChangeRecord {
     }
 }
 
-/// One unit as a vCard 4.0 (RFC 6350): name, organisation, address and the numbers the caller
-/// may see, each with its purpose; the one way in preferred. For a phone's address book.
-#[utoipa::path(
-    context_path = "/v1",
-    tag = "sync",
-    params(("id" = Uuid, Path)),
-    security(("bearer" = []), ()),
-    responses(
-        (status = 200, description = "The vCard", body = String, content_type = "text/vcard"),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such unit", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[get("/units/{id}/vcard")]
-async fn unit_vcard(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-    _: web::Query<super::params::NoParams>,
-) -> AppResult<HttpResponse> {
-    let internal = caller.reader()?;
-    let id = parse_unit_id(&id)?;
-    let directory = state.directory.current();
-    let unit = directory.unit(id).ok_or_else(|| unit_not_found(id))?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/vcard; charset=utf-8")
-        .insert_header((CONTENT_DISPOSITION, format!("attachment; filename=\"{id}.vcf\"")))
-        .body(crate::formats::vcard::vcard(&directory, unit, internal)))
-}
-
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -292,7 +260,7 @@ pub struct ImportParams {
         (status = 413, description = "Larger than 64 MiB", body = Problem, content_type = "application/problem+json"),
     )
 )]
-async fn import(
+pub async fn import(
     state: web::Data<AppState>,
     user: SignedIn,
     req: HttpRequest,

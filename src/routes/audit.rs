@@ -1,4 +1,5 @@
-//! The audit history: a unit's versions with what changed, and the admins' audit log.
+//! The audit log (`GET /v1/audit`, admins), and the actor and time of an event as a unit's
+//! history shows them too.
 
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -6,21 +7,19 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
-use super::params::{self, NoParams};
-use super::params::{parse_instant, parse_unit_id};
 use crate::auth::SignedIn;
-use crate::db::audit::{self, AuditFilter, Entity};
+use crate::db::audit;
+use crate::db::audit::{AuditFilter, Entity};
 use crate::db::models::AuditEventRow;
 use crate::directory::Directory;
-use crate::domain::unit_not_found;
 use crate::domain::{Invalid, shown};
 use crate::error::{AppError, AppResult, Problem};
 use crate::service::history::{Change, changes, stored_state};
-use crate::state::{self, AppState};
+use crate::state;
+use crate::state::AppState;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(unit_history).service(audit_log);
-}
+use super::params;
+use super::params::parse_instant;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Actor {
@@ -33,87 +32,18 @@ pub struct Actor {
     pub role: String,
 }
 
-/// One version of a unit.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct HistoryEntry {
-    pub version: i64,
-    /// The audit event that made this version.
-    pub event_id: i64,
-    pub occurred_at: DateTime<Utc>,
-    pub actor: Actor,
-    #[schema(example = "contact_point.update")]
-    pub action: String,
-    pub reason: Option<String>,
-    pub request_id: Option<String>,
-    /// What this version changed from the one before.
-    pub changes: Vec<Change>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct UnitHistory {
-    pub unit_id: uuid::Uuid,
-    /// Newest first.
-    pub versions: Vec<HistoryEntry>,
-}
-
 /// Stored times are UTC.
-fn utc(stored: NaiveDateTime) -> DateTime<Utc> {
+pub(super) fn utc(stored: NaiveDateTime) -> DateTime<Utc> {
     stored.and_utc()
 }
 
-fn actor(row: &AuditEventRow) -> Actor {
+pub(super) fn actor(row: &AuditEventRow) -> Actor {
     Actor {
         sub: row.actor_sub.clone(),
         issuer: row.actor_issuer.clone(),
         name: row.actor_name.clone(),
         role: row.actor_role.clone(),
     }
-}
-
-/// A unit's versions, newest first, each with what it changed.
-#[utoipa::path(
-    context_path = "/v1",
-    tag = "history",
-    params(("id" = Uuid, Path)),
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "The versions", body = UnitHistory),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such unit", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[get("/units/{id}/history")]
-async fn unit_history(
-    state: web::Data<AppState>,
-    _user: SignedIn,
-    id: web::Path<String>,
-    _: web::Query<NoParams>,
-) -> AppResult<HttpResponse> {
-    let id = parse_unit_id(&id)?;
-    let rows = state::read(&state, move |conn| {
-        audit::history(conn, Entity::Unit, &id.to_string())
-    })
-    .await?;
-    if rows.is_empty() {
-        return Err(unit_not_found(id).into());
-    }
-    let versions = rows
-        .iter()
-        .map(|row| HistoryEntry {
-            version: row.entity_version,
-            event_id: row.id,
-            occurred_at: utc(row.occurred_at),
-            actor: actor(row),
-            action: row.action.clone(),
-            reason: row.reason.clone(),
-            request_id: row.request_id.clone(),
-            changes: changes(&stored_state(&row.before_state), &stored_state(&row.after_state)),
-        })
-        .collect();
-    Ok(HttpResponse::Ok().json(UnitHistory {
-        unit_id: id,
-        versions,
-    }))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -186,7 +116,7 @@ pub struct AuditPage {
     )
 )]
 #[get("/audit")]
-async fn audit_log(
+pub async fn audit_log(
     state: web::Data<AppState>,
     user: SignedIn,
     query: web::Query<AuditParams>,

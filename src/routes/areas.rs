@@ -1,136 +1,179 @@
-//! Streets and districts: `GET /v1/lookup/address` (which hemtjänst group, funktionsstöd and
-//! myndighet serve this street) and `POST /v1/streets` (admins: import the street table as CSV).
+//! Areas and districts (`/v1/areas`): read, create, change, end; and the districts' streets
+//! from a CSV file (`POST /v1/streets`).
 
 use std::collections::BTreeMap;
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::params::moment;
-use super::require_csv;
-use super::views::{AreaRef, CallNowView, UnitRef};
 use crate::auth::{Caller, SignedIn};
+use crate::db::reference as repo;
 use crate::db::reference::replace_streets;
+use crate::domain::edit::{AreaDraft, AreaPatch};
 use crate::domain::streets::{Side, StreetSpan, sort};
 use crate::domain::text::fold;
-use crate::domain::{AreaKind, FieldError, Invalid, Purpose, shown, today};
+use crate::domain::{AreaKind, FieldError, Invalid, shown, today};
 use crate::error::{AppError, AppResult, Problem};
 use crate::service::write_meta;
-use crate::state::{self, AppState};
+use crate::state;
+use crate::state::AppState;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(address).service(import_streets);
-}
+use super::organisations::{EndBody, PROBLEMS, not_found};
+use super::params::NoParams;
+use super::upload::utf8_text;
+use super::views::{AreaList, AreaView};
+use super::{IfMatch, present, require_csv, with_etag};
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct AddressParams {
-    /// A street, with its house number where the street is split between districts:
-    /// "Sandwalls plats", "Allégatan 14", "Kungsg 12" (abbreviations as staff type them).
-    #[param(required = true, example = "Sandwalls plats", max_length = 100)]
-    street: Option<String>,
-    /// The moment for `call_now` (RFC 3339); default now.
-    #[param(value_type = Option<String>, format = DateTime)]
-    at: Option<String>,
-}
-
-/// A unit serving the district, and who answers for it now.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ServingUnit {
-    #[serde(flatten)]
-    pub unit: UnitRef,
-    pub call_now: CallNowView,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AddressAnswer {
-    /// The street as the table writes it.
-    pub street: String,
-    /// The house number asked for, if one was given.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub house_number: Option<u32>,
-    /// The part of the street the district has, when it has not the whole street:
-    /// "1–39, udda".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub numbers: Option<String>,
-    pub district: AreaRef,
-    /// The district's active units: its hemtjänst groups, then funktionsstöd, then myndighet,
-    /// then any other kind organised by district (e.g. kommunal primärvård).
-    pub units: Vec<ServingUnit>,
-}
-
-/// Which hemtjänst group (and funktionsstöd and myndighet unit) serves a street.
-///
-/// Looks the street up in the street table (maintained by admins, `POST /v1/streets`), and
-/// answers with the district's units and who to call for each now. A street split between
-/// districts by house number needs the number: without it (422), or with one no part has
-/// (404), the problem lists the parts.
-#[utoipa::path(
-    context_path = "/v1",
-    tag = "lookup",
-    params(AddressParams),
-    security(("bearer" = []), ()),
-    responses(
-        (status = 200, description = "The district and its units", body = AddressAnswer),
-        (status = 400, description = "A bad parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "The street (or that house number of it) is not in the table; `suggestions` are not given, see `detail`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The street is split between districts and no house number was given; `detail` lists the parts", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[get("/lookup/address")]
-async fn address(
+/// Areas: the meeting areas Möte 1 and Möte 2, and districts.
+#[utoipa::path(context_path = "/v1", tag = "reference", security(("bearer" = []), ()), responses((status = 200, description = "Every area", body = AreaList)))]
+#[get("/areas")]
+pub async fn list_areas(
     state: web::Data<AppState>,
     caller: Caller,
-    query: web::Query<AddressParams>,
+    _: web::Query<NoParams>,
 ) -> AppResult<HttpResponse> {
-    let internal = caller.reader()?;
-    let street = query.street()?;
-    let at = moment(query.at.as_deref())?;
+    caller.reader()?;
     let directory = state.directory.current();
-    let answer = crate::service::search::address(&directory, street)?;
-    let (position, part) = &answer.parts[0];
-    let district = directory.area_at(*position);
-    let units = directory
-        .units_in_area(&district.id, today())
-        .into_iter()
-        .filter_map(|unit| {
-            let answer = directory.call_now(unit, Purpose::VagIn, at, internal)?;
-            Some(ServingUnit {
-                unit: UnitRef::new(&directory, unit),
-                call_now: CallNowView::new(&directory, &answer, at),
-            })
-        })
-        .collect();
-    Ok(HttpResponse::Ok().json(AddressAnswer {
-        street: answer.street.clone(),
-        house_number: answer.number,
-        numbers: part.numbers_sv(),
-        district: AreaRef {
-            id: district.id.clone(),
-            name: district.name.clone(),
-        },
-        units,
+    Ok(HttpResponse::Ok().json(AreaList {
+        items: directory.areas().iter().map(AreaView::from).collect(),
     }))
 }
 
-impl AddressParams {
-    /// The street asked for: 1–100 characters, counted as sent (as the document's maxLength
-    /// counts).
-    fn street(&self) -> AppResult<&str> {
-        let sent = self.street.as_deref().unwrap_or_default();
-        if sent.trim().is_empty() || sent.chars().count() > 100 {
-            return Err(AppError::invalid(
-                "street",
-                Invalid::new(
-                    "ange ett gatunamn (högst 100 tecken)",
-                    "give a street name (at most 100 characters)",
-                ),
-            ));
-        }
-        Ok(sent.trim())
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewArea {
+    id: String,
+    name: String,
+    kind: AreaKind,
+    reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AreaChangesBody {
+    name: Option<String>,
+    kind: Option<AreaKind>,
+    /// For a district: all its streets (replaces the list). A whole street is its name; part
+    /// of one is an object with house numbers `from`–`to` and a `side` (`odd`, `even`).
+    streets: Option<Vec<crate::domain::streets::StreetInput>>,
+    #[serde(default, deserialize_with = "present")]
+    active_to: Option<Option<NaiveDate>>,
+    reason: Option<String>,
+}
+
+fn area_response(area: &crate::domain::Area, status: StatusCode) -> HttpResponse {
+    with_etag(HttpResponse::build(status), area.version).json(AreaView::from(area))
+}
+
+/// One area, with its version as `ETag`.
+#[utoipa::path(context_path = "/v1", tag = "reference", params(("id" = String, Path)), security(("bearer" = []), ()),
+    responses((status = 200, description = "The area", body = AreaView, headers(("ETag" = String))),
+              (status = "4XX", description = "401 no token, 404 not found", body = Problem, content_type = "application/problem+json")))]
+#[get("/areas/{id}")]
+pub async fn get_area(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    _: web::Query<NoParams>,
+) -> AppResult<HttpResponse> {
+    caller.reader()?;
+    let directory = state.directory.current();
+    let area = directory
+        .area(&id)
+        .ok_or_else(|| not_found("inget område", "area", &id))?;
+    Ok(area_response(area, StatusCode::OK))
+}
+
+/// Create an area (admins).
+#[utoipa::path(context_path = "/v1", tag = "admin", request_body = NewArea, security(("bearer" = [])),
+    responses((status = 201, description = "Created", body = AreaView, headers(("ETag" = String))),
+              (status = "4XX", description = PROBLEMS, body = Problem, content_type = "application/problem+json")))]
+#[post("/areas")]
+pub async fn create_area(
+    state: web::Data<AppState>,
+    user: SignedIn,
+    req: HttpRequest,
+    body: super::Json<NewArea>,
+    _: web::Query<super::params::NoParams>,
+) -> AppResult<HttpResponse> {
+    let user = user.admin()?;
+    let b = body.into_inner();
+    let meta = write_meta(user, &req, b.reason.as_deref())?;
+    let area = AreaDraft {
+        id: b.id,
+        name: b.name,
+        kind: b.kind,
     }
+    .validate()?;
+    let stored = area.clone();
+    state::write(&state, move |conn| repo::create_area(conn, &meta, &stored)).await?;
+    Ok(area_response(&area, StatusCode::CREATED))
+}
+
+/// Change an area (admins).
+#[utoipa::path(context_path = "/v1", tag = "admin", params(("id" = String, Path), ("If-Match" = String, Header)),
+    request_body = AreaChangesBody, security(("bearer" = [])),
+    responses((status = 200, description = "Changed", body = AreaView, headers(("ETag" = String))),
+              (status = "4XX", description = PROBLEMS, body = Problem, content_type = "application/problem+json")))]
+#[patch("/areas/{id}")]
+pub async fn update_area(
+    state: web::Data<AppState>,
+    user: SignedIn,
+    req: HttpRequest,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: super::Json<AreaChangesBody>,
+    _: web::Query<super::params::NoParams>,
+) -> AppResult<HttpResponse> {
+    let user = user.admin()?;
+    let version = if_match.required()?;
+    let b = body.into_inner();
+    let meta = write_meta(user, &req, b.reason.as_deref())?;
+    let patch = AreaPatch {
+        name: b.name,
+        kind: b.kind,
+        active_to: b.active_to,
+        streets: b.streets,
+    };
+    let area = state::write(&state, move |conn| {
+        repo::change_area(conn, &meta, &id, version, "area.update", |a| patch.apply(a))
+    })
+    .await?;
+    Ok(area_response(&area, StatusCode::OK))
+}
+
+/// Deactivate an area (admins): refused while active units belong to it.
+#[utoipa::path(context_path = "/v1", tag = "admin", params(("id" = String, Path), ("If-Match" = String, Header)),
+    request_body = EndBody, security(("bearer" = [])),
+    responses((status = 200, description = "Deactivated", body = AreaView, headers(("ETag" = String))),
+              (status = "4XX", description = PROBLEMS, body = Problem, content_type = "application/problem+json")))]
+#[post("/areas/{id}/deactivate")]
+pub async fn deactivate_area(
+    state: web::Data<AppState>,
+    user: SignedIn,
+    req: HttpRequest,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: super::Json<EndBody>,
+    _: web::Query<super::params::NoParams>,
+) -> AppResult<HttpResponse> {
+    let user = user.admin()?;
+    let version = if_match.required()?;
+    let b = body.into_inner();
+    let meta = write_meta(user, &req, b.reason.as_deref())?;
+    let day = b.active_to.unwrap_or_else(today);
+    let patch = AreaPatch {
+        active_to: Some(Some(day)),
+        ..AreaPatch::default()
+    };
+    let area = state::write(&state, move |conn| {
+        repo::change_area(conn, &meta, &id, version, "area.deactivate", |a| patch.apply(a))
+    })
+    .await?;
+    Ok(area_response(&area, StatusCode::OK))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -192,24 +235,6 @@ impl StreetRow {
         let side = Side::parse(self.side.as_deref().unwrap_or_default()).map_err(|e| e.at("side"))?;
         StreetSpan::new(&self.street, from, to, side).map_err(|e| e.at("street"))
     }
-}
-
-/// The body as text: a CSV file must be UTF-8. A file saved as Latin-1 or Windows-1252 (as
-/// older spreadsheets do) is refused with the line of its first such byte and how to save it.
-pub fn utf8_text(bytes: &[u8]) -> Result<&str, FieldError> {
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    std::str::from_utf8(bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
-        Invalid::new(
-            format!(
-                "filen är inte UTF-8 (rad {line} har ett tecken i en annan teckenkodning, troligen Latin-1); spara den som \"CSV UTF-8\""
-            ),
-            format!(
-                "the file is not UTF-8 (line {line} has a character in another encoding, probably Latin-1); save it as \"CSV UTF-8\""
-            ),
-        )
-        .at(format!("line {line}"))
-    })
 }
 
 /// District id → its streets and parts of streets, valid and sorted.
@@ -310,7 +335,7 @@ fn read_streets(state: &AppState, body: &str) -> Result<(StreetTable, usize), Ve
     )
 )]
 #[post("/streets")]
-async fn import_streets(
+pub async fn import_streets(
     state: web::Data<AppState>,
     user: SignedIn,
     req: HttpRequest,
