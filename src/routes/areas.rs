@@ -10,14 +10,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Caller, SignedIn};
-use crate::db::reference as repo;
 use crate::db::reference::replace_streets;
 use crate::domain::edit::{AreaDraft, AreaPatch};
 use crate::domain::streets::{Side, StreetSpan, sort};
 use crate::domain::text::fold;
-use crate::domain::{AreaKind, FieldError, Invalid, shown, today};
+use crate::domain::{Area, AreaKind, FieldError, Invalid, shown};
 use crate::error::{AppError, AppResult, Problem};
-use crate::service::write_meta;
+use crate::service::{reference, write_meta};
 use crate::state;
 use crate::state::AppState;
 
@@ -25,7 +24,7 @@ use super::organisations::{EndBody, PROBLEMS, not_found};
 use super::params::NoParams;
 use super::upload::utf8_text;
 use super::views::{AreaList, AreaView};
-use super::{IfMatch, present, require_csv, with_etag};
+use super::{AdminWrite, present, require_csv, with_etag};
 
 /// Areas: the meeting areas Möte 1 and Möte 2, and districts.
 #[utoipa::path(context_path = "/v1", tag = "reference", security(("bearer" = []), ()), responses((status = 200, description = "Every area", body = AreaList)))]
@@ -64,6 +63,29 @@ pub struct AreaChangesBody {
     reason: Option<String>,
 }
 
+impl NewArea {
+    fn draft(self) -> (AreaDraft, Option<String>) {
+        let draft = AreaDraft {
+            id: self.id,
+            name: self.name,
+            kind: self.kind,
+        };
+        (draft, self.reason)
+    }
+}
+
+impl AreaChangesBody {
+    fn patch(self) -> (AreaPatch, Option<String>) {
+        let patch = AreaPatch {
+            name: self.name,
+            kind: self.kind,
+            active_to: self.active_to,
+            streets: self.streets,
+        };
+        (patch, self.reason)
+    }
+}
+
 fn area_response(area: &crate::domain::Area, status: StatusCode) -> HttpResponse {
     with_etag(HttpResponse::build(status), area.version).json(AreaView::from(area))
 }
@@ -93,23 +115,13 @@ pub async fn get_area(
               (status = "4XX", description = PROBLEMS, body = Problem, content_type = "application/problem+json")))]
 #[post("/areas")]
 pub async fn create_area(
-    state: web::Data<AppState>,
-    user: SignedIn,
-    req: HttpRequest,
+    write: AdminWrite,
     body: super::Json<NewArea>,
-    _: web::Query<super::params::NoParams>,
+    _: web::Query<NoParams>,
 ) -> AppResult<HttpResponse> {
-    let user = user.admin()?;
-    let b = body.into_inner();
-    let meta = write_meta(user, &req, b.reason.as_deref())?;
-    let area = AreaDraft {
-        id: b.id,
-        name: b.name,
-        kind: b.kind,
-    }
-    .validate()?;
-    let stored = area.clone();
-    state::write(&state, move |conn| repo::create_area(conn, &meta, &stored)).await?;
+    let (draft, reason) = body.into_inner().draft();
+    let meta = write.created(reason.as_deref())?;
+    let area = reference::create::<Area>(&write.state, meta, draft).await?;
     Ok(area_response(&area, StatusCode::CREATED))
 }
 
@@ -120,28 +132,14 @@ pub async fn create_area(
               (status = "4XX", description = PROBLEMS, body = Problem, content_type = "application/problem+json")))]
 #[patch("/areas/{id}")]
 pub async fn update_area(
-    state: web::Data<AppState>,
-    user: SignedIn,
-    req: HttpRequest,
+    write: AdminWrite,
     id: web::Path<String>,
-    if_match: IfMatch,
     body: super::Json<AreaChangesBody>,
-    _: web::Query<super::params::NoParams>,
+    _: web::Query<NoParams>,
 ) -> AppResult<HttpResponse> {
-    let user = user.admin()?;
-    let version = if_match.required()?;
-    let b = body.into_inner();
-    let meta = write_meta(user, &req, b.reason.as_deref())?;
-    let patch = AreaPatch {
-        name: b.name,
-        kind: b.kind,
-        active_to: b.active_to,
-        streets: b.streets,
-    };
-    let area = state::write(&state, move |conn| {
-        repo::change_area(conn, &meta, &id, version, "area.update", |a| patch.apply(a))
-    })
-    .await?;
+    let (patch, reason) = body.into_inner().patch();
+    let (meta, version) = write.changed(reason.as_deref())?;
+    let area = reference::update::<Area>(&write.state, meta, id.into_inner(), version, patch).await?;
     Ok(area_response(&area, StatusCode::OK))
 }
 
@@ -152,27 +150,14 @@ pub async fn update_area(
               (status = "4XX", description = PROBLEMS, body = Problem, content_type = "application/problem+json")))]
 #[post("/areas/{id}/deactivate")]
 pub async fn deactivate_area(
-    state: web::Data<AppState>,
-    user: SignedIn,
-    req: HttpRequest,
+    write: AdminWrite,
     id: web::Path<String>,
-    if_match: IfMatch,
     body: super::Json<EndBody>,
-    _: web::Query<super::params::NoParams>,
+    _: web::Query<NoParams>,
 ) -> AppResult<HttpResponse> {
-    let user = user.admin()?;
-    let version = if_match.required()?;
     let b = body.into_inner();
-    let meta = write_meta(user, &req, b.reason.as_deref())?;
-    let day = b.active_to.unwrap_or_else(today);
-    let patch = AreaPatch {
-        active_to: Some(Some(day)),
-        ..AreaPatch::default()
-    };
-    let area = state::write(&state, move |conn| {
-        repo::change_area(conn, &meta, &id, version, "area.deactivate", |a| patch.apply(a))
-    })
-    .await?;
+    let (meta, version) = write.changed(b.reason.as_deref())?;
+    let area = reference::end::<Area>(&write.state, meta, id.into_inner(), version, b.active_to).await?;
     Ok(area_response(&area, StatusCode::OK))
 }
 

@@ -25,9 +25,11 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, HttpRespons
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
+use crate::db::audit::WriteMeta;
 use crate::db::repo;
 use crate::domain::{Invalid, text};
 use crate::error::{AppError, AppResult, Problem, etag};
+use crate::service::write_meta;
 use crate::state::AppState;
 use params::NoParams;
 
@@ -121,6 +123,55 @@ impl IfMatch {
         });
         IfMatch(value)
     }
+}
+
+/// What an admin's change to an organisation or area extracts. Nothing is checked here:
+/// [`AdminWrite::changed`] checks in the API's order, after the body has been read.
+pub struct AdminWrite {
+    pub state: web::Data<AppState>,
+    user: crate::auth::SignedIn,
+    req: HttpRequest,
+    if_match: IfMatch,
+}
+
+impl FromRequest for AdminWrite {
+    type Error = AppError;
+    type Future = Ready<AppResult<Self>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let mut write = || {
+            Ok(AdminWrite {
+                state: state_of(req)?,
+                user: crate::auth::SignedIn::from_request(req, payload).into_inner()?,
+                req: req.clone(),
+                if_match: IfMatch::of(req),
+            })
+        };
+        ready(write())
+    }
+}
+
+impl AdminWrite {
+    /// For a new thing: the caller is an admin; what the audit event records.
+    pub fn created(&self, reason: Option<&str>) -> AppResult<WriteMeta> {
+        let user = self.user.admin()?;
+        write_meta(user, &self.req, reason)
+    }
+
+    /// For a change: the caller is an admin, the version it read (`If-Match`), and what the
+    /// audit event records.
+    pub fn changed(&self, reason: Option<&str>) -> AppResult<(WriteMeta, i64)> {
+        let user = self.user.admin()?;
+        let version = self.if_match.required()?;
+        Ok((write_meta(user, &self.req, reason)?, version))
+    }
+}
+
+/// The application state, as every handler gets it.
+pub fn state_of(req: &HttpRequest) -> AppResult<web::Data<AppState>> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("application state is missing")))
 }
 
 /// A JSON body, read like `web::Json` (same limits and errors), whose every string and key has

@@ -1,23 +1,21 @@
 //! Organisations (`/v1/organisations`): read, create, change, end (admins write).
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::auth::{Caller, SignedIn};
-use crate::db::reference as repo;
+use crate::auth::Caller;
 use crate::domain::edit::{OrganisationDraft, OrganisationPatch};
-use crate::domain::{OrganisationKind, today};
+use crate::domain::{Organisation, OrganisationKind};
 use crate::error::{AppError, AppResult, Problem};
-use crate::service::write_meta;
-use crate::state;
+use crate::service::reference;
 use crate::state::AppState;
 
 use super::params::NoParams;
 use super::views::{OrganisationList, OrganisationView};
-use super::{IfMatch, present, with_etag};
+use super::{AdminWrite, present, with_etag};
 
 /// Organisations: Borås Stad and its administrations, the region, private providers.
 #[utoipa::path(context_path = "/v1", tag = "reference", security(("bearer" = []), ()), responses((status = 200, description = "Every organisation, by name", body = OrganisationList)))]
@@ -65,6 +63,32 @@ pub struct OrganisationChangesBody {
     reason: Option<String>,
 }
 
+impl NewOrganisation {
+    fn draft(self) -> (OrganisationDraft, Option<String>) {
+        let draft = OrganisationDraft {
+            id: self.id,
+            name: self.name,
+            short_name: self.short_name,
+            kind: self.kind,
+            parent_id: self.parent_id,
+        };
+        (draft, self.reason)
+    }
+}
+
+impl OrganisationChangesBody {
+    fn patch(self) -> (OrganisationPatch, Option<String>) {
+        let patch = OrganisationPatch {
+            name: self.name,
+            short_name: self.short_name,
+            kind: self.kind,
+            parent_id: self.parent_id,
+            active_to: self.active_to,
+        };
+        (patch, self.reason)
+    }
+}
+
 fn organisation_response(org: &crate::domain::Organisation, status: StatusCode) -> HttpResponse {
     with_etag(HttpResponse::build(status), org.version).json(OrganisationView::from(org))
 }
@@ -94,29 +118,14 @@ pub async fn get_organisation(
               (status = "4XX", description = PROBLEMS, body = Problem, content_type = "application/problem+json")))]
 #[post("/organisations")]
 pub async fn create_organisation(
-    state: web::Data<AppState>,
-    user: SignedIn,
-    req: HttpRequest,
+    write: AdminWrite,
     body: super::Json<NewOrganisation>,
-    _: web::Query<super::params::NoParams>,
+    _: web::Query<NoParams>,
 ) -> AppResult<HttpResponse> {
-    let user = user.admin()?;
-    let b = body.into_inner();
-    let meta = write_meta(user, &req, b.reason.as_deref())?;
-    let org = OrganisationDraft {
-        id: b.id,
-        name: b.name,
-        short_name: b.short_name,
-        kind: b.kind,
-        parent_id: b.parent_id,
-    }
-    .validate()?;
-    let stored = org.clone();
-    state::write(&state, move |conn| {
-        repo::create_organisation(conn, &meta, &stored)
-    })
-    .await?;
-    Ok(organisation_response(&org, StatusCode::CREATED))
+    let (draft, reason) = body.into_inner().draft();
+    let meta = write.created(reason.as_deref())?;
+    let organisation = reference::create::<Organisation>(&write.state, meta, draft).await?;
+    Ok(organisation_response(&organisation, StatusCode::CREATED))
 }
 
 /// Change an organisation (admins).
@@ -126,32 +135,16 @@ pub async fn create_organisation(
               (status = "4XX", description = PROBLEMS, body = Problem, content_type = "application/problem+json")))]
 #[patch("/organisations/{id}")]
 pub async fn update_organisation(
-    state: web::Data<AppState>,
-    user: SignedIn,
-    req: HttpRequest,
+    write: AdminWrite,
     id: web::Path<String>,
-    if_match: IfMatch,
     body: super::Json<OrganisationChangesBody>,
-    _: web::Query<super::params::NoParams>,
+    _: web::Query<NoParams>,
 ) -> AppResult<HttpResponse> {
-    let user = user.admin()?;
-    let version = if_match.required()?;
-    let b = body.into_inner();
-    let meta = write_meta(user, &req, b.reason.as_deref())?;
-    let patch = OrganisationPatch {
-        name: b.name,
-        short_name: b.short_name,
-        kind: b.kind,
-        parent_id: b.parent_id,
-        active_to: b.active_to,
-    };
-    let org = state::write(&state, move |conn| {
-        repo::change_organisation(conn, &meta, &id, version, "organisation.update", |o| {
-            patch.apply(o)
-        })
-    })
-    .await?;
-    Ok(organisation_response(&org, StatusCode::OK))
+    let (patch, reason) = body.into_inner().patch();
+    let (meta, version) = write.changed(reason.as_deref())?;
+    let organisation =
+        reference::update::<Organisation>(&write.state, meta, id.into_inner(), version, patch).await?;
+    Ok(organisation_response(&organisation, StatusCode::OK))
 }
 
 /// Deactivate an organisation (admins): refused while it has active units or sub-organisations.
@@ -161,30 +154,16 @@ pub async fn update_organisation(
               (status = "4XX", description = PROBLEMS, body = Problem, content_type = "application/problem+json")))]
 #[post("/organisations/{id}/deactivate")]
 pub async fn deactivate_organisation(
-    state: web::Data<AppState>,
-    user: SignedIn,
-    req: HttpRequest,
+    write: AdminWrite,
     id: web::Path<String>,
-    if_match: IfMatch,
     body: super::Json<EndBody>,
-    _: web::Query<super::params::NoParams>,
+    _: web::Query<NoParams>,
 ) -> AppResult<HttpResponse> {
-    let user = user.admin()?;
-    let version = if_match.required()?;
     let b = body.into_inner();
-    let meta = write_meta(user, &req, b.reason.as_deref())?;
-    let day = b.active_to.unwrap_or_else(today);
-    let patch = OrganisationPatch {
-        active_to: Some(Some(day)),
-        ..OrganisationPatch::default()
-    };
-    let org = state::write(&state, move |conn| {
-        repo::change_organisation(conn, &meta, &id, version, "organisation.deactivate", |o| {
-            patch.apply(o)
-        })
-    })
-    .await?;
-    Ok(organisation_response(&org, StatusCode::OK))
+    let (meta, version) = write.changed(b.reason.as_deref())?;
+    let organisation =
+        reference::end::<Organisation>(&write.state, meta, id.into_inner(), version, b.active_to).await?;
+    Ok(organisation_response(&organisation, StatusCode::OK))
 }
 
 /// Ending an active period (organisations, areas).

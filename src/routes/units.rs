@@ -420,10 +420,7 @@ impl FromRequest for UnitWrite {
     fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
         let mut write = || {
             Ok(UnitWrite {
-                state: req
-                    .app_data::<web::Data<AppState>>()
-                    .cloned()
-                    .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("application state is missing")))?,
+                state: super::state_of(req)?,
                 user: SignedIn::from_request(req, payload).into_inner()?,
                 req: req.clone(),
                 if_match: IfMatch::of(req),

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod corrections;
 pub mod history;
+pub mod reference;
 pub mod search;
 pub mod units;
 

@@ -1,0 +1,145 @@
+//! Organisations and areas (admins write): create one, change it, end it. Both have the same
+//! shape ([`Reference`]): a draft checked into the thing, a patch applied to it, and storage
+//! that checks what only the database can (a parent, streets, active units) in the write.
+
+use actix_web::web;
+use chrono::NaiveDate;
+
+use crate::db::audit::WriteMeta;
+use crate::db::reference as repo;
+use crate::db::versioned::Versioned;
+use crate::db::{DbConnection, StoreResult};
+use crate::domain::edit::{AreaDraft, AreaPatch, OrganisationDraft, OrganisationPatch, Refusal};
+use crate::domain::{Area, Organisation, today};
+use crate::error::AppResult;
+use crate::state::{self, AppState};
+
+/// An organisation or an area, as the admins' writes see it.
+pub trait Reference: Versioned + Send + 'static {
+    type Draft: Send + 'static;
+    type Patch: Send + 'static;
+    /// The first word of its audit actions (`organisation.update` …).
+    const NAME: &'static str;
+
+    fn validate(draft: Self::Draft) -> Result<Self, Refusal>;
+    fn apply(patch: Self::Patch, to: &Self) -> Result<Self, Refusal>;
+    /// The patch that ends it on `day`.
+    fn ended(day: NaiveDate) -> Self::Patch;
+    fn insert(conn: &mut DbConnection, meta: &WriteMeta, new: &Self) -> StoreResult<()>;
+    fn change(
+        conn: &mut DbConnection,
+        meta: &WriteMeta,
+        id: &str,
+        version: i64,
+        action: &str,
+        edit: impl FnOnce(&Self) -> Result<Self, Refusal>,
+    ) -> StoreResult<Self>;
+}
+
+impl Reference for Organisation {
+    type Draft = OrganisationDraft;
+    type Patch = OrganisationPatch;
+    const NAME: &'static str = "organisation";
+
+    fn validate(draft: OrganisationDraft) -> Result<Self, Refusal> {
+        draft.validate()
+    }
+    fn apply(patch: OrganisationPatch, to: &Self) -> Result<Self, Refusal> {
+        patch.apply(to)
+    }
+    fn ended(day: NaiveDate) -> OrganisationPatch {
+        OrganisationPatch {
+            active_to: Some(Some(day)),
+            ..OrganisationPatch::default()
+        }
+    }
+    fn insert(conn: &mut DbConnection, meta: &WriteMeta, new: &Self) -> StoreResult<()> {
+        repo::create_organisation(conn, meta, new)
+    }
+    fn change(
+        conn: &mut DbConnection,
+        meta: &WriteMeta,
+        id: &str,
+        version: i64,
+        action: &str,
+        edit: impl FnOnce(&Self) -> Result<Self, Refusal>,
+    ) -> StoreResult<Self> {
+        repo::change_organisation(conn, meta, id, version, action, edit)
+    }
+}
+
+impl Reference for Area {
+    type Draft = AreaDraft;
+    type Patch = AreaPatch;
+    const NAME: &'static str = "area";
+
+    fn validate(draft: AreaDraft) -> Result<Self, Refusal> {
+        draft.validate()
+    }
+    fn apply(patch: AreaPatch, to: &Self) -> Result<Self, Refusal> {
+        patch.apply(to)
+    }
+    fn ended(day: NaiveDate) -> AreaPatch {
+        AreaPatch {
+            active_to: Some(Some(day)),
+            ..AreaPatch::default()
+        }
+    }
+    fn insert(conn: &mut DbConnection, meta: &WriteMeta, new: &Self) -> StoreResult<()> {
+        repo::create_area(conn, meta, new)
+    }
+    fn change(
+        conn: &mut DbConnection,
+        meta: &WriteMeta,
+        id: &str,
+        version: i64,
+        action: &str,
+        edit: impl FnOnce(&Self) -> Result<Self, Refusal>,
+    ) -> StoreResult<Self> {
+        repo::change_area(conn, meta, id, version, action, edit)
+    }
+}
+
+/// Creates one from its draft.
+pub async fn create<T: Reference + Sync>(
+    state: &web::Data<AppState>,
+    meta: WriteMeta,
+    draft: T::Draft,
+) -> AppResult<T> {
+    let new = T::validate(draft)?;
+    let stored = new.clone();
+    state::write(state, move |conn| T::insert(conn, &meta, &stored)).await?;
+    Ok(new)
+}
+
+/// Changes `id` (at `version`) by `patch`.
+pub async fn update<T: Reference>(
+    state: &web::Data<AppState>,
+    meta: WriteMeta,
+    id: String,
+    version: i64,
+    patch: T::Patch,
+) -> AppResult<T> {
+    let action = format!("{}.update", T::NAME);
+    state::write(state, move |conn| {
+        T::change(conn, &meta, &id, version, &action, |t| T::apply(patch, t))
+    })
+    .await
+}
+
+/// Ends `id` (at `version`) on `day` (default today): refused while something active still
+/// belongs to it.
+pub async fn end<T: Reference>(
+    state: &web::Data<AppState>,
+    meta: WriteMeta,
+    id: String,
+    version: i64,
+    day: Option<NaiveDate>,
+) -> AppResult<T> {
+    let patch = T::ended(day.unwrap_or_else(today));
+    let action = format!("{}.deactivate", T::NAME);
+    state::write(state, move |conn| {
+        T::change(conn, &meta, &id, version, &action, |t| T::apply(patch, t))
+    })
+    .await
+}
