@@ -1,5 +1,5 @@
 //! Rows as diesel reads and writes them. Conversion to and from domain types happens in
-//! `repo.rs`; the audit event row is also read by the history views (routes/history.rs and
+//! `repo.rs`; the audit event row is also read by the history views (routes/units.rs, routes/audit.rs and
 //! the web's history page).
 
 use chrono::{NaiveDate, NaiveDateTime};
