@@ -1,6 +1,6 @@
 //! Rows as diesel reads and writes them. Conversion to and from domain types happens in
-//! `repo.rs`; the audit event row is also read by the history views (routes/units.rs, routes/audit.rs and
-//! the web's history page).
+//! `repo.rs`; the audit event row is also read by the history views (routes/units.rs,
+//! routes/audit.rs and the web's history page).
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;

@@ -36,6 +36,39 @@ pub enum Days {
 }
 
 impl Days {
+    pub const ALL: [Days; 10] = [
+        Days::Mon,
+        Days::Tue,
+        Days::Wed,
+        Days::Thu,
+        Days::Fri,
+        Days::Sat,
+        Days::Sun,
+        Days::Workdays,
+        Days::NonWorkdays,
+        Days::EveryDay,
+    ];
+
+    /// As the API writes it: `mon` … `sun`, `workdays`, `non_workdays`, `every_day`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Days::Mon => "mon",
+            Days::Tue => "tue",
+            Days::Wed => "wed",
+            Days::Thu => "thu",
+            Days::Fri => "fri",
+            Days::Sat => "sat",
+            Days::Sun => "sun",
+            Days::Workdays => "workdays",
+            Days::NonWorkdays => "non_workdays",
+            Days::EveryDay => "every_day",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Days> {
+        Days::ALL.into_iter().find(|d| d.code() == code)
+    }
+
     pub fn matches(self, day: NaiveDate) -> bool {
         let weekday = |w: Weekday| day.weekday() == w;
         match self {
@@ -149,6 +182,17 @@ pub enum Mode {
     OpenDuring,
     /// Answered at every other time (an on-call service).
     ClosedDuring,
+}
+
+impl Mode {
+    /// `open_during` or `closed_during`, as the API writes it.
+    pub fn parse(code: &str) -> Option<Mode> {
+        match code {
+            "open_during" => Some(Mode::OpenDuring),
+            "closed_during" => Some(Mode::ClosedDuring),
+            _ => None,
+        }
+    }
 }
 
 /// When a contact point is answered. A number without any is "telefontid saknas": unknown,
@@ -942,6 +986,24 @@ pub fn period(at: DateTime<Utc>) -> String {
 /// "vardagar 08:00–17:00", "dygnet runt", "telefontid saknas".
 pub fn hours_text(hours: Option<&TelephoneHours>) -> String {
     hours.map_or_else(|| "telefontid saknas".to_owned(), |h| h.describe())
+}
+
+#[cfg(test)]
+mod codes_tests {
+    use super::{Days, Mode};
+
+    #[test]
+    fn day_and_mode_codes_are_the_wire_names() {
+        for day in Days::ALL {
+            let wire = serde_json::to_value(day).expect("days");
+            assert_eq!(wire, serde_json::json!(day.code()));
+            assert_eq!(Days::parse(day.code()), Some(day));
+        }
+        for mode in [Mode::OpenDuring, Mode::ClosedDuring] {
+            let wire = serde_json::to_value(mode).expect("mode");
+            assert_eq!(Mode::parse(wire.as_str().expect("a code")), Some(mode));
+        }
+    }
 }
 
 #[cfg(test)]

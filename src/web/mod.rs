@@ -29,8 +29,8 @@ use crate::db::audit::{self, Entity, WriteMeta};
 use crate::db::corrections as correction_repo;
 use crate::domain::correction::Correction;
 use crate::domain::edit::ContactPointPatch;
-use crate::domain::hours::TelephoneHours;
-use crate::domain::{CorrectionStatus, FieldError, Invalid, Visibility};
+use crate::domain::hours::{Clock, Days, Mode, TelephoneHours, WeeklySpan};
+use crate::domain::{CorrectionStatus, FieldError, Invalid, Visibility, shown};
 use crate::error::AppError;
 use crate::service::Author;
 use crate::service::accounts::sign_in;
@@ -777,57 +777,56 @@ impl NumberInput {
         if self.hours_mode == "keep" {
             return Ok(stored.cloned());
         }
+        let mode = Mode::parse(&self.hours_mode).ok_or_else(|| {
+            Invalid::new("välj hur telefontiden gäller", "choose how the hours apply").at("hours")
+        })?;
         let rows = [
             (&self.days_1, &self.from_1, &self.to_1),
             (&self.days_2, &self.from_2, &self.to_2),
             (&self.days_3, &self.from_3, &self.to_3),
         ];
-        let mut spans: Vec<serde_json::Value> = Vec::new();
+        let mut weekly = Vec::new();
         for (days, from, to) in rows {
             let (from, to) = (from.trim(), to.trim());
             if days.is_empty() && from.is_empty() && to.is_empty() {
                 continue;
             }
-            if days.is_empty() {
-                return Err(Invalid::new(
+            let days = Days::parse(days).ok_or_else(|| {
+                Invalid::new(
                     "välj vilka dagar tiden gäller",
                     "choose the days the span applies to",
                 )
-                .at("hours"));
-            }
-            spans.push(serde_json::json!({"days": [days], "from": from, "to": to}));
+                .at("hours")
+            })?;
+            let clock = |raw: &str| {
+                Clock::try_from(raw.to_owned()).map_err(|_| {
+                    Invalid::new(
+                        "skriv tiderna som TT:MM, till exempel 08:00",
+                        format!("write the times as HH:MM, e.g. 08:00 (not '{}')", shown(raw)),
+                    )
+                    .at("hours")
+                })
+            };
+            weekly.push(WeeklySpan {
+                days: [days].into(),
+                from: clock(from)?,
+                to: clock(to)?,
+            });
         }
-        if spans.is_empty() {
+        if weekly.is_empty() {
             return Err(Invalid::new(
                 "ange minst en tid då numret svarar, eller välj ”dygnet runt” eller ”telefontid saknas”",
                 "give at least one span, or choose day and night or hours not recorded",
             )
             .at("hours"));
         }
-        let mut value = serde_json::json!({"mode": self.hours_mode, "weekly": spans});
-        if let Some(stored) = stored
-            && let (Ok(serde_json::Value::Object(old)), serde_json::Value::Object(new)) =
-                (serde_json::to_value(stored), &mut value)
-        {
-            for key in ["exceptions", "valid_from", "valid_to"] {
-                if let Some(v) = old.get(key) {
-                    new.insert(key.into(), v.clone());
-                }
-            }
-        }
-        serde_json::from_value(value).map_err(|e| {
-            let message = e.to_string();
-            let time = message.contains("HH:MM") || message.contains("time") || message.contains("clock");
-            Invalid::new(
-                if time {
-                    "skriv tiderna som TT:MM, till exempel 08:00".to_owned()
-                } else {
-                    format!("telefontiden kan inte läsas: {message}")
-                },
-                format!("the hours cannot be read: {message}"),
-            )
-            .at("hours")
-        })
+        Ok(Some(TelephoneHours {
+            mode,
+            weekly,
+            exceptions: stored.map(|s| s.exceptions.clone()).unwrap_or_default(),
+            valid_from: stored.and_then(|s| s.valid_from),
+            valid_to: stored.and_then(|s| s.valid_to),
+        }))
     }
 }
 
