@@ -5,7 +5,9 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::audit::{self, Entity, Event, WriteMeta};
+use std::borrow::Cow;
+
+use super::audit::{self, Audited, Entity, WriteMeta};
 use super::models::AccountRow;
 use super::schema::accounts;
 use super::versioned::{self, Versioned};
@@ -105,19 +107,7 @@ fn record(
     before: Option<&Account>,
     after: &Account,
 ) -> StoreResult<()> {
-    audit::append(
-        conn,
-        meta,
-        Event {
-            action,
-            entity: Entity::Account,
-            entity_id: &after.username,
-            version: after.version,
-            organisation_id: None,
-            before,
-            after: Some(after),
-        },
-    )?;
+    audit::record(conn, meta, action, before, after)?;
     Ok(())
 }
 
@@ -153,15 +143,17 @@ pub fn create(
     })
 }
 
-impl Versioned for Account {
+impl Audited for Account {
     const ENTITY: Entity = Entity::Account;
-
-    fn key(&self) -> &str {
-        &self.username
+    fn entity_id(&self) -> Cow<'_, str> {
+        Cow::Borrowed(&self.username)
     }
     fn version(&self) -> i64 {
         self.version
     }
+}
+
+impl Versioned for Account {
     fn set_version(&mut self, version: i64) {
         self.version = version;
     }

@@ -1,6 +1,8 @@
 //! The audit history: one event per accepted write, appended in the write's own transaction.
 //! Nothing here updates or deletes an event, and the database refuses it too (triggers).
 
+use std::borrow::Cow;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
@@ -8,6 +10,8 @@ use serde::Serialize;
 use super::DbConnection;
 use super::models::{AuditEventRow, NewAuditEventRow};
 use super::schema::audit_events;
+use crate::domain::vocabulary::Synonym;
+use crate::domain::{Area, Organisation, Unit};
 
 /// Who made a change, and why: what every write records.
 #[derive(Debug, Clone)]
@@ -95,6 +99,89 @@ pub struct Event<'a, T: Serialize> {
     pub organisation_id: Option<&'a str>,
     pub before: Option<&'a T>,
     pub after: Option<&'a T>,
+}
+
+/// A stored thing the audit history records, and how the history names it.
+pub trait Audited: Serialize {
+    const ENTITY: Entity;
+    /// Its id, as the history names it.
+    fn entity_id(&self) -> Cow<'_, str>;
+    fn version(&self) -> i64;
+    /// The organisation its events belong to (what an organisation's editors may read).
+    fn organisation_id(&self) -> Option<&str> {
+        None
+    }
+}
+
+impl Audited for Organisation {
+    const ENTITY: Entity = Entity::Organisation;
+    fn entity_id(&self) -> Cow<'_, str> {
+        Cow::Borrowed(&self.id)
+    }
+    fn version(&self) -> i64 {
+        self.version
+    }
+    fn organisation_id(&self) -> Option<&str> {
+        Some(&self.id)
+    }
+}
+
+impl Audited for Area {
+    const ENTITY: Entity = Entity::Area;
+    fn entity_id(&self) -> Cow<'_, str> {
+        Cow::Borrowed(&self.id)
+    }
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+
+impl Audited for Unit {
+    const ENTITY: Entity = Entity::Unit;
+    fn entity_id(&self) -> Cow<'_, str> {
+        Cow::Owned(self.id.to_string())
+    }
+    fn version(&self) -> i64 {
+        self.version
+    }
+    fn organisation_id(&self) -> Option<&str> {
+        Some(&self.organisation_id)
+    }
+}
+
+impl Audited for Synonym {
+    const ENTITY: Entity = Entity::Vocabulary;
+    fn entity_id(&self) -> Cow<'_, str> {
+        Cow::Borrowed(&self.word)
+    }
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+
+/// Records that `after` replaced `before` (`None`: `after` is new), with its version. Call
+/// inside the transaction of the write it records.
+pub fn record<T: Audited>(
+    conn: &mut DbConnection,
+    meta: &WriteMeta,
+    action: &str,
+    before: Option<&T>,
+    after: &T,
+) -> QueryResult<()> {
+    let id = after.entity_id();
+    append(
+        conn,
+        meta,
+        Event {
+            action,
+            entity: T::ENTITY,
+            entity_id: &id,
+            version: after.version(),
+            organisation_id: after.organisation_id(),
+            before,
+            after: Some(after),
+        },
+    )
 }
 
 /// Appends one event. Call inside the transaction of the write it records.
@@ -252,35 +339,11 @@ pub fn record_baselines(
             .iter()
             .filter(|o| missing(Entity::Organisation, &o.id))
         {
-            append(
-                conn,
-                &meta,
-                Event {
-                    action: "organisation.baseline",
-                    entity: Entity::Organisation,
-                    entity_id: &org.id,
-                    version: org.version,
-                    organisation_id: Some(&org.id),
-                    before: None,
-                    after: Some(org),
-                },
-            )?;
+            record(conn, &meta, "organisation.baseline", None, org)?;
             recorded += 1;
         }
         for area in snapshot.areas.iter().filter(|a| missing(Entity::Area, &a.id)) {
-            append(
-                conn,
-                &meta,
-                Event {
-                    action: "area.baseline",
-                    entity: Entity::Area,
-                    entity_id: &area.id,
-                    version: area.version,
-                    organisation_id: None,
-                    before: None,
-                    after: Some(area),
-                },
-            )?;
+            record(conn, &meta, "area.baseline", None, area)?;
             recorded += 1;
         }
         for synonym in snapshot
@@ -288,37 +351,13 @@ pub fn record_baselines(
             .iter()
             .filter(|s| missing(Entity::Vocabulary, &s.word))
         {
-            append(
-                conn,
-                &meta,
-                Event {
-                    action: "vocabulary.baseline",
-                    entity: Entity::Vocabulary,
-                    entity_id: &synonym.word,
-                    version: synonym.version,
-                    organisation_id: None,
-                    before: None,
-                    after: Some(synonym),
-                },
-            )?;
+            record(conn, &meta, "vocabulary.baseline", None, synonym)?;
             recorded += 1;
         }
         for unit in &snapshot.units {
             let id = unit.id.to_string();
             if missing(Entity::Unit, &id) {
-                append(
-                    conn,
-                    &meta,
-                    Event {
-                        action: "unit.baseline",
-                        entity: Entity::Unit,
-                        entity_id: &id,
-                        version: unit.version,
-                        organisation_id: Some(&unit.organisation_id),
-                        before: None,
-                        after: Some(unit),
-                    },
-                )?;
+                record(conn, &meta, "unit.baseline", None, unit)?;
                 recorded += 1;
             }
         }

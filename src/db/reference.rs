@@ -3,7 +3,7 @@
 
 use diesel::prelude::*;
 
-use super::audit::{self, Entity, Event, WriteMeta};
+use super::audit::{self, WriteMeta};
 use super::models::{AreaRow, OrganisationRow};
 use super::repo::{area_from_row, insert_area, insert_organisation, streets_json};
 use super::schema::{areas, organisations, unit_areas, units};
@@ -122,22 +122,11 @@ pub fn create_organisation(conn: &mut DbConnection, meta: &WriteMeta, org: &Orga
 }
 
 impl Versioned for Organisation {
-    const ENTITY: Entity = Entity::Organisation;
-
-    fn key(&self) -> &str {
-        &self.id
-    }
-    fn version(&self) -> i64 {
-        self.version
-    }
     fn set_version(&mut self, version: i64) {
         self.version = version;
     }
     fn keep_identity(&mut self, stored: &Self) {
         self.id.clone_from(&stored.id);
-    }
-    fn organisation_id(&self) -> Option<&str> {
-        Some(&self.id)
     }
     fn load(conn: &mut DbConnection, key: &str) -> StoreResult<Option<Self>> {
         load_organisation(conn, key)
@@ -227,14 +216,6 @@ pub fn create_area(conn: &mut DbConnection, meta: &WriteMeta, area: &Area) -> St
 }
 
 impl Versioned for Area {
-    const ENTITY: Entity = Entity::Area;
-
-    fn key(&self) -> &str {
-        &self.id
-    }
-    fn version(&self) -> i64 {
-        self.version
-    }
     fn set_version(&mut self, version: i64) {
         self.version = version;
     }
@@ -376,19 +357,7 @@ pub fn replace_streets(
                     areas::updated_at.eq(meta.at),
                 ))
                 .execute(conn)?;
-            audit::append(
-                conn,
-                meta,
-                Event {
-                    action: "area.streets",
-                    entity: Entity::Area,
-                    entity_id: &after.id,
-                    version: after.version,
-                    organisation_id: None,
-                    before: Some(before),
-                    after: Some(&after),
-                },
-            )?;
+            audit::record(conn, meta, "area.streets", Some(before), &after)?;
             changed.push(after.id);
         }
         Ok(changed)

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::DbConnection;
-use super::audit::{self, Entity, Event, WriteMeta};
+use super::audit::{self, WriteMeta};
 use super::models::{AreaRow, ContactPointRow, NewUnitRow, OrganisationRow, UnitAreaRow, UnitRow};
 use super::schema::{accounts, areas, contact_points, organisations, unit_areas, units};
 use crate::domain::{
@@ -252,19 +252,7 @@ pub fn is_empty(conn: &mut DbConnection) -> QueryResult<bool> {
 /// Inserts an organisation and records it in the audit history.
 pub fn insert_organisation(conn: &mut DbConnection, meta: &WriteMeta, org: &Organisation) -> QueryResult<()> {
     let now = meta.at;
-    audit::append(
-        conn,
-        meta,
-        Event {
-            action: "organisation.create",
-            entity: Entity::Organisation,
-            entity_id: &org.id,
-            version: org.version,
-            organisation_id: Some(&org.id),
-            before: None,
-            after: Some(org),
-        },
-    )?;
+    audit::record(conn, meta, "organisation.create", None, org)?;
     diesel::insert_into(organisations::table)
         .values(OrganisationRow {
             id: org.id.clone(),
@@ -284,19 +272,7 @@ pub fn insert_organisation(conn: &mut DbConnection, meta: &WriteMeta, org: &Orga
 /// Inserts an area and records it in the audit history.
 pub fn insert_area(conn: &mut DbConnection, meta: &WriteMeta, area: &Area) -> QueryResult<()> {
     let now = meta.at;
-    audit::append(
-        conn,
-        meta,
-        Event {
-            action: "area.create",
-            entity: Entity::Area,
-            entity_id: &area.id,
-            version: area.version,
-            organisation_id: None,
-            before: None,
-            after: Some(area),
-        },
-    )?;
+    audit::record(conn, meta, "area.create", None, area)?;
     diesel::insert_into(areas::table)
         .values(AreaRow {
             id: area.id.clone(),
@@ -357,19 +333,7 @@ pub fn insert_unit(conn: &mut DbConnection, meta: &WriteMeta, unit: &Unit) -> Qu
                 .execute(conn)?;
         }
         insert_unit_areas(conn, &unit_id, &unit.area_ids)?;
-        audit::append(
-            conn,
-            meta,
-            Event {
-                action: "unit.create",
-                entity: Entity::Unit,
-                entity_id: &unit_id,
-                version: unit.version,
-                organisation_id: Some(&unit.organisation_id),
-                before: None,
-                after: Some(unit),
-            },
-        )?;
+        audit::record(conn, meta, "unit.create", None, unit)?;
         Ok(())
     })
 }

@@ -11,7 +11,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use super::audit::{self, Entity, Event, WriteMeta};
+use super::audit::{self, Entity, WriteMeta};
 use super::models::{ContactPointRow, UnitChanges, UnitRow};
 use super::repo::{
     contact_point_row, hours_json, insert_unit, insert_unit_areas, list_json, preschools_json,
@@ -148,19 +148,7 @@ pub fn save_unchecked(
 ) -> StoreResult<()> {
     save_unit(conn, before, after, meta.at)?;
     super::numbers::record(conn, before, after, meta.at)?;
-    audit::append(
-        conn,
-        meta,
-        Event {
-            action,
-            entity: Entity::Unit,
-            entity_id: &after.id.to_string(),
-            version: after.version,
-            organisation_id: Some(&after.organisation_id),
-            before: Some(before),
-            after: Some(after),
-        },
-    )?;
+    audit::record(conn, meta, action, Some(before), after)?;
     Ok(())
 }
 

@@ -4,27 +4,16 @@
 //! all in one write transaction. Organisations, areas, accounts and vocabulary words change
 //! this way; a unit adds checks of its own (`db::units`).
 
-use serde::Serialize;
-
-use super::audit::{self, Entity, Event, WriteMeta};
+use super::audit::{self, Audited, WriteMeta};
 use super::{DbConnection, StoreError, StoreResult, expect_version, write_transaction};
 use crate::domain::edit::Refusal;
 
 /// A stored thing that changes in versions.
-pub trait Versioned: Clone + PartialEq + Serialize + Sized {
-    const ENTITY: Entity;
-
-    /// Its id, as the audit history names it.
-    fn key(&self) -> &str;
-    fn version(&self) -> i64;
+pub trait Versioned: Audited + Clone + PartialEq + Sized {
     fn set_version(&mut self, version: i64);
     /// Gives an edited state the identity of the stored one: an edit cannot rename what it
     /// changes.
     fn keep_identity(&mut self, stored: &Self);
-    /// The organisation its audit events belong to.
-    fn organisation_id(&self) -> Option<&str> {
-        None
-    }
     /// As stored now.
     fn load(conn: &mut DbConnection, key: &str) -> StoreResult<Option<Self>>;
     fn not_found(key: &str) -> StoreError;
@@ -54,19 +43,7 @@ pub fn change<T: Versioned>(
         }
         after.set_version(before.version() + 1);
         store(conn, &before, &after)?;
-        audit::append(
-            conn,
-            meta,
-            Event {
-                action,
-                entity: T::ENTITY,
-                entity_id: after.key(),
-                version: after.version(),
-                organisation_id: after.organisation_id(),
-                before: Some(&before),
-                after: Some(&after),
-            },
-        )?;
+        audit::record(conn, meta, action, Some(&before), &after)?;
         Ok(after)
     })
 }

@@ -88,19 +88,7 @@ fn insert(conn: &mut DbConnection, meta: &WriteMeta, synonym: &Synonym) -> Query
             vocabulary::updated_at.eq(meta.at),
         ))
         .execute(conn)?;
-    audit::append(
-        conn,
-        meta,
-        Event {
-            action: "vocabulary.create",
-            entity: Entity::Vocabulary,
-            entity_id: &synonym.word,
-            version: synonym.version,
-            organisation_id: None,
-            before: None,
-            after: Some(&synonym),
-        },
-    )?;
+    audit::record(conn, meta, "vocabulary.create", None, &synonym)?;
     Ok(synonym)
 }
 
@@ -135,19 +123,7 @@ fn update(
         ..before.clone()
     };
     store_row(conn, meta, &after)?;
-    audit::append(
-        conn,
-        meta,
-        Event {
-            action: "vocabulary.update",
-            entity: Entity::Vocabulary,
-            entity_id: &before.word,
-            version: after.version,
-            organisation_id: None,
-            before: Some(before),
-            after: Some(&after),
-        },
-    )?;
+    audit::record(conn, meta, "vocabulary.update", Some(before), &after)?;
     Ok(after)
 }
 
@@ -163,14 +139,6 @@ fn store_row(conn: &mut DbConnection, meta: &WriteMeta, after: &Synonym) -> Quer
 }
 
 impl Versioned for Synonym {
-    const ENTITY: Entity = Entity::Vocabulary;
-
-    fn key(&self) -> &str {
-        &self.word
-    }
-    fn version(&self) -> i64 {
-        self.version
-    }
     fn set_version(&mut self, version: i64) {
         self.version = version;
     }

@@ -557,6 +557,14 @@ pub struct OrganisationPatch {
 }
 
 impl OrganisationPatch {
+    /// Ends the organisation on `day`.
+    pub fn ending(day: NaiveDate) -> Self {
+        Self {
+            active_to: Some(Some(day)),
+            ..Self::default()
+        }
+    }
+
     pub fn apply(self, org: &Organisation) -> Result<Organisation, Refusal> {
         let mut errors = Vec::new();
         let mut next = org.clone();
@@ -645,6 +653,14 @@ pub fn street(raw: &str) -> Result<String, Invalid> {
 }
 
 impl AreaPatch {
+    /// Ends the area on `day`.
+    pub fn ending(day: NaiveDate) -> Self {
+        Self {
+            active_to: Some(Some(day)),
+            ..Self::default()
+        }
+    }
+
     pub fn apply(self, area: &Area) -> Result<Area, Refusal> {
         let mut next = area.clone();
         if let Some(raw) = self.name {

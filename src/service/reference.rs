@@ -36,69 +36,56 @@ pub trait Reference: Versioned + Send + 'static {
     ) -> StoreResult<Self>;
 }
 
-impl Reference for Organisation {
-    type Draft = OrganisationDraft;
-    type Patch = OrganisationPatch;
-    const NAME: &'static str = "organisation";
+/// Organisations and areas are written the same way; only their types and storage differ.
+macro_rules! reference {
+    ($type:ty, $draft:ty, $patch:ty, $name:literal, $insert:path, $change:path) => {
+        impl Reference for $type {
+            type Draft = $draft;
+            type Patch = $patch;
+            const NAME: &'static str = $name;
 
-    fn validate(draft: OrganisationDraft) -> Result<Self, Refusal> {
-        draft.validate()
-    }
-    fn apply(patch: OrganisationPatch, to: &Self) -> Result<Self, Refusal> {
-        patch.apply(to)
-    }
-    fn ended(day: NaiveDate) -> OrganisationPatch {
-        OrganisationPatch {
-            active_to: Some(Some(day)),
-            ..OrganisationPatch::default()
+            fn validate(draft: $draft) -> Result<Self, Refusal> {
+                draft.validate()
+            }
+            fn apply(patch: $patch, to: &Self) -> Result<Self, Refusal> {
+                patch.apply(to)
+            }
+            fn ended(day: NaiveDate) -> $patch {
+                <$patch>::ending(day)
+            }
+            fn insert(conn: &mut DbConnection, meta: &WriteMeta, new: &Self) -> StoreResult<()> {
+                $insert(conn, meta, new)
+            }
+            fn change(
+                conn: &mut DbConnection,
+                meta: &WriteMeta,
+                id: &str,
+                version: i64,
+                action: &str,
+                edit: impl FnOnce(&Self) -> Result<Self, Refusal>,
+            ) -> StoreResult<Self> {
+                $change(conn, meta, id, version, action, edit)
+            }
         }
-    }
-    fn insert(conn: &mut DbConnection, meta: &WriteMeta, new: &Self) -> StoreResult<()> {
-        repo::create_organisation(conn, meta, new)
-    }
-    fn change(
-        conn: &mut DbConnection,
-        meta: &WriteMeta,
-        id: &str,
-        version: i64,
-        action: &str,
-        edit: impl FnOnce(&Self) -> Result<Self, Refusal>,
-    ) -> StoreResult<Self> {
-        repo::change_organisation(conn, meta, id, version, action, edit)
-    }
+    };
 }
 
-impl Reference for Area {
-    type Draft = AreaDraft;
-    type Patch = AreaPatch;
-    const NAME: &'static str = "area";
-
-    fn validate(draft: AreaDraft) -> Result<Self, Refusal> {
-        draft.validate()
-    }
-    fn apply(patch: AreaPatch, to: &Self) -> Result<Self, Refusal> {
-        patch.apply(to)
-    }
-    fn ended(day: NaiveDate) -> AreaPatch {
-        AreaPatch {
-            active_to: Some(Some(day)),
-            ..AreaPatch::default()
-        }
-    }
-    fn insert(conn: &mut DbConnection, meta: &WriteMeta, new: &Self) -> StoreResult<()> {
-        repo::create_area(conn, meta, new)
-    }
-    fn change(
-        conn: &mut DbConnection,
-        meta: &WriteMeta,
-        id: &str,
-        version: i64,
-        action: &str,
-        edit: impl FnOnce(&Self) -> Result<Self, Refusal>,
-    ) -> StoreResult<Self> {
-        repo::change_area(conn, meta, id, version, action, edit)
-    }
-}
+reference!(
+    Organisation,
+    OrganisationDraft,
+    OrganisationPatch,
+    "organisation",
+    repo::create_organisation,
+    repo::change_organisation
+);
+reference!(
+    Area,
+    AreaDraft,
+    AreaPatch,
+    "area",
+    repo::create_area,
+    repo::change_area
+);
 
 /// Creates one from its draft.
 pub async fn create<T: Reference + Sync>(
