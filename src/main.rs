@@ -8,8 +8,9 @@ use kontaktnav::auth::tokens::parse_ttl;
 use kontaktnav::auth::{Auth, AuthSettings, User};
 use kontaktnav::db::accounts::{self, Account};
 use kontaktnav::db::audit::WriteMeta;
-use kontaktnav::db::{self, DatabaseLocation, demo};
+use kontaktnav::db::{self, DatabaseLocation};
 use kontaktnav::domain::Role;
+use kontaktnav::service::demo;
 use kontaktnav::settings::{DatabaseSettings, ServeSettings};
 use kontaktnav::transfer::{self, ImportError, LineError};
 

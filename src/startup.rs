@@ -11,10 +11,11 @@ use utoipa_swagger_ui::SwaggerUi;
 use uuid::Uuid;
 
 use crate::auth::{Auth, AuthSettings};
-use crate::db::{self, DatabaseLocation, demo, repo};
+use crate::db::{self, DatabaseLocation, repo};
 use crate::directory::{Directory, DirectoryHandle};
 use crate::error::{self, problem_for_bare_errors};
 use crate::routes;
+use crate::service::demo;
 use crate::settings::{DatabaseSettings, ServeSettings};
 use crate::state::{AppState, RequestId};
 

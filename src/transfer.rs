@@ -26,7 +26,9 @@ use crate::db::units::{check_stored, load_unit, save_unchecked};
 use crate::db::{DbConnection, StoreError, repo, write_transaction};
 use crate::domain::edit::{Refusal, UnitPatch};
 use crate::domain::text::fold;
-use crate::domain::{Address, ContactPoint, FieldError, Invalid, Purpose, Unit, review, today, unknown};
+use crate::domain::{
+    Address, ContactPoint, FieldError, Invalid, Purpose, Unit, review, shown, today, unknown,
+};
 use crate::error::AppError;
 pub use crate::formats::csv::{COLUMNS, LineError, ParsedFile, export_csv, parse};
 use crate::formats::csv::{MAX_PROBLEMS, PointRow, UnitKey};
@@ -150,6 +152,40 @@ pub fn import(
     dry_run: bool,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<ImportReport, ImportError> {
+    let mut checked = None;
+    let outcome = write_transaction(conn, |conn| {
+        let report = import_within(conn, meta, &file, dry_run, progress)?;
+        if dry_run {
+            // Everything was written and checked, also what the database checks only at
+            // commit (deferred foreign keys); now it is undone.
+            check_deferred(conn)?;
+            checked = Some(report);
+            return Err(ImportError::DryRunDone);
+        }
+        Ok(report)
+    });
+    match outcome {
+        Err(ImportError::DryRunDone) => {
+            let report = checked.ok_or_else(|| anyhow::anyhow!("a dry run without its report"));
+            let report = report.map_err(|e| ImportError::Failed(AppError::Unexpected(e)))?;
+            Ok(ImportReport {
+                batch_id: None,
+                ..report
+            })
+        }
+        other => other,
+    }
+}
+
+/// Inside a write transaction: writes the file's units as one batch with its audit events,
+/// checks what only the database can, and records the batch.
+pub fn import_within(
+    conn: &mut DbConnection,
+    meta: &WriteMeta,
+    file: &ParsedFile,
+    dry_run: bool,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<ImportReport, ImportError> {
     let batch_id = Uuid::new_v4().to_string();
     let meta = WriteMeta {
         batch_id: Some(batch_id.clone()),
@@ -164,75 +200,59 @@ pub fn import(
         unchanged: 0,
         batch_id: None,
     };
-    let outcome = write_transaction(conn, |conn| {
-        let known = Known::load(conn)?;
-        let planned = plan(conn, &known, &meta, &file)?;
-        let total = planned.len();
-        let mut written: Vec<&Planned> = Vec::new();
-        for (done, p) in planned.iter().enumerate() {
-            match &p.before {
-                None => {
-                    repo::insert_unit(conn, &meta, &p.after)?;
-                    report.created += 1;
-                    written.push(p);
-                }
-                Some(before) if *before == p.after => report.unchanged += 1,
-                Some(before) => {
-                    save_unchecked(conn, &meta, "unit.import", before, &p.after)?;
-                    report.changed += 1;
-                    written.push(p);
-                }
+    let known = Known::load(conn)?;
+    let planned = plan(conn, &known, &meta, file)?;
+    let total = planned.len();
+    let mut written: Vec<&Planned> = Vec::new();
+    for (done, p) in planned.iter().enumerate() {
+        match &p.before {
+            None => {
+                repo::insert_unit(conn, &meta, &p.after)?;
+                report.created += 1;
+                written.push(p);
             }
-            progress(done + 1, total);
-        }
-        let mut problems = Vec::new();
-        for p in &written {
-            match check_stored(conn, p.before.as_ref(), &p.after) {
-                Ok(()) => {}
-                Err(StoreError::Refused(Refusal::Invalid(errors))) => {
-                    problems.extend(errors.into_iter().map(|e| LineError::from_field(p.line, e)))
-                }
-                Err(StoreError::Refused(Refusal::Conflict(why))) => {
-                    problems.push(LineError::new(p.line, "", Invalid::new(why.sv, why.en)))
-                }
-                Err(other) => return Err(other.into()),
+            Some(before) if *before == p.after => report.unchanged += 1,
+            Some(before) => {
+                save_unchecked(conn, &meta, "unit.import", before, &p.after)?;
+                report.changed += 1;
+                written.push(p);
             }
         }
-        if !problems.is_empty() {
-            return Err(self::problems(problems));
-        }
-        if !written.is_empty() {
-            report.batch_id = Some(batch_id.clone());
-            audit::append(
-                conn,
-                &meta,
-                Event {
-                    action: "import",
-                    entity: Entity::Import,
-                    entity_id: &batch_id,
-                    version: 1,
-                    organisation_id: None,
-                    before: None::<&ImportReport>,
-                    after: Some(&report),
-                },
-            )?;
-        }
-        if dry_run {
-            // Everything was written and checked, also what the database checks only at
-            // commit (deferred foreign keys); now it is undone.
-            check_deferred(conn)?;
-            return Err(ImportError::DryRunDone);
-        }
-        Ok(())
-    });
-    match outcome {
-        Ok(()) => Ok(report),
-        Err(ImportError::DryRunDone) => {
-            report.batch_id = None;
-            Ok(report)
-        }
-        Err(e) => Err(e),
+        progress(done + 1, total);
     }
+    let mut problems = Vec::new();
+    for p in &written {
+        match check_stored(conn, p.before.as_ref(), &p.after) {
+            Ok(()) => {}
+            Err(StoreError::Refused(Refusal::Invalid(errors))) => {
+                problems.extend(errors.into_iter().map(|e| LineError::from_field(p.line, e)))
+            }
+            Err(StoreError::Refused(Refusal::Conflict(why))) => {
+                problems.push(LineError::new(p.line, "", Invalid::new(why.sv, why.en)))
+            }
+            Err(other) => return Err(other.into()),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(self::problems(problems));
+    }
+    if !written.is_empty() {
+        report.batch_id = Some(batch_id.clone());
+        audit::append(
+            conn,
+            &meta,
+            Event {
+                action: "import",
+                entity: Entity::Import,
+                entity_id: &batch_id,
+                version: 1,
+                organisation_id: None,
+                before: None::<&ImportReport>,
+                after: Some(&report),
+            },
+        )?;
+    }
+    Ok(report)
 }
 
 /// What the database would check at commit, checked now: deferred foreign keys.
@@ -284,12 +304,12 @@ fn plan(
             fail(
                 &mut errors,
                 "organisation_id",
-                unknown::organisation(&rows.organisation_id),
+                unknown::organisation(&shown(&rows.organisation_id)),
             );
         }
         for area in rows.patch.area_ids.iter().flatten() {
             if !known.areas.contains(area) {
-                fail(&mut errors, "area_ids", unknown::area(area));
+                fail(&mut errors, "area_ids", unknown::area(&shown(area)));
             }
         }
         // By id; an id the database does not know (a new unit, or a file from another

@@ -8,9 +8,11 @@ use uuid::Uuid;
 
 use super::DbConnection;
 use super::audit::WriteMeta;
-use super::demo::DEMO_NAMESPACE;
 use super::repo;
 use crate::domain::{Address, ContactPointDraft, Purpose, UnitDraft, UnitKind, Visibility};
+
+/// Namespace of the demo data's and the generated units' stable ids (UUID v5 of the name).
+pub const DEMO_NAMESPACE: Uuid = Uuid::from_u128(0x6b6f_6e74_616b_746e_6176_2d64_656d_6f00);
 
 /// Adds `count` generated units (for benchmarks): names built from a small vocabulary, spread
 /// over every kind, organisation and area of the demo data, numbers from the fiction ranges

@@ -7,7 +7,6 @@
 pub mod accounts;
 pub mod audit;
 pub mod corrections;
-pub mod demo;
 pub mod generate;
 pub mod models;
 pub mod numbers;

@@ -93,7 +93,6 @@ pub struct FieldError {
     pub rule: bool,
 }
 
-/// Today's date in Borås (Europe/Stockholm), which decides whether a unit is active.
 /// 404: no unit has the id.
 pub fn unit_not_found(id: Uuid) -> edit::Refusal {
     edit::Refusal::NotFound(Invalid::new(
@@ -110,8 +109,8 @@ pub mod unknown {
     use super::Invalid;
     use super::edit::Refusal;
 
+    /// `id` as it is to be quoted (the import shortens it with [`super::shown`]).
     pub fn organisation(id: &str) -> Invalid {
-        let id = super::shown(id);
         Invalid::new(
             format!("okänd organisation '{id}'; se GET /v1/organisations"),
             format!("unknown organisation '{id}'; see GET /v1/organisations"),
@@ -119,7 +118,6 @@ pub mod unknown {
     }
 
     pub fn area(id: &str) -> Invalid {
-        let id = super::shown(id);
         Invalid::new(
             format!("okänt område '{id}'; se GET /v1/areas"),
             format!("unknown area '{id}'; see GET /v1/areas"),
@@ -135,6 +133,7 @@ pub mod unknown {
     }
 }
 
+/// Today's date in Borås (Europe/Stockholm), which decides whether a unit is active.
 pub fn today() -> NaiveDate {
     Utc::now()
         .with_timezone(&chrono_tz::Europe::Stockholm)

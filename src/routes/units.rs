@@ -411,6 +411,15 @@ pub struct UnitWrite {
     user: SignedIn,
     req: HttpRequest,
     if_match: IfMatch,
+    /// The path's values, decoded as `web::Path` decodes them.
+    path: UnitPath,
+}
+
+/// `{id}`, and `{point_id}` for a number's address.
+#[derive(Debug, Deserialize)]
+struct UnitPath {
+    id: String,
+    point_id: Option<String>,
 }
 
 impl FromRequest for UnitWrite {
@@ -424,6 +433,10 @@ impl FromRequest for UnitWrite {
                 user: SignedIn::from_request(req, payload).into_inner()?,
                 req: req.clone(),
                 if_match: IfMatch::of(req),
+                path: web::Path::<UnitPath>::from_request(req, payload)
+                    .into_inner()
+                    .map_err(|e| AppError::Unexpected(anyhow::anyhow!("reading the path: {e}")))?
+                    .into_inner(),
             })
         };
         ready(write())
@@ -433,12 +446,12 @@ impl FromRequest for UnitWrite {
 impl UnitWrite {
     /// The number the path names (`{point_id}`).
     pub(super) fn point(&self) -> AppResult<Uuid> {
-        parse_unit_id(self.req.match_info().get("point_id").unwrap_or_default())
+        parse_unit_id(self.path.point_id.as_deref().unwrap_or_default())
     }
 
     /// Applies `change` to the unit the path names and answers with the unit as stored.
     pub(super) async fn apply(self, reason: Option<String>, change: UnitChange) -> AppResult<HttpResponse> {
-        let id = parse_unit_id(self.req.match_info().get("id").unwrap_or_default())?;
+        let id = parse_unit_id(&self.path.id)?;
         let by = Author {
             user: &self.user,
             req: &self.req,

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod corrections;
+pub mod demo;
 pub mod history;
 pub mod reference;
 pub mod search;

@@ -777,48 +777,52 @@ impl NumberInput {
         if self.hours_mode == "keep" {
             return Ok(stored.cloned());
         }
-        let mode = Mode::parse(&self.hours_mode).ok_or_else(|| {
-            Invalid::new("välj hur telefontiden gäller", "choose how the hours apply").at("hours")
-        })?;
         let rows = [
             (&self.days_1, &self.from_1, &self.to_1),
             (&self.days_2, &self.from_2, &self.to_2),
             (&self.days_3, &self.from_3, &self.to_3),
         ];
-        let mut weekly = Vec::new();
+        let mut filled = Vec::new();
         for (days, from, to) in rows {
             let (from, to) = (from.trim(), to.trim());
             if days.is_empty() && from.is_empty() && to.is_empty() {
                 continue;
             }
-            let days = Days::parse(days).ok_or_else(|| {
-                Invalid::new(
+            if days.is_empty() {
+                return Err(Invalid::new(
                     "välj vilka dagar tiden gäller",
                     "choose the days the span applies to",
                 )
-                .at("hours")
-            })?;
-            let clock = |raw: &str| {
-                Clock::try_from(raw.to_owned()).map_err(|_| {
-                    Invalid::new(
-                        "skriv tiderna som TT:MM, till exempel 08:00",
-                        format!("write the times as HH:MM, e.g. 08:00 (not '{}')", shown(raw)),
-                    )
-                    .at("hours")
-                })
-            };
-            weekly.push(WeeklySpan {
-                days: [days].into(),
-                from: clock(from)?,
-                to: clock(to)?,
-            });
+                .at("hours"));
+            }
+            filled.push((days.as_str(), from, to));
         }
-        if weekly.is_empty() {
+        if filled.is_empty() {
             return Err(Invalid::new(
                 "ange minst en tid då numret svarar, eller välj ”dygnet runt” eller ”telefontid saknas”",
                 "give at least one span, or choose day and night or hours not recorded",
             )
             .at("hours"));
+        }
+        let unreadable = |what: &str| {
+            Invalid::new(
+                format!("telefontiden kan inte läsas: {}", shown(what)),
+                format!("the hours cannot be read: {}", shown(what)),
+            )
+            .at("hours")
+        };
+        let mode = Mode::parse(&self.hours_mode).ok_or_else(|| unreadable(&self.hours_mode))?;
+        let clock = |raw: &str| {
+            Clock::try_from(raw.to_owned())
+                .map_err(|e| Invalid::new("skriv tiderna som TT:MM, till exempel 08:00", e).at("hours"))
+        };
+        let mut weekly = Vec::new();
+        for (days, from, to) in filled {
+            weekly.push(WeeklySpan {
+                days: [Days::parse(days).ok_or_else(|| unreadable(days))?].into(),
+                from: clock(from)?,
+                to: clock(to)?,
+            });
         }
         Ok(Some(TelephoneHours {
             mode,
@@ -861,6 +865,8 @@ async fn save_number(
         req: &req,
         reason: Some(form.reason.as_str()).filter(|r| !r.trim().is_empty()),
     };
+    // A reason not fit to keep: the error page, as for a bad form.
+    by.meta().map_err(WebError::from)?;
     let change = UnitChange::ChangeNumber(point_id, Box::new(patch));
     let saved = format!("/enhet/{}/redigera?sparat=1#nummer-{point_id}", unit.id);
     match units::change(&state, by, unit.id, Ok(form.version), change).await {

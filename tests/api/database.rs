@@ -141,7 +141,7 @@ async fn data_stored_before_the_audit_history_gets_a_first_version() {
 async fn demo_data_is_loaded_once() {
     let app = TestApp::new();
     let before = app.state.directory.current().unit_count();
-    assert!(!kontaktnav::db::demo::load_if_empty(&mut app.conn()).unwrap());
+    assert!(!kontaktnav::service::demo::load_if_empty(&mut app.conn()).unwrap());
     let after = repo::load_snapshot(&mut app.conn()).unwrap().units.len();
     assert_eq!(before, after);
 }

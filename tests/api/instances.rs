@@ -7,7 +7,7 @@ use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use kontaktnav::db::demo::demo_unit_id;
+use kontaktnav::service::demo::demo_unit_id;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
