@@ -36,7 +36,7 @@ pub fn prepare(
         log::info!("loaded the Borås demo directory into the empty database");
     }
     let snapshot = repo::load_snapshot(&mut conn)?;
-    let baselines = db::audit::record_baselines(&mut conn, &snapshot, db::now())
+    let baselines = db::repo::record_baselines(&mut conn, &snapshot, db::now())
         .context("recording the first history events of data stored before the audit history")?;
     if baselines > 0 {
         log::info!("recorded {baselines} baseline events for data stored before the audit history");

@@ -190,3 +190,60 @@ fn handlers_stay_short() {
         "handlers over {MAX_HANDLER_LINES} lines: {long:#?}"
     );
 }
+
+/// Within one folder: `src/db/audit.rs` → `audit`, for the files of `folder`.
+fn siblings(src: &Path, folder: &str, files: &[PathBuf]) -> BTreeMap<String, PathBuf> {
+    files
+        .iter()
+        .filter_map(|f| {
+            let rel = f.strip_prefix(src).ok()?;
+            let mut parts = rel.components();
+            let first = parts.next()?.as_os_str().to_string_lossy().into_owned();
+            let second = parts.next()?.as_os_str().to_string_lossy().into_owned();
+            (first == folder && parts.next().is_none() && second != "mod.rs")
+                .then(|| (second.trim_end_matches(".rs").to_owned(), f.clone()))
+        })
+        .collect()
+}
+
+/// No two files of one folder import each other, not even through others (`super::x`,
+/// `crate::folder::x`): inside a folder, too, the arrows point one way.
+#[test]
+fn no_circles_inside_a_folder() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    let folders: BTreeSet<String> = files
+        .iter()
+        .filter(|f| f.parent() != Some(&src))
+        .map(|f| top(&src, f))
+        .collect();
+    for folder in folders {
+        let modules = siblings(&src, &folder, &files);
+        let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (name, path) in &modules {
+            let text = code(path);
+            let named = |prefix: &str| -> BTreeSet<String> {
+                text.match_indices(prefix)
+                    .map(|(i, _)| {
+                        text[i + prefix.len()..]
+                            .chars()
+                            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                            .collect::<String>()
+                    })
+                    .collect()
+            };
+            let mut uses = named("super::");
+            uses.extend(named(&format!("crate::{folder}::")));
+            graph
+                .entry(name.clone())
+                .or_default()
+                .extend(uses.into_iter().filter(|m| m != name && modules.contains_key(m)));
+        }
+        let circles = in_circles(&graph);
+        assert!(
+            circles.is_empty(),
+            "files of src/{folder}/ on import circles: {circles:?}"
+        );
+    }
+}

@@ -312,60 +312,6 @@ pub fn list(conn: &mut DbConnection, filter: &AuditFilter, limit: i64) -> QueryR
         .load(conn)
 }
 
-/// Gives every unit, organisation and area that has no event yet (it was stored before the
-/// audit history existed) a first event with its current state, so that its history, `as_of`
-/// and revert start somewhere. Returns how many it recorded.
-pub fn record_baselines(
-    conn: &mut DbConnection,
-    snapshot: &super::repo::Snapshot,
-    at: NaiveDateTime,
-) -> QueryResult<usize> {
-    use std::collections::HashSet;
-    let meta = WriteMeta::system("baseline", at);
-    let mut recorded = 0;
-    super::write_transaction(conn, |conn| {
-        // Read what has events after the lock: an instance that started at the same moment
-        // may have recorded them while this one waited.
-        super::start_up_lock(conn)?;
-        let known: HashSet<(String, String)> = audit_events::table
-            .select((audit_events::entity_type, audit_events::entity_id))
-            .distinct()
-            .load(conn)?
-            .into_iter()
-            .collect();
-        let missing = |entity: Entity, id: &str| !known.contains(&(entity.code().to_owned(), id.to_owned()));
-        for org in snapshot
-            .organisations
-            .iter()
-            .filter(|o| missing(Entity::Organisation, &o.id))
-        {
-            record(conn, &meta, "organisation.baseline", None, org)?;
-            recorded += 1;
-        }
-        for area in snapshot.areas.iter().filter(|a| missing(Entity::Area, &a.id)) {
-            record(conn, &meta, "area.baseline", None, area)?;
-            recorded += 1;
-        }
-        for synonym in snapshot
-            .vocabulary
-            .iter()
-            .filter(|s| missing(Entity::Vocabulary, &s.word))
-        {
-            record(conn, &meta, "vocabulary.baseline", None, synonym)?;
-            recorded += 1;
-        }
-        for unit in &snapshot.units {
-            let id = unit.id.to_string();
-            if missing(Entity::Unit, &id) {
-                record(conn, &meta, "unit.baseline", None, unit)?;
-                recorded += 1;
-            }
-        }
-        Ok::<_, diesel::result::Error>(())
-    })?;
-    Ok(recorded)
-}
-
 /// Events after `id` about these kinds of entity, oldest first, at most `limit`.
 pub fn after(
     conn: &mut DbConnection,

@@ -1,6 +1,6 @@
 //! Repository functions: whole operations, each in one transaction, in domain types.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use anyhow::{Context, anyhow};
 use chrono::NaiveDateTime;
@@ -8,9 +8,9 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::DbConnection;
-use super::audit::{self, WriteMeta};
+use super::audit::{self, Audited, WriteMeta};
 use super::models::{AreaRow, ContactPointRow, NewUnitRow, OrganisationRow, UnitAreaRow, UnitRow};
-use super::schema::{accounts, areas, contact_points, organisations, unit_areas, units};
+use super::schema::{accounts, areas, audit_events, contact_points, organisations, unit_areas, units};
 use crate::domain::{
     Address, Area, AreaKind, ContactPoint, HsaId, Organisation, OrganisationKind, PhoneNumber, Purpose, Unit,
     UnitKind, Visibility,
@@ -403,4 +403,48 @@ pub(super) fn list_json<T: serde::Serialize>(items: &[T]) -> Option<String> {
 /// `SELECT 1`: is the database answering?
 pub fn ping(conn: &mut DbConnection) -> QueryResult<()> {
     diesel::sql_query("SELECT 1").execute(conn).map(drop)
+}
+
+/// Gives every unit, organisation, area and word that has no event yet (it was stored before
+/// the audit history existed) a first event with its current state, so that its history,
+/// `as_of` and revert start somewhere. Returns how many it recorded.
+pub fn record_baselines(
+    conn: &mut DbConnection,
+    snapshot: &Snapshot,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    let meta = WriteMeta::system("baseline", at);
+    super::write_transaction(conn, |conn| {
+        // Read what has events after the lock: an instance that started at the same moment
+        // may have recorded them while this one waited.
+        super::start_up_lock(conn)?;
+        let known: HashSet<(String, String)> = audit_events::table
+            .select((audit_events::entity_type, audit_events::entity_id))
+            .distinct()
+            .load(conn)?
+            .into_iter()
+            .collect();
+        Ok(baselines(conn, &meta, &known, &snapshot.organisations)?
+            + baselines(conn, &meta, &known, &snapshot.areas)?
+            + baselines(conn, &meta, &known, &snapshot.vocabulary)?
+            + baselines(conn, &meta, &known, &snapshot.units)?)
+    })
+}
+
+/// The first events of those of `items` that have none (`known`: entity type and id).
+fn baselines<T: Audited>(
+    conn: &mut DbConnection,
+    meta: &WriteMeta,
+    known: &HashSet<(String, String)>,
+    items: &[T],
+) -> QueryResult<usize> {
+    let action = format!("{}.baseline", T::ENTITY.code());
+    let mut recorded = 0;
+    for item in items {
+        if !known.contains(&(T::ENTITY.code().to_owned(), item.entity_id().into_owned())) {
+            audit::record(conn, meta, &action, None, item)?;
+            recorded += 1;
+        }
+    }
+    Ok(recorded)
 }

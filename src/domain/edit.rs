@@ -637,21 +637,6 @@ pub struct AreaPatch {
     pub streets: Option<Vec<super::streets::StreetInput>>,
 }
 
-/// A street name as the address lookup keeps it: trimmed, 1–100 characters, no house number.
-pub fn street(raw: &str) -> Result<String, Invalid> {
-    let name = bounded_text(raw, 100, "gatunamnet", "the street name")?;
-    if name.chars().last().is_some_and(|c| c.is_ascii_digit()) {
-        return Err(Invalid::rule(
-            format!("'{}' ska vara ett gatunamn utan husnummer", shown(&name)),
-            format!(
-                "'{}' should be a street name without a house number",
-                shown(&name)
-            ),
-        ));
-    }
-    Ok(name)
-}
-
 impl AreaPatch {
     /// Ends the area on `day`.
     pub fn ending(day: NaiveDate) -> Self {

@@ -5,7 +5,6 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::edit::street as street_name;
 use super::text::{fold, sort_key, words};
 use super::{FieldError, Invalid};
 
@@ -395,6 +394,21 @@ impl TypedAddress {
 pub enum Naming {
     Exact,
     Abbreviated,
+}
+
+/// A street name as the address lookup keeps it: trimmed, 1–100 characters, no house number.
+fn street_name(raw: &str) -> Result<String, Invalid> {
+    let name = super::bounded_text(raw, 100, "gatunamnet", "the street name")?;
+    if name.chars().last().is_some_and(|c| c.is_ascii_digit()) {
+        return Err(Invalid::rule(
+            format!("'{}' ska vara ett gatunamn utan husnummer", super::shown(&name)),
+            format!(
+                "'{}' should be a street name without a house number",
+                super::shown(&name)
+            ),
+        ));
+    }
+    Ok(name)
 }
 
 #[cfg(test)]

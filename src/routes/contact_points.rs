@@ -13,7 +13,7 @@ use crate::error::{AppError, AppResult, Problem};
 use crate::service::units::UnitChange;
 
 use super::present;
-use super::units::{PROBLEMS, UnitWrite};
+use super::units::{PROBLEMS, UnitWrite, internal};
 use super::views::UnitDetail;
 
 /// A number to add.
@@ -36,10 +36,6 @@ pub struct NewContactPoint {
     periods: Vec<Period>,
     /// Why (kept in the history).
     reason: Option<String>,
-}
-
-pub(super) fn internal() -> Visibility {
-    Visibility::Internal
 }
 
 impl NewContactPoint {

@@ -34,7 +34,6 @@ use crate::state;
 use crate::state::AppState;
 
 use super::audit::{Actor, actor, utc};
-use super::contact_points::internal;
 use super::params::{NoParams, moment, parse_instant, parse_unit_id};
 use super::views::{CallNowView, KindList, NumberView, UnitDetail, UnitRef, UnitSummary, local_time};
 use super::{IfMatch, params, present, with_etag};
@@ -460,6 +459,11 @@ impl UnitWrite {
         let unit = units::change(&self.state, by, id, self.if_match.required(), change).await?;
         Ok(unit_response(&self.state, &unit, StatusCode::OK))
     }
+}
+
+/// The default visibility of a new number.
+pub(super) fn internal() -> Visibility {
+    Visibility::Internal
 }
 
 pub(super) const PROBLEMS: &str = "400 invalid, 401 no token, 403 not allowed, 404 no such unit, 409 breaks a rule, 412 stale If-Match, 428 no If-Match";

@@ -125,11 +125,11 @@ async fn data_stored_before_the_audit_history_gets_a_first_version() {
     let snapshot = repo::load_snapshot(&mut app.conn()).unwrap();
     let now = chrono::Utc::now().naive_utc();
     assert_eq!(
-        kontaktnav::db::audit::record_baselines(&mut app.conn(), &snapshot, now).unwrap(),
+        kontaktnav::db::repo::record_baselines(&mut app.conn(), &snapshot, now).unwrap(),
         1
     );
     assert_eq!(
-        kontaktnav::db::audit::record_baselines(&mut app.conn(), &snapshot, now).unwrap(),
+        kontaktnav::db::repo::record_baselines(&mut app.conn(), &snapshot, now).unwrap(),
         0
     );
     let res = app.get(uri).await;
