@@ -92,6 +92,23 @@ where
     .await?
 }
 
+/// A write, or for a dry run the same work as a read: the work itself then changes nothing
+/// (it rolls back or only looks), and no fresh snapshot is served.
+pub async fn write_unless_dry<T: Send + 'static, E: Send + 'static>(
+    state: &web::Data<AppState>,
+    dry_run: bool,
+    f: impl FnOnce(&mut db::DbConnection) -> Result<T, E> + Send + 'static,
+) -> AppResult<T>
+where
+    AppError: From<E>,
+{
+    if dry_run {
+        read(state, f).await
+    } else {
+        write(state, f).await
+    }
+}
+
 /// Reads the directory again, off the async workers.
 pub async fn refresh(state: &web::Data<AppState>) -> AppResult<()> {
     let state = state.clone();

@@ -10,14 +10,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Caller, SignedIn};
-use crate::db::reference::replace_streets;
 use crate::domain::edit::{AreaDraft, AreaPatch};
 use crate::domain::streets::{Side, StreetSpan, sort};
 use crate::domain::text::fold;
 use crate::domain::{Area, AreaKind, FieldError, Invalid, shown};
 use crate::error::{AppError, AppResult, Problem};
-use crate::service::{reference, write_meta};
-use crate::state;
+use crate::service::{import, reference, write_meta};
 use crate::state::AppState;
 
 use super::organisations::{EndBody, PROBLEMS, not_found};
@@ -339,11 +337,7 @@ pub async fn import_streets(
         ("streets", "street table"),
     )?;
     let dry_run = query.dry_run.unwrap_or(false);
-    let changed_districts = if dry_run {
-        Vec::new()
-    } else {
-        state::write(&state, move |conn| replace_streets(conn, &meta, &by_district)).await?
-    };
+    let changed_districts = import::streets(&state, meta, by_district, dry_run).await?;
     Ok(HttpResponse::Ok().json(StreetImport {
         dry_run,
         streets,

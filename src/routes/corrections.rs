@@ -19,7 +19,7 @@ use crate::domain::edit;
 use crate::domain::unit_not_found;
 use crate::domain::{CorrectionStatus, Invalid, Role, shown};
 use crate::error::{AppError, AppResult, Problem};
-use crate::service::corrections::{Decision, decide, person};
+use crate::service::corrections::{Decision, Report, decide, report};
 use crate::service::write_meta;
 use crate::state::{self, AppState};
 
@@ -125,21 +125,12 @@ pub async fn report_correction(
     let unit = directory.unit(id).ok_or_else(|| unit_not_found(id))?;
     let b = body.into_inner();
     let meta = write_meta(&user, &req, None)?;
-    let correction = Correction::report(
-        unit,
-        &b.message,
-        b.contact_point_id,
-        b.proposed_number.as_deref(),
-        person(&user),
-        meta.at,
-    )
-    .map_err(AppError::Validation)?;
-    let organisation_id = unit.organisation_id.clone();
-    let stored = correction.clone();
-    state::write(&state, move |conn| {
-        repo::report(conn, &meta, &stored, &organisation_id)
-    })
-    .await?;
+    let what = Report {
+        message: &b.message,
+        contact_point_id: b.contact_point_id,
+        proposed_number: b.proposed_number.as_deref(),
+    };
+    let correction = report(&state, unit, &user, meta, what).await?;
     Ok(respond(&state, &user, correction, StatusCode::CREATED))
 }
 

@@ -20,9 +20,9 @@ use crate::db::models::AuditEventRow;
 use crate::domain::{Invalid, today};
 use crate::error::{AppError, AppResult, Problem};
 use crate::formats::{ndjson, phone_list, vcard};
-use crate::service::write_meta;
+use crate::service::{import, write_meta};
 use crate::state::AppState;
-use crate::transfer::{ImportError, ImportReport};
+use crate::transfer::ImportReport;
 use crate::{state, transfer};
 
 use super::{params, require_csv};
@@ -271,15 +271,6 @@ pub async fn import(
     require_csv(&req, "filen", "the file")?;
     let meta = write_meta(user, &req, query.reason.as_deref())?;
     let dry_run = query.dry_run.unwrap_or(false);
-    // Reading a large file takes a while: off the async workers, with the import.
-    let run = move |conn: &mut crate::db::DbConnection| {
-        let file = transfer::parse(&body).map_err(|e| AppError::from(ImportError::Problems(e)))?;
-        transfer::import(conn, &meta, file, dry_run, &mut |_, _| {}).map_err(AppError::from)
-    };
-    let report = if dry_run {
-        state::read(&state, run).await?
-    } else {
-        state::write(&state, run).await?
-    };
+    let report = import::units(&state, meta, body, dry_run).await?;
     Ok(HttpResponse::Ok().json(report))
 }

@@ -14,8 +14,8 @@ use crate::db::vocabulary as repo;
 use crate::domain::vocabulary::Synonym;
 use crate::error::{AppError, AppResult, Problem};
 use crate::formats::csv;
-use crate::service::write_meta;
-use crate::state::{self, AppState};
+use crate::service::{vocabulary, write_meta};
+use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct VocabularyList {
@@ -230,11 +230,7 @@ pub async fn replace_vocabulary(
     )?;
     let dry_run = query.dry_run.unwrap_or(false);
     let words = wanted.len();
-    let changes = if dry_run {
-        state::read(&state, move |conn| repo::replace_all(conn, &meta, &wanted, true)).await?
-    } else {
-        state::write(&state, move |conn| repo::replace_all(conn, &meta, &wanted, false)).await?
-    };
+    let changes = vocabulary::replace(&state, meta, wanted, dry_run).await?;
     Ok(HttpResponse::Ok().json(VocabularyImport {
         dry_run,
         words,
@@ -257,8 +253,7 @@ pub async fn create_word(
     let user = user.admin()?;
     let b = body.into_inner();
     let meta = write_meta(user, &req, b.reason.as_deref())?;
-    let synonym = crate::domain::vocabulary::synonym(&b.word, &b.expansions).map_err(AppError::Validation)?;
-    let synonym = state::write(&state, move |conn| repo::create(conn, &meta, &synonym)).await?;
+    let synonym = vocabulary::add(&state, meta, &b.word, &b.expansions).await?;
     Ok(word_response(&synonym, StatusCode::CREATED))
 }
 
@@ -283,12 +278,7 @@ pub async fn update_word(
     let b = body.into_inner();
     let meta = write_meta(user, &req, b.reason.as_deref())?;
     let version = if_match.required()?;
-    let changed = state::write(&state, move |conn| {
-        repo::change(conn, &meta, &word, version, Some(b.expansions))
-    })
-    .await?;
-    let synonym =
-        changed.ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("a change returned no word")))?;
+    let synonym = vocabulary::change(&state, meta, word, version, b.expansions).await?;
     Ok(word_response(&synonym, StatusCode::OK))
 }
 
@@ -311,9 +301,6 @@ pub async fn remove_word(
     let word = word_path(&word)?;
     let meta = write_meta(user, &req, query.reason.as_deref())?;
     let version = if_match.required()?;
-    state::write(&state, move |conn| {
-        repo::change(conn, &meta, &word, version, None)
-    })
-    .await?;
+    vocabulary::remove(&state, meta, word, version).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -13,8 +13,8 @@ use crate::directory::Directory;
 use crate::domain::correction::{Correction, Person};
 use crate::domain::edit::ContactPointPatch;
 use crate::domain::unit_not_found;
-use crate::domain::{CorrectionStatus, shown};
-use crate::error::AppResult;
+use crate::domain::{CorrectionStatus, Unit, shown};
+use crate::error::{AppError, AppResult};
 use crate::state::{self, AppState};
 
 /// Who reports or decides, as a report records it.
@@ -24,6 +24,41 @@ pub fn person(user: &User) -> Person {
         name: user.name.clone(),
         issuer: Some(user.issuer.clone()).filter(|i| !i.is_empty()),
     }
+}
+
+/// What a report says: the text, the number it is about (if one), the number proposed.
+pub struct Report<'a> {
+    pub message: &'a str,
+    pub contact_point_id: Option<Uuid>,
+    pub proposed_number: Option<&'a str>,
+}
+
+/// Reports that something about `unit` is wrong (anyone signed in may): one write, with its
+/// audit event under the unit's organisation. 400 for a report without text or about a
+/// number the unit does not have.
+pub async fn report(
+    state: &web::Data<AppState>,
+    unit: &Unit,
+    reporter: &User,
+    meta: WriteMeta,
+    what: Report<'_>,
+) -> AppResult<Correction> {
+    let correction = Correction::report(
+        unit,
+        what.message,
+        what.contact_point_id,
+        what.proposed_number,
+        person(reporter),
+        meta.at,
+    )
+    .map_err(AppError::Validation)?;
+    let organisation_id = unit.organisation_id.clone();
+    let stored = correction.clone();
+    state::write(state, move |conn| {
+        repo::report(conn, &meta, &stored, &organisation_id)
+    })
+    .await?;
+    Ok(correction)
 }
 
 /// How a report is decided.

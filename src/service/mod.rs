@@ -7,9 +7,11 @@ pub mod accounts;
 pub mod corrections;
 pub mod demo;
 pub mod history;
+pub mod import;
 pub mod reference;
 pub mod search;
 pub mod units;
+pub mod vocabulary;
 
 use actix_web::HttpMessage;
 use actix_web::HttpRequest;

@@ -34,7 +34,7 @@ use crate::domain::{CorrectionStatus, FieldError, Invalid, Visibility, shown};
 use crate::error::AppError;
 use crate::service::Author;
 use crate::service::accounts::sign_in;
-use crate::service::corrections::{Decision, decide, person};
+use crate::service::corrections::{Decision, Report, decide, report};
 use crate::service::units::{self, UnitChange};
 use crate::state::{self, AppState};
 
@@ -497,29 +497,24 @@ async fn report_wrong(
     let unit = unit_of(&directory, &id)?;
     let id = unit.id;
     let meta = meta(&user, &req, None)?;
-    let reporter = person(&user);
-    let proposed = Some(form.proposed_number.as_str()).filter(|p| !p.trim().is_empty());
-    match Correction::report(unit, &form.message, None, proposed, reporter, meta.at) {
-        Err(errors) => {
+    let what = Report {
+        message: &form.message,
+        contact_point_id: None,
+        proposed_number: Some(form.proposed_number.as_str()).filter(|p| !p.trim().is_empty()),
+    };
+    match report(&state, unit, &user, meta, what).await {
+        Err(AppError::Validation(errors)) => {
             let view = pages::ReportForm {
                 message: form.message.clone(),
                 proposed_number: form.proposed_number.clone(),
                 errors,
                 done: false,
             };
-            Ok(html(
-                StatusCode::BAD_REQUEST,
-                pages::unit(&session_view(&session), &directory, unit, true, None, &view),
-            ))
+            let page = pages::unit(&session_view(&session), &directory, unit, true, None, &view);
+            Ok(html(StatusCode::BAD_REQUEST, page))
         }
-        Ok(correction) => {
-            let org = unit.organisation_id.clone();
-            state::write(&state, move |conn| {
-                correction_repo::report(conn, &meta, &correction, &org)
-            })
-            .await?;
-            Ok(see_other(&format!("/enhet/{id}?klart=rapport#rapportera")))
-        }
+        Err(other) => Err(other.into()),
+        Ok(_) => Ok(see_other(&format!("/enhet/{id}?klart=rapport#rapportera"))),
     }
 }
 
