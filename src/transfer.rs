@@ -26,9 +26,7 @@ use crate::db::units::{check_stored, load_unit, save_unchecked};
 use crate::db::{DbConnection, StoreError, repo, write_transaction};
 use crate::domain::edit::{Refusal, UnitPatch};
 use crate::domain::text::fold;
-use crate::domain::{
-    Address, ContactPoint, FieldError, Invalid, Purpose, Unit, review, shown, today, unknown,
-};
+use crate::domain::{ContactPoint, FieldError, Invalid, Purpose, Unit, shown, unknown};
 use crate::error::AppError;
 pub use crate::formats::csv::{COLUMNS, LineError, ParsedFile, export_csv, parse};
 use crate::formats::csv::{MAX_PROBLEMS, PointRow, UnitKey};
@@ -401,28 +399,9 @@ fn plan(
                 ),
             );
         }
-        let base = before.clone().unwrap_or_else(|| Unit {
-            id,
-            name: String::new(),
-            kind: rows.kind,
-            organisation_id: rows.organisation_id.clone(),
-            area_ids: Vec::new(),
-            hsa_id: None,
-            address: Address::default(),
-            active_from: today(),
-            active_to: None,
-            reviewed_at: None,
-            note: None,
-            contact_points: Vec::new(),
-            updated_at: meta.at,
-            version: 1,
-            fallback_contact_point_id: None,
-            responsibility: None,
-            preschools: Vec::new(),
-            review_interval_months: review::DEFAULT_INTERVAL_MONTHS,
-            periods: Vec::new(),
-            notices: Vec::new(),
-        });
+        let base = before
+            .clone()
+            .unwrap_or_else(|| Unit::first(id, rows.kind, rows.organisation_id.clone(), meta.at));
         let patch = UnitPatch {
             kind: Some(rows.kind),
             ..rows.patch.clone()

@@ -5,14 +5,14 @@ use diesel::prelude::*;
 
 use super::audit::{self, WriteMeta};
 use super::models::{AreaRow, OrganisationRow};
-use super::repo::{area_from_row, insert_area, insert_organisation, streets_json};
+use super::repo::{area_from_row, insert_area, insert_organisation, organisation_from_row, streets_json};
 use super::schema::{areas, organisations, unit_areas, units};
 use super::versioned::{self, Versioned};
 use super::{DbConnection, write_transaction};
 use super::{StoreError, StoreResult};
 use crate::domain::edit::Refusal;
 use crate::domain::streets::{StreetSpan, first_overlap};
-use crate::domain::{Area, Invalid, Organisation, OrganisationKind};
+use crate::domain::{Area, Invalid, Organisation};
 
 fn organisation_not_found(id: &str) -> StoreError {
     StoreError::not_found(
@@ -34,20 +34,8 @@ fn load_organisation(conn: &mut DbConnection, id: &str) -> StoreResult<Option<Or
         .select(OrganisationRow::as_select())
         .first(conn)
         .optional()?;
-    row.map(|r| {
-        Ok(Organisation {
-            kind: OrganisationKind::parse(&r.kind).map_err(|e| {
-                StoreError::Corrupt(anyhow::anyhow!("stored organisation {}: {}", r.id, e.en))
-            })?,
-            id: r.id,
-            name: r.name,
-            short_name: r.short_name,
-            parent_id: r.parent_id,
-            active_to: r.active_to,
-            version: r.version,
-        })
-    })
-    .transpose()
+    row.map(|r| organisation_from_row(r).map_err(StoreError::Corrupt))
+        .transpose()
 }
 
 fn load_area(conn: &mut DbConnection, id: &str) -> StoreResult<Option<Area>> {

@@ -92,17 +92,7 @@ fn snapshot_from_rows(
 ) -> anyhow::Result<Snapshot> {
     let organisations = organisation_rows
         .into_iter()
-        .map(|r| {
-            Ok(Organisation {
-                kind: OrganisationKind::parse(&r.kind).map_err(|e| corrupt("organisation", &r.id, e))?,
-                id: r.id,
-                name: r.name,
-                short_name: r.short_name,
-                parent_id: r.parent_id,
-                active_to: r.active_to,
-                version: r.version,
-            })
-        })
+        .map(organisation_from_row)
         .collect::<anyhow::Result<Vec<_>>>()?;
     let areas = area_rows
         .into_iter()
@@ -137,6 +127,18 @@ fn snapshot_from_rows(
 }
 
 /// An area from its row.
+pub(super) fn organisation_from_row(r: OrganisationRow) -> anyhow::Result<Organisation> {
+    Ok(Organisation {
+        kind: OrganisationKind::parse(&r.kind).map_err(|e| corrupt("organisation", &r.id, e))?,
+        id: r.id,
+        name: r.name,
+        short_name: r.short_name,
+        parent_id: r.parent_id,
+        active_to: r.active_to,
+        version: r.version,
+    })
+}
+
 pub(super) fn area_from_row(r: AreaRow) -> anyhow::Result<Area> {
     Ok(Area {
         kind: AreaKind::parse(&r.kind).map_err(|e| corrupt("area", &r.id, e))?,

@@ -118,21 +118,10 @@ pub fn store_change<E: From<StoreError>>(
     }
     after.version = before.version + 1;
     after.updated_at = meta.at;
-    store_checked(conn, meta, action, before, &after)?;
+    check_references(conn, &after, Some(before))?;
+    check_fallbacks(conn, before, &after)?;
+    save_unchecked(conn, meta, action, before, &after)?;
     Ok(after)
-}
-
-/// The checks only the database can make, then the write with its audit event.
-fn store_checked(
-    conn: &mut DbConnection,
-    meta: &WriteMeta,
-    action: &str,
-    before: &Unit,
-    after: &Unit,
-) -> StoreResult<()> {
-    check_references(conn, after, Some(before))?;
-    check_fallbacks(conn, before, after)?;
-    save_unchecked(conn, meta, action, before, after)
 }
 
 /// Inside a write transaction, for a batch that refers to itself (an import: a fallback or an

@@ -273,6 +273,33 @@ pub struct Unit {
 }
 
 impl Unit {
+    /// The first version of a unit with only its id, kind and organisation: no name, no
+    /// numbers, active from today, the default review interval; what a new unit is built on.
+    pub fn first(id: Uuid, kind: UnitKind, organisation_id: String, now: NaiveDateTime) -> Unit {
+        Unit {
+            id,
+            name: String::new(),
+            kind,
+            organisation_id,
+            area_ids: Vec::new(),
+            hsa_id: None,
+            address: Address::default(),
+            active_from: today(),
+            active_to: None,
+            reviewed_at: None,
+            note: None,
+            contact_points: Vec::new(),
+            updated_at: now,
+            version: 1,
+            fallback_contact_point_id: None,
+            responsibility: None,
+            preschools: Vec::new(),
+            review_interval_months: review::DEFAULT_INTERVAL_MONTHS,
+            periods: Vec::new(),
+            notices: Vec::new(),
+        }
+    }
+
     pub fn is_active_on(&self, day: NaiveDate) -> bool {
         self.active_from <= day && not_ended(self.active_to, day)
     }
@@ -416,26 +443,15 @@ impl UnitDraft {
             return Err(errors);
         }
         let mut unit = Unit {
-            id,
             name,
-            kind: self.kind,
-            organisation_id: self.organisation_id,
             area_ids: self.area_ids,
             hsa_id,
             address,
             active_from: self.active_from,
-            active_to: None,
             reviewed_at: self.reviewed_at,
             note,
             contact_points,
-            updated_at: now,
-            version: 1,
-            fallback_contact_point_id: None,
-            responsibility: None,
-            preschools: Vec::new(),
-            review_interval_months: review::DEFAULT_INTERVAL_MONTHS,
-            periods: Vec::new(),
-            notices: Vec::new(),
+            ..Unit::first(id, self.kind, self.organisation_id, now)
         };
         unit.normalise();
         Ok(unit)
