@@ -4,7 +4,10 @@ use actix_web::http::StatusCode;
 use chrono::{DateTime, Utc};
 use maud::{DOCTYPE, Markup, html};
 
-use super::{ASSET_VERSION, NumberInput, SearchForm, SessionView};
+use super::ASSET_VERSION;
+use super::forms::percent;
+use super::forms::{NumberInput, SearchForm, SessionView};
+use super::session::app_message;
 use crate::auth::User;
 use crate::db::models::AuditEventRow;
 use crate::directory::Directory;
@@ -175,7 +178,7 @@ pub fn search_results(
     );
     let filter = match filter {
         Ok(f) => f,
-        Err(e) => return html! { div.notice.error role="alert" { (super::app_message(&e)) } },
+        Err(e) => return html! { div.notice.error role="alert" { (app_message(&e)) } },
     };
     // The API's cursor: "Visa fler" asks for the page after this one.
     let cursor = match blank(&form.cursor)
@@ -646,7 +649,7 @@ pub fn street(
                     p { "Menade du: "
                         @for (i, s) in near.iter().enumerate() {
                             @if i > 0 { ", " }
-                            a href=(format!("/gata?gata={}", super::percent(s))) { (s) }
+                            a href=(format!("/gata?gata={}", percent(s))) { (s) }
                         }
                         "?"
                     }

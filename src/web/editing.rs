@@ -1,0 +1,126 @@
+//! Keeping the numbers right (editors): a unit's editing page, saving a number through
+//! `service::units` (a stale edit shows the unit as stored now), and its history.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, get, post, web};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::db::audit;
+use crate::db::audit::Entity;
+use crate::domain::FieldError;
+use crate::error::AppError;
+use crate::service::units::UnitChange;
+use crate::service::{Author, units};
+use crate::state;
+use crate::state::AppState;
+
+use super::forms::NumberInput;
+use super::session::{Session, WebError, WebResult, session_view};
+use super::{html, ok, pages, parse_uuid, see_other, unit_not_found, unit_of};
+
+#[derive(Debug, Default, Deserialize)]
+pub struct EditParams {
+    #[serde(default)]
+    sparat: Option<String>,
+}
+
+/// Editing a unit's numbers and telephone hours (editors of its organisation).
+#[get("/enhet/{id}/redigera")]
+pub(super) async fn edit_page(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    id: web::Path<String>,
+    params: web::Query<EditParams>,
+) -> WebResult {
+    let user = session.signed_in(&req)?;
+    let directory = state.directory.current();
+    let unit = unit_of(&directory, &id)?;
+    user.editor_of(&directory, &unit.organisation_id)?;
+    let notice = params
+        .sparat
+        .is_some()
+        .then(|| pages::Notice::Ok("Ändringen är sparad.".into()));
+    ok(pages::edit(
+        &session_view(&session),
+        &directory,
+        unit,
+        notice,
+        None,
+    ))
+}
+
+/// Saves one number: the same change as `PATCH /v1/units/{id}/contact-points/{point}`.
+#[post("/enhet/{id}/nummer/{point}")]
+pub(super) async fn save_number(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    form: web::Form<NumberInput>,
+) -> WebResult {
+    let user = session.writer(&req, &form.csrf)?.clone();
+    let point_id = parse_uuid(&path.1)?;
+    let directory = state.directory.current();
+    let unit = unit_of(&directory, &path.0)?;
+    user.editor_of(&directory, &unit.organisation_id)?;
+    // The form again, with what was typed and why it was refused.
+    let again = |errors: Vec<FieldError>| {
+        let failed = Some((point_id, errors, &*form));
+        let page = pages::edit(&session_view(&session), &directory, unit, None, failed);
+        Ok(html(StatusCode::BAD_REQUEST, page))
+    };
+    let stored = unit.contact_points.iter().find(|c| c.id == point_id);
+    let stored = stored.ok_or_else(|| WebError::NotFound("Numret finns inte längre.".into()))?;
+    let patch = match form.patch(stored) {
+        Ok(patch) => patch,
+        Err(e) => return again(vec![e]),
+    };
+    let by = Author {
+        user: &user,
+        req: &req,
+        reason: Some(form.reason.as_str()).filter(|r| !r.trim().is_empty()),
+    };
+    // A reason not fit to keep: the error page, as for a bad form.
+    by.meta().map_err(WebError::from)?;
+    let change = UnitChange::ChangeNumber(point_id, Box::new(patch));
+    let saved = format!("/enhet/{}/redigera?sparat=1#nummer-{point_id}", unit.id);
+    match units::change(&state, by, unit.id, Ok(form.version), change).await {
+        Ok(_) => Ok(see_other(&saved)),
+        Err(AppError::Validation(errors)) => again(errors),
+        Err(AppError::PreconditionFailed { .. }) => stale_edit(&state, &session, unit.id),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// The editing page again, as stored now, after someone else changed the unit first.
+pub(super) fn stale_edit(state: &AppState, session: &Session, id: Uuid) -> WebResult {
+    let (now, top) = (state.directory.current(), pages::Notice::Error(STALE.into()));
+    let unit = now.unit(id).ok_or_else(unit_not_found)?;
+    let page = pages::edit(&session_view(session), &now, unit, Some(top), None);
+    Ok(html(StatusCode::PRECONDITION_FAILED, page))
+}
+
+/// Why an edit was not saved when someone else changed the unit first.
+pub(super) const STALE: &str = "Någon annan har ändrat enheten sedan du öppnade sidan, så din ändring sparades inte. \
+     Sidan visar nu de senaste uppgifterna: gör din ändring igen.";
+
+/// A unit's history: who changed what, when, and why.
+#[get("/enhet/{id}/historik")]
+pub(super) async fn history_page(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> WebResult {
+    session.signed_in(&req)?;
+    let directory = state.directory.current();
+    let unit = unit_of(&directory, &id)?;
+    let id = unit.id;
+    let rows = state::read(&state, move |conn| {
+        audit::history(conn, Entity::Unit, &id.to_string())
+    })
+    .await?;
+    ok(pages::history(&session_view(&session), unit, &rows))
+}

@@ -1,0 +1,213 @@
+//! What the pages' forms and links send, read into values the pages and handlers share: the
+//! search, a report, a number with its hours, the notices after a redirect.
+
+use serde::Deserialize;
+
+use crate::auth::User;
+use crate::domain::edit::ContactPointPatch;
+use crate::domain::hours::{Clock, Days, Mode, TelephoneHours, WeeklySpan};
+use crate::domain::{FieldError, Invalid, Visibility, shown};
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SearchForm {
+    #[serde(default)]
+    pub(super) q: String,
+    #[serde(default)]
+    pub(super) kind: String,
+    #[serde(default)]
+    pub(super) area: String,
+    /// The API's cursor for the next page ("Visa fler").
+    #[serde(default)]
+    pub(super) cursor: String,
+}
+
+impl SearchForm {
+    /// The address of this search, at `cursor` (none: the first page).
+    pub(super) fn link(&self, cursor: Option<&str>) -> String {
+        let mut link = format!(
+            "/?q={}&kind={}&area={}",
+            percent(&self.q),
+            percent(&self.kind),
+            percent(&self.area)
+        );
+        if let Some(c) = cursor {
+            link.push_str(&format!("&cursor={}", percent(c)));
+        }
+        link
+    }
+}
+
+/// What the layout needs to know about the caller.
+pub struct SessionView {
+    pub user: Option<User>,
+    pub csrf: String,
+    pub expired: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ReportInput {
+    #[serde(default)]
+    pub(super) csrf: String,
+    #[serde(default)]
+    pub(super) message: String,
+    #[serde(default)]
+    pub(super) proposed_number: String,
+}
+
+/// One number as the edit form sends it.
+#[derive(Debug, Default, Deserialize)]
+pub struct NumberInput {
+    #[serde(default)]
+    pub(super) csrf: String,
+    /// The unit's version the form was made from (If-Match).
+    pub(super) version: i64,
+    #[serde(default)]
+    pub(super) label: String,
+    #[serde(default)]
+    pub(super) number: String,
+    #[serde(default)]
+    pub(super) visibility: String,
+    /// `unknown` (not recorded), `always` (day and night), `open_during`, `closed_during` or
+    /// `keep`.
+    #[serde(default)]
+    pub(super) hours_mode: String,
+    #[serde(default)]
+    pub(super) days_1: String,
+    #[serde(default)]
+    pub(super) from_1: String,
+    #[serde(default)]
+    pub(super) to_1: String,
+    #[serde(default)]
+    pub(super) days_2: String,
+    #[serde(default)]
+    pub(super) from_2: String,
+    #[serde(default)]
+    pub(super) to_2: String,
+    #[serde(default)]
+    pub(super) days_3: String,
+    #[serde(default)]
+    pub(super) from_3: String,
+    #[serde(default)]
+    pub(super) to_3: String,
+    #[serde(default)]
+    pub(super) reason: String,
+}
+
+impl NumberInput {
+    /// The change the form asks for to the number `stored`.
+    pub(super) fn patch(
+        &self,
+        stored: &crate::domain::ContactPoint,
+    ) -> Result<ContactPointPatch, FieldError> {
+        let visibility = match self.visibility.as_str() {
+            "public" => Visibility::Public,
+            _ => Visibility::Internal,
+        };
+        Ok(ContactPointPatch {
+            label: Some(self.label.clone()),
+            number: Some(self.number.clone()),
+            visibility: Some(visibility),
+            hours: Some(self.hours(stored.hours.as_ref())?),
+            ..ContactPointPatch::default()
+        })
+    }
+
+    /// The telephone hours of the form, keeping what the form does not show (date exceptions,
+    /// validity) from the stored hours.
+    pub(super) fn hours(
+        &self,
+        stored: Option<&TelephoneHours>,
+    ) -> Result<Option<TelephoneHours>, FieldError> {
+        if self.hours_mode == "unknown" {
+            return Ok(None);
+        }
+        if self.hours_mode == "always" {
+            // Day and night as data, keeping the dated exceptions and validity.
+            let mut always = TelephoneHours::always();
+            if let Some(stored) = stored {
+                always.exceptions = stored.exceptions.clone();
+                always.valid_from = stored.valid_from;
+                always.valid_to = stored.valid_to;
+            }
+            return Ok(Some(always));
+        }
+        if self.hours_mode == "keep" {
+            return Ok(stored.cloned());
+        }
+        let rows = [
+            (&self.days_1, &self.from_1, &self.to_1),
+            (&self.days_2, &self.from_2, &self.to_2),
+            (&self.days_3, &self.from_3, &self.to_3),
+        ];
+        let mut filled = Vec::new();
+        for (days, from, to) in rows {
+            let (from, to) = (from.trim(), to.trim());
+            if days.is_empty() && from.is_empty() && to.is_empty() {
+                continue;
+            }
+            if days.is_empty() {
+                return Err(Invalid::new(
+                    "välj vilka dagar tiden gäller",
+                    "choose the days the span applies to",
+                )
+                .at("hours"));
+            }
+            filled.push((days.as_str(), from, to));
+        }
+        if filled.is_empty() {
+            return Err(Invalid::new(
+                "ange minst en tid då numret svarar, eller välj ”dygnet runt” eller ”telefontid saknas”",
+                "give at least one span, or choose day and night or hours not recorded",
+            )
+            .at("hours"));
+        }
+        let unreadable = |what: &str| {
+            Invalid::new(
+                format!("telefontiden kan inte läsas: {}", shown(what)),
+                format!("the hours cannot be read: {}", shown(what)),
+            )
+            .at("hours")
+        };
+        let mode = Mode::parse(&self.hours_mode).ok_or_else(|| unreadable(&self.hours_mode))?;
+        let clock = |raw: &str| {
+            Clock::try_from(raw.to_owned())
+                .map_err(|e| Invalid::new("skriv tiderna som TT:MM, till exempel 08:00", e).at("hours"))
+        };
+        let mut weekly = Vec::new();
+        for (days, from, to) in filled {
+            weekly.push(WeeklySpan {
+                days: [Days::parse(days).ok_or_else(|| unreadable(days))?].into(),
+                from: clock(from)?,
+                to: clock(to)?,
+            });
+        }
+        Ok(Some(TelephoneHours {
+            mode,
+            weekly,
+            exceptions: stored.map(|s| s.exceptions.clone()).unwrap_or_default(),
+            valid_from: stored.and_then(|s| s.valid_from),
+            valid_to: stored.and_then(|s| s.valid_to),
+        }))
+    }
+}
+
+pub(super) fn percent(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for b in raw.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct NoticeParams {
+    #[serde(default)]
+    pub(super) klart: Option<String>,
+    /// "Who answers at …": a Borås time (`2026-11-25T12:30`, as a datetime-local field
+    /// sends it) or an RFC 3339 moment; default now.
+    #[serde(default)]
+    pub(super) vid: Option<String>,
+}

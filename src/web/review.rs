@@ -1,0 +1,146 @@
+//! The yearly review (editors): what to check, "Stämmer" through `service::units`, and the
+//! reports of wrong information to accept or reject through `service::corrections`.
+
+use actix_web::{HttpRequest, get, post, web};
+use serde::Deserialize;
+
+use crate::db::corrections as correction_repo;
+use crate::domain::correction::Correction;
+use crate::domain::{CorrectionStatus, Invalid};
+use crate::error::AppError;
+use crate::service::corrections::{Decision, decide};
+use crate::service::units::UnitChange;
+use crate::service::{Author, units};
+use crate::state;
+use crate::state::AppState;
+
+use super::forms::NoticeParams;
+use super::session::{Session, WebError, WebResult, meta, session_view};
+use super::{ok, pages, parse_uuid, see_other};
+
+/// "Att granska": the units to review, and the open reports, of the editor's organisations.
+#[get("/granska")]
+pub(super) async fn review_page(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    notice: web::Query<NoticeParams>,
+) -> WebResult {
+    let user = session.signed_in(&req)?;
+    if user.role == crate::domain::Role::Reader {
+        return Err(WebError::Forbidden(
+            "Sidan är för redaktörer: du har inget att granska.".into(),
+        ));
+    }
+    let directory = state.directory.current();
+    let open = state::read(&state, |conn| {
+        correction_repo::list(conn, Some(CorrectionStatus::Open), None)
+    })
+    .await?;
+    let open: Vec<Correction> = open
+        .into_iter()
+        .filter(|c| {
+            directory
+                .unit(c.unit_id)
+                .is_some_and(|u| user.editor_of(&directory, &u.organisation_id).is_ok())
+        })
+        .collect();
+    let notice = notice.klart.as_deref().map(|what| {
+        pages::Notice::Ok(match what {
+            "bekraftad" => "Enheten är bekräftad.".into(),
+            "godtagen" => "Rapporten är godtagen.".into(),
+            _ => "Rapporten är avvisad.".into(),
+        })
+    });
+    ok(pages::review(
+        &session_view(&session),
+        &directory,
+        user,
+        &open,
+        notice,
+    ))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct VersionForm {
+    #[serde(default)]
+    csrf: String,
+    version: i64,
+}
+
+/// "Kontrollerad, stämmer": the yearly review's confirm.
+#[post("/enhet/{id}/bekrafta")]
+pub(super) async fn confirm_unit(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<VersionForm>,
+) -> WebResult {
+    let user = session.writer(&req, &form.csrf)?;
+    let id = parse_uuid(&id)?;
+    let by = Author {
+        user,
+        req: &req,
+        reason: Some("årlig granskning"),
+    };
+    units::change(&state, by, id, Ok(form.version), UnitChange::Confirm).await?;
+    Ok(see_other("/granska?klart=bekraftad"))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DecisionForm {
+    #[serde(default)]
+    csrf: String,
+    version: i64,
+    /// `godta` or `avvisa`.
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Accept or reject a report.
+#[post("/rattelse/{id}")]
+pub(super) async fn decide_correction(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<DecisionForm>,
+) -> WebResult {
+    let user = session.writer(&req, &form.csrf)?;
+    let id = parse_uuid(&id)?;
+    let reason = Some(form.reason.as_str()).filter(|r| !r.trim().is_empty());
+    let meta = meta(user, &req, reason)?;
+    let (decision, done) = form.decision(meta.reason.is_some())?;
+    decide(&state, user, meta, id, form.version, decision).await?;
+    Ok(see_other(&format!("/granska?klart={done}")))
+}
+
+impl DecisionForm {
+    /// The decision the form asks for, and the word for it in the page's address.
+    pub(super) fn decision(&self, has_reason: bool) -> Result<(Decision, &'static str), WebError> {
+        match self.decision.as_str() {
+            // An empty field: accept without changing any number.
+            "godta" => {
+                let number = Some(self.number.trim().to_owned()).filter(|n| !n.is_empty());
+                Ok((Decision::Accept(Some(number)), "godtagen"))
+            }
+            "avvisa" if has_reason => Ok((Decision::Reject, "avvisad")),
+            "avvisa" => Err(WebError::App(AppError::invalid(
+                "reason",
+                Invalid::new(
+                    "Skriv varför rapporten avvisas; den som rapporterade ser det.",
+                    "say why the report is rejected",
+                ),
+            ))),
+            _ => Err(WebError::App(AppError::invalid(
+                "decision",
+                Invalid::new("Välj godta eller avvisa.", "choose accept or reject"),
+            ))),
+        }
+    }
+}

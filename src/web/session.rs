@@ -1,0 +1,354 @@
+//! The web session: the token in an HttpOnly, SameSite=Lax cookie, the CSRF token and the
+//! origin check of every form that changes something, the pages' errors (WebError), and
+//! signing in and out.
+
+use std::future::{Ready, ready};
+
+use actix_web::cookie::time::Duration as CookieDuration;
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::{StatusCode, header};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, get, post, web};
+use serde::Deserialize;
+
+use crate::auth::{SESSION_COOKIE, User, csrf_token, user_of};
+use crate::db::audit::WriteMeta;
+use crate::error::AppError;
+use crate::service::accounts::sign_in;
+use crate::state::AppState;
+
+use super::forms::{SessionView, percent};
+use super::{html, ok, pages, see_other};
+
+/// The caller of a page: signed in through the session cookie, or not.
+pub struct Session {
+    user: Option<User>,
+    token: Option<String>,
+    /// A cookie was sent but its token no longer works (expired, account changed).
+    expired: bool,
+    anonymous_read: bool,
+}
+
+impl FromRequest for Session {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let Some(state) = req.app_data::<web::Data<AppState>>() else {
+            return ready(Err(actix_web::error::ErrorInternalServerError("state")));
+        };
+        let token = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned());
+        let user = token.as_deref().and_then(|t| user_of(&***state, t).ok());
+        ready(Ok(Session {
+            expired: token.is_some() && user.is_none(),
+            token: user.as_ref().and(token),
+            user,
+            anonymous_read: state.auth.anonymous_read(),
+        }))
+    }
+}
+
+impl Session {
+    /// Whether internal numbers may be shown; `Err` sends the caller to sign in.
+    pub(super) fn reader(&self, req: &HttpRequest) -> Result<bool, WebError> {
+        match (&self.user, self.anonymous_read) {
+            (Some(_), _) => Ok(true),
+            (None, true) => Ok(false),
+            (None, false) => Err(WebError::SignIn(req.uri().to_string())),
+        }
+    }
+
+    pub(super) fn signed_in(&self, req: &HttpRequest) -> Result<&User, WebError> {
+        self.user
+            .as_ref()
+            .ok_or_else(|| WebError::SignIn(req.uri().to_string()))
+    }
+
+    pub(super) fn csrf(&self) -> String {
+        self.token.as_deref().map(csrf_token).unwrap_or_default()
+    }
+
+    /// A form that changes something: signed in, sent from this site, with this session's
+    /// CSRF token.
+    pub(super) fn writer(&self, req: &HttpRequest, csrf: &str) -> Result<&User, WebError> {
+        same_origin(req)?;
+        let user = self.signed_in(req)?;
+        if csrf.is_empty() || csrf != self.csrf() {
+            return Err(WebError::Forbidden(
+                "Formuläret är för gammalt eller kommer inte från den här sidan. Ladda om sidan och försök igen."
+                    .into(),
+            ));
+        }
+        Ok(user)
+    }
+}
+
+/// This service's origin as the browser sees it: the host from `X-Forwarded-Host` (or
+/// `Forwarded`) only behind a trusted proxy, else from the connection and `Host`, so that a
+/// client cannot name its own site as ours.
+pub(super) fn own_origin(req: &HttpRequest) -> String {
+    let trusted = req
+        .app_data::<web::Data<AppState>>()
+        .is_some_and(|s| s.auth.from_proxy(req));
+    let info = req.connection_info();
+    if trusted {
+        return format!("{}://{}", info.scheme(), info.host());
+    }
+    // The scheme as a TLS proxy says it (`X-Forwarded-Proto`): a forged one can only name this
+    // host with another scheme, never another site.
+    let scheme = info.scheme().to_owned();
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map_or_else(|| req.app_config().host().to_owned(), str::to_owned);
+    format!("{scheme}://{host}")
+}
+
+/// A POST must come from a page of this service (the browser says where from in `Origin`).
+pub(super) fn same_origin(req: &HttpRequest) -> Result<(), WebError> {
+    let own = own_origin(req);
+    // Browsers send `Origin` with every POST; `Referer` is the fallback of older ones.
+    let origin = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| {
+            let referer = req.headers().get(header::REFERER)?.to_str().ok()?;
+            let rest = referer.split_once("://")?.1;
+            let host = rest.split('/').next()?;
+            Some(format!("{}://{host}", referer.split_once("://")?.0))
+        });
+    if origin.as_deref() == Some(own.as_str()) {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden(
+            "Formuläret skickades från en annan webbplats och togs inte emot.".into(),
+        ))
+    }
+}
+
+/// A form that cannot be read (a field missing or not a number): a page, not JSON.
+pub fn form_error(err: actix_web::error::UrlencodedError, _: &HttpRequest) -> actix_web::Error {
+    let page = html(
+        StatusCode::BAD_REQUEST,
+        pages::error_page(
+            StatusCode::BAD_REQUEST,
+            "Formuläret kunde inte läsas. Ladda om sidan och försök igen.",
+        ),
+    );
+    actix_web::error::InternalError::from_response(err, page).into()
+}
+
+/// What a page answers when something is wrong: a page, never JSON.
+#[derive(Debug)]
+pub enum WebError {
+    /// Not signed in: to the sign-in page, then back.
+    SignIn(String),
+    Forbidden(String),
+    NotFound(String),
+    /// Anything else, with its Swedish message.
+    App(AppError),
+}
+
+impl std::fmt::Display for WebError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WebError::SignIn(_) => f.write_str("sign in"),
+            WebError::Forbidden(m) | WebError::NotFound(m) => f.write_str(m),
+            WebError::App(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl From<AppError> for WebError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Forbidden { sv, .. } => WebError::Forbidden(sv),
+            AppError::NotFound { sv, .. } => WebError::NotFound(sv),
+            AppError::Unauthorized { .. } => WebError::SignIn("/".into()),
+            other => WebError::App(other),
+        }
+    }
+}
+
+impl ResponseError for WebError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            WebError::SignIn(_) => StatusCode::SEE_OTHER,
+            WebError::Forbidden(_) => StatusCode::FORBIDDEN,
+            WebError::NotFound(_) => StatusCode::NOT_FOUND,
+            WebError::App(e) => e.status_code(),
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let WebError::SignIn(next) = self {
+            return HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, login_url(next)))
+                .finish();
+        }
+        let status = self.status_code();
+        let message = match self {
+            WebError::Forbidden(m) | WebError::NotFound(m) => m.clone(),
+            WebError::App(e) => app_message(e),
+            WebError::SignIn(_) => String::new(),
+        };
+        if status.is_server_error() {
+            log::error!("web page failed: {self}");
+        }
+        html(status, pages::error_page(status, &message))
+    }
+}
+
+pub(super) fn app_message(e: &AppError) -> String {
+    match e {
+        AppError::Validation(errors) => errors.iter().map(|e| e.sv.clone()).collect::<Vec<_>>().join(" "),
+        AppError::Conflict { sv, .. } => sv.clone(),
+        AppError::PreconditionFailed { .. } => {
+            "Någon annan har ändrat uppgifterna sedan du öppnade sidan. Ladda om sidan och gör ändringen igen.".into()
+        }
+        AppError::TooManyRequests { retry_after_seconds } => {
+            format!("För många försök. Vänta {retry_after_seconds} sekunder och försök igen.")
+        }
+        AppError::Unavailable(_) => "Databasen svarar inte just nu. Försök igen om en stund.".into(),
+        _ => "Något gick fel. Försök igen; hör av dig till förvaltningen om det händer igen.".into(),
+    }
+}
+
+pub(super) type WebResult = Result<HttpResponse, WebError>;
+
+pub(super) fn login_url(next: &str) -> String {
+    format!("/logga-in?next={}", percent(next))
+}
+
+/// Who writes, from a page: the API's audit metadata.
+pub(super) fn meta(user: &User, req: &HttpRequest, reason: Option<&str>) -> Result<WriteMeta, WebError> {
+    crate::service::write_meta(user, req, reason).map_err(WebError::from)
+}
+
+pub(super) fn session_view(session: &Session) -> SessionView {
+    SessionView {
+        user: session.user.clone(),
+        csrf: session.csrf(),
+        expired: session.expired,
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LoginParams {
+    #[serde(default)]
+    next: String,
+}
+
+#[get("/logga-in")]
+pub(super) async fn login_page(session: Session, params: web::Query<LoginParams>) -> WebResult {
+    ok(pages::login(
+        &session_view(&session),
+        &safe_next(&params.next),
+        None,
+    ))
+}
+
+/// Only a path of this site: never a redirect elsewhere.
+pub(super) fn safe_next(next: &str) -> String {
+    let printable = next.bytes().all(|b| b.is_ascii_graphic() && b != b'\\');
+    if printable && next.starts_with('/') && !next.starts_with("//") {
+        next.to_owned()
+    } else {
+        "/".to_owned()
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LoginInput {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    /// A token from the identity provider, instead of a password.
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// Signs in with a built-in account or a token, and keeps the token in the session cookie.
+#[post("/logga-in")]
+pub(super) async fn login(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    form: web::Form<LoginInput>,
+) -> WebResult {
+    same_origin(&req)?;
+    let next = safe_next(&form.next);
+    let signed = if form.token.trim().is_empty() {
+        sign_in(&state, &req, &form.username, form.password.clone())
+            .await
+            .map(|(token, ttl)| (token, Some(ttl)))
+    } else {
+        let token = form.token.trim().to_owned();
+        user_of(&**state, &token).map(|_| (token, None))
+    };
+    match signed {
+        Ok((token, ttl)) => {
+            let mut res = see_other(&next);
+            res.add_cookie(&session_cookie(&req, token, ttl))
+                .map_err(|e| AppError::Unexpected(e.into()))?;
+            Ok(res)
+        }
+        Err(e) => {
+            let status = match e {
+                AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+                _ => StatusCode::UNAUTHORIZED,
+            };
+            let message = match e {
+                AppError::Unauthorized { sv, .. } => sv,
+                other => app_message(&other),
+            };
+            let page = pages::login(&session_view(&session), &next, Some(&message));
+            Ok(html(status, page))
+        }
+    }
+}
+
+/// The session cookie for `token`: HttpOnly, Secure over https, SameSite=Lax (a link from mail
+/// or chat opens the page signed in; every form that changes something carries a CSRF token,
+/// and a GET changes nothing); as long as the token, when the service issued it.
+pub(super) fn session_cookie(
+    req: &HttpRequest,
+    token: String,
+    ttl: Option<std::time::Duration>,
+) -> Cookie<'static> {
+    let secure = own_origin(req).starts_with("https:");
+    let mut cookie = Cookie::build(SESSION_COOKIE, token)
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .finish();
+    if let Some(ttl) = ttl {
+        cookie.set_max_age(CookieDuration::seconds(ttl.as_secs() as i64));
+    }
+    cookie
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+#[post("/logga-ut")]
+pub(super) async fn logout(session: Session, req: HttpRequest, form: web::Form<CsrfOnly>) -> WebResult {
+    if session.user.is_some() {
+        session.writer(&req, &form.csrf)?;
+    }
+    let mut gone = Cookie::build(SESSION_COOKIE, "").path("/").finish();
+    gone.make_removal();
+    let mut res = see_other("/logga-in");
+    res.add_cookie(&gone)
+        .map_err(|e| AppError::Unexpected(e.into()))?;
+    Ok(res)
+}
