@@ -235,6 +235,17 @@ fn no_circles_inside_a_folder() {
             };
             let mut uses = named("super::");
             uses.extend(named(&format!("crate::{folder}::")));
+            // `use super::{a, b::c}`: each name in the braces.
+            for (i, _) in text.match_indices("super::{") {
+                let list = &text[i + 8..];
+                let list = &list[..list.find('}').unwrap_or(list.len())];
+                uses.extend(list.split(',').map(|item| {
+                    item.trim()
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect::<String>()
+                }));
+            }
             graph
                 .entry(name.clone())
                 .or_default()

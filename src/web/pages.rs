@@ -7,7 +7,6 @@ use maud::{DOCTYPE, Markup, html};
 use super::ASSET_VERSION;
 use super::forms::percent;
 use super::forms::{NumberInput, SearchForm, SessionView};
-use super::session::app_message;
 use crate::auth::User;
 use crate::db::models::AuditEventRow;
 use crate::directory::Directory;
@@ -17,6 +16,7 @@ use crate::domain::correction::Correction;
 use crate::domain::hours::{Answers, Mode, Period, TelephoneHours};
 use crate::domain::review::ReviewStatus;
 use crate::domain::{ContactPoint, FieldError, Purpose, Role, Unit, UnitKind, Visibility, today};
+use crate::error::AppError;
 use crate::service::history::{changes, stored_state};
 use crate::service::search::{self, FilterParams, FoundBy, FoundByKind};
 
@@ -1067,4 +1067,19 @@ pub fn review(
         }
     };
     layout(session, "Att granska", body)
+}
+
+pub(super) fn app_message(e: &AppError) -> String {
+    match e {
+        AppError::Validation(errors) => errors.iter().map(|e| e.sv.clone()).collect::<Vec<_>>().join(" "),
+        AppError::Conflict { sv, .. } => sv.clone(),
+        AppError::PreconditionFailed { .. } => {
+            "Någon annan har ändrat uppgifterna sedan du öppnade sidan. Ladda om sidan och gör ändringen igen.".into()
+        }
+        AppError::TooManyRequests { retry_after_seconds } => {
+            format!("För många försök. Vänta {retry_after_seconds} sekunder och försök igen.")
+        }
+        AppError::Unavailable(_) => "Databasen svarar inte just nu. Försök igen om en stund.".into(),
+        _ => "Något gick fel. Försök igen; hör av dig till förvaltningen om det händer igen.".into(),
+    }
 }

@@ -17,6 +17,7 @@ use crate::service::accounts::sign_in;
 use crate::state::AppState;
 
 use super::forms::{SessionView, percent};
+use super::pages::app_message;
 use super::{html, ok, pages, see_other};
 
 /// The caller of a page: signed in through the session cookie, or not.
@@ -198,21 +199,6 @@ impl ResponseError for WebError {
             log::error!("web page failed: {self}");
         }
         html(status, pages::error_page(status, &message))
-    }
-}
-
-pub(super) fn app_message(e: &AppError) -> String {
-    match e {
-        AppError::Validation(errors) => errors.iter().map(|e| e.sv.clone()).collect::<Vec<_>>().join(" "),
-        AppError::Conflict { sv, .. } => sv.clone(),
-        AppError::PreconditionFailed { .. } => {
-            "Någon annan har ändrat uppgifterna sedan du öppnade sidan. Ladda om sidan och gör ändringen igen.".into()
-        }
-        AppError::TooManyRequests { retry_after_seconds } => {
-            format!("För många försök. Vänta {retry_after_seconds} sekunder och försök igen.")
-        }
-        AppError::Unavailable(_) => "Databasen svarar inte just nu. Försök igen om en stund.".into(),
-        _ => "Något gick fel. Försök igen; hör av dig till förvaltningen om det händer igen.".into(),
     }
 }
 
