@@ -53,8 +53,8 @@ pub enum ImportError {
     /// Problems in the file, each with its line; nothing was written.
     Problems(Vec<LineError>),
     Failed(AppError),
-    /// A dry run went through: everything was written, checked and rolled back.
-    DryRunDone,
+    /// A dry run went through: everything was written, checked and rolled back; what it did.
+    DryRunDone(Box<ImportReport>),
 }
 
 impl From<AppError> for ImportError {
@@ -82,7 +82,7 @@ impl From<ImportError> for AppError {
                 AppError::Validation(errors.into_iter().map(LineError::into_field_error).collect())
             }
             ImportError::Failed(e) => e,
-            ImportError::DryRunDone => {
+            ImportError::DryRunDone(_) => {
                 AppError::Unexpected(anyhow::anyhow!("a dry run was taken for a failure"))
             }
         }
@@ -150,27 +150,22 @@ pub fn import(
     dry_run: bool,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<ImportReport, ImportError> {
-    let mut checked = None;
     let outcome = write_transaction(conn, |conn| {
-        let report = import_within(conn, meta, &file, dry_run, progress)?;
+        let report = import_within(conn, meta, &file, progress)?;
         if dry_run {
             // Everything was written and checked, also what the database checks only at
             // commit (deferred foreign keys); now it is undone.
             check_deferred(conn)?;
-            checked = Some(report);
-            return Err(ImportError::DryRunDone);
+            return Err(ImportError::DryRunDone(Box::new(report)));
         }
         Ok(report)
     });
     match outcome {
-        Err(ImportError::DryRunDone) => {
-            let report = checked.ok_or_else(|| anyhow::anyhow!("a dry run without its report"));
-            let report = report.map_err(|e| ImportError::Failed(AppError::Unexpected(e)))?;
-            Ok(ImportReport {
-                batch_id: None,
-                ..report
-            })
-        }
+        Err(ImportError::DryRunDone(report)) => Ok(ImportReport {
+            dry_run: true,
+            batch_id: None,
+            ..*report
+        }),
         other => other,
     }
 }
@@ -181,7 +176,6 @@ pub fn import_within(
     conn: &mut DbConnection,
     meta: &WriteMeta,
     file: &ParsedFile,
-    dry_run: bool,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<ImportReport, ImportError> {
     let batch_id = Uuid::new_v4().to_string();
@@ -190,7 +184,7 @@ pub fn import_within(
         ..meta.clone()
     };
     let mut report = ImportReport {
-        dry_run,
+        dry_run: false,
         rows: file.rows,
         units: file.units.len(),
         created: 0,

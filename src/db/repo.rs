@@ -126,7 +126,7 @@ fn snapshot_from_rows(
     })
 }
 
-/// An area from its row.
+/// An organisation from its row.
 pub(super) fn organisation_from_row(r: OrganisationRow) -> anyhow::Result<Organisation> {
     Ok(Organisation {
         kind: OrganisationKind::parse(&r.kind).map_err(|e| corrupt("organisation", &r.id, e))?,
@@ -139,6 +139,7 @@ pub(super) fn organisation_from_row(r: OrganisationRow) -> anyhow::Result<Organi
     })
 }
 
+/// An area from its row.
 pub(super) fn area_from_row(r: AreaRow) -> anyhow::Result<Area> {
     Ok(Area {
         kind: AreaKind::parse(&r.kind).map_err(|e| corrupt("area", &r.id, e))?,

@@ -54,6 +54,30 @@ fn failed(name: &str, e: ImportError) -> anyhow::Error {
     }
 }
 
+/// The organisations, each after the one it belongs to (the database checks the parent at
+/// once); a parent the file does not have is an error.
+fn parents_first(organisations: &[Organisation]) -> anyhow::Result<Vec<&Organisation>> {
+    let mut placed: Vec<&Organisation> = Vec::new();
+    while placed.len() < organisations.len() {
+        let before = placed.len();
+        for o in organisations {
+            let parent_placed = o
+                .parent_id
+                .as_ref()
+                .is_none_or(|p| placed.iter().any(|x| &x.id == p));
+            if parent_placed && !placed.iter().any(|x| x.id == o.id) {
+                placed.push(o);
+            }
+        }
+        if placed.len() == before {
+            return Err(anyhow!(
+                "demo/reference.json: an organisation's parent is missing or circular"
+            ));
+        }
+    }
+    Ok(placed)
+}
+
 /// Loads the demo directory if the database is empty, in one transaction. Returns whether it
 /// did.
 pub fn load_if_empty(conn: &mut DbConnection) -> anyhow::Result<bool> {
@@ -69,20 +93,15 @@ pub fn load_if_empty(conn: &mut DbConnection) -> anyhow::Result<bool> {
         if !repo::is_empty(conn)? {
             return Ok(false);
         }
-        // A parent before the organisations under it.
-        let (top, below): (Vec<_>, Vec<_>) = reference
-            .organisations
-            .iter()
-            .partition(|o| o.parent_id.is_none());
-        for o in top.into_iter().chain(below) {
+        for o in parents_first(&reference.organisations)? {
             repo::insert_organisation(conn, &meta, o)?;
         }
         for a in &reference.areas {
             repo::insert_area(conn, &meta, a)?;
         }
         let quiet = &mut |_, _| {};
-        transfer::import_within(conn, &meta, &units, false, quiet).map_err(|e| failed("units.csv", e))?;
-        transfer::import_within(conn, &renumber, &renumbered, false, quiet)
+        transfer::import_within(conn, &meta, &units, quiet).map_err(|e| failed("units.csv", e))?;
+        transfer::import_within(conn, &renumber, &renumbered, quiet)
             .map_err(|e| failed("renumbered.csv", e))?;
         Ok::<_, anyhow::Error>(true)
     })
@@ -115,7 +134,11 @@ mod tests {
 
     #[test]
     fn the_demo_files_read() {
-        reference().unwrap();
+        let reference = reference().unwrap();
+        assert_eq!(
+            parents_first(&reference.organisations).unwrap().len(),
+            reference.organisations.len()
+        );
         file("units.csv", UNITS).unwrap();
         file("renumbered.csv", RENUMBERED).unwrap();
     }
