@@ -32,46 +32,36 @@ use uuid::Uuid;
 pub use session::form_error;
 use session::{WebError, WebResult};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    use editing::*;
-    use lookup::*;
-    use review::*;
-    use session::*;
-    cfg.service(lookup_page)
-        .service(results_fragment)
-        .service(unit_page)
-        .service(report_wrong)
-        .service(street_page)
-        .service(login_page)
-        .service(login)
-        .service(logout)
-        .service(edit_page)
-        .service(save_number)
-        .service(history_page)
-        .service(review_page)
-        .service(confirm_unit)
-        .service(decide_correction)
-        .service(asset);
+/// Every page once, with its address and methods: `configure` registers the handlers, and
+/// `PAGES` lists the addresses for `Allow` and 405 (`tests/api/contract.rs` checks them against
+/// what the server answers). Both come from the one list below.
+macro_rules! pages {
+    ($($path:literal => [$($method:ident $handler:path),+ $(,)?]),* $(,)?) => {
+        pub fn configure(cfg: &mut web::ServiceConfig) {
+            $($(cfg.service($handler);)+)*
+        }
+
+        /// The pages' addresses and methods.
+        pub const PAGES: &[(&str, &[Method])] = &[$(($path, &[$(Method::$method),+])),*];
+    };
 }
 
-/// The pages' addresses and methods, as `configure` registers them (for `Allow` and 405;
-/// `tests/api/contract.rs` checks the two against each other).
-pub const PAGES: &[(&str, &[Method])] = &[
-    ("/", &[Method::GET]),
-    ("/sok", &[Method::GET]),
-    ("/enhet/{id}", &[Method::GET]),
-    ("/enhet/{id}/rapport", &[Method::POST]),
-    ("/gata", &[Method::GET]),
-    ("/logga-in", &[Method::GET, Method::POST]),
-    ("/logga-ut", &[Method::POST]),
-    ("/enhet/{id}/redigera", &[Method::GET]),
-    ("/enhet/{id}/nummer/{point}", &[Method::POST]),
-    ("/enhet/{id}/historik", &[Method::GET]),
-    ("/granska", &[Method::GET]),
-    ("/enhet/{id}/bekrafta", &[Method::POST]),
-    ("/rattelse/{id}", &[Method::POST]),
-    ("/static/{name}", &[Method::GET]),
-];
+pages! {
+    "/" => [GET lookup::lookup_page],
+    "/sok" => [GET lookup::results_fragment],
+    "/enhet/{id}" => [GET lookup::unit_page],
+    "/enhet/{id}/rapport" => [POST lookup::report_wrong],
+    "/gata" => [GET lookup::street_page],
+    "/logga-in" => [GET session::login_page, POST session::login],
+    "/logga-ut" => [POST session::logout],
+    "/enhet/{id}/redigera" => [GET editing::edit_page],
+    "/enhet/{id}/nummer/{point}" => [POST editing::save_number],
+    "/enhet/{id}/historik" => [GET editing::history_page],
+    "/granska" => [GET review::review_page],
+    "/enhet/{id}/bekrafta" => [POST review::confirm_unit],
+    "/rattelse/{id}" => [POST review::decide_correction],
+    "/static/{name}" => [GET asset],
+}
 
 /// No inline script or style, nothing from elsewhere, no framing.
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
