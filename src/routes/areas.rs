@@ -14,15 +14,15 @@ use crate::domain::edit::{AreaDraft, AreaPatch};
 use crate::domain::streets::{Side, StreetSpan, sort};
 use crate::domain::text::fold;
 use crate::domain::{Area, AreaKind, FieldError, Invalid, shown};
-use crate::error::{AppError, AppResult, Problem};
-use crate::service::{import, reference, write_meta};
+use crate::error::{AppResult, Problem};
+use crate::service::{import, reference};
 use crate::state::AppState;
 
 use super::organisations::{EndBody, PROBLEMS, not_found};
 use super::params::NoParams;
 use super::upload::utf8_text;
 use super::views::{AreaList, AreaView};
-use super::{AdminWrite, present, require_csv, with_etag};
+use super::{AdminWrite, present, with_etag};
 
 /// Areas: the meeting areas Möte 1 and Möte 2, and districts.
 #[utoipa::path(context_path = "/v1", tag = "reference", security(("bearer" = []), ()), responses((status = 200, description = "Every area", body = AreaList)))]
@@ -325,10 +325,13 @@ pub async fn import_streets(
     query: web::Query<ImportParams>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    let user = user.admin()?;
-    require_csv(&req, "gatutabellen", "the street table")?;
-    let meta = write_meta(user, &req, query.reason.as_deref())?;
-    let text = utf8_text(&body).map_err(|e| AppError::Validation(vec![e]))?;
+    let meta = super::upload::begin(
+        &user,
+        &req,
+        ("gatutabellen", "the street table"),
+        query.reason.as_deref(),
+    )?;
+    let text = utf8_text(&body)?;
     let (by_district, streets) = read_streets(&state, text).map_err(super::upload::problems)?;
     super::upload::check_clear(
         streets,

@@ -20,12 +20,12 @@ use crate::db::models::AuditEventRow;
 use crate::domain::{Invalid, today};
 use crate::error::{AppError, AppResult, Problem};
 use crate::formats::{ndjson, phone_list, vcard};
-use crate::service::{import, write_meta};
+use crate::service::import;
 use crate::state::AppState;
 use crate::transfer::ImportReport;
 use crate::{state, transfer};
 
-use super::{params, require_csv};
+use super::params;
 
 /// The formats of `GET /v1/export`.
 pub const FORMATS: [&str; 4] = ["ndjson", "csv", "vcard", "html"];
@@ -267,9 +267,7 @@ pub async fn import(
     query: web::Query<ImportParams>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    let user = user.admin()?;
-    require_csv(&req, "filen", "the file")?;
-    let meta = write_meta(user, &req, query.reason.as_deref())?;
+    let meta = super::upload::begin(&user, &req, ("filen", "the file"), query.reason.as_deref())?;
     let dry_run = query.dry_run.unwrap_or(false);
     let report = import::units(&state, meta, body, dry_run).await?;
     Ok(HttpResponse::Ok().json(report))

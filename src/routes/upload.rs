@@ -1,10 +1,30 @@
-//! A whole table replaced from an uploaded CSV file (the street table, the vocabulary): the
+//! Uploaded CSV files: the start every admin upload shares ([`begin`]), and a whole table
+//! replaced from a file (the street table, the vocabulary): the
 //! header checked first, every problem with its line and in line order, problems inside the
 //! file as broken rules (422: the document can only say "text/csv"), and an empty file that
 //! empties the table only when asked (`clear=true`).
 
+use actix_web::HttpRequest;
+
+use crate::auth::SignedIn;
+use crate::db::audit::WriteMeta;
 use crate::domain::{FieldError, Invalid};
 use crate::error::{AppError, AppResult};
+use crate::service::write_meta;
+
+/// The start of every admin's CSV upload (units, streets, the vocabulary), in the API's
+/// order: the caller is an admin, the body is CSV (`what`: the file, in Swedish and English),
+/// and what the audit event records.
+pub fn begin(
+    user: &SignedIn,
+    req: &HttpRequest,
+    what: (&str, &str),
+    reason: Option<&str>,
+) -> AppResult<WriteMeta> {
+    let user = user.admin()?;
+    super::require_csv(req, what.0, what.1)?;
+    write_meta(user, req, reason)
+}
 
 /// A reader over `body` whose header has every one of `columns` (each an English name and its
 /// Swedish alias); otherwise `header_sv`/`header_en` as the problem of line 1.
@@ -86,11 +106,11 @@ pub fn check_clear(rows: usize, clear: bool, what_sv: (&str, &str), what_en: (&s
 
 /// The body as text: a CSV file must be UTF-8. A file saved as Latin-1 or Windows-1252 (as
 /// older spreadsheets do) is refused with the line of its first such byte and how to save it.
-pub fn utf8_text(bytes: &[u8]) -> Result<&str, FieldError> {
+pub fn utf8_text(bytes: &[u8]) -> AppResult<&str> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     std::str::from_utf8(bytes).map_err(|e| {
         let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
-        Invalid::new(
+        let why = Invalid::new(
             format!(
                 "filen är inte UTF-8 (rad {line} har ett tecken i en annan teckenkodning, troligen Latin-1); spara den som \"CSV UTF-8\""
             ),
@@ -98,6 +118,7 @@ pub fn utf8_text(bytes: &[u8]) -> Result<&str, FieldError> {
                 "the file is not UTF-8 (line {line} has a character in another encoding, probably Latin-1); save it as \"CSV UTF-8\""
             ),
         )
-        .at(format!("line {line}"))
+        .at(format!("line {line}"));
+        AppError::Validation(vec![why])
     })
 }

@@ -217,10 +217,13 @@ pub async fn replace_vocabulary(
     query: web::Query<ReplaceParams>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    let user = user.admin()?;
-    super::require_csv(&req, "ordlistan", "the vocabulary")?;
-    let meta = write_meta(user, &req, query.reason.as_deref())?;
-    let text = super::upload::utf8_text(&body).map_err(|e| AppError::Validation(vec![e]))?;
+    let meta = super::upload::begin(
+        &user,
+        &req,
+        ("ordlistan", "the vocabulary"),
+        query.reason.as_deref(),
+    )?;
+    let text = super::upload::utf8_text(&body)?;
     let wanted = read_vocabulary(text).map_err(super::upload::problems)?;
     super::upload::check_clear(
         wanted.len(),
