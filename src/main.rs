@@ -42,15 +42,8 @@ enum Command {
         /// Subject: who the token speaks for (recorded in the audit history).
         #[arg(long)]
         sub: String,
-        /// reader, editor or admin.
-        #[arg(long, value_parser = parse_role)]
-        role: Role,
-        /// An organisation an editor may edit (repeat for several).
-        #[arg(long = "org")]
-        orgs: Vec<String>,
-        /// Display name.
-        #[arg(long)]
-        name: Option<String>,
+        #[command(flatten)]
+        grant: Grant,
         /// Lifetime, e.g. 30m, 8h, 7d.
         #[arg(long, default_value = "1h", value_parser = parse_ttl)]
         ttl: std::time::Duration,
@@ -84,16 +77,23 @@ enum UserCommand {
     Add {
         #[arg(long)]
         username: String,
-        /// reader, editor or admin.
-        #[arg(long, value_parser = parse_role)]
-        role: Role,
-        /// An organisation an editor may edit (repeat for several).
-        #[arg(long = "org")]
-        orgs: Vec<String>,
-        /// Display name (default: the user name).
-        #[arg(long)]
-        name: Option<String>,
+        #[command(flatten)]
+        grant: Grant,
     },
+}
+
+/// Who a token or an account speaks for, and what it may do.
+#[derive(Debug, clap::Args)]
+struct Grant {
+    /// reader, editor or admin.
+    #[arg(long, value_parser = parse_role)]
+    role: Role,
+    /// An organisation an editor may edit (repeat for several).
+    #[arg(long = "org")]
+    orgs: Vec<String>,
+    /// Display name (default: the subject or user name).
+    #[arg(long)]
+    name: Option<String>,
 }
 
 fn parse_role(raw: &str) -> Result<Role, String> {
@@ -112,24 +112,13 @@ fn main() -> anyhow::Result<()> {
             print!("{}", kontaktnav::openapi::document());
             Ok(())
         }
-        Command::Token {
-            sub,
-            role,
-            orgs,
-            name,
-            ttl,
-        } => {
+        Command::Token { sub, grant, ttl } => {
             let auth = Auth::from_settings(&cli.auth)?;
-            let user = User::new(sub, name, role, orgs);
+            let user = User::new(sub, grant.name, grant.role, grant.orgs);
             println!("{}", auth.issue(&user, ttl)?);
             Ok(())
         }
-        Command::User(UserCommand::Add {
-            username,
-            role,
-            orgs,
-            name,
-        }) => {
+        Command::User(UserCommand::Add { username, grant }) => {
             let username = accounts::username(&username).map_err(|e| anyhow::anyhow!(e.en))?;
             let mut password = String::new();
             std::io::stdin()
@@ -144,10 +133,10 @@ fn main() -> anyhow::Result<()> {
             let pool = db::connect(&DatabaseLocation::parse(&cli.database.database_url)?)?;
             let mut conn = pool.get()?;
             let account = Account {
-                display_name: name.unwrap_or_else(|| username.clone()),
+                display_name: grant.name.unwrap_or_else(|| username.clone()),
                 username,
-                role,
-                organisations: orgs,
+                role: grant.role,
+                organisations: grant.orgs,
                 disabled: false,
                 version: 1,
                 password_changed: false,

@@ -7,10 +7,9 @@ use super::audit::{self, WriteMeta};
 use super::models::{AreaRow, OrganisationRow};
 use super::repo::{area_from_row, insert_area, insert_organisation, organisation_from_row, streets_json};
 use super::schema::{areas, organisations, unit_areas, units};
-use super::versioned::{self, Versioned};
+use super::versioned::Versioned;
 use super::{DbConnection, write_transaction};
 use super::{StoreError, StoreResult};
-use crate::domain::edit::Refusal;
 use crate::domain::streets::{StreetSpan, first_overlap};
 use crate::domain::{Area, Invalid, Organisation};
 
@@ -124,44 +123,32 @@ impl Versioned for Organisation {
     }
 }
 
-/// Changes an organisation. Ending it is refused while it still has active units or active
-/// organisations under it.
-pub fn change_organisation(
+/// Stores an organisation's next state, after what only the database can check: its parent,
+/// and (when it ends) that no active units or organisations remain under it.
+pub fn store_organisation(
     conn: &mut DbConnection,
     meta: &WriteMeta,
-    id: &str,
-    expected_version: i64,
-    action: &str,
-    edit: impl FnOnce(&Organisation) -> Result<Organisation, Refusal>,
-) -> StoreResult<Organisation> {
-    versioned::change(
-        conn,
-        meta,
-        id,
-        expected_version,
-        action,
-        edit,
-        |conn, before, after| {
-            if after.parent_id != before.parent_id {
-                check_parent(conn, after)?;
-            }
-            if let Some(day) = after.active_to.filter(|_| after.active_to != before.active_to) {
-                check_organisation_empty(conn, id, day)?;
-            }
-            diesel::update(organisations::table.find(id))
-                .set((
-                    organisations::name.eq(&after.name),
-                    organisations::short_name.eq(&after.short_name),
-                    organisations::kind.eq(after.kind.code()),
-                    organisations::parent_id.eq(&after.parent_id),
-                    organisations::active_to.eq(after.active_to),
-                    organisations::version.eq(after.version),
-                    organisations::updated_at.eq(meta.at),
-                ))
-                .execute(conn)?;
-            Ok(())
-        },
-    )
+    before: &Organisation,
+    after: &Organisation,
+) -> StoreResult<()> {
+    if after.parent_id != before.parent_id {
+        check_parent(conn, after)?;
+    }
+    if let Some(day) = after.active_to.filter(|_| after.active_to != before.active_to) {
+        check_organisation_empty(conn, &after.id, day)?;
+    }
+    diesel::update(organisations::table.find(&after.id))
+        .set((
+            organisations::name.eq(&after.name),
+            organisations::short_name.eq(&after.short_name),
+            organisations::kind.eq(after.kind.code()),
+            organisations::parent_id.eq(&after.parent_id),
+            organisations::active_to.eq(after.active_to),
+            organisations::version.eq(after.version),
+            organisations::updated_at.eq(meta.at),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// An organisation may end on `day` only without active units or organisations under it.
@@ -218,53 +205,37 @@ impl Versioned for Area {
     }
 }
 
-/// Changes an area. Ending it is refused while active units still belong to it.
-pub fn change_area(
-    conn: &mut DbConnection,
-    meta: &WriteMeta,
-    id: &str,
-    expected_version: i64,
-    action: &str,
-    edit: impl FnOnce(&Area) -> Result<Area, Refusal>,
-) -> StoreResult<Area> {
-    versioned::change(
-        conn,
-        meta,
-        id,
-        expected_version,
-        action,
-        edit,
-        |conn, before, after| {
-            if after.streets != before.streets {
-                check_streets_free(conn, after)?;
-            }
-            if let Some(day) = after.active_to.filter(|_| after.active_to != before.active_to) {
-                let active_units: i64 = unit_areas::table
-                    .inner_join(units::table)
-                    .filter(unit_areas::area_id.eq(id))
-                    .filter(units::active_to.is_null().or(units::active_to.gt(day)))
-                    .count()
-                    .get_result(conn)?;
-                if active_units > 0 {
-                    return Err(StoreError::broken_rule(Invalid::new(
-                        format!("området har {active_units} aktiva enheter efter {day}; flytta dem först"),
-                        format!("the area has {active_units} active units after {day}; move them first"),
-                    )));
-                }
-            }
-            diesel::update(areas::table.find(id))
-                .set((
-                    areas::name.eq(&after.name),
-                    areas::kind.eq(after.kind.code()),
-                    areas::active_to.eq(after.active_to),
-                    areas::version.eq(after.version),
-                    areas::streets.eq(streets_json(after)),
-                    areas::updated_at.eq(meta.at),
-                ))
-                .execute(conn)?;
-            Ok(())
-        },
-    )
+/// Stores an area's next state, after what only the database can check: its streets belong
+/// to no other district, and (when it ends) no active units still belong to it.
+pub fn store_area(conn: &mut DbConnection, meta: &WriteMeta, before: &Area, after: &Area) -> StoreResult<()> {
+    if after.streets != before.streets {
+        check_streets_free(conn, after)?;
+    }
+    if let Some(day) = after.active_to.filter(|_| after.active_to != before.active_to) {
+        let active_units: i64 = unit_areas::table
+            .inner_join(units::table)
+            .filter(unit_areas::area_id.eq(&after.id))
+            .filter(units::active_to.is_null().or(units::active_to.gt(day)))
+            .count()
+            .get_result(conn)?;
+        if active_units > 0 {
+            return Err(StoreError::broken_rule(Invalid::new(
+                format!("området har {active_units} aktiva enheter efter {day}; flytta dem först"),
+                format!("the area has {active_units} active units after {day}; move them first"),
+            )));
+        }
+    }
+    diesel::update(areas::table.find(&after.id))
+        .set((
+            areas::name.eq(&after.name),
+            areas::kind.eq(after.kind.code()),
+            areas::active_to.eq(after.active_to),
+            areas::version.eq(after.version),
+            areas::streets.eq(streets_json(after)),
+            areas::updated_at.eq(meta.at),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Every area, as stored now.

@@ -674,38 +674,12 @@ mod tests {
     use chrono::NaiveDate;
 
     use super::*;
-    use crate::domain::{ContactPointDraft, UnitDraft};
 
     fn unit() -> Unit {
-        UnitDraft {
-            name: "Hemtjänst Test".into(),
-            kind: UnitKind::Hemtjanst,
-            organisation_id: "boras-stad-vaf".into(),
-            area_ids: vec!["mote-1".into()],
-            hsa_id: None,
-            address: Address::default(),
-            active_from: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-            reviewed_at: None,
-            note: None,
-            contact_points: vec![
-                ContactPointDraft {
-                    purpose: Purpose::VagIn,
-                    label: "En väg in".into(),
-                    visibility: Visibility::Internal,
-                    number: "031-390 06 00".into(),
-                    hours: None,
-                    periods: Vec::new(),
-                },
-                ContactPointDraft {
-                    purpose: Purpose::Fax,
-                    label: "Fax".into(),
-                    visibility: Visibility::Internal,
-                    number: "031-390 06 01".into(),
-                    hours: None,
-                    periods: Vec::new(),
-                },
-            ],
-        }
+        crate::domain::tests::draft(vec![
+            (Purpose::VagIn, "031-390 06 00"),
+            (Purpose::Fax, "031-390 06 01"),
+        ])
         .validate(Uuid::nil(), chrono::Utc::now().naive_utc())
         .unwrap()
     }

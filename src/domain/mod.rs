@@ -526,10 +526,11 @@ impl Unit {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn draft(points: Vec<(Purpose, &str)>) -> UnitDraft {
+    /// A hemtjänst unit with these numbers (for the domain's tests).
+    pub(crate) fn draft(points: Vec<(Purpose, &str)>) -> UnitDraft {
         UnitDraft {
             name: " Testenhet ".into(),
             kind: UnitKind::Hemtjanst,

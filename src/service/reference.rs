@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use crate::db::audit::WriteMeta;
 use crate::db::reference as repo;
-use crate::db::versioned::Versioned;
+use crate::db::versioned::{self, Versioned};
 use crate::db::{DbConnection, StoreResult};
 use crate::domain::edit::{AreaDraft, AreaPatch, OrganisationDraft, OrganisationPatch, Refusal};
 use crate::domain::{Area, Organisation, today};
@@ -26,19 +26,13 @@ pub trait Reference: Versioned + Send + 'static {
     /// The patch that ends it on `day`.
     fn ended(day: NaiveDate) -> Self::Patch;
     fn insert(conn: &mut DbConnection, meta: &WriteMeta, new: &Self) -> StoreResult<()>;
-    fn change(
-        conn: &mut DbConnection,
-        meta: &WriteMeta,
-        id: &str,
-        version: i64,
-        action: &str,
-        edit: impl FnOnce(&Self) -> Result<Self, Refusal>,
-    ) -> StoreResult<Self>;
+    /// Stores the next state, after the checks only the database can make.
+    fn store(conn: &mut DbConnection, meta: &WriteMeta, before: &Self, after: &Self) -> StoreResult<()>;
 }
 
 /// Organisations and areas are written the same way; only their types and storage differ.
 macro_rules! reference {
-    ($type:ty, $draft:ty, $patch:ty, $name:literal, $insert:path, $change:path) => {
+    ($type:ty, $draft:ty, $patch:ty, $name:literal, $insert:path, $store:path) => {
         impl Reference for $type {
             type Draft = $draft;
             type Patch = $patch;
@@ -56,15 +50,13 @@ macro_rules! reference {
             fn insert(conn: &mut DbConnection, meta: &WriteMeta, new: &Self) -> StoreResult<()> {
                 $insert(conn, meta, new)
             }
-            fn change(
+            fn store(
                 conn: &mut DbConnection,
                 meta: &WriteMeta,
-                id: &str,
-                version: i64,
-                action: &str,
-                edit: impl FnOnce(&Self) -> Result<Self, Refusal>,
-            ) -> StoreResult<Self> {
-                $change(conn, meta, id, version, action, edit)
+                before: &Self,
+                after: &Self,
+            ) -> StoreResult<()> {
+                $store(conn, meta, before, after)
             }
         }
     };
@@ -76,7 +68,7 @@ reference!(
     OrganisationPatch,
     "organisation",
     repo::create_organisation,
-    repo::change_organisation
+    repo::store_organisation
 );
 reference!(
     Area,
@@ -84,7 +76,7 @@ reference!(
     AreaPatch,
     "area",
     repo::create_area,
-    repo::change_area
+    repo::store_area
 );
 
 /// Creates one from its draft.
@@ -107,11 +99,7 @@ pub async fn update<T: Reference>(
     version: i64,
     patch: T::Patch,
 ) -> AppResult<T> {
-    let action = format!("{}.update", T::NAME);
-    state::write(state, move |conn| {
-        T::change(conn, &meta, &id, version, &action, |t| T::apply(patch, t))
-    })
-    .await
+    change(state, meta, id, version, "update", patch).await
 }
 
 /// Ends `id` (at `version`) on `day` (default today): refused while something active still
@@ -123,10 +111,32 @@ pub async fn end<T: Reference>(
     version: i64,
     day: Option<NaiveDate>,
 ) -> AppResult<T> {
-    let patch = T::ended(day.unwrap_or_else(today));
-    let action = format!("{}.deactivate", T::NAME);
+    change(
+        state,
+        meta,
+        id,
+        version,
+        "deactivate",
+        T::ended(day.unwrap_or_else(today)),
+    )
+    .await
+}
+
+/// One versioned change, its audit action `<name>.<verb>`.
+async fn change<T: Reference>(
+    state: &web::Data<AppState>,
+    meta: WriteMeta,
+    id: String,
+    version: i64,
+    verb: &str,
+    patch: T::Patch,
+) -> AppResult<T> {
+    let action = format!("{}.{verb}", T::NAME);
     state::write(state, move |conn| {
-        T::change(conn, &meta, &id, version, &action, |t| T::apply(patch, t))
+        let edit = |t: &T| T::apply(patch, t);
+        versioned::change(conn, &meta, &id, version, &action, edit, |conn, before, after| {
+            T::store(conn, &meta, before, after)
+        })
     })
     .await
 }
