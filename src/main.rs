@@ -191,6 +191,29 @@ fn import(
     bar.finish_and_clear();
     match outcome {
         Ok(report) => {
+            for w in &report.warnings {
+                eprintln!("{}:{}: {}: warning: {}", path.display(), w.line, w.column, w.en);
+            }
+            for unit in report.diff.iter().filter(|_| dry_run) {
+                let what = if unit.created { "new" } else { "changed" };
+                println!(
+                    "line {}: {} ({what}, {} fields)",
+                    unit.line,
+                    unit.name,
+                    unit.changes.len()
+                );
+                for n in &unit.added_numbers {
+                    println!("  + {} {} ({})", n.number, n.label, n.purpose.code());
+                }
+                for n in &unit.removed_numbers {
+                    println!(
+                        "  - {} {} ({}): not in the file, removed",
+                        n.number,
+                        n.label,
+                        n.purpose.code()
+                    );
+                }
+            }
             let verb = if dry_run { "would be" } else { "were" };
             println!(
                 "{} rows, {} units: {} {verb} created, {} changed, {} unchanged{}",

@@ -25,6 +25,7 @@ use crate::db::schema::{areas, contact_points, organisations, units};
 use crate::db::units::{check_stored, load_unit, save_unchecked};
 use crate::db::{DbConnection, StoreError, repo, write_transaction};
 use crate::domain::edit::{Refusal, UnitPatch};
+use crate::domain::history::{Change, changes};
 use crate::domain::text::fold;
 use crate::domain::{ContactPoint, FieldError, Invalid, Purpose, Unit, shown, unknown};
 use crate::error::AppError;
@@ -45,6 +46,99 @@ pub struct ImportReport {
     /// The batch in the audit history (`GET /v1/audit?batch=…`); absent for a dry run and
     /// for an import that changed nothing.
     pub batch_id: Option<String>,
+    /// What may be a slip but is imported as it stands, each with its line: a number that
+    /// looks mistyped ("Menade du 031-39 00 62? …").
+    pub warnings: Vec<LineError>,
+    /// Each unit the file creates or changes, in the order of the file (at most
+    /// 10,000: see `diff_complete`).
+    pub diff: Vec<UnitDiff>,
+    /// False when more units change than `diff` lists.
+    pub diff_complete: bool,
+}
+
+/// The most units an import report lists one by one.
+const MAX_DIFF_UNITS: usize = 10_000;
+
+/// One unit an import creates or changes: its numbers added and removed (a number the file
+/// leaves out is removed), and every changed field as the unit's history will show it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UnitDiff {
+    /// The unit's first line in the file.
+    pub line: u64,
+    pub unit_id: Uuid,
+    pub name: String,
+    pub created: bool,
+    /// Numbers it gets that it did not have.
+    pub added_numbers: Vec<NumberLine>,
+    /// Numbers it has that the file leaves out: they are removed.
+    pub removed_numbers: Vec<NumberLine>,
+    /// For a changed unit, each changed field: `contact_points[Växel].number.national`,
+    /// from, to (the differences of `GET /v1/units/{id}/history`).
+    pub changes: Vec<Change>,
+}
+
+/// A number, as a diff names it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct NumberLine {
+    pub purpose: Purpose,
+    pub label: String,
+    #[schema(example = "031-390 06 27")]
+    pub number: String,
+}
+
+impl NumberLine {
+    fn of(point: &ContactPoint) -> Self {
+        Self {
+            purpose: point.purpose,
+            label: point.label.clone(),
+            number: point.number.national().to_owned(),
+        }
+    }
+}
+
+impl UnitDiff {
+    /// What `after` changes of `before` (none: a new unit).
+    fn of(line: u64, before: Option<&Unit>, after: &Unit) -> Self {
+        let had = |p: &ContactPoint| before.is_some_and(|b| b.contact_points.iter().any(|q| q.id == p.id));
+        let kept = |p: &ContactPoint| after.contact_points.iter().any(|q| q.id == p.id);
+        let as_json = |u: &Unit| serde_json::to_value(u).unwrap_or_default();
+        Self {
+            line,
+            unit_id: after.id,
+            name: after.name.clone(),
+            created: before.is_none(),
+            added_numbers: after
+                .contact_points
+                .iter()
+                .filter(|p| !had(p))
+                .map(NumberLine::of)
+                .collect(),
+            removed_numbers: before
+                .map(|b| {
+                    b.contact_points
+                        .iter()
+                        .filter(|p| !kept(p))
+                        .map(NumberLine::of)
+                        .collect()
+                })
+                .unwrap_or_default(),
+            changes: before
+                .map(|b| changes(&as_json(b), &as_json(after)))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// The import's event in the audit history: the counts (each unit has its own event).
+#[derive(Serialize)]
+struct ImportEvent<'a> {
+    dry_run: bool,
+    rows: usize,
+    units: usize,
+    created: usize,
+    changed: usize,
+    unchanged: usize,
+    batch_id: &'a Option<String>,
 }
 
 /// Why an import stopped.
@@ -191,6 +285,9 @@ pub fn import_within(
         changed: 0,
         unchanged: 0,
         batch_id: None,
+        warnings: file.warnings.clone(),
+        diff: Vec::new(),
+        diff_complete: true,
     };
     let known = Known::load(conn)?;
     let planned = plan(conn, &known, &meta, file)?;
@@ -208,6 +305,15 @@ pub fn import_within(
                 save_unchecked(conn, &meta, "unit.import", before, &p.after)?;
                 report.changed += 1;
                 written.push(p);
+            }
+        }
+        if p.before.as_ref() != Some(&p.after) {
+            if report.diff.len() < MAX_DIFF_UNITS {
+                report
+                    .diff
+                    .push(UnitDiff::of(p.line, p.before.as_ref(), &p.after));
+            } else {
+                report.diff_complete = false;
             }
         }
         progress(done + 1, total);
@@ -239,8 +345,16 @@ pub fn import_within(
                 entity_id: &batch_id,
                 version: 1,
                 organisation_id: None,
-                before: None::<&ImportReport>,
-                after: Some(&report),
+                before: None::<&ImportEvent>,
+                after: Some(&ImportEvent {
+                    dry_run: report.dry_run,
+                    rows: report.rows,
+                    units: report.units,
+                    created: report.created,
+                    changed: report.changed,
+                    unchanged: report.unchanged,
+                    batch_id: &report.batch_id,
+                }),
             },
         )?;
     }

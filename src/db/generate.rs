@@ -79,6 +79,7 @@ pub fn generate(conn: &mut DbConnection, count: usize) -> anyhow::Result<()> {
             reviewed_at: None,
             note: Some("Genererad testdata för prestandamätning.".into()),
             contact_points: vec![ContactPointDraft {
+                number_confirmed: true,
                 purpose: Purpose::VagIn,
                 label: "En väg in".into(),
                 visibility: Visibility::Internal,

@@ -57,6 +57,7 @@ impl Correction {
         message: &str,
         contact_point_id: Option<Uuid>,
         proposed_number: Option<&str>,
+        proposed_number_confirmed: bool,
         reporter: Person,
         at: NaiveDateTime,
     ) -> Result<Self, Vec<FieldError>> {
@@ -77,13 +78,15 @@ impl Correction {
         }
         let proposed_number = match proposed_number.map(str::trim).filter(|n| !n.is_empty()) {
             None => None,
-            Some(raw) => match PhoneNumber::parse(raw) {
-                Ok(n) => Some(n),
-                Err(e) => {
-                    errors.push(e.at("proposed_number"));
-                    None
+            Some(raw) => {
+                match PhoneNumber::typed(raw, proposed_number_confirmed, "proposed_number_confirmed") {
+                    Ok(n) => Some(n),
+                    Err(e) => {
+                        errors.push(e.at("proposed_number"));
+                        None
+                    }
                 }
-            },
+            }
         };
         if !errors.is_empty() {
             return Err(errors);

@@ -365,6 +365,8 @@ pub struct ContactPointPatch {
     pub label: Option<String>,
     pub visibility: Option<Visibility>,
     pub number: Option<String>,
+    /// The number is right as typed, although it looks mistyped ([`PhoneNumber::doubt`]).
+    pub number_confirmed: bool,
     pub hours: Option<Option<super::hours::TelephoneHours>>,
     pub periods: Option<Vec<super::hours::Period>>,
 }
@@ -457,7 +459,7 @@ impl Unit {
             }
         }
         if let Some(raw) = patch.number {
-            match PhoneNumber::parse(&raw) {
+            match PhoneNumber::typed(&raw, patch.number_confirmed, "number_confirmed") {
                 Ok(v) => point.number = v,
                 Err(e) => errors.push(e.at("number")),
             }

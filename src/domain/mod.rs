@@ -10,6 +10,7 @@ pub mod utc;
 pub mod calendar;
 pub mod correction;
 pub mod edit;
+pub mod history;
 pub mod hours;
 pub mod responsibility;
 pub mod review;
@@ -322,6 +323,8 @@ pub struct ContactPointDraft {
     pub label: String,
     pub visibility: Visibility,
     pub number: String,
+    /// The number is right as typed, although it looks mistyped ([`PhoneNumber::doubt`]).
+    pub number_confirmed: bool,
     pub hours: Option<hours::TelephoneHours>,
     pub periods: Vec<hours::Period>,
 }
@@ -367,8 +370,9 @@ impl ContactPointDraft {
     pub fn validate(self, field: &str) -> Result<ContactPoint, Vec<FieldError>> {
         let mut errors = Vec::new();
         let label = edit::label(&self.label).map_err(|e| errors.push(e.at(format!("{field}label"))));
-        let number =
-            PhoneNumber::parse(&self.number).map_err(|e| errors.push(e.at(format!("{field}number"))));
+        let confirm = format!("{field}number_confirmed");
+        let number = PhoneNumber::typed(&self.number, self.number_confirmed, &confirm)
+            .map_err(|e| errors.push(e.at(format!("{field}number"))));
         if let Some(Err(e)) = self.hours.as_ref().map(|h| h.validate(&format!("{field}hours"))) {
             errors.extend(e);
         }
@@ -548,6 +552,7 @@ pub(crate) mod tests {
                     label: "Nummer".into(),
                     visibility: Visibility::Internal,
                     number: number.into(),
+                    number_confirmed: false,
                     hours: None,
                     periods: Vec::new(),
                 })

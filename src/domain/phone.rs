@@ -67,6 +67,82 @@ impl PhoneNumber {
         Ok(Self { e164, national })
     }
 
+    /// Parses a number a person typed, as [`PhoneNumber::parse`]; one whose digits look
+    /// mistyped ([`PhoneNumber::doubt`]) is refused (422) unless the person has `confirmed` it.
+    /// `confirm_field` names where they say so, for the message.
+    pub fn typed(input: &str, confirmed: bool, confirm_field: &str) -> Result<Self, Invalid> {
+        let number = Self::parse(input)?;
+        match number.doubt(input) {
+            Some(why) if !confirmed => Err(Invalid::rule(
+                format!("{} Bekräfta numret om det stämmer.", why.sv),
+                format!(
+                    "{} Confirm the number ({confirm_field}: true) if it is right.",
+                    why.en
+                ),
+            )),
+            _ => Ok(number),
+        }
+    }
+
+    /// Why `typed` (which reads as this number) may be a slip, e.g. a digit missing: "Menade
+    /// du 031-39 00 62? …". Two signs, by the Swedish numbering plan:
+    /// - the digits were grouped as no Swedish number is: a group of one digit, or more than
+    ///   three, after the area code, or the area code split (`031-390 06 2` reads as
+    ///   031-39 00 62: a digit left out or added moves the groups). The number's own form and
+    ///   the other usual groupings (`0980-319 250` for 0980-31 92 50) raise none;
+    /// - more or fewer digits after the area code than is usual for an area code of its
+    ///   length (08: 7–8, 0xx: 6–7, 0xxx: 5–6), for a fixed line: other kinds (mobile, 010,
+    ///   020 …) have the lengths their series allow, which [`PhoneNumber::parse`] holds them to.
+    ///
+    /// Numbers outside Sweden, and typed forms without grouping (`0313900062`), raise none.
+    pub fn doubt(&self, typed: &str) -> Option<Invalid> {
+        let (area, subscriber) = self.national.split_once('-')?;
+        if !self.e164.starts_with("+46") {
+            return None;
+        }
+        let mut sv = Vec::new();
+        let mut en = Vec::new();
+        let digits = subscriber.chars().filter(char::is_ascii_digit).count();
+        let usual = match area.len() {
+            2 => 7..=8,
+            3 => 6..=7,
+            _ => 5..=6,
+        };
+        let fixed_line = self.is_fixed_line();
+        if fixed_line && !usual.contains(&digits) {
+            let (fewer_sv, fewer_en) = if digits < *usual.start() {
+                ("färre", "fewer")
+            } else {
+                ("fler", "more")
+            };
+            sv.push(format!("Numret har {fewer_sv} siffror än vanligt för {area}."));
+            en.push(format!("The number has {fewer_en} digits than usual for {area}."));
+        }
+        let area_digits = fixed_line.then(|| area.len() - 1);
+        if !grouped_as_a_number(typed, &self.national, area_digits) {
+            sv.push(format!(
+                "Siffrorna grupperas inte som du skrev dem ('{}').",
+                super::shown(typed)
+            ));
+            en.push(format!(
+                "The digits do not group as typed ('{}').",
+                super::shown(typed)
+            ));
+        }
+        (!sv.is_empty()).then(|| {
+            Invalid::rule(
+                format!("Menade du {}? {}", self.national, sv.join(" ")),
+                format!("Did you mean {}? {}", self.national, en.join(" ")),
+            )
+        })
+    }
+
+    /// A fixed line (a geographic number, with an area code), as the numbering plan says.
+    fn is_fixed_line(&self) -> bool {
+        phonenumber::parse(None, &self.e164)
+            .is_ok_and(|n| n.number_type(&phonenumber::metadata::DATABASE) == phonenumber::Type::FixedLine)
+    }
+
     /// Rebuilds a number that was validated before it was stored.
     pub fn from_stored(e164: String, national: String) -> Self {
         Self { e164, national }
@@ -104,6 +180,65 @@ impl PhoneNumber {
         ];
         RANGES.iter().any(|(lo, hi)| (*lo..=*hi).contains(&n))
     }
+}
+
+/// Whether `typed` groups its digits as a Swedish number may be grouped: as its own form
+/// `national` does, or with its area code whole and groups of two or three digits after it.
+/// `area`: the area code's digits (without the 0) of a fixed line; other numbers take their
+/// first typed group as the prefix (`0771-24 24 24`).
+fn grouped_as_a_number(typed: &str, national: &str, area: Option<usize>) -> bool {
+    let typed = groups(typed);
+    let own = groups(national);
+    if typed.iter().all(|at| own.contains(at)) {
+        return true;
+    }
+    let Some(area) = area.or(typed.first().copied()) else {
+        return true;
+    };
+    let mut starts: Vec<usize> = typed.into_iter().filter(|at| *at != area).collect();
+    if starts.iter().any(|at| *at < area) {
+        return false;
+    }
+    starts.insert(0, area);
+    starts.push(national.chars().filter(char::is_ascii_digit).count() - 1);
+    starts.windows(2).all(|w| (2..=3).contains(&(w[1] - w[0])))
+}
+
+/// Where a typed Swedish number's groups start, counted in its digits after the country
+/// code and the leading 0 (`031-390 06 27` and `+46 31 390 06 27` both give 2, 5, 7).
+fn groups(typed: &str) -> Vec<usize> {
+    let typed = typed.trim();
+    let mut digits = 0;
+    let mut starts = Vec::new();
+    let mut gap = false;
+    for c in typed.chars() {
+        if c.is_ascii_digit() {
+            if gap && digits > 0 {
+                starts.push(digits);
+            }
+            gap = false;
+            digits += 1;
+        } else {
+            gap = true;
+        }
+    }
+    let all: String = typed.chars().filter(char::is_ascii_digit).collect();
+    // What comes before the number proper: the country code, then a leading 0 ("(0)").
+    let mut skip = if typed.starts_with('+') && all.starts_with("46") {
+        2
+    } else if all.starts_with("0046") {
+        4
+    } else {
+        0
+    };
+    if all[skip..].starts_with('0') {
+        skip += 1;
+    }
+    starts
+        .into_iter()
+        .filter(|at| *at > skip)
+        .map(|at| at - skip)
+        .collect()
 }
 
 #[cfg(test)]
@@ -153,6 +288,64 @@ mod tests {
     fn numbers_outside_the_fiction_ranges_are_not_fictional() {
         for input in ["033-357 00 00", "070-174 06 04", "031-390 07 00"] {
             assert!(!PhoneNumber::parse(input).unwrap().is_fictional(), "{input}");
+        }
+    }
+
+    #[test]
+    fn a_number_typed_as_its_own_groups_or_without_groups_raises_no_doubt() {
+        for typed in [
+            "031-390 06 27",
+            "0313900627",
+            "031-3900627",
+            "+46 31 390 06 27",
+            "+46313900627",
+            "0046 31 390 06 27",
+            "+46 (0)31-390 06 27",
+            "(031) 390 06 27",
+            "08-465 004 00",
+            "070-174 06 05",
+            "0701740605",
+            "0980-319 250",
+            "0980-31 92 50",
+            "033-35 70 00",
+            "033-357 00 00",
+            "08-46 500 400",
+            "08-12 34 56 78",
+            "010-441 00 00",
+            "020-12 34 56",
+            "0771-24 24 24",
+        ] {
+            let n = PhoneNumber::parse(typed).unwrap();
+            assert_eq!(n.doubt(typed), None, "{typed}");
+            assert_eq!(n.doubt(n.national()), None, "{typed} as {}", n.national());
+            assert!(PhoneNumber::typed(typed, false, "number_confirmed").is_ok());
+        }
+    }
+
+    #[test]
+    fn a_digit_left_out_or_added_asks_did_you_mean() {
+        for (typed, meant, why) in [
+            // The case that was saved as another number: a digit missing moves the groups.
+            ("031-390 06 2", "031-39 00 62", "group"),
+            ("031-390 06 5", "031-39 00 65", "group"),
+            ("031-390 6 27", "031-39 06 27", "group"),
+            // Too few digits for the area code, typed without groups.
+            ("08465004", "08-46 50 04", "fewer digits than usual for 08"),
+            ("03335700", "033-357 00", "fewer digits than usual for 033"),
+        ] {
+            let n = PhoneNumber::parse(typed).unwrap();
+            assert_eq!(n.national(), meant, "{typed}");
+            let doubt = n.doubt(typed).unwrap_or_else(|| panic!("{typed}: no doubt"));
+            assert!(
+                doubt.sv.starts_with(&format!("Menade du {meant}?")),
+                "{}",
+                doubt.sv
+            );
+            assert!(doubt.en.contains(why), "{typed}: {}", doubt.en);
+            let refused = PhoneNumber::typed(typed, false, "number_confirmed").unwrap_err();
+            assert!(refused.rule, "422, not 400");
+            assert!(refused.en.contains("number_confirmed: true"), "{}", refused.en);
+            assert_eq!(PhoneNumber::typed(typed, true, "number_confirmed").unwrap(), n);
         }
     }
 

@@ -199,6 +199,9 @@ pub struct ParsedFile {
     /// What is wrong in rows that could be read (the units of such rows are left out); the
     /// import reports these together with what the database finds, then stops.
     pub errors: Vec<LineError>,
+    /// What may be a slip but is imported as it stands (a number that looks mistyped:
+    /// "Menade du 031-39 00 62?"), for the report and the preview.
+    pub warnings: Vec<LineError>,
 }
 
 impl ParsedFile {
@@ -262,6 +265,7 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedFile, Vec<LineError>> {
         .trim(csv::Trim::All)
         .from_reader(bytes);
     let mut errors = Vec::new();
+    let mut warnings = Vec::new();
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
         Err(e) => return Err(vec![unreadable(1, &e)]),
@@ -355,6 +359,7 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedFile, Vec<LineError>> {
         let mut row = RowReader {
             line,
             errors: &mut errors,
+            warnings: &mut warnings,
         };
         let unit_id = row.uuid("unit_id", cell("unit_id"));
         let hsa_id = row.hsa(cell("hsa_id"));
@@ -466,7 +471,12 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedFile, Vec<LineError>> {
     for unit in &units {
         check_vag_in(unit, &mut errors);
     }
-    Ok(ParsedFile { rows, units, errors })
+    Ok(ParsedFile {
+        rows,
+        units,
+        errors,
+        warnings,
+    })
 }
 
 pub fn unreadable(line: u64, e: &csv::Error) -> LineError {
@@ -546,6 +556,7 @@ impl<'a> Cells<'a> {
 pub struct RowReader<'e> {
     pub line: u64,
     pub errors: &'e mut Vec<LineError>,
+    pub warnings: &'e mut Vec<LineError>,
 }
 
 impl RowReader<'_> {
@@ -725,9 +736,17 @@ impl RowReader<'_> {
             label: cell("label").to_owned(),
             visibility,
             number: cell("number").to_owned(),
+            // A file is not asked back: a number that looks mistyped is a warning.
+            number_confirmed: true,
             hours,
             periods: periods.unwrap_or_default(),
         };
+        if let Some(doubt) = PhoneNumber::parse(&draft.number)
+            .ok()
+            .and_then(|n| n.doubt(&draft.number))
+        {
+            self.warnings.push(LineError::new(self.line, "number", doubt));
+        }
         match draft.validate("") {
             Ok(point) => Some(point),
             Err(errors) => {

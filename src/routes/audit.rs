@@ -12,9 +12,9 @@ use crate::db::audit;
 use crate::db::audit::{AuditFilter, Entity};
 use crate::db::models::AuditEventRow;
 use crate::directory::Directory;
+use crate::domain::history::{Change, changes, stored_state};
 use crate::domain::{Invalid, shown};
 use crate::error::{AppError, AppResult, Problem};
-use crate::service::history::{Change, changes, stored_state};
 use crate::state;
 use crate::state::AppState;
 

@@ -28,6 +28,10 @@ pub struct NewContactPoint {
     visibility: Visibility,
     /// As people write it: `031-390 06 10`, `+46 31 390 06 10`.
     number: String,
+    /// The number is right as typed, although it looks mistyped: without it such a number is
+    /// refused (422, "Menade du 031-39 00 62? …").
+    #[serde(default)]
+    number_confirmed: bool,
     /// When it is answered (telefontid); absent: not recorded (unknown). A number answered
     /// day and night says so: `every_day` `00:00`–`24:00`.
     hours: Option<TelephoneHours>,
@@ -46,6 +50,7 @@ impl NewContactPoint {
                 label: self.label,
                 visibility: self.visibility,
                 number: self.number,
+                number_confirmed: self.number_confirmed,
                 hours: self.hours,
                 periods: self.periods,
             },
@@ -63,6 +68,10 @@ pub struct ContactPointChangesBody {
     label: Option<String>,
     visibility: Option<Visibility>,
     number: Option<String>,
+    /// The number is right as typed, although it looks mistyped: without it such a number is
+    /// refused (422, "Menade du 031-39 00 62? …").
+    #[serde(default)]
+    number_confirmed: bool,
     /// When it is answered; `null`: not recorded (unknown).
     #[serde(default, deserialize_with = "present")]
     hours: Option<Option<TelephoneHours>>,
@@ -79,6 +88,7 @@ impl ContactPointChangesBody {
             label: self.label,
             visibility: self.visibility,
             number: self.number,
+            number_confirmed: self.number_confirmed,
             hours: self.hours,
             periods: self.periods,
         };

@@ -19,7 +19,7 @@ use crate::domain::edit;
 use crate::domain::unit_not_found;
 use crate::domain::{CorrectionStatus, Invalid, Role, shown};
 use crate::error::{AppError, AppResult, Problem};
-use crate::service::corrections::{Decision, Report, decide, report};
+use crate::service::corrections::{Accepted, Decision, Report, decide, report};
 use crate::service::write_meta;
 use crate::state::{self, AppState};
 
@@ -35,6 +35,10 @@ pub struct NewCorrection {
     contact_point_id: Option<Uuid>,
     /// The right number, if the reporter knows it.
     proposed_number: Option<String>,
+    /// `proposed_number` is right as typed, although it looks mistyped (422 "Menade du …?"
+    /// without it).
+    #[serde(default)]
+    proposed_number_confirmed: bool,
 }
 
 /// A report with the unit it is about, and whether the caller may decide it.
@@ -129,6 +133,7 @@ pub async fn report_correction(
         message: &b.message,
         contact_point_id: b.contact_point_id,
         proposed_number: b.proposed_number.as_deref(),
+        proposed_number_confirmed: b.proposed_number_confirmed,
     };
     let correction = report(&state, unit, &user, meta, what).await?;
     Ok(respond(&state, &user, correction, StatusCode::CREATED))
@@ -244,6 +249,9 @@ pub async fn get_correction(
 pub struct AcceptBody {
     /// The number to set instead of the proposed one (the editor checked and knows better).
     number: Option<String>,
+    /// `number` is right as typed, although it looks mistyped (422 "Menade du …?" without it).
+    #[serde(default)]
+    number_confirmed: bool,
     /// Kept with the decision and in the unit's history.
     reason: Option<String>,
 }
@@ -276,10 +284,14 @@ pub async fn accept_correction(
     let b = body.0.unwrap_or_default();
     let meta = write_meta(&user, &req, b.reason.as_deref())?;
     if let Some(number) = &b.number {
-        crate::domain::PhoneNumber::parse(number).map_err(|e| AppError::invalid("number", e))?;
+        crate::domain::PhoneNumber::typed(number, b.number_confirmed, "number_confirmed")
+            .map_err(|e| AppError::invalid("number", e))?;
     }
     let version = if_match.required()?;
-    let decision = Decision::Accept(b.number.map(Some));
+    let decision = Decision::Accept(Accepted {
+        number: b.number.map(Some),
+        confirmed: b.number_confirmed,
+    });
     let decided = decide(&state, &user, meta, correction.id, version, decision).await?;
     Ok(respond(&state, &user, decided, StatusCode::OK))
 }

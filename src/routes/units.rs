@@ -19,6 +19,7 @@ use crate::db::audit::Entity;
 use crate::db::units::unit_as_of;
 use crate::directory::Cursor;
 use crate::domain::edit::UnitPatch;
+use crate::domain::history::{Change, changes, stored_state};
 use crate::domain::hours::{Notice, Period, TelephoneHours};
 use crate::domain::responsibility::{DoctorTime, Responsibility};
 use crate::domain::{
@@ -26,7 +27,6 @@ use crate::domain::{
     unit_not_found,
 };
 use crate::error::{AppError, AppResult, Problem};
-use crate::service::history::{Change, changes, stored_state};
 use crate::service::search::{FilterParams, FoundBy};
 use crate::service::units::UnitChange;
 use crate::service::{Author, search, units};
@@ -264,6 +264,7 @@ impl NewUnit {
                     label: c.label,
                     visibility: c.visibility,
                     number: c.number,
+                    number_confirmed: c.number_confirmed,
                     hours: c.hours,
                     periods: c.periods,
                 })
@@ -282,6 +283,10 @@ pub struct NewContactInput {
     #[serde(default = "internal")]
     visibility: Visibility,
     number: String,
+    /// The number is right as typed, although it looks mistyped: without it such a number is
+    /// refused (422, "Menade du 031-39 00 62? …").
+    #[serde(default)]
+    number_confirmed: bool,
     /// When it is answered; absent: not recorded (unknown).
     hours: Option<TelephoneHours>,
     #[serde(default)]

@@ -31,6 +31,8 @@ pub struct Report<'a> {
     pub message: &'a str,
     pub contact_point_id: Option<Uuid>,
     pub proposed_number: Option<&'a str>,
+    /// The proposed number is right as typed, although it looks mistyped.
+    pub proposed_number_confirmed: bool,
 }
 
 /// Reports that something about `unit` is wrong (anyone signed in may): one write, with its
@@ -48,6 +50,7 @@ pub async fn report(
         what.message,
         what.contact_point_id,
         what.proposed_number,
+        what.proposed_number_confirmed,
         person(reporter),
         meta.at,
     )
@@ -63,11 +66,20 @@ pub async fn report(
 
 /// How a report is decided.
 pub enum Decision {
-    /// `None` sets the proposed number (if any), `Some(None)` sets none, `Some(Some(n))`
-    /// sets `n`.
-    Accept(Option<Option<String>>),
+    Accept(Accepted),
     /// With `meta.reason`, which the reporter sees.
     Reject,
+}
+
+/// What accepting a report sets.
+#[derive(Debug, Default)]
+pub struct Accepted {
+    /// `None` sets the proposed number (if any), `Some(None)` sets none, `Some(Some(n))` sets
+    /// `n`.
+    pub number: Option<Option<String>>,
+    /// `n` is right as typed, although it looks mistyped (the proposed number was confirmed
+    /// when it was reported).
+    pub confirmed: bool,
 }
 
 /// Decides report `id` (at `version`) as one write, and serves the directory fresh.
@@ -82,14 +94,13 @@ pub async fn decide(
     let directory = state.directory.current();
     let decider = decider.clone();
     state::write(state, move |conn| match decision {
-        Decision::Accept(number) => accept(conn, &meta, &decider, &directory, id, version, number),
+        Decision::Accept(accepted) => accept(conn, &meta, &decider, &directory, id, version, accepted),
         Decision::Reject => reject(conn, &meta, &decider, &directory, id, version),
     })
     .await
 }
 
-/// Accepts a report, inside one write: see `POST /v1/corrections/{id}/accept`. `number`:
-/// `None` sets the proposed number (if any), `Some(None)` sets none, `Some(Some(n))` sets `n`.
+/// Accepts a report, inside one write: see `POST /v1/corrections/{id}/accept`.
 fn accept(
     conn: &mut crate::db::DbConnection,
     meta: &WriteMeta,
@@ -97,22 +108,24 @@ fn accept(
     directory: &Directory,
     id: Uuid,
     version: i64,
-    number: Option<Option<String>>,
+    accepted: Accepted,
 ) -> AppResult<Correction> {
     let by = person(decider);
     let may_edit = |org: &str| decider.editor_of(directory, org).map(drop);
     repo::decide(conn, meta, id, version, "correction.accept", |conn, c| {
         let unit = load_unit(conn, c.unit_id)?.ok_or_else(|| unit_not_found(c.unit_id))?;
         may_edit(&unit.organisation_id)?;
-        let number = number
-            .clone()
-            .unwrap_or_else(|| c.proposed_number.as_ref().map(|n| n.national().to_owned()));
+        let (number, number_confirmed) = match &accepted.number {
+            Some(number) => (number.clone(), accepted.confirmed),
+            None => (c.proposed_number.as_ref().map(|n| n.national().to_owned()), true),
+        };
         let applied = match (number, c.target(&unit)) {
             (Some(number), Some(target)) => {
                 let after = unit.with_contact_point_changed(
                     target,
                     ContactPointPatch {
                         number: Some(number),
+                        number_confirmed,
                         ..ContactPointPatch::default()
                     },
                 )?;

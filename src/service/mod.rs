@@ -6,7 +6,6 @@
 pub mod accounts;
 pub mod corrections;
 pub mod demo;
-pub mod history;
 pub mod import;
 pub mod reference;
 pub mod search;

@@ -34,3 +34,26 @@
   form.addEventListener("change", soon);
   form.addEventListener("submit", function (e) { e.preventDefault(); update(); });
 })();
+// A number field shows, as it is typed, the number as it will be saved, or asks "Menade du …?"
+// when it looks mistyped. Without this script the same block comes with the page after saving.
+(function () {
+  var fields = document.querySelectorAll("input[data-check]");
+  Array.prototype.forEach.call(fields, function (field) {
+    var block = field.parentNode.querySelector(".number-check");
+    if (!block) { return; }
+    var timer = null;
+    var latest = 0;
+    function update() {
+      var ticket = ++latest;
+      var params = new URLSearchParams({ nummer: field.value, ruta: field.getAttribute("data-check") });
+      fetch("/nummer?" + params.toString(), { credentials: "same-origin", headers: { "Accept": "text/html" } })
+        .then(function (res) { return res.ok ? res.text() : Promise.reject(res.status); })
+        .then(function (html) { if (ticket === latest) { block.innerHTML = html; } })
+        .catch(function () { /* keep the last answer; saving checks the number again */ });
+    }
+    field.addEventListener("input", function () {
+      if (timer) { clearTimeout(timer); }
+      timer = setTimeout(update, 200);
+    });
+  });
+})();

@@ -51,6 +51,26 @@ pub(super) async fn edit_page(
     ))
 }
 
+#[derive(Debug, Default, Deserialize)]
+pub struct NumberCheck {
+    #[serde(default)]
+    nummer: String,
+    /// The name of the box that confirms a number that looks mistyped.
+    #[serde(default)]
+    ruta: String,
+}
+
+/// As a number is typed: how it will be saved, or "Menade du …?" (the block under a number
+/// field, see [`pages::number_check`]).
+#[get("/nummer")]
+pub(super) async fn number_check(params: web::Query<NumberCheck>) -> WebResult {
+    let confirm = match params.ruta.as_str() {
+        "proposed_number_confirmed" => "proposed_number_confirmed",
+        _ => "number_confirmed",
+    };
+    ok(pages::number_check(&params.nummer, confirm, false))
+}
+
 /// Saves one number: the same change as `PATCH /v1/units/{id}/contact-points/{point}`.
 #[post("/enhet/{id}/nummer/{point}")]
 pub(super) async fn save_number(

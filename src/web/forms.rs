@@ -52,6 +52,8 @@ pub struct ReportInput {
     pub(super) message: String,
     #[serde(default)]
     pub(super) proposed_number: String,
+    /// Ticked: the proposed number is right as typed, although it looks mistyped.
+    pub(super) proposed_number_confirmed: Option<String>,
 }
 
 /// One number as the edit form sends it.
@@ -65,6 +67,8 @@ pub struct NumberInput {
     pub(super) label: String,
     #[serde(default)]
     pub(super) number: String,
+    /// Ticked: the number is right as typed, although it looks mistyped.
+    pub(super) number_confirmed: Option<String>,
     #[serde(default)]
     pub(super) visibility: String,
     /// `unknown` (not recorded), `always` (day and night), `open_during`, `closed_during` or
@@ -106,6 +110,7 @@ impl NumberInput {
         Ok(ContactPointPatch {
             label: Some(self.label.clone()),
             number: Some(self.number.clone()),
+            number_confirmed: self.number_confirmed.is_some(),
             visibility: Some(visibility),
             hours: Some(self.hours(stored.hours.as_ref())?),
             ..ContactPointPatch::default()

@@ -114,12 +114,14 @@ pub(super) async fn report_wrong(
         message: &form.message,
         contact_point_id: None,
         proposed_number: Some(form.proposed_number.as_str()).filter(|p| !p.trim().is_empty()),
+        proposed_number_confirmed: form.proposed_number_confirmed.is_some(),
     };
     match report(&state, unit, &user, meta, what).await {
         Err(AppError::Validation(errors)) => {
             let view = pages::ReportForm {
                 message: form.message.clone(),
                 proposed_number: form.proposed_number.clone(),
+                proposed_number_confirmed: form.proposed_number_confirmed.is_some(),
                 errors,
                 done: false,
             };

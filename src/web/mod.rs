@@ -55,6 +55,7 @@ pages! {
     "/logga-in" => [GET session::login_page, POST session::login],
     "/logga-ut" => [POST session::logout],
     "/enhet/{id}/redigera" => [GET editing::edit_page],
+    "/nummer" => [GET editing::number_check],
     "/enhet/{id}/nummer/{point}" => [POST editing::save_number],
     "/enhet/{id}/historik" => [GET editing::history_page],
     "/granska" => [GET review::review_page],

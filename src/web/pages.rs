@@ -13,11 +13,13 @@ use crate::directory::Directory;
 use crate::directory::callnow::{CallNow, when};
 use crate::domain::calendar::local_time;
 use crate::domain::correction::Correction;
+use crate::domain::history::{changes, stored_state};
 use crate::domain::hours::{Answers, Mode, Period, TelephoneHours};
 use crate::domain::review::ReviewStatus;
-use crate::domain::{ContactPoint, FieldError, Purpose, Role, Unit, UnitKind, Visibility, today};
+use crate::domain::{
+    ContactPoint, FieldError, PhoneNumber, Purpose, Role, Unit, UnitKind, Visibility, today,
+};
 use crate::error::AppError;
-use crate::service::history::{changes, stored_state};
 use crate::service::search::{self, FilterParams, FoundBy, FoundByKind};
 
 /// A message at the top of a page.
@@ -446,6 +448,7 @@ fn periods_list(directory: &Directory, periods: &[Period], day: chrono::NaiveDat
 pub struct ReportForm {
     pub message: String,
     pub proposed_number: String,
+    pub proposed_number_confirmed: bool,
     pub errors: Vec<FieldError>,
     pub done: bool,
 }
@@ -459,6 +462,30 @@ fn field_error(errors: &[FieldError], field: &str) -> Markup {
         .collect();
     html! {
         @if !messages.is_empty() { p.field-error id=(format!("fel-{field}")) { (messages.join(" ")) } }
+    }
+}
+
+/// Under a number field: the number as it will be saved, and when it looks mistyped the
+/// question "Menade du …?" with a box `confirm` to tick if it is right as typed. The page's
+/// script asks for this again (`/nummer`) as the number is typed.
+pub fn number_check(typed: &str, confirm: &str, confirmed: bool) -> Markup {
+    let typed = typed.trim();
+    let parsed = (!typed.is_empty()).then(|| PhoneNumber::parse(typed));
+    html! {
+        @match parsed {
+            None => {}
+            Some(Err(_)) => p.hint { "Inget giltigt nummer ännu." }
+            Some(Ok(number)) => @match number.doubt(typed) {
+                None => p.hint { "Sparas som " strong { (number.national()) } }
+                Some(doubt) => div.doubt {
+                    p { (doubt.sv) }
+                    label.check {
+                        input type="checkbox" name=(confirm) value="ja" checked[confirmed];
+                        " Numret stämmer: spara " (number.national())
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -575,8 +602,11 @@ pub fn unit(
                 @let bad = has_error(&report.errors, "proposed_number");
                 input type="text" id="proposed_number" name="proposed_number" value=(report.proposed_number)
                     inputmode="tel" aria-invalid=[bad.then_some("true")]
-                    aria-describedby=[bad.then_some("fel-proposed_number")];
+                    aria-describedby=[bad.then_some("fel-proposed_number")] data-check="proposed_number_confirmed";
                 (field_error(&report.errors, "proposed_number"))
+                div.number-check aria-live="polite" {
+                    (number_check(&report.proposed_number, "proposed_number_confirmed", report.proposed_number_confirmed))
+                }
                 p { button type="submit" { "Skicka rapport" } }
             }
         }
@@ -705,6 +735,7 @@ const DAY_CHOICES: [(&str, &str); 10] = [
 struct Row {
     label: String,
     number: String,
+    number_confirmed: bool,
     visibility: String,
     mode: String,
     spans: [(String, String, String); 3],
@@ -735,6 +766,7 @@ impl Row {
         Self {
             label: c.label.clone(),
             number: c.number.national().to_owned(),
+            number_confirmed: false,
             visibility: c.visibility.code().to_owned(),
             mode: match c.hours.as_ref().map(|h| h.mode) {
                 _ if !Self::fits(c) => "keep",
@@ -753,6 +785,7 @@ impl Row {
         Self {
             label: f.label.clone(),
             number: f.number.clone(),
+            number_confirmed: f.number_confirmed.is_some(),
             visibility: f.visibility.clone(),
             mode: f.hours_mode.clone(),
             spans: [
@@ -808,7 +841,8 @@ pub fn edit(
                             label for=(format!("number-{p}")) { "Nummer" }
                             input type="text" id=(format!("number-{p}")) name="number" value=(row.number) required inputmode="tel"
                                 aria-invalid=[bad("number").then_some("true")] aria-describedby=[described("number")]
-                                autofocus[bad("number")];
+                                autofocus[bad("number")] data-check="number_confirmed";
+                            div.number-check aria-live="polite" { (number_check(&row.number, "number_confirmed", row.number_confirmed)) }
                         }
                         div {
                             label for=(format!("visibility-{p}")) { "Synlighet" }
@@ -1001,8 +1035,10 @@ pub fn review(
                     div.row {
                         div {
                             label for=(format!("number-{id}")) { "Nummer att sätta (tomt: inget nummer ändras)" }
+                            @let proposed = c.proposed_number.as_ref().map(|n| n.national().to_owned()).unwrap_or_default();
                             input type="text" id=(format!("number-{id}")) name="number" inputmode="tel"
-                                value=(c.proposed_number.as_ref().map(|n| n.national().to_owned()).unwrap_or_default());
+                                value=(proposed) data-check="number_confirmed";
+                            div.number-check aria-live="polite" { (number_check(&proposed, "number_confirmed", false)) }
                         }
                         div {
                             label for=(format!("note-{id}")) { "Kommentar (frivillig)" }

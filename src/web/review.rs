@@ -8,7 +8,7 @@ use crate::db::corrections as correction_repo;
 use crate::domain::correction::Correction;
 use crate::domain::{CorrectionStatus, Invalid};
 use crate::error::AppError;
-use crate::service::corrections::{Decision, decide};
+use crate::service::corrections::{Accepted, Decision, decide};
 use crate::service::units::UnitChange;
 use crate::service::{Author, units};
 use crate::state;
@@ -98,6 +98,8 @@ pub struct DecisionForm {
     decision: String,
     #[serde(default)]
     number: String,
+    /// Ticked: the number is right as typed, although it looks mistyped.
+    number_confirmed: Option<String>,
     #[serde(default)]
     reason: String,
 }
@@ -127,7 +129,11 @@ impl DecisionForm {
             // An empty field: accept without changing any number.
             "godta" => {
                 let number = Some(self.number.trim().to_owned()).filter(|n| !n.is_empty());
-                Ok((Decision::Accept(Some(number)), "godtagen"))
+                let accepted = Accepted {
+                    number: Some(number),
+                    confirmed: self.number_confirmed.is_some(),
+                };
+                Ok((Decision::Accept(accepted), "godtagen"))
             }
             "avvisa" if has_reason => Ok((Decision::Reject, "avvisad")),
             "avvisa" => Err(WebError::App(AppError::invalid(

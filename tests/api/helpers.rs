@@ -273,6 +273,7 @@ pub fn test_unit(name: &str, kind: UnitKind, active_to: Option<NaiveDate>) -> Un
             label: "En väg in".into(),
             visibility: Visibility::Internal,
             number: "0980-319 299".into(),
+            number_confirmed: false,
             hours: None,
             periods: Vec::new(),
         }],

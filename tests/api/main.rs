@@ -13,6 +13,7 @@ mod errors;
 mod helpers;
 mod instances;
 mod lookup;
+mod numbers;
 mod openapi;
 mod periods;
 mod reference;

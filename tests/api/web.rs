@@ -603,3 +603,94 @@ async fn the_search_page_says_why_a_result_was_found() {
         text(&res)
     );
 }
+
+/// Every form that takes a number asks "Menade du …?" when it looks mistyped, keeps what was
+/// typed, saves nothing, and saves the number once the box is ticked. As it is typed, the
+/// page's script asks `/nummer` for the same block.
+#[actix_web::test]
+async fn a_number_that_looks_mistyped_is_asked_about_on_every_form() {
+    let app = TestApp::new();
+    let (point, _, version) = switchboard(&app).await;
+    let editor = app.token(Role::Editor, &["narhalsan"]);
+    let csrf = csrf_token(&editor);
+    let events = app.audit_count();
+
+    let check = page(&app, "/nummer?nummer=031-390%2006%202", None).await;
+    assert!(
+        text(&check).contains("Menade du 031-39 00 62?"),
+        "{}",
+        text(&check)
+    );
+    assert!(text(&check).contains("name=\"number_confirmed\""));
+    let check = page(
+        &app,
+        "/nummer?nummer=%2B46313900639&ruta=proposed_number_confirmed",
+        None,
+    )
+    .await;
+    assert!(
+        text(&check).contains("Sparas som <strong>031-390 06 39</strong>"),
+        "{}",
+        text(&check)
+    );
+
+    // The edit form.
+    let uri = format!("/enhet/{SODRA_TORGET}/nummer/{point}");
+    let mut fields = vec![
+        ("csrf", csrf.as_str()),
+        ("version", version.as_str()),
+        ("label", "Växel och tidsbokning"),
+        ("number", "031-390 06 2"),
+        ("visibility", "public"),
+        ("hours_mode", "always"),
+    ];
+    let res = form(&app, &uri, Some(&editor), &fields).await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(text(&res).contains("Menade du 031-39 00 62?"), "{}", text(&res));
+    assert!(text(&res).contains("name=\"number_confirmed\""));
+    assert!(
+        text(&res).contains("value=\"031-390 06 2\""),
+        "what was typed stays"
+    );
+    assert_eq!(app.audit_count(), events);
+    fields.push(("number_confirmed", "ja"));
+    let res = form(&app, &uri, Some(&editor), &fields).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", text(&res));
+    assert_eq!(switchboard(&app).await.1, "031-39 00 62");
+
+    // The report form.
+    let reader = app.token(Role::Reader, &[]);
+    let uri = format!("/enhet/{SODRA_TORGET}/rapport");
+    let reader_csrf = csrf_token(&reader);
+    let mut fields = vec![
+        ("csrf", reader_csrf.as_str()),
+        ("message", "Fel nummer."),
+        ("proposed_number", "031-390 06 5"),
+    ];
+    let res = form(&app, &uri, Some(&reader), &fields).await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(text(&res).contains("Menade du 031-39 00 65?"), "{}", text(&res));
+    assert!(text(&res).contains("name=\"proposed_number_confirmed\""));
+    fields.push(("proposed_number_confirmed", "ja"));
+    let res = form(&app, &uri, Some(&reader), &fields).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", text(&res));
+
+    // The review page's accept, with another number typed.
+    let list = app.get_as("/v1/corrections?status=open", Some(&editor)).await;
+    let id = list.body["items"][0]["id"]
+        .as_str()
+        .expect("the report")
+        .to_owned();
+    let mut fields = vec![
+        ("csrf", csrf.as_str()),
+        ("version", "1"),
+        ("decision", "godta"),
+        ("number", "031-390 06 7"),
+    ];
+    let res = form(&app, &format!("/rattelse/{id}"), Some(&editor), &fields).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", text(&res));
+    assert!(text(&res).contains("Menade du 031-39 00 67?"), "{}", text(&res));
+    fields.push(("number_confirmed", "ja"));
+    let res = form(&app, &format!("/rattelse/{id}"), Some(&editor), &fields).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", text(&res));
+}
