@@ -192,16 +192,21 @@ fn import(
     match outcome {
         Ok(report) => {
             for w in &report.warnings {
-                eprintln!("{}:{}: {}: warning: {}", path.display(), w.line, w.column, w.en);
+                eprintln!(
+                    "{}:{} [{}]: varning: {} / {}",
+                    path.display(),
+                    w.line,
+                    w.column,
+                    w.sv,
+                    w.en
+                );
             }
             for unit in report.diff.iter().filter(|_| dry_run) {
-                let what = if unit.created { "new" } else { "changed" };
-                println!(
-                    "line {}: {} ({what}, {} fields)",
-                    unit.line,
-                    unit.name,
-                    unit.changes.len()
-                );
+                let what = match unit.changes.len() {
+                    _ if unit.created => "new".to_owned(),
+                    fields => format!("changed: {fields} fields"),
+                };
+                println!("line {}: {} ({what})", unit.line, unit.name);
                 for n in &unit.added_numbers {
                     println!("  + {} {} ({})", n.number, n.label, n.purpose.code());
                 }

@@ -121,11 +121,11 @@ impl PhoneNumber {
         let area_digits = fixed_line.then(|| area.len() - 1);
         if !grouped_as_a_number(typed, &self.national, area_digits) {
             sv.push(format!(
-                "Siffrorna grupperas inte som du skrev dem ('{}').",
+                "Inget svenskt nummer grupperas som '{}'.",
                 super::shown(typed)
             ));
             en.push(format!(
-                "The digits do not group as typed ('{}').",
+                "No Swedish number is grouped as '{}'.",
                 super::shown(typed)
             ));
         }

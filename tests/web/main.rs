@@ -325,10 +325,32 @@ async fn staff_look_up_and_editors_keep_numbers_right_in_a_real_browser() {
         .await
         .expect("the switchboard's number field");
     number.clear().await.expect("clear");
-    number
-        .send_keys("031-390 06 39")
+    // A digit left out: the page asks, as it is typed, what was meant.
+    number.send_keys("031-390 06 3").await.expect("type a slip");
+    let doubt = client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("div.doubt"))
         .await
-        .expect("type the new number");
+        .expect("the question under the field");
+    let asked = doubt.text().await.expect("its text");
+    assert!(asked.contains("Menade du 031-39 00 63?"), "{asked}");
+    assert!(asked.contains("Numret stämmer: spara 031-39 00 63"), "{asked}");
+    screenshot(&client, "edit-doubt.png").await;
+    number.send_keys("9").await.expect("type the last digit");
+    let hint = client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath(
+            "//p[@class='hint' and contains(., '031-390 06 39')]",
+        ))
+        .await
+        .expect("the number as it will be saved");
+    assert_eq!(hint.text().await.expect("hint"), "Sparas som 031-390 06 39");
+    assert!(
+        client.find(Locator::Css("div.doubt")).await.is_err(),
+        "the question is gone"
+    );
     client
         .find(Locator::XPath(
             "//input[@name='number' and @value='031-390 06 35']/ancestor::form//input[@name='reason']",
