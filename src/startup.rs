@@ -109,6 +109,8 @@ pub fn app(
         // the logger (outermost) sees the final response.
         .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
         .wrap(from_fn(routes::text_guard))
+        // A web session in use is renewed (its cookie again, SESSION_IDLE from now).
+        .wrap(from_fn(crate::web::renew_session))
         // HEAD as GET (OPTIONS, 405 and 404 come from the default service below).
         .wrap(from_fn(routes::methods::head_as_get))
         .wrap(from_fn(request_id))

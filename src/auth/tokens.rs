@@ -55,6 +55,13 @@ pub struct AuthSettings {
     /// Lifetime of tokens from `POST /v1/auth/token`, e.g. `60m`, `8h`.
     #[arg(long, env = "TOKEN_TTL", default_value = "60m", value_parser = parse_ttl, global = true)]
     pub token_ttl: Duration,
+    /// A web session (signed in on the pages with a built-in account) ends after this long
+    /// without a page being used, e.g. `60m`; each use renews it.
+    #[arg(long, env = "SESSION_IDLE", default_value = "60m", value_parser = parse_ttl, global = true)]
+    pub session_idle: Duration,
+    /// …and in any case this long after signing in (a working day), e.g. `10h`.
+    #[arg(long, env = "SESSION_MAX", default_value = "10h", value_parser = parse_ttl, global = true)]
+    pub session_max: Duration,
     /// `iss` of an external identity provider; turns on trust in its tokens.
     #[arg(long, env = "IDP_ISSUER", global = true)]
     pub idp_issuer: Option<String>,
@@ -98,6 +105,8 @@ impl AuthSettings {
             auth_issuer: "kontaktnav".into(),
             auth_audience: "kontaktnav".into(),
             token_ttl: Duration::from_secs(3600),
+            session_idle: Duration::from_secs(3600),
+            session_max: Duration::from_secs(10 * 3600),
             idp_issuer: None,
             idp_audience: None,
             idp_keys: Vec::new(),
@@ -133,7 +142,7 @@ pub fn parse_ttl(raw: &str) -> Result<Duration, String> {
 
 /// The claims kontaktnav reads from any token (`exp`, `iss`, `aud` are checked by the
 /// validation and not needed here).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 struct TokenClaims {
     sub: String,
     #[serde(default)]
@@ -146,6 +155,15 @@ struct TokenClaims {
     /// The account version, in tokens from signing in with a built-in account.
     #[serde(default)]
     ver: Option<i64>,
+    #[serde(default)]
+    iat: Option<u64>,
+    /// Required (the validation refuses a token without it, with its own message).
+    #[serde(default)]
+    exp: u64,
+    /// When a web session signed in (OpenID Connect's claim); only the service's own session
+    /// tokens carry it, and only they are renewed.
+    #[serde(default)]
+    auth_time: Option<u64>,
 }
 
 /// The claims of a token the service issues.
@@ -161,6 +179,8 @@ struct IssuedClaims<'a> {
     orgs: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
     ver: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    auth_time: Option<u64>,
     iat: u64,
     nbf: u64,
     exp: u64,
@@ -182,6 +202,8 @@ struct LocalIssuer {
     issuer: String,
     audience: String,
     ttl: Duration,
+    session_idle: Duration,
+    session_max: Duration,
 }
 
 impl std::fmt::Debug for LocalIssuer {
@@ -284,6 +306,8 @@ impl Auth {
                 issuer: settings.auth_issuer.clone(),
                 audience: settings.auth_audience.clone(),
                 ttl: settings.token_ttl,
+                session_idle: settings.session_idle,
+                session_max: settings.session_max,
             });
         }
         match (&settings.idp_issuer, &settings.idp_audience) {
@@ -386,6 +410,48 @@ impl Auth {
 
     /// Signs a token for `user`, valid for `ttl`.
     pub fn issue(&self, user: &User, ttl: Duration) -> anyhow::Result<String> {
+        let now = jsonwebtoken::get_current_timestamp();
+        self.sign(user, now + ttl.as_secs(), None)
+    }
+
+    /// A new web session for `user`: a token that ends after `SESSION_IDLE` unless renewed,
+    /// and its lifetime (for the cookie).
+    pub fn session(&self, user: &User) -> anyhow::Result<(String, Duration)> {
+        let Some(local) = &self.local else {
+            bail!("this service does not issue tokens (LOCAL_AUTH=false)");
+        };
+        let now = jsonwebtoken::get_current_timestamp();
+        let until = now + local.session_idle.min(local.session_max).as_secs();
+        Ok((
+            self.sign(user, until, Some(now))?,
+            Duration::from_secs(until - now),
+        ))
+    }
+
+    /// The web session `token` renewed, while it is in use: `SESSION_IDLE` from now, but never
+    /// past `SESSION_MAX` after signing in. `None` for a token that is not one of the service's
+    /// own sessions (a pasted identity provider token keeps its own `exp`), that was renewed
+    /// less than a minute ago, or that cannot last longer.
+    pub fn renewed_session(&self, token: &str) -> Option<(String, Duration)> {
+        const RENEW_AFTER: u64 = 60;
+        let local = self.local.as_ref()?;
+        let (claims, own) = self.verified(token).ok()?;
+        let signed_in = claims.auth_time.filter(|_| own)?;
+        let now = jsonwebtoken::get_current_timestamp();
+        if now < claims.iat.unwrap_or(0) + RENEW_AFTER {
+            return None;
+        }
+        let until = (now + local.session_idle.as_secs()).min(signed_in + local.session_max.as_secs());
+        if until <= claims.exp {
+            return None;
+        }
+        let user = user_from(claims, own).ok()?;
+        let token = self.sign(&user, until, Some(signed_in)).ok()?;
+        Some((token, Duration::from_secs(until - now)))
+    }
+
+    /// Signs `user`'s token until `exp` (seconds since 1970).
+    fn sign(&self, user: &User, exp: u64, auth_time: Option<u64>) -> anyhow::Result<String> {
         let Some(local) = &self.local else {
             bail!("this service does not issue tokens (LOCAL_AUTH=false)");
         };
@@ -398,9 +464,10 @@ impl Auth {
             role: user.role,
             orgs: &user.organisations,
             ver: user.account_version,
+            auth_time,
             iat: now,
             nbf: now,
-            exp: now + ttl.as_secs(),
+            exp,
             jti: Uuid::new_v4().to_string(),
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &local.encoding)
@@ -409,6 +476,13 @@ impl Auth {
 
     /// Checks a token and returns who it speaks for, or a 401 saying what is wrong.
     pub fn verify(&self, token: &str) -> Result<User, AppError> {
+        let (claims, own) = self.verified(token)?;
+        user_from(claims, own)
+    }
+
+    /// A token's claims once its signature and times are checked, and whether the service
+    /// signed it itself.
+    fn verified(&self, token: &str) -> Result<(TokenClaims, bool), AppError> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| {
             AppError::unauthorized(
                 "token kan inte läsas: ingen JWT, eller en algoritm som inte stöds (t.ex. 'none')",
@@ -440,7 +514,7 @@ impl Auth {
             validation.leeway = self.leeway;
             match jsonwebtoken::decode::<TokenClaims>(token, &key.key, &validation) {
                 // Only the service's own tokens can speak for its accounts.
-                Ok(data) => return user_from(data.claims, key.algorithm == Algorithm::HS256),
+                Ok(data) => return Ok((data.claims, key.algorithm == Algorithm::HS256)),
                 Err(e) => {
                     first_error.get_or_insert(e);
                 }

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use super::params::NoParams;
 use crate::auth::{SignedIn, User};
 use crate::error::{AppResult, Problem};
-use crate::service::accounts::sign_in;
+use crate::service::accounts;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -51,7 +51,7 @@ pub async fn issue_token(
     _: web::Query<super::params::NoParams>,
 ) -> AppResult<HttpResponse> {
     let Credentials { username, password } = body.into_inner();
-    let (token, ttl) = sign_in(&state, &req, &username, password).await?;
+    let (token, ttl) = accounts::issue_token(&state, &req, &username, password).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(TokenResponse {

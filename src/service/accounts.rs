@@ -14,13 +14,37 @@ use crate::error::{AppError, AppResult};
 use crate::state::{self, AppState};
 
 /// Checks a built-in account's password (with the sign-in brake) and issues its token: for
-/// `POST /v1/auth/token` and the web page's sign-in.
-pub async fn sign_in(
+/// `POST /v1/auth/token`: a token for `TOKEN_TTL`.
+pub async fn issue_token(
     state: &web::Data<AppState>,
     req: &HttpRequest,
     username: &str,
     password: String,
 ) -> AppResult<(String, std::time::Duration)> {
+    let (user, ttl) = sign_in(state, req, username, password).await?;
+    let token = state.auth.issue(&user, ttl).map_err(AppError::Unexpected)?;
+    Ok((token, ttl))
+}
+
+/// The web page's sign-in: a session token, renewed while the pages are in use.
+pub async fn start_session(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    username: &str,
+    password: String,
+) -> AppResult<(String, std::time::Duration)> {
+    let (user, _) = sign_in(state, req, username, password).await?;
+    state.auth.session(&user).map_err(AppError::Unexpected)
+}
+
+/// Checks a built-in account's password (with the brake on failed attempts): who it is, and
+/// how long an API token lasts.
+async fn sign_in(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    username: &str,
+    password: String,
+) -> AppResult<(User, std::time::Duration)> {
     let Some(ttl) = state.auth.token_ttl() else {
         return Err(AppError::not_found(
             "tjänsten utfärdar inga egna token; logga in hos identitetsleverantören",
@@ -77,8 +101,7 @@ pub async fn sign_in(
             account.organisations,
         )
     };
-    let token = state.auth.issue(&user, ttl).map_err(AppError::Unexpected)?;
-    Ok((token, ttl))
+    Ok((user, ttl))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -29,8 +29,8 @@ use actix_web::{HttpResponse, get, web};
 use maud::Markup;
 use uuid::Uuid;
 
-pub use session::form_error;
 use session::{WebError, WebResult};
+pub use session::{form_error, renew_session};
 
 /// Every page once, with its address and methods: `configure` registers the handlers, and
 /// `PAGES` lists the addresses for `Allow` and 405 (`tests/api/contract.rs` checks them against

@@ -4,16 +4,19 @@
 
 use std::future::{Ready, ready};
 
+use actix_web::body::MessageBody;
 use actix_web::cookie::time::Duration as CookieDuration;
 use actix_web::cookie::{Cookie, SameSite};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{StatusCode, header};
+use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, get, post, web};
 use serde::Deserialize;
 
 use crate::auth::{SESSION_COOKIE, User, csrf_token, user_of};
 use crate::db::audit::WriteMeta;
 use crate::error::AppError;
-use crate::service::accounts::sign_in;
+use crate::service::accounts::start_session;
 use crate::state::AppState;
 
 use super::forms::{SessionView, percent};
@@ -270,7 +273,7 @@ pub(super) async fn login(
     same_origin(&req)?;
     let next = safe_next(&form.next);
     let signed = if form.token.trim().is_empty() {
-        sign_in(&state, &req, &form.username, form.password.clone())
+        start_session(&state, &req, &form.username, form.password.clone())
             .await
             .map(|(token, ttl)| (token, Some(ttl)))
     } else {
@@ -280,7 +283,7 @@ pub(super) async fn login(
     match signed {
         Ok((token, ttl)) => {
             let mut res = see_other(&next);
-            res.add_cookie(&session_cookie(&req, token, ttl))
+            res.add_cookie(&session_cookie(secure(&req), token, ttl))
                 .map_err(|e| AppError::Unexpected(e.into()))?;
             Ok(res)
         }
@@ -299,15 +302,44 @@ pub(super) async fn login(
     }
 }
 
+/// Renews a web session while it is in use: the answer to a signed-in browser carries its
+/// cookie again, good for `SESSION_IDLE` from now but never past `SESSION_MAX` after signing
+/// in (see [`crate::auth::Auth::renewed_session`]). A session of an account that has changed
+/// since is not renewed, nor one the answer itself sets or ends (signing in or out).
+pub async fn renew_session(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let renewed = req.cookie(SESSION_COOKIE).and_then(|cookie| {
+        let state = req.app_data::<web::Data<AppState>>()?;
+        user_of(&***state, cookie.value()).ok()?;
+        state.auth.renewed_session(cookie.value())
+    });
+    let secure = secure(req.request());
+    let mut res = next.call(req).await?;
+    if let Some((token, ttl)) = renewed
+        && !res.response().cookies().any(|c| c.name() == SESSION_COOKIE)
+    {
+        res.response_mut()
+            .add_cookie(&session_cookie(secure, token, Some(ttl)))
+            .map_err(actix_web::error::ErrorInternalServerError)?;
+    }
+    Ok(res)
+}
+
+/// Whether the browser reached the service over https (so the cookie is `Secure`).
+fn secure(req: &HttpRequest) -> bool {
+    own_origin(req).starts_with("https:")
+}
+
 /// The session cookie for `token`: HttpOnly, Secure over https, SameSite=Lax (a link from mail
 /// or chat opens the page signed in; every form that changes something carries a CSRF token,
 /// and a GET changes nothing); as long as the token, when the service issued it.
 pub(super) fn session_cookie(
-    req: &HttpRequest,
+    secure: bool,
     token: String,
     ttl: Option<std::time::Duration>,
 ) -> Cookie<'static> {
-    let secure = own_origin(req).starts_with("https:");
     let mut cookie = Cookie::build(SESSION_COOKIE, token)
         .path("/")
         .http_only(true)

@@ -694,3 +694,118 @@ async fn a_number_that_looks_mistyped_is_asked_about_on_every_form() {
     let res = form(&app, &format!("/rattelse/{id}"), Some(&editor), &fields).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", text(&res));
 }
+
+/// The session cookie an answer sets: its token and `Max-Age`, if any.
+fn session_set(res: &Response) -> Option<(String, Option<i64>)> {
+    let cookie = res
+        .headers
+        .get_all("set-cookie")
+        .filter_map(|c| c.to_str().ok())
+        .find(|c| c.starts_with(&format!("{SESSION_COOKIE}=")))?;
+    let value = cookie
+        .split(';')
+        .next()?
+        .trim_start_matches(&format!("{SESSION_COOKIE}="))
+        .to_owned();
+    let max_age = cookie
+        .split(';')
+        .find_map(|part| part.trim().strip_prefix("Max-Age="))
+        .and_then(|age| age.parse().ok());
+    Some((value, max_age))
+}
+
+/// A token's claims, unchecked (the service checked them).
+fn claims(token: &str) -> serde_json::Value {
+    use base64::Engine;
+    let payload = token.split('.').nth(1).expect("a JWT");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .expect("base64");
+    serde_json::from_slice(&bytes).expect("claims")
+}
+
+/// Staff on a phone stay signed in while they use the pages: each use (at most once a minute)
+/// renews the session for SESSION_IDLE (60 min), never past SESSION_MAX (10 h) after signing
+/// in; an idle or expired session, a token from elsewhere, a changed account and signing out
+/// are not renewed.
+#[actix_web::test]
+async fn a_web_session_is_renewed_while_in_use_up_to_a_working_day() {
+    const SECRET: &str = "a test secret of at least thirty-two bytes";
+    let app = TestApp::with_auth(|s| kontaktnav::auth::AuthSettings {
+        auth_secret: Some(SECRET.into()),
+        ..s
+    });
+    let now = jsonwebtoken::get_current_timestamp();
+    let session = |signed_in: Option<u64>, iat: u64, exp: u64| {
+        let mut claims = serde_json::json!({"iss": "kontaktnav", "aud": "kontaktnav", "sub": "test-reader",
+            "role": "reader", "iat": iat, "nbf": iat, "exp": exp});
+        if let Some(at) = signed_in {
+            claims["auth_time"] = serde_json::json!(at);
+        }
+        let key = jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes());
+        jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &key).expect("token")
+    };
+    let near = |a: i64, b: i64| (a - b).abs() <= 5;
+
+    // In use: signed in two hours ago, renewed two minutes ago, five minutes left.
+    let signed_in = now - 2 * 3600;
+    let res = page(&app, "/", Some(&session(Some(signed_in), now - 120, now + 300))).await;
+    assert_eq!(res.status, StatusCode::OK);
+    let (token, max_age) = session_set(&res).expect("renewed");
+    let renewed = claims(&token);
+    assert!(
+        near(renewed["exp"].as_i64().expect("exp"), (now + 3600) as i64),
+        "{renewed}"
+    );
+    assert_eq!(renewed["auth_time"], signed_in, "the sign-in time travels on");
+    assert!(near(max_age.expect("Max-Age"), 3600));
+    assert_eq!(
+        page(&app, "/", Some(&token)).await.status,
+        StatusCode::OK,
+        "the new token works"
+    );
+
+    // Near the end of the working day: only up to ten hours after signing in.
+    let signed_in = now - 10 * 3600 + 100;
+    let res = page(&app, "/", Some(&session(Some(signed_in), now - 120, now + 60))).await;
+    let (token, max_age) = session_set(&res).expect("renewed");
+    assert_eq!(claims(&token)["exp"], signed_in + 10 * 3600);
+    assert!(max_age.expect("Max-Age") <= 100);
+
+    // Not renewed: within a minute of the last renewal; a token without a sign-in time (the
+    // identity provider's, `kontaktnav token`); one that ran out while idle (the page asks to
+    // sign in again).
+    for (why, token) in [
+        ("just renewed", session(Some(now - 3600), now - 10, now + 3000)),
+        ("not a session", session(None, now - 3000, now + 600)),
+        ("ran out", session(Some(now - 3 * 3600), now - 3700, now - 100)),
+    ] {
+        let res = page(&app, "/", Some(&token)).await;
+        assert_eq!(session_set(&res), None, "{why}");
+    }
+
+    // Signing in on the page starts a session of SESSION_IDLE that knows when it began.
+    let admin = app.token(Role::Admin, &[]);
+    app.add_account(&admin, "sjukskoterska", "ett långt lösenord", "reader")
+        .await;
+    let res = form(
+        &app,
+        "/logga-in",
+        None,
+        &[("username", "sjukskoterska"), ("password", "ett långt lösenord")],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", text(&res));
+    let (token, max_age) = session_set(&res).expect("the session");
+    assert!(near(max_age.expect("Max-Age"), 3600));
+    let started = claims(&token);
+    assert!(near(
+        started["auth_time"].as_i64().expect("auth_time"),
+        now as i64
+    ));
+
+    // Signing out ends it: the answer removes the cookie and renews nothing.
+    let res = form(&app, "/logga-ut", Some(&token), &[("csrf", &csrf_token(&token))]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(session_set(&res).map(|(value, _)| value), Some(String::new()));
+}
