@@ -16,7 +16,7 @@ use crate::state;
 use crate::state::AppState;
 
 use super::forms::NumberInput;
-use super::session::{Session, WebError, WebResult, session_view};
+use super::session::{Session, WebError, WebResult, may_edit, session_view};
 use super::{html, ok, pages, parse_uuid, see_other, unit_not_found, unit_of};
 
 #[derive(Debug, Default, Deserialize)]
@@ -37,7 +37,7 @@ pub(super) async fn edit_page(
     let user = session.signed_in(&req)?;
     let directory = state.directory.current();
     let unit = unit_of(&directory, &id)?;
-    user.editor_of(&directory, &unit.organisation_id)?;
+    may_edit(&session, &user, &directory, unit)?;
     let notice = params
         .sparat
         .is_some()
@@ -84,7 +84,7 @@ pub(super) async fn save_number(
     let point_id = parse_uuid(&path.1)?;
     let directory = state.directory.current();
     let unit = unit_of(&directory, &path.0)?;
-    user.editor_of(&directory, &unit.organisation_id)?;
+    may_edit(&session, &user, &directory, unit)?;
     // The form again, with what was typed and why it was refused.
     let again = |errors: Vec<FieldError>| {
         let failed = Some((point_id, errors, &*form));

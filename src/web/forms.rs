@@ -42,6 +42,9 @@ pub struct SessionView {
     pub user: Option<User>,
     pub csrf: String,
     pub expired: bool,
+    /// Whether the page knows who is signed in (an error page made without the session
+    /// shows neither "Logga in" nor "Logga ut").
+    pub known: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]

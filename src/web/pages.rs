@@ -65,7 +65,7 @@ fn layout(session: &SessionView, title: &str, body: Markup) -> Markup {
                                 input type="hidden" name="csrf" value=(session.csrf);
                                 button type="submit" { "Logga ut" }
                             }
-                        } @else {
+                        } @else if session.known {
                             a href="/logga-in" { "Logga in" }
                         }
                     }
@@ -89,14 +89,50 @@ fn role_sv(role: Role) -> &'static str {
     }
 }
 
+/// Why `user` may not change `unit`, in words: who they are, whose the unit is, who may.
+pub fn may_not_edit(session: &SessionView, directory: &Directory, user: &User, unit: &Unit) -> Markup {
+    let owner = organisation_name(directory, unit);
+    let own: Vec<&str> = user
+        .organisations
+        .iter()
+        .map(|id| {
+            directory
+                .organisation(id)
+                .map_or(id.as_str(), |o| o.name.as_str())
+        })
+        .collect();
+    let who = match user.role {
+        Role::Reader => "Du är inloggad som läsare och kan inte ändra uppgifter.".to_owned(),
+        _ if own.is_empty() => "Du är redaktör men inte för någon organisation ännu.".to_owned(),
+        _ => format!("Du är redaktör för {}.", own.join(", ")),
+    };
+    let body = html! {
+        h1 { "Inte tillåtet" }
+        div.notice.error role="alert" {
+            p { (who) " " (unit.name) " hör till " (owner) ", och dess uppgifter ändras av redaktörer för " (owner) " eller av en administratör." }
+        }
+        p { a href=(format!("/enhet/{}", unit.id)) { "Tillbaka till " (unit.name) } " · "
+            a href=(format!("/enhet/{}#rapportera", unit.id)) { "Rapportera fel uppgift" } " · "
+            a href="/logga-in" { "Logga in med ett annat konto" } }
+    };
+    layout(session, "Inte tillåtet", body)
+}
+
+/// An error page made without the session: its header names no one.
 pub fn error_page(status: StatusCode, message: &str) -> Markup {
     let session = SessionView {
         user: None,
         csrf: String::new(),
         expired: false,
+        known: false,
     };
+    refused(&session, status, message)
+}
+
+/// What went wrong, under the caller's header.
+pub fn refused(session: &SessionView, status: StatusCode, message: &str) -> Markup {
     layout(
-        &session,
+        session,
         "Fel",
         html! {
             h1 { (status.canonical_reason().map_or("Fel", |_| match status.as_u16() {

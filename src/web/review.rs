@@ -1,6 +1,7 @@
 //! The yearly review (editors): what to check, "Stämmer" through `service::units`, and the
 //! reports of wrong information to accept or reject through `service::corrections`.
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, get, post, web};
 use serde::Deserialize;
 
@@ -28,9 +29,9 @@ pub(super) async fn review_page(
 ) -> WebResult {
     let user = session.signed_in(&req)?;
     if user.role == crate::domain::Role::Reader {
-        return Err(WebError::Forbidden(
-            "Sidan är för redaktörer: du har inget att granska.".into(),
-        ));
+        let why = "Du är inloggad som läsare. Sidan är för redaktörer och administratörer: de granskar sina enheters uppgifter och rapporterna om dem.";
+        let page = pages::refused(&session_view(&session), StatusCode::FORBIDDEN, why);
+        return Err(WebError::Page(StatusCode::FORBIDDEN, page));
     }
     let directory = state.directory.current();
     let open = state::read(&state, |conn| {

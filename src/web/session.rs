@@ -151,6 +151,9 @@ pub enum WebError {
     SignIn(String),
     Forbidden(String),
     NotFound(String),
+    /// A page made where the session is known (a refusal in words, under the caller's own
+    /// header).
+    Page(StatusCode, maud::Markup),
     /// Anything else, with its Swedish message.
     App(AppError),
 }
@@ -160,6 +163,7 @@ impl std::fmt::Display for WebError {
         match self {
             WebError::SignIn(_) => f.write_str("sign in"),
             WebError::Forbidden(m) | WebError::NotFound(m) => f.write_str(m),
+            WebError::Page(status, _) => write!(f, "page {status}"),
             WebError::App(e) => write!(f, "{e}"),
         }
     }
@@ -182,6 +186,7 @@ impl ResponseError for WebError {
             WebError::SignIn(_) => StatusCode::SEE_OTHER,
             WebError::Forbidden(_) => StatusCode::FORBIDDEN,
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
+            WebError::Page(status, _) => *status,
             WebError::App(e) => e.status_code(),
         }
     }
@@ -196,6 +201,7 @@ impl ResponseError for WebError {
         let message = match self {
             WebError::Forbidden(m) | WebError::NotFound(m) => m.clone(),
             WebError::App(e) => app_message(e),
+            WebError::Page(_, page) => return html(status, page.clone()),
             WebError::SignIn(_) => String::new(),
         };
         if status.is_server_error() {
@@ -221,6 +227,24 @@ pub(super) fn session_view(session: &Session) -> SessionView {
         user: session.user.clone(),
         csrf: session.csrf(),
         expired: session.expired,
+        known: true,
+    }
+}
+
+/// `user` may change `unit`, or the page that says in words why not (who they are, whose the
+/// unit is, who may), under their own header.
+pub(super) fn may_edit(
+    session: &Session,
+    user: &User,
+    directory: &crate::directory::Directory,
+    unit: &crate::domain::Unit,
+) -> Result<(), WebError> {
+    match user.editor_of(directory, &unit.organisation_id) {
+        Ok(_) => Ok(()),
+        Err(_) => {
+            let page = pages::may_not_edit(&session_view(session), directory, user, unit);
+            Err(WebError::Page(StatusCode::FORBIDDEN, page))
+        }
     }
 }
 

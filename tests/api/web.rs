@@ -809,3 +809,47 @@ async fn a_web_session_is_renewed_while_in_use_up_to_a_working_day() {
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(session_set(&res).map(|(value, _)| value), Some(String::new()));
 }
+
+/// A refusal says in words who the caller is, whose the unit is and who may change it, under
+/// the caller's own header (never "Logga in" when signed in); an error page made without the
+/// session names no one.
+#[actix_web::test]
+async fn a_refusal_explains_itself_in_names_under_the_callers_own_header() {
+    let app = TestApp::new();
+    let edit = format!("/enhet/{SODRA_TORGET}/redigera");
+    let reader = app.token(Role::Reader, &[]);
+    let res = page(&app, &edit, Some(&reader)).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let body = text(&res);
+    assert!(body.contains("Du är inloggad som läsare"), "{body}");
+    assert!(body.contains("hör till Närhälsan"), "{body}");
+    assert!(body.contains("Logga ut"), "the header knows who is signed in");
+    assert!(!body.contains(">Logga in<"), "{body}");
+    let said = body
+        .split("role=\"alert\">")
+        .nth(1)
+        .and_then(|s| s.split("</div>").next())
+        .expect("the refusal");
+    for raw in ["reader", "narhalsan", "rollen"] {
+        assert!(!said.contains(raw), "no raw word {raw}: {said}");
+    }
+    let other = app.token(Role::Editor, &["boras-stad-vaf"]);
+    let body = text(&page(&app, &edit, Some(&other)).await).to_owned();
+    assert!(
+        body.contains("Du är redaktör för Vård- och äldreförvaltningen."),
+        "{body}"
+    );
+    assert!(!body.contains("boras-stad-vaf"), "{body}");
+    let res = page(&app, "/granska", Some(&reader)).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(
+        text(&res).contains("Du är inloggad som läsare."),
+        "{}",
+        text(&res)
+    );
+    assert!(text(&res).contains("Logga ut"));
+    // Without the session (a unit that does not exist): no "Logga in" either.
+    let res = page(&app, "/enhet/inte-ett-id", Some(&reader)).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert!(!text(&res).contains(">Logga in<"), "{}", text(&res));
+}
