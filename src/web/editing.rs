@@ -37,7 +37,7 @@ pub(super) async fn edit_page(
     let user = session.signed_in(&req)?;
     let directory = state.directory.current();
     let unit = unit_of(&directory, &id)?;
-    may_edit(&session, &user, &directory, unit)?;
+    may_edit(&session, user, &directory, unit)?;
     let notice = params
         .sparat
         .is_some()
