@@ -29,6 +29,9 @@ pub enum UnitChange {
     AddNumber(Box<ContactPoint>),
     ChangeNumber(Uuid, Box<ContactPointPatch>),
     RemoveNumber(Uuid),
+    /// The change, and the unit confirmed as reviewed today, in one version ("Spara och
+    /// markera som granskad").
+    AndConfirm(Box<UnitChange>),
 }
 
 impl UnitChange {
@@ -42,6 +45,7 @@ impl UnitChange {
             UnitChange::AddNumber(_) => "contact_point.create",
             UnitChange::ChangeNumber(..) => "contact_point.update",
             UnitChange::RemoveNumber(_) => "contact_point.remove",
+            UnitChange::AndConfirm(change) => change.action(),
         }
     }
 
@@ -62,6 +66,10 @@ impl UnitChange {
                 edit(move |u| u.with_contact_point_changed(point, *patch))
             }
             UnitChange::RemoveNumber(point) => edit(move |u| u.without_contact_point(point)),
+            UnitChange::AndConfirm(change) => {
+                let (change, day) = (change.into_edit(), today());
+                Box::new(move |conn, u| Ok(change(conn, u)?.confirmed(day)))
+            }
         }
     }
 }

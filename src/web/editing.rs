@@ -38,10 +38,10 @@ pub(super) async fn edit_page(
     let directory = state.directory.current();
     let unit = unit_of(&directory, &id)?;
     may_edit(&session, user, &directory, unit)?;
-    let notice = params
-        .sparat
-        .is_some()
-        .then(|| pages::Notice::Ok("Ändringen är sparad.".into()));
+    let notice = params.sparat.as_deref().map(|what| match what {
+        "granskad" => pages::Notice::Ok("Ändringen är sparad och enheten är markerad som granskad.".into()),
+        _ => pages::Notice::Ok("Ändringen är sparad.".into()),
+    });
     ok(pages::edit(
         &session_view(&session),
         &directory,
@@ -104,8 +104,12 @@ pub(super) async fn save_number(
     };
     // A reason not fit to keep: the error page, as for a bad form.
     by.meta().map_err(WebError::from)?;
-    let change = UnitChange::ChangeNumber(point_id, Box::new(patch));
-    let saved = format!("/enhet/{}/redigera?sparat=1#nummer-{point_id}", unit.id);
+    let mut change = UnitChange::ChangeNumber(point_id, Box::new(patch));
+    let mut saved = format!("/enhet/{}/redigera?sparat=1#nummer-{point_id}", unit.id);
+    if form.granskad.is_some() {
+        change = UnitChange::AndConfirm(Box::new(change));
+        saved = format!("/enhet/{}/redigera?sparat=granskad#nummer-{point_id}", unit.id);
+    }
     match units::change(&state, by, unit.id, Ok(form.version), change).await {
         Ok(_) => Ok(see_other(&saved)),
         Err(AppError::Validation(errors)) => again(errors),

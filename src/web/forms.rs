@@ -98,6 +98,8 @@ pub struct NumberInput {
     pub(super) to_3: String,
     #[serde(default)]
     pub(super) reason: String,
+    /// "Spara och markera som granskad": the unit is confirmed as reviewed in the same write.
+    pub(super) granskad: Option<String>,
 }
 
 impl NumberInput {

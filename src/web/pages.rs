@@ -89,6 +89,21 @@ fn role_sv(role: Role) -> &'static str {
     }
 }
 
+/// The unit's address on one line, if it has one.
+fn address_line(unit: &Unit) -> Option<String> {
+    let parts = [
+        &unit.address.street,
+        &unit.address.postal_code,
+        &unit.address.city,
+    ];
+    let line = parts
+        .iter()
+        .filter_map(|p| p.as_deref())
+        .collect::<Vec<_>>()
+        .join(", ");
+    (!line.is_empty()).then_some(line)
+}
+
 /// Why `user` may not change `unit`, in words: who they are, whose the unit is, who may.
 pub fn may_not_edit(session: &SessionView, directory: &Directory, user: &User, unit: &Unit) -> Markup {
     let owner = organisation_name(directory, unit);
@@ -613,9 +628,7 @@ pub fn unit(
             h2 { "Förskolor (barnhälsovård)" }
             p { (unit.preschools.join(", ")) }
         }
-        @let address = [&unit.address.street, &unit.address.postal_code, &unit.address.city]
-            .iter().filter_map(|p| p.as_deref()).collect::<Vec<_>>().join(", ");
-        @if !address.is_empty() { h2 { "Adress" } p { (address) } }
+        @if let Some(address) = address_line(unit) { h2 { "Adress" } p { (address) } }
         @if let Some(note) = &unit.note { h2 { "Anteckning" } p { (note) } }
         p {
             a href=(format!("/v1/units/{}/vcard", unit.id)) { "Spara som kontakt (vCard)" }
@@ -932,7 +945,11 @@ pub fn edit(
                             input type="text" id=(format!("reason-{p}")) name="reason" value=(row.reason);
                         }
                     }
-                    p { button type="submit" { "Spara " (c.label) } }
+                    p.buttons {
+                        button type="submit" { "Spara " (c.label) }
+                        " "
+                        button.secondary type="submit" name="granskad" value="ja" { "Spara och markera enheten som granskad" }
+                    }
                 }
             }
         }
@@ -1099,22 +1116,38 @@ pub fn review(
         }
         h2 { "Enheter att granska (" (due.len()) ")" }
         @if due.is_empty() { p.empty { "Allt är granskat." } } @else {
-            table {
-                thead { tr { th scope="col" { "Enhet" } th scope="col" { "Senast granskad" } th scope="col" { "Ska granskas" } th scope="col" { span.visually-hidden { "Åtgärd" } } } }
-                tbody {
-                    @for u in &due {
-                        tr {
-                            td { a href=(format!("/enhet/{}", u.id)) { (u.name) } }
-                            td { (u.reviewed_at.map_or_else(|| "aldrig".to_owned(), |d| d.to_string())) }
-                            td { (u.review_due()) @if u.review_status(day) == ReviewStatus::Overdue { " (försenad)" } }
-                            td {
-                                form method="post" action=(format!("/enhet/{}/bekrafta", u.id)) {
-                                    input type="hidden" name="csrf" value=(session.csrf);
-                                    input type="hidden" name="version" value=(u.version);
-                                    button type="submit" aria-label=(format!("Bekräfta {}", u.name)) { "Stämmer" }
+            p { "Kontrollera enhetens uppgifter nedan. Stämmer allt: ”Stämmer”. Annars: ”Ändra”, och spara med ”Spara och markera enheten som granskad”." }
+            @for u in &due {
+                article.card.review {
+                    h3 { a href=(format!("/enhet/{}", u.id)) { (u.name) } }
+                    p.meta {
+                        "Senast granskad " (u.reviewed_at.map_or_else(|| "aldrig".to_owned(), |d| d.to_string()))
+                        " · ska granskas " (u.review_due())
+                        @if u.review_status(day) == ReviewStatus::Overdue { " (försenad)" }
+                    }
+                    @if let Some(address) = address_line(u) { p { (address) } }
+                    table.review-numbers {
+                        caption.visually-hidden { "Nummer och telefontider för " (u.name) }
+                        thead { tr { th scope="col" { "Nummer" } th scope="col" { "Beskrivning" } th scope="col" { "Telefontid" } } }
+                        tbody {
+                            @for c in &u.contact_points {
+                                tr {
+                                    td.nr { (c.number.national()) }
+                                    td { (c.label) br; span.meta { (c.purpose.label_sv()) ", "
+                                        @if c.visibility == Visibility::Internal { "internt" } @else { "offentligt" } } }
+                                    td { (hours_text(c)) }
                                 }
                             }
                         }
+                    }
+                    @if let Some(note) = &u.note { p.meta { "Anteckning: " (note) } }
+                    div.row {
+                        form method="post" action=(format!("/enhet/{}/bekrafta", u.id)) {
+                            input type="hidden" name="csrf" value=(session.csrf);
+                            input type="hidden" name="version" value=(u.version);
+                            button type="submit" aria-label=(format!("Stämmer: bekräfta {}", u.name)) { "Stämmer" }
+                        }
+                        a.button.secondary href=(format!("/enhet/{}/redigera", u.id)) aria-label=(format!("Ändra {}", u.name)) { "Ändra" }
                     }
                 }
             }

@@ -379,7 +379,21 @@ async fn the_review_page_confirms_and_the_other_pages_show_what_staff_need() {
         !text(&review).contains("Hemtjänst Norr"),
         "not Närhälsan's to review"
     );
-    let (_, _, version) = switchboard(&app).await;
+    // What "Stämmer" confirms is on the page: each number with its telefontid.
+    let (_, number, version) = switchboard(&app).await;
+    let card = text(&review)
+        .split("<article")
+        .find(|card| card.contains(SODRA_TORGET) && card.contains("bekrafta"))
+        .expect("Södra Torget's card");
+    assert!(card.contains(&number), "{card}");
+    assert!(
+        card.contains("Växel och tidsbokning") && card.contains("vardagar"),
+        "{card}"
+    );
+    assert!(
+        card.contains(&format!("/enhet/{SODRA_TORGET}/redigera")),
+        "and a way to change it"
+    );
     let res = form(
         &app,
         &format!("/enhet/{SODRA_TORGET}/bekrafta"),
@@ -852,4 +866,46 @@ async fn a_refusal_explains_itself_in_names_under_the_callers_own_header() {
     let res = page(&app, "/enhet/inte-ett-id", Some(&reader)).await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     assert!(!text(&res).contains(">Logga in<"), "{}", text(&res));
+}
+
+/// "Spara och markera enheten som granskad": the number and the review in one version.
+#[actix_web::test]
+async fn a_number_saved_and_marked_as_reviewed_is_one_version() {
+    let app = TestApp::new();
+    let (point, _, version) = switchboard(&app).await;
+    let editor = app.token(Role::Editor, &["narhalsan"]);
+    let csrf = csrf_token(&editor);
+    let events = app.audit_count();
+    let res = form(
+        &app,
+        &format!("/enhet/{SODRA_TORGET}/nummer/{point}"),
+        Some(&editor),
+        &[
+            ("csrf", &csrf),
+            ("version", &version),
+            ("label", "Växel och tidsbokning"),
+            ("number", "031-390 06 39"),
+            ("visibility", "public"),
+            ("hours_mode", "always"),
+            ("granskad", "ja"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", text(&res));
+    let to = res
+        .headers
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .expect("location")
+        .to_owned();
+    assert!(to.contains("sparat=granskad"), "{to}");
+    assert!(text(&page(&app, &to, Some(&editor)).await).contains("markerad som granskad"));
+    assert_eq!(app.audit_count(), events + 1, "one write");
+    let unit = app.get(&format!("/v1/units/{SODRA_TORGET}")).await;
+    assert_eq!(unit.body["review"]["status"], "current", "{}", unit.body);
+    assert_eq!(switchboard(&app).await.1, "031-390 06 39");
+    assert_eq!(
+        unit.etag.as_deref(),
+        Some(format!("\"{}\"", version.parse::<i64>().expect("version") + 1).as_str())
+    );
 }

@@ -386,5 +386,17 @@ async fn staff_look_up_and_editors_keep_numbers_right_in_a_real_browser() {
     assert!(history.contains("Test editor"));
     screenshot(&client, "history.png").await;
 
+    // The review page shows what "Stämmer" confirms: each unit's numbers and telefontider.
+    client
+        .goto(&format!("{base}/granska"))
+        .await
+        .expect("review page");
+    let review = client.source().await.expect("page source");
+    assert!(
+        review.contains("Stämmer") && review.contains("Telefontid"),
+        "{review}"
+    );
+    screenshot(&client, "review.png").await;
+
     client.close().await.expect("close the browser");
 }
