@@ -146,5 +146,5 @@ pub(super) async fn history_page(
         audit::history(conn, Entity::Unit, &id.to_string())
     })
     .await?;
-    ok(pages::history(&session_view(&session), unit, &rows))
+    ok(pages::history(&session_view(&session), &directory, unit, &rows))
 }

@@ -958,14 +958,8 @@ pub fn edit(
 }
 
 /// Who changed what and when.
-pub fn history(session: &SessionView, unit: &Unit, rows: &[AuditEventRow]) -> Markup {
-    let show = |v: &serde_json::Value| -> String {
-        match v {
-            serde_json::Value::Null => "–".into(),
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
-        }
-    };
+pub fn history(session: &SessionView, directory: &Directory, unit: &Unit, rows: &[AuditEventRow]) -> Markup {
+    let show = |field: &str, v: &serde_json::Value| in_words(directory, field, v);
     let body = html! {
         h1 { "Historik: " (unit.name) }
         p { a href=(format!("/enhet/{}", unit.id)) { "Tillbaka till enheten" } }
@@ -983,7 +977,7 @@ pub fn history(session: &SessionView, unit: &Unit, rows: &[AuditEventRow]) -> Ma
                             @if row.before_state.is_none() { "Skapad" } @else {
                                 ul.numbers {
                                     @for c in diff.iter().filter(|c| !c.field.ends_with(".e164")) {
-                                        li { (field_sv(&c.field)) ": " (show(&c.from)) " → " (show(&c.to)) }
+                                        li { (field_sv(&c.field)) ": " (show(&c.field, &c.from)) " → " (show(&c.field, &c.to)) }
                                     }
                                 }
                             }
@@ -994,6 +988,37 @@ pub fn history(session: &SessionView, unit: &Unit, rows: &[AuditEventRow]) -> Ma
         }
     };
     layout(session, &format!("Historik {}", unit.name), body)
+}
+
+/// A value of the history as words: areas and organisations by name, lists as lists, yes or
+/// no, never JSON (telefontider, periods and notices come in words already).
+fn in_words(directory: &Directory, field: &str, value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    let key = field.rsplit('.').next().unwrap_or(field);
+    match value {
+        Value::Null => "–".into(),
+        Value::Bool(true) => "ja".into(),
+        Value::Bool(false) => "nej".into(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => match key {
+            "area_ids" => directory.area(s).map_or_else(|| s.clone(), |a| a.name.clone()),
+            "organisation_id" | "parent_id" => directory
+                .organisation(s)
+                .map_or_else(|| s.clone(), |o| o.name.clone()),
+            _ => s.clone(),
+        },
+        Value::Array(items) if items.is_empty() => "inga".into(),
+        Value::Array(items) => items
+            .iter()
+            .map(|item| in_words(directory, field, item))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| format!("{}: {}", field_sv(k), in_words(directory, k, v)))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
 }
 
 /// A changed field as people say it: `contact_points[Växel].number.national` → "Växel: nummer".

@@ -909,3 +909,62 @@ async fn a_number_saved_and_marked_as_reviewed_is_one_version() {
         Some(format!("\"{}\"", version.parse::<i64>().expect("version") + 1).as_str())
     );
 }
+
+/// The history reads as words: telefontider as people say them, lists as lists, areas and
+/// organisations by name, never JSON.
+#[actix_web::test]
+async fn the_history_page_reads_in_words() {
+    let app = TestApp::new();
+    let admin = app.token(Role::Admin, &[]);
+    let (point, _, version) = switchboard(&app).await;
+    let unit = format!("/v1/units/{SODRA_TORGET}");
+    let hours = serde_json::json!({"mode": "open_during", "weekly": [
+        {"days": ["workdays"], "from": "08:00", "to": "12:00"},
+        {"days": ["workdays"], "from": "13:00", "to": "16:30"}],
+        "exceptions": [{"date": "2027-01-05", "spans": [], "note": "Personalmöte"}]});
+    let res = app
+        .send(
+            actix_web::http::Method::PATCH,
+            &format!("{unit}/contact-points/{point}"),
+            Some(&admin),
+            Some(&format!("\"{version}\"")),
+            Some(serde_json::json!({"hours": hours, "reason": "lunchstängt"})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let tag = res.etag.expect("etag");
+    let res = app
+        .send(
+            actix_web::http::Method::PATCH,
+            &unit,
+            Some(&admin),
+            Some(&tag),
+            Some(serde_json::json!({"area_ids": ["mote-1", "mote-2"], "preschools": ["Förskolan Solen"]})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let history = page(&app, &format!("/enhet/{SODRA_TORGET}/historik"), Some(&admin)).await;
+    let body = text(&history);
+    let changes: Vec<&str> = body
+        .split("<li>")
+        .skip(1)
+        .map(|li| li.split("</li>").next().unwrap_or_default())
+        .collect();
+    for change in &changes {
+        assert!(
+            !change.contains('{') && !change.contains('[') && !change.contains("&quot;"),
+            "JSON in {change}"
+        );
+    }
+    let said = |wanted: &str| {
+        assert!(
+            changes.iter().any(|c| c.contains(wanted)),
+            "{wanted}: {changes:#?}"
+        )
+    };
+    said(
+        "Växel och tidsbokning: telefontid: vardagar 08:00–17:00 → vardagar 08:00–12:00, vardagar 13:00–16:30; 2027-01-05 stängt (Personalmöte)",
+    );
+    said("områden: Möte 2 → Möte 1, Möte 2");
+    said("förskolor: – → Förskolan Solen");
+}
