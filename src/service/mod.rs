@@ -30,7 +30,13 @@ pub struct Author<'a> {
     pub reason: Option<&'a str>,
 }
 
-impl Author<'_> {
+impl<'a> Author<'a> {
+    /// With the reason a form's field gives (blank: none).
+    pub fn with_reason(user: &'a User, req: &'a HttpRequest, reason: &'a str) -> Self {
+        let reason = Some(reason).filter(|r| !r.trim().is_empty());
+        Self { user, req, reason }
+    }
+
     /// What the audit event records; 400 for a reason that is not fit to keep.
     pub fn meta(&self) -> AppResult<WriteMeta> {
         write_meta(self.user, self.req, self.reason)

@@ -10,7 +10,6 @@ use crate::db::audit;
 use crate::db::audit::Entity;
 use crate::domain::FieldError;
 use crate::error::AppError;
-use crate::service::units::UnitChange;
 use crate::service::{Author, units};
 use crate::state;
 use crate::state::AppState;
@@ -93,42 +92,55 @@ pub(super) async fn save_number(
     };
     let stored = unit.contact_points.iter().find(|c| c.id == point_id);
     let stored = stored.ok_or_else(|| WebError::NotFound("Numret finns inte längre.".into()))?;
-    let patch = match form.patch(stored) {
-        Ok(patch) => patch,
+    let (change, saved) = match form.change(stored) {
+        Ok(change) => change,
         Err(e) => return again(vec![e]),
     };
-    let by = Author {
-        user: &user,
-        req: &req,
-        reason: Some(form.reason.as_str()).filter(|r| !r.trim().is_empty()),
-    };
+    let by = Author::with_reason(&user, &req, &form.reason);
     // A reason not fit to keep: the error page, as for a bad form.
     by.meta().map_err(WebError::from)?;
-    let mut change = UnitChange::ChangeNumber(point_id, Box::new(patch));
-    let mut saved = format!("/enhet/{}/redigera?sparat=1#nummer-{point_id}", unit.id);
-    if form.granskad.is_some() {
-        change = UnitChange::AndConfirm(Box::new(change));
-        saved = format!("/enhet/{}/redigera?sparat=granskad#nummer-{point_id}", unit.id);
-    }
     match units::change(&state, by, unit.id, Ok(form.version), change).await {
-        Ok(_) => Ok(see_other(&saved)),
+        Ok(_) => Ok(see_other(&format!(
+            "/enhet/{}/redigera?sparat={saved}#nummer-{point_id}",
+            unit.id
+        ))),
         Err(AppError::Validation(errors)) => again(errors),
-        Err(AppError::PreconditionFailed { .. }) => stale_edit(&state, &session, unit.id),
+        Err(AppError::PreconditionFailed { .. }) => {
+            stale_edit(&state, &session, unit.id, form.version, Some((point_id, &form))).await
+        }
         Err(other) => Err(other.into()),
     }
 }
 
-/// The editing page again, as stored now, after someone else changed the unit first.
-pub(super) fn stale_edit(state: &AppState, session: &Session, id: Uuid) -> WebResult {
-    let (now, top) = (state.directory.current(), pages::Notice::Error(STALE.into()));
+/// The editing page again, as stored now, after someone else changed the unit first: what
+/// they changed since `version` (the one the page was made from), and what the editor typed
+/// (`kept`: the number and its form) kept in its form against the latest.
+pub(super) async fn stale_edit(
+    state: &web::Data<AppState>,
+    session: &Session,
+    id: Uuid,
+    version: i64,
+    kept: Option<(Uuid, &NumberInput)>,
+) -> WebResult {
+    let then = state::read(state, move |conn| {
+        crate::db::units::unit_version(conn, id, version)
+    })
+    .await;
+    let now = state.directory.current();
     let unit = now.unit(id).ok_or_else(unit_not_found)?;
-    let page = pages::edit(&session_view(session), &now, unit, Some(top), None);
+    let meanwhile = then
+        .map(|then| pages::changes_in_words(&now, &then, unit))
+        .unwrap_or_default();
+    let failed = kept.map(|(point, form)| (point, Vec::new(), form));
+    let page = pages::edit(
+        &session_view(session),
+        &now,
+        unit,
+        Some(pages::Notice::Stale(meanwhile)),
+        failed,
+    );
     Ok(html(StatusCode::PRECONDITION_FAILED, page))
 }
-
-/// Why an edit was not saved when someone else changed the unit first.
-pub(super) const STALE: &str = "Någon annan har ändrat enheten sedan du öppnade sidan, så din ändring sparades inte. \
-     Sidan visar nu de senaste uppgifterna: gör din ändring igen.";
 
 /// A unit's history: who changed what, when, and why.
 #[get("/enhet/{id}/historik")]

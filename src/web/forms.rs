@@ -7,6 +7,7 @@ use crate::auth::User;
 use crate::domain::edit::ContactPointPatch;
 use crate::domain::hours::{Clock, Days, Mode, TelephoneHours, WeeklySpan};
 use crate::domain::{FieldError, Invalid, Visibility, shown};
+use crate::service::units::UnitChange;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct SearchForm {
@@ -103,6 +104,19 @@ pub struct NumberInput {
 }
 
 impl NumberInput {
+    /// The write the form asks for to the number `stored` (and, with "Spara och markera
+    /// enheten som granskad", the review), and the word the saved page shows it by.
+    pub(super) fn change(
+        &self,
+        stored: &crate::domain::ContactPoint,
+    ) -> Result<(UnitChange, &'static str), FieldError> {
+        let change = UnitChange::ChangeNumber(stored.id, Box::new(self.patch(stored)?));
+        Ok(match self.granskad {
+            Some(_) => (UnitChange::AndConfirm(Box::new(change)), "granskad"),
+            None => (change, "1"),
+        })
+    }
+
     /// The change the form asks for to the number `stored`.
     pub(super) fn patch(
         &self,

@@ -25,15 +25,42 @@ use crate::service::search::{self, FilterParams, FoundBy, FoundByKind};
 /// A message at the top of a page.
 pub enum Notice {
     Ok(String),
-    Error(String),
+    /// Someone else changed the unit first: what they changed, in words.
+    Stale(Vec<String>),
 }
 
 fn notice(n: Option<&Notice>) -> Markup {
     match n {
         None => html! {},
         Some(Notice::Ok(m)) => html! { div.notice.ok role="status" { (m) } },
-        Some(Notice::Error(m)) => html! { div.notice.error role="alert" { (m) } },
+        Some(Notice::Stale(meanwhile)) => html! {
+            div.notice.error role="alert" {
+                p { "Någon annan har ändrat enheten sedan du öppnade sidan, så din ändring sparades inte ännu." }
+                @if !meanwhile.is_empty() {
+                    p { "Det här ändrades under tiden:" }
+                    ul { @for change in meanwhile { li { (change) } } }
+                }
+                p { "Det du skrev står kvar i formuläret nedan, mot de senaste uppgifterna. Kontrollera och spara igen." }
+            }
+        },
     }
+}
+
+/// What changed between two states of a unit, a line each in words ("Växel: nummer:
+/// 031-390 06 35 → 031-390 06 39").
+pub fn changes_in_words(directory: &Directory, before: &Unit, after: &Unit) -> Vec<String> {
+    let json = |u: &Unit| serde_json::to_value(u).unwrap_or_default();
+    changes(&json(before), &json(after))
+        .iter()
+        .filter(|c| !c.field.ends_with(".e164"))
+        .map(|c| {
+            let (from, to) = (
+                in_words(directory, &c.field, &c.from),
+                in_words(directory, &c.field, &c.to),
+            );
+            format!("{}: {from} → {to}", field_sv(&c.field))
+        })
+        .collect()
 }
 
 fn layout(session: &SessionView, title: &str, body: Markup) -> Markup {

@@ -291,7 +291,8 @@ async fn a_number_is_changed_from_the_edit_page_as_an_audited_write() {
     );
     assert!(text(&history).contains("nytt växelnummer"));
 
-    // The same form again (its version is now stale): explained, nothing overwritten.
+    // The same form again (its version is now stale): explained with what changed meanwhile,
+    // nothing overwritten, what was typed kept against the latest version.
     let res = post(fields(&csrf, &version, "031-390 06 38"), editor.clone()).await;
     assert_eq!(res.status, StatusCode::PRECONDITION_FAILED);
     assert!(
@@ -300,10 +301,25 @@ async fn a_number_is_changed_from_the_edit_page_as_an_audited_write() {
         text(&res)
     );
     assert!(
-        text(&res).contains("value=\"031-390 06 39\""),
-        "the page shows the latest"
+        text(&res).contains("Växel och tidsbokning: nummer: 031-390 06 35 → 031-390 06 39"),
+        "what changed meanwhile: {}",
+        text(&res)
+    );
+    assert!(
+        text(&res).contains("value=\"031-390 06 38\""),
+        "what was typed stays"
     );
     assert_eq!(app.audit_count(), events + 1);
+    let latest = (app.get(&format!("/v1/units/{SODRA_TORGET}")).await.etag)
+        .expect("etag")
+        .trim_matches('"')
+        .to_owned();
+    assert!(
+        text(&res).contains(&format!("name=\"version\" value=\"{latest}\"")),
+        "saving again saves over the latest"
+    );
+    let res = post(fields(&csrf, &latest, "031-390 06 38"), editor.clone()).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", text(&res));
 }
 
 #[actix_web::test]
