@@ -34,14 +34,10 @@ pub const FORMATS: [&str; 4] = ["ndjson", "csv", "vcard", "html"];
 /// the default 256 KiB). It answers other methods itself, with `Allow`, like every address.
 pub fn import_service() -> actix_web::Resource {
     web::resource("/import")
-        .app_data(web::PayloadConfig::new(IMPORT_LIMIT))
+        .app_data(web::PayloadConfig::new(import::MAX_FILE))
         .route(web::post().to(import))
         .default_service(web::to(super::methods::unrouted))
 }
-
-/// The largest CSV file `POST /v1/import` takes (the 20,000-unit benchmark directory is
-/// about 8 MiB).
-const IMPORT_LIMIT: usize = 64 * 1024 * 1024;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

@@ -14,6 +14,7 @@
 //! One module per page family: lookup, editing, review; session.rs (the cookie, CSRF, errors,
 //! signing in), forms.rs (what the forms send), pages.rs (the markup, maud).
 
+mod admin;
 mod editing;
 mod forms;
 mod lookup;
@@ -59,6 +60,7 @@ pages! {
     "/enhet/{id}/nummer/{point}" => [POST editing::save_number],
     "/enhet/{id}/historik" => [GET editing::history_page],
     "/granska" => [GET review::review_page],
+    "/import" => [GET admin::import_page, POST admin::import_file],
     "/enhet/{id}/bekrafta" => [POST review::confirm_unit],
     "/rattelse/{id}" => [POST review::decide_correction],
     "/static/{name}" => [GET asset],

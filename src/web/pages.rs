@@ -65,6 +65,7 @@ pub fn changes_in_words(directory: &Directory, before: &Unit, after: &Unit) -> V
 
 fn layout(session: &SessionView, title: &str, body: Markup) -> Markup {
     let editor = session.user.as_ref().is_some_and(|u| u.role != Role::Reader);
+    let admin = session.user.as_ref().is_some_and(|u| u.role == Role::Admin);
     html! {
         (DOCTYPE)
         html lang="sv" {
@@ -84,6 +85,7 @@ fn layout(session: &SessionView, title: &str, body: Markup) -> Markup {
                         a href="/gata" { "Sök gata" }
                         @if session.user.is_some() { a href="/v1/export?format=html" { "Utskriftsvänlig lista" } }
                         @if editor { a href="/granska" { "Att granska" } }
+                        @if admin { a href="/import" { "Importera" } }
                     }
                     div.who {
                         @if let Some(user) = &session.user {
@@ -1239,4 +1241,124 @@ pub(super) fn app_message(e: &AppError) -> String {
         AppError::Unavailable(_) => "Databasen svarar inte just nu. Försök igen om en stund.".into(),
         _ => "Något gick fel. Försök igen; hör av dig till förvaltningen om det händer igen.".into(),
     }
+}
+
+/// "Importera": the CSV file, and why (kept in the history).
+pub fn import_form(session: &SessionView, error: Option<&str>) -> Markup {
+    let body = html! {
+        h1 { "Importera enheter och nummer" }
+        p { "En CSV-fil med exportens kolumner, t.ex. "
+            a href="/v1/export?format=csv" { "hela katalogen som CSV" }
+            " ändrad i Excel. En enhets rader är hela dess lista med nummer: ett nummer som filen inte tar med tas bort. Enheter som inte står i filen berörs inte." }
+        p { "Först visas vad importen skulle ändra, enhet för enhet. Inget sparas förrän du bekräftar." }
+        @if let Some(error) = error { div.notice.error role="alert" { (error) } }
+        form method="post" action="/import" enctype="multipart/form-data" {
+            input type="hidden" name="csrf" value=(session.csrf);
+            label for="fil" { "CSV-fil (UTF-8, komma eller semikolon)" }
+            input type="file" id="fil" name="fil" accept=".csv,text/csv" required;
+            label for="reason" { "Varför (syns i historiken)" }
+            input type="text" id="reason" name="reason" placeholder="t.ex. årlig uppdatering 2027";
+            p { button type="submit" { "Förhandsgranska" } }
+        }
+    };
+    layout(session, "Importera", body)
+}
+
+/// What an import would do (a preview, with the button that imports) or did: the counts, the
+/// warnings, and per unit its numbers added and removed and its changed fields.
+pub fn import_report(
+    session: &SessionView,
+    directory: &Directory,
+    report: &crate::transfer::ImportReport,
+    text: &str,
+    reason: &str,
+) -> Markup {
+    use base64::Engine;
+    let changes = report.created + report.changed;
+    let body = html! {
+        @if report.dry_run { h1 { "Förhandsgranskning av importen" } } @else { h1 { "Importen är klar" } }
+        p { (report.rows) " rader, " (report.units) " enheter: " strong { (report.created) " nya, " (report.changed) " ändras" }
+            ", " (report.unchanged) " oförändrade." }
+        @if !report.warnings.is_empty() {
+            h2 { "Varningar (" (report.warnings.len()) ")" }
+            p { "Raderna importeras som de står, men kontrollera dem:" }
+            ul { @for w in &report.warnings { li { "Rad " (w.line) ": " (w.sv) } } }
+        }
+        @if report.dry_run {
+            @if changes == 0 { div.notice.ok role="status" { "Filen ändrar inget." } } @else {
+                form method="post" action="/import" enctype="multipart/form-data" {
+                    input type="hidden" name="csrf" value=(session.csrf);
+                    input type="hidden" name="innehall" value=(base64::engine::general_purpose::STANDARD.encode(text));
+                    input type="hidden" name="reason" value=(reason);
+                    input type="hidden" name="bekrafta" value="ja";
+                    p.buttons {
+                        button type="submit" { "Importera: " (report.created) " nya, " (report.changed) " ändrade" }
+                        a.button.secondary href="/import" { "Avbryt" }
+                    }
+                }
+            }
+        }
+        @if changes > 0 { h2 { "Enhet för enhet" } }
+        @if !report.diff_complete { p { "Listan visar de " (report.diff.len()) " första enheterna." } }
+        @for unit in &report.diff { (unit_diff(directory, unit)) }
+    };
+    layout(session, "Importera", body)
+}
+
+/// One unit of an import's preview.
+fn unit_diff(directory: &Directory, unit: &crate::transfer::UnitDiff) -> Markup {
+    let line =
+        |n: &crate::transfer::NumberLine| format!("{} {} ({})", n.number, n.label, n.purpose.label_sv());
+    // A number added or removed whole is listed once, not field by field.
+    let whole: Vec<String> = unit
+        .added_numbers
+        .iter()
+        .chain(&unit.removed_numbers)
+        .map(|n| format!("contact_points[{}]", n.label))
+        .collect();
+    let fields: Vec<&crate::domain::history::Change> = unit
+        .changes
+        .iter()
+        .filter(|c| !c.field.ends_with(".e164") && !whole.iter().any(|w| c.field.starts_with(w.as_str())))
+        .collect();
+    html! {
+        article.card {
+            h3 { (unit.name) " " span.meta { @if unit.created { "(ny)" } @else { "(ändras)" } " rad " (unit.line) } }
+            @if !unit.removed_numbers.is_empty() {
+                div.notice.warn {
+                    p { strong { "Tas bort" } " (finns inte i filen):" }
+                    ul { @for n in &unit.removed_numbers { li { (line(n)) } } }
+                }
+            }
+            @if !unit.added_numbers.is_empty() {
+                p { @if unit.created { "Nummer:" } @else { "Nya nummer:" } }
+                ul { @for n in &unit.added_numbers { li { (line(n)) } } }
+            }
+            @if !fields.is_empty() {
+                p { "Ändras:" }
+                ul { @for c in fields { li { (field_sv(&c.field)) ": " (in_words(directory, &c.field, &c.from)) " → " (in_words(directory, &c.field, &c.to)) } } }
+            }
+        }
+    }
+}
+
+/// A file the import refuses: every problem with its line; nothing changed.
+pub fn import_problems(session: &SessionView, problems: &[FieldError]) -> Markup {
+    let body = html! {
+        h1 { "Filen kan inte importeras" }
+        div.notice.error role="alert" { "Inget har ändrats. Rätta raderna nedan i filen och försök igen." }
+        table {
+            thead { tr { th scope="col" { "Var" } th scope="col" { "Vad är fel" } } }
+            tbody {
+                @for p in problems {
+                    tr {
+                        td { (p.field.replace("line ", "rad ")) }
+                        td { (p.sv) }
+                    }
+                }
+            }
+        }
+        p { a.button href="/import" { "Välj en fil igen" } }
+    };
+    layout(session, "Importera", body)
 }

@@ -984,3 +984,147 @@ async fn the_history_page_reads_in_words() {
     said("områden: Möte 2 → Möte 1, Möte 2");
     said("förskolor: – → Förskolan Solen");
 }
+
+/// A `multipart/form-data` body of `(name, file name, content)` parts, and its content type.
+fn multipart(parts: &[(&str, Option<&str>, &str)]) -> (String, String) {
+    let boundary = "----kontaktnavtestboundary";
+    let mut body = String::new();
+    for (name, file, content) in parts {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\""
+        ));
+        if let Some(file) = file {
+            body.push_str(&format!("; filename=\"{file}\"\r\nContent-Type: text/csv"));
+        }
+        body.push_str(&format!("\r\n\r\n{content}\r\n"));
+    }
+    body.push_str(&format!("--{boundary}--\r\n"));
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn upload(app: &TestApp, session: &str, parts: &[(&str, Option<&str>, &str)]) -> Response {
+    let (content_type, body) = multipart(parts);
+    app.request(
+        TestRequest::post()
+            .uri("/import")
+            .insert_header((ORIGIN, "http://localhost:8080"))
+            .insert_header((CONTENT_TYPE, content_type))
+            .insert_header((COOKIE, format!("{SESSION_COOKIE}={session}")))
+            .set_payload(body),
+    )
+    .await
+}
+
+/// An admin imports on the web: the file, a preview per unit (what each unit gets, loses and
+/// changes, warnings and problems by line), nothing written until confirmed, then the import.
+#[actix_web::test]
+async fn an_admin_imports_a_file_on_the_web_after_a_preview() {
+    const HEIMDAL: &str = "527a387b-99ad-588a-af9a-2f933d6b71ed";
+    let app = TestApp::new();
+    let admin = app.token(Role::Admin, &[]);
+    let reader = app.token(Role::Reader, &[]);
+    let res = page(&app, "/import", Some(&reader)).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(text(&res).contains("Sidan är för administratörer."));
+    let res = page(&app, "/import", Some(&admin)).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(text(&res).contains("enctype=\"multipart/form-data\""));
+
+    // A one-row file for Heimdal, a digit missing from its number.
+    let export = app.get_as("/v1/export?format=csv", Some(&admin)).await;
+    let file = export.body.as_str().expect("csv").to_owned();
+    let header = file.lines().next().expect("header");
+    let row = file
+        .lines()
+        .find(|l| l.starts_with(HEIMDAL) && l.contains(",vag_in,"))
+        .expect("Heimdal's one way in");
+    let stored = app.get(&format!("/v1/units/{HEIMDAL}")).await;
+    let number = stored.body["contact_points"]
+        .as_array()
+        .expect("points")
+        .iter()
+        .find(|p| p["purpose"] == "vag_in")
+        .and_then(|p| p["national"].as_str())
+        .expect("number")
+        .to_owned();
+    let one_row = format!("{header}\n{}\n", row.replace(&number, "031-390 06 5"));
+    let csrf = csrf_token(&admin);
+    let events = app.audit_count();
+
+    let res = upload(
+        &app,
+        &admin,
+        &[
+            ("fil", Some("heimdal.csv"), &one_row),
+            ("reason", None, "årlig uppdatering"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "no CSRF token");
+    let res = upload(
+        &app,
+        &admin,
+        &[
+            ("csrf", None, &csrf),
+            ("fil", Some("heimdal.csv"), &one_row),
+            ("reason", None, "årlig uppdatering"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", text(&res));
+    let preview = text(&res).to_owned();
+    assert!(preview.contains("Förhandsgranskning"), "{preview}");
+    assert!(
+        preview.contains("Tas bort"),
+        "the numbers the file leaves out: {preview}"
+    );
+    assert!(
+        preview.contains("Menade du 031-39 00 65?"),
+        "the warning: {preview}"
+    );
+    assert!(
+        preview.contains(&format!("{number} → 031-39 00 65")),
+        "the change: {preview}"
+    );
+    assert_eq!(app.audit_count(), events, "a preview writes nothing");
+
+    let kept = preview
+        .split("name=\"innehall\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the previewed file, kept in the form")
+        .to_owned();
+    let res = upload(
+        &app,
+        &admin,
+        &[
+            ("csrf", None, &csrf),
+            ("innehall", None, &kept),
+            ("reason", None, "årlig uppdatering"),
+            ("bekrafta", None, "ja"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", text(&res));
+    assert!(text(&res).contains("Importen är klar"), "{}", text(&res));
+    let after = app.get(&format!("/v1/units/{HEIMDAL}")).await;
+    assert_eq!(after.body["contact_points"].as_array().expect("points").len(), 1);
+    assert_eq!(after.body["contact_points"][0]["national"], "031-39 00 65");
+
+    // A file with a problem: every problem by line, nothing changed.
+    let events = app.audit_count();
+    let bad = format!("{header}\n{}\n", row.replace(",vardcentral,", ",sjukhus,"));
+    let res = upload(
+        &app,
+        &admin,
+        &[("csrf", None, &csrf), ("fil", Some("fel.csv"), &bad)],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", text(&res));
+    assert!(
+        text(&res).contains("Filen kan inte importeras") && text(&res).contains("rad 2"),
+        "{}",
+        text(&res)
+    );
+    assert_eq!(app.audit_count(), events);
+}

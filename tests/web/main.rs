@@ -67,6 +67,7 @@ fn service(dir: &Path) -> (Running, String) {
     for (user, role, org) in [
         ("lasare", "reader", None),
         ("redaktor", "editor", Some("narhalsan")),
+        ("admin", "admin", None),
     ] {
         let mut cmd = Command::new(BIN);
         cmd.args(["user", "add", "--username", user, "--role", role, "--name"])
@@ -397,6 +398,55 @@ async fn staff_look_up_and_editors_keep_numbers_right_in_a_real_browser() {
         "{review}"
     );
     screenshot(&client, "review.png").await;
+    sign_out(&client).await;
+
+    // An admin imports a file: the preview unit by unit, then the import.
+    sign_in(&client, &base, "admin").await;
+    client.goto(&format!("{base}/import")).await.expect("import page");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import-sample.csv");
+    client
+        .find(Locator::Id("fil"))
+        .await
+        .expect("the file field")
+        .send_keys(sample.to_str().expect("path"))
+        .await
+        .expect("choose the file");
+    client
+        .find(Locator::Id("reason"))
+        .await
+        .expect("the reason field")
+        .send_keys("nya enheter")
+        .await
+        .expect("type the reason");
+    client
+        .find(Locator::XPath("//button[.='Förhandsgranska']"))
+        .await
+        .expect("preview button")
+        .click()
+        .await
+        .expect("preview");
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath("//h1[.='Förhandsgranskning av importen']"))
+        .await
+        .expect("the preview");
+    let preview = client.source().await.expect("page source");
+    assert!(preview.contains("Hemtjänst Exempelby (exempel)"), "{preview}");
+    screenshot(&client, "import-preview.png").await;
+    client
+        .find(Locator::XPath("//button[starts-with(., 'Importera:')]"))
+        .await
+        .expect("import button")
+        .click()
+        .await
+        .expect("import");
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath("//h1[.='Importen är klar']"))
+        .await
+        .expect("imported");
 
     client.close().await.expect("close the browser");
 }

@@ -1,0 +1,146 @@
+//! The administrators' pages: importing units and their numbers from a CSV file, with a
+//! preview of what each unit gets, loses and changes before anything is written.
+
+use actix_multipart::Multipart;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, get, post, web};
+use futures_util::StreamExt;
+
+use crate::auth::User;
+use crate::error::AppError;
+use crate::service::{Author, import};
+use crate::state::AppState;
+
+use super::session::{Session, WebError, WebResult, session_view};
+use super::{html, ok, pages};
+
+/// An admin, or the page that says this page is for admins.
+fn admin<'s>(session: &'s Session, req: &HttpRequest) -> Result<&'s User, WebError> {
+    let user = session.signed_in(req)?;
+    match user.admin() {
+        Ok(user) => Ok(user),
+        Err(_) => {
+            let why = "Sidan är för administratörer.";
+            let page = pages::refused(&session_view(session), StatusCode::FORBIDDEN, why);
+            Err(WebError::Page(StatusCode::FORBIDDEN, page))
+        }
+    }
+}
+
+/// "Importera": choose a CSV file.
+#[get("/import")]
+pub(super) async fn import_page(session: Session, req: HttpRequest) -> WebResult {
+    admin(&session, &req)?;
+    ok(pages::import_form(&session_view(&session), None))
+}
+
+/// What the import form sends: the file (first step), or the previewed text back (to import).
+#[derive(Default)]
+pub(super) struct ImportUpload {
+    csrf: String,
+    /// The file's text.
+    text: String,
+    reason: String,
+    /// The preview was seen and the import confirmed.
+    confirmed: bool,
+}
+
+impl ImportUpload {
+    /// Reads the form (`multipart/form-data`): every field at most as large as the API takes.
+    async fn read(mut form: Multipart) -> Result<Self, WebError> {
+        let unreadable = || {
+            WebError::App(AppError::invalid(
+                "fil",
+                crate::domain::Invalid::new(
+                    "Formuläret eller filen kunde inte läsas. Välj filen och försök igen.",
+                    "the form or the file could not be read",
+                ),
+            ))
+        };
+        let mut upload = Self::default();
+        while let Some(field) = form.next().await {
+            let mut field = field.map_err(|_| unreadable())?;
+            let name = field.name().unwrap_or_default().to_owned();
+            let bytes = match field.bytes(import::MAX_FILE).await {
+                Ok(Ok(bytes)) => bytes,
+                Ok(Err(_)) => return Err(unreadable()),
+                Err(_) => return Err(too_large()),
+            };
+            let text = || String::from_utf8(bytes.to_vec()).map_err(|_| not_utf8());
+            match name.as_str() {
+                "csrf" => upload.csrf = text()?,
+                "fil" if !bytes.is_empty() => upload.text = text()?,
+                // The previewed file, back as it was read (base64: no line break changes).
+                "innehall" => {
+                    use base64::Engine;
+                    let raw = base64::engine::general_purpose::STANDARD
+                        .decode(&bytes)
+                        .map_err(|_| unreadable())?;
+                    upload.text = String::from_utf8(raw).map_err(|_| not_utf8())?;
+                }
+                "reason" => upload.reason = text()?,
+                "bekrafta" => upload.confirmed = true,
+                _ => {}
+            }
+        }
+        Ok(upload)
+    }
+}
+
+fn too_large() -> WebError {
+    let mib = import::MAX_FILE / (1024 * 1024);
+    WebError::App(AppError::invalid(
+        "fil",
+        crate::domain::Invalid::new(
+            format!("Filen är större än {mib} MiB."),
+            format!("the file is larger than {mib} MiB"),
+        ),
+    ))
+}
+
+fn not_utf8() -> WebError {
+    WebError::App(AppError::invalid(
+        "fil",
+        crate::domain::Invalid::new(
+            "Filen är inte i UTF-8. Spara den i Excel som ”CSV UTF-8 (kommaavgränsad)” och försök igen.",
+            "the file is not UTF-8",
+        ),
+    ))
+}
+
+/// The file: a preview first (the import's dry run: per unit what it gets, loses and
+/// changes, problems and warnings per line), then, confirmed, the import itself.
+#[post("/import")]
+pub(super) async fn import_file(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    form: Multipart,
+) -> WebResult {
+    let upload = ImportUpload::read(form).await?;
+    let user = session.writer(&req, &upload.csrf)?;
+    admin(&session, &req)?;
+    let view = session_view(&session);
+    if upload.text.trim().is_empty() {
+        return Ok(html(
+            StatusCode::BAD_REQUEST,
+            pages::import_form(&view, Some("Välj en fil.")),
+        ));
+    }
+    let meta = Author::with_reason(user, &req, &upload.reason).meta()?;
+    let bytes = web::Bytes::from(upload.text.clone());
+    match import::units(&state, meta, bytes, !upload.confirmed).await {
+        Ok(report) => ok(pages::import_report(
+            &view,
+            &state.directory.current(),
+            &report,
+            &upload.text,
+            &upload.reason,
+        )),
+        Err(AppError::Validation(problems)) => Ok(html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            pages::import_problems(&view, &problems),
+        )),
+        Err(other) => Err(other.into()),
+    }
+}
