@@ -10,11 +10,12 @@ use crate::db::audit;
 use crate::db::audit::Entity;
 use crate::domain::FieldError;
 use crate::error::AppError;
+use crate::service::units::UnitChange;
 use crate::service::{Author, units};
 use crate::state;
 use crate::state::AppState;
 
-use super::forms::NumberInput;
+use super::forms::{NumberInput, VersionForm};
 use super::session::{Session, WebError, WebResult, may_edit, session_view};
 use super::{html, ok, pages, parse_uuid, see_other, unit_not_found, unit_of};
 
@@ -39,6 +40,8 @@ pub(super) async fn edit_page(
     may_edit(&session, user, &directory, unit)?;
     let notice = params.sparat.as_deref().map(|what| match what {
         "granskad" => pages::Notice::Ok("Ändringen är sparad och enheten är markerad som granskad.".into()),
+        "nytt" => pages::Notice::Ok("Numret är tillagt.".into()),
+        "borttaget" => pages::Notice::Ok("Numret är borttaget.".into()),
         _ => pages::Notice::Ok("Ändringen är sparad.".into()),
     });
     ok(pages::edit(
@@ -79,34 +82,102 @@ pub(super) async fn save_number(
     path: web::Path<(String, String)>,
     form: web::Form<NumberInput>,
 ) -> WebResult {
+    let point = parse_uuid(&path.1)?;
+    number_write(&state, &session, &req, &path.0, Some(point), &form).await
+}
+
+/// Adds a number: `POST /v1/units/{id}/contact-points`.
+#[post("/enhet/{id}/nummer")]
+pub(super) async fn add_number(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<NumberInput>,
+) -> WebResult {
+    number_write(&state, &session, &req, &id, None, &form).await
+}
+
+/// A number's form (`which`: a stored number, or a new one) as one write; refused, the page
+/// again with what was typed and why; stale, what changed meanwhile.
+async fn number_write(
+    state: &web::Data<AppState>,
+    session: &Session,
+    req: &HttpRequest,
+    unit_id: &str,
+    which: pages::FormFor,
+    form: &NumberInput,
+) -> WebResult {
+    let user = session.writer(req, &form.csrf)?.clone();
+    let directory = state.directory.current();
+    let unit = unit_of(&directory, unit_id)?;
+    may_edit(session, &user, &directory, unit)?;
+    let again = |errors: Vec<FieldError>| {
+        let page = pages::edit(
+            &session_view(session),
+            &directory,
+            unit,
+            None,
+            Some((which, errors, form)),
+        );
+        Ok(html(StatusCode::BAD_REQUEST, page))
+    };
+    let built = match which {
+        Some(point) => {
+            let stored = unit.contact_points.iter().find(|c| c.id == point);
+            let stored = stored.ok_or_else(|| WebError::NotFound("Numret finns inte längre.".into()))?;
+            form.change(stored).map_err(|e| vec![e])
+        }
+        None => form.new_number().map(|change| (change, "nytt")),
+    };
+    let (change, saved) = match built {
+        Ok(built) => built,
+        Err(errors) => return again(errors),
+    };
+    let by = Author::with_reason(&user, req, &form.reason);
+    // A reason not fit to keep: the error page, as for a bad form.
+    by.meta().map_err(WebError::from)?;
+    match units::change(state, by, unit.id, Ok(form.version), change).await {
+        Ok(after) => {
+            let known = |id: &Uuid| unit.contact_points.iter().any(|c| c.id == *id);
+            let point = which.or_else(|| after.contact_points.iter().map(|c| c.id).find(|id| !known(id)));
+            let anchor = point.map_or_else(String::new, |p| format!("#nummer-{p}"));
+            Ok(see_other(&format!(
+                "/enhet/{}/redigera?sparat={saved}{anchor}",
+                unit.id
+            )))
+        }
+        Err(AppError::Validation(errors)) => again(errors),
+        Err(AppError::PreconditionFailed { .. }) => {
+            stale_edit(state, session, unit.id, form.version, Some((which, form))).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Removes a number (not the one way in): `DELETE /v1/units/{id}/contact-points/{point}`.
+#[post("/enhet/{id}/nummer/{point}/ta-bort")]
+pub(super) async fn remove_number(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    form: web::Form<VersionForm>,
+) -> WebResult {
     let user = session.writer(&req, &form.csrf)?.clone();
-    let point_id = parse_uuid(&path.1)?;
+    let point = parse_uuid(&path.1)?;
     let directory = state.directory.current();
     let unit = unit_of(&directory, &path.0)?;
     may_edit(&session, &user, &directory, unit)?;
-    // The form again, with what was typed and why it was refused.
-    let again = |errors: Vec<FieldError>| {
-        let failed = Some((point_id, errors, &*form));
-        let page = pages::edit(&session_view(&session), &directory, unit, None, failed);
-        Ok(html(StatusCode::BAD_REQUEST, page))
-    };
-    let stored = unit.contact_points.iter().find(|c| c.id == point_id);
-    let stored = stored.ok_or_else(|| WebError::NotFound("Numret finns inte längre.".into()))?;
-    let (change, saved) = match form.change(stored) {
-        Ok(change) => change,
-        Err(e) => return again(vec![e]),
-    };
-    let by = Author::with_reason(&user, &req, &form.reason);
-    // A reason not fit to keep: the error page, as for a bad form.
-    by.meta().map_err(WebError::from)?;
+    let by = Author::with_reason(&user, &req, "");
+    let change = UnitChange::RemoveNumber(point);
     match units::change(&state, by, unit.id, Ok(form.version), change).await {
         Ok(_) => Ok(see_other(&format!(
-            "/enhet/{}/redigera?sparat={saved}#nummer-{point_id}",
+            "/enhet/{}/redigera?sparat=borttaget",
             unit.id
         ))),
-        Err(AppError::Validation(errors)) => again(errors),
         Err(AppError::PreconditionFailed { .. }) => {
-            stale_edit(&state, &session, unit.id, form.version, Some((point_id, &form))).await
+            stale_edit(&state, &session, unit.id, form.version, None).await
         }
         Err(other) => Err(other.into()),
     }
@@ -120,7 +191,7 @@ pub(super) async fn stale_edit(
     session: &Session,
     id: Uuid,
     version: i64,
-    kept: Option<(Uuid, &NumberInput)>,
+    kept: Option<(pages::FormFor, &NumberInput)>,
 ) -> WebResult {
     let then = state::read(state, move |conn| {
         crate::db::units::unit_version(conn, id, version)

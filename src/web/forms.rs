@@ -6,7 +6,7 @@ use serde::Deserialize;
 use crate::auth::User;
 use crate::domain::edit::ContactPointPatch;
 use crate::domain::hours::{Clock, Days, Mode, TelephoneHours, WeeklySpan};
-use crate::domain::{FieldError, Invalid, Visibility, shown};
+use crate::domain::{ContactPointDraft, FieldError, Invalid, Purpose, Visibility, shown};
 use crate::service::units::UnitChange;
 
 #[derive(Debug, Default, Deserialize)]
@@ -60,6 +60,14 @@ pub struct ReportInput {
     pub(super) proposed_number_confirmed: Option<String>,
 }
 
+/// A button's form that writes: the session's CSRF token and the version it was made from.
+#[derive(Debug, Default, Deserialize)]
+pub struct VersionForm {
+    #[serde(default)]
+    pub(super) csrf: String,
+    pub(super) version: i64,
+}
+
 /// One number as the edit form sends it.
 #[derive(Debug, Default, Deserialize)]
 pub struct NumberInput {
@@ -67,6 +75,9 @@ pub struct NumberInput {
     pub(super) csrf: String,
     /// The unit's version the form was made from (If-Match).
     pub(super) version: i64,
+    /// A new number's purpose (`switchboard`, `fax` …).
+    #[serde(default)]
+    pub(super) purpose: String,
     #[serde(default)]
     pub(super) label: String,
     #[serde(default)]
@@ -117,15 +128,34 @@ impl NumberInput {
         })
     }
 
+    /// The new number the form describes (a unit's numbers are added one by one).
+    pub(super) fn new_number(&self) -> Result<UnitChange, Vec<FieldError>> {
+        let purpose = Purpose::parse(&self.purpose).map_err(|e| vec![e.at("purpose")])?;
+        let draft = ContactPointDraft {
+            purpose,
+            label: self.label.clone(),
+            visibility: self.visibility(),
+            number: self.number.clone(),
+            number_confirmed: self.number_confirmed.is_some(),
+            hours: self.hours(None).map_err(|e| vec![e])?,
+            periods: Vec::new(),
+        };
+        Ok(UnitChange::AddNumber(Box::new(draft.validate("")?)))
+    }
+
+    fn visibility(&self) -> Visibility {
+        match self.visibility.as_str() {
+            "public" => Visibility::Public,
+            _ => Visibility::Internal,
+        }
+    }
+
     /// The change the form asks for to the number `stored`.
     pub(super) fn patch(
         &self,
         stored: &crate::domain::ContactPoint,
     ) -> Result<ContactPointPatch, FieldError> {
-        let visibility = match self.visibility.as_str() {
-            "public" => Visibility::Public,
-            _ => Visibility::Internal,
-        };
+        let visibility = self.visibility();
         Ok(ContactPointPatch {
             label: Some(self.label.clone()),
             number: Some(self.number.clone()),

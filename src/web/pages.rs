@@ -811,6 +811,8 @@ const DAY_CHOICES: [(&str, &str); 10] = [
 
 /// The values an edit form row starts with: the stored ones, or what was just sent.
 struct Row {
+    /// For a new number: its purpose (a code).
+    purpose: String,
     label: String,
     number: String,
     number_confirmed: bool,
@@ -842,6 +844,7 @@ impl Row {
             }
         }
         Self {
+            purpose: c.purpose.code().to_owned(),
             label: c.label.clone(),
             number: c.number.national().to_owned(),
             number_confirmed: false,
@@ -859,8 +862,23 @@ impl Row {
         }
     }
 
+    /// A new number's form, empty.
+    fn new() -> Self {
+        Self {
+            purpose: Purpose::Switchboard.code().to_owned(),
+            label: String::new(),
+            number: String::new(),
+            number_confirmed: false,
+            visibility: "internal".to_owned(),
+            mode: "open_during".to_owned(),
+            spans: Default::default(),
+            reason: String::new(),
+        }
+    }
+
     fn sent(f: &NumberInput) -> Self {
         Self {
+            purpose: f.purpose.clone(),
             label: f.label.clone(),
             number: f.number.clone(),
             number_confirmed: f.number_confirmed.is_some(),
@@ -876,114 +894,166 @@ impl Row {
     }
 }
 
-/// Editing a unit's numbers.
+/// Which number a refused form was for: one of the unit's, or a new one.
+pub type FormFor = Option<uuid::Uuid>;
+
+/// Editing a unit's numbers: one form per number (and a button that removes it), and one that
+/// adds a number. `failed`: the form that was refused, with why and what was typed.
 pub fn edit(
     session: &SessionView,
     _directory: &Directory,
     unit: &Unit,
     top: Option<Notice>,
-    failed: Option<(uuid::Uuid, Vec<FieldError>, &NumberInput)>,
+    failed: Option<(FormFor, Vec<FieldError>, &NumberInput)>,
 ) -> Markup {
+    let sent = |id: FormFor| match &failed {
+        Some((which, errors, form)) if *which == id => Some((Row::sent(form), errors.as_slice())),
+        _ => None,
+    };
     let body = html! {
         h1 { "Ändra nummer: " (unit.name) }
         (notice(top.as_ref()))
         p { a href=(format!("/enhet/{}", unit.id)) { "Tillbaka till enheten" } " · "
             a href=(format!("/enhet/{}/historik", unit.id)) { "Historik" } }
         @for c in &unit.contact_points {
-            @let (row, errors) = match &failed {
-                Some((id, errors, sent)) if *id == c.id => (Row::sent(sent), errors.as_slice()),
-                _ => (Row::stored(c), &[][..]),
-            };
-            @let p = c.id.simple().to_string();
-            form method="post" action=(format!("/enhet/{}/nummer/{}", unit.id, c.id)) id=(format!("nummer-{}", c.id)) {
-                fieldset {
-                    legend { (c.purpose.label_sv()) ": " (c.label) }
-                    @if !errors.is_empty() {
-                        div.notice.error role="alert" id=(format!("fel-{p}")) {
-                            "Numret sparades inte:"
-                            ul { @for e in errors { li { (e.sv) } } }
-                        }
+            @let (row, errors) = sent(Some(c.id)).unwrap_or_else(|| (Row::stored(c), &[][..]));
+            (number_form(session, unit, Some(c), &row, errors))
+        }
+        h2 id="nytt-nummer" { "Lägg till ett nummer" }
+        @let (row, errors) = sent(None).unwrap_or_else(|| (Row::new(), &[][..]));
+        (number_form(session, unit, None, &row, errors))
+    };
+    layout(session, &format!("Ändra {}", unit.name), body)
+}
+
+/// The form of one number (`point`), or of a new one; for a stored number other than the one
+/// way in, also the button that removes it.
+fn number_form(
+    session: &SessionView,
+    unit: &Unit,
+    point: Option<&ContactPoint>,
+    row: &Row,
+    errors: &[FieldError],
+) -> Markup {
+    let p = point.map_or_else(|| "ny".to_owned(), |c| c.id.simple().to_string());
+    let action = match point {
+        Some(c) => format!("/enhet/{}/nummer/{}", unit.id, c.id),
+        None => format!("/enhet/{}/nummer", unit.id),
+    };
+    let anchor = point.map_or_else(|| "nummer-ny".to_owned(), |c| format!("nummer-{}", c.id));
+    let bad = |field: &str| has_error(errors, field);
+    let described = |field: &str| bad(field).then(|| format!("fel-{p}"));
+    html! {
+        form method="post" action=(action) id=(anchor) {
+            fieldset {
+                @match point {
+                    Some(c) => legend { (c.purpose.label_sv()) ": " (c.label) },
+                    None => legend { "Nytt nummer" },
+                }
+                @if !errors.is_empty() {
+                    div.notice.error role="alert" id=(format!("fel-{p}")) {
+                        "Numret sparades inte:"
+                        ul { @for e in errors { li { (e.sv) } } }
                     }
-                    @let bad = |field: &str| has_error(errors, field);
-                    @let described = |field: &str| bad(field).then(|| format!("fel-{p}"));
-                    input type="hidden" name="csrf" value=(session.csrf);
-                    input type="hidden" name="version" value=(unit.version);
-                    div.row {
+                }
+                input type="hidden" name="csrf" value=(session.csrf);
+                input type="hidden" name="version" value=(unit.version);
+                div.row {
+                    @if point.is_none() {
                         div {
-                            label for=(format!("label-{p}")) { "Beskrivning" }
-                            input type="text" id=(format!("label-{p}")) name="label" value=(row.label) required
-                                aria-invalid=[bad("label").then_some("true")] aria-describedby=[described("label")]
-                                autofocus[bad("label")];
-                        }
-                        div {
-                            label for=(format!("number-{p}")) { "Nummer" }
-                            input type="text" id=(format!("number-{p}")) name="number" value=(row.number) required inputmode="tel"
-                                aria-invalid=[bad("number").then_some("true")] aria-describedby=[described("number")]
-                                autofocus[bad("number")] data-check="number_confirmed";
-                            div.number-check aria-live="polite" { (number_check(&row.number, "number_confirmed", row.number_confirmed)) }
-                        }
-                        div {
-                            label for=(format!("visibility-{p}")) { "Synlighet" }
-                            select id=(format!("visibility-{p}")) name="visibility" {
-                                option value="internal" selected[row.visibility == "internal"] { "Internt (inloggade)" }
-                                option value="public" selected[row.visibility == "public"] { "Offentligt" }
-                            }
-                        }
-                    }
-                    div.row {
-                        div {
-                            label for=(format!("mode-{p}")) { "Telefontid" }
-                            select id=(format!("mode-{p}")) name="hours_mode"
-                                aria-invalid=[bad("hours").then_some("true")] aria-describedby=[described("hours")]
-                                autofocus[bad("hours")] {
-                                @if row.mode == "keep" {
-                                    option value="keep" selected { "Behåll (" (hours_text(c)) ")" }
-                                }
-                                option value="unknown" selected[row.mode == "unknown"] { "Telefontid saknas (okänd)" }
-                                option value="always" selected[row.mode == "always"] { "Dygnet runt, alla dagar" }
-                                option value="open_during" selected[row.mode == "open_during"] { "Svarar under tiderna nedan" }
-                                option value="closed_during" selected[row.mode == "closed_during"] { "Svarar utom tiderna nedan (jour)" }
-                            }
-                        }
-                    }
-                    @for (i, (days, from, to)) in row.spans.iter().enumerate() {
-                        @let n = i + 1;
-                        div.spans {
-                            div {
-                                label for=(format!("days-{n}-{p}")) { "Dagar " (n) }
-                                select id=(format!("days-{n}-{p}")) name=(format!("days_{n}")) {
-                                    option value="" selected[days.is_empty()] { "–" }
-                                    @for (code, label) in DAY_CHOICES {
-                                        option value=(code) selected[days == code] { (label) }
-                                    }
+                            label for=(format!("purpose-{p}")) { "Typ" }
+                            select id=(format!("purpose-{p}")) name="purpose"
+                                aria-invalid=[bad("purpose").then_some("true")] aria-describedby=[described("purpose")] {
+                                @for purpose in Purpose::ALL.iter().filter(|p| **p != Purpose::VagIn) {
+                                    option value=(purpose.code()) selected[row.purpose == purpose.code()] { (purpose.label_sv()) }
                                 }
                             }
-                            div {
-                                label for=(format!("from-{n}-{p}")) { "Från" }
-                                input type="text" id=(format!("from-{n}-{p}")) name=(format!("from_{n}")) value=(from) placeholder="TT:MM" inputmode="numeric";
-                            }
-                            div {
-                                label for=(format!("to-{n}-{p}")) { "Till" }
-                                input type="text" id=(format!("to-{n}-{p}")) name=(format!("to_{n}")) value=(to) placeholder="TT:MM" inputmode="numeric";
-                            }
                         }
                     }
-                    div.row {
+                    div {
+                        label for=(format!("label-{p}")) { "Beskrivning" }
+                        input type="text" id=(format!("label-{p}")) name="label" value=(row.label) required
+                            aria-invalid=[bad("label").then_some("true")] aria-describedby=[described("label")]
+                            autofocus[bad("label")];
+                    }
+                    div {
+                        label for=(format!("number-{p}")) { "Nummer" }
+                        input type="text" id=(format!("number-{p}")) name="number" value=(row.number) required inputmode="tel"
+                            aria-invalid=[bad("number").then_some("true")] aria-describedby=[described("number")]
+                            autofocus[bad("number")] data-check="number_confirmed";
+                        div.number-check aria-live="polite" { (number_check(&row.number, "number_confirmed", row.number_confirmed)) }
+                    }
+                    div {
+                        label for=(format!("visibility-{p}")) { "Synlighet" }
+                        select id=(format!("visibility-{p}")) name="visibility" {
+                            option value="internal" selected[row.visibility == "internal"] { "Internt (inloggade)" }
+                            option value="public" selected[row.visibility == "public"] { "Offentligt" }
+                        }
+                    }
+                }
+                div.row {
+                    div {
+                        label for=(format!("mode-{p}")) { "Telefontid" }
+                        select id=(format!("mode-{p}")) name="hours_mode"
+                            aria-invalid=[bad("hours").then_some("true")] aria-describedby=[described("hours")]
+                            autofocus[bad("hours")] {
+                            @if let (true, Some(c)) = (row.mode == "keep", point) {
+                                option value="keep" selected { "Behåll (" (hours_text(c)) ")" }
+                            }
+                            option value="unknown" selected[row.mode == "unknown"] { "Telefontid saknas (okänd)" }
+                            option value="always" selected[row.mode == "always"] { "Dygnet runt, alla dagar" }
+                            option value="open_during" selected[row.mode == "open_during"] { "Svarar under tiderna nedan" }
+                            option value="closed_during" selected[row.mode == "closed_during"] { "Svarar utom tiderna nedan (jour)" }
+                        }
+                    }
+                }
+                @for (i, (days, from, to)) in row.spans.iter().enumerate() {
+                    @let n = i + 1;
+                    div.spans {
                         div {
-                            label for=(format!("reason-{p}")) { "Varför (syns i historiken)" }
-                            input type="text" id=(format!("reason-{p}")) name="reason" value=(row.reason);
+                            label for=(format!("days-{n}-{p}")) { "Dagar " (n) }
+                            select id=(format!("days-{n}-{p}")) name=(format!("days_{n}")) {
+                                option value="" selected[days.is_empty()] { "–" }
+                                @for (code, label) in DAY_CHOICES {
+                                    option value=(code) selected[days == code] { (label) }
+                                }
+                            }
+                        }
+                        div {
+                            label for=(format!("from-{n}-{p}")) { "Från" }
+                            input type="text" id=(format!("from-{n}-{p}")) name=(format!("from_{n}")) value=(from) placeholder="TT:MM" inputmode="numeric";
+                        }
+                        div {
+                            label for=(format!("to-{n}-{p}")) { "Till" }
+                            input type="text" id=(format!("to-{n}-{p}")) name=(format!("to_{n}")) value=(to) placeholder="TT:MM" inputmode="numeric";
                         }
                     }
-                    p.buttons {
-                        button type="submit" { "Spara " (c.label) }
-                        " "
-                        button.secondary type="submit" name="granskad" value="ja" { "Spara och markera enheten som granskad" }
+                }
+                div.row {
+                    div {
+                        label for=(format!("reason-{p}")) { "Varför (syns i historiken)" }
+                        input type="text" id=(format!("reason-{p}")) name="reason" value=(row.reason);
+                    }
+                }
+                p.buttons {
+                    @match point {
+                        Some(c) => {
+                            button type="submit" { "Spara " (c.label) }
+                            button.secondary type="submit" name="granskad" value="ja" { "Spara och markera enheten som granskad" }
+                        }
+                        None => button type="submit" { "Lägg till numret" },
                     }
                 }
             }
         }
-    };
-    layout(session, &format!("Ändra {}", unit.name), body)
+        @if let Some(c) = point.filter(|c| c.purpose != Purpose::VagIn) {
+            form.remove method="post" action=(format!("/enhet/{}/nummer/{}/ta-bort", unit.id, c.id)) {
+                input type="hidden" name="csrf" value=(session.csrf);
+                input type="hidden" name="version" value=(unit.version);
+                button.secondary type="submit" { "Ta bort " (c.label) " (" (c.number.national()) ")" }
+            }
+        }
+    }
 }
 
 /// Who changed what and when.

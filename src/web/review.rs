@@ -15,7 +15,7 @@ use crate::service::{Author, units};
 use crate::state;
 use crate::state::AppState;
 
-use super::forms::NoticeParams;
+use super::forms::{NoticeParams, VersionForm};
 use super::session::{Session, WebError, WebResult, meta, session_view};
 use super::{ok, pages, parse_uuid, see_other};
 
@@ -60,13 +60,6 @@ pub(super) async fn review_page(
         &open,
         notice,
     ))
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct VersionForm {
-    #[serde(default)]
-    csrf: String,
-    version: i64,
 }
 
 /// "Kontrollerad, stämmer": the yearly review's confirm.

@@ -1128,3 +1128,114 @@ async fn an_admin_imports_a_file_on_the_web_after_a_preview() {
     );
     assert_eq!(app.audit_count(), events);
 }
+
+/// An editor adds a number (a fax) on the page and removes it again: the API's writes, with
+/// the same refusals.
+#[actix_web::test]
+async fn an_editor_adds_and_removes_a_number_on_the_page() {
+    let app = TestApp::new();
+    let (_, _, version) = switchboard(&app).await;
+    let editor = app.token(Role::Editor, &["narhalsan"]);
+    let csrf = csrf_token(&editor);
+    let add = format!("/enhet/{SODRA_TORGET}/nummer");
+    let fax = |purpose: &'static str, version: &str| -> Vec<(&'static str, String)> {
+        vec![
+            ("csrf", csrf.clone()),
+            ("version", version.to_owned()),
+            ("purpose", purpose.to_owned()),
+            ("label", "Fax".to_owned()),
+            ("number", "031-390 06 40".to_owned()),
+            ("visibility", "internal".to_owned()),
+            ("hours_mode", "unknown".to_owned()),
+        ]
+    };
+    let send = |fields: &Vec<(&'static str, String)>| {
+        fields.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>()
+    };
+    let events = app.audit_count();
+
+    // Another organisation's editor: refused in words, nothing written.
+    let other = app.token(Role::Editor, &["boras-stad-vaf"]);
+    let fields = send(&fax("fax", &version));
+    let mut as_other: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let other_csrf = csrf_token(&other);
+    as_other[0] = ("csrf", &other_csrf);
+    let res = form(&app, &add, Some(&other), &as_other).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(text(&res).contains("Du är redaktör för"), "{}", text(&res));
+    // A purpose the form does not offer: the form again, as typed.
+    let fields = send(&fax("telegraf", &version));
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = form(&app, &add, Some(&editor), &pairs).await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST, "{}", text(&res));
+    assert!(
+        text(&res).contains("value=\"031-390 06 40\""),
+        "what was typed stays"
+    );
+    assert_eq!(app.audit_count(), events);
+
+    let fields = send(&fax("fax", &version));
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = form(&app, &add, Some(&editor), &pairs).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", text(&res));
+    let to = res
+        .headers
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .expect("location")
+        .to_owned();
+    assert!(to.contains("sparat=nytt#nummer-"), "{to}");
+    assert!(text(&page(&app, &to, Some(&editor)).await).contains("Numret är tillagt."));
+    let unit = app.get(&format!("/v1/units/{SODRA_TORGET}")).await;
+    let added = unit.body["contact_points"]
+        .as_array()
+        .expect("points")
+        .iter()
+        .find(|c| c["purpose"] == "fax")
+        .expect("the fax")
+        .clone();
+    assert_eq!(added["national"], "031-390 06 40");
+    assert_eq!(app.audit_count(), events + 1);
+
+    // Removed again; the one way in cannot be.
+    let version = unit.etag.expect("etag").trim_matches('"').to_owned();
+    let id = added["contact_point_id"].as_str().expect("id");
+    let res = form(
+        &app,
+        &format!("/enhet/{SODRA_TORGET}/nummer/{id}/ta-bort"),
+        Some(&editor),
+        &[("csrf", &csrf), ("version", &version)],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", text(&res));
+    let unit = app.get(&format!("/v1/units/{SODRA_TORGET}")).await;
+    assert!(
+        unit.body["contact_points"]
+            .as_array()
+            .expect("points")
+            .iter()
+            .all(|c| c["purpose"] != "fax")
+    );
+    let vag_in = unit.body["contact_points"]
+        .as_array()
+        .expect("points")
+        .iter()
+        .find(|c| c["purpose"] == "vag_in")
+        .and_then(|c| c["contact_point_id"].as_str())
+        .expect("vag_in")
+        .to_owned();
+    let version = unit.etag.expect("etag").trim_matches('"').to_owned();
+    let res = form(
+        &app,
+        &format!("/enhet/{SODRA_TORGET}/nummer/{vag_in}/ta-bort"),
+        Some(&editor),
+        &[("csrf", &csrf), ("version", &version)],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", text(&res));
+    let edit = page(&app, &format!("/enhet/{SODRA_TORGET}/redigera"), Some(&editor)).await;
+    assert!(
+        !text(&edit).contains(&format!("/nummer/{vag_in}/ta-bort")),
+        "no button to remove the one way in"
+    );
+}
