@@ -15,7 +15,7 @@ use crate::service::{Author, units};
 use crate::state;
 use crate::state::AppState;
 
-use super::forms::{NumberInput, VersionForm};
+use super::forms::{NumberInput, UnitInput, VersionForm};
 use super::session::{Session, WebError, WebResult, may_edit, session_view};
 use super::{html, ok, pages, parse_uuid, see_other, unit_not_found, unit_of};
 
@@ -38,12 +38,7 @@ pub(super) async fn edit_page(
     let directory = state.directory.current();
     let unit = unit_of(&directory, &id)?;
     may_edit(&session, user, &directory, unit)?;
-    let notice = params.sparat.as_deref().map(|what| match what {
-        "granskad" => pages::Notice::Ok("Ändringen är sparad och enheten är markerad som granskad.".into()),
-        "nytt" => pages::Notice::Ok("Numret är tillagt.".into()),
-        "borttaget" => pages::Notice::Ok("Numret är borttaget.".into()),
-        _ => pages::Notice::Ok("Ändringen är sparad.".into()),
-    });
+    let notice = params.sparat.as_deref().map(saved);
     ok(pages::edit(
         &session_view(&session),
         &directory,
@@ -193,15 +188,9 @@ pub(super) async fn stale_edit(
     version: i64,
     kept: Option<(pages::FormFor, &NumberInput)>,
 ) -> WebResult {
-    let then = state::read(state, move |conn| {
-        crate::db::units::unit_version(conn, id, version)
-    })
-    .await;
     let now = state.directory.current();
     let unit = now.unit(id).ok_or_else(unit_not_found)?;
-    let meanwhile = then
-        .map(|then| pages::changes_in_words(&now, &then, unit))
-        .unwrap_or_default();
+    let meanwhile = meanwhile(state, &now, unit, version).await;
     let failed = kept.map(|(point, form)| (point, Vec::new(), form));
     let page = pages::edit(
         &session_view(session),
@@ -230,4 +219,159 @@ pub(super) async fn history_page(
     })
     .await?;
     ok(pages::history(&session_view(&session), &directory, unit, &rows))
+}
+
+/// What someone else changed in unit `id` since `version`, in words (none when that version
+/// cannot be read).
+async fn meanwhile(
+    state: &web::Data<AppState>,
+    now: &crate::directory::Directory,
+    unit: &crate::domain::Unit,
+    version: i64,
+) -> Vec<String> {
+    let id = unit.id;
+    let then = state::read(state, move |conn| {
+        crate::db::units::unit_version(conn, id, version)
+    })
+    .await;
+    then.map(|then| pages::changes_in_words(now, &then, unit))
+        .unwrap_or_default()
+}
+
+/// A unit's own fields (editors of its organisation): `PATCH /v1/units/{id}`.
+#[get("/enhet/{id}/uppgifter")]
+pub(super) async fn unit_fields_page(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    id: web::Path<String>,
+    params: web::Query<EditParams>,
+) -> WebResult {
+    let user = session.signed_in(&req)?;
+    let directory = state.directory.current();
+    let unit = unit_of(&directory, &id)?;
+    may_edit(&session, user, &directory, unit)?;
+    let notice = params.sparat.as_deref().map(saved);
+    let input = UnitInput::of(unit);
+    ok(pages::unit_form(
+        &session_view(&session),
+        &directory,
+        user,
+        Some(unit),
+        &input,
+        notice,
+        &[],
+    ))
+}
+
+/// Saves a unit's own fields (and, "Spara och markera som granskad", its review) as one write.
+#[post("/enhet/{id}/uppgifter")]
+pub(super) async fn save_unit_fields(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<Vec<(String, String)>>,
+) -> WebResult {
+    let mut input = UnitInput::from_pairs(form.into_inner());
+    let user = session.writer(&req, &input.csrf)?.clone();
+    let directory = state.directory.current();
+    let unit = unit_of(&directory, &id)?;
+    may_edit(&session, &user, &directory, unit)?;
+    let view = session_view(&session);
+    let refused = match input.change() {
+        Err(errors) => errors,
+        Ok((change, word)) => {
+            let by = Author::with_reason(&user, &req, &input.reason);
+            by.meta().map_err(WebError::from)?;
+            match units::change(&state, by, unit.id, Ok(input.version), change).await {
+                Ok(_) => return Ok(see_other(&format!("/enhet/{}/uppgifter?sparat={word}", unit.id))),
+                Err(AppError::Validation(errors)) => errors,
+                Err(AppError::PreconditionFailed { .. }) => {
+                    let now = state.directory.current();
+                    let latest = now.unit(unit.id).ok_or_else(unit_not_found)?;
+                    let top = pages::Notice::Stale(meanwhile(&state, &now, latest, input.version).await);
+                    input.version = latest.version;
+                    let page = pages::unit_form(&view, &now, &user, Some(latest), &input, Some(top), &[]);
+                    return Ok(html(StatusCode::PRECONDITION_FAILED, page));
+                }
+                Err(other) => return Err(other.into()),
+            }
+        }
+    };
+    let page = pages::unit_form(&view, &directory, &user, Some(unit), &input, None, &refused);
+    Ok(html(StatusCode::BAD_REQUEST, page))
+}
+
+/// A new unit (editors, in an organisation of theirs): `POST /v1/units`.
+#[get("/ny-enhet")]
+pub(super) async fn new_unit_page(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+) -> WebResult {
+    let user = session.signed_in(&req)?;
+    let directory = state.directory.current();
+    let mut input = UnitInput {
+        active_from: crate::domain::today().to_string(),
+        vag_in_label: "En väg in".into(),
+        ..UnitInput::default()
+    };
+    input.organisation_id = user.organisations.first().cloned().unwrap_or_default();
+    ok(pages::unit_form(
+        &session_view(&session),
+        &directory,
+        user,
+        None,
+        &input,
+        None,
+        &[],
+    ))
+}
+
+/// Creates the unit, and opens its numbers' page.
+#[post("/ny-enhet")]
+pub(super) async fn create_unit(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    form: web::Form<Vec<(String, String)>>,
+) -> WebResult {
+    let input = UnitInput::from_pairs(form.into_inner());
+    let user = session.writer(&req, &input.csrf)?.clone();
+    let refused = match input.draft() {
+        Err(errors) => errors,
+        Ok(draft) => {
+            match units::create(&state, Author::with_reason(&user, &req, &input.reason), draft).await {
+                Ok(unit) => return Ok(see_other(&format!("/enhet/{}/redigera?sparat=skapad", unit.id))),
+                Err(AppError::Validation(errors)) => errors,
+                Err(other) => return Err(other.into()),
+            }
+        }
+    };
+    let directory = state.directory.current();
+    let page = pages::unit_form(
+        &session_view(&session),
+        &directory,
+        &user,
+        None,
+        &input,
+        None,
+        &refused,
+    );
+    Ok(html(StatusCode::BAD_REQUEST, page))
+}
+
+/// The notice after a save, by the word in the page's address.
+fn saved(what: &str) -> pages::Notice {
+    pages::Notice::Ok(
+        match what {
+            "granskad" => "Ändringen är sparad och enheten är markerad som granskad.",
+            "nytt" => "Numret är tillagt.",
+            "borttaget" => "Numret är borttaget.",
+            "skapad" => "Enheten är skapad. Lägg till fler nummer och telefontider nedan.",
+            _ => "Ändringen är sparad.",
+        }
+        .into(),
+    )
 }

@@ -4,9 +4,11 @@
 use serde::Deserialize;
 
 use crate::auth::User;
-use crate::domain::edit::ContactPointPatch;
+use crate::domain::edit::{ContactPointPatch, UnitPatch};
 use crate::domain::hours::{Clock, Days, Mode, TelephoneHours, WeeklySpan};
-use crate::domain::{ContactPointDraft, FieldError, Invalid, Purpose, Visibility, shown};
+use crate::domain::{
+    ContactPointDraft, FieldError, Invalid, Purpose, UnitDraft, UnitKind, Visibility, shown,
+};
 use crate::service::units::UnitChange;
 
 #[derive(Debug, Default, Deserialize)]
@@ -264,4 +266,201 @@ pub(super) struct NoticeParams {
     /// sends it) or an RFC 3339 moment; default now.
     #[serde(default)]
     pub(super) vid: Option<String>,
+}
+
+/// A unit's own fields as the unit form sends them (a ticked area box sends `area`, once per
+/// box; preschools one per line).
+#[derive(Debug, Default)]
+pub struct UnitInput {
+    pub(super) csrf: String,
+    /// The unit's version the form was made from (0 for a new unit).
+    pub(super) version: i64,
+    pub(super) name: String,
+    pub(super) kind: String,
+    pub(super) organisation_id: String,
+    pub(super) areas: Vec<String>,
+    pub(super) hsa_id: String,
+    pub(super) street: String,
+    pub(super) postal_code: String,
+    pub(super) city: String,
+    pub(super) note: String,
+    pub(super) active_from: String,
+    pub(super) active_to: String,
+    pub(super) review_interval_months: String,
+    pub(super) preschools: String,
+    pub(super) reason: String,
+    /// "Spara och markera som granskad".
+    pub(super) granskad: bool,
+    /// A new unit's one way in: its description and number.
+    pub(super) vag_in_label: String,
+    pub(super) vag_in_number: String,
+    pub(super) number_confirmed: bool,
+}
+
+impl UnitInput {
+    /// The form as sent (`application/x-www-form-urlencoded` pairs, in order).
+    pub(super) fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+        let mut input = Self::default();
+        for (key, value) in pairs {
+            match key.as_str() {
+                "csrf" => input.csrf = value,
+                "version" => input.version = value.trim().parse().unwrap_or(-1),
+                "name" => input.name = value,
+                "kind" => input.kind = value,
+                "organisation_id" => input.organisation_id = value,
+                "area" => input.areas.push(value),
+                "hsa_id" => input.hsa_id = value,
+                "street" => input.street = value,
+                "postal_code" => input.postal_code = value,
+                "city" => input.city = value,
+                "note" => input.note = value,
+                "active_from" => input.active_from = value,
+                "active_to" => input.active_to = value,
+                "review_interval_months" => input.review_interval_months = value,
+                "preschools" => input.preschools = value,
+                "reason" => input.reason = value,
+                "granskad" => input.granskad = true,
+                "vag_in_label" => input.vag_in_label = value,
+                "vag_in_number" => input.vag_in_number = value,
+                "number_confirmed" => input.number_confirmed = true,
+                _ => {}
+            }
+        }
+        input
+    }
+
+    /// The form as it shows a stored unit.
+    pub(super) fn of(unit: &crate::domain::Unit) -> Self {
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        Self {
+            version: unit.version,
+            name: unit.name.clone(),
+            kind: unit.kind.code().to_owned(),
+            organisation_id: unit.organisation_id.clone(),
+            areas: unit.area_ids.clone(),
+            hsa_id: unit.hsa_id.as_ref().map(|h| h.to_string()).unwrap_or_default(),
+            street: text(&unit.address.street),
+            postal_code: text(&unit.address.postal_code),
+            city: text(&unit.address.city),
+            note: text(&unit.note),
+            active_from: unit.active_from.to_string(),
+            active_to: unit.active_to.map(|d| d.to_string()).unwrap_or_default(),
+            review_interval_months: unit.review_interval_months.to_string(),
+            preschools: unit.preschools.join("\n"),
+            ..Self::default()
+        }
+    }
+
+    /// The unit's fields as the form has them: every field the form shows, blank clears.
+    pub(super) fn patch(&self) -> Result<UnitPatch, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let optional = |v: &str| Some(v.trim()).filter(|v| !v.is_empty()).map(str::to_owned);
+        let kind = UnitKind::parse(&self.kind)
+            .map_err(|e| errors.push(e.at("kind")))
+            .ok();
+        let active_from = date(&self.active_from, "active_from")
+            .map_err(|e| errors.push(e))
+            .ok()
+            .flatten();
+        let active_to = date(&self.active_to, "active_to")
+            .map_err(|e| errors.push(e))
+            .ok();
+        let months = match self.review_interval_months.trim() {
+            "" => None,
+            raw => raw
+                .parse::<u32>()
+                .map_err(|_| {
+                    errors.push(
+                        Invalid::new(
+                            format!("'{}' är inget antal månader", shown(raw)),
+                            format!("'{}' is not a number of months", shown(raw)),
+                        )
+                        .at("review_interval_months"),
+                    )
+                })
+                .ok(),
+        };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(UnitPatch {
+            name: Some(self.name.clone()),
+            kind,
+            organisation_id: Some(self.organisation_id.clone()),
+            area_ids: Some(self.areas.clone()),
+            hsa_id: Some(optional(&self.hsa_id)),
+            street: Some(optional(&self.street)),
+            postal_code: Some(optional(&self.postal_code)),
+            city: Some(optional(&self.city)),
+            active_from,
+            active_to,
+            note: Some(optional(&self.note)),
+            preschools: Some(
+                self.preschools
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+            ),
+            review_interval_months: months,
+            ..UnitPatch::default()
+        })
+    }
+
+    /// The write the form asks for (with "Spara och markera som granskad", the review too),
+    /// and the word the saved page shows it by.
+    pub(super) fn change(&self) -> Result<(UnitChange, &'static str), Vec<FieldError>> {
+        let change = UnitChange::Update(Box::new(self.patch()?));
+        Ok(match self.granskad {
+            true => (UnitChange::AndConfirm(Box::new(change)), "granskad"),
+            false => (change, "1"),
+        })
+    }
+
+    /// A new unit from the form: its fields and its one way in.
+    pub(super) fn draft(&self) -> Result<UnitDraft, Vec<FieldError>> {
+        let patch = self.patch()?;
+        let kind = patch.kind.ok_or_else(Vec::new)?;
+        Ok(UnitDraft {
+            name: self.name.clone(),
+            kind,
+            organisation_id: self.organisation_id.clone(),
+            area_ids: self.areas.clone(),
+            hsa_id: patch.hsa_id.flatten(),
+            address: crate::domain::Address {
+                street: patch.street.flatten(),
+                postal_code: patch.postal_code.flatten(),
+                city: patch.city.flatten(),
+            },
+            active_from: patch.active_from.unwrap_or_else(crate::domain::today),
+            reviewed_at: None,
+            note: patch.note.flatten(),
+            contact_points: vec![ContactPointDraft {
+                purpose: Purpose::VagIn,
+                label: self.vag_in_label.clone(),
+                visibility: Visibility::Internal,
+                number: self.vag_in_number.clone(),
+                number_confirmed: self.number_confirmed,
+                hours: None,
+                periods: Vec::new(),
+            }],
+        })
+    }
+}
+
+/// A date field (`YYYY-MM-DD`, as a date input sends it); blank is none.
+fn date(raw: &str, field: &str) -> Result<Option<chrono::NaiveDate>, FieldError> {
+    match raw.trim() {
+        "" => Ok(None),
+        raw => chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| {
+                Invalid::new(
+                    format!("'{}' är inget datum (ÅÅÅÅ-MM-DD)", shown(raw)),
+                    format!("'{}' is not a date (YYYY-MM-DD)", shown(raw)),
+                )
+                .at(field)
+            }),
+    }
 }

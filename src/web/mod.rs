@@ -56,6 +56,8 @@ pages! {
     "/logga-in" => [GET session::login_page, POST session::login],
     "/logga-ut" => [POST session::logout],
     "/enhet/{id}/redigera" => [GET editing::edit_page],
+    "/enhet/{id}/uppgifter" => [GET editing::unit_fields_page, POST editing::save_unit_fields],
+    "/ny-enhet" => [GET editing::new_unit_page, POST editing::create_unit],
     "/nummer" => [GET editing::number_check],
     "/enhet/{id}/nummer" => [POST editing::add_number],
     "/enhet/{id}/nummer/{point}" => [POST editing::save_number],

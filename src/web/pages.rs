@@ -6,7 +6,7 @@ use maud::{DOCTYPE, Markup, html};
 
 use super::ASSET_VERSION;
 use super::forms::percent;
-use super::forms::{NumberInput, SearchForm, SessionView};
+use super::forms::{NumberInput, SearchForm, SessionView, UnitInput};
 use crate::auth::User;
 use crate::db::models::AuditEventRow;
 use crate::directory::Directory;
@@ -84,7 +84,7 @@ fn layout(session: &SessionView, title: &str, body: Markup) -> Markup {
                         a href="/" { "Sök nummer" }
                         a href="/gata" { "Sök gata" }
                         @if session.user.is_some() { a href="/v1/export?format=html" { "Utskriftsvänlig lista" } }
-                        @if editor { a href="/granska" { "Att granska" } }
+                        @if editor { a href="/granska" { "Att granska" } a href="/ny-enhet" { "Ny enhet" } }
                         @if admin { a href="/import" { "Importera" } }
                     }
                     div.who {
@@ -662,7 +662,10 @@ pub fn unit(
         p {
             a href=(format!("/v1/units/{}/vcard", unit.id)) { "Spara som kontakt (vCard)" }
             @if session.user.is_some() { " · " a href=(format!("/enhet/{}/historik", unit.id)) { "Historik" } }
-            @if may_edit { " · " a href=(format!("/enhet/{}/redigera", unit.id)) { "Ändra nummer" } }
+            @if may_edit {
+                " · " a href=(format!("/enhet/{}/redigera", unit.id)) { "Ändra nummer" }
+                " · " a href=(format!("/enhet/{}/uppgifter", unit.id)) { "Ändra uppgifter" }
+            }
         }
         @if session.user.is_some() {
             h2 id="rapportera" { "Rapportera fel uppgift" }
@@ -914,6 +917,7 @@ pub fn edit(
         h1 { "Ändra nummer: " (unit.name) }
         (notice(top.as_ref()))
         p { a href=(format!("/enhet/{}", unit.id)) { "Tillbaka till enheten" } " · "
+            a href=(format!("/enhet/{}/uppgifter", unit.id)) { "Ändra uppgifter" } " · "
             a href=(format!("/enhet/{}/historik", unit.id)) { "Historik" } }
         @for c in &unit.contact_points {
             @let (row, errors) = sent(Some(c.id)).unwrap_or_else(|| (Row::stored(c), &[][..]));
@@ -1431,4 +1435,153 @@ pub fn import_problems(session: &SessionView, problems: &[FieldError]) -> Markup
         p { a.button href="/import" { "Välj en fil igen" } }
     };
     layout(session, "Importera", body)
+}
+
+/// A unit's own fields (`unit`), or a new unit's with its one way in: name, kind,
+/// organisation (those the caller may edit), areas, HSA-id, address, note, active period,
+/// review interval, preschools. `errors`: why the form came back.
+pub fn unit_form(
+    session: &SessionView,
+    directory: &Directory,
+    user: &User,
+    unit: Option<&Unit>,
+    input: &UnitInput,
+    top: Option<Notice>,
+    errors: &[FieldError],
+) -> Markup {
+    let bad = |field: &str| has_error(errors, field);
+    let invalid = |field: &str| bad(field).then_some("true");
+    let described = |field: &str| bad(field).then(|| format!("fel-{field}"));
+    let action = unit.map_or_else(
+        || "/ny-enhet".to_owned(),
+        |u| format!("/enhet/{}/uppgifter", u.id),
+    );
+    let title = unit.map_or_else(
+        || "Ny enhet".to_owned(),
+        |u| format!("Ändra uppgifter: {}", u.name),
+    );
+    let text = |id: &'static str, label: &'static str, value: &str, required: bool| {
+        html! {
+            div {
+                label for=(id) { (label) }
+                input type="text" id=(id) name=(id) value=(value) required[required]
+                    aria-invalid=[invalid(id)] aria-describedby=[described(id)] autofocus[bad(id)];
+                (field_error(errors, id))
+            }
+        }
+    };
+    let organisations: Vec<&crate::domain::Organisation> = directory
+        .organisations()
+        .iter()
+        .filter(|o| user.editor_of(directory, &o.id).is_ok())
+        .collect();
+    let body = html! {
+        h1 { (title) }
+        (notice(top.as_ref()))
+        @if let Some(u) = unit {
+            p { a href=(format!("/enhet/{}", u.id)) { "Tillbaka till enheten" } " · "
+                a href=(format!("/enhet/{}/redigera", u.id)) { "Ändra nummer" } " · "
+                a href=(format!("/enhet/{}/historik", u.id)) { "Historik" } }
+        }
+        @if !errors.is_empty() {
+            div.notice.error role="alert" { "Uppgifterna sparades inte:" ul { @for e in errors { li { (e.sv) } } } }
+        }
+        form method="post" action=(action) {
+            input type="hidden" name="csrf" value=(session.csrf);
+            input type="hidden" name="version" value=(input.version);
+            div.row {
+                (text("name", "Namn", &input.name, true))
+                div {
+                    label for="kind" { "Typ av enhet" }
+                    select id="kind" name="kind" aria-invalid=[invalid("kind")] {
+                        @for kind in UnitKind::ALL {
+                            option value=(kind.code()) selected[input.kind == kind.code()] { (kind.label_sv()) }
+                        }
+                    }
+                }
+                div {
+                    label for="organisation_id" { "Organisation" }
+                    select id="organisation_id" name="organisation_id" aria-invalid=[invalid("organisation_id")]
+                        aria-describedby=[described("organisation_id")] {
+                        @for o in &organisations {
+                            option value=(o.id) selected[input.organisation_id == o.id] { (o.name) }
+                        }
+                    }
+                    (field_error(errors, "organisation_id"))
+                }
+            }
+            fieldset {
+                legend { "Områden" }
+                div.checks {
+                    @for a in directory.areas().iter().filter(|a| a.active_to.is_none() || input.areas.contains(&a.id)) {
+                        label.check {
+                            input type="checkbox" name="area" value=(a.id) checked[input.areas.contains(&a.id)];
+                            " " (a.name)
+                        }
+                    }
+                }
+                (field_error(errors, "area_ids"))
+            }
+            div.row {
+                (text("street", "Gatuadress", &input.street, false))
+                (text("postal_code", "Postnummer", &input.postal_code, false))
+                (text("city", "Ort", &input.city, false))
+                (text("hsa_id", "HSA-id", &input.hsa_id, false))
+            }
+            @if unit.is_none() {
+                fieldset {
+                    legend { "En väg in (enhetens nummer för socialtjänsten och vården)" }
+                    div.row {
+                        (text("vag_in_label", "Beskrivning", &input.vag_in_label, true))
+                        div {
+                            label for="vag_in_number" { "Nummer" }
+                            input type="text" id="vag_in_number" name="vag_in_number" value=(input.vag_in_number) required inputmode="tel"
+                                aria-invalid=[invalid("contact_points[0].number")] data-check="number_confirmed";
+                            div.number-check aria-live="polite" { (number_check(&input.vag_in_number, "number_confirmed", input.number_confirmed)) }
+                        }
+                    }
+                    p.hint { "Fler nummer och telefontider läggs till på sidan Ändra nummer när enheten är sparad." }
+                }
+            }
+            div {
+                label for="note" { "Anteckning (syns för alla som får se enheten)" }
+                textarea id="note" name="note" maxlength="2000" aria-invalid=[invalid("note")] { (input.note) }
+            }
+            div.row {
+                div {
+                    label for="active_from" { "Aktiv från" }
+                    input type="date" id="active_from" name="active_from" value=(input.active_from) aria-invalid=[invalid("active_from")];
+                }
+                @if unit.is_some() {
+                    div {
+                        label for="active_to" { "Avslutas (första dag den inte längre finns; tomt: aktiv)" }
+                        input type="date" id="active_to" name="active_to" value=(input.active_to) aria-invalid=[invalid("active_to")];
+                    }
+                    div {
+                        label for="review_interval_months" { "Granskas var … månad" }
+                        input type="number" id="review_interval_months" name="review_interval_months" min="1" max="36"
+                            value=(input.review_interval_months) aria-invalid=[invalid("review_interval_months")];
+                    }
+                }
+            }
+            @if input.kind == UnitKind::Bvc.code() || !input.preschools.is_empty() {
+                div {
+                    label for="preschools" { "Förskolor (en per rad)" }
+                    textarea id="preschools" name="preschools" aria-invalid=[invalid("preschools")] { (input.preschools) }
+                }
+            }
+            div.row {
+                (text("reason", "Varför (syns i historiken)", &input.reason, false))
+            }
+            p.buttons {
+                @if unit.is_some() {
+                    button type="submit" { "Spara" }
+                    button.secondary type="submit" name="granskad" value="ja" { "Spara och markera enheten som granskad" }
+                } @else {
+                    button type="submit" { "Skapa enheten" }
+                }
+            }
+        }
+    };
+    layout(session, &title, body)
 }

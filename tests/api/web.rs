@@ -1239,3 +1239,110 @@ async fn an_editor_adds_and_removes_a_number_on_the_page() {
         "no button to remove the one way in"
     );
 }
+
+/// An editor changes a unit's own fields on the page (name, areas, address, note) and creates
+/// a unit with its one way in: the API's writes, with their refusals in Swedish.
+#[actix_web::test]
+async fn an_editor_changes_a_units_fields_and_creates_a_unit_on_the_page() {
+    let app = TestApp::new();
+    let editor = app.token(Role::Editor, &["narhalsan"]);
+    let csrf = csrf_token(&editor);
+    let uri = format!("/enhet/{SODRA_TORGET}/uppgifter");
+    let res = page(&app, &uri, Some(&editor)).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(
+        text(&res).contains("value=\"Närhälsan Södra Torget vårdcentral\""),
+        "{}",
+        text(&res)
+    );
+    let reader = app.token(Role::Reader, &[]);
+    assert_eq!(
+        page(&app, &uri, Some(&reader)).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    let unit = app.get(&format!("/v1/units/{SODRA_TORGET}")).await;
+    let version = unit.etag.expect("etag").trim_matches('"').to_owned();
+    let org = "narhalsan".to_owned();
+    let fields = |name: &'static str, from: &'static str| -> Vec<(&'static str, String)> {
+        vec![
+            ("csrf", csrf.clone()),
+            ("version", version.clone()),
+            ("name", name.to_owned()),
+            ("kind", "vardcentral".to_owned()),
+            ("organisation_id", org.clone()),
+            ("area", "mote-1".to_owned()),
+            ("area", "mote-2".to_owned()),
+            ("street", "Södra Torget 1".to_owned()),
+            ("city", "Borås".to_owned()),
+            ("note", "Ingång från torget.".to_owned()),
+            ("active_from", from.to_owned()),
+            ("review_interval_months", "12".to_owned()),
+            ("reason", "ny adress".to_owned()),
+        ]
+    };
+    let pairs = |f: &Vec<(&'static str, String)>| f.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
+    let events = app.audit_count();
+    // A bad date and an empty name: the form again with both reasons, what was typed kept.
+    let sent = pairs(&fields(" ", "1 mars"));
+    let refs: Vec<(&str, &str)> = sent.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = form(&app, &uri, Some(&editor), &refs).await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST, "{}", text(&res));
+    assert!(text(&res).contains("inget datum"), "{}", text(&res));
+    assert!(text(&res).contains("Ingång från torget."), "what was typed stays");
+    assert_eq!(app.audit_count(), events);
+
+    let sent = pairs(&fields("Närhälsan Södra Torget vårdcentral", "2020-01-01"));
+    let refs: Vec<(&str, &str)> = sent.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = form(&app, &uri, Some(&editor), &refs).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", text(&res));
+    let after = app.get(&format!("/v1/units/{SODRA_TORGET}")).await;
+    assert_eq!(
+        after.body["address"]["street"], "Södra Torget 1",
+        "{}",
+        after.body
+    );
+    assert_eq!(after.body["note"], "Ingång från torget.");
+    assert_eq!(app.audit_count(), events + 1);
+    // The same form again, now stale: what changed meanwhile, what was typed kept.
+    let res = form(&app, &uri, Some(&editor), &refs).await;
+    assert_eq!(res.status, StatusCode::PRECONDITION_FAILED, "{}", text(&res));
+    assert!(
+        text(&res).contains("Det här ändrades under tiden"),
+        "{}",
+        text(&res)
+    );
+
+    // A new unit with its one way in.
+    let res = page(&app, "/ny-enhet", Some(&editor)).await;
+    assert_eq!(res.status, StatusCode::OK);
+    let new = [
+        ("csrf", csrf.as_str()),
+        ("version", "0"),
+        ("name", "Närhälsan Provenhet (exempel)"),
+        ("kind", "rehab"),
+        ("organisation_id", "narhalsan"),
+        ("area", "mote-1"),
+        ("active_from", "2026-12-01"),
+        ("vag_in_label", "En väg in"),
+        ("vag_in_number", "031-390 06 41"),
+    ];
+    let res = form(&app, "/ny-enhet", Some(&editor), &new).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", text(&res));
+    let to = res
+        .headers
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .expect("location")
+        .to_owned();
+    assert!(to.ends_with("/redigera?sparat=skapad"), "{to}");
+    let id = to.trim_start_matches("/enhet/").split('/').next().expect("id");
+    let created = app.get(&format!("/v1/units/{id}")).await;
+    assert_eq!(created.body["name"], "Närhälsan Provenhet (exempel)");
+    assert_eq!(created.body["contact_points"][0]["national"], "031-390 06 41");
+    // Not in an organisation of theirs.
+    let mut elsewhere = new.to_vec();
+    elsewhere[4] = ("organisation_id", "boras-stad-vaf");
+    let res = form(&app, "/ny-enhet", Some(&editor), &elsewhere).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", text(&res));
+}

@@ -386,6 +386,12 @@ async fn staff_look_up_and_editors_keep_numbers_right_in_a_real_browser() {
     assert!(history.contains("nytt växelnummer"));
     assert!(history.contains("Test editor"));
     screenshot(&client, "history.png").await;
+    client
+        .goto(&format!("{base}/enhet/{SODRA_TORGET}/uppgifter"))
+        .await
+        .expect("the unit's fields");
+    assert!(client.source().await.expect("source").contains("Ändra uppgifter"));
+    screenshot(&client, "unit-fields.png").await;
 
     // The review page shows what "Stämmer" confirms: each unit's numbers and telefontider.
     client
