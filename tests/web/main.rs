@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
@@ -53,6 +54,41 @@ fn chromedriver() -> PathBuf {
         "scripts/chromium.sh could not provide Chromium"
     );
     PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+}
+
+/// axe-core's rules, to run in a page (scripts/axe.sh installs them from npm when missing).
+fn axe() -> String {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/axe.sh");
+    let out = Command::new("bash")
+        .arg(script)
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("run scripts/axe.sh");
+    assert!(out.status.success(), "scripts/axe.sh could not provide axe-core");
+    let path = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    std::fs::read_to_string(&path).expect("axe.min.js")
+}
+
+/// The serious and critical accessibility problems axe-core finds in the page as it is now.
+async fn violations(client: &Client, axe: &str) -> Vec<String> {
+    const RUN: &str = r#"const done = arguments[arguments.length - 1];
+        axe.run(document, { resultTypes: ["violations"] }).then(r => done(r.violations
+            .filter(v => v.impact === "serious" || v.impact === "critical")
+            .map(v => v.id + " (" + v.impact + "): " + v.help + " at "
+                + v.nodes.map(n => n.target.join(" ")).join(", "))));"#;
+    client.execute(axe, vec![]).await.expect("axe-core in the page");
+    let found = client.execute_async(RUN, vec![]).await.expect("axe.run");
+    serde_json::from_value(found).expect("a list of violations")
+}
+
+/// No serious or critical accessibility problem in the page, at desktop and at phone width.
+async fn assert_accessible(client: &Client, axe: &str, what: &str) {
+    for (width, height) in [(1100, 900), (390, 844)] {
+        client.set_window_size(width, height).await.expect("window size");
+        let found = violations(client, axe).await;
+        assert!(found.is_empty(), "{what} at {width} px: {found:#?}");
+    }
+    client.set_window_size(1100, 900).await.expect("desktop size");
 }
 
 fn screenshots() -> PathBuf {
@@ -194,6 +230,18 @@ async fn staff_look_up_and_editors_keep_numbers_right_in_a_real_browser() {
     );
     wait_for_port(driver_port, "chromedriver");
     let client = browser(driver_port, &dir.path().join("profile")).await;
+    let axe = axe();
+    // The check itself sees a real problem: a picture without a text is a critical one.
+    client
+        .goto(&format!("{base}/logga-in"))
+        .await
+        .expect("sign-in page");
+    client
+        .execute("const i = document.createElement('img'); i.src = '/static/app.css'; document.body.appendChild(i);", vec![])
+        .await
+        .expect("a picture without a text");
+    let found = violations(&client, &axe).await;
+    assert!(found.iter().any(|v| v.starts_with("image-alt")), "{found:#?}");
 
     // A reader types "sodra torget" and sees Södra Torget's number as a tel: link, as they type.
     sign_in(&client, &base, "lasare").await;
@@ -338,6 +386,7 @@ async fn staff_look_up_and_editors_keep_numbers_right_in_a_real_browser() {
     assert!(asked.contains("Menade du 031-39 00 63?"), "{asked}");
     assert!(asked.contains("Numret stämmer: spara 031-39 00 63"), "{asked}");
     screenshot(&client, "edit-doubt.png").await;
+    assert_accessible(&client, &axe, "the edit page asking about a number").await;
     number.send_keys("9").await.expect("type the last digit");
     let hint = client
         .wait()
@@ -393,6 +442,58 @@ async fn staff_look_up_and_editors_keep_numbers_right_in_a_real_browser() {
     assert!(client.source().await.expect("source").contains("Ändra uppgifter"));
     screenshot(&client, "unit-fields.png").await;
 
+    // Keyboard only: from the top of the numbers page, Tab to the switchboard's number, type,
+    // Tab to its save button, Enter.
+    client
+        .goto(&format!("{base}/enhet/{SODRA_TORGET}/redigera"))
+        .await
+        .expect("edit page");
+    let tab = Key::Tab.to_string();
+    let mut steps = 0;
+    let number = loop {
+        client
+            .active_element()
+            .await
+            .expect("focus")
+            .send_keys(&tab)
+            .await
+            .expect("Tab");
+        let focused = client.active_element().await.expect("focus");
+        if focused.attr("name").await.expect("name").as_deref() == Some("number")
+            && focused.prop("value").await.expect("value").as_deref() == Some("031-390 06 39")
+        {
+            break focused;
+        }
+        steps += 1;
+        assert!(steps < 80, "Tab never reached the switchboard's number");
+    };
+    number.send_keys(&(Key::Control + "a")).await.expect("select");
+    number.send_keys("031-390 06 37").await.expect("type");
+    loop {
+        client
+            .active_element()
+            .await
+            .expect("focus")
+            .send_keys(&tab)
+            .await
+            .expect("Tab");
+        let focused = client.active_element().await.expect("focus");
+        if focused.text().await.expect("text").starts_with("Spara Växel") {
+            focused.send_keys(&Key::Enter.to_string()).await.expect("Enter");
+            break;
+        }
+        steps += 1;
+        assert!(steps < 120, "Tab never reached the save button");
+    }
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("div.notice.ok"))
+        .await
+        .expect("saved with the keyboard alone");
+    let saved = client.source().await.expect("source");
+    assert!(saved.contains("value=\"031-390 06 37\""), "saved");
+
     // The review page shows what "Stämmer" confirms: each unit's numbers and telefontider.
     client
         .goto(&format!("{base}/granska"))
@@ -440,6 +541,7 @@ async fn staff_look_up_and_editors_keep_numbers_right_in_a_real_browser() {
     let preview = client.source().await.expect("page source");
     assert!(preview.contains("Hemtjänst Exempelby (exempel)"), "{preview}");
     screenshot(&client, "import-preview.png").await;
+    assert_accessible(&client, &axe, "the import preview").await;
     client
         .find(Locator::XPath("//button[starts-with(., 'Importera:')]"))
         .await
@@ -453,6 +555,28 @@ async fn staff_look_up_and_editors_keep_numbers_right_in_a_real_browser() {
         .for_element(Locator::XPath("//h1[.='Importen är klar']"))
         .await
         .expect("imported");
+    assert_accessible(&client, &axe, "the import's report").await;
+
+    // Every page, as an admin sees it (and the sign-in page), meets the accessibility rules.
+    for path in [
+        "/".to_owned(),
+        "/?q=sodra".to_owned(),
+        format!("/enhet/{SODRA_TORGET}"),
+        "/gata?gata=Sandwalls%20plats%2012".to_owned(),
+        format!("/enhet/{SODRA_TORGET}/redigera"),
+        format!("/enhet/{SODRA_TORGET}/uppgifter"),
+        format!("/enhet/{SODRA_TORGET}/historik"),
+        "/granska".to_owned(),
+        "/ny-enhet".to_owned(),
+        "/import".to_owned(),
+        "/enhet/00000000-0000-4000-8000-000000000000".to_owned(),
+    ] {
+        client.goto(&format!("{base}{path}")).await.expect("page");
+        assert_accessible(&client, &axe, &path).await;
+    }
+    client.goto(&base).await.expect("lookup page");
+    sign_out(&client).await;
+    assert_accessible(&client, &axe, "/logga-in").await;
 
     client.close().await.expect("close the browser");
 }
