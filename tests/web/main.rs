@@ -159,9 +159,26 @@ async fn browser(driver_port: u16, profile: &Path) -> Client {
         .expect("a Chromium session")
 }
 
+/// The screenshots the README shows: `UPDATE_SCREENSHOTS=1 cargo test --test web` refreshes
+/// them in tests/web/screenshots/.
+const IN_README: &[&str] = &[
+    "lookup.png",
+    "edit-doubt.png",
+    "unit-fields.png",
+    "review.png",
+    "import-preview.png",
+];
+
 async fn screenshot(client: &Client, name: &str) {
     let png = client.screenshot().await.expect("screenshot");
-    std::fs::write(screenshots().join(name), png).expect("save screenshot");
+    std::fs::write(screenshots().join(name), &png).expect("save screenshot");
+    if IN_README.contains(&name) && std::env::var_os("UPDATE_SCREENSHOTS").is_some() {
+        let readme = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/web/screenshots")
+            .join(name);
+        std::fs::create_dir_all(readme.parent().expect("folder")).expect("tests/web/screenshots");
+        std::fs::write(readme, png).expect("the README's screenshot");
+    }
 }
 
 async fn sign_in(client: &Client, base: &str, user: &str) {
@@ -270,12 +287,6 @@ async fn staff_look_up_and_editors_keep_numbers_right_in_a_real_browser() {
         "the number to call now, big (or, at lunch and after hours, that nobody answers)"
     );
     screenshot(&client, "lookup.png").await;
-    if std::env::var_os("UPDATE_SCREENSHOTS").is_some() {
-        // The README's picture of the lookup page.
-        let readme = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/web/screenshots/lookup.png");
-        std::fs::create_dir_all(readme.parent().expect("folder")).expect("tests/web/screenshots");
-        std::fs::copy(screenshots().join("lookup.png"), readme).expect("copy the screenshot");
-    }
     // On a phone's screen the same page stays usable (one column, the number still big).
     client.set_window_size(390, 844).await.expect("phone size");
     screenshot(&client, "lookup-phone.png").await;
