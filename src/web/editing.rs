@@ -210,15 +210,55 @@ pub(super) async fn history_page(
     req: HttpRequest,
     id: web::Path<String>,
 ) -> WebResult {
-    session.signed_in(&req)?;
+    let user = session.signed_in(&req)?;
     let directory = state.directory.current();
     let unit = unit_of(&directory, &id)?;
+    let may_revert = user.editor_of(&directory, &unit.organisation_id).is_ok();
     let id = unit.id;
     let rows = state::read(&state, move |conn| {
         audit::history(conn, Entity::Unit, &id.to_string())
     })
     .await?;
-    ok(pages::history(&session_view(&session), &directory, unit, &rows))
+    ok(pages::history(
+        &session_view(&session),
+        &directory,
+        unit,
+        &rows,
+        may_revert,
+    ))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RevertForm {
+    #[serde(default)]
+    csrf: String,
+    /// The unit's version the page was made from (If-Match).
+    version: i64,
+    /// The version to go back to.
+    till: i64,
+}
+
+/// Goes back to an earlier version from the history (itself a new, audited version):
+/// `POST /v1/units/{id}/revert`.
+#[post("/enhet/{id}/aterstall")]
+pub(super) async fn revert_unit(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<RevertForm>,
+) -> WebResult {
+    let user = session.writer(&req, &form.csrf)?.clone();
+    let directory = state.directory.current();
+    let unit = unit_of(&directory, &id)?;
+    may_edit(&session, &user, &directory, unit)?;
+    let by = Author::with_reason(&user, &req, "");
+    let change = UnitChange::Revert(form.till);
+    units::change(&state, by, unit.id, Ok(form.version), change).await?;
+    Ok(see_other(&format!(
+        "/enhet/{}/historik?aterstalld={}",
+        unit.id, form.till
+    )))
 }
 
 /// What someone else changed in unit `id` since `version`, in words (none when that version

@@ -63,6 +63,7 @@ pages! {
     "/enhet/{id}/nummer/{point}" => [POST editing::save_number],
     "/enhet/{id}/nummer/{point}/ta-bort" => [POST editing::remove_number],
     "/enhet/{id}/historik" => [GET editing::history_page],
+    "/enhet/{id}/aterstall" => [POST editing::revert_unit],
     "/granska" => [GET review::review_page],
     "/import" => [GET admin::import_page, POST admin::import_file],
     "/enhet/{id}/bekrafta" => [POST review::confirm_unit],

@@ -1061,7 +1061,13 @@ fn number_form(
 }
 
 /// Who changed what and when.
-pub fn history(session: &SessionView, directory: &Directory, unit: &Unit, rows: &[AuditEventRow]) -> Markup {
+pub fn history(
+    session: &SessionView,
+    directory: &Directory,
+    unit: &Unit,
+    rows: &[AuditEventRow],
+    may_revert: bool,
+) -> Markup {
     let show = |field: &str, v: &serde_json::Value| in_words(directory, field, v);
     let body = html! {
         h1 { "Historik: " (unit.name) }
@@ -1074,7 +1080,17 @@ pub fn history(session: &SessionView, directory: &Directory, unit: &Unit, rows: 
                         td { (local_time(row.occurred_at.and_utc()).format("%Y-%m-%d %H:%M")) }
                         td { (row.actor_name.as_deref().unwrap_or(&row.actor_sub)) br;
                             span.meta { (Role::parse(&row.actor_role).map_or_else(|_| row.actor_role.clone(), |r| role_sv(r).to_owned())) } }
-                        td { (action_sv(&row.action)) @if let Some(r) = &row.reason { br; span.meta { (r) } } }
+                        td {
+                            (action_sv(&row.action)) @if let Some(r) = &row.reason { br; span.meta { (r) } }
+                            @if may_revert && row.entity_version != unit.version && row.after_state.is_some() {
+                                form method="post" action=(format!("/enhet/{}/aterstall", unit.id)) {
+                                    input type="hidden" name="csrf" value=(session.csrf);
+                                    input type="hidden" name="version" value=(unit.version);
+                                    input type="hidden" name="till" value=(row.entity_version);
+                                    button.secondary.small type="submit" { "Återställ till version " (row.entity_version) }
+                                }
+                            }
+                        }
                         td {
                             @let diff = changes(&stored_state(&row.before_state), &stored_state(&row.after_state));
                             @if row.before_state.is_none() { "Skapad" } @else {

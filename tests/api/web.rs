@@ -1313,6 +1313,31 @@ async fn an_editor_changes_a_units_fields_and_creates_a_unit_on_the_page() {
         text(&res)
     );
 
+    // Back to the version before, from the history page (a new version of its own).
+    let history = page(&app, &format!("/enhet/{SODRA_TORGET}/historik"), Some(&editor)).await;
+    assert!(
+        text(&history).contains(&format!("Återställ till version {version}")),
+        "{}",
+        text(&history)
+    );
+    let reader_history = page(&app, &format!("/enhet/{SODRA_TORGET}/historik"), Some(&reader)).await;
+    assert!(!text(&reader_history).contains("Återställ"), "only editors may");
+    let now = (version.parse::<i64>().expect("version") + 1).to_string();
+    let res = form(
+        &app,
+        &format!("/enhet/{SODRA_TORGET}/aterstall"),
+        Some(&editor),
+        &[("csrf", &csrf), ("version", &now), ("till", &version)],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", text(&res));
+    let back = app.get(&format!("/v1/units/{SODRA_TORGET}")).await;
+    assert!(back.body["address"]["street"].is_null(), "{}", back.body);
+    assert_eq!(
+        back.etag.as_deref(),
+        Some(format!("\"{}\"", version.parse::<i64>().expect("v") + 2).as_str())
+    );
+
     // A new unit with its one way in.
     let res = page(&app, "/ny-enhet", Some(&editor)).await;
     assert_eq!(res.status, StatusCode::OK);
@@ -1369,6 +1394,7 @@ async fn the_pages_and_the_api_do_the_same_writes_and_say_what_the_pages_lack() 
         ("POST /enhet/{id}/uppgifter", "PATCH /v1/units/{id}"),
         ("POST /ny-enhet", "POST /v1/units"),
         ("POST /enhet/{id}/bekrafta", "POST /v1/units/{id}/confirm"),
+        ("POST /enhet/{id}/aterstall", "POST /v1/units/{id}/revert"),
         ("POST /enhet/{id}/rapport", "POST /v1/units/{id}/corrections"),
         ("POST /rattelse/{id}", "POST /v1/corrections/{id}/accept"),
         ("POST /rattelse/{id}", "POST /v1/corrections/{id}/reject"),
@@ -1387,7 +1413,6 @@ async fn the_pages_and_the_api_do_the_same_writes_and_say_what_the_pages_lack() 
         "POST /v1/organisations/{id}/deactivate",
         "POST /v1/streets",
         "POST /v1/units/{id}/deactivate",
-        "POST /v1/units/{id}/revert",
         "POST /v1/vocabulary",
         "PUT /v1/vocabulary",
         "DELETE /v1/vocabulary/{word}",
