@@ -301,6 +301,20 @@ impl Unit {
         }
     }
 
+    /// The number to start from with an acute question: the direct acute number if the unit
+    /// has one, else its one way in.
+    pub fn acute_purpose(&self) -> Purpose {
+        if self
+            .contact_points
+            .iter()
+            .any(|c| c.purpose == Purpose::DirectAcute)
+        {
+            Purpose::DirectAcute
+        } else {
+            Purpose::VagIn
+        }
+    }
+
     pub fn is_active_on(&self, day: NaiveDate) -> bool {
         self.active_from <= day && not_ended(self.active_to, day)
     }

@@ -61,6 +61,31 @@ impl DoctorTime {
         })
     }
 
+    /// When it is next after `at`, for the vårdcentral `vardcentral` (whose dated closures
+    /// count): as scheduled, whether that falls on a holiday or in a closure, and the next
+    /// time it is held.
+    pub fn when(&self, at: DateTime<Utc>, vardcentral: Option<&super::Unit>) -> Next {
+        let next = self.next(at);
+        let day = |t: DateTime<Utc>| t.with_timezone(&Stockholm).date_naive();
+        // Closed for a period on a day: the period that decides its one way in has no hours
+        // on that day.
+        let closure = |d: chrono::NaiveDate| -> Option<String> {
+            let vc = vardcentral?;
+            let period = vc.vag_in()?.schedule(vc).period_on(d)?;
+            let weekday_open = period.weekly.iter().any(|s| s.days.iter().any(|x| x.matches(d)));
+            (!weekday_open).then(|| period.title())
+        };
+        let holiday = next.filter(|t| !super::calendar::is_workday(day(*t))).map(|t| {
+            super::calendar::holiday(day(t)).map_or_else(|| "helgdag".to_owned(), |h| h.name.to_owned())
+        });
+        Next {
+            at: next,
+            holiday,
+            closure: next.and_then(|t| closure(day(t))),
+            held: self.next_held(at, |d| closure(d).is_none()),
+        }
+    }
+
     /// The scheduled times at or after `at`, in order, for the next 10 weeks.
     fn upcoming(&self, at: DateTime<Utc>) -> impl Iterator<Item = DateTime<Utc>> + '_ {
         let today = at.with_timezone(&Stockholm).date_naive();
@@ -82,6 +107,19 @@ impl DoctorTime {
             .filter_map(|d| super::hours::local_instant(d, self.time.minutes()))
             .filter(move |t| *t >= at)
     }
+}
+
+/// When a doctor time is next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Next {
+    /// As scheduled.
+    pub at: Option<DateTime<Utc>>,
+    /// The holiday (or eve kept free) `at` falls on: "Annandag påsk".
+    pub holiday: Option<String>,
+    /// The vårdcentral's closure `at` falls in: "Sommarstängt v. 28–31".
+    pub closure: Option<String>,
+    /// The next time on a working day outside the vårdcentral's closures.
+    pub held: Option<DateTime<Utc>>,
 }
 
 /// A boende's ansvarig vårdcentral.

@@ -688,29 +688,14 @@ impl DoctorTimeView {
         at: chrono::DateTime<Utc>,
         vardcentral: Option<&crate::domain::Unit>,
     ) -> Self {
-        let next = time.next(at);
-        let day = |t: chrono::DateTime<Utc>| t.with_timezone(&chrono_tz::Europe::Stockholm).date_naive();
-        // Closed for a period on a day: the period that decides its one way in has no hours
-        // on that day.
-        let closure = |d: chrono::NaiveDate| -> Option<String> {
-            let vc = vardcentral?;
-            let period = vc.vag_in()?.schedule(vc).period_on(d)?;
-            let weekday_open = period.weekly.iter().any(|s| s.days.iter().any(|x| x.matches(d)));
-            (!weekday_open).then(|| period.title())
-        };
-        let next_is_holiday = next
-            .filter(|t| !crate::domain::calendar::is_workday(day(*t)))
-            .map(|t| {
-                crate::domain::calendar::holiday(day(t))
-                    .map_or_else(|| "helgdag".to_owned(), |h| h.name.to_owned())
-            });
+        let next = time.when(at, vardcentral);
         Self {
             time: time.clone(),
             text: time.describe(),
-            next: next.map(local_time),
-            next_is_holiday,
-            next_in_closure: next.and_then(|t| closure(day(t))),
-            next_on_a_workday: time.next_held(at, |d| closure(d).is_none()).map(local_time),
+            next: next.at.map(local_time),
+            next_is_holiday: next.holiday,
+            next_in_closure: next.closure,
+            next_on_a_workday: next.held.map(local_time),
         }
     }
 }
@@ -737,19 +722,6 @@ pub struct AtParam {
     /// The moment (RFC 3339); default now.
     #[param(value_type = Option<String>, format = DateTime)]
     at: Option<String>,
-}
-
-/// The number a unit's callers should start from for acute questions.
-fn acute_purpose(unit: &crate::domain::Unit) -> Purpose {
-    if unit
-        .contact_points
-        .iter()
-        .any(|c| c.purpose == Purpose::DirectAcute)
-    {
-        Purpose::DirectAcute
-    } else {
-        Purpose::VagIn
-    }
 }
 
 /// Who is responsible for a boende: the ansvarig vårdcentral, its fixed doctor time and
@@ -786,7 +758,7 @@ pub async fn responsible(
     let r = boende.responsibility.as_ref().ok_or_else(missing)?;
     let vardcentral = directory.unit(r.vardcentral_id).ok_or_else(missing)?;
     let answer = directory
-        .call_now(vardcentral, acute_purpose(vardcentral), at, internal)
+        .call_now(vardcentral, vardcentral.acute_purpose(), at, internal)
         .ok_or_else(missing)?;
     let first = answer.asked;
     Ok(HttpResponse::Ok().json(ResponsibleView {

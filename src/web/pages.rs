@@ -644,14 +644,42 @@ pub fn unit(
             }
         }
         @if let Some(r) = &unit.responsibility {
+            @let vc = directory.unit(r.vardcentral_id);
             h2 { "Ansvarig vårdcentral" }
             p {
-                @if let Some(vc) = directory.unit(r.vardcentral_id) {
+                @if let Some(vc) = vc {
                     a href=(format!("/enhet/{}", vc.id)) { (vc.name) }
                 } @else { (r.vardcentral_id) }
-                @if let Some(t) = &r.doctor_time { br; "Läkartid: " (t.describe()) }
-                @if let Some(m) = r.meeting_form { br; "Mötesform: " (m.label_sv()) }
             }
+            ul.numbers {
+                @if let Some(point) = vc.and_then(|vc| vc.contact_points.iter().find(|c| c.purpose == vc.acute_purpose())).filter(|c| visible(c, internal)) {
+                    li {
+                        span.label { (point.label) ": " }
+                        a href=(point.number.tel_uri()) { (point.number.national()) }
+                        " (" (hours_text(point)) ")"
+                    }
+                }
+                @if let Some(t) = &r.doctor_time {
+                    @let next = t.when(now, vc);
+                    li {
+                        span.label { "Läkartid: " } (t.describe())
+                        @if let Some(at) = next.at { ". Nästa: " (local_time(at).format("%Y-%m-%d %H:%M")) }
+                        @if let Some(h) = &next.holiday { " (" (h) ")" }
+                        @if let Some(c) = &next.closure { " (" (c) ")" }
+                        @if let (Some(held), true) = (next.held, next.at != next.held) {
+                            "; nästa på en arbetsdag: " (local_time(held).format("%Y-%m-%d %H:%M"))
+                        }
+                    }
+                }
+                @if let Some(m) = r.meeting_form { li { span.label { "Mötesform: " } (m.label_sv()) } }
+            }
+        }
+        @let boenden: Vec<&Unit> = directory.units().iter()
+            .filter(|b| b.responsibility.as_ref().is_some_and(|r| r.vardcentral_id == unit.id) && b.is_active_on(now.date_naive()))
+            .collect();
+        @if !boenden.is_empty() {
+            h2 { "Ansvarig vårdcentral för" }
+            ul { @for b in &boenden { li { a href=(format!("/enhet/{}", b.id)) { (b.name) } } } }
         }
         @if !unit.preschools.is_empty() {
             h2 { "Förskolor (barnhälsovård)" }

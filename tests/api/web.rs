@@ -433,6 +433,27 @@ async fn the_review_page_confirms_and_the_other_pages_show_what_staff_need() {
         "{}",
         text(&res)
     );
+    // …with the vårdcentral's direct number and the next doctor time, as the API says them;
+    // and the vårdcentral's page names the boenden it is responsible for.
+    let responsible = app.get(&format!("/v1/units/{boende}/responsible")).await;
+    let direct = responsible.body["direct_acute"]["national"]
+        .as_str()
+        .expect("direct number");
+    assert!(text(&res).contains(direct), "{direct}: {}", text(&res));
+    let next = responsible.body["doctor_time"]["next"]
+        .as_str()
+        .expect("next doctor time");
+    assert!(
+        text(&res).contains(&format!("Nästa: {} {}", &next[..10], &next[11..16])),
+        "{next}: {}",
+        text(&res)
+    );
+    let vc = responsible.body["vardcentral"]["id"]
+        .as_str()
+        .expect("vårdcentral");
+    let res = page(&app, &format!("/enhet/{vc}"), Some(&reader)).await;
+    assert!(text(&res).contains("Ansvarig vårdcentral för"), "{}", text(&res));
+    assert!(text(&res).contains("Särskilt boende Exempelgården (exempel)"));
     let res = page(&app, "/gata?gata=Sandwalls%20plats%2012", Some(&reader)).await;
     assert!(text(&res).contains("Hemtjänst Norr (exempel)"), "{}", text(&res));
     let res = page(&app, "/gata?gata=Sandwals%20plats", Some(&reader)).await;
