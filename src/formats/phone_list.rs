@@ -1,6 +1,8 @@
 //! The printable phone list (`GET /v1/export?format=html`): every active unit, grouped by
-//! kind, ordered by area and name, one line each with its one way in and telefontid. Plain
-//! HTML that prints on A4, with nothing to load and no script.
+//! kind, ordered by area and name, one line each with its one way in and telefontid, its
+//! direct number for acute questions, and who answers otherwise (the on-call doctor, TIB).
+//! Plain HTML that prints on A4 and reads on a phone (one block per unit), with nothing to
+//! load and no script.
 
 use chrono::NaiveDate;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
@@ -15,11 +17,21 @@ body { font: 10pt/1.35 system-ui, sans-serif; color: #000; }
 h1 { font-size: 15pt; margin: 0 0 2mm; }
 h2 { font-size: 11.5pt; margin: 6mm 0 1mm; break-after: avoid; }
 table { width: 100%; border-collapse: collapse; table-layout: fixed; }
-th:nth-child(1) { width: 29%; } th:nth-child(2) { width: 15%; } th:nth-child(3) { width: 16%; }
-th:nth-child(4) { width: 18%; } th:nth-child(5) { width: 22%; }
+th:nth-child(1) { width: 25%; } th:nth-child(2) { width: 12%; } th:nth-child(3) { width: 14%; }
+th:nth-child(4) { width: 20%; } th:nth-child(5) { width: 29%; }
 th, td { text-align: left; vertical-align: top; padding: 1mm 2mm 1mm 0; border-bottom: 0.2mm solid #999; overflow-wrap: anywhere; }
-tr { break-inside: avoid; }
-td.nr { white-space: nowrap; font-weight: bold; }";
+tbody { break-inside: avoid; }
+tbody tr:not(:last-child) td:nth-last-child(-n+2) { border-bottom: 0; }
+td.nr { white-space: nowrap; font-weight: bold; }
+.also { font-weight: normal; }
+@media screen and (max-width: 40rem) {
+  table, tbody, tr, td { display: block; width: auto; }
+  thead { display: none; }
+  tbody { padding: 2mm 0; border-bottom: 0.2mm solid #999; }
+  td { border: 0; padding: 0; }
+  td.nr { font-size: 13pt; }
+  td[rowspan]:first-child { font-weight: bold; }
+}";
 
 /// The list's Content-Security-Policy, as strict as the pages': nothing loads, no script
 /// runs; only its own `<style>` block, named by its hash.
@@ -51,7 +63,7 @@ pub fn phone_list(directory: &Directory, day: NaiveDate) -> String {
             }
             body {
                 h1 { "Kontaktlista närvård Borås" }
-                p { "En väg in: ett nummer per enhet. Utskriven " (day) "; den aktuella listan finns i kontaktnav." }
+                p { "En väg in: ett nummer per enhet; under det enhetens direktnummer för akuta frågor och vem som svarar när den inte gör det. Utskriven " (day) "; den aktuella listan finns i kontaktnav." }
                 @for table in tables { "\n" (table) }
                 @if !footnotes.is_empty() {
                     h2 { "Meddelanden och perioder" }
@@ -91,24 +103,60 @@ fn kind_table(
     Some(html! {
         h2 { (kind.label_sv()) }
         table {
-            tr { th { "Enhet" } th { "Område" } th { "Organisation" } th { "En väg in" } th { "Telefontid" } }
+            thead { tr { th { "Enhet" } th { "Område" } th { "Organisation" } th { "Nummer" } th { "Telefontid" } } }
             "\n"
             @for unit in units {
                 @let marks = footnote_marks(unit, day, footnotes);
                 @let organisation = directory
                     .organisation(&unit.organisation_id)
                     .map_or(unit.organisation_id.as_str(), |o| o.short_name.as_deref().unwrap_or(&o.name));
-                tr {
-                    td { (unit.name) @for mark in marks { sup { (mark) } } }
-                    td { (area_names(unit)) }
-                    td { (organisation) }
-                    td.nr { (unit.vag_in().map_or("", |c| c.number.national())) }
-                    td { (unit.vag_in().map(|c| hours_text(c.hours.as_ref())).unwrap_or_default()) }
+                @let lines = number_lines(directory, unit);
+                @let rows = lines.len().max(1);
+                tbody {
+                    @for (i, (what, number, hours)) in lines.iter().enumerate() {
+                        tr {
+                            @if i == 0 {
+                                td rowspan=(rows) { (unit.name) @for mark in &marks { sup { (mark) } } }
+                                td rowspan=(rows) { (area_names(unit)) }
+                                td rowspan=(rows) { (organisation) }
+                            }
+                            td.nr { @if i > 0 { span.also { (what) ": " } } (number) }
+                            td { (hours) }
+                        }
+                    }
                 }
                 "\n"
             }
         }
     })
+}
+
+/// The numbers of a unit's line: its one way in, its direct number for acute questions (if it
+/// has one), and who answers when it does not (its fallback: the on-call doctor, TIB), each
+/// as (what, number, telefontid).
+fn number_lines(directory: &Directory, unit: &Unit) -> Vec<(String, String, String)> {
+    let line = |what: &str, c: &crate::domain::ContactPoint| {
+        (
+            what.to_owned(),
+            c.number.national().to_owned(),
+            hours_text(c.hours.as_ref()),
+        )
+    };
+    let mut lines: Vec<_> = unit.vag_in().map(|c| line("En väg in", c)).into_iter().collect();
+    lines.extend(
+        unit.contact_points
+            .iter()
+            .filter(|c| c.purpose == crate::domain::Purpose::DirectAcute)
+            .map(|c| line("Akut", c)),
+    );
+    if let Some((other, c)) = unit
+        .fallback_contact_point_id
+        .and_then(|id| directory.contact_point(id))
+    {
+        let (what, number, hours) = line("Annars", c);
+        lines.push((what, number, format!("{}: {hours}", other.name)));
+    }
+    lines
 }
 
 /// Adds the unit's current and coming notices and periods to `footnotes`; their numbers.

@@ -207,6 +207,25 @@ async fn the_printable_phone_list_has_every_active_unit_with_its_one_way_in() {
         row.contains("031-390 06 33") && row.contains("vardagar 08:00–12:00"),
         "{row}"
     );
+    // …with its direct number for acute questions, and who answers when it does not.
+    let unit = app.get("/v1/units/ffdabf88-ae49-5eb7-974e-f67910051deb").await;
+    let acute = unit.body["contact_points"]
+        .as_array()
+        .expect("points")
+        .iter()
+        .find(|c| c["purpose"] == "direct_acute")
+        .and_then(|c| c["national"].as_str())
+        .expect("a direct acute number")
+        .to_owned();
+    assert!(row.contains(&format!("Akut: </span>{acute}")), "{row}");
+    assert!(
+        unit.body["fallback_contact_point_id"].is_string(),
+        "Södra Torget has a fallback"
+    );
+    assert!(
+        row.contains("Annars: </span>031-390 06 85</td><td>Läkare i beredskap"),
+        "{row}"
+    );
     assert!(html.contains("Hemtjänst A &amp; B &lt;natt&gt;"));
     assert!(!html.contains("<natt>"));
     assert!(!html.contains("Nedlagd grupp"));
@@ -214,5 +233,5 @@ async fn the_printable_phone_list_has_every_active_unit_with_its_one_way_in() {
     let active = app.get("/v1/units?limit=1").await.body["total"]
         .as_u64()
         .expect("total");
-    assert_eq!(html.matches("<td class=\"nr\">").count() as u64, active);
+    assert_eq!(html.matches("<tbody>").count() as u64, active);
 }

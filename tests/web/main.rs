@@ -568,6 +568,17 @@ async fn staff_look_up_and_editors_keep_numbers_right_in_a_real_browser() {
         .expect("imported");
     assert_accessible(&client, &axe, "the import's report").await;
 
+    // The printed list reads on a phone too (one block per unit).
+    client
+        .goto(&format!("{base}/v1/export?format=html"))
+        .await
+        .expect("the printed list");
+    client.set_window_size(390, 844).await.expect("phone size");
+    screenshot(&client, "list-phone.png").await;
+    client.set_window_size(1100, 900).await.expect("desktop size");
+    screenshot(&client, "list.png").await;
+    assert_accessible(&client, &axe, "the printed list").await;
+
     // Every page, as an admin sees it (and the sign-in page), meets the accessibility rules.
     for path in [
         "/".to_owned(),
