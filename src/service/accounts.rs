@@ -131,6 +131,46 @@ pub struct AccountChangesBody {
     pub reason: Option<String>,
 }
 
+impl NewAccount {
+    /// An account as a page's form describes it.
+    pub fn new(
+        username: String,
+        display_name: String,
+        password: String,
+        role: Role,
+        organisations: Vec<String>,
+    ) -> Self {
+        Self {
+            username,
+            display_name,
+            password,
+            role,
+            organisations,
+            reason: None,
+        }
+    }
+}
+
+impl AccountChangesBody {
+    /// The changes a page's form asks for: every field it shows, a password only when typed.
+    pub fn new(
+        display_name: String,
+        password: Option<String>,
+        role: Role,
+        organisations: Vec<String>,
+        disabled: bool,
+    ) -> Self {
+        Self {
+            display_name: Some(display_name),
+            password,
+            role: Some(role),
+            organisations: Some(organisations),
+            disabled: Some(disabled),
+            reason: None,
+        }
+    }
+}
+
 /// Creates an account: its user name free, its organisations known.
 pub async fn create(state: &web::Data<AppState>, meta: WriteMeta, new: NewAccount) -> AppResult<Account> {
     let mut errors = unknown_organisations(&state.directory.current(), &new.organisations);

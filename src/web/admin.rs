@@ -1,5 +1,6 @@
 //! The administrators' pages: importing units and their numbers from a CSV file, with a
-//! preview of what each unit gets, loses and changes before anything is written.
+//! preview of what each unit gets, loses and changes before anything is written; the
+//! built-in accounts.
 
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
@@ -8,9 +9,11 @@ use futures_util::StreamExt;
 
 use crate::auth::User;
 use crate::error::AppError;
+use crate::service::accounts::{self, AccountChangesBody, NewAccount};
 use crate::service::{Author, import};
 use crate::state::AppState;
 
+use super::forms::AccountInput;
 use super::session::{Session, WebError, WebResult, session_view};
 use super::{html, ok, pages};
 
@@ -143,4 +146,126 @@ pub(super) async fn import_file(
         )),
         Err(other) => Err(other.into()),
     }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct AccountsNotice {
+    #[serde(default)]
+    klart: Option<String>,
+}
+
+/// "Konton" (admins): the built-in accounts, each to change, and a new one.
+#[get("/konton")]
+pub(super) async fn accounts_page(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    notice: web::Query<AccountsNotice>,
+) -> WebResult {
+    admin(&session, &req)?;
+    let accounts = crate::state::read(&state, crate::db::accounts::list).await?;
+    let notice = notice.klart.as_deref().map(|done| {
+        pages::Notice::Ok(match done {
+            "skapat" => "Kontot är skapat.".into(),
+            _ => "Kontot är ändrat.".into(),
+        })
+    });
+    let page = pages::accounts(
+        &session_view(&session),
+        &state.directory.current(),
+        &accounts,
+        notice,
+        None,
+    );
+    ok(page)
+}
+
+/// A new account: `POST /v1/accounts`.
+#[post("/konton")]
+pub(super) async fn create_account(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    form: web::Form<Vec<(String, String)>>,
+) -> WebResult {
+    let input = AccountInput::from_pairs(form.into_inner());
+    let user = session.writer(&req, &input.csrf)?;
+    admin(&session, &req)?;
+    let meta = Author::with_reason(user, &req, "").meta()?;
+    let created = match input.role() {
+        Ok(role) => {
+            let new = NewAccount::new(
+                input.username.clone(),
+                input.display_name.clone(),
+                input.password.clone(),
+                role,
+                input.organisations.clone(),
+            );
+            accounts::create(&state, meta, new).await.map(drop)
+        }
+        Err(e) => Err(e),
+    };
+    account_written(&state, &session, created, "skapat", &input).await
+}
+
+/// Changes an account: `PATCH /v1/accounts/{username}` (a password only when one is typed).
+#[post("/konton/{username}")]
+pub(super) async fn change_account(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    username: web::Path<String>,
+    form: web::Form<Vec<(String, String)>>,
+) -> WebResult {
+    let input = AccountInput::from_pairs(form.into_inner());
+    let user = session.writer(&req, &input.csrf)?;
+    admin(&session, &req)?;
+    let meta = Author::with_reason(user, &req, "").meta()?;
+    let changed = match input.role() {
+        Ok(role) => {
+            let password = Some(input.password.clone()).filter(|p| !p.is_empty());
+            let changes = AccountChangesBody::new(
+                input.display_name.clone(),
+                password,
+                role,
+                input.organisations.clone(),
+                input.disabled,
+            );
+            accounts::change(&state, meta, username.into_inner(), input.version, changes)
+                .await
+                .map(drop)
+        }
+        Err(e) => Err(e),
+    };
+    account_written(&state, &session, changed, "andrat", &input).await
+}
+
+/// After an account's write: back to the list, or the list with why not and what was typed.
+async fn account_written(
+    state: &web::Data<AppState>,
+    session: &Session,
+    written: Result<(), AppError>,
+    done: &str,
+    input: &AccountInput,
+) -> WebResult {
+    let why = match written {
+        Ok(()) => return Ok(super::see_other(&format!("/konton?klart={done}"))),
+        Err(AppError::Validation(errors)) => errors.into_iter().map(|e| e.sv).collect::<Vec<_>>().join(" "),
+        Err(AppError::PreconditionFailed { .. }) => {
+            "Någon annan har ändrat kontot sedan du öppnade sidan. Sidan visar nu de senaste uppgifterna."
+                .into()
+        }
+        Err(AppError::Conflict { sv, .. }) => sv,
+        Err(other) => return Err(other.into()),
+    };
+    let accounts = crate::state::read(state, crate::db::accounts::list).await?;
+    let top = Some(pages::Notice::Refused(why));
+    let page = pages::accounts(
+        &session_view(session),
+        &state.directory.current(),
+        &accounts,
+        top,
+        Some(input),
+    );
+    Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page))
 }

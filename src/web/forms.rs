@@ -464,3 +464,41 @@ fn date(raw: &str, field: &str) -> Result<Option<chrono::NaiveDate>, FieldError>
             }),
     }
 }
+
+/// An account as the accounts page's forms send it (an organisation box sends `org`, once
+/// per ticked box).
+#[derive(Debug, Default)]
+pub struct AccountInput {
+    pub(super) csrf: String,
+    pub(super) version: i64,
+    pub(super) username: String,
+    pub(super) display_name: String,
+    pub(super) password: String,
+    pub(super) role: String,
+    pub(super) organisations: Vec<String>,
+    pub(super) disabled: bool,
+}
+
+impl AccountInput {
+    pub(super) fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+        let mut input = Self::default();
+        for (key, value) in pairs {
+            match key.as_str() {
+                "csrf" => input.csrf = value,
+                "version" => input.version = value.trim().parse().unwrap_or(-1),
+                "username" => input.username = value,
+                "display_name" => input.display_name = value,
+                "password" => input.password = value,
+                "role" => input.role = value,
+                "org" => input.organisations.push(value),
+                "disabled" => input.disabled = true,
+                _ => {}
+            }
+        }
+        input
+    }
+
+    pub(super) fn role(&self) -> Result<crate::domain::Role, crate::error::AppError> {
+        crate::domain::Role::parse(&self.role).map_err(|e| crate::error::AppError::invalid("role", e))
+    }
+}

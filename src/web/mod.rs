@@ -66,6 +66,8 @@ pages! {
     "/enhet/{id}/aterstall" => [POST editing::revert_unit],
     "/granska" => [GET review::review_page],
     "/import" => [GET admin::import_page, POST admin::import_file],
+    "/konton" => [GET admin::accounts_page, POST admin::create_account],
+    "/konton/{username}" => [POST admin::change_account],
     "/enhet/{id}/bekrafta" => [POST review::confirm_unit],
     "/rattelse/{id}" => [POST review::decide_correction],
     "/static/{name}" => [GET asset],

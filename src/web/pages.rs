@@ -27,12 +27,15 @@ pub enum Notice {
     Ok(String),
     /// Someone else changed the unit first: what they changed, in words.
     Stale(Vec<String>),
+    /// Not done, and why.
+    Refused(String),
 }
 
 fn notice(n: Option<&Notice>) -> Markup {
     match n {
         None => html! {},
         Some(Notice::Ok(m)) => html! { div.notice.ok role="status" { (m) } },
+        Some(Notice::Refused(why)) => html! { div.notice.error role="alert" { (why) } },
         Some(Notice::Stale(meanwhile)) => html! {
             div.notice.error role="alert" {
                 p { "Någon annan har ändrat enheten sedan du öppnade sidan, så din ändring sparades inte ännu." }
@@ -85,7 +88,7 @@ fn layout(session: &SessionView, title: &str, body: Markup) -> Markup {
                         a href="/gata" { "Sök gata" }
                         @if session.user.is_some() { a href="/v1/export?format=html" { "Utskriftsvänlig lista" } }
                         @if editor { a href="/granska" { "Att granska" } a href="/ny-enhet" { "Ny enhet" } }
-                        @if admin { a href="/import" { "Importera" } }
+                        @if admin { a href="/import" { "Importera" } a href="/konton" { "Konton" } }
                     }
                     div.who {
                         @if let Some(user) = &session.user {
@@ -1628,4 +1631,100 @@ pub fn unit_form(
         }
     };
     layout(session, &title, body)
+}
+
+/// "Konton" (admins): each built-in account with a form that changes it, and a form for a new
+/// one. `sent`: a refused form's values, shown again in the new-account form.
+pub fn accounts(
+    session: &SessionView,
+    directory: &Directory,
+    accounts: &[crate::db::accounts::Account],
+    top: Option<Notice>,
+    sent: Option<&super::forms::AccountInput>,
+) -> Markup {
+    let org_name = |id: &str| {
+        directory
+            .organisation(id)
+            .map_or_else(|| id.to_owned(), |o| o.name.clone())
+    };
+    let role_choice = |name: &str, chosen: &str| {
+        html! {
+            select id=(name) name="role" {
+                @for role in [Role::Reader, Role::Editor, Role::Admin] {
+                    option value=(role.code()) selected[role.code() == chosen] { (role_sv(role)) }
+                }
+            }
+        }
+    };
+    let org_boxes = |chosen: &[String]| {
+        html! {
+            div.checks {
+                @for o in directory.organisations() {
+                    label.check { input type="checkbox" name="org" value=(o.id) checked[chosen.contains(&o.id)]; " " (o.name) }
+                }
+            }
+        }
+    };
+    let new = sent.filter(|s| s.version == 0);
+    let body = html! {
+        h1 { "Konton" }
+        (notice(top.as_ref()))
+        p { "Inbyggda konton för dem som inte loggar in via regionens inloggning. En redaktör ändrar enheterna i sina organisationer (och deras underorganisationer); en administratör ändrar allt." }
+        @for a in accounts {
+            @let id = format!("konto-{}", a.username);
+            details id=(id) {
+                summary {
+                    strong { (a.username) } " – " (a.display_name) " (" (role_sv(a.role)) ")"
+                    @if !a.organisations.is_empty() { ": " (a.organisations.iter().map(|o| org_name(o)).collect::<Vec<_>>().join(", ")) }
+                    @if a.disabled { " – avstängt" }
+                }
+                form method="post" action=(format!("/konton/{}", a.username)) {
+                    input type="hidden" name="csrf" value=(session.csrf);
+                    input type="hidden" name="version" value=(a.version);
+                    div.row {
+                        div {
+                            label for=(format!("{id}-namn")) { "Namn" }
+                            input type="text" id=(format!("{id}-namn")) name="display_name" value=(a.display_name) required;
+                        }
+                        div {
+                            label for=(format!("{id}-roll")) { "Roll" }
+                            (role_choice(&format!("{id}-roll"), a.role.code()))
+                        }
+                        div {
+                            label for=(format!("{id}-losenord")) { "Nytt lösenord (tomt: oförändrat)" }
+                            input type="password" id=(format!("{id}-losenord")) name="password" autocomplete="new-password" minlength="10";
+                        }
+                    }
+                    fieldset { legend { "Organisationer (för en redaktör)" } (org_boxes(&a.organisations)) }
+                    label.check { input type="checkbox" name="disabled" value="ja" checked[a.disabled]; " Avstängt (kan inte logga in)" }
+                    p { button type="submit" { "Spara " (a.username) } }
+                }
+            }
+        }
+        h2 id="nytt-konto" { "Nytt konto" }
+        form method="post" action="/konton" {
+            input type="hidden" name="csrf" value=(session.csrf);
+            div.row {
+                div {
+                    label for="nytt-anvandarnamn" { "Användarnamn" }
+                    input type="text" id="nytt-anvandarnamn" name="username" value=(new.map_or("", |s| s.username.as_str())) required autocomplete="off";
+                }
+                div {
+                    label for="nytt-namn" { "Namn" }
+                    input type="text" id="nytt-namn" name="display_name" value=(new.map_or("", |s| s.display_name.as_str())) required;
+                }
+                div {
+                    label for="nytt-roll" { "Roll" }
+                    (role_choice("nytt-roll", new.map_or("editor", |s| s.role.as_str())))
+                }
+                div {
+                    label for="nytt-losenord" { "Lösenord (minst 10 tecken)" }
+                    input type="password" id="nytt-losenord" name="password" required minlength="10" autocomplete="new-password";
+                }
+            }
+            fieldset { legend { "Organisationer (för en redaktör)" } (org_boxes(new.map_or(&[][..], |s| s.organisations.as_slice()))) }
+            p { button type="submit" { "Skapa kontot" } }
+        }
+    };
+    layout(session, "Konton", body)
 }
