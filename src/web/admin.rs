@@ -269,3 +269,39 @@ async fn account_written(
     );
     Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page))
 }
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct AuditPageParams {
+    /// Older than this event (the "Äldre" link).
+    #[serde(default)]
+    fore: Option<i64>,
+}
+
+/// "Historik för alla" (admins): every accepted write, newest first, 50 a page, each with who,
+/// when, what and the changes in words (`GET /v1/audit`).
+#[get("/logg")]
+pub(super) async fn audit_page(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    params: web::Query<AuditPageParams>,
+) -> WebResult {
+    const PAGE: usize = 50;
+    admin(&session, &req)?;
+    let filter = crate::db::audit::AuditFilter {
+        before_id: params.fore,
+        ..Default::default()
+    };
+    let rows = crate::state::read(&state, move |conn| {
+        crate::db::audit::list(conn, &filter, PAGE as i64 + 1)
+    })
+    .await?;
+    let older = (rows.len() > PAGE).then(|| rows[PAGE - 1].id);
+    let rows = &rows[..rows.len().min(PAGE)];
+    ok(pages::audit_log(
+        &session_view(&session),
+        &state.directory.current(),
+        rows,
+        older,
+    ))
+}

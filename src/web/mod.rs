@@ -68,6 +68,7 @@ pages! {
     "/import" => [GET admin::import_page, POST admin::import_file],
     "/konton" => [GET admin::accounts_page, POST admin::create_account],
     "/konton/{username}" => [POST admin::change_account],
+    "/logg" => [GET admin::audit_page],
     "/enhet/{id}/bekrafta" => [POST review::confirm_unit],
     "/rattelse/{id}" => [POST review::decide_correction],
     "/static/{name}" => [GET asset],

@@ -88,7 +88,7 @@ fn layout(session: &SessionView, title: &str, body: Markup) -> Markup {
                         a href="/gata" { "Sök gata" }
                         @if session.user.is_some() { a href="/v1/export?format=html" { "Utskriftsvänlig lista" } }
                         @if editor { a href="/granska" { "Att granska" } a href="/ny-enhet" { "Ny enhet" } }
-                        @if admin { a href="/import" { "Importera" } a href="/konton" { "Konton" } }
+                        @if admin { a href="/import" { "Importera" } a href="/konton" { "Konton" } a href="/logg" { "Logg" } }
                     }
                     div.who {
                         @if let Some(user) = &session.user {
@@ -1727,4 +1727,52 @@ pub fn accounts(
         }
     };
     layout(session, "Konton", body)
+}
+
+/// The whole audit history, newest first: when, who, what, and the changes in words.
+pub fn audit_log(
+    session: &SessionView,
+    directory: &Directory,
+    rows: &[AuditEventRow],
+    older: Option<i64>,
+) -> Markup {
+    let body = html! {
+        h1 { "Historik för alla ändringar" }
+        p { "Varje sparad ändring, senaste först. Inget i historiken kan ändras." }
+        table {
+            thead { tr { th scope="col" { "När" } th scope="col" { "Vem" } th scope="col" { "Vad" } th scope="col" { "Ändringar" } } }
+            tbody {
+                @for row in rows {
+                    tr {
+                        td { (local_time(row.occurred_at.and_utc()).format("%Y-%m-%d %H:%M")) }
+                        td { (row.actor_name.as_deref().unwrap_or(&row.actor_sub)) br;
+                            span.meta { (Role::parse(&row.actor_role).map_or_else(|_| row.actor_role.clone(), |r| role_sv(r).to_owned())) } }
+                        td {
+                            (action_sv(&row.action)) br;
+                            @if row.entity_type == "unit" {
+                                @match directory.unit(uuid::Uuid::parse_str(&row.entity_id).unwrap_or_default()) {
+                                    Some(u) => a href=(format!("/enhet/{}/historik", u.id)) { (u.name) },
+                                    None => span.meta { (row.entity_id) },
+                                }
+                            } @else {
+                                span.meta { (row.entity_type) " " (row.entity_id) }
+                            }
+                            @if let Some(r) = &row.reason { br; span.meta { (r) } }
+                        }
+                        td {
+                            @if row.before_state.is_none() { "Skapad" } @else {
+                                ul.numbers {
+                                    @for c in changes(&stored_state(&row.before_state), &stored_state(&row.after_state)).iter().filter(|c| !c.field.ends_with(".e164")) {
+                                        li { (field_sv(&c.field)) ": " (in_words(directory, &c.field, &c.from)) " → " (in_words(directory, &c.field, &c.to)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if let Some(id) = older { p { a href=(format!("/logg?fore={id}")) { "Äldre ändringar" } } }
+    };
+    layout(session, "Historik för alla", body)
 }

@@ -1611,3 +1611,50 @@ async fn an_admin_manages_accounts_on_the_page() {
     .await;
     assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
 }
+
+/// Admins read every change on the web, newest first, in words, page by page.
+#[actix_web::test]
+async fn an_admin_reads_the_whole_audit_log_on_the_page() {
+    let app = TestApp::new();
+    let admin = app.token(Role::Admin, &[]);
+    let reader = app.token(Role::Reader, &[]);
+    assert_eq!(
+        page(&app, "/logg", Some(&reader)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let (point, _, version) = switchboard(&app).await;
+    let res = app
+        .send(
+            actix_web::http::Method::PATCH,
+            &format!("/v1/units/{SODRA_TORGET}/contact-points/{point}"),
+            Some(&admin),
+            Some(&format!("\"{version}\"")),
+            Some(serde_json::json!({"number": "031-390 06 39", "reason": "nytt växelnummer"})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let log = page(&app, "/logg", Some(&admin)).await;
+    assert_eq!(log.status, StatusCode::OK);
+    let body = text(&log);
+    let first = body
+        .split("<tbody>")
+        .nth(1)
+        .and_then(|b| b.split("</tr>").next())
+        .expect("the newest row");
+    assert!(
+        first.contains("Nummer ändrat") && first.contains("nytt växelnummer"),
+        "{first}"
+    );
+    assert!(
+        first.contains("Växel och tidsbokning: nummer: 031-390 06 35 → 031-390 06 39"),
+        "{first}"
+    );
+    let older = body
+        .split("href=\"/logg?fore=")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a link to older changes");
+    let res = page(&app, &format!("/logg?fore={older}"), Some(&admin)).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(!text(&res).contains("nytt växelnummer"), "the next page is older");
+}
