@@ -1099,7 +1099,6 @@ pub fn history(
     rows: &[AuditEventRow],
     may_revert: bool,
 ) -> Markup {
-    let show = |field: &str, v: &serde_json::Value| in_words(directory, field, v);
     let body = html! {
         h1 { "Historik: " (unit.name) }
         p { a href=(format!("/enhet/{}", unit.id)) { "Tillbaka till enheten" } }
@@ -1108,9 +1107,7 @@ pub fn history(
             tbody {
                 @for row in rows {
                     tr {
-                        td { (local_time(row.occurred_at.and_utc()).format("%Y-%m-%d %H:%M")) }
-                        td { (row.actor_name.as_deref().unwrap_or(&row.actor_sub)) br;
-                            span.meta { (Role::parse(&row.actor_role).map_or_else(|_| row.actor_role.clone(), |r| role_sv(r).to_owned())) } }
+                        (when_and_who(row))
                         td {
                             (action_sv(&row.action)) @if let Some(r) = &row.reason { br; span.meta { (r) } }
                             @if may_revert && row.entity_version != unit.version && row.after_state.is_some() {
@@ -1122,22 +1119,39 @@ pub fn history(
                                 }
                             }
                         }
-                        td {
-                            @let diff = changes(&stored_state(&row.before_state), &stored_state(&row.after_state));
-                            @if row.before_state.is_none() { "Skapad" } @else {
-                                ul.numbers {
-                                    @for c in diff.iter().filter(|c| !c.field.ends_with(".e164")) {
-                                        li { (field_sv(&c.field)) ": " (show(&c.field, &c.from)) " → " (show(&c.field, &c.to)) }
-                                    }
-                                }
-                            }
-                        }
+                        (changes_cell(directory, row))
                     }
                 }
             }
         }
     };
     layout(session, &format!("Historik {}", unit.name), body)
+}
+
+/// An event's first two cells: when (Borås time) and who (name and role).
+fn when_and_who(row: &AuditEventRow) -> Markup {
+    let role =
+        Role::parse(&row.actor_role).map_or_else(|_| row.actor_role.clone(), |r| role_sv(r).to_owned());
+    html! {
+        td { (local_time(row.occurred_at.and_utc()).format("%Y-%m-%d %H:%M")) }
+        td { (row.actor_name.as_deref().unwrap_or(&row.actor_sub)) br; span.meta { (role) } }
+    }
+}
+
+/// An event's changes, a line each in words ("Skapad" for a first version).
+fn changes_cell(directory: &Directory, row: &AuditEventRow) -> Markup {
+    let diff = changes(&stored_state(&row.before_state), &stored_state(&row.after_state));
+    html! {
+        td {
+            @if row.before_state.is_none() { "Skapad" } @else {
+                ul.numbers {
+                    @for c in diff.iter().filter(|c| !c.field.ends_with(".e164")) {
+                        li { (field_sv(&c.field)) ": " (in_words(directory, &c.field, &c.from)) " → " (in_words(directory, &c.field, &c.to)) }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// A value of the history as words: areas and organisations by name, lists as lists, yes or
@@ -1744,9 +1758,7 @@ pub fn audit_log(
             tbody {
                 @for row in rows {
                     tr {
-                        td { (local_time(row.occurred_at.and_utc()).format("%Y-%m-%d %H:%M")) }
-                        td { (row.actor_name.as_deref().unwrap_or(&row.actor_sub)) br;
-                            span.meta { (Role::parse(&row.actor_role).map_or_else(|_| row.actor_role.clone(), |r| role_sv(r).to_owned())) } }
+                        (when_and_who(row))
                         td {
                             (action_sv(&row.action)) br;
                             @if row.entity_type == "unit" {
@@ -1759,15 +1771,7 @@ pub fn audit_log(
                             }
                             @if let Some(r) = &row.reason { br; span.meta { (r) } }
                         }
-                        td {
-                            @if row.before_state.is_none() { "Skapad" } @else {
-                                ul.numbers {
-                                    @for c in changes(&stored_state(&row.before_state), &stored_state(&row.after_state)).iter().filter(|c| !c.field.ends_with(".e164")) {
-                                        li { (field_sv(&c.field)) ": " (in_words(directory, &c.field, &c.from)) " → " (in_words(directory, &c.field, &c.to)) }
-                                    }
-                                }
-                            }
-                        }
+                        (changes_cell(directory, row))
                     }
                 }
             }
