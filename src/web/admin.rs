@@ -10,7 +10,7 @@ use futures_util::StreamExt;
 use crate::auth::User;
 use crate::error::AppError;
 use crate::service::accounts::{self, AccountChangesBody, NewAccount};
-use crate::service::{Author, import};
+use crate::service::{Author, import, vocabulary};
 use crate::state::AppState;
 
 use super::forms::AccountInput;
@@ -304,4 +304,111 @@ pub(super) async fn audit_page(
         rows,
         older,
     ))
+}
+
+/// A word of the search vocabulary as its forms send it.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct WordForm {
+    #[serde(default)]
+    csrf: String,
+    /// The word's version (changing one), none for a new word.
+    #[serde(default)]
+    version: Option<i64>,
+    #[serde(default)]
+    word: String,
+    /// What it stands for, comma-separated ("särskilt boende, säbo").
+    #[serde(default)]
+    expansions: String,
+    /// The remove button.
+    #[serde(default)]
+    ta_bort: Option<String>,
+}
+
+impl WordForm {
+    fn expansions(&self) -> Vec<String> {
+        self.expansions
+            .split(',')
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+/// "Sökord" (admins): the search vocabulary, each word to change or remove, and a new one.
+#[get("/ord")]
+pub(super) async fn vocabulary_page(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+) -> WebResult {
+    admin(&session, &req)?;
+    ok(pages::vocabulary(
+        &session_view(&session),
+        state.directory.current().vocabulary(),
+        None,
+    ))
+}
+
+/// A new word: `POST /v1/vocabulary`.
+#[post("/ord")]
+pub(super) async fn add_word(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    form: web::Form<WordForm>,
+) -> WebResult {
+    let user = session.writer(&req, &form.csrf)?;
+    admin(&session, &req)?;
+    let meta = Author::with_reason(user, &req, "").meta()?;
+    let added = vocabulary::add(&state, meta, &form.word, &form.expansions())
+        .await
+        .map(drop);
+    word_written(&state, &session, added).await
+}
+
+/// Changes or (the remove button) removes a word: `PATCH` or `DELETE /v1/vocabulary/{word}`.
+#[post("/ord/{word}")]
+pub(super) async fn change_word(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    word: web::Path<String>,
+    form: web::Form<WordForm>,
+) -> WebResult {
+    let user = session.writer(&req, &form.csrf)?;
+    admin(&session, &req)?;
+    let meta = Author::with_reason(user, &req, "").meta()?;
+    let (word, version) = (word.into_inner(), form.version.unwrap_or(-1));
+    let written = match form.ta_bort {
+        Some(_) => vocabulary::remove(&state, meta, word, version).await,
+        None => vocabulary::change(&state, meta, word, version, form.expansions())
+            .await
+            .map(drop),
+    };
+    word_written(&state, &session, written).await
+}
+
+/// After a word's write: back to the list, or the list with why not.
+async fn word_written(
+    state: &web::Data<AppState>,
+    session: &Session,
+    written: Result<(), AppError>,
+) -> WebResult {
+    let why = match written {
+        Ok(()) => return Ok(super::see_other("/ord")),
+        Err(AppError::Validation(errors)) => errors.into_iter().map(|e| e.sv).collect::<Vec<_>>().join(" "),
+        Err(AppError::PreconditionFailed { .. }) => {
+            "Någon annan har ändrat ordet sedan du öppnade sidan. Sidan visar nu de senaste uppgifterna."
+                .into()
+        }
+        Err(AppError::Conflict { sv, .. } | AppError::NotFound { sv, .. }) => sv,
+        Err(other) => return Err(other.into()),
+    };
+    let page = pages::vocabulary(
+        &session_view(session),
+        state.directory.current().vocabulary(),
+        Some(pages::Notice::Refused(why)),
+    );
+    Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page))
 }

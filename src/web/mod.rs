@@ -69,6 +69,8 @@ pages! {
     "/konton" => [GET admin::accounts_page, POST admin::create_account],
     "/konton/{username}" => [POST admin::change_account],
     "/logg" => [GET admin::audit_page],
+    "/ord" => [GET admin::vocabulary_page, POST admin::add_word],
+    "/ord/{word}" => [POST admin::change_word],
     "/enhet/{id}/bekrafta" => [POST review::confirm_unit],
     "/rattelse/{id}" => [POST review::decide_correction],
     "/static/{name}" => [GET asset],

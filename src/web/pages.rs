@@ -88,7 +88,7 @@ fn layout(session: &SessionView, title: &str, body: Markup) -> Markup {
                         a href="/gata" { "Sök gata" }
                         @if session.user.is_some() { a href="/v1/export?format=html" { "Utskriftsvänlig lista" } }
                         @if editor { a href="/granska" { "Att granska" } a href="/ny-enhet" { "Ny enhet" } }
-                        @if admin { a href="/import" { "Importera" } a href="/konton" { "Konton" } a href="/logg" { "Logg" } }
+                        @if admin { a href="/import" { "Importera" } a href="/konton" { "Konton" } a href="/logg" { "Logg" } a href="/ord" { "Sökord" } }
                     }
                     div.who {
                         @if let Some(user) = &session.user {
@@ -1779,4 +1779,47 @@ pub fn audit_log(
         @if let Some(id) = older { p { a href=(format!("/logg?fore={id}")) { "Äldre ändringar" } } }
     };
     layout(session, "Historik för alla", body)
+}
+
+/// "Sökord" (admins): what each word of the search vocabulary stands for.
+pub fn vocabulary(
+    session: &SessionView,
+    words: &[crate::domain::vocabulary::Synonym],
+    top: Option<Notice>,
+) -> Markup {
+    let body = html! {
+        h1 { "Sökord" }
+        (notice(top.as_ref()))
+        p { "Ord som personalen skriver och vad de står för: en sökning på ordet hittar också det det står för (”säbo” hittar särskilt boende). Flera betydelser skiljs med komma." }
+        table {
+            thead { tr { th scope="col" { "Ord" } th scope="col" { "Står för" } th scope="col" { span.visually-hidden { "Åtgärd" } } } }
+            tbody {
+                @for w in words {
+                    tr {
+                        td { (w.word) }
+                        td colspan="2" {
+                            form.inline method="post" action=(format!("/ord/{}", percent(&w.word))) {
+                                input type="hidden" name="csrf" value=(session.csrf);
+                                input type="hidden" name="version" value=(w.version);
+                                label.visually-hidden for=(format!("ord-{}", w.word)) { "Vad " (w.word) " står för" }
+                                input type="text" id=(format!("ord-{}", w.word)) name="expansions" value=(w.expansions.join(", ")) required;
+                                button type="submit" { "Spara" }
+                                button.secondary type="submit" name="ta_bort" value="ja" aria-label=(format!("Ta bort {}", w.word)) { "Ta bort" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        h2 { "Nytt ord" }
+        form method="post" action="/ord" {
+            input type="hidden" name="csrf" value=(session.csrf);
+            div.row {
+                div { label for="nytt-ord" { "Ord" } input type="text" id="nytt-ord" name="word" required; }
+                div { label for="nytt-star-for" { "Står för (skilj med komma)" } input type="text" id="nytt-star-for" name="expansions" required; }
+            }
+            p { button type="submit" { "Lägg till ordet" } }
+        }
+    };
+    layout(session, "Sökord", body)
 }

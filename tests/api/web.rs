@@ -1422,6 +1422,9 @@ async fn the_pages_and_the_api_do_the_same_writes_and_say_what_the_pages_lack() 
         ("POST /import", "POST /v1/import"),
         ("POST /konton", "POST /v1/accounts"),
         ("POST /konton/{username}", "PATCH /v1/accounts/{username}"),
+        ("POST /ord", "POST /v1/vocabulary"),
+        ("POST /ord/{word}", "PATCH /v1/vocabulary/{word}"),
+        ("POST /ord/{word}", "DELETE /v1/vocabulary/{word}"),
         ("POST /logga-in", "POST /v1/auth/token"),
     ];
     // The API's writes no page offers yet (issue 16 goes on with these).
@@ -1434,10 +1437,7 @@ async fn the_pages_and_the_api_do_the_same_writes_and_say_what_the_pages_lack() 
         "POST /v1/organisations/{id}/deactivate",
         "POST /v1/streets",
         "POST /v1/units/{id}/deactivate",
-        "POST /v1/vocabulary",
         "PUT /v1/vocabulary",
-        "DELETE /v1/vocabulary/{word}",
-        "PATCH /v1/vocabulary/{word}",
     ]
     .into();
     let mut writes = BTreeSet::new();
@@ -1657,4 +1657,109 @@ async fn an_admin_reads_the_whole_audit_log_on_the_page() {
     let res = page(&app, &format!("/logg?fore={older}"), Some(&admin)).await;
     assert_eq!(res.status, StatusCode::OK);
     assert!(!text(&res).contains("nytt växelnummer"), "the next page is older");
+}
+
+/// Admins keep the search vocabulary on the page: a new word, a changed one, a removed one,
+/// and the search follows.
+#[actix_web::test]
+async fn an_admin_keeps_the_search_vocabulary_on_the_page() {
+    let app = TestApp::new();
+    let admin = app.token(Role::Admin, &[]);
+    let csrf = csrf_token(&admin);
+    let editor = app.token(Role::Editor, &["narhalsan"]);
+    assert_eq!(
+        page(&app, "/ord", Some(&editor)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let res = page(&app, "/ord", Some(&admin)).await;
+    assert!(text(&res).contains("säbo"), "the shipped words: {}", text(&res));
+
+    let res = form(
+        &app,
+        "/ord",
+        Some(&admin),
+        &[
+            ("csrf", &csrf),
+            ("word", "torgkliniken"),
+            ("expansions", "södra torget"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", text(&res));
+    let found = app.get("/v1/units?q=torgkliniken").await;
+    assert!(
+        crate::helpers::names(&found.body)
+            .iter()
+            .any(|n| n == "Närhälsan Södra Torget vårdcentral"),
+        "{}",
+        found.body
+    );
+    let res = form(
+        &app,
+        "/ord",
+        Some(&admin),
+        &[
+            ("csrf", &csrf),
+            ("word", "torgkliniken"),
+            ("expansions", "södra torget"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        res.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the word is there already: {}",
+        text(&res)
+    );
+
+    let res = form(
+        &app,
+        "/ord/torgkliniken",
+        Some(&admin),
+        &[
+            ("csrf", &csrf),
+            ("version", "1"),
+            ("expansions", "södra torget, torget"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", text(&res));
+    let words = app.get("/v1/vocabulary").await;
+    let word = words.body["items"]
+        .as_array()
+        .expect("words")
+        .iter()
+        .find(|w| w["word"] == "torgkliniken")
+        .expect("the word")
+        .clone();
+    assert_eq!(word["expansions"], serde_json::json!(["södra torget", "torget"]));
+    let res = form(
+        &app,
+        "/ord/torgkliniken",
+        Some(&admin),
+        &[("csrf", &csrf), ("version", "1"), ("expansions", "x")],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "a stale form");
+    let res = form(
+        &app,
+        "/ord/torgkliniken",
+        Some(&admin),
+        &[
+            ("csrf", &csrf),
+            ("version", "2"),
+            ("expansions", "torget"),
+            ("ta_bort", "ja"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", text(&res));
+    let words = app.get("/v1/vocabulary").await;
+    assert!(
+        words.body["items"]
+            .as_array()
+            .expect("words")
+            .iter()
+            .all(|w| w["word"] != "torgkliniken")
+    );
 }

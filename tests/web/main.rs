@@ -593,6 +593,7 @@ async fn staff_look_up_and_editors_keep_numbers_right_in_a_real_browser() {
         "/import".to_owned(),
         "/konton".to_owned(),
         "/logg".to_owned(),
+        "/ord".to_owned(),
         "/enhet/00000000-0000-4000-8000-000000000000".to_owned(),
     ] {
         client.goto(&format!("{base}{path}")).await.expect("page");
