@@ -220,9 +220,23 @@ pub fn user_of(state: &dyn Gate, token: &str) -> Result<User, AppError> {
 pub const SESSION_COOKIE: &str = "kontaktnav_session";
 
 /// The CSRF token of a web session: derived from the session's token, which only the browser's
-/// cookie jar holds (HttpOnly), so a page of another site cannot know it.
+/// cookie jar holds (HttpOnly), so a page of another site cannot know it. A session the service
+/// renews gets a new token each time but keeps its id (`kn_sid`, inside the token and as secret):
+/// its CSRF token comes from that id, so a page made before a renewal still saves.
 pub fn csrf_token(session: &str) -> String {
     use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(format!("kontaktnav csrf\n{session}").as_bytes());
+    let key = session_id(session).map_or_else(|| session.to_owned(), |sid| format!("sid {sid}"));
+    let digest = Sha256::digest(format!("kontaktnav csrf\n{key}").as_bytes());
     digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+/// The `kn_sid` claim of a token, read without checking it (the session's own check does that).
+fn session_id(token: &str) -> Option<String> {
+    use base64::Engine;
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .ok()?;
+    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    claims.get("kn_sid")?.as_str().map(str::to_owned)
 }

@@ -164,6 +164,10 @@ struct TokenClaims {
     /// tokens carry it, and only they are renewed.
     #[serde(default)]
     auth_time: Option<u64>,
+    /// A web session's id, the same through its renewals (its CSRF token is made from it). A
+    /// name of the service's own, not OpenID Connect's `sid`, which other services may know.
+    #[serde(default, rename = "kn_sid")]
+    sid: Option<String>,
 }
 
 /// The claims of a token the service issues.
@@ -181,6 +185,8 @@ struct IssuedClaims<'a> {
     ver: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     auth_time: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none", rename = "kn_sid")]
+    sid: Option<&'a str>,
     iat: u64,
     nbf: u64,
     exp: u64,
@@ -422,8 +428,9 @@ impl Auth {
         };
         let now = jsonwebtoken::get_current_timestamp();
         let until = now + local.session_idle.min(local.session_max).as_secs();
+        let sid = Uuid::new_v4().to_string();
         Ok((
-            self.sign(user, until, Some(now))?,
+            self.sign(user, until, Some((now, &sid)))?,
             Duration::from_secs(until - now),
         ))
     }
@@ -437,21 +444,25 @@ impl Auth {
         let local = self.local.as_ref()?;
         let (claims, own) = self.verified(token).ok()?;
         let signed_in = claims.auth_time.filter(|_| own)?;
+        let sid = claims.sid.clone()?;
         let now = jsonwebtoken::get_current_timestamp();
-        if now < claims.iat.unwrap_or(0) + RENEW_AFTER {
+        // Not within a minute of the last renewal, and never one that has run out (the
+        // verification allows a little clock skew past `exp`).
+        if now < claims.iat.unwrap_or(0) + RENEW_AFTER || now >= claims.exp {
             return None;
         }
         let until = (now + local.session_idle.as_secs()).min(signed_in + local.session_max.as_secs());
-        if until <= claims.exp {
+        if until <= claims.exp || until <= now {
             return None;
         }
         let user = user_from(claims, own).ok()?;
-        let token = self.sign(&user, until, Some(signed_in)).ok()?;
+        let token = self.sign(&user, until, Some((signed_in, &sid))).ok()?;
         Some((token, Duration::from_secs(until - now)))
     }
 
-    /// Signs `user`'s token until `exp` (seconds since 1970).
-    fn sign(&self, user: &User, exp: u64, auth_time: Option<u64>) -> anyhow::Result<String> {
+    /// Signs `user`'s token until `exp` (seconds since 1970); a web session's with when it
+    /// signed in and its id.
+    fn sign(&self, user: &User, exp: u64, session: Option<(u64, &str)>) -> anyhow::Result<String> {
         let Some(local) = &self.local else {
             bail!("this service does not issue tokens (LOCAL_AUTH=false)");
         };
@@ -464,7 +475,8 @@ impl Auth {
             role: user.role,
             orgs: &user.organisations,
             ver: user.account_version,
-            auth_time,
+            auth_time: session.map(|(at, _)| at),
+            sid: session.map(|(_, sid)| sid),
             iat: now,
             nbf: now,
             exp,

@@ -459,7 +459,11 @@ impl Unit {
             }
         }
         if let Some(raw) = patch.number {
-            match PhoneNumber::typed(&raw, patch.number_confirmed, "number_confirmed") {
+            // The number it has already is not asked about again (it may have been confirmed,
+            // or imported with a warning).
+            let confirmed =
+                patch.number_confirmed || PhoneNumber::parse(&raw).is_ok_and(|n| n == point.number);
+            match PhoneNumber::typed(&raw, confirmed, "number_confirmed") {
                 Ok(v) => point.number = v,
                 Err(e) => errors.push(e.at("number")),
             }

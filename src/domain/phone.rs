@@ -201,13 +201,15 @@ fn grouped_as_a_number(typed: &str, national: &str, area: Option<usize>) -> bool
     }
     starts.insert(0, area);
     starts.push(national.chars().filter(char::is_ascii_digit).count() - 1);
-    starts.windows(2).all(|w| (2..=3).contains(&(w[1] - w[0])))
+    starts
+        .windows(2)
+        .all(|w| w[1] > w[0] && (2..=3).contains(&(w[1] - w[0])))
 }
 
 /// Where a typed Swedish number's groups start, counted in its digits after the country
 /// code and the leading 0 (`031-390 06 27` and `+46 31 390 06 27` both give 2, 5, 7).
 fn groups(typed: &str) -> Vec<usize> {
-    let typed = typed.trim();
+    let typed = typed.trim().trim_start_matches(['(', ' ']);
     let mut digits = 0;
     let mut starts = Vec::new();
     let mut gap = false;
@@ -311,6 +313,8 @@ mod tests {
             "033-357 00 00",
             "08-46 500 400",
             "08-12 34 56 78",
+            "(+46) 31 390 06 27",
+            "(+46) 031 390 06 27",
             "010-441 00 00",
             "020-12 34 56",
             "0771-24 24 24",

@@ -14,7 +14,7 @@ use crate::service::{Author, import, vocabulary};
 use crate::state::AppState;
 
 use super::forms::AccountInput;
-use super::session::{Session, WebError, WebResult, session_view};
+use super::session::{Session, WebError, WebResult, same_origin, session_view};
 use super::{html, ok, pages};
 
 /// An admin, or the page that says this page is for admins.
@@ -64,7 +64,9 @@ impl ImportUpload {
         while let Some(field) = form.next().await {
             let mut field = field.map_err(|_| unreadable())?;
             let name = field.name().unwrap_or_default().to_owned();
-            let bytes = match field.bytes(import::MAX_FILE).await {
+            // The previewed file comes back in base64: a third larger.
+            let limit = import::MAX_FILE / 3 * 4 + 4;
+            let bytes = match field.bytes(limit).await {
                 Ok(Ok(bytes)) => bytes,
                 Ok(Err(_)) => return Err(unreadable()),
                 Err(_) => return Err(too_large()),
@@ -72,6 +74,7 @@ impl ImportUpload {
             let text = || String::from_utf8(bytes.to_vec()).map_err(|_| not_utf8());
             match name.as_str() {
                 "csrf" => upload.csrf = text()?,
+                "fil" if bytes.len() > import::MAX_FILE => return Err(too_large()),
                 "fil" if !bytes.is_empty() => upload.text = text()?,
                 // The previewed file, back as it was read (base64: no line break changes).
                 "innehall" => {
@@ -120,9 +123,11 @@ pub(super) async fn import_file(
     req: HttpRequest,
     form: Multipart,
 ) -> WebResult {
+    // Who and from where first (headers only), then the file, then its CSRF token.
+    same_origin(&req)?;
+    admin(&session, &req)?;
     let upload = ImportUpload::read(form).await?;
     let user = session.writer(&req, &upload.csrf)?;
-    admin(&session, &req)?;
     let view = session_view(&session);
     if upload.text.trim().is_empty() {
         return Ok(html(

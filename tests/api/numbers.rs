@@ -287,3 +287,53 @@ async fn an_import_preview_shows_each_units_changes_and_warns_of_a_mistyped_numb
     let stored = app.get(&format!("/v1/units/{HEIMDAL}")).await;
     assert_eq!(stored.body["contact_points"].as_array().expect("points").len(), 3);
 }
+
+/// A number kept as it is is not asked about again (the web form sends it with every save),
+/// even when it was confirmed as unusual once.
+#[actix_web::test]
+async fn a_confirmed_number_is_not_asked_about_again() {
+    let app = TestApp::new();
+    let editor = app.token(Role::Editor, &["narhalsan"]);
+    let unit = format!("/v1/units/{SODRA_TORGET}");
+    let before = app.get(&unit).await;
+    let id = point(&before.body, "switchboard")["contact_point_id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let uri = format!("{unit}/contact-points/{id}");
+    let tag = before.etag.expect("etag");
+    let res = app
+        .send(
+            Method::PATCH,
+            &uri,
+            Some(&editor),
+            Some(&tag),
+            Some(json!({"number": "08465004", "number_confirmed": true})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(point(&res.body, "switchboard")["national"], "08-46 50 04");
+    let tag = res.etag.expect("etag");
+    let res = app
+        .send(
+            Method::PATCH,
+            &uri,
+            Some(&editor),
+            Some(&tag),
+            Some(json!({"number": "08-46 50 04", "label": "Växel"})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "the same number again: {}", res.body);
+    // Another unusual one is asked about.
+    let tag = res.etag.expect("etag");
+    let res = app
+        .send(
+            Method::PATCH,
+            &uri,
+            Some(&editor),
+            Some(&tag),
+            Some(json!({"number": "08465005"})),
+        )
+        .await;
+    assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY);
+}

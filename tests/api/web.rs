@@ -792,6 +792,7 @@ async fn a_web_session_is_renewed_while_in_use_up_to_a_working_day() {
             "role": "reader", "iat": iat, "nbf": iat, "exp": exp});
         if let Some(at) = signed_in {
             claims["auth_time"] = serde_json::json!(at);
+            claims["kn_sid"] = serde_json::json!("a-session-of-the-test");
         }
         let key = jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes());
         jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &key).expect("token")
@@ -815,6 +816,15 @@ async fn a_web_session_is_renewed_while_in_use_up_to_a_working_day() {
         StatusCode::OK,
         "the new token works"
     );
+    // A page made before the renewal still saves: the session keeps its CSRF token.
+    let before = session(Some(signed_in), now - 120, now + 300);
+    assert_eq!(
+        csrf_token(&before),
+        csrf_token(&token),
+        "one CSRF token through renewals"
+    );
+    let res = form(&app, "/logga-ut", Some(&token), &[("csrf", &csrf_token(&before))]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", text(&res));
 
     // Near the end of the working day: only up to ten hours after signing in.
     let signed_in = now - 10 * 3600 + 100;
