@@ -410,8 +410,54 @@ fn saved(what: &str) -> pages::Notice {
             "nytt" => "Numret är tillagt.",
             "borttaget" => "Numret är borttaget.",
             "skapad" => "Enheten är skapad. Lägg till fler nummer och telefontider nedan.",
+            "avslutad" => "Enheten är avslutad. Den finns kvar i historiken.",
             _ => "Ändringen är sparad.",
         }
         .into(),
     )
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DeactivateForm {
+    #[serde(default)]
+    csrf: String,
+    version: i64,
+    /// The first day it no longer runs (`YYYY-MM-DD`); blank: today.
+    #[serde(default)]
+    fran: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Ends a unit (nothing is deleted): `POST /v1/units/{id}/deactivate`.
+#[post("/enhet/{id}/avsluta")]
+pub(super) async fn deactivate_unit(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<DeactivateForm>,
+) -> WebResult {
+    let user = session.writer(&req, &form.csrf)?.clone();
+    let directory = state.directory.current();
+    let unit = unit_of(&directory, &id)?;
+    may_edit(&session, &user, &directory, unit)?;
+    let day = match form.fran.trim() {
+        "" => None,
+        raw => Some(chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| {
+            WebError::App(AppError::invalid(
+                "fran",
+                crate::domain::Invalid::new(
+                    format!("'{}' är inget datum (ÅÅÅÅ-MM-DD)", crate::domain::shown(raw)),
+                    "not a date",
+                ),
+            ))
+        })?),
+    };
+    let by = Author::with_reason(&user, &req, &form.reason);
+    units::change(&state, by, unit.id, Ok(form.version), UnitChange::Deactivate(day)).await?;
+    Ok(see_other(&format!(
+        "/enhet/{}/uppgifter?sparat=avslutad",
+        unit.id
+    )))
 }

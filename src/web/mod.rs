@@ -57,6 +57,7 @@ pages! {
     "/logga-ut" => [POST session::logout],
     "/enhet/{id}/redigera" => [GET editing::edit_page],
     "/enhet/{id}/uppgifter" => [GET editing::unit_fields_page, POST editing::save_unit_fields],
+    "/enhet/{id}/avsluta" => [POST editing::deactivate_unit],
     "/ny-enhet" => [GET editing::new_unit_page, POST editing::create_unit],
     "/nummer" => [GET editing::number_check],
     "/enhet/{id}/nummer" => [POST editing::add_number],

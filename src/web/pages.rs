@@ -1643,6 +1643,19 @@ pub fn unit_form(
                 }
             }
         }
+        @if let Some(u) = unit.filter(|u| u.active_to.is_none()) {
+            h2 { "Avsluta enheten" }
+            p { "En avslutad enhet visas inte längre i sökningen och listan, men finns kvar i historiken och kan öppnas igen (tomt slutdatum ovan)." }
+            form method="post" action=(format!("/enhet/{}/avsluta", u.id)) {
+                input type="hidden" name="csrf" value=(session.csrf);
+                input type="hidden" name="version" value=(u.version);
+                div.row {
+                    div { label for="fran" { "Första dag den inte finns (tomt: i dag)" } input type="date" id="fran" name="fran"; }
+                    div { label for="avsluta-varfor" { "Varför (syns i historiken)" } input type="text" id="avsluta-varfor" name="reason"; }
+                }
+                p { button.secondary type="submit" { "Avsluta " (u.name) } }
+            }
+        }
     };
     layout(session, &title, body)
 }

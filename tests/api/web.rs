@@ -1396,6 +1396,46 @@ async fn an_editor_changes_a_units_fields_and_creates_a_unit_on_the_page() {
     let created = app.get(&format!("/v1/units/{id}")).await;
     assert_eq!(created.body["name"], "Närhälsan Provenhet (exempel)");
     assert_eq!(created.body["contact_points"][0]["national"], "031-390 06 41");
+    // Ended again, from its fields page: not deleted, no longer active.
+    let version = created.etag.expect("etag").trim_matches('"').to_owned();
+    let end = format!("/enhet/{id}/avsluta");
+    let res = form(
+        &app,
+        &end,
+        Some(&editor),
+        &[("csrf", &csrf), ("version", &version), ("fran", "1 jan")],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST, "{}", text(&res));
+    // Today is its first day: it cannot end before it has begun (the API's rule, in Swedish).
+    let res = form(
+        &app,
+        &end,
+        Some(&editor),
+        &[("csrf", &csrf), ("version", &version)],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", text(&res));
+    assert!(
+        text(&res).contains("måste vara efter startdatum"),
+        "{}",
+        text(&res)
+    );
+    let res = form(
+        &app,
+        &end,
+        Some(&editor),
+        &[
+            ("csrf", &csrf),
+            ("version", &version),
+            ("fran", "2027-01-01"),
+            ("reason", "flyttad"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", text(&res));
+    let ended = app.get(&format!("/v1/units/{id}")).await;
+    assert_eq!(ended.body["active_to"], "2027-01-01", "{}", ended.body);
     // Not in an organisation of theirs.
     let mut elsewhere = new.to_vec();
     elsewhere[4] = ("organisation_id", "boras-stad-vaf");
@@ -1426,6 +1466,7 @@ async fn the_pages_and_the_api_do_the_same_writes_and_say_what_the_pages_lack() 
         ("POST /ny-enhet", "POST /v1/units"),
         ("POST /enhet/{id}/bekrafta", "POST /v1/units/{id}/confirm"),
         ("POST /enhet/{id}/aterstall", "POST /v1/units/{id}/revert"),
+        ("POST /enhet/{id}/avsluta", "POST /v1/units/{id}/deactivate"),
         ("POST /enhet/{id}/rapport", "POST /v1/units/{id}/corrections"),
         ("POST /rattelse/{id}", "POST /v1/corrections/{id}/accept"),
         ("POST /rattelse/{id}", "POST /v1/corrections/{id}/reject"),
@@ -1446,7 +1487,6 @@ async fn the_pages_and_the_api_do_the_same_writes_and_say_what_the_pages_lack() 
         "PATCH /v1/organisations/{id}",
         "POST /v1/organisations/{id}/deactivate",
         "POST /v1/streets",
-        "POST /v1/units/{id}/deactivate",
         "PUT /v1/vocabulary",
     ]
     .into();
