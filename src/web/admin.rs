@@ -9,7 +9,7 @@ use futures_util::StreamExt;
 
 use crate::auth::User;
 use crate::error::AppError;
-use crate::service::accounts::{self, AccountChangesBody, NewAccount};
+use crate::service::accounts;
 use crate::service::{Author, import, vocabulary};
 use crate::state::AppState;
 
@@ -197,19 +197,12 @@ pub(super) async fn create_account(
     let user = session.writer(&req, &input.csrf)?;
     admin(&session, &req)?;
     let meta = Author::with_reason(user, &req, "").meta()?;
-    let created = match input.role() {
-        Ok(role) => {
-            let new = NewAccount::new(
-                input.username.clone(),
-                input.display_name.clone(),
-                input.password.clone(),
-                role,
-                input.organisations.clone(),
-            );
-            accounts::create(&state, meta, new).await.map(drop)
-        }
-        Err(e) => Err(e),
-    };
+    let created = async {
+        accounts::create(&state, meta, input.new_account()?)
+            .await
+            .map(drop)
+    }
+    .await;
     account_written(&state, &session, created, "skapat", &input).await
 }
 
@@ -226,23 +219,27 @@ pub(super) async fn change_account(
     let user = session.writer(&req, &input.csrf)?;
     admin(&session, &req)?;
     let meta = Author::with_reason(user, &req, "").meta()?;
-    let changed = match input.role() {
-        Ok(role) => {
-            let password = Some(input.password.clone()).filter(|p| !p.is_empty());
-            let changes = AccountChangesBody::new(
-                input.display_name.clone(),
-                password,
-                role,
-                input.organisations.clone(),
-                input.disabled,
-            );
-            accounts::change(&state, meta, username.into_inner(), input.version, changes)
-                .await
-                .map(drop)
-        }
-        Err(e) => Err(e),
-    };
+    let username = username.into_inner();
+    let changed = async {
+        accounts::change(&state, meta, username, input.version, input.changes()?)
+            .await
+            .map(drop)
+    }
+    .await;
     account_written(&state, &session, changed, "andrat", &input).await
+}
+
+/// Why an admin's form was refused, in Swedish (`what`: "kontot", "ordet"): what it got
+/// wrong, or that someone changed the thing first; any other error stays an error.
+fn refusal(e: AppError, what: &str) -> Result<String, WebError> {
+    match e {
+        AppError::Validation(errors) => Ok(errors.into_iter().map(|e| e.sv).collect::<Vec<_>>().join(" ")),
+        AppError::PreconditionFailed { .. } => Ok(format!(
+            "Någon annan har ändrat {what} sedan du öppnade sidan. Sidan visar nu de senaste uppgifterna."
+        )),
+        AppError::Conflict { sv, .. } => Ok(sv),
+        other => Err(other.into()),
+    }
 }
 
 /// After an account's write: back to the list, or the list with why not and what was typed.
@@ -255,13 +252,7 @@ async fn account_written(
 ) -> WebResult {
     let why = match written {
         Ok(()) => return Ok(super::see_other(&format!("/konton?klart={done}"))),
-        Err(AppError::Validation(errors)) => errors.into_iter().map(|e| e.sv).collect::<Vec<_>>().join(" "),
-        Err(AppError::PreconditionFailed { .. }) => {
-            "Någon annan har ändrat kontot sedan du öppnade sidan. Sidan visar nu de senaste uppgifterna."
-                .into()
-        }
-        Err(AppError::Conflict { sv, .. }) => sv,
-        Err(other) => return Err(other.into()),
+        Err(e) => refusal(e, "kontot")?,
     };
     let accounts = crate::state::read(state, crate::db::accounts::list).await?;
     let top = Some(pages::Notice::Refused(why));
@@ -402,13 +393,8 @@ async fn word_written(
 ) -> WebResult {
     let why = match written {
         Ok(()) => return Ok(super::see_other("/ord")),
-        Err(AppError::Validation(errors)) => errors.into_iter().map(|e| e.sv).collect::<Vec<_>>().join(" "),
-        Err(AppError::PreconditionFailed { .. }) => {
-            "Någon annan har ändrat ordet sedan du öppnade sidan. Sidan visar nu de senaste uppgifterna."
-                .into()
-        }
-        Err(AppError::Conflict { sv, .. } | AppError::NotFound { sv, .. }) => sv,
-        Err(other) => return Err(other.into()),
+        Err(AppError::NotFound { sv, .. }) => sv,
+        Err(e) => refusal(e, "ordet")?,
     };
     let page = pages::vocabulary(
         &session_view(session),

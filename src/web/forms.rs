@@ -9,6 +9,7 @@ use crate::domain::hours::{Clock, Days, Mode, TelephoneHours, WeeklySpan};
 use crate::domain::{
     ContactPointDraft, FieldError, Invalid, Purpose, UnitDraft, UnitKind, Visibility, shown,
 };
+use crate::service::accounts::{AccountChangesBody, NewAccount};
 use crate::service::units::UnitChange;
 
 #[derive(Debug, Default, Deserialize)]
@@ -498,7 +499,32 @@ impl AccountInput {
         input
     }
 
-    pub(super) fn role(&self) -> Result<crate::domain::Role, crate::error::AppError> {
+    /// A new account as the form describes it.
+    pub(super) fn new_account(&self) -> Result<NewAccount, crate::error::AppError> {
+        let (name, password) = (self.display_name.clone(), self.password.clone());
+        Ok(NewAccount::new(
+            self.username.clone(),
+            name,
+            password,
+            self.role()?,
+            self.organisations.clone(),
+        ))
+    }
+
+    /// The changes the form asks for: every field it shows, a password only when one is typed.
+    pub(super) fn changes(&self) -> Result<AccountChangesBody, crate::error::AppError> {
+        let password = Some(self.password.clone()).filter(|p| !p.is_empty());
+        let orgs = self.organisations.clone();
+        Ok(AccountChangesBody::new(
+            self.display_name.clone(),
+            password,
+            self.role()?,
+            orgs,
+            self.disabled,
+        ))
+    }
+
+    fn role(&self) -> Result<crate::domain::Role, crate::error::AppError> {
         crate::domain::Role::parse(&self.role).map_err(|e| crate::error::AppError::invalid("role", e))
     }
 }

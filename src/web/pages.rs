@@ -1102,30 +1102,37 @@ pub fn history(
     let body = html! {
         h1 { "Historik: " (unit.name) }
         p { a href=(format!("/enhet/{}", unit.id)) { "Tillbaka till enheten" } }
+        (events_table(directory, rows, |row| html! {
+            (action_sv(&row.action)) @if let Some(r) = &row.reason { br; span.meta { (r) } }
+            @if may_revert && row.entity_version != unit.version && row.after_state.is_some() {
+                form method="post" action=(format!("/enhet/{}/aterstall", unit.id)) {
+                    input type="hidden" name="csrf" value=(session.csrf);
+                    input type="hidden" name="version" value=(unit.version);
+                    input type="hidden" name="till" value=(row.entity_version);
+                    button.secondary.small type="submit" { "Återställ till version " (row.entity_version) }
+                }
+            }
+        }))
+    };
+    layout(session, &format!("Historik {}", unit.name), body)
+}
+
+/// History events, a row each: when, who, what (`what` makes that cell), the changes in words.
+fn events_table(
+    directory: &Directory,
+    rows: &[AuditEventRow],
+    what: impl Fn(&AuditEventRow) -> Markup,
+) -> Markup {
+    html! {
         table {
             thead { tr { th scope="col" { "När" } th scope="col" { "Vem" } th scope="col" { "Vad" } th scope="col" { "Ändringar" } } }
             tbody {
                 @for row in rows {
-                    tr {
-                        (when_and_who(row))
-                        td {
-                            (action_sv(&row.action)) @if let Some(r) = &row.reason { br; span.meta { (r) } }
-                            @if may_revert && row.entity_version != unit.version && row.after_state.is_some() {
-                                form method="post" action=(format!("/enhet/{}/aterstall", unit.id)) {
-                                    input type="hidden" name="csrf" value=(session.csrf);
-                                    input type="hidden" name="version" value=(unit.version);
-                                    input type="hidden" name="till" value=(row.entity_version);
-                                    button.secondary.small type="submit" { "Återställ till version " (row.entity_version) }
-                                }
-                            }
-                        }
-                        (changes_cell(directory, row))
-                    }
+                    tr { (when_and_who(row)) td { (what(row)) } (changes_cell(directory, row)) }
                 }
             }
         }
-    };
-    layout(session, &format!("Historik {}", unit.name), body)
+    }
 }
 
 /// An event's first two cells: when (Borås time) and who (name and role).
@@ -1766,29 +1773,18 @@ pub fn audit_log(
     let body = html! {
         h1 { "Historik för alla ändringar" }
         p { "Varje sparad ändring, senaste först. Inget i historiken kan ändras." }
-        table {
-            thead { tr { th scope="col" { "När" } th scope="col" { "Vem" } th scope="col" { "Vad" } th scope="col" { "Ändringar" } } }
-            tbody {
-                @for row in rows {
-                    tr {
-                        (when_and_who(row))
-                        td {
-                            (action_sv(&row.action)) br;
-                            @if row.entity_type == "unit" {
-                                @match directory.unit(uuid::Uuid::parse_str(&row.entity_id).unwrap_or_default()) {
-                                    Some(u) => a href=(format!("/enhet/{}/historik", u.id)) { (u.name) },
-                                    None => span.meta { (row.entity_id) },
-                                }
-                            } @else {
-                                span.meta { (row.entity_type) " " (row.entity_id) }
-                            }
-                            @if let Some(r) = &row.reason { br; span.meta { (r) } }
-                        }
-                        (changes_cell(directory, row))
-                    }
+        (events_table(directory, rows, |row| html! {
+            (action_sv(&row.action)) br;
+            @if row.entity_type == "unit" {
+                @match directory.unit(uuid::Uuid::parse_str(&row.entity_id).unwrap_or_default()) {
+                    Some(u) => a href=(format!("/enhet/{}/historik", u.id)) { (u.name) },
+                    None => span.meta { (row.entity_id) },
                 }
+            } @else {
+                span.meta { (row.entity_type) " " (row.entity_id) }
             }
-        }
+            @if let Some(r) = &row.reason { br; span.meta { (r) } }
+        }))
         @if let Some(id) = older { p { a href=(format!("/logg?fore={id}")) { "Äldre ändringar" } } }
     };
     layout(session, "Historik för alla", body)
