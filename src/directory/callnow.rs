@@ -136,6 +136,18 @@ impl Directory {
         unit.contact_points.iter().find(|c| c.id == id).map(|c| (unit, c))
     }
 
+    /// The numbers of active units with these digits (E.164), for a form where a number is
+    /// named by typing it (a fallback, a period's redirect).
+    pub fn points_with_number(&self, e164: &str) -> Vec<(&Unit, &ContactPoint)> {
+        let today = crate::domain::today();
+        self.units
+            .iter()
+            .filter(|u| u.is_active_on(today))
+            .flat_map(|u| u.contact_points.iter().map(move |c| (u, c)))
+            .filter(|(_, c)| c.number.e164() == e164)
+            .collect()
+    }
+
     fn step<'a>(&'a self, unit: &'a Unit, point: &'a ContactPoint, via: Via, at: DateTime<Utc>) -> Step<'a> {
         let schedule = point.schedule(unit);
         Step {

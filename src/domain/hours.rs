@@ -84,21 +84,6 @@ impl Days {
             Days::EveryDay => true,
         }
     }
-
-    fn label(self) -> &'static str {
-        match self {
-            Days::Mon => "mån",
-            Days::Tue => "tis",
-            Days::Wed => "ons",
-            Days::Thu => "tor",
-            Days::Fri => "fre",
-            Days::Sat => "lör",
-            Days::Sun => "sön",
-            Days::Workdays => "vardagar",
-            Days::NonWorkdays => "helger och helgdagar",
-            Days::EveryDay => "alla dagar",
-        }
-    }
 }
 
 /// A time of day as `HH:MM`; `24:00` is the end of the day.
@@ -736,21 +721,7 @@ impl TelephoneHours {
     /// "vardagar 08:00–17:00; 2026-12-24 stängt (julafton); från 2027-01-01".
     pub fn describe_all(&self) -> String {
         let mut parts = vec![self.describe()];
-        for e in &self.exceptions {
-            let spans = if e.spans.is_empty() {
-                "stängt".to_owned()
-            } else {
-                e.spans
-                    .iter()
-                    .map(|s| format!("{}–{}", String::from(s.from), String::from(s.to)))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            match &e.note {
-                Some(note) => parts.push(format!("{} {spans} ({note})", e.date)),
-                None => parts.push(format!("{} {spans}", e.date)),
-            }
-        }
+        parts.extend(self.exceptions.iter().map(describe_exception));
         if let Some(from) = self.valid_from {
             parts.push(format!("från {from}"));
         }
@@ -759,23 +730,6 @@ impl TelephoneHours {
         }
         parts.join("; ")
     }
-}
-
-/// "vardagar 08:00–12:00, lör 10:00–14:00".
-fn describe_spans(spans: &[WeeklySpan]) -> String {
-    spans
-        .iter()
-        .map(|s| {
-            let days: Vec<&str> = s.days.iter().map(|d| d.label()).collect();
-            format!(
-                "{} {}–{}",
-                days.join(", "),
-                String::from(s.from),
-                String::from(s.to)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// A span may pass midnight, but must not start and end at the same time, nor start at 24:00.
@@ -986,6 +940,56 @@ pub fn period(at: DateTime<Utc>) -> String {
 /// "vardagar 08:00–17:00", "dygnet runt", "telefontid saknas".
 pub fn hours_text(hours: Option<&TelephoneHours>) -> String {
     hours.map_or_else(|| "telefontid saknas".to_owned(), |h| h.describe())
+}
+
+/// How [`describe_spans`] names a kind of day (and `telefontid::spans` reads it back).
+pub fn day_word(days: Days) -> &'static str {
+    match days {
+        Days::Mon => "mån",
+        Days::Tue => "tis",
+        Days::Wed => "ons",
+        Days::Thu => "tor",
+        Days::Fri => "fre",
+        Days::Sat => "lör",
+        Days::Sun => "sön",
+        Days::Workdays => "vardagar",
+        Days::NonWorkdays => "helger och helgdagar",
+        Days::EveryDay => "alla dagar",
+    }
+}
+
+/// "vardagar 08:00–12:00, vardagar 13:00–16:30, mån, ons 18:00–20:00".
+pub fn describe_spans(spans: &[WeeklySpan]) -> String {
+    spans
+        .iter()
+        .map(|s| {
+            let days: Vec<&str> = s.days.iter().map(|d| day_word(*d)).collect();
+            format!("{} {}", days.join(", "), span_text(s.from, s.to))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// "08:00–12:00".
+pub fn span_text(from: Clock, to: Clock) -> String {
+    format!("{}–{}", String::from(from), String::from(to))
+}
+
+/// "2026-12-24 stängt (julafton)", "2026-12-31 08:00–12:00".
+pub fn describe_exception(e: &DateException) -> String {
+    let spans = if e.spans.is_empty() {
+        "stängt".to_owned()
+    } else {
+        e.spans
+            .iter()
+            .map(|s| span_text(s.from, s.to))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match &e.note {
+        Some(note) => format!("{} {spans} ({note})", e.date),
+        None => format!("{} {spans}", e.date),
+    }
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub mod hours;
 pub mod responsibility;
 pub mod review;
 pub mod streets;
+pub mod telefontid;
 pub mod vocabulary;
 
 use chrono::{NaiveDate, NaiveDateTime, Utc};

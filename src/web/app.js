@@ -57,3 +57,26 @@
     });
   });
 })();
+// An hours field shows, as it is typed, the hours as they will be saved, or why they cannot
+// be read. Without this script the same block comes with the page after saving.
+(function () {
+  var fields = document.querySelectorAll("input[data-hours]");
+  Array.prototype.forEach.call(fields, function (field) {
+    var block = field.parentNode.querySelector(".hours-check");
+    if (!block) { return; }
+    var timer = null;
+    var latest = 0;
+    function update() {
+      var ticket = ++latest;
+      var params = new URLSearchParams({ tider: field.value });
+      fetch("/telefontid?" + params.toString(), { credentials: "same-origin", headers: { "Accept": "text/html" } })
+        .then(function (res) { return res.ok ? res.text() : Promise.reject(res.status); })
+        .then(function (html) { if (ticket === latest) { block.innerHTML = html; } })
+        .catch(function () { /* keep the last answer; saving reads the hours again */ });
+    }
+    field.addEventListener("input", function () {
+      if (timer) { clearTimeout(timer); }
+      timer = setTimeout(update, 200);
+    });
+  });
+})();

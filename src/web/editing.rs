@@ -68,6 +68,18 @@ pub(super) async fn number_check(params: web::Query<NumberCheck>) -> WebResult {
     ok(pages::number_check(&params.nummer, confirm, false))
 }
 
+#[derive(Debug, Deserialize)]
+pub struct HoursCheck {
+    #[serde(default)]
+    tider: String,
+}
+
+/// As hours are typed: how they will be saved, or why they cannot be read.
+#[get("/telefontid")]
+pub(super) async fn hours_check(params: web::Query<HoursCheck>) -> WebResult {
+    ok(pages::hours_check(&params.tider))
+}
+
 /// Saves one number: the same change as `PATCH /v1/units/{id}/contact-points/{point}`.
 #[post("/enhet/{id}/nummer/{point}")]
 pub(super) async fn save_number(
@@ -75,9 +87,10 @@ pub(super) async fn save_number(
     session: Session,
     req: HttpRequest,
     path: web::Path<(String, String)>,
-    form: web::Form<NumberInput>,
+    form: web::Form<Vec<(String, String)>>,
 ) -> WebResult {
     let point = parse_uuid(&path.1)?;
+    let form = NumberInput::from_pairs(form.into_inner());
     number_write(&state, &session, &req, &path.0, Some(point), &form).await
 }
 
@@ -88,8 +101,9 @@ pub(super) async fn add_number(
     session: Session,
     req: HttpRequest,
     id: web::Path<String>,
-    form: web::Form<NumberInput>,
+    form: web::Form<Vec<(String, String)>>,
 ) -> WebResult {
+    let form = NumberInput::from_pairs(form.into_inner());
     number_write(&state, &session, &req, &id, None, &form).await
 }
 
@@ -121,9 +135,9 @@ async fn number_write(
         Some(point) => {
             let stored = unit.contact_points.iter().find(|c| c.id == point);
             let stored = stored.ok_or_else(|| WebError::NotFound("Numret finns inte längre.".into()))?;
-            form.change(stored).map_err(|e| vec![e])
+            form.change(&directory, stored)
         }
-        None => form.new_number().map(|change| (change, "nytt")),
+        None => form.new_number(&directory).map(|change| (change, "nytt")),
     };
     let (change, saved) = match built {
         Ok(built) => built,
@@ -292,7 +306,7 @@ pub(super) async fn unit_fields_page(
     let unit = unit_of(&directory, &id)?;
     may_edit(&session, user, &directory, unit)?;
     let notice = params.sparat.as_deref().map(saved);
-    let input = UnitInput::of(unit);
+    let input = UnitInput::of(&directory, unit);
     ok(pages::unit_form(
         &session_view(&session),
         &directory,
@@ -319,7 +333,7 @@ pub(super) async fn save_unit_fields(
     let unit = unit_of(&directory, &id)?;
     may_edit(&session, &user, &directory, unit)?;
     let view = session_view(&session);
-    let refused = match input.change() {
+    let refused = match input.change(&directory, unit) {
         Err(errors) => errors,
         Ok((change, word)) => {
             let by = Author::with_reason(&user, &req, &input.reason);
@@ -379,7 +393,8 @@ pub(super) async fn create_unit(
 ) -> WebResult {
     let input = UnitInput::from_pairs(form.into_inner());
     let user = session.writer(&req, &input.csrf)?.clone();
-    let refused = match input.draft() {
+    let directory = state.directory.current();
+    let refused = match input.draft(&directory) {
         Err(errors) => errors,
         Ok(draft) => {
             match units::create(&state, Author::with_reason(&user, &req, &input.reason), draft).await {
@@ -389,7 +404,6 @@ pub(super) async fn create_unit(
             }
         }
     };
-    let directory = state.directory.current();
     let page = pages::unit_form(
         &session_view(&session),
         &directory,

@@ -5,9 +5,16 @@ use serde::Deserialize;
 
 use crate::auth::User;
 use crate::domain::edit::{ContactPointPatch, UnitPatch};
-use crate::domain::hours::{Clock, Days, Mode, TelephoneHours, WeeklySpan};
+use uuid::Uuid;
+
+use crate::directory::Directory;
+use crate::domain::codes::{Interval, MeetingForm, Weekday};
+use crate::domain::hours::{self, Clock, Mode, Notice, Period, TelephoneHours};
+use crate::domain::phone::PhoneNumber;
+use crate::domain::responsibility::{DoctorTime, Responsibility};
+use crate::domain::telefontid;
 use crate::domain::{
-    ContactPointDraft, FieldError, Invalid, Purpose, UnitDraft, UnitKind, Visibility, shown,
+    ContactPointDraft, FieldError, Invalid, Purpose, Unit, UnitDraft, UnitKind, Visibility, shown,
 };
 use crate::service::accounts::{AccountChangesBody, NewAccount};
 use crate::service::units::UnitChange;
@@ -71,77 +78,142 @@ pub struct VersionForm {
     pub(super) version: i64,
 }
 
-/// One number as the edit form sends it.
-#[derive(Debug, Default, Deserialize)]
+/// One number as the edit form sends it: its fields, its telefontid in words, the dates with
+/// other hours (one a line) and its dated periods (a row each).
+#[derive(Debug, Default)]
 pub struct NumberInput {
-    #[serde(default)]
     pub(super) csrf: String,
     /// The unit's version the form was made from (If-Match).
     pub(super) version: i64,
-    /// A new number's purpose (`switchboard`, `fax` …).
-    #[serde(default)]
+    /// The number's purpose (`switchboard`, `fax` …).
     pub(super) purpose: String,
-    #[serde(default)]
     pub(super) label: String,
-    #[serde(default)]
     pub(super) number: String,
     /// Ticked: the number is right as typed, although it looks mistyped.
-    pub(super) number_confirmed: Option<String>,
-    #[serde(default)]
+    pub(super) number_confirmed: bool,
     pub(super) visibility: String,
-    /// `unknown` (not recorded), `always` (day and night), `open_during`, `closed_during` or
-    /// `keep`.
-    #[serde(default)]
+    /// `unknown` (not recorded), `always` (day and night), `open_during` or `closed_during`.
     pub(super) hours_mode: String,
-    #[serde(default)]
-    pub(super) days_1: String,
-    #[serde(default)]
-    pub(super) from_1: String,
-    #[serde(default)]
-    pub(super) to_1: String,
-    #[serde(default)]
-    pub(super) days_2: String,
-    #[serde(default)]
-    pub(super) from_2: String,
-    #[serde(default)]
-    pub(super) to_2: String,
-    #[serde(default)]
-    pub(super) days_3: String,
-    #[serde(default)]
-    pub(super) from_3: String,
-    #[serde(default)]
-    pub(super) to_3: String,
-    #[serde(default)]
+    /// "vardagar 08:00–12:00, 13:00–16:30" ([`telefontid::spans`]).
+    pub(super) hours: String,
+    /// "2026-12-24 stängt (julafton)", one a line ([`telefontid::exceptions`]). This and the
+    /// fields below: absent from the form (not blank), the stored value is kept.
+    pub(super) exceptions: Option<String>,
+    pub(super) valid_from: Option<String>,
+    /// The last day the hours apply (the API's `valid_to` is the day after).
+    pub(super) valid_until: Option<String>,
+    pub(super) periods: Option<Vec<PeriodInput>>,
     pub(super) reason: String,
     /// "Spara och markera som granskad": the unit is confirmed as reviewed in the same write.
-    pub(super) granskad: Option<String>,
+    pub(super) granskad: bool,
 }
 
 impl NumberInput {
+    /// The form as sent (`application/x-www-form-urlencoded` pairs, in order: the n-th
+    /// `period_from` belongs with the n-th `period_to` …).
+    pub(super) fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+        let mut input = Self::default();
+        let mut rows = Rows::new(PERIOD_FIELDS);
+        for (key, value) in pairs {
+            match key.as_str() {
+                "csrf" => input.csrf = value,
+                "version" => input.version = value.trim().parse().unwrap_or(-1),
+                "purpose" => input.purpose = value,
+                "label" => input.label = value,
+                "number" => input.number = value,
+                "number_confirmed" => input.number_confirmed = true,
+                "visibility" => input.visibility = value,
+                "hours_mode" => input.hours_mode = value,
+                "hours" => input.hours = value,
+                "exceptions" => input.exceptions = Some(value),
+                "valid_from" => input.valid_from = Some(value),
+                "valid_until" => input.valid_until = Some(value),
+                "reason" => input.reason = value,
+                "granskad" => input.granskad = true,
+                other => {
+                    rows.take(other, &value);
+                }
+            }
+        }
+        input.periods = rows
+            .into_rows()
+            .map(|r| r.into_iter().map(PeriodInput::from_cells).collect());
+        input
+    }
+
+    /// The form as it shows a stored number.
+    pub(super) fn of(directory: &Directory, c: &crate::domain::ContactPoint) -> Self {
+        let hours = c.hours.as_ref();
+        let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+        Self {
+            purpose: c.purpose.code().to_owned(),
+            label: c.label.clone(),
+            number: c.number.national().to_owned(),
+            visibility: c.visibility.code().to_owned(),
+            hours_mode: match hours {
+                None => "unknown",
+                Some(h) if h.is_always() => "always",
+                Some(h) if h.mode == Mode::ClosedDuring => "closed_during",
+                Some(_) => "open_during",
+            }
+            .to_owned(),
+            hours: hours
+                .filter(|h| !h.is_always())
+                .map(|h| hours::describe_spans(&h.weekly))
+                .unwrap_or_default(),
+            exceptions: Some(
+                hours
+                    .map(|h| {
+                        h.exceptions
+                            .iter()
+                            .map(hours::describe_exception)
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    })
+                    .unwrap_or_default(),
+            ),
+            valid_from: Some(day(hours.and_then(|h| h.valid_from))),
+            valid_until: Some(day(hours.and_then(|h| h.valid_to).and_then(|d| d.pred_opt()))),
+            periods: Some(c.periods.iter().map(|p| PeriodInput::of(directory, p)).collect()),
+            ..Self::default()
+        }
+    }
+
+    /// A new number's form, empty.
+    pub(super) fn blank() -> Self {
+        Self {
+            purpose: Purpose::Switchboard.code().to_owned(),
+            visibility: "internal".to_owned(),
+            hours_mode: "open_during".to_owned(),
+            ..Self::default()
+        }
+    }
+
     /// The write the form asks for to the number `stored` (and, with "Spara och markera
     /// enheten som granskad", the review), and the word the saved page shows it by.
     pub(super) fn change(
         &self,
+        directory: &Directory,
         stored: &crate::domain::ContactPoint,
-    ) -> Result<(UnitChange, &'static str), FieldError> {
-        let change = UnitChange::ChangeNumber(stored.id, Box::new(self.patch(stored)?));
+    ) -> Result<(UnitChange, &'static str), Vec<FieldError>> {
+        let change = UnitChange::ChangeNumber(stored.id, Box::new(self.patch(directory, Some(stored))?));
         Ok(match self.granskad {
-            Some(_) => (UnitChange::AndConfirm(Box::new(change)), "granskad"),
-            None => (change, "1"),
+            true => (UnitChange::AndConfirm(Box::new(change)), "granskad"),
+            false => (change, "1"),
         })
     }
 
     /// The new number the form describes (a unit's numbers are added one by one).
-    pub(super) fn new_number(&self) -> Result<UnitChange, Vec<FieldError>> {
-        let purpose = Purpose::parse(&self.purpose).map_err(|e| vec![e.at("purpose")])?;
+    pub(super) fn new_number(&self, directory: &Directory) -> Result<UnitChange, Vec<FieldError>> {
+        let patch = self.patch(directory, None)?;
         let draft = ContactPointDraft {
-            purpose,
+            purpose: Purpose::parse(&self.purpose).map_err(|e| vec![e.at("purpose")])?,
             label: self.label.clone(),
             visibility: self.visibility(),
             number: self.number.clone(),
-            number_confirmed: self.number_confirmed.is_some(),
-            hours: self.hours(None).map_err(|e| vec![e])?,
-            periods: Vec::new(),
+            number_confirmed: self.number_confirmed,
+            hours: patch.hours.flatten(),
+            periods: patch.periods.unwrap_or_default(),
         };
         Ok(UnitChange::AddNumber(Box::new(draft.validate("")?)))
     }
@@ -153,98 +225,363 @@ impl NumberInput {
         }
     }
 
-    /// The change the form asks for to the number `stored`.
+    /// The number as the form has it, to the number `stored` (none: a new one): every field
+    /// the form sends; one it leaves out keeps its stored value.
     pub(super) fn patch(
         &self,
-        stored: &crate::domain::ContactPoint,
-    ) -> Result<ContactPointPatch, FieldError> {
-        let visibility = self.visibility();
+        directory: &Directory,
+        stored: Option<&crate::domain::ContactPoint>,
+    ) -> Result<ContactPointPatch, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let purpose = match self.purpose.as_str() {
+            "" => Some(None),
+            raw => Purpose::parse(raw)
+                .map(Some)
+                .map_err(|e| errors.push(e.at("purpose")))
+                .ok(),
+        };
+        let hours = self
+            .hours(stored.and_then(|c| c.hours.as_ref()))
+            .map_err(|e| errors.push(e))
+            .ok();
+        let periods = match &self.periods {
+            None => Some(None),
+            Some(rows) => {
+                let known: Vec<Uuid> = stored
+                    .iter()
+                    .flat_map(|c| &c.periods)
+                    .filter_map(|p| p.redirect_to)
+                    .collect();
+                periods(directory, rows, &known, "periods")
+                    .map(Some)
+                    .map_err(|e| errors.extend(e))
+                    .ok()
+            }
+        };
+        let (Some(purpose), Some(hours), Some(periods)) = (purpose, hours, periods) else {
+            return Err(errors);
+        };
         Ok(ContactPointPatch {
+            purpose,
             label: Some(self.label.clone()),
             number: Some(self.number.clone()),
-            number_confirmed: self.number_confirmed.is_some(),
-            visibility: Some(visibility),
-            hours: Some(self.hours(stored.hours.as_ref())?),
-            ..ContactPointPatch::default()
+            number_confirmed: self.number_confirmed,
+            visibility: Some(self.visibility()),
+            hours,
+            periods,
         })
     }
 
-    /// The telephone hours of the form, keeping what the form does not show (date exceptions,
-    /// validity) from the stored hours.
+    /// The telephone hours of the form (mode, spans in words, dates with other hours,
+    /// validity), what it leaves out kept from `stored`; `None`: no change.
     pub(super) fn hours(
         &self,
         stored: Option<&TelephoneHours>,
-    ) -> Result<Option<TelephoneHours>, FieldError> {
-        if self.hours_mode == "unknown" {
-            return Ok(None);
-        }
-        if self.hours_mode == "always" {
-            // Day and night as data, keeping the dated exceptions and validity.
-            let mut always = TelephoneHours::always();
-            if let Some(stored) = stored {
-                always.exceptions = stored.exceptions.clone();
-                always.valid_from = stored.valid_from;
-                always.valid_to = stored.valid_to;
-            }
-            return Ok(Some(always));
-        }
-        if self.hours_mode == "keep" {
-            return Ok(stored.cloned());
-        }
-        let rows = [
-            (&self.days_1, &self.from_1, &self.to_1),
-            (&self.days_2, &self.from_2, &self.to_2),
-            (&self.days_3, &self.from_3, &self.to_3),
-        ];
-        let mut filled = Vec::new();
-        for (days, from, to) in rows {
-            let (from, to) = (from.trim(), to.trim());
-            if days.is_empty() && from.is_empty() && to.is_empty() {
-                continue;
-            }
-            if days.is_empty() {
-                return Err(Invalid::new(
-                    "välj vilka dagar tiden gäller",
-                    "choose the days the span applies to",
-                )
-                .at("hours"));
-            }
-            filled.push((days.as_str(), from, to));
-        }
-        if filled.is_empty() {
-            return Err(Invalid::new(
-                "ange minst en tid då numret svarar, eller välj ”dygnet runt” eller ”telefontid saknas”",
-                "give at least one span, or choose day and night or hours not recorded",
-            )
-            .at("hours"));
-        }
-        let unreadable = |what: &str| {
-            Invalid::new(
-                format!("telefontiden kan inte läsas: {}", shown(what)),
-                format!("the hours cannot be read: {}", shown(what)),
-            )
-            .at("hours")
+    ) -> Result<Option<Option<TelephoneHours>>, FieldError> {
+        let at = |e: Invalid| e.at("hours");
+        let exceptions = match &self.exceptions {
+            Some(text) => telefontid::exceptions(text).map_err(|e| e.at("exceptions"))?,
+            None => stored.map(|h| h.exceptions.clone()).unwrap_or_default(),
         };
-        let mode = Mode::parse(&self.hours_mode).ok_or_else(|| unreadable(&self.hours_mode))?;
-        let clock = |raw: &str| {
-            Clock::try_from(raw.to_owned())
-                .map_err(|e| Invalid::new("skriv tiderna som TT:MM, till exempel 08:00", e).at("hours"))
+        let valid_from = match &self.valid_from {
+            Some(raw) => date(raw, "valid_from")?,
+            None => stored.and_then(|h| h.valid_from),
         };
-        let mut weekly = Vec::new();
-        for (days, from, to) in filled {
-            weekly.push(WeeklySpan {
-                days: [Days::parse(days).ok_or_else(|| unreadable(days))?].into(),
-                from: clock(from)?,
-                to: clock(to)?,
+        let valid_to = match &self.valid_until {
+            Some(raw) => date(raw, "valid_until")?.and_then(|d| d.succ_opt()),
+            None => stored.and_then(|h| h.valid_to),
+        };
+        let mut hours = match self.hours_mode.as_str() {
+            "" => return Ok(None),
+            "unknown" if exceptions.is_empty() && valid_from.is_none() && valid_to.is_none() => {
+                return Ok(Some(None));
+            }
+            "unknown" => {
+                return Err(at(Invalid::new(
+                    "en okänd telefontid kan inte ha avvikande dagar eller giltighet: välj när numret svarar",
+                    "hours not recorded cannot have dates with other hours or validity: choose when the number answers",
+                )));
+            }
+            "always" => TelephoneHours::always(),
+            mode => {
+                let mode = Mode::parse(mode).ok_or_else(|| {
+                    at(Invalid::new(
+                        format!("okänt val av telefontid: {}", shown(mode)),
+                        format!("unknown choice of hours: {}", shown(mode)),
+                    ))
+                })?;
+                let weekly = telefontid::spans(&self.hours).map_err(at)?;
+                if weekly.is_empty() {
+                    return Err(at(Invalid::new(
+                        "skriv när numret svarar, till exempel ”vardagar 08:00–12:00, 13:00–16:30”, eller välj ”dygnet runt” eller ”telefontid saknas”",
+                        "write when the number answers, e.g. \"vardagar 08:00–12:00, 13:00–16:30\", or choose day and night or hours not recorded",
+                    )));
+                }
+                TelephoneHours {
+                    mode,
+                    weekly,
+                    exceptions: Vec::new(),
+                    valid_from: None,
+                    valid_to: None,
+                }
+            }
+        };
+        hours.exceptions = exceptions;
+        hours.valid_from = valid_from;
+        hours.valid_to = valid_to;
+        Ok(Some(Some(hours)))
+    }
+}
+
+/// A dated period as a row of a form: dates, hours in words (blank: closed), the number that
+/// takes the calls (typed as a number), a note for callers.
+#[derive(Debug, Default, Clone)]
+pub struct PeriodInput {
+    pub(super) from: String,
+    pub(super) to: String,
+    pub(super) hours: String,
+    pub(super) redirect: String,
+    pub(super) note: String,
+}
+
+impl PeriodInput {
+    pub(super) fn of(directory: &Directory, p: &Period) -> Self {
+        let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+        Self {
+            from: day(p.from),
+            to: day(p.to),
+            hours: hours::describe_spans(&p.weekly),
+            redirect: p
+                .redirect_to
+                .and_then(|id| directory.contact_point(id))
+                .map(|(_, c)| c.number.national().to_owned())
+                .unwrap_or_default(),
+            note: p.note.clone().unwrap_or_default(),
+        }
+    }
+
+    fn is_blank(&self) -> bool {
+        blank(&[&self.from, &self.to, &self.hours, &self.redirect, &self.note])
+    }
+}
+
+/// Repeated fields of a form as rows: the n-th value of each name belongs to the n-th row
+/// (a form sends every field of a row, blank or not, in order).
+pub(super) struct Rows {
+    names: &'static [&'static str],
+    columns: Vec<Vec<String>>,
+}
+
+impl Rows {
+    pub(super) fn new(names: &'static [&'static str]) -> Self {
+        Self {
+            names,
+            columns: vec![Vec::new(); names.len()],
+        }
+    }
+
+    /// Takes the field if it is one of the rows'; whether it was.
+    pub(super) fn take(&mut self, key: &str, value: &str) -> bool {
+        let Some(column) = self.names.iter().position(|n| *n == key) else {
+            return false;
+        };
+        self.columns[column].push(value.to_owned());
+        true
+    }
+
+    /// The rows, or `None` when the form sent none of their fields (keep what is stored).
+    pub(super) fn into_rows(self) -> Option<Vec<Vec<String>>> {
+        let n = self.columns.iter().map(Vec::len).max().unwrap_or(0);
+        (n > 0).then(|| {
+            (0..n)
+                .map(|i| {
+                    self.columns
+                        .iter()
+                        .map(|c| c.get(i).cloned().unwrap_or_default())
+                        .collect()
+                })
+                .collect()
+        })
+    }
+}
+
+/// A row's cells are all blank: nothing to store.
+fn blank(cells: &[&String]) -> bool {
+    cells.iter().all(|v| v.trim().is_empty())
+}
+
+pub(super) const PERIOD_FIELDS: &[&str] = &[
+    "period_from",
+    "period_to",
+    "period_hours",
+    "period_redirect",
+    "period_note",
+];
+pub(super) const NOTICE_FIELDS: &[&str] = &["notice_from", "notice_to", "notice_text"];
+
+impl PeriodInput {
+    pub(super) fn from_cells(cells: Vec<String>) -> Self {
+        let mut cells = cells.into_iter();
+        let mut next = || cells.next().unwrap_or_default();
+        Self {
+            from: next(),
+            to: next(),
+            hours: next(),
+            redirect: next(),
+            note: next(),
+        }
+    }
+}
+
+/// A dated notice on a unit as a row of its form.
+#[derive(Debug, Default, Clone)]
+pub struct NoticeInput {
+    pub(super) from: String,
+    pub(super) to: String,
+    pub(super) text: String,
+}
+
+impl NoticeInput {
+    fn of(n: &Notice) -> Self {
+        let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+        Self {
+            from: day(n.from),
+            to: day(n.to),
+            text: n.text.clone(),
+        }
+    }
+
+    fn from_cells(cells: Vec<String>) -> Self {
+        let mut cells = cells.into_iter();
+        let mut next = || cells.next().unwrap_or_default();
+        Self {
+            from: next(),
+            to: next(),
+            text: next(),
+        }
+    }
+}
+
+/// The notices of the rows that are not blank; errors name `notices[i]`.
+fn notices(rows: &[NoticeInput]) -> Result<Vec<Notice>, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut out = Vec::new();
+    for (i, row) in rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !blank(&[&r.from, &r.to, &r.text]))
+    {
+        let from = date(&row.from, &format!("notices[{i}].from"))
+            .map_err(|e| errors.push(e))
+            .ok();
+        let to = date(&row.to, &format!("notices[{i}].to"))
+            .map_err(|e| errors.push(e))
+            .ok();
+        if let (Some(from), Some(to)) = (from, to) {
+            out.push(Notice {
+                from,
+                to,
+                text: row.text.trim().to_owned(),
             });
         }
-        Ok(Some(TelephoneHours {
-            mode,
-            weekly,
-            exceptions: stored.map(|s| s.exceptions.clone()).unwrap_or_default(),
-            valid_from: stored.and_then(|s| s.valid_from),
-            valid_to: stored.and_then(|s| s.valid_to),
-        }))
+    }
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
+}
+
+/// The periods of the rows that are not blank; errors name `field[i]`.
+pub(super) fn periods(
+    directory: &Directory,
+    rows: &[PeriodInput],
+    known: &[Uuid],
+    field: &str,
+) -> Result<Vec<Period>, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut out = Vec::new();
+    for (i, row) in rows.iter().enumerate().filter(|(_, r)| !r.is_blank()) {
+        let at = format!("{field}[{i}]");
+        let from = date(&row.from, &format!("{at}.from"))
+            .map_err(|e| errors.push(e))
+            .ok();
+        let to = date(&row.to, &format!("{at}.to"))
+            .map_err(|e| errors.push(e))
+            .ok();
+        let weekly = match row.hours.trim().to_lowercase().as_str() {
+            "" | "stängt" => Ok(Vec::new()),
+            text => telefontid::spans(text),
+        }
+        .map_err(|e| errors.push(e.at(format!("{at}.weekly"))))
+        .ok();
+        let redirect = number_named(directory, &row.redirect, known, &format!("{at}.redirect_to"))
+            .map_err(|e| errors.push(e))
+            .ok();
+        let note = Some(row.note.trim().to_owned()).filter(|n| !n.is_empty());
+        if let (Some(from), Some(to), Some(weekly), Some(redirect_to)) = (from, to, weekly, redirect) {
+            out.push(Period {
+                from,
+                to,
+                weekly,
+                redirect_to,
+                note,
+            });
+        }
+    }
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
+}
+
+/// The stored number that `typed` names (blank: none): one the form already names (`known`:
+/// the unit's fallback and redirects) with those digits, else the one current number with them
+/// in the directory; refused when none or several units have it.
+pub(super) fn number_named(
+    directory: &Directory,
+    typed: &str,
+    known: &[Uuid],
+    field: &str,
+) -> Result<Option<Uuid>, FieldError> {
+    if typed.trim().is_empty() {
+        return Ok(None);
+    }
+    let number = PhoneNumber::parse(typed).map_err(|e| e.at(field))?;
+    let named = |id: &&Uuid| {
+        directory
+            .contact_point(**id)
+            .is_some_and(|(_, c)| c.number.e164() == number.e164())
+    };
+    if let Some(id) = known.iter().find(named) {
+        return Ok(Some(*id));
+    }
+    let found = directory.points_with_number(number.e164());
+    match found.as_slice() {
+        [(_, c)] => Ok(Some(c.id)),
+        [] => Err(Invalid::rule(
+            format!(
+                "inget nummer i katalogen är {}; lägg först till det hos enheten som svarar",
+                number.national()
+            ),
+            format!(
+                "no number in the directory is {}; add it to the unit that answers first",
+                number.national()
+            ),
+        )
+        .at(field)),
+        several => {
+            let names: Vec<String> = several
+                .iter()
+                .map(|(u, c)| format!("{} ({})", u.name, c.label))
+                .collect();
+            Err(Invalid::rule(
+                format!(
+                    "{} finns hos flera: {}; ange ett nummer som bara en enhet har",
+                    number.national(),
+                    names.join(", ")
+                ),
+                format!(
+                    "{} belongs to several: {}; give a number only one unit has",
+                    number.national(),
+                    names.join(", ")
+                ),
+            )
+            .at(field))
+        }
     }
 }
 
@@ -292,6 +629,12 @@ pub struct UnitInput {
     pub(super) reason: String,
     /// "Spara och markera som granskad".
     pub(super) granskad: bool,
+    /// The number that takes the calls when the unit's own do not answer, typed as a number;
+    /// this and the fields below: `None` when the form does not show them (kept as stored).
+    pub(super) fallback: Option<String>,
+    pub(super) responsibility: Option<ResponsibilityInput>,
+    pub(super) periods: Option<Vec<PeriodInput>>,
+    pub(super) notices: Option<Vec<NoticeInput>>,
     /// A new unit's one way in: its description and number.
     pub(super) vag_in_label: String,
     pub(super) vag_in_number: String,
@@ -302,8 +645,23 @@ impl UnitInput {
     /// The form as sent (`application/x-www-form-urlencoded` pairs, in order).
     pub(super) fn from_pairs(pairs: Vec<(String, String)>) -> Self {
         let mut input = Self::default();
+        let (mut periods, mut notices) = (Rows::new(PERIOD_FIELDS), Rows::new(NOTICE_FIELDS));
+        let mut responsibility = ResponsibilityInput::default();
+        let mut responsible = false;
         for (key, value) in pairs {
+            if periods.take(&key, &value) || notices.take(&key, &value) {
+                continue;
+            }
             match key.as_str() {
+                "fallback" => input.fallback = Some(value),
+                "vardcentral_id" => {
+                    responsible = true;
+                    responsibility.vardcentral_id = value;
+                }
+                "doctor_weekday" => responsibility.weekday = value,
+                "doctor_time" => responsibility.time = value,
+                "doctor_interval" => responsibility.interval = value,
+                "meeting_form" => responsibility.meeting_form = value,
                 "csrf" => input.csrf = value,
                 "version" => input.version = value.trim().parse().unwrap_or(-1),
                 "name" => input.name = value,
@@ -327,11 +685,18 @@ impl UnitInput {
                 _ => {}
             }
         }
+        input.responsibility = responsible.then_some(responsibility);
+        input.periods = periods
+            .into_rows()
+            .map(|r| r.into_iter().map(PeriodInput::from_cells).collect());
+        input.notices = notices
+            .into_rows()
+            .map(|r| r.into_iter().map(NoticeInput::from_cells).collect());
         input
     }
 
     /// The form as it shows a stored unit.
-    pub(super) fn of(unit: &crate::domain::Unit) -> Self {
+    pub(super) fn of(directory: &Directory, unit: &crate::domain::Unit) -> Self {
         let text = |v: &Option<String>| v.clone().unwrap_or_default();
         Self {
             version: unit.version,
@@ -348,13 +713,53 @@ impl UnitInput {
             active_to: unit.active_to.map(|d| d.to_string()).unwrap_or_default(),
             review_interval_months: unit.review_interval_months.to_string(),
             preschools: unit.preschools.join("\n"),
+            fallback: Some(national_of(directory, unit.fallback_contact_point_id)),
+            responsibility: (unit.kind.category() == crate::domain::KindCategory::Boende)
+                .then(|| ResponsibilityInput::of(unit.responsibility.as_ref())),
+            periods: Some(
+                unit.periods
+                    .iter()
+                    .map(|p| PeriodInput::of(directory, p))
+                    .collect(),
+            ),
+            notices: Some(unit.notices.iter().map(NoticeInput::of).collect()),
             ..Self::default()
         }
     }
 
     /// The unit's fields as the form has them: every field the form shows, blank clears.
-    pub(super) fn patch(&self) -> Result<UnitPatch, Vec<FieldError>> {
+    pub(super) fn patch(
+        &self,
+        directory: &Directory,
+        stored: Option<&Unit>,
+    ) -> Result<UnitPatch, Vec<FieldError>> {
         let mut errors = Vec::new();
+        let known: Vec<Uuid> = stored
+            .into_iter()
+            .flat_map(|u| {
+                u.fallback_contact_point_id
+                    .into_iter()
+                    .chain(u.periods.iter().filter_map(|p| p.redirect_to))
+            })
+            .collect();
+        let fallback = self.fallback.as_ref().and_then(|typed| {
+            number_named(directory, typed, &known, "fallback_contact_point_id")
+                .map_err(|e| errors.push(e))
+                .ok()
+        });
+        let responsibility = self
+            .responsibility
+            .as_ref()
+            .and_then(|r| r.responsibility().map_err(|e| errors.push(e)).ok());
+        let periods = self.periods.as_ref().and_then(|rows| {
+            periods(directory, rows, &known, "periods")
+                .map_err(|e| errors.extend(e))
+                .ok()
+        });
+        let notices = self
+            .notices
+            .as_ref()
+            .and_then(|rows| notices(rows).map_err(|e| errors.extend(e)).ok());
         let optional = |v: &str| Some(v.trim()).filter(|v| !v.is_empty()).map(str::to_owned);
         let kind = UnitKind::parse(&self.kind)
             .map_err(|e| errors.push(e.at("kind")))
@@ -405,14 +810,22 @@ impl UnitInput {
                     .collect(),
             ),
             review_interval_months: months,
+            fallback_contact_point_id: fallback,
+            responsibility,
+            periods,
+            notices,
             ..UnitPatch::default()
         })
     }
 
     /// The write the form asks for (with "Spara och markera som granskad", the review too),
     /// and the word the saved page shows it by.
-    pub(super) fn change(&self) -> Result<(UnitChange, &'static str), Vec<FieldError>> {
-        let change = UnitChange::Update(Box::new(self.patch()?));
+    pub(super) fn change(
+        &self,
+        directory: &Directory,
+        stored: &Unit,
+    ) -> Result<(UnitChange, &'static str), Vec<FieldError>> {
+        let change = UnitChange::Update(Box::new(self.patch(directory, Some(stored))?));
         Ok(match self.granskad {
             true => (UnitChange::AndConfirm(Box::new(change)), "granskad"),
             false => (change, "1"),
@@ -420,8 +833,8 @@ impl UnitInput {
     }
 
     /// A new unit from the form: its fields and its one way in.
-    pub(super) fn draft(&self) -> Result<UnitDraft, Vec<FieldError>> {
-        let patch = self.patch()?;
+    pub(super) fn draft(&self, directory: &Directory) -> Result<UnitDraft, Vec<FieldError>> {
+        let patch = self.patch(directory, None)?;
         let kind = patch.kind.ok_or_else(Vec::new)?;
         Ok(UnitDraft {
             name: self.name.clone(),
@@ -447,6 +860,72 @@ impl UnitInput {
                 periods: Vec::new(),
             }],
         })
+    }
+}
+
+/// The national form of the stored number `id` ("" for none).
+fn national_of(directory: &Directory, id: Option<Uuid>) -> String {
+    id.and_then(|id| directory.contact_point(id))
+        .map(|(_, c)| c.number.national().to_owned())
+        .unwrap_or_default()
+}
+
+/// A boende's ansvarig vårdcentral as its form sends it: the vårdcentral ("" none), the fixed
+/// doctor time (weekday "" none) and the meeting form ("" not recorded).
+#[derive(Debug, Default, Clone)]
+pub struct ResponsibilityInput {
+    pub(super) vardcentral_id: String,
+    pub(super) weekday: String,
+    pub(super) time: String,
+    pub(super) interval: String,
+    pub(super) meeting_form: String,
+}
+
+impl ResponsibilityInput {
+    fn of(r: Option<&Responsibility>) -> Self {
+        let Some(r) = r else { return Self::default() };
+        let time = r.doctor_time.as_ref();
+        Self {
+            vardcentral_id: r.vardcentral_id.to_string(),
+            weekday: time.map(|t| t.weekday.code().to_owned()).unwrap_or_default(),
+            time: time.map(|t| String::from(t.time)).unwrap_or_default(),
+            interval: time.map(|t| t.interval.code().to_owned()).unwrap_or_default(),
+            meeting_form: r.meeting_form.map(|m| m.code().to_owned()).unwrap_or_default(),
+        }
+    }
+
+    fn responsibility(&self) -> Result<Option<Responsibility>, FieldError> {
+        let at = |e: Invalid| e.at("responsibility");
+        if self.vardcentral_id.trim().is_empty() {
+            return Ok(None);
+        }
+        let vardcentral_id = Uuid::parse_str(self.vardcentral_id.trim()).map_err(|_| {
+            at(Invalid::new(
+                "välj en vårdcentral i listan",
+                "choose a vårdcentral from the list",
+            ))
+        })?;
+        let doctor_time = match self.weekday.trim() {
+            "" => None,
+            day => Some(DoctorTime {
+                weekday: Weekday::parse(day).map_err(at)?,
+                time: Clock::try_from(self.time.trim().to_owned())
+                    .map_err(|e| at(Invalid::new("skriv läkartiden som TT:MM, till exempel 13:00", e)))?,
+                interval: match self.interval.trim() {
+                    "" => Interval::Weekly,
+                    raw => Interval::parse(raw).map_err(at)?,
+                },
+            }),
+        };
+        let meeting_form = match self.meeting_form.trim() {
+            "" => None,
+            raw => Some(MeetingForm::parse(raw).map_err(at)?),
+        };
+        Ok(Some(Responsibility {
+            vardcentral_id,
+            doctor_time,
+            meeting_form,
+        }))
     }
 }
 

@@ -60,6 +60,7 @@ pages! {
     "/enhet/{id}/avsluta" => [POST editing::deactivate_unit],
     "/ny-enhet" => [GET editing::new_unit_page, POST editing::create_unit],
     "/nummer" => [GET editing::number_check],
+    "/telefontid" => [GET editing::hours_check],
     "/enhet/{id}/nummer" => [POST editing::add_number],
     "/enhet/{id}/nummer/{point}" => [POST editing::save_number],
     "/enhet/{id}/nummer/{point}/ta-bort" => [POST editing::remove_number],

@@ -6,15 +6,18 @@ use maud::{DOCTYPE, Markup, html};
 
 use super::ASSET_VERSION;
 use super::forms::percent;
-use super::forms::{NumberInput, SearchForm, SessionView, UnitInput};
+use super::forms::{
+    NoticeInput, NumberInput, PeriodInput, ResponsibilityInput, SearchForm, SessionView, UnitInput,
+};
 use crate::auth::User;
 use crate::db::models::AuditEventRow;
 use crate::directory::Directory;
 use crate::directory::callnow::{CallNow, when};
 use crate::domain::calendar::local_time;
+use crate::domain::codes::{Interval, MeetingForm, Weekday};
 use crate::domain::correction::Correction;
 use crate::domain::history::{changes, stored_state};
-use crate::domain::hours::{Answers, Mode, Period, TelephoneHours};
+use crate::domain::hours::{Answers, Period};
 use crate::domain::review::ReviewStatus;
 use crate::domain::{
     ContactPoint, FieldError, PhoneNumber, Purpose, Role, Unit, UnitKind, Visibility, today,
@@ -830,133 +833,39 @@ pub fn login(session: &SessionView, next: &str, error: Option<&str>) -> Markup {
     )
 }
 
-const DAY_CHOICES: [(&str, &str); 10] = [
-    ("workdays", "vardagar"),
-    ("non_workdays", "helger"),
-    ("every_day", "alla dagar"),
-    ("mon", "måndagar"),
-    ("tue", "tisdagar"),
-    ("wed", "onsdagar"),
-    ("thu", "torsdagar"),
-    ("fri", "fredagar"),
-    ("sat", "lördagar"),
-    ("sun", "söndagar"),
-];
-
-/// The values an edit form row starts with: the stored ones, or what was just sent.
-struct Row {
-    /// For a new number: its purpose (a code).
-    purpose: String,
-    label: String,
-    number: String,
-    number_confirmed: bool,
-    visibility: String,
-    mode: String,
-    spans: [(String, String, String); 3],
-    reason: String,
-}
-
-impl Row {
-    /// Whether the form can show these hours as they are (three spans of one kind of day
-    /// each); other hours are kept as they are when the number is saved.
-    fn fits(c: &ContactPoint) -> bool {
-        c.hours
-            .as_ref()
-            .is_none_or(|h| h.weekly.len() <= 3 && h.weekly.iter().all(|s| s.days.len() == 1))
-    }
-
-    fn stored(c: &ContactPoint) -> Self {
-        let mut spans: [(String, String, String); 3] = Default::default();
-        if let Some(h) = &c.hours {
-            let weekly = serde_json::to_value(&h.weekly).unwrap_or_default();
-            for (slot, span) in spans.iter_mut().zip(weekly.as_array().into_iter().flatten()) {
-                *slot = (
-                    span["days"][0].as_str().unwrap_or_default().to_owned(),
-                    span["from"].as_str().unwrap_or_default().to_owned(),
-                    span["to"].as_str().unwrap_or_default().to_owned(),
-                );
-            }
-        }
-        Self {
-            purpose: c.purpose.code().to_owned(),
-            label: c.label.clone(),
-            number: c.number.national().to_owned(),
-            number_confirmed: false,
-            visibility: c.visibility.code().to_owned(),
-            mode: match c.hours.as_ref().map(|h| h.mode) {
-                _ if !Self::fits(c) => "keep",
-                None => "unknown",
-                Some(_) if c.hours.as_ref().is_some_and(TelephoneHours::is_always) => "always",
-                Some(Mode::OpenDuring) => "open_during",
-                Some(Mode::ClosedDuring) => "closed_during",
-            }
-            .to_owned(),
-            spans,
-            reason: String::new(),
-        }
-    }
-
-    /// A new number's form, empty.
-    fn new() -> Self {
-        Self {
-            purpose: Purpose::Switchboard.code().to_owned(),
-            label: String::new(),
-            number: String::new(),
-            number_confirmed: false,
-            visibility: "internal".to_owned(),
-            mode: "open_during".to_owned(),
-            spans: Default::default(),
-            reason: String::new(),
-        }
-    }
-
-    fn sent(f: &NumberInput) -> Self {
-        Self {
-            purpose: f.purpose.clone(),
-            label: f.label.clone(),
-            number: f.number.clone(),
-            number_confirmed: f.number_confirmed.is_some(),
-            visibility: f.visibility.clone(),
-            mode: f.hours_mode.clone(),
-            spans: [
-                (f.days_1.clone(), f.from_1.clone(), f.to_1.clone()),
-                (f.days_2.clone(), f.from_2.clone(), f.to_2.clone()),
-                (f.days_3.clone(), f.from_3.clone(), f.to_3.clone()),
-            ],
-            reason: f.reason.clone(),
-        }
-    }
-}
-
 /// Which number a refused form was for: one of the unit's, or a new one.
 pub type FormFor = Option<uuid::Uuid>;
 
-/// Editing a unit's numbers: one form per number (and a button that removes it), and one that
-/// adds a number. `failed`: the form that was refused, with why and what was typed.
 pub fn edit(
     session: &SessionView,
-    _directory: &Directory,
+    directory: &Directory,
     unit: &Unit,
     top: Option<Notice>,
     failed: Option<(FormFor, Vec<FieldError>, &NumberInput)>,
 ) -> Markup {
     let sent = |id: FormFor| match &failed {
-        Some((which, errors, form)) if *which == id => Some((Row::sent(form), errors.as_slice())),
+        Some((which, errors, form)) if *which == id => Some((*form, errors.as_slice())),
         _ => None,
     };
+    let stored: Vec<NumberInput> = unit
+        .contact_points
+        .iter()
+        .map(|c| NumberInput::of(directory, c))
+        .collect();
+    let blank = NumberInput::blank();
     let body = html! {
         h1 { "Ändra nummer: " (unit.name) }
         (notice(top.as_ref()))
         p { a href=(format!("/enhet/{}", unit.id)) { "Tillbaka till enheten" } " · "
             a href=(format!("/enhet/{}/uppgifter", unit.id)) { "Ändra uppgifter" } " · "
             a href=(format!("/enhet/{}/historik", unit.id)) { "Historik" } }
-        @for c in &unit.contact_points {
-            @let (row, errors) = sent(Some(c.id)).unwrap_or_else(|| (Row::stored(c), &[][..]));
-            (number_form(session, unit, Some(c), &row, errors))
+        @for (c, shown) in unit.contact_points.iter().zip(&stored) {
+            @let (row, errors) = sent(Some(c.id)).unwrap_or((shown, &[][..]));
+            (number_form(session, unit, Some(c), row, errors))
         }
         h2 id="nytt-nummer" { "Lägg till ett nummer" }
-        @let (row, errors) = sent(None).unwrap_or_else(|| (Row::new(), &[][..]));
-        (number_form(session, unit, None, &row, errors))
+        @let (row, errors) = sent(None).unwrap_or((&blank, &[][..]));
+        (number_form(session, unit, None, row, errors))
     };
     layout(session, &format!("Ändra {}", unit.name), body)
 }
@@ -967,7 +876,7 @@ fn number_form(
     session: &SessionView,
     unit: &Unit,
     point: Option<&ContactPoint>,
-    row: &Row,
+    row: &NumberInput,
     errors: &[FieldError],
 ) -> Markup {
     let p = point.map_or_else(|| "ny".to_owned(), |c| c.id.simple().to_string());
@@ -978,6 +887,19 @@ fn number_form(
     let anchor = point.map_or_else(|| "nummer-ny".to_owned(), |c| format!("nummer-{}", c.id));
     let bad = |field: &str| has_error(errors, field);
     let described = |field: &str| bad(field).then(|| format!("fel-{p}"));
+    let vag_in = point.is_some_and(|c| c.purpose == Purpose::VagIn);
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let (exceptions, valid_from, valid_until) = (
+        text(&row.exceptions),
+        text(&row.valid_from),
+        text(&row.valid_until),
+    );
+    let more_open = bad("exceptions")
+        || bad("valid_from")
+        || bad("valid_until")
+        || !exceptions.is_empty()
+        || !valid_from.is_empty()
+        || !valid_until.is_empty();
     html! {
         form method="post" action=(action) id=(anchor) {
             fieldset {
@@ -994,14 +916,12 @@ fn number_form(
                 input type="hidden" name="csrf" value=(session.csrf);
                 input type="hidden" name="version" value=(unit.version);
                 div.row {
-                    @if point.is_none() {
-                        div {
-                            label for=(format!("purpose-{p}")) { "Typ" }
-                            select id=(format!("purpose-{p}")) name="purpose"
-                                aria-invalid=[bad("purpose").then_some("true")] aria-describedby=[described("purpose")] {
-                                @for purpose in Purpose::ALL.iter().filter(|p| **p != Purpose::VagIn) {
-                                    option value=(purpose.code()) selected[row.purpose == purpose.code()] { (purpose.label_sv()) }
-                                }
+                    div {
+                        label for=(format!("purpose-{p}")) { "Typ" }
+                        select id=(format!("purpose-{p}")) name="purpose"
+                            aria-invalid=[bad("purpose").then_some("true")] aria-describedby=[described("purpose")] {
+                            @for purpose in Purpose::ALL.iter().filter(|p| (**p == Purpose::VagIn) == vag_in) {
+                                option value=(purpose.code()) selected[row.purpose == purpose.code()] { (purpose.label_sv()) }
                             }
                         }
                     }
@@ -1030,40 +950,45 @@ fn number_form(
                     div {
                         label for=(format!("mode-{p}")) { "Telefontid" }
                         select id=(format!("mode-{p}")) name="hours_mode"
-                            aria-invalid=[bad("hours").then_some("true")] aria-describedby=[described("hours")]
-                            autofocus[bad("hours")] {
-                            @if let (true, Some(c)) = (row.mode == "keep", point) {
-                                option value="keep" selected { "Behåll (" (hours_text(c)) ")" }
-                            }
-                            option value="unknown" selected[row.mode == "unknown"] { "Telefontid saknas (okänd)" }
-                            option value="always" selected[row.mode == "always"] { "Dygnet runt, alla dagar" }
-                            option value="open_during" selected[row.mode == "open_during"] { "Svarar under tiderna nedan" }
-                            option value="closed_during" selected[row.mode == "closed_during"] { "Svarar utom tiderna nedan (jour)" }
+                            aria-invalid=[bad("hours").then_some("true")] aria-describedby=[described("hours")] {
+                            option value="unknown" selected[row.hours_mode == "unknown"] { "Telefontid saknas (okänd)" }
+                            option value="always" selected[row.hours_mode == "always"] { "Dygnet runt, alla dagar" }
+                            option value="open_during" selected[row.hours_mode == "open_during"] { "Svarar under tiderna" }
+                            option value="closed_during" selected[row.hours_mode == "closed_during"] { "Svarar utom tiderna (jour)" }
+                        }
+                    }
+                    div.wide {
+                        label for=(format!("hours-{p}")) { "Tider" }
+                        input type="text" id=(format!("hours-{p}")) name="hours" value=(row.hours)
+                            aria-invalid=[bad("hours").then_some("true")] aria-describedby=(format!("tider-{p}"))
+                            autofocus[bad("hours")] data-hours;
+                        div.hours-check id=(format!("tider-{p}")) aria-live="polite" { (hours_check(&row.hours)) }
+                    }
+                }
+                details open[more_open] {
+                    summary { "Avvikande dagar och giltighet" }
+                    div.row {
+                        div.wide {
+                            label for=(format!("exceptions-{p}")) { "Dagar med andra tider, en per rad" }
+                            textarea id=(format!("exceptions-{p}")) name="exceptions"
+                                aria-invalid=[bad("exceptions").then_some("true")] aria-describedby=(format!("exc-hint-{p}")) { (exceptions) }
+                            p.hint id=(format!("exc-hint-{p}")) { "Till exempel: 2026-12-24 stängt (julafton) eller 2026-12-31 08:00–12:00. Helgdagar räknas redan som helger." }
+                        }
+                    }
+                    div.row {
+                        div {
+                            label for=(format!("valid-from-{p}")) { "Tiderna gäller från" }
+                            input type="date" id=(format!("valid-from-{p}")) name="valid_from" value=(valid_from)
+                                aria-invalid=[bad("valid_from").then_some("true")];
+                        }
+                        div {
+                            label for=(format!("valid-until-{p}")) { "till och med" }
+                            input type="date" id=(format!("valid-until-{p}")) name="valid_until" value=(valid_until)
+                                aria-invalid=[bad("valid_until").then_some("true")];
                         }
                     }
                 }
-                @for (i, (days, from, to)) in row.spans.iter().enumerate() {
-                    @let n = i + 1;
-                    div.spans {
-                        div {
-                            label for=(format!("days-{n}-{p}")) { "Dagar " (n) }
-                            select id=(format!("days-{n}-{p}")) name=(format!("days_{n}")) {
-                                option value="" selected[days.is_empty()] { "–" }
-                                @for (code, label) in DAY_CHOICES {
-                                    option value=(code) selected[days == code] { (label) }
-                                }
-                            }
-                        }
-                        div {
-                            label for=(format!("from-{n}-{p}")) { "Från" }
-                            input type="text" id=(format!("from-{n}-{p}")) name=(format!("from_{n}")) value=(from) placeholder="TT:MM" inputmode="numeric";
-                        }
-                        div {
-                            label for=(format!("to-{n}-{p}")) { "Till" }
-                            input type="text" id=(format!("to-{n}-{p}")) name=(format!("to_{n}")) value=(to) placeholder="TT:MM" inputmode="numeric";
-                        }
-                    }
-                }
+                (period_rows(&p, row.periods.as_deref().unwrap_or_default(), errors, "periods"))
                 div.row {
                     div {
                         label for=(format!("reason-{p}")) { "Varför (syns i historiken)" }
@@ -1086,6 +1011,153 @@ fn number_form(
                 input type="hidden" name="csrf" value=(session.csrf);
                 input type="hidden" name="version" value=(unit.version);
                 button.secondary type="submit" { "Ta bort " (c.label) " (" (c.number.national()) ")" }
+            }
+        }
+    }
+}
+
+/// Under the hours field: the hours as they will be saved, or why they cannot be read. The
+/// page's script asks for this again (`/telefontid`) as the hours are typed.
+pub fn hours_check(text: &str) -> Markup {
+    html! {
+        @if !text.trim().is_empty() {
+            @match crate::domain::telefontid::spans(text) {
+                Ok(spans) => p.hint { "Sparas som " strong { (crate::domain::hours::describe_spans(&spans)) } }
+                Err(e) => p.field-error { (e.sv) }
+            }
+        } @else {
+            p.hint { "Till exempel: vardagar 08:00–12:00, 13:00–16:30, lör 10–14" }
+        }
+    }
+}
+
+/// A boende's ansvarig vårdcentral and its fixed doctor time.
+fn responsibility_fields(directory: &Directory, r: &ResponsibilityInput, errors: &[FieldError]) -> Markup {
+    let invalid = has_error(errors, "responsibility").then_some("true");
+    let vardcentraler = directory.units().iter().filter(|u| {
+        u.kind == UnitKind::Vardcentral && (u.active_to.is_none() || u.id.to_string() == r.vardcentral_id)
+    });
+    html! {
+        fieldset {
+            legend { "Ansvarig vårdcentral och läkartid" }
+            (field_error(errors, "responsibility"))
+            div.row {
+                div.wide {
+                    label for="vardcentral_id" { "Ansvarig vårdcentral" }
+                    select id="vardcentral_id" name="vardcentral_id" aria-invalid=[invalid] {
+                        option value="" selected[r.vardcentral_id.is_empty()] { "Ingen angiven" }
+                        @for u in vardcentraler {
+                            @let id = u.id.to_string();
+                            option value=(id) selected[r.vardcentral_id == id] { (u.name) }
+                        }
+                    }
+                }
+                div {
+                    label for="meeting_form" { "Mötesform" }
+                    select id="meeting_form" name="meeting_form" {
+                        option value="" selected[r.meeting_form.is_empty()] { "Inte angiven" }
+                        @for m in MeetingForm::ALL {
+                            option value=(m.code()) selected[r.meeting_form == m.code()] { (m.label_sv()) }
+                        }
+                    }
+                }
+            }
+            div.row {
+                div {
+                    label for="doctor_weekday" { "Fast läkartid" }
+                    select id="doctor_weekday" name="doctor_weekday" {
+                        option value="" selected[r.weekday.is_empty()] { "Ingen" }
+                        @for d in Weekday::ALL {
+                            option value=(d.code()) selected[r.weekday == d.code()] { (d.label_sv()) }
+                        }
+                    }
+                }
+                div {
+                    label for="doctor_time" { "Klockan" }
+                    input type="text" id="doctor_time" name="doctor_time" value=(r.time) placeholder="TT:MM" inputmode="numeric";
+                }
+                div {
+                    label for="doctor_interval" { "Hur ofta" }
+                    select id="doctor_interval" name="doctor_interval" {
+                        @for i in Interval::ALL {
+                            option value=(i.code()) selected[r.interval == i.code() || (r.interval.is_empty() && *i == Interval::Weekly)] { (i.label_sv()) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A unit's dated notices as rows (the stored ones and one empty): from, to, text.
+fn notice_rows(rows: &[NoticeInput], errors: &[FieldError]) -> Markup {
+    let blank = NoticeInput::default();
+    html! {
+        details open[has_error(errors, "notices") || !rows.is_empty()] {
+            summary { "Meddelanden (till exempel nytt nummer från ett datum)" }
+            p.hint { "Visas för den som slår upp enheten, från och med första till och med sista dagen. Töm en rad för att ta bort meddelandet." }
+            @for (i, row) in rows.iter().chain(std::iter::once(&blank)).enumerate() {
+                @let id = |part: &str| format!("notice-{part}-{i}");
+                @let bad = |part: &str| has_error(errors, &format!("notices[{i}].{part}")) || has_error(errors, &format!("notices[{i}]"));
+                div.period {
+                    div {
+                        label for=(id("from")) { "Från" }
+                        input type="date" id=(id("from")) name="notice_from" value=(row.from) aria-invalid=[bad("from").then_some("true")];
+                    }
+                    div {
+                        label for=(id("to")) { "Till och med" }
+                        input type="date" id=(id("to")) name="notice_to" value=(row.to) aria-invalid=[bad("to").then_some("true")];
+                    }
+                    div.wide {
+                        label for=(id("text")) { "Meddelande" }
+                        input type="text" id=(id("text")) name="notice_text" value=(row.text) maxlength="300" aria-invalid=[bad("text").then_some("true")];
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Dated periods as rows (the stored ones and one empty for a new one): from, to, hours in
+/// words (blank: closed), the number that takes the calls, a note for callers. `p` keeps the
+/// ids of several forms on one page apart; errors are named `field[i].…`.
+fn period_rows(p: &str, rows: &[PeriodInput], errors: &[FieldError], field: &str) -> Markup {
+    let blank = PeriodInput::default();
+    let bad = |i: usize, part: &str| {
+        has_error(errors, &format!("{field}[{i}].{part}")) || has_error(errors, &format!("{field}[{i}]"))
+    };
+    let any_bad = has_error(errors, field);
+    html! {
+        details open[any_bad || !rows.is_empty()] {
+            summary { "Perioder med andra tider (till exempel sommarstängt)" }
+            p.hint { "Gäller från och med första till och med sista dagen. Tomma tider: stängt hela perioden. Töm en rad för att ta bort perioden." }
+            @for (i, row) in rows.iter().chain(std::iter::once(&blank)).enumerate() {
+                @let id = |part: &str| format!("period-{part}-{i}-{p}");
+                div.period {
+                    div {
+                        label for=(id("from")) { "Från" }
+                        input type="date" id=(id("from")) name="period_from" value=(row.from) aria-invalid=[bad(i, "from").then_some("true")];
+                    }
+                    div {
+                        label for=(id("to")) { "Till och med" }
+                        input type="date" id=(id("to")) name="period_to" value=(row.to) aria-invalid=[bad(i, "to").then_some("true")];
+                    }
+                    div.wide {
+                        label for=(id("hours")) { "Tider under perioden" }
+                        input type="text" id=(id("hours")) name="period_hours" value=(row.hours) placeholder="stängt"
+                            aria-invalid=[bad(i, "weekly").then_some("true")];
+                    }
+                    div {
+                        label for=(id("redirect")) { "Samtalen går till nummer" }
+                        input type="text" id=(id("redirect")) name="period_redirect" value=(row.redirect) inputmode="tel"
+                            aria-invalid=[bad(i, "redirect_to").then_some("true")];
+                    }
+                    div.wide {
+                        label for=(id("note")) { "Meddelande till den som ringer" }
+                        input type="text" id=(id("note")) name="period_note" value=(row.note) maxlength="300"
+                            aria-invalid=[bad(i, "note").then_some("true")];
+                    }
+                }
             }
         }
     }
@@ -1554,7 +1626,7 @@ pub fn unit_form(
         @if !errors.is_empty() {
             div.notice.error role="alert" { "Uppgifterna sparades inte:" ul { @for e in errors { li { (e.sv) } } } }
         }
-        form method="post" action=(action) {
+        form method="post" action=(action) id="uppgifter" {
             input type="hidden" name="csrf" value=(session.csrf);
             input type="hidden" name="version" value=(input.version);
             div.row {
@@ -1637,6 +1709,32 @@ pub fn unit_form(
                     label for="preschools" { "Förskolor (en per rad)" }
                     textarea id="preschools" name="preschools" aria-invalid=[invalid("preschools")] { (input.preschools) }
                 }
+            }
+            @if let Some(typed) = &input.fallback {
+                fieldset {
+                    legend { "Reservnummer" }
+                    div.row {
+                        div {
+                            label for="fallback" { "När enhetens nummer inte svarar går samtalen till" }
+                            input type="text" id="fallback" name="fallback" value=(typed) inputmode="tel"
+                                aria-invalid=[invalid("fallback_contact_point_id")] aria-describedby="fel-fallback_contact_point_id";
+                            (field_error(errors, "fallback_contact_point_id"))
+                            @if let Some((u, c)) = unit.and_then(|u| u.fallback_contact_point_id).and_then(|f| directory.contact_point(f)) {
+                                p.hint { "Nu: " (u.name) ", " (c.label) " " (c.number.national()) }
+                            }
+                            p.hint { "Skriv numret till en annan enhet (till exempel läkare i beredskap). Tomt: inget reservnummer." }
+                        }
+                    }
+                }
+            }
+            @if let Some(r) = &input.responsibility {
+                (responsibility_fields(directory, r, errors))
+            }
+            @if let Some(notices) = &input.notices {
+                (notice_rows(notices, errors))
+            }
+            @if let Some(periods) = &input.periods {
+                (period_rows("enhet", periods, errors, "periods"))
             }
             div.row {
                 (text("reason", "Varför (syns i historiken)", &input.reason, false))

@@ -268,13 +268,19 @@ async fn a_number_is_changed_from_the_edit_page_as_an_audited_write() {
     bad_hours.retain(|(k, _)| k != "hours_mode");
     bad_hours.extend([
         ("hours_mode".to_string(), "open_during".to_string()),
-        ("days_1".to_string(), "workdays".to_string()),
-        ("from_1".to_string(), "8".to_string()),
-        ("to_1".to_string(), "17:00".to_string()),
+        ("hours".to_string(), "vardagar 8–17:0".to_string()),
     ]);
     let res = post(bad_hours, editor.clone()).await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
-    assert!(text(&res).contains("TT:MM"), "{}", text(&res));
+    assert!(
+        text(&res).contains("”17:0” är ingen tid; skriv TT:MM"),
+        "{}",
+        text(&res)
+    );
+    assert!(
+        text(&res).contains("value=\"vardagar 8–17:0\""),
+        "what was typed stays"
+    );
     assert_eq!(app.audit_count(), events);
 
     // The change, then its history.
@@ -469,7 +475,7 @@ async fn forms_keep_what_they_cannot_show_and_refuse_what_they_cannot_read() {
     let app = TestApp::new();
     let (point, _, version) = switchboard(&app).await;
     let admin = app.token(Role::Admin, &[]);
-    // Hours the form cannot show (a span on two kinds of day).
+    // A form that does not send the hours (a span on two kinds of day here) keeps them.
     let hours = serde_json::json!({"weekly": [{"days": ["mon", "wed"], "from": "08:00", "to": "10:00"}]});
     let res = app
         .send(
@@ -485,8 +491,8 @@ async fn forms_keep_what_they_cannot_show_and_refuse_what_they_cannot_read() {
     let editor = app.token(Role::Editor, &["narhalsan"]);
     let edit = page(&app, &format!("/enhet/{SODRA_TORGET}/redigera"), Some(&editor)).await;
     assert!(
-        text(&edit).contains("<option value=\"keep\" selected>Behåll"),
-        "{}",
+        text(&edit).contains("value=\"mån, ons 08:00–10:00\""),
+        "the form shows every span: {}",
         text(&edit)
     );
     let csrf = csrf_token(&editor);
@@ -500,7 +506,6 @@ async fn forms_keep_what_they_cannot_show_and_refuse_what_they_cannot_read() {
             ("label", "Växel"),
             ("number", "031-390 06 35"),
             ("visibility", "public"),
-            ("hours_mode", "keep"),
         ],
     )
     .await;
@@ -1526,22 +1531,21 @@ async fn the_pages_and_the_api_do_the_same_writes_and_say_what_the_pages_lack() 
                 "active_to",
                 "address",
                 "area_ids",
+                "fallback_contact_point_id",
                 "hsa_id",
                 "kind",
                 "name",
                 "note",
+                "notices",
                 "organisation_id",
+                "periods",
                 "preschools",
                 "reason",
+                "responsibility",
                 "review_interval_months",
                 "reviewed_at",
             ][..],
-            &[
-                "fallback_contact_point_id",
-                "notices",
-                "periods",
-                "responsibility",
-            ][..],
+            &[][..],
         ),
         (
             "ContactPointChangesBody",
@@ -1550,10 +1554,12 @@ async fn the_pages_and_the_api_do_the_same_writes_and_say_what_the_pages_lack() 
                 "label",
                 "number",
                 "number_confirmed",
+                "periods",
+                "purpose",
                 "reason",
                 "visibility",
             ][..],
-            &["periods", "purpose"][..],
+            &[][..],
         ),
     ] {
         let fields: BTreeSet<&str> = doc["components"]["schemas"][body]["properties"]
@@ -1811,5 +1817,335 @@ async fn an_admin_keeps_the_search_vocabulary_on_the_page() {
             .expect("words")
             .iter()
             .all(|w| w["word"] != "torgkliniken")
+    );
+}
+
+/// A tag's attribute, unescaped (maud escapes `& < > "`).
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    let end = start + tag[start..].find('"')?;
+    Some(unescape(&tag[start..end]))
+}
+
+fn unescape(raw: &str) -> String {
+    raw.replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// What the form with `id` sends when submitted as the page shows it: its inputs (boxes only
+/// when ticked, no buttons), each select's chosen option (else its first), its textareas.
+fn form_as_shown(html: &str, id: &str) -> Vec<(String, String)> {
+    let at = html
+        .find(&format!(" id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no form {id}"));
+    let start = html[..at].rfind("<form").expect("form tag");
+    let end = start + html[start..].find("</form>").expect("form end");
+    let body = &html[start..end];
+    let mut fields = Vec::new();
+    let mut rest = body;
+    while let Some(open) = rest.find('<') {
+        rest = &rest[open + 1..];
+        let tag = &rest[..rest.find('>').expect("tag end")];
+        let Some(name) = attribute(tag, "name") else {
+            continue;
+        };
+        if tag.starts_with("input ") {
+            let kind = attribute(tag, "type").unwrap_or_else(|| "text".into());
+            let ticked = tag.split_whitespace().any(|w| w == "checked");
+            if kind == "checkbox" && !ticked {
+                continue;
+            }
+            fields.push((name, attribute(tag, "value").unwrap_or_default()));
+        } else if tag.starts_with("textarea ") {
+            let content = &rest[rest.find('>').expect("end") + 1..rest.find("</textarea>").expect("close")];
+            fields.push((name, unescape(content)));
+        } else if tag.starts_with("select ") {
+            let options = &rest[..rest.find("</select>").expect("close")];
+            let chosen = options
+                .split("<option")
+                .skip(1)
+                .find(|o| o[..o.find('>').expect("end")].contains(" selected"))
+                .or_else(|| options.split("<option").nth(1))
+                .map(|o| attribute(&o[..o.find('>').expect("end")], "value").unwrap_or_default());
+            fields.push((name, chosen.unwrap_or_default()));
+        }
+    }
+    fields
+}
+
+async fn submit(app: &TestApp, uri: &str, session: &str, fields: &[(String, String)]) -> Response {
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    form(app, uri, Some(session), &pairs).await
+}
+
+/// The class of "the page shows the stored value in a way that saves as another": every form
+/// of every unit, submitted as its page shows it, is no change (no new version, no event),
+/// with hours, date exceptions, periods, notices, a fallback and a responsibility of every
+/// kind the API stores, most of them ones the first forms could not show.
+#[actix_web::test]
+async fn every_form_saved_as_shown_changes_nothing() {
+    let app = TestApp::new();
+    let admin = app.token(Role::Admin, &[]);
+    let (point, _, version) = switchboard(&app).await;
+    let boda = app.get("/v1/units/7485a69a-3e36-569e-9981-86a16d53294d").await;
+    let boda_switchboard = boda.body["contact_points"][2]["contact_point_id"].clone();
+    let res = app
+        .send(
+            actix_web::http::Method::PATCH,
+            &format!("/v1/units/{SODRA_TORGET}/contact-points/{point}"),
+            Some(&admin),
+            Some(&format!("\"{version}\"")),
+            Some(serde_json::json!({
+                "hours": {
+                    "mode": "open_during",
+                    "weekly": [
+                        {"days": ["mon", "wed"], "from": "08:00", "to": "10:00"},
+                        {"days": ["workdays"], "from": "10:30", "to": "12:00"},
+                        {"days": ["workdays"], "from": "13:00", "to": "15:00"},
+                        {"days": ["sat", "non_workdays"], "from": "09:00", "to": "11:00"},
+                        {"days": ["every_day"], "from": "22:00", "to": "02:00"}
+                    ],
+                    "exceptions": [
+                        {"date": "2026-12-24", "spans": [], "note": "julafton"},
+                        {"date": "2026-12-31", "spans": [{"from": "08:00", "to": "12:00"}, {"from": "13:00", "to": "14:00"}]}
+                    ],
+                    "valid_from": "2026-01-01",
+                    "valid_to": "2028-06-01"
+                },
+                "periods": [
+                    {"from": "2027-07-12", "to": "2027-08-08", "weekly": [], "redirect_to": boda_switchboard, "note": "Sommarstängt v. 28–31."},
+                    {"from": "2027-12-27", "weekly": [{"days": ["workdays"], "from": "09:00", "to": "12:00"}]}
+                ]
+            })),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let version = res.etag.expect("etag").trim_matches('"').to_owned();
+    let res = app
+        .send(
+            actix_web::http::Method::PATCH,
+            &format!("/v1/units/{SODRA_TORGET}"),
+            Some(&admin),
+            Some(&format!("\"{version}\"")),
+            Some(serde_json::json!({
+                "fallback_contact_point_id": boda_switchboard,
+                "notices": [{"from": "2026-11-15", "to": "2027-12-31", "text": "Nytt nummer till växeln från 1 december."}, {"text": "Tills vidare"}],
+                "periods": [{"from": "2027-06-01", "to": "2027-06-02", "weekly": [{"days": ["every_day"], "from": "10:00", "to": "11:00"}], "note": "Utbildning"}]
+            })),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+
+    let units = app.get_as("/v1/units?limit=100&active=all", Some(&admin)).await;
+    let ids: Vec<String> = units.body["items"]
+        .as_array()
+        .or_else(|| units.body.as_array())
+        .expect("units")
+        .iter()
+        .map(|u| u["id"].as_str().expect("id").to_owned())
+        .collect();
+    assert!(ids.len() > 20, "{}", units.body);
+    let events = app.audit_count();
+    let mut forms = 0;
+    for id in &ids {
+        let before_unit = app.get(&format!("/v1/units/{id}")).await;
+        let before = before_unit.etag.clone();
+        let fields = text(&page(&app, &format!("/enhet/{id}/uppgifter"), Some(&admin)).await).to_owned();
+        let shown = form_as_shown(&fields, "uppgifter");
+        let res = submit(&app, &format!("/enhet/{id}/uppgifter"), &admin, &shown).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{id}: {}", text(&res));
+        let edit = text(&page(&app, &format!("/enhet/{id}/redigera"), Some(&admin)).await).to_owned();
+        let unit = app.get(&format!("/v1/units/{id}")).await;
+        for c in unit.body["contact_points"].as_array().expect("points") {
+            let point = c["contact_point_id"].as_str().expect("id");
+            let shown = form_as_shown(&edit, &format!("nummer-{point}"));
+            let res = submit(&app, &format!("/enhet/{id}/nummer/{point}"), &admin, &shown).await;
+            assert_eq!(res.status, StatusCode::SEE_OTHER, "{id} {point}: {}", text(&res));
+            forms += 1;
+        }
+        let after = app.get(&format!("/v1/units/{id}")).await;
+        assert_eq!(
+            after.etag, before,
+            "{id}: a form as shown changed the unit:\n{}\n{}",
+            before_unit.body, after.body
+        );
+        assert_eq!(app.audit_count(), events, "{id}: a form as shown wrote");
+    }
+    assert!(forms > 40, "{forms} number forms");
+    // And the pages showed what they kept: the hours, dates, periods and notices in words.
+    let edit = text(&page(&app, &format!("/enhet/{SODRA_TORGET}/redigera"), Some(&admin)).await).to_owned();
+    for shown in [
+        "value=\"mån, ons 08:00–10:00, vardagar 10:30–12:00, vardagar 13:00–15:00, lör, helger och helgdagar 09:00–11:00, alla dagar 22:00–02:00\"",
+        "2026-12-24 stängt (julafton)\n2026-12-31 08:00–12:00, 13:00–14:00",
+        "name=\"valid_until\" value=\"2028-05-31\"",
+        "name=\"period_redirect\" value=\"031-390 06 02\"",
+        "name=\"period_note\" value=\"Sommarstängt v. 28–31.\"",
+    ] {
+        assert!(edit.contains(shown), "{shown}");
+    }
+    let fields =
+        text(&page(&app, &format!("/enhet/{SODRA_TORGET}/uppgifter"), Some(&admin)).await).to_owned();
+    for shown in [
+        "name=\"fallback\" value=\"031-390 06 02\"",
+        "Tills vidare",
+        "name=\"period_note\" value=\"Utbildning\"",
+    ] {
+        assert!(fields.contains(shown), "{shown}");
+    }
+}
+
+/// Replaces the value of the first field `name` (of the `nth` with that name).
+fn set(fields: &mut [(String, String)], name: &str, nth: usize, value: &str) {
+    let field = fields
+        .iter_mut()
+        .filter(|(k, _)| k == name)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("no field {name} #{nth}"));
+    field.1 = value.to_owned();
+}
+
+#[actix_web::test]
+async fn an_editor_writes_hours_periods_notices_fallback_and_responsibility_in_words() {
+    let app = TestApp::new();
+    let editor = app.token(Role::Editor, &["narhalsan"]);
+    let (point, _, _) = switchboard(&app).await;
+    let edit_uri = format!("/enhet/{SODRA_TORGET}/redigera");
+    let edit = text(&page(&app, &edit_uri, Some(&editor)).await).to_owned();
+    let mut fields = form_as_shown(&edit, &format!("nummer-{point}"));
+    set(&mut fields, "purpose", 0, "other");
+    set(&mut fields, "hours_mode", 0, "open_during");
+    set(
+        &mut fields,
+        "hours",
+        0,
+        "vardagar 8–12, 13–16.30, mån och ons 17–19, lör 10–14, sön 10–12",
+    );
+    set(
+        &mut fields,
+        "exceptions",
+        0,
+        "2026-12-24 stängt (julafton)\n2026-12-31 8–12",
+    );
+    set(&mut fields, "valid_until", 0, "2027-12-31");
+    set(&mut fields, "period_from", 0, "2027-07-12");
+    set(&mut fields, "period_to", 0, "2027-08-08");
+    set(&mut fields, "period_redirect", 0, "031-390 06 02");
+    set(&mut fields, "period_note", 0, "Sommarstängt");
+    let uri = format!("/enhet/{SODRA_TORGET}/nummer/{point}");
+
+    // Refused in words, what was typed kept: a number no unit has, a range of days.
+    let mut wrong = fields.clone();
+    set(&mut wrong, "period_redirect", 0, "031-390 06 99");
+    set(&mut wrong, "hours", 0, "mån–fre 8–17");
+    let events = app.audit_count();
+    let res = submit(&app, &uri, &editor, &wrong).await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    for says in [
+        "inget nummer i katalogen är 031-390 06 99",
+        "skriv inte dagar som ett intervall",
+        "value=\"mån–fre 8–17\"",
+    ] {
+        assert!(text(&res).contains(says), "{says}: {}", text(&res));
+    }
+    assert_eq!(app.audit_count(), events);
+
+    let res = submit(&app, &uri, &editor, &fields).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", text(&res));
+    let unit = app.get(&format!("/v1/units/{SODRA_TORGET}")).await;
+    let stored = unit.body["contact_points"]
+        .as_array()
+        .expect("points")
+        .iter()
+        .find(|c| c["contact_point_id"] == point.as_str())
+        .expect("the number")
+        .clone();
+    assert_eq!(stored["purpose"], "other");
+    assert_eq!(stored["hours"]["weekly"].as_array().expect("spans").len(), 5);
+    assert_eq!(
+        stored["hours"]["weekly"][2]["days"],
+        serde_json::json!(["mon", "wed"])
+    );
+    assert_eq!(stored["hours"]["exceptions"][0]["note"], "julafton");
+    assert_eq!(
+        stored["hours"]["valid_to"], "2028-01-01",
+        "the last day shown, the day after stored"
+    );
+    let boda_switchboard = "3242208c-56e0-4b2a-8a69-a07800371931";
+    assert_eq!(stored["periods"][0]["redirect_to"], boda_switchboard);
+    assert_eq!(
+        stored["periods"][0]["weekly"],
+        serde_json::json!([]),
+        "blank hours: closed"
+    );
+
+    // The unit's own: fallback, notices, a period; the responsibility of a boende.
+    let fields_uri = format!("/enhet/{SODRA_TORGET}/uppgifter");
+    let page_now = text(&page(&app, &fields_uri, Some(&editor)).await).to_owned();
+    assert!(
+        !page_now.contains("name=\"vardcentral_id\""),
+        "a vårdcentral has no ansvarig vårdcentral"
+    );
+    let mut fields = form_as_shown(&page_now, "uppgifter");
+    set(&mut fields, "fallback", 0, "031-390 06 02");
+    set(&mut fields, "notice_from", 0, "2026-12-01");
+    set(
+        &mut fields,
+        "notice_text",
+        0,
+        "Nytt nummer till växeln från 1 januari.",
+    );
+    set(&mut fields, "period_from", 0, "2027-06-01");
+    set(&mut fields, "period_to", 0, "2027-06-01");
+    set(&mut fields, "period_hours", 0, "alla dagar 10–11");
+    let res = submit(&app, &fields_uri, &editor, &fields).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", text(&res));
+    let unit = app.get(&format!("/v1/units/{SODRA_TORGET}")).await;
+    assert_eq!(unit.body["fallback_contact_point_id"], boda_switchboard);
+    let unit = app
+        .get_as(&format!("/v1/units/{SODRA_TORGET}"), Some(&editor))
+        .await;
+    assert_eq!(
+        unit.body["all_notices"][0]["text"], "Nytt nummer till växeln från 1 januari.",
+        "{}",
+        unit.body
+    );
+    assert_eq!(
+        unit.body["periods"][0]["weekly"][0]["days"],
+        serde_json::json!(["every_day"])
+    );
+
+    let boende = "37f8c083-6119-54be-9b1e-ee2559795393";
+    let sof = app.token(Role::Editor, &["boras-stad-vaf"]);
+    let fields_uri = format!("/enhet/{boende}/uppgifter");
+    let mut fields = form_as_shown(text(&page(&app, &fields_uri, Some(&sof)).await), "uppgifter");
+    set(&mut fields, "doctor_weekday", 0, "thu");
+    set(&mut fields, "doctor_time", 0, "10:30");
+    set(&mut fields, "doctor_interval", 0, "odd_weeks");
+    set(&mut fields, "meeting_form", 0, "video");
+    let res = submit(&app, &fields_uri, &sof, &fields).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", text(&res));
+    let unit = app.get_as(&format!("/v1/units/{boende}"), Some(&sof)).await;
+    assert_eq!(
+        unit.body["responsibility"],
+        serde_json::json!({"vardcentral_id": SODRA_TORGET, "doctor_time": {"weekday": "thu", "time": "10:30", "interval": "odd_weeks"}, "meeting_form": "video"}),
+        "{}",
+        unit.body
+    );
+    set(&mut fields, "doctor_time", 0, "halv elva");
+    let res = submit(&app, &fields_uri, &sof, &fields).await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(
+        text(&res).contains("skriv läkartiden som TT:MM"),
+        "{}",
+        text(&res)
+    );
+    let history =
+        text(&page(&app, &format!("/enhet/{SODRA_TORGET}/historik"), Some(&editor)).await).to_owned();
+    assert!(
+        history.contains("mån, ons 17:00–19:00"),
+        "the history in words: {history}"
     );
 }
