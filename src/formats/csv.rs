@@ -772,6 +772,39 @@ pub fn vocabulary(words: &[crate::domain::vocabulary::Synonym]) -> anyhow::Resul
     out.into_inner().map_err(|e| anyhow::anyhow!("writing CSV: {e}"))
 }
 
+/// A reader over `body` whose header has every one of `columns` (each an English name and its
+/// Swedish alias); otherwise `header_sv`/`header_en` as the problem of line 1.
+pub fn table_reader<'a>(
+    body: &'a str,
+    columns: &[(&str, &str)],
+    header_sv: &str,
+    header_en: &str,
+) -> Result<csv::Reader<&'a [u8]>, Vec<FieldError>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(body.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map(|h| h.iter().map(str::to_owned).collect())
+        .unwrap_or_default();
+    let has = |(a, b): &(&str, &str)| header.iter().any(|h| h == a || h == b);
+    if columns.iter().all(has) {
+        Ok(reader)
+    } else {
+        Err(vec![Invalid::new(header_sv, header_en).at("line 1")])
+    }
+}
+
+/// Puts problems in the order of their lines (`line 7: number` is line 7).
+pub fn by_line(errors: &mut [FieldError]) {
+    errors.sort_by_key(|e| {
+        e.field
+            .split(':')
+            .next()
+            .and_then(|l| l.trim_start_matches("line ").parse::<usize>().ok())
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,8 +1,6 @@
 //! Areas and districts (`/v1/areas`): read, create, change, end; and the districts' streets
 //! from a CSV file (`POST /v1/streets`).
 
-use std::collections::BTreeMap;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::NaiveDate;
@@ -11,16 +9,13 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Caller, SignedIn};
 use crate::domain::edit::{AreaDraft, AreaPatch};
-use crate::domain::streets::{Side, StreetSpan, sort};
-use crate::domain::text::fold;
-use crate::domain::{Area, AreaKind, FieldError, Invalid, shown};
+use crate::domain::{Area, AreaKind};
 use crate::error::{AppResult, Problem};
 use crate::service::{import, reference};
 use crate::state::AppState;
 
 use super::organisations::{EndBody, PROBLEMS, not_found};
 use super::params::NoParams;
-use super::upload::utf8_text;
 use super::views::{AreaList, AreaView};
 use super::{AdminWrite, present, with_etag};
 
@@ -181,123 +176,6 @@ pub struct StreetImport {
     pub changed_districts: Vec<String>,
 }
 
-/// One row of the street table: a street, or part of one, and its district.
-#[derive(Debug, Deserialize)]
-struct StreetRow {
-    #[serde(alias = "gata")]
-    street: String,
-    #[serde(alias = "distrikt")]
-    district: String,
-    /// First house number; empty: 1.
-    #[serde(default, alias = "från", alias = "fran")]
-    from: Option<String>,
-    /// Last house number; empty: no end.
-    #[serde(default, alias = "till")]
-    to: Option<String>,
-    /// odd/even/both (udda/jämna/alla); empty: both.
-    #[serde(default, alias = "sida")]
-    side: Option<String>,
-}
-
-impl StreetRow {
-    fn span(&self) -> Result<StreetSpan, FieldError> {
-        let number = |raw: &Option<String>, field: &str| -> Result<Option<u32>, FieldError> {
-            match raw.as_deref().map(str::trim) {
-                None | Some("") => Ok(None),
-                Some(n) => n.parse().map(Some).map_err(|_| {
-                    Invalid::new(
-                        format!("'{}' är inget husnummer", shown(n)),
-                        format!("'{}' is no house number", shown(n)),
-                    )
-                    .at(field)
-                }),
-            }
-        };
-        let from = number(&self.from, "from")?;
-        let to = number(&self.to, "to")?;
-        let side = Side::parse(self.side.as_deref().unwrap_or_default()).map_err(|e| e.at("side"))?;
-        StreetSpan::new(&self.street, from, to, side).map_err(|e| e.at("street"))
-    }
-}
-
-/// District id → its streets and parts of streets, valid and sorted.
-type StreetTable = BTreeMap<String, Vec<StreetSpan>>;
-
-/// Reads the CSV into the table and the number of rows: every problem with its line.
-fn read_streets(state: &AppState, body: &str) -> Result<(StreetTable, usize), Vec<FieldError>> {
-    let directory = state.directory.current();
-    let mut errors = Vec::new();
-    let mut out = StreetTable::new();
-    // Folded street name → the line and span of each part read so far, for overlaps.
-    let mut seen: BTreeMap<String, Vec<(usize, StreetSpan)>> = BTreeMap::new();
-    let mut reader = super::upload::reader(
-        body,
-        &[("street", "gata"), ("district", "distrikt")],
-        "rubrikraden ska vara street,district (eller gata,distrikt), och för en del av en gata from,to,side (från,till,sida)",
-        "the header must be street,district (or gata,distrikt), and for part of a street from,to,side (från,till,sida)",
-    )?;
-    let mut count = 0;
-    for record in reader.deserialize::<StreetRow>() {
-        let line = count + 2;
-        count += 1;
-        let row = match record {
-            Ok(row) => row,
-            Err(e) => {
-                errors.push(
-                    Invalid::new(
-                        format!("raden kan inte läsas: {e}"),
-                        format!("the row cannot be read: {e}"),
-                    )
-                    .at(format!("line {line}")),
-                );
-                continue;
-            }
-        };
-        match directory.area(&row.district) {
-            Some(a) if a.kind == AreaKind::District => {}
-            _ => errors.push(
-                Invalid::new(
-                    format!("okänt distrikt '{}'; se GET /v1/areas", shown(&row.district)),
-                    format!("unknown district '{}'; see GET /v1/areas", shown(&row.district)),
-                )
-                .at(format!("line {line}: district")),
-            ),
-        }
-        let span = match row.span() {
-            Ok(span) => span,
-            Err(e) => {
-                errors.push(FieldError {
-                    field: format!("line {line}: {}", e.field),
-                    ..e
-                });
-                continue;
-            }
-        };
-        // A house number belongs to one district, once.
-        let parts = seen.entry(fold(span.name())).or_default();
-        if let Some((first, other)) = parts.iter().find(|(_, o)| span.overlaps(o)) {
-            errors.push(
-                Invalid::new(
-                    format!("{} överlappar {} på rad {first}", span.text_sv(), other.text_sv()),
-                    format!("{} overlaps {} on line {first}", span.text_sv(), other.text_sv()),
-                )
-                .at(format!("line {line}: street")),
-            );
-            continue;
-        }
-        parts.push((line, span.clone()));
-        out.entry(row.district).or_default().push(span);
-    }
-    if !errors.is_empty() {
-        super::upload::by_line(&mut errors);
-        return Err(errors);
-    }
-    for spans in out.values_mut() {
-        sort(spans);
-    }
-    Ok((out, count))
-}
-
 /// Import the street table (admins): CSV with the columns `street,district` (or
 /// `gata,distrikt`), one row per street; a street split between districts has a row per
 /// part, with the optional columns `from,to,side` (`från,till,sida`): house numbers from–to
@@ -331,9 +209,10 @@ pub async fn import_streets(
         ("gatutabellen", "the street table"),
         query.reason.as_deref(),
     )?;
-    let text = utf8_text(&body)?;
-    let (by_district, streets) = read_streets(&state, text).map_err(super::upload::problems)?;
-    super::upload::check_clear(
+    let text = import::utf8_text(&body)?;
+    let (by_district, streets) =
+        import::read_streets(&state.directory.current(), text).map_err(import::problems)?;
+    import::check_clear(
         streets,
         query.clear.unwrap_or(false),
         ("gator", "gatutabellen"),

@@ -129,75 +129,6 @@ pub struct VocabularyImport {
     pub changes: repo::Replaced,
 }
 
-/// One row of the vocabulary file.
-#[derive(Debug, Deserialize)]
-struct WordRow {
-    #[serde(alias = "ord")]
-    word: String,
-    #[serde(alias = "uttryck")]
-    expansion: String,
-}
-
-/// The file's entries, checked: every problem with its line.
-fn read_vocabulary(body: &str) -> Result<Vec<Synonym>, Vec<crate::domain::FieldError>> {
-    use crate::domain::Invalid;
-    use crate::domain::text::fold;
-    let mut errors = Vec::new();
-    /// A word as the file first writes it, its first line, and its expansions with their lines.
-    type Rows = Vec<(String, usize, Vec<(usize, String)>)>;
-    // In the order words first appear.
-    let mut rows: Rows = Vec::new();
-    let mut reader = super::upload::reader(
-        body,
-        &[("word", "ord"), ("expansion", "uttryck")],
-        "rubrikraden ska vara word,expansion (eller ord,uttryck)",
-        "the header must be word,expansion (or ord,uttryck)",
-    )?;
-    for (i, record) in reader.deserialize::<WordRow>().enumerate() {
-        let line = i + 2;
-        match record {
-            Ok(row) => match rows.iter_mut().find(|(w, _, _)| fold(w) == fold(&row.word)) {
-                Some((_, _, list)) => list.push((line, row.expansion)),
-                None => rows.push((row.word, line, vec![(line, row.expansion)])),
-            },
-            Err(e) => errors.push(
-                Invalid::new(
-                    format!("raden kan inte läsas (rubrikraden ska vara word,expansion): {e}"),
-                    format!("the row cannot be read (the header must be word,expansion): {e}"),
-                )
-                .at(format!("line {line}")),
-            ),
-        }
-    }
-    let mut out = Vec::new();
-    for (word, first, list) in rows {
-        let expansions: Vec<String> = list.iter().map(|(_, e)| e.clone()).collect();
-        match crate::domain::vocabulary::synonym(&word, &expansions) {
-            Ok(s) => out.push(s),
-            Err(problems) => errors.extend(problems.into_iter().map(|e| {
-                // `expansions[3]` is the fourth row of the word.
-                let line = e
-                    .field
-                    .strip_prefix("expansions[")
-                    .and_then(|rest| rest.trim_end_matches(']').parse::<usize>().ok())
-                    .and_then(|k| list.get(k))
-                    .map_or(first, |(l, _)| *l);
-                let column = if e.field == "word" { "word" } else { "expansion" };
-                crate::domain::FieldError {
-                    field: format!("line {line}: {column}"),
-                    ..e
-                }
-            })),
-        }
-    }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        super::upload::by_line(&mut errors);
-        Err(errors)
-    }
-}
-
 /// Replace the whole vocabulary from a file (admins): CSV with the columns `word,expansion`
 /// (or `ord,uttryck`), one row per expansion, as `GET /v1/vocabulary?format=csv` writes it.
 /// Words the file does not name are removed; every word added, changed or removed gets an
@@ -223,9 +154,9 @@ pub async fn replace_vocabulary(
         ("ordlistan", "the vocabulary"),
         query.reason.as_deref(),
     )?;
-    let text = super::upload::utf8_text(&body)?;
-    let wanted = read_vocabulary(text).map_err(super::upload::problems)?;
-    super::upload::check_clear(
+    let text = crate::service::import::utf8_text(&body)?;
+    let wanted = vocabulary::read_file(text).map_err(crate::service::import::problems)?;
+    crate::service::import::check_clear(
         wanted.len(),
         query.clear.unwrap_or(false),
         ("ord", "ordlistan"),

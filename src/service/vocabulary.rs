@@ -3,6 +3,7 @@
 //! events; the directory (and so the search) is fresh before the answer.
 
 use actix_web::web;
+use serde::Deserialize;
 
 use crate::db::audit::WriteMeta;
 use crate::db::vocabulary::{self as repo, Replaced};
@@ -58,4 +59,73 @@ pub async fn replace(
         repo::replace_all(conn, &meta, &wanted, dry_run)
     })
     .await
+}
+
+/// One row of the vocabulary file.
+#[derive(Debug, Deserialize)]
+struct WordRow {
+    #[serde(alias = "ord")]
+    word: String,
+    #[serde(alias = "uttryck")]
+    expansion: String,
+}
+
+/// The file's entries, checked: every problem with its line.
+pub fn read_file(body: &str) -> Result<Vec<Synonym>, Vec<crate::domain::FieldError>> {
+    use crate::domain::Invalid;
+    use crate::domain::text::fold;
+    let mut errors = Vec::new();
+    /// A word as the file first writes it, its first line, and its expansions with their lines.
+    type Rows = Vec<(String, usize, Vec<(usize, String)>)>;
+    // In the order words first appear.
+    let mut rows: Rows = Vec::new();
+    let mut reader = crate::formats::csv::table_reader(
+        body,
+        &[("word", "ord"), ("expansion", "uttryck")],
+        "rubrikraden ska vara word,expansion (eller ord,uttryck)",
+        "the header must be word,expansion (or ord,uttryck)",
+    )?;
+    for (i, record) in reader.deserialize::<WordRow>().enumerate() {
+        let line = i + 2;
+        match record {
+            Ok(row) => match rows.iter_mut().find(|(w, _, _)| fold(w) == fold(&row.word)) {
+                Some((_, _, list)) => list.push((line, row.expansion)),
+                None => rows.push((row.word, line, vec![(line, row.expansion)])),
+            },
+            Err(e) => errors.push(
+                Invalid::new(
+                    format!("raden kan inte läsas (rubrikraden ska vara word,expansion): {e}"),
+                    format!("the row cannot be read (the header must be word,expansion): {e}"),
+                )
+                .at(format!("line {line}")),
+            ),
+        }
+    }
+    let mut out = Vec::new();
+    for (word, first, list) in rows {
+        let expansions: Vec<String> = list.iter().map(|(_, e)| e.clone()).collect();
+        match crate::domain::vocabulary::synonym(&word, &expansions) {
+            Ok(s) => out.push(s),
+            Err(problems) => errors.extend(problems.into_iter().map(|e| {
+                // `expansions[3]` is the fourth row of the word.
+                let line = e
+                    .field
+                    .strip_prefix("expansions[")
+                    .and_then(|rest| rest.trim_end_matches(']').parse::<usize>().ok())
+                    .and_then(|k| list.get(k))
+                    .map_or(first, |(l, _)| *l);
+                let column = if e.field == "word" { "word" } else { "expansion" };
+                crate::domain::FieldError {
+                    field: format!("line {line}: {column}"),
+                    ..e
+                }
+            })),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        crate::formats::csv::by_line(&mut errors);
+        Err(errors)
+    }
 }

@@ -8,17 +8,18 @@ use actix_web::{HttpRequest, get, post, web};
 use futures_util::StreamExt;
 
 use crate::auth::User;
+use crate::db::audit::WriteMeta;
 use crate::error::AppError;
 use crate::service::accounts;
 use crate::service::{Author, import, vocabulary};
 use crate::state::AppState;
 
-use super::forms::AccountInput;
+use super::forms::{AccountInput, SessionView};
 use super::session::{Session, WebError, WebResult, same_origin, session_view};
 use super::{html, ok, pages};
 
 /// An admin, or the page that says this page is for admins.
-fn admin<'s>(session: &'s Session, req: &HttpRequest) -> Result<&'s User, WebError> {
+pub(super) fn admin<'s>(session: &'s Session, req: &HttpRequest) -> Result<&'s User, WebError> {
     let user = session.signed_in(req)?;
     match user.admin() {
         Ok(user) => Ok(user),
@@ -41,6 +42,9 @@ pub(super) async fn import_page(session: Session, req: HttpRequest) -> WebResult
 #[derive(Default)]
 pub(super) struct ImportUpload {
     csrf: String,
+    /// What the file holds: `enheter` (units and their numbers, the default), `gator` (the
+    /// street table) or `ord` (the search vocabulary).
+    kind: String,
     /// The file's text.
     text: String,
     reason: String,
@@ -74,6 +78,7 @@ impl ImportUpload {
             let text = || String::from_utf8(bytes.to_vec()).map_err(|_| not_utf8());
             match name.as_str() {
                 "csrf" => upload.csrf = text()?,
+                "vad" => upload.kind = text()?,
                 "fil" if bytes.len() > import::MAX_FILE => return Err(too_large()),
                 "fil" if !bytes.is_empty() => upload.text = text()?,
                 // The previewed file, back as it was read (base64: no line break changes).
@@ -136,6 +141,11 @@ pub(super) async fn import_file(
         ));
     }
     let meta = Author::with_reason(user, &req, &upload.reason).meta()?;
+    match upload.kind.as_str() {
+        "gator" => return import_streets(&state, &view, meta, &upload).await,
+        "ord" => return import_vocabulary(&state, &view, meta, &upload).await,
+        _ => {}
+    }
     let bytes = web::Bytes::from(upload.text.clone());
     match import::units(&state, meta, bytes, !upload.confirmed).await {
         Ok(report) => ok(pages::import_report(
@@ -150,6 +160,108 @@ pub(super) async fn import_file(
             pages::import_problems(&view, &problems),
         )),
         Err(other) => Err(other.into()),
+    }
+}
+
+/// The street table from a file: per district the streets it gets and loses, then, confirmed,
+/// the import (`POST /v1/streets`).
+async fn import_streets(
+    state: &web::Data<AppState>,
+    view: &SessionView,
+    meta: WriteMeta,
+    upload: &ImportUpload,
+) -> WebResult {
+    let directory = state.directory.current();
+    let (table, rows) = match import::read_streets(&directory, &upload.text) {
+        Ok(read) => read,
+        Err(problems) => {
+            return Ok(html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                pages::import_problems(view, &problems),
+            ));
+        }
+    };
+    if rows == 0 {
+        let why = "Filen har inga gator. En fil utan rader skulle tömma hela gatutabellen.";
+        return Ok(html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            pages::import_form(view, Some(why)),
+        ));
+    }
+    let diff = import::street_diff(&directory, &table);
+    let sections = diff
+        .into_iter()
+        .map(|d| pages::FileSection {
+            title: d.name,
+            added: d.added,
+            changed: Vec::new(),
+            removed: d.removed,
+        })
+        .collect();
+    import::streets(state, meta, table, !upload.confirmed).await?;
+    let summary = format!("{rows} gator eller delar av gator i filen.");
+    ok(pages::file_report(
+        view,
+        upload_view(upload, "gatutabellen"),
+        &summary,
+        sections,
+    ))
+}
+
+/// The whole search vocabulary from a file: the words added, changed and removed, then,
+/// confirmed, the import (`PUT /v1/vocabulary`).
+async fn import_vocabulary(
+    state: &web::Data<AppState>,
+    view: &SessionView,
+    meta: WriteMeta,
+    upload: &ImportUpload,
+) -> WebResult {
+    let wanted = match vocabulary::read_file(&upload.text) {
+        Ok(wanted) => wanted,
+        Err(problems) => {
+            return Ok(html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                pages::import_problems(view, &problems),
+            ));
+        }
+    };
+    if wanted.is_empty() {
+        let why = "Filen har inga ord. En fil utan rader skulle tömma hela ordlistan.";
+        return Ok(html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            pages::import_form(view, Some(why)),
+        ));
+    }
+    let words = wanted.len();
+    let replaced = vocabulary::replace(state, meta, wanted, !upload.confirmed).await?;
+    let section = pages::FileSection {
+        title: "Sökord".into(),
+        added: replaced.added,
+        changed: replaced.changed,
+        removed: replaced.removed,
+    };
+    let sections = if section.is_empty() {
+        Vec::new()
+    } else {
+        vec![section]
+    };
+    let summary = format!("{words} ord i filen.");
+    ok(pages::file_report(
+        view,
+        upload_view(upload, "ordlistan"),
+        &summary,
+        sections,
+    ))
+}
+
+/// What the report page needs of the upload to offer the import after its preview.
+fn upload_view<'u>(upload: &'u ImportUpload, table: &'static str) -> pages::Upload<'u> {
+    pages::Upload {
+        kind: &upload.kind,
+        table,
+        text: &upload.text,
+        reason: &upload.reason,
+        done: upload.confirmed,
     }
 }
 
@@ -231,7 +343,7 @@ pub(super) async fn change_account(
 
 /// Why an admin's form was refused, in Swedish (`what`: "kontot", "ordet"): what it got
 /// wrong, or that someone changed the thing first; any other error stays an error.
-fn refusal(e: AppError, what: &str) -> Result<String, WebError> {
+pub(super) fn refusal(e: AppError, what: &str) -> Result<String, WebError> {
     match e {
         AppError::Validation(errors) => Ok(errors.into_iter().map(|e| e.sv).collect::<Vec<_>>().join(" ")),
         AppError::PreconditionFailed { .. } => Ok(format!(

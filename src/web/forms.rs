@@ -4,7 +4,10 @@
 use serde::Deserialize;
 
 use crate::auth::User;
-use crate::domain::edit::{ContactPointPatch, UnitPatch};
+use crate::domain::edit::{
+    AreaDraft, AreaPatch, ContactPointPatch, OrganisationDraft, OrganisationPatch, UnitPatch,
+};
+use crate::domain::{AreaKind, OrganisationKind};
 use uuid::Uuid;
 
 use crate::directory::Directory;
@@ -1005,5 +1008,89 @@ impl AccountInput {
 
     fn role(&self) -> Result<crate::domain::Role, crate::error::AppError> {
         crate::domain::Role::parse(&self.role).map_err(|e| crate::error::AppError::invalid("role", e))
+    }
+}
+
+/// An organisation or an area as the admins' forms send it: a new one (with its id), a change,
+/// or (the end button) its end.
+#[derive(Debug, Default, Deserialize)]
+pub struct ReferenceInput {
+    #[serde(default)]
+    pub(super) csrf: String,
+    /// The version the form was made from; none for a new one.
+    #[serde(default)]
+    pub(super) version: Option<i64>,
+    #[serde(default)]
+    pub(super) id: String,
+    #[serde(default)]
+    pub(super) name: String,
+    #[serde(default)]
+    pub(super) short_name: String,
+    #[serde(default)]
+    pub(super) kind: String,
+    #[serde(default)]
+    pub(super) parent_id: String,
+    /// The end button's day (blank: today).
+    #[serde(default)]
+    pub(super) active_to: String,
+    /// The end button.
+    #[serde(default)]
+    pub(super) avsluta: Option<String>,
+    /// The button that opens an ended one again.
+    #[serde(default)]
+    pub(super) oppna: Option<String>,
+    #[serde(default)]
+    pub(super) reason: String,
+}
+
+fn blank_is_none(raw: &str) -> Option<String> {
+    Some(raw.trim()).filter(|v| !v.is_empty()).map(str::to_owned)
+}
+
+impl ReferenceInput {
+    fn coded<T>(&self, parse: fn(&str) -> Result<T, Invalid>) -> Result<T, crate::error::AppError> {
+        parse(&self.kind).map_err(|e| crate::error::AppError::invalid("kind", e))
+    }
+
+    /// The day the end button ends it on (none: today).
+    pub(super) fn end_day(&self) -> Result<Option<chrono::NaiveDate>, crate::error::AppError> {
+        date(&self.active_to, "active_to").map_err(|e| crate::error::AppError::Validation(vec![e]))
+    }
+
+    pub(super) fn organisation(&self) -> Result<OrganisationDraft, crate::error::AppError> {
+        Ok(OrganisationDraft {
+            id: self.id.trim().to_owned(),
+            name: self.name.clone(),
+            short_name: blank_is_none(&self.short_name),
+            kind: self.coded(OrganisationKind::parse)?,
+            parent_id: blank_is_none(&self.parent_id),
+        })
+    }
+
+    pub(super) fn organisation_changes(&self) -> Result<OrganisationPatch, crate::error::AppError> {
+        Ok(OrganisationPatch {
+            name: Some(self.name.clone()),
+            short_name: Some(blank_is_none(&self.short_name)),
+            kind: Some(self.coded(OrganisationKind::parse)?),
+            parent_id: Some(blank_is_none(&self.parent_id)),
+            active_to: self.oppna.as_ref().map(|_| None),
+        })
+    }
+
+    pub(super) fn area(&self) -> Result<AreaDraft, crate::error::AppError> {
+        Ok(AreaDraft {
+            id: self.id.trim().to_owned(),
+            name: self.name.clone(),
+            kind: self.coded(AreaKind::parse)?,
+        })
+    }
+
+    pub(super) fn area_changes(&self) -> Result<AreaPatch, crate::error::AppError> {
+        Ok(AreaPatch {
+            name: Some(self.name.clone()),
+            kind: Some(self.coded(AreaKind::parse)?),
+            active_to: self.oppna.as_ref().map(|_| None),
+            streets: None,
+        })
     }
 }

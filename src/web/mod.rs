@@ -11,7 +11,8 @@
 //! service functions as the API (`service/`), so roles, If-Match versions and the audit history
 //! apply unchanged; they import nothing from `routes/`.
 //!
-//! One module per page family: lookup, editing, review; session.rs (the cookie, CSRF, errors,
+//! One module per page family: lookup, editing, review, admin (files, accounts, the log, the
+//! vocabulary), reference (organisations and areas); session.rs (the cookie, CSRF, errors,
 //! signing in), forms.rs (what the forms send), pages.rs (the markup, maud).
 
 mod admin;
@@ -19,6 +20,7 @@ mod editing;
 mod forms;
 mod lookup;
 mod pages;
+mod reference;
 mod review;
 mod session;
 
@@ -71,6 +73,10 @@ pages! {
     "/konton" => [GET admin::accounts_page, POST admin::create_account],
     "/konton/{username}" => [POST admin::change_account],
     "/logg" => [GET admin::audit_page],
+    "/organisationer" => [GET reference::organisations_page, POST reference::create_organisation],
+    "/organisationer/{id}" => [POST reference::change_organisation],
+    "/omraden" => [GET reference::areas_page, POST reference::create_area],
+    "/omraden/{id}" => [POST reference::change_area],
     "/ord" => [GET admin::vocabulary_page, POST admin::add_word],
     "/ord/{word}" => [POST admin::change_word],
     "/enhet/{id}/bekrafta" => [POST review::confirm_unit],

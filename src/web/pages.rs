@@ -7,7 +7,8 @@ use maud::{DOCTYPE, Markup, html};
 use super::ASSET_VERSION;
 use super::forms::percent;
 use super::forms::{
-    NoticeInput, NumberInput, PeriodInput, ResponsibilityInput, SearchForm, SessionView, UnitInput,
+    NoticeInput, NumberInput, PeriodInput, ReferenceInput, ResponsibilityInput, SearchForm, SessionView,
+    UnitInput,
 };
 use crate::auth::User;
 use crate::db::models::AuditEventRow;
@@ -91,7 +92,10 @@ fn layout(session: &SessionView, title: &str, body: Markup) -> Markup {
                         a href="/gata" { "Sök gata" }
                         @if session.user.is_some() { a href="/v1/export?format=html" { "Utskriftsvänlig lista" } }
                         @if editor { a href="/granska" { "Att granska" } a href="/ny-enhet" { "Ny enhet" } }
-                        @if admin { a href="/import" { "Importera" } a href="/konton" { "Konton" } a href="/logg" { "Logg" } a href="/ord" { "Sökord" } }
+                        @if admin {
+                            a href="/import" { "Importera" } a href="/organisationer" { "Organisationer" } a href="/omraden" { "Områden" }
+                            a href="/konton" { "Konton" } a href="/logg" { "Logg" } a href="/ord" { "Sökord" }
+                        }
                     }
                     div.who {
                         @if let Some(user) = &session.user {
@@ -1460,14 +1464,21 @@ pub(super) fn app_message(e: &AppError) -> String {
 /// "Importera": the CSV file, and why (kept in the history).
 pub fn import_form(session: &SessionView, error: Option<&str>) -> Markup {
     let body = html! {
-        h1 { "Importera enheter och nummer" }
-        p { "En CSV-fil med exportens kolumner, t.ex. "
-            a href="/v1/export?format=csv" { "hela katalogen som CSV" }
-            " ändrad i Excel. En enhets rader är hela dess lista med nummer: ett nummer som filen inte tar med tas bort. Enheter som inte står i filen berörs inte." }
-        p { "Först visas vad importen skulle ändra, enhet för enhet. Inget sparas förrän du bekräftar." }
+        h1 { "Importera från en fil" }
+        p { "Först visas vad importen skulle ändra. Inget sparas förrän du bekräftar." }
         @if let Some(error) = error { div.notice.error role="alert" { (error) } }
         form method="post" action="/import" enctype="multipart/form-data" {
             input type="hidden" name="csrf" value=(session.csrf);
+            fieldset {
+                legend { "Vad innehåller filen?" }
+                label.check { input type="radio" name="vad" value="enheter" checked; " Enheter och nummer" }
+                p.hint { "Exportens kolumner, t.ex. " a href="/v1/export?format=csv" { "hela katalogen som CSV" }
+                    " ändrad i Excel. En enhets rader är hela dess lista med nummer: ett nummer som filen inte tar med tas bort. Enheter som inte står i filen berörs inte." }
+                label.check { input type="radio" name="vad" value="gator"; " Gatutabellen (gata, distrikt)" }
+                p.hint { "Kolumnerna gata,distrikt och för en del av en gata från,till,sida (udda/jämna). Filen ersätter hela tabellen: ett distrikt som filen inte nämner blir utan gator." }
+                label.check { input type="radio" name="vad" value="ord"; " Sökord (ord, uttryck)" }
+                p.hint { "Kolumnerna ord,uttryck, en rad per betydelse. Filen ersätter hela ordlistan." }
+            }
             label for="fil" { "CSV-fil (UTF-8, komma eller semikolon)" }
             input type="file" id="fil" name="fil" accept=".csv,text/csv" required;
             label for="reason" { "Varför (syns i historiken)" }
@@ -1515,6 +1526,80 @@ pub fn import_report(
         @if changes > 0 { h2 { "Enhet för enhet" } }
         @if !report.diff_complete { p { "Listan visar de " (report.diff.len()) " första enheterna." } }
         @for unit in &report.diff { (unit_diff(directory, unit)) }
+    };
+    layout(session, "Importera", body)
+}
+
+/// An uploaded file that replaces a whole table, for its report page.
+pub struct Upload<'u> {
+    /// `gator` or `ord`, sent again with the import.
+    pub kind: &'u str,
+    /// The table in Swedish ("gatutabellen").
+    pub table: &'static str,
+    pub text: &'u str,
+    pub reason: &'u str,
+    /// Imported (else a preview).
+    pub done: bool,
+}
+
+/// A part of a table file's report: a district, or the vocabulary, with what it gets, what
+/// changes and what it loses.
+pub struct FileSection {
+    pub title: String,
+    pub added: Vec<String>,
+    pub changed: Vec<String>,
+    pub removed: Vec<String>,
+}
+
+impl FileSection {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.changed.is_empty() && self.removed.is_empty()
+    }
+}
+
+/// What a file that replaces a whole table would do (a preview, with the button that
+/// imports) or did.
+pub fn file_report(
+    session: &SessionView,
+    upload: Upload<'_>,
+    summary: &str,
+    sections: Vec<FileSection>,
+) -> Markup {
+    use base64::Engine;
+    let list = |title: &str, items: &[String]| {
+        html! {
+            @if !items.is_empty() {
+                p { strong { (title) " (" (items.len()) "):" } }
+                ul { @for i in items { li { (i) } } }
+            }
+        }
+    };
+    let body = html! {
+        @if upload.done { h1 { "Importen av " (upload.table) " är klar" } } @else { h1 { "Förhandsgranskning: " (upload.table) } }
+        p { (summary) }
+        @if sections.is_empty() {
+            div.notice.ok role="status" { "Filen ändrar inget." }
+        } @else if !upload.done {
+            form method="post" action="/import" enctype="multipart/form-data" id="bekrafta-import" {
+                input type="hidden" name="csrf" value=(session.csrf);
+                input type="hidden" name="vad" value=(upload.kind);
+                input type="hidden" name="innehall" value=(base64::engine::general_purpose::STANDARD.encode(upload.text));
+                input type="hidden" name="reason" value=(upload.reason);
+                input type="hidden" name="bekrafta" value="ja";
+                p.buttons {
+                    button type="submit" { "Importera och ersätt " (upload.table) }
+                    a.button.secondary href="/import" { "Avbryt" }
+                }
+            }
+        }
+        @for s in &sections {
+            section.diff {
+                h2 { (s.title) }
+                (list("Läggs till", &s.added))
+                (list("Ändras", &s.changed))
+                (list("Tas bort", &s.removed))
+            }
+        }
     };
     layout(session, "Importera", body)
 }
@@ -1929,4 +2014,229 @@ pub fn vocabulary(
         }
     };
     layout(session, "Sökord", body)
+}
+
+/// The admins' lists of organisations and of areas: one page each, drawn alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Register {
+    Organisations,
+    Areas,
+}
+
+impl Register {
+    pub fn path(self) -> &'static str {
+        match self {
+            Register::Organisations => "/organisationer",
+            Register::Areas => "/omraden",
+        }
+    }
+
+    /// The thing in the definite form, for refusals: "organisationen".
+    pub fn what(self) -> &'static str {
+        match self {
+            Register::Organisations => "organisationen",
+            Register::Areas => "området",
+        }
+    }
+}
+
+/// One organisation or area as its row of the page shows it.
+struct RegisterRow {
+    id: String,
+    name: String,
+    short_name: Option<String>,
+    kind: String,
+    parent_id: Option<String>,
+    active_to: Option<chrono::NaiveDate>,
+    version: i64,
+    /// What belongs to it: "12 enheter", "Distrikt: 40 gator".
+    holds: String,
+}
+
+impl RegisterRow {
+    /// The row with what was typed in it (`typed`) instead of what is stored.
+    fn typed(mut self, typed: &ReferenceInput) -> Self {
+        self.name = typed.name.clone();
+        self.short_name = Some(typed.short_name.clone());
+        self.kind = typed.kind.clone();
+        self.parent_id = Some(typed.parent_id.clone());
+        self
+    }
+}
+
+/// "Organisationer" or "Områden" (admins): each to change, end or open again, and a new one.
+/// `typed`: the row (its id; "" the new one) a refused form came from, and what was typed.
+pub fn references(
+    session: &SessionView,
+    directory: &Directory,
+    register: Register,
+    top: Option<Notice>,
+    typed: Option<(&str, &ReferenceInput)>,
+) -> Markup {
+    let units_of = |pick: &dyn Fn(&Unit) -> bool| {
+        directory
+            .units()
+            .iter()
+            .filter(|u| u.active_to.is_none() && pick(u))
+            .count()
+    };
+    let (title, kinds, rows): (&str, Vec<(&str, &str)>, Vec<RegisterRow>) = match register {
+        Register::Organisations => (
+            "Organisationer",
+            crate::domain::OrganisationKind::ALL
+                .iter()
+                .map(|k| (k.code(), k.label_sv()))
+                .collect(),
+            directory
+                .organisations()
+                .iter()
+                .map(|o| RegisterRow {
+                    id: o.id.clone(),
+                    name: o.name.clone(),
+                    short_name: o.short_name.clone(),
+                    kind: o.kind.code().to_owned(),
+                    parent_id: o.parent_id.clone(),
+                    active_to: o.active_to,
+                    version: o.version,
+                    holds: format!("{} aktiva enheter", units_of(&|u| u.organisation_id == o.id)),
+                })
+                .collect(),
+        ),
+        Register::Areas => (
+            "Områden",
+            crate::domain::AreaKind::ALL
+                .iter()
+                .map(|k| (k.code(), k.label_sv()))
+                .collect(),
+            directory
+                .areas()
+                .iter()
+                .map(|a| RegisterRow {
+                    id: a.id.clone(),
+                    name: a.name.clone(),
+                    short_name: None,
+                    kind: a.kind.code().to_owned(),
+                    parent_id: None,
+                    active_to: a.active_to,
+                    version: a.version,
+                    holds: format!(
+                        "{} aktiva enheter, {} gator eller delar av gator",
+                        units_of(&|u| u.area_ids.contains(&a.id)),
+                        a.streets.len()
+                    ),
+                })
+                .collect(),
+        ),
+    };
+    let organisations = register == Register::Organisations;
+    let typed_in = |id: &str| typed.filter(|(t, _)| *t == id).map(|(_, f)| f);
+    let new = RegisterRow {
+        id: typed_in("").map(|f| f.id.clone()).unwrap_or_default(),
+        name: String::new(),
+        short_name: None,
+        kind: kinds[0].0.to_owned(),
+        parent_id: None,
+        active_to: None,
+        version: 0,
+        holds: String::new(),
+    };
+    let new = match typed_in("") {
+        Some(f) => new.typed(f),
+        None => new,
+    };
+    let fields = |row: &RegisterRow, p: &str| {
+        html! {
+            div.row {
+                div {
+                    label for=(format!("name-{p}")) { "Namn" }
+                    input type="text" id=(format!("name-{p}")) name="name" value=(row.name) required;
+                }
+                @if organisations {
+                    div {
+                        label for=(format!("short-{p}")) { "Kortnamn" }
+                        input type="text" id=(format!("short-{p}")) name="short_name" value=(row.short_name.clone().unwrap_or_default());
+                    }
+                }
+                div {
+                    label for=(format!("kind-{p}")) { "Typ" }
+                    select id=(format!("kind-{p}")) name="kind" {
+                        @for (code, label) in &kinds {
+                            option value=(code) selected[row.kind == *code] { (label) }
+                        }
+                    }
+                }
+                @if organisations {
+                    div {
+                        label for=(format!("parent-{p}")) { "Ingår i" }
+                        select id=(format!("parent-{p}")) name="parent_id" {
+                            option value="" selected[row.parent_id.as_deref().unwrap_or_default().is_empty()] { "Ingen (högst upp)" }
+                            @for o in directory.organisations().iter().filter(|o| o.id != row.id) {
+                                option value=(o.id) selected[row.parent_id.as_deref() == Some(o.id.as_str())] { (o.name) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let body = html! {
+        h1 { (title) }
+        (notice(top.as_ref()))
+        @if !organisations {
+            p { "Gatorna i distrikten läses in från en fil på sidan " a href="/import" { "Importera" } "." }
+        }
+        @for stored in rows {
+            @let p = stored.id.clone();
+            @let (id, version, active_to, holds) = (stored.id.clone(), stored.version, stored.active_to, stored.holds.clone());
+            @let row = match typed_in(&id) { Some(f) => stored.typed(f), None => stored };
+            form method="post" action=(format!("{}/{}", register.path(), percent(&id))) id=(format!("rad-{id}")) {
+                fieldset {
+                    legend { (row.name) " (" (id) ")" @if let Some(to) = active_to { ", avslutad " (to) } }
+                    p.hint { (holds) }
+                    input type="hidden" name="csrf" value=(session.csrf);
+                    input type="hidden" name="version" value=(version);
+                    (fields(&row, &p))
+                    div.row {
+                        div {
+                            label for=(format!("reason-{p}")) { "Varför (syns i historiken)" }
+                            input type="text" id=(format!("reason-{p}")) name="reason";
+                        }
+                        @if active_to.is_none() {
+                            div {
+                                label for=(format!("end-{p}")) { "Avslutas från (tomt: i dag)" }
+                                input type="date" id=(format!("end-{p}")) name="active_to";
+                            }
+                        }
+                    }
+                    p.buttons {
+                        button type="submit" { "Spara " (row.name) }
+                        @if active_to.is_none() {
+                            button.secondary type="submit" name="avsluta" value="ja" { "Avsluta " (row.name) }
+                        } @else {
+                            button.secondary type="submit" name="oppna" value="ja" { "Öppna " (row.name) " igen" }
+                        }
+                    }
+                }
+            }
+        }
+        h2 id="ny" { @if organisations { "Ny organisation" } @else { "Nytt område" } }
+        form method="post" action=(register.path()) id="rad-ny" {
+            input type="hidden" name="csrf" value=(session.csrf);
+            div.row {
+                div {
+                    label for="id-ny" { "Id (små bokstäver, siffror och bindestreck; ändras aldrig)" }
+                    input type="text" id="id-ny" name="id" value=(new.id) required pattern="[a-z0-9-]+";
+                }
+            }
+            (fields(&new, "ny"))
+            div.row {
+                div {
+                    label for="reason-ny" { "Varför (syns i historiken)" }
+                    input type="text" id="reason-ny" name="reason";
+                }
+            }
+            p { button type="submit" { @if organisations { "Lägg till organisationen" } @else { "Lägg till området" } } }
+        }
+    };
+    layout(session, title, body)
 }

@@ -1,0 +1,217 @@
+//! The administrators' pages for organisations and areas: each to change, end or open again,
+//! and a new one. The same service functions as `/v1/organisations` and `/v1/areas`, so the
+//! same checks (a parent that exists, nothing active left in what ends), versions and audit.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, get, post, web};
+
+use crate::domain::{Area, Organisation};
+use crate::error::AppError;
+use crate::service::{Author, reference};
+use crate::state::AppState;
+
+use super::admin::{admin, refusal};
+use super::forms::ReferenceInput;
+use super::session::{Session, WebResult, session_view};
+use super::{html, ok, pages};
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Done {
+    #[serde(default)]
+    klart: Option<String>,
+}
+
+fn saved(done: &Done) -> Option<pages::Notice> {
+    done.klart.as_deref().map(|word| {
+        pages::Notice::Ok(
+            match word {
+                "skapad" => "Det nya är sparat.",
+                "avslutad" => "Avslutat. Det finns kvar i historiken.",
+                _ => "Ändringen är sparad.",
+            }
+            .into(),
+        )
+    })
+}
+
+/// "Organisationer" (admins).
+#[get("/organisationer")]
+pub(super) async fn organisations_page(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    done: web::Query<Done>,
+) -> WebResult {
+    admin(&session, &req)?;
+    let directory = state.directory.current();
+    let page = pages::references(
+        &session_view(&session),
+        &directory,
+        pages::Register::Organisations,
+        saved(&done),
+        None,
+    );
+    ok(page)
+}
+
+/// "Områden" (admins).
+#[get("/omraden")]
+pub(super) async fn areas_page(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    done: web::Query<Done>,
+) -> WebResult {
+    admin(&session, &req)?;
+    let directory = state.directory.current();
+    let page = pages::references(
+        &session_view(&session),
+        &directory,
+        pages::Register::Areas,
+        saved(&done),
+        None,
+    );
+    ok(page)
+}
+
+/// A new organisation: `POST /v1/organisations`.
+#[post("/organisationer")]
+pub(super) async fn create_organisation(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    form: web::Form<ReferenceInput>,
+) -> WebResult {
+    let user = session.writer(&req, &form.csrf)?;
+    admin(&session, &req)?;
+    let meta = Author::with_reason(user, &req, &form.reason).meta()?;
+    let created = async {
+        let draft = form.organisation()?;
+        reference::create::<Organisation>(&state, meta, draft)
+            .await
+            .map(drop)
+    };
+    let written = created.await.map(|()| "skapad");
+    written_page(
+        &state,
+        &session,
+        pages::Register::Organisations,
+        written,
+        None,
+        &form,
+    )
+    .await
+}
+
+/// A new area: `POST /v1/areas`.
+#[post("/omraden")]
+pub(super) async fn create_area(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    form: web::Form<ReferenceInput>,
+) -> WebResult {
+    let user = session.writer(&req, &form.csrf)?;
+    admin(&session, &req)?;
+    let meta = Author::with_reason(user, &req, &form.reason).meta()?;
+    let created = async {
+        reference::create::<Area>(&state, meta, form.area()?)
+            .await
+            .map(drop)
+    };
+    let written = created.await.map(|()| "skapad");
+    written_page(&state, &session, pages::Register::Areas, written, None, &form).await
+}
+
+/// Changes an organisation, ends it or opens it again: `PATCH /v1/organisations/{id}` or
+/// `POST /v1/organisations/{id}/deactivate`.
+#[post("/organisationer/{id}")]
+pub(super) async fn change_organisation(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<ReferenceInput>,
+) -> WebResult {
+    let user = session.writer(&req, &form.csrf)?;
+    admin(&session, &req)?;
+    let meta = Author::with_reason(user, &req, &form.reason).meta()?;
+    let (id, version) = (id.into_inner(), form.version.unwrap_or(-1));
+    let written = async {
+        if form.avsluta.is_some() {
+            let day = form.end_day()?;
+            reference::end::<Organisation>(&state, meta, id.clone(), version, day).await?;
+            return Ok("avslutad");
+        }
+        let patch = form.organisation_changes()?;
+        reference::update::<Organisation>(&state, meta, id.clone(), version, patch).await?;
+        Ok("andrad")
+    };
+    let written = written.await;
+    written_page(
+        &state,
+        &session,
+        pages::Register::Organisations,
+        written,
+        Some(&id),
+        &form,
+    )
+    .await
+}
+
+/// Changes an area, ends it or opens it again: `PATCH /v1/areas/{id}` or
+/// `POST /v1/areas/{id}/deactivate`.
+#[post("/omraden/{id}")]
+pub(super) async fn change_area(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<ReferenceInput>,
+) -> WebResult {
+    let user = session.writer(&req, &form.csrf)?;
+    admin(&session, &req)?;
+    let meta = Author::with_reason(user, &req, &form.reason).meta()?;
+    let (id, version) = (id.into_inner(), form.version.unwrap_or(-1));
+    let written = async {
+        if form.avsluta.is_some() {
+            let day = form.end_day()?;
+            reference::end::<Area>(&state, meta, id.clone(), version, day).await?;
+            return Ok("avslutad");
+        }
+        reference::update::<Area>(&state, meta, id.clone(), version, form.area_changes()?).await?;
+        Ok("andrad")
+    };
+    let written = written.await;
+    written_page(
+        &state,
+        &session,
+        pages::Register::Areas,
+        written,
+        Some(&id),
+        &form,
+    )
+    .await
+}
+
+/// After a write: back to the list, or the list with why not and what was typed (`id`: the
+/// row it was typed in; none: the new one).
+async fn written_page(
+    state: &web::Data<AppState>,
+    session: &Session,
+    register: pages::Register,
+    written: Result<&str, AppError>,
+    id: Option<&str>,
+    form: &ReferenceInput,
+) -> WebResult {
+    let why = match written {
+        Ok(done) => return Ok(super::see_other(&format!("{}?klart={done}", register.path()))),
+        Err(AppError::NotFound { sv, .. }) => sv,
+        Err(e) => refusal(e, register.what())?,
+    };
+    let directory = state.directory.current();
+    let top = Some(pages::Notice::Refused(why));
+    let typed = Some((id.unwrap_or_default(), form));
+    let page = pages::references(&session_view(session), &directory, register, top, typed);
+    Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page))
+}
