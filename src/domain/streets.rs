@@ -177,6 +177,41 @@ impl StreetSpan {
             None => self.name.clone(),
         }
     }
+
+    /// Reads what [`text_sv`](Self::text_sv) writes ("Allégatan 1–39, udda", "Kungsgatan från
+    /// 30", "Nygatan 7", "Torggatan jämna nummer", "Sandwalls plats"); a street's name never
+    /// ends with a digit, so the house numbers are read from the end.
+    pub fn parse_sv(line: &str) -> Result<Self, Invalid> {
+        let mut rest = line.trim();
+        let mut side = Side::Both;
+        for (ending, s) in [
+            (", udda", Side::Odd),
+            (", jämna", Side::Even),
+            (" udda nummer", Side::Odd),
+            (" jämna nummer", Side::Even),
+        ] {
+            if let Some(r) = rest.strip_suffix(ending) {
+                (rest, side) = (r.trim_end(), s);
+                break;
+            }
+        }
+        let (name, last) = rest.rsplit_once(' ').unwrap_or(("", rest));
+        let number = |raw: &str| raw.trim().parse::<u32>().ok();
+        let dashed = last.replace(['–', '—'], "-");
+        let (name, from, to) = if let Some((f, t)) = dashed.split_once('-')
+            && let (Some(f), Some(t)) = (number(f), number(t))
+        {
+            (name, Some(f), Some(t))
+        } else if let Some(n) = number(last) {
+            match name.strip_suffix(" från") {
+                Some(name) => (name, Some(n), None),
+                None => (name, Some(n), Some(n)),
+            }
+        } else {
+            (rest, None, None)
+        };
+        Self::new(name, from, to, side)
+    }
 }
 
 fn side_sv(side: Side) -> &'static str {
@@ -414,6 +449,30 @@ fn street_name(raw: &str) -> Result<String, Invalid> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_kind_of_span_reads_back_from_its_words() {
+        for side in [Side::Both, Side::Odd, Side::Even] {
+            for (from, to) in [
+                (None, None),
+                (Some(30), None),
+                (Some(1), Some(39)),
+                (Some(8), Some(8)),
+                (Some(2), Some(40)),
+            ] {
+                let Ok(span) = StreetSpan::new("Sankt Sigfrids gata", from, to, side) else {
+                    continue;
+                };
+                assert_eq!(
+                    StreetSpan::parse_sv(&span.text_sv()).as_ref(),
+                    Ok(&span),
+                    "{}",
+                    span.text_sv()
+                );
+            }
+        }
+        assert!(StreetSpan::parse_sv("Allégatan 12-3").is_err());
+    }
 
     fn span(from: Option<u32>, to: Option<u32>, side: Side) -> StreetSpan {
         StreetSpan::new("Allégatan", from, to, side).unwrap()

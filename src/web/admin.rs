@@ -308,7 +308,7 @@ pub(super) async fn create_account(
     let input = AccountInput::from_pairs(form.into_inner());
     let user = session.writer(&req, &input.csrf)?;
     admin(&session, &req)?;
-    let meta = Author::with_reason(user, &req, "").meta()?;
+    let meta = Author::with_reason(user, &req, &input.reason).meta()?;
     let created = async {
         accounts::create(&state, meta, input.new_account()?)
             .await
@@ -330,7 +330,7 @@ pub(super) async fn change_account(
     let input = AccountInput::from_pairs(form.into_inner());
     let user = session.writer(&req, &input.csrf)?;
     admin(&session, &req)?;
-    let meta = Author::with_reason(user, &req, "").meta()?;
+    let meta = Author::with_reason(user, &req, &input.reason).meta()?;
     let username = username.into_inner();
     let changed = async {
         accounts::change(&state, meta, username, input.version, input.changes()?)
@@ -430,6 +430,8 @@ pub struct WordForm {
     /// The remove button.
     #[serde(default)]
     ta_bort: Option<String>,
+    #[serde(default)]
+    reason: String,
 }
 
 impl WordForm {
@@ -468,7 +470,7 @@ pub(super) async fn add_word(
 ) -> WebResult {
     let user = session.writer(&req, &form.csrf)?;
     admin(&session, &req)?;
-    let meta = Author::with_reason(user, &req, "").meta()?;
+    let meta = Author::with_reason(user, &req, &form.reason).meta()?;
     let added = vocabulary::add(&state, meta, &form.word, &form.expansions())
         .await
         .map(drop);
@@ -486,7 +488,7 @@ pub(super) async fn change_word(
 ) -> WebResult {
     let user = session.writer(&req, &form.csrf)?;
     admin(&session, &req)?;
-    let meta = Author::with_reason(user, &req, "").meta()?;
+    let meta = Author::with_reason(user, &req, &form.reason).meta()?;
     let (word, version) = (word.into_inner(), form.version.unwrap_or(-1));
     let written = match form.ta_bort {
         Some(_) => vocabulary::remove(&state, meta, word, version).await,

@@ -246,6 +246,8 @@ pub(super) async fn history_page(
 pub struct RevertForm {
     #[serde(default)]
     csrf: String,
+    #[serde(default)]
+    reason: String,
     /// The unit's version the page was made from (If-Match).
     version: i64,
     /// The version to go back to.
@@ -266,7 +268,7 @@ pub(super) async fn revert_unit(
     let directory = state.directory.current();
     let unit = unit_of(&directory, &id)?;
     may_edit(&session, &user, &directory, unit)?;
-    let by = Author::with_reason(&user, &req, "");
+    let by = Author::with_reason(&user, &req, &form.reason);
     let change = UnitChange::Revert(form.till);
     units::change(&state, by, unit.id, Ok(form.version), change).await?;
     Ok(see_other(&format!(

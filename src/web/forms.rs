@@ -15,6 +15,7 @@ use crate::domain::codes::{Interval, MeetingForm, Weekday};
 use crate::domain::hours::{self, Clock, Mode, Notice, Period, TelephoneHours};
 use crate::domain::phone::PhoneNumber;
 use crate::domain::responsibility::{DoctorTime, Responsibility};
+use crate::domain::streets::{StreetInput, StreetSpan};
 use crate::domain::telefontid;
 use crate::domain::{
     ContactPointDraft, FieldError, Invalid, Purpose, Unit, UnitDraft, UnitKind, Visibility, shown,
@@ -65,6 +66,9 @@ pub struct SessionView {
 pub struct ReportInput {
     #[serde(default)]
     pub(super) csrf: String,
+    /// The number the report is about; blank: the unit in general.
+    #[serde(default)]
+    pub(super) contact_point_id: String,
     #[serde(default)]
     pub(super) message: String,
     #[serde(default)]
@@ -851,7 +855,8 @@ impl UnitInput {
                 city: patch.city.flatten(),
             },
             active_from: patch.active_from.unwrap_or_else(crate::domain::today),
-            reviewed_at: None,
+            // "Skapa och markera enheten som granskad".
+            reviewed_at: self.granskad.then(crate::domain::today),
             note: patch.note.flatten(),
             contact_points: vec![ContactPointDraft {
                 purpose: Purpose::VagIn,
@@ -960,6 +965,7 @@ pub struct AccountInput {
     pub(super) role: String,
     pub(super) organisations: Vec<String>,
     pub(super) disabled: bool,
+    pub(super) reason: String,
 }
 
 impl AccountInput {
@@ -975,6 +981,7 @@ impl AccountInput {
                 "role" => input.role = value,
                 "org" => input.organisations.push(value),
                 "disabled" => input.disabled = true,
+                "reason" => input.reason = value,
                 _ => {}
             }
         }
@@ -1039,6 +1046,10 @@ pub struct ReferenceInput {
     /// The button that opens an ended one again.
     #[serde(default)]
     pub(super) oppna: Option<String>,
+    /// A district's streets, one a line as the page writes them ("Allégatan 1–39, udda");
+    /// absent: kept.
+    #[serde(default)]
+    pub(super) streets: Option<String>,
     #[serde(default)]
     pub(super) reason: String,
 }
@@ -1090,7 +1101,31 @@ impl ReferenceInput {
             name: Some(self.name.clone()),
             kind: Some(self.coded(AreaKind::parse)?),
             active_to: self.oppna.as_ref().map(|_| None),
-            streets: None,
+            streets: self.streets.as_deref().map(street_lines).transpose()?,
         })
+    }
+}
+
+/// A district's streets, one a line ([`StreetSpan::parse_sv`]); blank lines skipped, every
+/// problem with its line.
+fn street_lines(text: &str) -> Result<Vec<StreetInput>, crate::error::AppError> {
+    let mut errors = Vec::new();
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        match StreetSpan::parse_sv(line) {
+            Ok(span) => out.push(StreetInput::Part((&span).into())),
+            Err(e) => errors.push(
+                Invalid {
+                    sv: format!("rad {}: {}", n + 1, e.sv),
+                    en: format!("line {}: {}", n + 1, e.en),
+                    ..e
+                }
+                .at("streets"),
+            ),
+        }
+    }
+    match errors.is_empty() {
+        true => Ok(out),
+        false => Err(crate::error::AppError::Validation(errors)),
     }
 }

@@ -4,6 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, get, post, web};
 use serde::Deserialize;
+use uuid::Uuid;
 
 use crate::domain::Invalid;
 use crate::error::AppError;
@@ -110,15 +111,21 @@ pub(super) async fn report_wrong(
     let unit = unit_of(&directory, &id)?;
     let id = unit.id;
     let meta = meta(&user, &req, None)?;
+    // A number of the unit, chosen from its list; anything else is no number of it.
+    let point = match form.contact_point_id.trim() {
+        "" => None,
+        raw => Some(Uuid::parse_str(raw).unwrap_or_else(|_| Uuid::nil())),
+    };
     let what = Report {
         message: &form.message,
-        contact_point_id: None,
+        contact_point_id: point,
         proposed_number: Some(form.proposed_number.as_str()).filter(|p| !p.trim().is_empty()),
         proposed_number_confirmed: form.proposed_number_confirmed.is_some(),
     };
     match report(&state, unit, &user, meta, what).await {
         Err(AppError::Validation(errors)) => {
             let view = pages::ReportForm {
+                contact_point_id: form.contact_point_id.clone(),
                 message: form.message.clone(),
                 proposed_number: form.proposed_number.clone(),
                 proposed_number_confirmed: form.proposed_number_confirmed.is_some(),

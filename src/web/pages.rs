@@ -536,6 +536,8 @@ fn periods_list(directory: &Directory, periods: &[Period], day: chrono::NaiveDat
 /// What the report form shows.
 #[derive(Default)]
 pub struct ReportForm {
+    /// The number the report is about ("" the unit in general), its id.
+    pub contact_point_id: String,
     pub message: String,
     pub proposed_number: String,
     pub proposed_number_confirmed: bool,
@@ -717,6 +719,14 @@ pub fn unit(
                 textarea id="message" name="message" required maxlength="2000" autofocus[bad]
                     aria-invalid=[bad.then_some("true")] aria-describedby=[bad.then_some("fel-message")] { (report.message) }
                 (field_error(&report.errors, "message"))
+                label for="contact_point_id" { "Gäller numret" }
+                select id="contact_point_id" name="contact_point_id" {
+                    option value="" selected[report.contact_point_id.is_empty()] { "Enheten i stort" }
+                    @for c in unit.contact_points.iter().filter(|c| visible(c, internal)) {
+                        @let id = c.id.to_string();
+                        option value=(id) selected[report.contact_point_id == id] { (c.label) " (" (c.number.national()) ")" }
+                    }
+                }
                 label for="proposed_number" { "Rätt nummer, om du vet det" }
                 @let bad = has_error(&report.errors, "proposed_number");
                 input type="text" id="proposed_number" name="proposed_number" value=(report.proposed_number)
@@ -935,7 +945,7 @@ fn number_form(
                             aria-invalid=[bad("label").then_some("true")] aria-describedby=[described("label")]
                             autofocus[bad("label")];
                     }
-                    div {
+                    div.number {
                         label for=(format!("number-{p}")) { "Nummer" }
                         input type="text" id=(format!("number-{p}")) name="number" value=(row.number) required inputmode="tel"
                             aria-invalid=[bad("number").then_some("true")] aria-describedby=[described("number")]
@@ -1026,6 +1036,8 @@ pub fn hours_check(text: &str) -> Markup {
     html! {
         @if !text.trim().is_empty() {
             @match crate::domain::telefontid::spans(text) {
+                // Written as it will be saved: nothing to say.
+                Ok(spans) if crate::domain::hours::describe_spans(&spans) == text.trim() => {}
                 Ok(spans) => p.hint { "Sparas som " strong { (crate::domain::hours::describe_spans(&spans)) } }
                 Err(e) => p.field-error { (e.sv) }
             }
@@ -1185,6 +1197,8 @@ pub fn history(
                     input type="hidden" name="csrf" value=(session.csrf);
                     input type="hidden" name="version" value=(unit.version);
                     input type="hidden" name="till" value=(row.entity_version);
+                    label.visually-hidden for=(format!("varfor-{}", row.entity_version)) { "Varför återställa till version " (row.entity_version) " (syns i historiken)" }
+                    input.small type="text" id=(format!("varfor-{}", row.entity_version)) name="reason" placeholder="Varför (syns i historiken)";
                     button.secondary.small type="submit" { "Återställ till version " (row.entity_version) }
                 }
             }
@@ -1323,12 +1337,24 @@ fn action_sv(action: &str) -> String {
 }
 
 /// "Att granska": units due for review and open reports, for the editor's organisations.
+/// A decision on a report that came back: which report, what was typed, and why not.
+pub struct RefusedDecision {
+    pub id: uuid::Uuid,
+    /// The reject form (else the accept form).
+    pub reject: bool,
+    pub number: String,
+    pub confirmed: bool,
+    pub reason: String,
+    pub errors: Vec<String>,
+}
+
 pub fn review(
     session: &SessionView,
     directory: &Directory,
     user: &User,
     open: &[Correction],
     top: Option<Notice>,
+    refused: Option<&RefusedDecision>,
 ) -> Markup {
     let day = today();
     let mut due: Vec<&Unit> = directory
@@ -1353,21 +1379,33 @@ pub fn review(
                 p { (c.message) }
                 @if let Some(n) = &c.proposed_number { p { "Föreslaget nummer: " strong { (n.national()) } } }
                 @let id = c.id.simple();
-                form method="post" action=(format!("/rattelse/{}", c.id)) {
+                @let back = refused.filter(|r| r.id == c.id);
+                @if let Some(r) = back {
+                    div.notice.error role="alert" id=(format!("beslut-{id}")) {
+                        @if r.reject { "Rapporten avvisades inte:" } @else { "Rapporten godtogs inte:" }
+                        ul { @for e in &r.errors { li { (e) } } }
+                    }
+                }
+                @let accept_back = back.filter(|r| !r.reject);
+                form method="post" action=(format!("/rattelse/{}", c.id)) id=(format!("godta-{id}")) {
                     input type="hidden" name="csrf" value=(session.csrf);
                     input type="hidden" name="version" value=(c.version);
                     input type="hidden" name="decision" value="godta";
                     div.row {
                         div {
                             label for=(format!("number-{id}")) { "Nummer att sätta (tomt: inget nummer ändras)" }
-                            @let proposed = c.proposed_number.as_ref().map(|n| n.national().to_owned()).unwrap_or_default();
+                            @let proposed = match accept_back {
+                                Some(r) => r.number.clone(),
+                                None => c.proposed_number.as_ref().map(|n| n.national().to_owned()).unwrap_or_default(),
+                            };
                             input type="text" id=(format!("number-{id}")) name="number" inputmode="tel"
-                                value=(proposed) data-check="number_confirmed";
-                            div.number-check aria-live="polite" { (number_check(&proposed, "number_confirmed", false)) }
+                                value=(proposed) data-check="number_confirmed" autofocus[accept_back.is_some()]
+                                aria-invalid=[accept_back.map(|_| "true")] aria-describedby=[back.map(|_| format!("beslut-{id}"))];
+                            div.number-check aria-live="polite" { (number_check(&proposed, "number_confirmed", accept_back.is_some_and(|r| r.confirmed))) }
                         }
                         div {
                             label for=(format!("note-{id}")) { "Kommentar (frivillig)" }
-                            input type="text" id=(format!("note-{id}")) name="reason";
+                            input type="text" id=(format!("note-{id}")) name="reason" value=(accept_back.map(|r| r.reason.as_str()).unwrap_or_default());
                         }
                         div { button type="submit" { "Godta" } }
                     }
@@ -1379,7 +1417,9 @@ pub fn review(
                     div.row {
                         div {
                             label for=(format!("reason-{id}")) { "Varför avvisas rapporten? (den som rapporterade ser det)" }
-                            input type="text" id=(format!("reason-{id}")) name="reason" required;
+                            @let reject_back = back.filter(|r| r.reject);
+                            input type="text" id=(format!("reason-{id}")) name="reason" required
+                                value=(reject_back.map(|r| r.reason.as_str()).unwrap_or_default()) autofocus[reject_back.is_some()];
                         }
                         div { button.secondary type="submit" { "Avvisa" } }
                     }
@@ -1830,6 +1870,7 @@ pub fn unit_form(
                     button.secondary type="submit" name="granskad" value="ja" { "Spara och markera enheten som granskad" }
                 } @else {
                     button type="submit" { "Skapa enheten" }
+                    button.secondary type="submit" name="granskad" value="ja" { "Skapa och markera enheten som granskad" }
                 }
             }
         }
@@ -1914,6 +1955,12 @@ pub fn accounts(
                     }
                     fieldset { legend { "Organisationer (för en redaktör)" } (org_boxes(&a.organisations)) }
                     label.check { input type="checkbox" name="disabled" value="ja" checked[a.disabled]; " Avstängt (kan inte logga in)" }
+                    div.row {
+                        div {
+                            label for=(format!("{id}-varfor")) { "Varför (syns i historiken)" }
+                            input type="text" id=(format!("{id}-varfor")) name="reason";
+                        }
+                    }
                     p { button type="submit" { "Spara " (a.username) } }
                 }
             }
@@ -1940,6 +1987,12 @@ pub fn accounts(
                 }
             }
             fieldset { legend { "Organisationer (för en redaktör)" } (org_boxes(new.map_or(&[][..], |s| s.organisations.as_slice()))) }
+            div.row {
+                div {
+                    label for="nytt-varfor" { "Varför (syns i historiken)" }
+                    input type="text" id="nytt-varfor" name="reason" value=(new.map_or("", |s| s.reason.as_str()));
+                }
+            }
             p { button type="submit" { "Skapa kontot" } }
         }
     };
@@ -1995,6 +2048,8 @@ pub fn vocabulary(
                                 input type="hidden" name="version" value=(w.version);
                                 label.visually-hidden for=(format!("ord-{}", w.word)) { "Vad " (w.word) " står för" }
                                 input type="text" id=(format!("ord-{}", w.word)) name="expansions" value=(w.expansions.join(", ")) required;
+                                label.visually-hidden for=(format!("ord-varfor-{}", w.word)) { "Varför (syns i historiken)" }
+                                input type="text" id=(format!("ord-varfor-{}", w.word)) name="reason" placeholder="Varför (syns i historiken)";
                                 button type="submit" { "Spara" }
                                 button.secondary type="submit" name="ta_bort" value="ja" aria-label=(format!("Ta bort {}", w.word)) { "Ta bort" }
                             }
@@ -2009,6 +2064,7 @@ pub fn vocabulary(
             div.row {
                 div { label for="nytt-ord" { "Ord" } input type="text" id="nytt-ord" name="word" required; }
                 div { label for="nytt-star-for" { "Står för (skilj med komma)" } input type="text" id="nytt-star-for" name="expansions" required; }
+                div { label for="nytt-ord-varfor" { "Varför (syns i historiken)" } input type="text" id="nytt-ord-varfor" name="reason"; }
             }
             p { button type="submit" { "Lägg till ordet" } }
         }
@@ -2051,6 +2107,8 @@ struct RegisterRow {
     version: i64,
     /// What belongs to it: "12 enheter", "Distrikt: 40 gator".
     holds: String,
+    /// A district's streets, one a line ("Allégatan 1–39, udda"); none for others.
+    streets: Option<String>,
 }
 
 impl RegisterRow {
@@ -2060,7 +2118,18 @@ impl RegisterRow {
         self.short_name = Some(typed.short_name.clone());
         self.kind = typed.kind.clone();
         self.parent_id = Some(typed.parent_id.clone());
+        if typed.streets.is_some() {
+            self.streets = typed.streets.clone();
+        }
         self
+    }
+}
+
+/// "1 aktiv enhet", "12 aktiva enheter".
+fn active_units(n: usize) -> String {
+    match n {
+        1 => "1 aktiv enhet".to_owned(),
+        n => format!("{n} aktiva enheter"),
     }
 }
 
@@ -2098,7 +2167,8 @@ pub fn references(
                     parent_id: o.parent_id.clone(),
                     active_to: o.active_to,
                     version: o.version,
-                    holds: format!("{} aktiva enheter", units_of(&|u| u.organisation_id == o.id)),
+                    holds: active_units(units_of(&|u| u.organisation_id == o.id)),
+                    streets: None,
                 })
                 .collect(),
         ),
@@ -2119,11 +2189,21 @@ pub fn references(
                     parent_id: None,
                     active_to: a.active_to,
                     version: a.version,
-                    holds: format!(
-                        "{} aktiva enheter, {} gator eller delar av gator",
-                        units_of(&|u| u.area_ids.contains(&a.id)),
-                        a.streets.len()
-                    ),
+                    holds: match a.kind {
+                        crate::domain::AreaKind::District => format!(
+                            "{}, {} gator eller delar av gator",
+                            active_units(units_of(&|u| u.area_ids.contains(&a.id))),
+                            a.streets.len()
+                        ),
+                        _ => active_units(units_of(&|u| u.area_ids.contains(&a.id))),
+                    },
+                    streets: (a.kind == crate::domain::AreaKind::District).then(|| {
+                        a.streets
+                            .iter()
+                            .map(|s| s.text_sv())
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    }),
                 })
                 .collect(),
         ),
@@ -2139,6 +2219,7 @@ pub fn references(
         active_to: None,
         version: 0,
         holds: String::new(),
+        streets: None,
     };
     let new = match typed_in("") {
         Some(f) => new.typed(f),
@@ -2183,7 +2264,7 @@ pub fn references(
         h1 { (title) }
         (notice(top.as_ref()))
         @if !organisations {
-            p { "Gatorna i distrikten läses in från en fil på sidan " a href="/import" { "Importera" } "." }
+            p { "Ett distrikts gator ändras under ”Gator i distriktet”; hela gatutabellen kan också läsas in från en fil på sidan " a href="/import" { "Importera" } "." }
         }
         @for stored in rows {
             @let p = stored.id.clone();
@@ -2196,6 +2277,14 @@ pub fn references(
                     input type="hidden" name="csrf" value=(session.csrf);
                     input type="hidden" name="version" value=(version);
                     (fields(&row, &p))
+                    @if let Some(streets) = &row.streets {
+                        details {
+                            summary { "Gator i distriktet" }
+                            label for=(format!("streets-{p}")) { "Gator, en per rad" }
+                            textarea id=(format!("streets-{p}")) name="streets" aria-describedby=(format!("streets-hint-{p}")) { (streets) }
+                            p.hint id=(format!("streets-hint-{p}")) { "Till exempel: Sandwalls plats, Allégatan 1–39, udda, Kungsgatan från 30, Torggatan jämna nummer." }
+                        }
+                    }
                     div.row {
                         div {
                             label for=(format!("reason-{p}")) { "Varför (syns i historiken)" }

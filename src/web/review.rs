@@ -17,7 +17,7 @@ use crate::state::AppState;
 
 use super::forms::{NoticeParams, VersionForm};
 use super::session::{Session, WebError, WebResult, meta, session_view};
-use super::{ok, pages, parse_uuid, see_other};
+use super::{html, ok, pages, parse_uuid, see_other};
 
 /// "Att granska": the units to review, and the open reports, of the editor's organisations.
 #[get("/granska")]
@@ -33,8 +33,28 @@ pub(super) async fn review_page(
         let page = pages::refused(&session_view(&session), StatusCode::FORBIDDEN, why);
         return Err(WebError::Page(StatusCode::FORBIDDEN, page));
     }
+    let notice = notice.klart.as_deref().map(|what| {
+        pages::Notice::Ok(match what {
+            "bekraftad" => "Enheten är bekräftad.".into(),
+            "godtagen" => "Rapporten är godtagen.".into(),
+            _ => "Rapporten är avvisad.".into(),
+        })
+    });
+    let page = review(&state, &session, user, notice, None).await?;
+    ok(page)
+}
+
+/// The review page: the units due and the open reports the editor may decide (`refused`: a
+/// decision sent back, shown with what was typed and why).
+async fn review(
+    state: &web::Data<AppState>,
+    session: &Session,
+    user: &crate::auth::User,
+    notice: Option<pages::Notice>,
+    refused: Option<pages::RefusedDecision>,
+) -> Result<maud::Markup, WebError> {
     let directory = state.directory.current();
-    let open = state::read(&state, |conn| {
+    let open = state::read(state, |conn| {
         correction_repo::list(conn, Some(CorrectionStatus::Open), None)
     })
     .await?;
@@ -46,19 +66,13 @@ pub(super) async fn review_page(
                 .is_some_and(|u| user.editor_of(&directory, &u.organisation_id).is_ok())
         })
         .collect();
-    let notice = notice.klart.as_deref().map(|what| {
-        pages::Notice::Ok(match what {
-            "bekraftad" => "Enheten är bekräftad.".into(),
-            "godtagen" => "Rapporten är godtagen.".into(),
-            _ => "Rapporten är avvisad.".into(),
-        })
-    });
-    ok(pages::review(
-        &session_view(&session),
+    Ok(pages::review(
+        &session_view(session),
         &directory,
         user,
         &open,
         notice,
+        refused.as_ref(),
     ))
 }
 
@@ -111,14 +125,55 @@ pub(super) async fn decide_correction(
     let id = parse_uuid(&id)?;
     let reason = Some(form.reason.as_str()).filter(|r| !r.trim().is_empty());
     let meta = meta(user, &req, reason)?;
-    let (decision, done) = form.decision(meta.reason.is_some())?;
-    decide(&state, user, meta, id, form.version, decision).await?;
-    Ok(see_other(&format!("/granska?klart={done}")))
+    let decided = match form.decision(meta.reason.is_some()) {
+        Ok((decision, done)) => decide(&state, user, meta, id, form.version, decision)
+            .await
+            .map(|_| done),
+        Err(e) => Err(e),
+    };
+    let (status, errors) = match decided {
+        Ok(done) => return Ok(see_other(&format!("/granska?klart={done}"))),
+        Err(e) => why_not(e)?,
+    };
+    let refused = pages::RefusedDecision {
+        id,
+        reject: form.decision == "avvisa",
+        number: form.number.clone(),
+        confirmed: form.number_confirmed.is_some(),
+        reason: form.reason.clone(),
+        errors,
+    };
+    let page = review(&state, &session, user, None, Some(refused)).await?;
+    Ok(html(status, page))
+}
+
+/// Why a decision was not taken, in Swedish, with the page's status; any other error stays
+/// an error.
+fn why_not(e: AppError) -> Result<(StatusCode, Vec<String>), WebError> {
+    Ok(match e {
+        // A form the page never sends (400), or a decision that breaks a rule (422).
+        AppError::Validation(errors) => (
+            match errors.iter().all(|e| e.rule) {
+                true => StatusCode::UNPROCESSABLE_ENTITY,
+                false => StatusCode::BAD_REQUEST,
+            },
+            errors.into_iter().map(|e| e.sv).collect(),
+        ),
+        AppError::Conflict { sv, .. } => (StatusCode::CONFLICT, vec![sv]),
+        AppError::PreconditionFailed { .. } => (
+            StatusCode::PRECONDITION_FAILED,
+            vec![
+                "Rapporten eller enheten har ändrats sedan du öppnade sidan. Sidan visar nu det senaste."
+                    .to_owned(),
+            ],
+        ),
+        other => return Err(other.into()),
+    })
 }
 
 impl DecisionForm {
     /// The decision the form asks for, and the word for it in the page's address.
-    pub(super) fn decision(&self, has_reason: bool) -> Result<(Decision, &'static str), WebError> {
+    pub(super) fn decision(&self, has_reason: bool) -> Result<(Decision, &'static str), AppError> {
         match self.decision.as_str() {
             // An empty field: accept without changing any number.
             "godta" => {
@@ -130,17 +185,17 @@ impl DecisionForm {
                 Ok((Decision::Accept(accepted), "godtagen"))
             }
             "avvisa" if has_reason => Ok((Decision::Reject, "avvisad")),
-            "avvisa" => Err(WebError::App(AppError::invalid(
+            "avvisa" => Err(AppError::invalid(
                 "reason",
                 Invalid::new(
                     "Skriv varför rapporten avvisas; den som rapporterade ser det.",
                     "say why the report is rejected",
                 ),
-            ))),
-            _ => Err(WebError::App(AppError::invalid(
+            )),
+            _ => Err(AppError::invalid(
                 "decision",
                 Invalid::new("Välj godta eller avvisa.", "choose accept or reject"),
-            ))),
+            )),
         }
     }
 }

@@ -15,6 +15,8 @@ use serde_json::json;
 
 const BIN: &str = env!("CARGO_BIN_EXE_kontaktnav");
 /// Närhälsan Södra Torget vårdcentral in the demo data (ids are stable).
+/// A boende (its page has the ansvarig vårdcentral and doctor time).
+const EXEMPELGARDEN: &str = "37f8c083-6119-54be-9b1e-ee2559795393";
 const SODRA_TORGET: &str = "ffdabf88-ae49-5eb7-974e-f67910051deb";
 
 /// A child process that is stopped when the test ends, however it ends.
@@ -103,6 +105,7 @@ fn service(dir: &Path) -> (Running, String) {
     for (user, role, org) in [
         ("lasare", "reader", None),
         ("redaktor", "editor", Some("narhalsan")),
+        ("kommunen", "editor", Some("boras-stad")),
         ("admin", "admin", None),
     ] {
         let mut cmd = Command::new(BIN);
@@ -165,6 +168,7 @@ const IN_README: &[&str] = &[
     "lookup.png",
     "edit-doubt.png",
     "unit-fields.png",
+    "edit-hours.png",
     "review.png",
     "import-preview.png",
 ];
@@ -453,6 +457,128 @@ async fn staff_look_up_and_editors_keep_numbers_right_in_a_real_browser() {
     assert!(client.source().await.expect("source").contains("Ändra uppgifter"));
     screenshot(&client, "unit-fields.png").await;
 
+    // Telefontid in words, any number of spans: read back as it will be saved while typed.
+    client
+        .goto(&format!("{base}/enhet/{SODRA_TORGET}/redigera"))
+        .await
+        .expect("edit page");
+    let switchboard = "//input[@name='number' and @value='031-390 06 39']/ancestor::form";
+    let hours = client
+        .find(Locator::XPath(&format!("{switchboard}//input[@name='hours']")))
+        .await
+        .expect("the switchboard's hours");
+    hours.clear().await.expect("clear");
+    hours
+        .send_keys("vardagar 8–12, 13–16.30, lör 10–14, sön 10–12")
+        .await
+        .expect("type the hours");
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath(
+            "//div[contains(@class, 'hours-check')]//strong[contains(., 'sön 10:00–12:00')]",
+        ))
+        .await
+        .expect("the hours as they will be saved");
+    screenshot(&client, "edit-hours.png").await;
+    client
+        .find(Locator::XPath(&format!("{switchboard}//button[@type='submit']")))
+        .await
+        .expect("its save button")
+        .click()
+        .await
+        .expect("save");
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("div.notice.ok"))
+        .await
+        .expect("saved");
+    assert!(
+        client.source().await.expect("source").contains(
+            "value=\"vardagar 08:00–12:00, vardagar 13:00–16:30, lör 10:00–14:00, sön 10:00–12:00\""
+        ),
+        "the four spans stored and shown"
+    );
+
+    // A stale edit: the numbers page open in one tab, the unit's note changed in another; the
+    // first tab's save says what changed meanwhile and keeps what was typed.
+    let first = client.window().await.expect("this tab");
+    let label = client
+        .find(Locator::XPath(&format!("{switchboard}//input[@name='label']")))
+        .await
+        .expect("the switchboard's description");
+    label.send_keys(" (ny)").await.expect("type");
+    let other = client.new_window(true).await.expect("another tab").handle;
+    client.switch_to_window(other).await.expect("to the other tab");
+    client
+        .goto(&format!("{base}/enhet/{SODRA_TORGET}/uppgifter"))
+        .await
+        .expect("the unit's fields");
+    let note = client.find(Locator::Id("note")).await.expect("the note");
+    note.clear().await.expect("clear");
+    note.send_keys("Ändrad i en annan flik").await.expect("type");
+    client
+        .find(Locator::XPath("//form[@id='uppgifter']//button[@type='submit']"))
+        .await
+        .expect("save button")
+        .click()
+        .await
+        .expect("save");
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("div.notice.ok"))
+        .await
+        .expect("saved in the other tab");
+    client.close_window().await.expect("close the other tab");
+    client
+        .switch_to_window(first)
+        .await
+        .expect("back to the first tab");
+    client
+        .find(Locator::XPath(&format!("{switchboard}//button[@type='submit']")))
+        .await
+        .expect("its save button")
+        .click()
+        .await
+        .expect("save");
+    let stale = client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath(
+            "//*[contains(., 'Någon annan har ändrat enheten')]",
+        ))
+        .await
+        .expect("the stale edit explained");
+    assert!(!stale.text().await.expect("text").is_empty());
+    let source = client.source().await.expect("source");
+    assert!(
+        source.contains("Ändrad i en annan flik"),
+        "what changed meanwhile: {source}"
+    );
+    assert!(
+        source.contains("value=\"Växel och tidsbokning (ny)\""),
+        "what was typed is kept"
+    );
+    screenshot(&client, "edit-stale.png").await;
+    assert_accessible(&client, &axe, "a stale edit").await;
+    sign_out(&client).await;
+
+    // An editor of another organisation: refused in names, not ids.
+    sign_in(&client, &base, "kommunen").await;
+    client
+        .goto(&format!("{base}/enhet/{SODRA_TORGET}/redigera"))
+        .await
+        .expect("edit page");
+    let refused = client.source().await.expect("source");
+    assert!(refused.contains("Du är redaktör för Borås Stad."), "{refused}");
+    assert!(refused.contains("hör till Närhälsan"), "{refused}");
+    assert!(client.find(Locator::Css("input[name=number]")).await.is_err());
+    assert_accessible(&client, &axe, "the refusal of another organisation's editor").await;
+    sign_out(&client).await;
+    sign_in(&client, &base, "redaktor").await;
+
     // Keyboard only: from the top of the numbers page, Tab to the switchboard's number, type,
     // Tab to its save button, Enter.
     client
@@ -568,6 +694,51 @@ async fn staff_look_up_and_editors_keep_numbers_right_in_a_real_browser() {
         .expect("imported");
     assert_accessible(&client, &axe, "the import's report").await;
 
+    // The street table from a file: a preview district by district, then Avbryt.
+    client.goto(&format!("{base}/import")).await.expect("import page");
+    client
+        .find(Locator::Css("input[name=vad][value=gator]"))
+        .await
+        .expect("the street table choice")
+        .click()
+        .await
+        .expect("choose streets");
+    let streets = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/streets-sample.csv");
+    client
+        .find(Locator::Id("fil"))
+        .await
+        .expect("the file field")
+        .send_keys(streets.to_str().expect("path"))
+        .await
+        .expect("choose the file");
+    client
+        .find(Locator::XPath("//button[.='Förhandsgranska']"))
+        .await
+        .expect("preview button")
+        .click()
+        .await
+        .expect("preview");
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath("//h1[.='Förhandsgranskning: gatutabellen']"))
+        .await
+        .expect("the street preview");
+    let preview = client.source().await.expect("page source");
+    assert!(
+        preview.contains("Testgatan") && preview.contains("Tas bort"),
+        "{preview}"
+    );
+    screenshot(&client, "streets-preview.png").await;
+    assert_accessible(&client, &axe, "the street table's preview").await;
+    client
+        .find(Locator::XPath("//a[.='Avbryt']"))
+        .await
+        .expect("cancel")
+        .click()
+        .await
+        .expect("cancel");
+
     // The printed list reads on a phone too (one block per unit).
     client
         .goto(&format!("{base}/v1/export?format=html"))
@@ -594,10 +765,26 @@ async fn staff_look_up_and_editors_keep_numbers_right_in_a_real_browser() {
         "/konton".to_owned(),
         "/logg".to_owned(),
         "/ord".to_owned(),
+        "/organisationer".to_owned(),
+        "/omraden".to_owned(),
+        format!("/enhet/{EXEMPELGARDEN}/uppgifter"),
         "/enhet/00000000-0000-4000-8000-000000000000".to_owned(),
     ] {
         client.goto(&format!("{base}{path}")).await.expect("page");
         assert_accessible(&client, &axe, &path).await;
+        if let Some(name) = [
+            ("/organisationer", "organisations.png"),
+            ("/uppgifter", "unit-fields-boende.png"),
+        ]
+        .iter()
+        .find(|(end, _)| path.ends_with(end) && !path.contains(SODRA_TORGET))
+        .map(|(_, name)| name)
+        {
+            // The parts the first forms lacked, in view.
+            let script = "var e = document.getElementById('fallback') || document.getElementById('vardcentral_id'); if (e) { e.scrollIntoView(); }";
+            client.execute(script, vec![]).await.expect("scroll");
+            screenshot(&client, name).await;
+        }
     }
     client.goto(&base).await.expect("lookup page");
     sign_out(&client).await;
