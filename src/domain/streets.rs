@@ -182,36 +182,68 @@ impl StreetSpan {
     /// 30", "Nygatan 7", "Torggatan jämna nummer", "Sandwalls plats"); a street's name never
     /// ends with a digit, so the house numbers are read from the end.
     pub fn parse_sv(line: &str) -> Result<Self, Invalid> {
-        let mut rest = line.trim();
+        // Dashes as one '-' with no spaces around it ("1 – 39" is "1-39"), the side case-blind,
+        // with or without its comma and "nummer".
+        let mut text = line.trim().replace(['–', '—', '−'], "-");
+        while let Some(at) = text.find(" -").or_else(|| text.find("- ")) {
+            text.replace_range(at..at + 2, "-");
+        }
+        let mut rest = text.as_str();
         let mut side = Side::Both;
         for (ending, s) in [
-            (", udda", Side::Odd),
-            (", jämna", Side::Even),
             (" udda nummer", Side::Odd),
             (" jämna nummer", Side::Even),
+            (" udda", Side::Odd),
+            (" jämna", Side::Even),
         ] {
-            if let Some(r) = rest.strip_suffix(ending) {
-                (rest, side) = (r.trim_end(), s);
+            let lower = rest.to_lowercase();
+            if lower.ends_with(ending) && rest.is_char_boundary(rest.len() - ending.len()) {
+                rest = rest[..rest.len() - ending.len()]
+                    .trim_end()
+                    .trim_end_matches(',')
+                    .trim_end();
+                side = s;
                 break;
             }
         }
         let (name, last) = rest.rsplit_once(' ').unwrap_or(("", rest));
         let number = |raw: &str| raw.trim().parse::<u32>().ok();
-        let dashed = last.replace(['–', '—'], "-");
-        let (name, from, to) = if let Some((f, t)) = dashed.split_once('-')
-            && let (Some(f), Some(t)) = (number(f), number(t))
+        let (name, from, to) = if let Some((f, t)) = last.split_once('-')
+            && let Some(f) = number(f)
         {
-            (name, Some(f), Some(t))
+            match t {
+                // "30-": from 30 on.
+                "" => (name, Some(f), None),
+                t => (name, Some(f), Some(number(t).ok_or_else(|| house_numbers(line))?)),
+            }
         } else if let Some(n) = number(last) {
-            match name.strip_suffix(" från") {
+            match name.strip_suffix(" från").or_else(|| name.strip_suffix(" Från")) {
                 Some(name) => (name, Some(n), None),
                 None => (name, Some(n), Some(n)),
             }
         } else {
             (rest, None, None)
         };
+        // A digit left in the name is a house number not read as one.
+        if name.contains(|c: char| c.is_ascii_digit()) {
+            return Err(house_numbers(line));
+        }
         Self::new(name, from, to, side)
     }
+}
+
+/// Why a line of streets cannot be read.
+fn house_numbers(line: &str) -> Invalid {
+    Invalid::new(
+        format!(
+            "'{}' kan inte läsas; skriv gatan och husnumren som ”Allégatan 1–39, udda”, ”Kungsgatan från 30” eller bara gatans namn",
+            super::shown(line)
+        ),
+        format!(
+            "'{}' cannot be read; write the street and house numbers as \"Allégatan 1–39, udda\", \"Kungsgatan från 30\" or just the street's name",
+            super::shown(line)
+        ),
+    )
 }
 
 fn side_sv(side: Side) -> &'static str {
@@ -472,6 +504,15 @@ mod tests {
             }
         }
         assert!(StreetSpan::parse_sv("Allégatan 12-3").is_err());
+        // Typed other ways, read as meant or refused, never a name with numbers in it.
+        let read = |line: &str| StreetSpan::parse_sv(line).map(|s| s.text_sv());
+        assert_eq!(read("Allégatan 1 – 39").unwrap(), "Allégatan 1–39");
+        assert_eq!(read("Allégatan 2-40 jämna").unwrap(), "Allégatan 2–40, jämna");
+        assert_eq!(read("Allégatan 1–39, Udda").unwrap(), "Allégatan 1–39, udda");
+        assert_eq!(read("Kungsgatan 30-").unwrap(), "Kungsgatan från 30");
+        for bad in ["Allégatan 1 3", "Allégatan 1–3x", "Väg 40 norra 5"] {
+            assert!(StreetSpan::parse_sv(bad).is_err(), "{bad}");
+        }
     }
 
     fn span(from: Option<u32>, to: Option<u32>, side: Side) -> StreetSpan {

@@ -164,11 +164,19 @@ fn exception(line: &str) -> Result<DateException, Invalid> {
     })?;
     let mut rest = rest.trim();
     let mut note = None;
-    if let Some(open) = rest.find('(')
+    if let Some(open) = rest.rfind('(')
         && rest.ends_with(')')
     {
         note = Some(rest[open + 1..rest.len() - 1].trim().to_owned()).filter(|n| !n.is_empty());
         rest = rest[..open].trim();
+    }
+    // One date a line, one note in brackets at its end: anything else would be read as
+    // something other than was meant.
+    if rest.contains(['(', ')']) || note.as_deref().is_some_and(|n| n.contains(['(', ')'])) {
+        return Err(Invalid::new(
+            "en rad är ett datum, dess tider (eller ”stängt”) och en anteckning inom parentes sist, till exempel ”2026-12-24 stängt (julafton)”",
+            "a line is one date, its spans (or \"stängt\") and one note in brackets at its end, e.g. \"2026-12-24 stängt (julafton)\"",
+        ));
     }
     let spans = match rest.to_lowercase().as_str() {
         "" | "stängt" => Vec::new(),
@@ -337,5 +345,8 @@ mod tests {
         assert_eq!(exceptions(&again.join("\n")).unwrap(), read);
         let e = exceptions("2026-12-24 stängt\n24 dec stängt").unwrap_err();
         assert!(e.sv.starts_with("rad 2: börja med datumet"), "{}", e.sv);
+        // Two dates on one line are refused, not read as one with a long note.
+        let e = exceptions("2026-12-31 8-12 (nyårsafton) 2027-01-01 stängt (nyårsdagen)").unwrap_err();
+        assert!(e.sv.contains("en rad är ett datum"), "{}", e.sv);
     }
 }

@@ -198,7 +198,16 @@ async fn import_streets(
             removed: d.removed,
         })
         .collect();
-    import::streets(state, meta, table, !upload.confirmed).await?;
+    match import::streets(state, meta, table, !upload.confirmed).await {
+        Ok(_) => {}
+        Err(AppError::Validation(problems)) => {
+            return Ok(html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                pages::import_problems(view, &problems),
+            ));
+        }
+        Err(other) => return Err(other.into()),
+    }
     let summary = format!("{rows} gator eller delar av gator i filen.");
     ok(pages::file_report(
         view,

@@ -159,13 +159,13 @@ impl NumberInput {
             visibility: c.visibility.code().to_owned(),
             hours_mode: match hours {
                 None => "unknown",
-                Some(h) if h.is_always() => "always",
+                Some(h) if shown_as_always(h) => "always",
                 Some(h) if h.mode == Mode::ClosedDuring => "closed_during",
                 Some(_) => "open_during",
             }
             .to_owned(),
             hours: hours
-                .filter(|h| !h.is_always())
+                .filter(|h| !shown_as_always(h))
                 .map(|h| hours::describe_spans(&h.weekly))
                 .unwrap_or_default(),
             exceptions: Some(
@@ -216,7 +216,7 @@ impl NumberInput {
         let draft = ContactPointDraft {
             purpose: Purpose::parse(&self.purpose).map_err(|e| vec![e.at("purpose")])?,
             label: self.label.clone(),
-            visibility: self.visibility(),
+            visibility: patch.visibility.unwrap_or(Visibility::Internal),
             number: self.number.clone(),
             number_confirmed: self.number_confirmed,
             hours: patch.hours.flatten(),
@@ -225,10 +225,17 @@ impl NumberInput {
         Ok(UnitChange::AddNumber(Box::new(draft.validate("")?)))
     }
 
-    fn visibility(&self) -> Visibility {
+    /// The visibility the form sends; none when it sends none (kept as stored).
+    fn visibility(&self) -> Result<Option<Visibility>, FieldError> {
         match self.visibility.as_str() {
-            "public" => Visibility::Public,
-            _ => Visibility::Internal,
+            "" => Ok(None),
+            "public" => Ok(Some(Visibility::Public)),
+            "internal" => Ok(Some(Visibility::Internal)),
+            other => Err(Invalid::new(
+                format!("okänd synlighet '{}'", shown(other)),
+                format!("unknown visibility '{}'", shown(other)),
+            )
+            .at("visibility")),
         }
     }
 
@@ -251,21 +258,20 @@ impl NumberInput {
             .hours(stored.and_then(|c| c.hours.as_ref()))
             .map_err(|e| errors.push(e))
             .ok();
+        let visibility = self.visibility().map_err(|e| errors.push(e)).ok();
         let periods = match &self.periods {
             None => Some(None),
             Some(rows) => {
-                let known: Vec<Uuid> = stored
-                    .iter()
-                    .flat_map(|c| &c.periods)
-                    .filter_map(|p| p.redirect_to)
-                    .collect();
-                periods(directory, rows, &known, "periods")
+                let stored = stored.map(|c| c.periods.as_slice()).unwrap_or_default();
+                periods(directory, rows, stored, "periods")
                     .map(Some)
                     .map_err(|e| errors.extend(e))
                     .ok()
             }
         };
-        let (Some(purpose), Some(hours), Some(periods)) = (purpose, hours, periods) else {
+        let (Some(purpose), Some(hours), Some(periods), Some(visibility)) =
+            (purpose, hours, periods, visibility)
+        else {
             return Err(errors);
         };
         Ok(ContactPointPatch {
@@ -273,7 +279,7 @@ impl NumberInput {
             label: Some(self.label.clone()),
             number: Some(self.number.clone()),
             number_confirmed: self.number_confirmed,
-            visibility: Some(self.visibility()),
+            visibility,
             hours,
             periods,
         })
@@ -318,7 +324,12 @@ impl NumberInput {
                     ))
                 })?;
                 let weekly = telefontid::spans(&self.hours).map_err(at)?;
-                if weekly.is_empty() {
+                // No times: closed but on the dates below, or (jour) answered at all times.
+                let said = mode == Mode::ClosedDuring
+                    || !exceptions.is_empty()
+                    || valid_from.is_some()
+                    || valid_to.is_some();
+                if weekly.is_empty() && !said {
                     return Err(at(Invalid::new(
                         "skriv när numret svarar, till exempel ”vardagar 08:00–12:00, 13:00–16:30”, eller välj ”dygnet runt” eller ”telefontid saknas”",
                         "write when the number answers, e.g. \"vardagar 08:00–12:00, 13:00–16:30\", or choose day and night or hours not recorded",
@@ -340,6 +351,12 @@ impl NumberInput {
     }
 }
 
+/// Hours the form shows as "Dygnet runt": exactly what that choice saves (with whatever dates
+/// the form shows beside it). Other hours that also answer all day are shown as they are.
+fn shown_as_always(h: &TelephoneHours) -> bool {
+    h.mode == Mode::OpenDuring && h.weekly == TelephoneHours::always().weekly
+}
+
 /// A dated period as a row of a form: dates, hours in words (blank: closed), the number that
 /// takes the calls (typed as a number), a note for callers.
 #[derive(Debug, Default, Clone)]
@@ -357,7 +374,12 @@ impl PeriodInput {
         Self {
             from: day(p.from),
             to: day(p.to),
-            hours: hours::describe_spans(&p.weekly),
+            // "stängt", so that a period with nothing else (closed until further notice) is no
+            // blank row, which would remove it.
+            hours: match p.weekly.is_empty() {
+                true => "stängt".to_owned(),
+                false => hours::describe_spans(&p.weekly),
+            },
             redirect: p
                 .redirect_to
                 .and_then(|id| directory.contact_point(id))
@@ -499,7 +521,7 @@ fn notices(rows: &[NoticeInput]) -> Result<Vec<Notice>, Vec<FieldError>> {
 pub(super) fn periods(
     directory: &Directory,
     rows: &[PeriodInput],
-    known: &[Uuid],
+    stored: &[Period],
     field: &str,
 ) -> Result<Vec<Period>, Vec<FieldError>> {
     let mut errors = Vec::new();
@@ -518,7 +540,14 @@ pub(super) fn periods(
         }
         .map_err(|e| errors.push(e.at(format!("{at}.weekly"))))
         .ok();
-        let redirect = number_named(directory, &row.redirect, known, &format!("{at}.redirect_to"))
+        // The row's own stored redirect first, then the others' (rows keep their order).
+        let known: Vec<Uuid> = stored
+            .get(i)
+            .into_iter()
+            .chain(stored)
+            .filter_map(|p| p.redirect_to)
+            .collect();
+        let redirect = number_named(directory, &row.redirect, &known, &format!("{at}.redirect_to"))
             .map_err(|e| errors.push(e))
             .ok();
         let note = Some(row.note.trim().to_owned()).filter(|n| !n.is_empty());
@@ -742,12 +771,8 @@ impl UnitInput {
     ) -> Result<UnitPatch, Vec<FieldError>> {
         let mut errors = Vec::new();
         let known: Vec<Uuid> = stored
+            .and_then(|u| u.fallback_contact_point_id)
             .into_iter()
-            .flat_map(|u| {
-                u.fallback_contact_point_id
-                    .into_iter()
-                    .chain(u.periods.iter().filter_map(|p| p.redirect_to))
-            })
             .collect();
         let fallback = self.fallback.as_ref().and_then(|typed| {
             number_named(directory, typed, &known, "fallback_contact_point_id")
@@ -759,7 +784,8 @@ impl UnitInput {
             .as_ref()
             .and_then(|r| r.responsibility().map_err(|e| errors.push(e)).ok());
         let periods = self.periods.as_ref().and_then(|rows| {
-            periods(directory, rows, &known, "periods")
+            let stored = stored.map(|u| u.periods.as_slice()).unwrap_or_default();
+            periods(directory, rows, stored, "periods")
                 .map_err(|e| errors.extend(e))
                 .ok()
         });
@@ -905,6 +931,12 @@ impl ResponsibilityInput {
     fn responsibility(&self) -> Result<Option<Responsibility>, FieldError> {
         let at = |e: Invalid| e.at("responsibility");
         if self.vardcentral_id.trim().is_empty() {
+            if !self.weekday.trim().is_empty() || !self.meeting_form.trim().is_empty() {
+                return Err(at(Invalid::new(
+                    "välj den ansvariga vårdcentralen för läkartiden och mötesformen",
+                    "choose the responsible vårdcentral for the doctor time and meeting form",
+                )));
+            }
             return Ok(None);
         }
         let vardcentral_id = Uuid::parse_str(self.vardcentral_id.trim()).map_err(|_| {
@@ -914,6 +946,12 @@ impl ResponsibilityInput {
             ))
         })?;
         let doctor_time = match self.weekday.trim() {
+            "" if !self.time.trim().is_empty() => {
+                return Err(at(Invalid::new(
+                    "välj veckodag för läkartiden",
+                    "choose the weekday of the doctor time",
+                )));
+            }
             "" => None,
             day => Some(DoctorTime {
                 weekday: Weekday::parse(day).map_err(at)?,

@@ -1006,7 +1006,7 @@ fn number_form(
                 div.row {
                     div {
                         label for=(format!("reason-{p}")) { "Varför (syns i historiken)" }
-                        input type="text" id=(format!("reason-{p}")) name="reason" value=(row.reason);
+                        input type="text" id=(format!("reason-{p}")) name="reason" maxlength="500" value=(row.reason);
                     }
                 }
                 p.buttons {
@@ -1050,8 +1050,9 @@ pub fn hours_check(text: &str) -> Markup {
 /// A boende's ansvarig vårdcentral and its fixed doctor time.
 fn responsibility_fields(directory: &Directory, r: &ResponsibilityInput, errors: &[FieldError]) -> Markup {
     let invalid = has_error(errors, "responsibility").then_some("true");
+    // The stored one always (even ended, or of another kind now), so that saving keeps it.
     let vardcentraler = directory.units().iter().filter(|u| {
-        u.kind == UnitKind::Vardcentral && (u.active_to.is_none() || u.id.to_string() == r.vardcentral_id)
+        (u.kind == UnitKind::Vardcentral && u.active_to.is_none()) || u.id.to_string() == r.vardcentral_id
     });
     html! {
         fieldset {
@@ -1126,7 +1127,7 @@ fn notice_rows(rows: &[NoticeInput], errors: &[FieldError]) -> Markup {
                     }
                     div.wide {
                         label for=(id("text")) { "Meddelande" }
-                        input type="text" id=(id("text")) name="notice_text" value=(row.text) maxlength="300" aria-invalid=[bad("text").then_some("true")];
+                        textarea.short id=(id("text")) name="notice_text" maxlength="300" aria-invalid=[bad("text").then_some("true")] { (row.text) }
                     }
                 }
             }
@@ -1170,8 +1171,8 @@ fn period_rows(p: &str, rows: &[PeriodInput], errors: &[FieldError], field: &str
                     }
                     div.wide {
                         label for=(id("note")) { "Meddelande till den som ringer" }
-                        input type="text" id=(id("note")) name="period_note" value=(row.note) maxlength="300"
-                            aria-invalid=[bad(i, "note").then_some("true")];
+                        textarea.short id=(id("note")) name="period_note" maxlength="300"
+                            aria-invalid=[bad(i, "note").then_some("true")] { (row.note) }
                     }
                 }
             }
@@ -1198,7 +1199,7 @@ pub fn history(
                     input type="hidden" name="version" value=(unit.version);
                     input type="hidden" name="till" value=(row.entity_version);
                     label.visually-hidden for=(format!("varfor-{}", row.entity_version)) { "Varför återställa till version " (row.entity_version) " (syns i historiken)" }
-                    input.small type="text" id=(format!("varfor-{}", row.entity_version)) name="reason" placeholder="Varför (syns i historiken)";
+                    input.small type="text" id=(format!("varfor-{}", row.entity_version)) name="reason" maxlength="500" placeholder="Varför (syns i historiken)";
                     button.secondary.small type="submit" { "Återställ till version " (row.entity_version) }
                 }
             }
@@ -1368,6 +1369,13 @@ pub fn review(
     let body = html! {
         h1 { "Att granska" }
         (notice(top.as_ref()))
+        // A decision on a report that is no longer open (someone decided it meanwhile).
+        @if let Some(r) = refused.filter(|r| !open.iter().any(|c| c.id == r.id)) {
+            div.notice.error role="alert" {
+                "Rapporten är redan avgjord eller finns inte längre:"
+                ul { @for e in &r.errors { li { (e) } } }
+            }
+        }
         h2 { "Rapporter om fel (" (open.len()) ")" }
         @if open.is_empty() { p.empty { "Inga öppna rapporter." } }
         @for c in open {
@@ -1405,7 +1413,7 @@ pub fn review(
                         }
                         div {
                             label for=(format!("note-{id}")) { "Kommentar (frivillig)" }
-                            input type="text" id=(format!("note-{id}")) name="reason" value=(accept_back.map(|r| r.reason.as_str()).unwrap_or_default());
+                            input type="text" id=(format!("note-{id}")) name="reason" maxlength="500" value=(accept_back.map(|r| r.reason.as_str()).unwrap_or_default());
                         }
                         div { button type="submit" { "Godta" } }
                     }
@@ -1418,7 +1426,7 @@ pub fn review(
                         div {
                             label for=(format!("reason-{id}")) { "Varför avvisas rapporten? (den som rapporterade ser det)" }
                             @let reject_back = back.filter(|r| r.reject);
-                            input type="text" id=(format!("reason-{id}")) name="reason" required
+                            input type="text" id=(format!("reason-{id}")) name="reason" maxlength="500" required
                                 value=(reject_back.map(|r| r.reason.as_str()).unwrap_or_default()) autofocus[reject_back.is_some()];
                         }
                         div { button.secondary type="submit" { "Avvisa" } }
@@ -1522,7 +1530,7 @@ pub fn import_form(session: &SessionView, error: Option<&str>) -> Markup {
             label for="fil" { "CSV-fil (UTF-8, komma eller semikolon)" }
             input type="file" id="fil" name="fil" accept=".csv,text/csv" required;
             label for="reason" { "Varför (syns i historiken)" }
-            input type="text" id="reason" name="reason" placeholder="t.ex. årlig uppdatering 2027";
+            input type="text" id="reason" name="reason" maxlength="500" placeholder="t.ex. årlig uppdatering 2027";
             p { button type="submit" { "Förhandsgranska" } }
         }
     };
@@ -1882,7 +1890,7 @@ pub fn unit_form(
                 input type="hidden" name="version" value=(u.version);
                 div.row {
                     div { label for="fran" { "Första dag den inte finns (tomt: i dag)" } input type="date" id="fran" name="fran"; }
-                    div { label for="avsluta-varfor" { "Varför (syns i historiken)" } input type="text" id="avsluta-varfor" name="reason"; }
+                    div { label for="avsluta-varfor" { "Varför (syns i historiken)" } input type="text" id="avsluta-varfor" name="reason" maxlength="500"; }
                 }
                 p { button.secondary type="submit" { "Avsluta " (u.name) } }
             }
@@ -1958,7 +1966,7 @@ pub fn accounts(
                     div.row {
                         div {
                             label for=(format!("{id}-varfor")) { "Varför (syns i historiken)" }
-                            input type="text" id=(format!("{id}-varfor")) name="reason";
+                            input type="text" id=(format!("{id}-varfor")) name="reason" maxlength="500";
                         }
                     }
                     p { button type="submit" { "Spara " (a.username) } }
@@ -1990,7 +1998,7 @@ pub fn accounts(
             div.row {
                 div {
                     label for="nytt-varfor" { "Varför (syns i historiken)" }
-                    input type="text" id="nytt-varfor" name="reason" value=(new.map_or("", |s| s.reason.as_str()));
+                    input type="text" id="nytt-varfor" name="reason" maxlength="500" value=(new.map_or("", |s| s.reason.as_str()));
                 }
             }
             p { button type="submit" { "Skapa kontot" } }
@@ -2049,7 +2057,7 @@ pub fn vocabulary(
                                 label.visually-hidden for=(format!("ord-{}", w.word)) { "Vad " (w.word) " står för" }
                                 input type="text" id=(format!("ord-{}", w.word)) name="expansions" value=(w.expansions.join(", ")) required;
                                 label.visually-hidden for=(format!("ord-varfor-{}", w.word)) { "Varför (syns i historiken)" }
-                                input type="text" id=(format!("ord-varfor-{}", w.word)) name="reason" placeholder="Varför (syns i historiken)";
+                                input type="text" id=(format!("ord-varfor-{}", w.word)) name="reason" maxlength="500" placeholder="Varför (syns i historiken)";
                                 button type="submit" { "Spara" }
                                 button.secondary type="submit" name="ta_bort" value="ja" aria-label=(format!("Ta bort {}", w.word)) { "Ta bort" }
                             }
@@ -2064,7 +2072,7 @@ pub fn vocabulary(
             div.row {
                 div { label for="nytt-ord" { "Ord" } input type="text" id="nytt-ord" name="word" required; }
                 div { label for="nytt-star-for" { "Står för (skilj med komma)" } input type="text" id="nytt-star-for" name="expansions" required; }
-                div { label for="nytt-ord-varfor" { "Varför (syns i historiken)" } input type="text" id="nytt-ord-varfor" name="reason"; }
+                div { label for="nytt-ord-varfor" { "Varför (syns i historiken)" } input type="text" id="nytt-ord-varfor" name="reason" maxlength="500"; }
             }
             p { button type="submit" { "Lägg till ordet" } }
         }
@@ -2288,7 +2296,7 @@ pub fn references(
                     div.row {
                         div {
                             label for=(format!("reason-{p}")) { "Varför (syns i historiken)" }
-                            input type="text" id=(format!("reason-{p}")) name="reason";
+                            input type="text" id=(format!("reason-{p}")) name="reason" maxlength="500";
                         }
                         @if active_to.is_none() {
                             div {
@@ -2321,7 +2329,7 @@ pub fn references(
             div.row {
                 div {
                     label for="reason-ny" { "Varför (syns i historiken)" }
-                    input type="text" id="reason-ny" name="reason";
+                    input type="text" id="reason-ny" name="reason" maxlength="500";
                 }
             }
             p { button type="submit" { @if organisations { "Lägg till organisationen" } @else { "Lägg till området" } } }

@@ -204,14 +204,14 @@ async fn written_page(
     id: Option<&str>,
     form: &ReferenceInput,
 ) -> WebResult {
-    let why = match written {
+    let (status, why) = match written {
         Ok(done) => return Ok(super::see_other(&format!("{}?klart={done}", register.path()))),
-        Err(AppError::NotFound { sv, .. }) => sv,
-        Err(e) => refusal(e, register.what())?,
+        Err(AppError::NotFound { sv, .. }) => (StatusCode::NOT_FOUND, sv),
+        Err(e) => (StatusCode::UNPROCESSABLE_ENTITY, refusal(e, register.what())?),
     };
     let directory = state.directory.current();
     let top = Some(pages::Notice::Refused(why));
     let typed = Some((id.unwrap_or_default(), form));
     let page = pages::references(&session_view(session), &directory, register, top, typed);
-    Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page))
+    Ok(html(status, page))
 }

@@ -505,7 +505,6 @@ async fn forms_keep_what_they_cannot_show_and_refuse_what_they_cannot_read() {
             ("version", &version),
             ("label", "Växel"),
             ("number", "031-390 06 35"),
-            ("visibility", "public"),
         ],
     )
     .await;
@@ -519,6 +518,10 @@ async fn forms_keep_what_they_cannot_show_and_refuse_what_they_cannot_read() {
         .expect("the switchboard")
         .clone();
     assert_eq!(stored["label"], "Växel");
+    assert_eq!(
+        stored["visibility"], "public",
+        "a form that does not send the visibility keeps it"
+    );
     assert_eq!(
         stored["hours"]["weekly"][0]["days"],
         serde_json::json!(["mon", "wed"]),
@@ -2231,6 +2234,31 @@ async fn every_form_saved_as_shown_changes_nothing() {
         )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    // The other numbers: closed until further notice (a period with nothing but itself), a
+    // jour with no times (answered always), all day and more, dates without weekly times.
+    let unit = app.get(&format!("/v1/units/{SODRA_TORGET}")).await;
+    let mut version = unit.etag.expect("etag");
+    let points = unit.body["contact_points"].as_array().expect("points").clone();
+    let others: Vec<&serde_json::Value> = points
+        .iter()
+        .filter(|c| c["contact_point_id"] != point.as_str())
+        .collect();
+    for (c, body) in others.iter().zip([
+        serde_json::json!({"hours": {"mode": "closed_during", "weekly": []}, "periods": [{}]}),
+        serde_json::json!({"hours": {"weekly": [{"days": ["every_day"], "from": "00:00", "to": "24:00"}, {"days": ["mon"], "from": "08:00", "to": "12:00"}]}}),
+    ]) {
+        let res = app
+            .send(
+                actix_web::http::Method::PATCH,
+                &format!("/v1/units/{SODRA_TORGET}/contact-points/{}", c["contact_point_id"].as_str().expect("id")),
+                Some(&admin),
+                Some(&version),
+                Some(body),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        version = res.etag.expect("etag");
+    }
 
     let units = app.get_as("/v1/units?limit=100&active=all", Some(&admin)).await;
     let ids: Vec<String> = units.body["items"]
@@ -2275,7 +2303,7 @@ async fn every_form_saved_as_shown_changes_nothing() {
         "2026-12-24 stängt (julafton)\n2026-12-31 08:00–12:00, 13:00–14:00",
         "name=\"valid_until\" value=\"2028-05-31\"",
         "name=\"period_redirect\" value=\"031-390 06 02\"",
-        "name=\"period_note\" value=\"Sommarstängt v. 28–31.\"",
+        ">Sommarstängt v. 28–31.</textarea>",
     ] {
         assert!(edit.contains(shown), "{shown}");
     }
@@ -2284,7 +2312,7 @@ async fn every_form_saved_as_shown_changes_nothing() {
     for shown in [
         "name=\"fallback\" value=\"031-390 06 02\"",
         "Tills vidare",
-        "name=\"period_note\" value=\"Utbildning\"",
+        ">Utbildning</textarea>",
     ] {
         assert!(fields.contains(shown), "{shown}");
     }
