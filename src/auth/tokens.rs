@@ -234,6 +234,9 @@ fn forwarded_ip(entry: &str) -> Option<std::net::IpAddr> {
 pub struct Auth {
     local: Option<LocalIssuer>,
     keys: Vec<TrustedKey>,
+    /// Tokens whose signature and claims were checked, so that a token is verified once, not
+    /// on every request (an RS256 signature costs more than the rest of a read).
+    verified: VerifiedCache,
     leeway: u64,
     anonymous_read: bool,
     /// Proxies that append to `X-Forwarded-For`; `None`: the header is not trusted.
@@ -342,6 +345,7 @@ impl Auth {
         Ok(Self {
             local,
             keys,
+            verified: VerifiedCache::default(),
             leeway: settings.auth_leeway_seconds,
             anonymous_read: settings.anonymous_read,
             proxy_hops: settings
@@ -493,8 +497,22 @@ impl Auth {
     }
 
     /// A token's claims once its signature and times are checked, and whether the service
-    /// signed it itself.
+    /// signed it itself: from the cache of verified tokens while the token has not expired,
+    /// else checked (and, accepted, kept in the cache).
     fn verified(&self, token: &str) -> Result<(TokenClaims, bool), AppError> {
+        let digest = token_digest(token);
+        let now = jsonwebtoken::get_current_timestamp();
+        if let Some(hit) = self.verified.get(&digest, now) {
+            return Ok(hit);
+        }
+        let (claims, own) = self.check(token)?;
+        self.verified.put(digest, &claims, own, now);
+        Ok((claims, own))
+    }
+
+    /// Checks a token's signature and claims against every trusted key that may have signed
+    /// it.
+    fn check(&self, token: &str) -> Result<(TokenClaims, bool), AppError> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| {
             AppError::unauthorized(
                 "token kan inte läsas: ingen JWT, eller en algoritm som inte stöds (t.ex. 'none')",
@@ -536,6 +554,59 @@ impl Auth {
             || AppError::unauthorized("token avvisades", "the token was refused"),
             |e| refused(e.kind()),
         ))
+    }
+}
+
+/// The SHA-256 of the whole token, signature included: a token changed in any byte has
+/// another digest, so only a token exactly as verified is found in the cache.
+fn token_digest(token: &str) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(token.as_bytes()).into()
+}
+
+/// Most tokens the cache keeps (some hundreds of bytes each); full, it first drops the
+/// expired ones, then starts over.
+const VERIFIED_MAX: usize = 10_000;
+
+/// Verified tokens by their digest, each with its claims until its `exp`. Only a token that
+/// passed every check is put in; what depends on the directory (the account disabled or
+/// changed, the role and organisations it grants) is checked on every request after this, so
+/// a cached token never outlives what it may do. A new `Auth` (other keys) has a new cache.
+#[derive(Debug, Default)]
+struct VerifiedCache {
+    entries: std::sync::RwLock<std::collections::HashMap<[u8; 32], (TokenClaims, bool)>>,
+}
+
+impl VerifiedCache {
+    /// The claims of a verified token that has not expired at `now` (Unix seconds).
+    fn get(&self, digest: &[u8; 32], now: u64) -> Option<(TokenClaims, bool)> {
+        let entries = self.entries.read().ok()?;
+        entries
+            .get(digest)
+            .filter(|(claims, _)| now < claims.exp)
+            .cloned()
+    }
+
+    fn put(&self, digest: [u8; 32], claims: &TokenClaims, own: bool, now: u64) {
+        if now >= claims.exp {
+            return;
+        }
+        // A poisoned lock only means no caching: every token is then checked in full.
+        let Ok(mut entries) = self.entries.write() else {
+            return;
+        };
+        if entries.len() >= VERIFIED_MAX {
+            entries.retain(|_, (c, _)| now < c.exp);
+            if entries.len() >= VERIFIED_MAX {
+                entries.clear();
+            }
+        }
+        entries.insert(digest, (claims.clone(), own));
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.entries.read().map(|e| e.len()).unwrap_or(0)
     }
 }
 
@@ -725,5 +796,95 @@ mod tests {
         for bad in ["", "h", "0s", "5y", "400d", "-5m"] {
             assert!(parse_ttl(bad).is_err(), "{bad}");
         }
+    }
+
+    fn auth(dir: &Path) -> Auth {
+        Auth::from_settings(&AuthSettings::standalone(dir.join("secret"))).unwrap()
+    }
+
+    fn editor() -> User {
+        User {
+            sub: "anna".into(),
+            name: None,
+            role: Role::Editor,
+            organisations: vec!["narhalsan".into()],
+            issuer: "kontaktnav".into(),
+            account_version: None,
+        }
+    }
+
+    #[test]
+    fn a_token_is_verified_once_and_a_changed_one_never_hits_the_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let auth = auth(dir.path());
+        let token = auth.issue(&editor(), Duration::from_secs(600)).unwrap();
+        assert_eq!(auth.verify(&token).unwrap().sub, "anna");
+        assert_eq!(auth.verified.len(), 1);
+        assert_eq!(auth.verify(&token).unwrap().role, Role::Editor, "from the cache");
+        assert_eq!(auth.verified.len(), 1);
+        // Every byte of the token counts: a changed signature, a changed payload (an admin's
+        // role with the editor's signature), a token cut short.
+        let (head, signature) = token.rsplit_once('.').unwrap();
+        let flipped = |c: char| if c == 'A' { 'B' } else { 'A' };
+        let last = signature.chars().last().unwrap();
+        let forged = [
+            format!("{head}.{}{}", &signature[..signature.len() - 1], flipped(last)),
+            {
+                let (header, payload) = head.split_once('.').unwrap();
+                let claims = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .decode(payload)
+                    .unwrap();
+                let claims = String::from_utf8(claims)
+                    .unwrap()
+                    .replace("\"editor\"", "\"admin\"");
+                let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(claims);
+                format!("{header}.{payload}.{signature}")
+            },
+            token[..token.len() - 2].to_owned(),
+        ];
+        for forged in &forged {
+            assert!(auth.verify(forged).is_err(), "{forged}");
+        }
+        assert_eq!(auth.verified.len(), 1, "nothing refused is kept");
+        // Another service's secret: its tokens are refused, cached or not.
+        let other = tempfile::tempdir().unwrap();
+        let theirs = super::tests::auth(other.path())
+            .issue(&editor(), Duration::from_secs(600))
+            .unwrap();
+        assert!(auth.verify(&theirs).is_err());
+        assert!(auth.verify(&theirs).is_err());
+    }
+
+    #[test]
+    fn a_cached_token_never_outlives_its_exp_and_the_cache_stays_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let auth = auth(dir.path());
+        let token = auth.issue(&editor(), Duration::from_secs(600)).unwrap();
+        auth.verify(&token).unwrap();
+        let digest = token_digest(&token);
+        let now = jsonwebtoken::get_current_timestamp();
+        assert!(auth.verified.get(&digest, now).is_some());
+        let (claims, _) = auth.verified.get(&digest, now).unwrap();
+        assert!(
+            auth.verified.get(&digest, claims.exp).is_none(),
+            "at exp: checked again"
+        );
+        assert!(auth.verified.get(&digest, claims.exp + 1).is_none());
+        // Full: the expired go first, then all; never more than the bound.
+        let cache = VerifiedCache::default();
+        for i in 0..(VERIFIED_MAX + 10) as u64 {
+            let mut c = claims.clone();
+            c.exp = now + 1 + (i % 3);
+            let mut digest = [0u8; 32];
+            digest[..8].copy_from_slice(&i.to_le_bytes());
+            cache.put(digest, &c, true, now);
+            assert!(cache.len() <= VERIFIED_MAX);
+        }
+        // An expired token is not put in at all.
+        let mut old = claims.clone();
+        old.exp = now;
+        let before = cache.len();
+        cache.put([9u8; 32], &old, true, now);
+        assert_eq!(cache.len(), before);
     }
 }
