@@ -34,49 +34,36 @@
   form.addEventListener("change", soon);
   form.addEventListener("submit", function (e) { e.preventDefault(); update(); });
 })();
-// A number field shows, as it is typed, the number as it will be saved, or asks "Menade du …?"
-// when it looks mistyped. Without this script the same block comes with the page after saving.
+// A field that is checked as it is typed: a number shows how it will be saved, or asks
+// "Menade du …?" when it looks mistyped (`/nummer`); telephone hours show how they will be
+// saved, or why they cannot be read (`/telefontid`). Without this script the same block comes
+// with the page after saving.
 (function () {
-  var fields = document.querySelectorAll("input[data-check]");
-  Array.prototype.forEach.call(fields, function (field) {
-    var block = field.parentNode.querySelector(".number-check");
-    if (!block) { return; }
-    var timer = null;
-    var latest = 0;
-    function update() {
-      var ticket = ++latest;
-      var params = new URLSearchParams({ nummer: field.value, ruta: field.getAttribute("data-check") });
-      fetch("/nummer?" + params.toString(), { credentials: "same-origin", headers: { "Accept": "text/html" } })
-        .then(function (res) { return res.ok ? res.text() : Promise.reject(res.status); })
-        .then(function (html) { if (ticket === latest) { block.innerHTML = html; } })
-        .catch(function () { /* keep the last answer; saving checks the number again */ });
-    }
-    field.addEventListener("input", function () {
-      if (timer) { clearTimeout(timer); }
-      timer = setTimeout(update, 200);
+  function live(selector, blockClass, path, params) {
+    var fields = document.querySelectorAll(selector);
+    Array.prototype.forEach.call(fields, function (field) {
+      var block = field.parentNode.querySelector(blockClass);
+      if (!block) { return; }
+      var timer = null;
+      var latest = 0;
+      function update() {
+        var ticket = ++latest;
+        var query = new URLSearchParams(params(field));
+        fetch(path + "?" + query.toString(), { credentials: "same-origin", headers: { "Accept": "text/html" } })
+          .then(function (res) { return res.ok ? res.text() : Promise.reject(res.status); })
+          .then(function (html) { if (ticket === latest) { block.innerHTML = html; } })
+          .catch(function () { /* keep the last answer; saving checks the field again */ });
+      }
+      field.addEventListener("input", function () {
+        if (timer) { clearTimeout(timer); }
+        timer = setTimeout(update, 200);
+      });
     });
+  }
+  live("input[data-check]", ".number-check", "/nummer", function (field) {
+    return { nummer: field.value, ruta: field.getAttribute("data-check") };
   });
-})();
-// An hours field shows, as it is typed, the hours as they will be saved, or why they cannot
-// be read. Without this script the same block comes with the page after saving.
-(function () {
-  var fields = document.querySelectorAll("input[data-hours]");
-  Array.prototype.forEach.call(fields, function (field) {
-    var block = field.parentNode.querySelector(".hours-check");
-    if (!block) { return; }
-    var timer = null;
-    var latest = 0;
-    function update() {
-      var ticket = ++latest;
-      var params = new URLSearchParams({ tider: field.value });
-      fetch("/telefontid?" + params.toString(), { credentials: "same-origin", headers: { "Accept": "text/html" } })
-        .then(function (res) { return res.ok ? res.text() : Promise.reject(res.status); })
-        .then(function (html) { if (ticket === latest) { block.innerHTML = html; } })
-        .catch(function () { /* keep the last answer; saving reads the hours again */ });
-    }
-    field.addEventListener("input", function () {
-      if (timer) { clearTimeout(timer); }
-      timer = setTimeout(update, 200);
-    });
+  live("input[data-hours]", ".hours-check", "/telefontid", function (field) {
+    return { tider: field.value };
   });
 })();

@@ -517,7 +517,8 @@ fn notices(rows: &[NoticeInput]) -> Result<Vec<Notice>, Vec<FieldError>> {
     if errors.is_empty() { Ok(out) } else { Err(errors) }
 }
 
-/// The periods of the rows that are not blank; errors name `field[i]`.
+/// The periods of the rows that are not blank (`stored`: the periods the rows were made from,
+/// in order, for their redirects); errors name `field[i]`.
 pub(super) fn periods(
     directory: &Directory,
     rows: &[PeriodInput],
@@ -564,9 +565,10 @@ pub(super) fn periods(
     if errors.is_empty() { Ok(out) } else { Err(errors) }
 }
 
-/// The stored number that `typed` names (blank: none): one the form already names (`known`:
-/// the unit's fallback and redirects) with those digits, else the one current number with them
-/// in the directory; refused when none or several units have it.
+/// The stored number that `typed` names (blank: none): the first of `known` (what the field
+/// named when the page was made: the stored fallback, or the row's own redirect first) with
+/// those digits, else the one current number with them in the directory; refused when none or
+/// several units have it.
 pub(super) fn number_named(
     directory: &Directory,
     typed: &str,

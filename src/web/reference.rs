@@ -7,7 +7,8 @@ use actix_web::{HttpRequest, get, post, web};
 
 use crate::domain::{Area, Organisation};
 use crate::error::AppError;
-use crate::service::{Author, reference};
+use crate::service::Author;
+use crate::service::reference::{self, Reference};
 use crate::state::AppState;
 
 use super::admin::{admin, refusal};
@@ -135,28 +136,16 @@ pub(super) async fn change_organisation(
 ) -> WebResult {
     let user = session.writer(&req, &form.csrf)?;
     admin(&session, &req)?;
-    let meta = Author::with_reason(user, &req, &form.reason).meta()?;
-    let (id, version) = (id.into_inner(), form.version.unwrap_or(-1));
-    let written = async {
-        if form.avsluta.is_some() {
-            let day = form.end_day()?;
-            reference::end::<Organisation>(&state, meta, id.clone(), version, day).await?;
-            return Ok("avslutad");
-        }
-        let patch = form.organisation_changes()?;
-        reference::update::<Organisation>(&state, meta, id.clone(), version, patch).await?;
-        Ok("andrad")
-    };
-    let written = written.await;
-    written_page(
+    let register = pages::Register::Organisations;
+    let written = change::<Organisation>(
         &state,
-        &session,
-        pages::Register::Organisations,
-        written,
-        Some(&id),
+        user,
+        &req,
+        &id,
         &form,
-    )
-    .await
+        ReferenceInput::organisation_changes,
+    );
+    written_page(&state, &session, register, written.await, Some(&id), &form).await
 }
 
 /// Changes an area, ends it or opens it again: `PATCH /v1/areas/{id}` or
@@ -171,27 +160,29 @@ pub(super) async fn change_area(
 ) -> WebResult {
     let user = session.writer(&req, &form.csrf)?;
     admin(&session, &req)?;
-    let meta = Author::with_reason(user, &req, &form.reason).meta()?;
-    let (id, version) = (id.into_inner(), form.version.unwrap_or(-1));
-    let written = async {
-        if form.avsluta.is_some() {
-            let day = form.end_day()?;
-            reference::end::<Area>(&state, meta, id.clone(), version, day).await?;
-            return Ok("avslutad");
-        }
-        reference::update::<Area>(&state, meta, id.clone(), version, form.area_changes()?).await?;
-        Ok("andrad")
-    };
-    let written = written.await;
-    written_page(
-        &state,
-        &session,
-        pages::Register::Areas,
-        written,
-        Some(&id),
-        &form,
-    )
-    .await
+    let register = pages::Register::Areas;
+    let written = change::<Area>(&state, user, &req, &id, &form, ReferenceInput::area_changes);
+    written_page(&state, &session, register, written.await, Some(&id), &form).await
+}
+
+/// One row's form as one write: the end button ends it, else its fields (`patch`) change it;
+/// the word for the notice after it. The caller has checked the session (CSRF, admin).
+async fn change<T: Reference>(
+    state: &web::Data<AppState>,
+    user: &crate::auth::User,
+    req: &HttpRequest,
+    id: &str,
+    form: &ReferenceInput,
+    patch: fn(&ReferenceInput) -> Result<T::Patch, AppError>,
+) -> Result<&'static str, AppError> {
+    let meta = Author::with_reason(user, req, &form.reason).meta()?;
+    let (id, version) = (id.to_owned(), form.version.unwrap_or(-1));
+    if form.avsluta.is_some() {
+        reference::end::<T>(state, meta, id, version, form.end_day()?).await?;
+        return Ok("avslutad");
+    }
+    reference::update::<T>(state, meta, id, version, patch(form)?).await?;
+    Ok("andrad")
 }
 
 /// After a write: back to the list, or the list with why not and what was typed (`id`: the
