@@ -1035,10 +1035,10 @@ fn number_form(
 pub fn hours_check(text: &str) -> Markup {
     html! {
         @if !text.trim().is_empty() {
-            @match crate::domain::telefontid::spans(text) {
+            @match crate::domain::telefontid::spans(text).map(|s| crate::domain::hours::describe_spans(&s)) {
                 // Written as it will be saved: nothing to say.
-                Ok(spans) if crate::domain::hours::describe_spans(&spans) == text.trim() => {}
-                Ok(spans) => p.hint { "Sparas som " strong { (crate::domain::hours::describe_spans(&spans)) } }
+                Ok(saved) if saved == text.trim() => {}
+                Ok(saved) => p.hint { "Sparas som " strong { (saved) } }
                 Err(e) => p.field-error { (e.sv) }
             }
         } @else {

@@ -43,16 +43,7 @@ pub(super) async fn organisations_page(
     req: HttpRequest,
     done: web::Query<Done>,
 ) -> WebResult {
-    admin(&session, &req)?;
-    let directory = state.directory.current();
-    let page = pages::references(
-        &session_view(&session),
-        &directory,
-        pages::Register::Organisations,
-        saved(&done),
-        None,
-    );
-    ok(page)
+    list_page(&state, &session, &req, pages::Register::Organisations, &done)
 }
 
 /// "Områden" (admins).
@@ -63,16 +54,26 @@ pub(super) async fn areas_page(
     req: HttpRequest,
     done: web::Query<Done>,
 ) -> WebResult {
-    admin(&session, &req)?;
+    list_page(&state, &session, &req, pages::Register::Areas, &done)
+}
+
+/// The list of `register` for an admin, with the notice of what was just saved.
+fn list_page(
+    state: &web::Data<AppState>,
+    session: &Session,
+    req: &HttpRequest,
+    register: pages::Register,
+    done: &Done,
+) -> WebResult {
+    admin(session, req)?;
     let directory = state.directory.current();
-    let page = pages::references(
-        &session_view(&session),
+    ok(pages::references(
+        &session_view(session),
         &directory,
-        pages::Register::Areas,
-        saved(&done),
+        register,
+        saved(done),
         None,
-    );
-    ok(page)
+    ))
 }
 
 /// A new organisation: `POST /v1/organisations`.
@@ -85,19 +86,12 @@ pub(super) async fn create_organisation(
 ) -> WebResult {
     let user = session.writer(&req, &form.csrf)?;
     admin(&session, &req)?;
-    let meta = Author::with_reason(user, &req, &form.reason).meta()?;
-    let created = async {
-        let draft = form.organisation()?;
-        reference::create::<Organisation>(&state, meta, draft)
-            .await
-            .map(drop)
-    };
-    let written = created.await.map(|()| "skapad");
+    let written = create::<Organisation>(&state, user, &req, &form, ReferenceInput::organisation);
     written_page(
         &state,
         &session,
         pages::Register::Organisations,
-        written,
+        written.await,
         None,
         &form,
     )
@@ -114,14 +108,30 @@ pub(super) async fn create_area(
 ) -> WebResult {
     let user = session.writer(&req, &form.csrf)?;
     admin(&session, &req)?;
-    let meta = Author::with_reason(user, &req, &form.reason).meta()?;
-    let created = async {
-        reference::create::<Area>(&state, meta, form.area()?)
-            .await
-            .map(drop)
-    };
-    let written = created.await.map(|()| "skapad");
-    written_page(&state, &session, pages::Register::Areas, written, None, &form).await
+    let written = create::<Area>(&state, user, &req, &form, ReferenceInput::area);
+    written_page(
+        &state,
+        &session,
+        pages::Register::Areas,
+        written.await,
+        None,
+        &form,
+    )
+    .await
+}
+
+/// A new one from the form (`draft`), and the word for the notice after it. The caller has
+/// checked the session (CSRF, admin).
+async fn create<T: Reference + Sync>(
+    state: &web::Data<AppState>,
+    user: &crate::auth::User,
+    req: &HttpRequest,
+    form: &ReferenceInput,
+    draft: fn(&ReferenceInput) -> Result<T::Draft, AppError>,
+) -> Result<&'static str, AppError> {
+    let meta = Author::with_reason(user, req, &form.reason).meta()?;
+    reference::create::<T>(state, meta, draft(form)?).await?;
+    Ok("skapad")
 }
 
 /// Changes an organisation, ends it or opens it again: `PATCH /v1/organisations/{id}` or
