@@ -2,10 +2,12 @@
 # How kontaktnav's cost grows with the directory: for each size, a generated directory in a
 # fresh SQLite database, then
 #   - time from start to ready, resident memory after start;
-#   - WRITES sequential PATCHes of one unit's note: p50, p99, max;
+#   - WRITES sequential PATCHes, each of another unit (100 in turn), every fourth a new name:
+#     p50, p99, max;
 #   - writes/s with 8 concurrent writers (each its own unit, If-Match, for WRITERS_FOR seconds);
 #   - resident memory after the writes;
-#   - search p99 (wrk, 32 connections) for q=vård (very common) and a specific two-word query.
+#   - search p99 (wrk, 32 connections) for q=vård (very common) and a specific two-word query,
+#     with the ranking cache and (the service started again with SEARCH_CACHE=false) without.
 #
 #   scripts/bench-scale.sh                            # 1k, 100k and 1M units, 1,000 writes each
 #   SIZES="1000 100000" WRITES=30 scripts/bench-scale.sh
@@ -58,13 +60,18 @@ def call(method, path, body=None, etag=None):
     data = json.dumps(body).encode() if body is not None else None
     with urllib.request.urlopen(urllib.request.Request(base + path, data=data, headers=headers, method=method)) as res:
         return res.headers.get("ETag"), res.read()
-_, page = call("GET", "/v1/units?active=all&limit=9")
+_, page = call("GET", "/v1/units?active=all&limit=100")
 ids = [u["id"] for u in json.loads(page)["items"]]
-etag, _ = call("GET", f"/v1/units/{ids[0]}")
+etags = {}
 times = []
+# Each write to another unit (100 in turn), every fourth a new name: the search index changes.
 for i in range(writes):
+    unit = ids[9 + i % (len(ids) - 9)]
+    if unit not in etags:
+        etags[unit], _ = call("GET", f"/v1/units/{unit}")
+    body = {"name": f"Mätenhet {i} Norr"} if i % 4 == 0 else {"note": f"mätning {i}"}
     start = time.perf_counter()
-    etag, _ = call("PATCH", f"/v1/units/{ids[0]}", {"note": f"mätning {i}"}, etag)
+    etags[unit], _ = call("PATCH", f"/v1/units/{unit}", body, etags[unit])
     times.append((time.perf_counter() - start) * 1000)
 times.sort()
 p = lambda q: times[min(len(times) - 1, int(q * len(times)))]
@@ -91,10 +98,19 @@ for t in threads: t.start()
 for t in threads: t.join()
 print(f"8 concurrent writers for {seconds:.0f} s: {done[0] / (time.perf_counter() - start):.1f} accepted writes/s ({failed[0]} refused)")
 PY
-  echo "resident after the writes: $(rss "$server_pid")"
+  echo "resident after the writes: $(rss "$server_pid"); $(curl -fs "$base/healthz" | python3 -c 'import json,sys; print("full reloads after start:", json.load(sys.stdin)["full_reloads"])')"
   for q in "v%C3%A5rd" "s%C3%B6dra%20torget"; do
     p99=$(wrk -t2 -c32 -d"$DURATION" --latency -H "Authorization: Bearer $reader" "$base/v1/units?q=$q&limit=20" | awk '$1 == "99%" {print $2}')
     echo "search q=$q: p99 $p99"
+  done
+  kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=
+  # Again without the ranking cache: every search ranks the whole directory.
+  SEARCH_CACHE=false BIND="127.0.0.1:$PORT" "$BIN" serve &
+  server_pid=$!
+  until curl -fs "$base/readyz" >/dev/null 2>&1; do sleep 0.05; done
+  for q in "v%C3%A5rd" "s%C3%B6dra%20torget"; do
+    p99=$(wrk -t2 -c32 -d"$DURATION" --latency -H "Authorization: Bearer $reader" "$base/v1/units?q=$q&limit=20" | awk '$1 == "99%" {print $2}')
+    echo "search q=$q, uncached: p99 $p99"
   done
   kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=
 done

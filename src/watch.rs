@@ -2,7 +2,7 @@
 //! same PostgreSQL, or `kontaktnav user add` beside a running service.
 //!
 //! On PostgreSQL a trigger on `audit_events` sends `NOTIFY kontaktnav_changes` at commit; a
-//! listener connection hears it within [`POLL`] and the snapshot is read again. Every write
+//! listener connection hears it within [`POLL`] and the changes are applied. Every write
 //! appends an audit event and none is ever deleted, so on both backends a periodic count of
 //! the events ([`SAFETY_NET`]) against the count the snapshot was read with catches what a
 //! listener missed (while it reconnected, say).
@@ -36,7 +36,7 @@ pub fn spawn(state: web::Data<AppState>, location: &DatabaseLocation) -> std::io
         .map(drop)
 }
 
-fn watch(state: &AppState, listen_url: Option<&str>) {
+fn watch(state: &web::Data<AppState>, listen_url: Option<&str>) {
     let mut watcher = Watcher {
         listener: None,
         next_listen_attempt: Instant::now(),
@@ -64,7 +64,7 @@ struct Watcher {
 }
 
 impl Watcher {
-    fn round(&mut self, state: &AppState, listen_url: Option<&str>) {
+    fn round(&mut self, state: &web::Data<AppState>, listen_url: Option<&str>) {
         let mut heard = false;
         if let Some(url) = listen_url {
             if self.listener.is_none() && Instant::now() >= self.next_listen_attempt {
@@ -91,6 +91,7 @@ impl Watcher {
             if let Err(e) = refresh(state) {
                 log::warn!("cannot check the directory for changes: {e:#}");
             }
+            crate::state::merge_in_background(state);
         }
     }
 }
@@ -111,17 +112,19 @@ fn drain(conn: &mut PgConnection) -> diesel::QueryResult<bool> {
     Ok(any)
 }
 
-/// Reads the directory again when the database holds events the snapshot does not. (The
-/// snapshot and its count come from one moment of the database and events are never deleted,
-/// so equal counts mean the same events: a notification of this instance's own write, already
-/// served, costs one count and no reload.)
+/// Applies what the events after the served snapshot changed, when the database holds
+/// events the snapshot does not. The snapshot and its count come from one moment of the
+/// database and events are never deleted, so equal counts mean the same events: a
+/// notification of this instance's own write, already applied, costs one count. A count that
+/// still differs after the events by id were applied is a gap, and then the whole directory
+/// is read again (`AppState::catch_up`).
 fn refresh(state: &AppState) -> anyhow::Result<()> {
     let mut conn = state.pool.get()?;
     let behind = state.stale.load(std::sync::atomic::Ordering::SeqCst)
         || repo::event_count(&mut conn)? != state.directory.current().event_count();
     if behind {
-        log::debug!("the directory changed elsewhere; reading it again");
-        state.reload(&mut conn)?;
+        log::debug!("the directory changed elsewhere; applying the changes");
+        state.catch_up(&mut conn, true)?;
     }
     Ok(())
 }

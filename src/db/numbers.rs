@@ -34,6 +34,15 @@ pub fn record(
 
 /// Every replaced number, oldest first.
 pub fn load_all(conn: &mut DbConnection) -> QueryResult<Vec<ReplacedNumber>> {
+    load(conn, None)
+}
+
+/// The replaced numbers of these units, oldest first.
+pub fn load_of_units(conn: &mut DbConnection, units: &[String]) -> QueryResult<Vec<ReplacedNumber>> {
+    load(conn, Some(units))
+}
+
+fn load(conn: &mut DbConnection, units: Option<&[String]>) -> QueryResult<Vec<ReplacedNumber>> {
     type Row = (
         String,
         String,
@@ -43,8 +52,11 @@ pub fn load_all(conn: &mut DbConnection) -> QueryResult<Vec<ReplacedNumber>> {
         Option<String>,
         chrono::NaiveDateTime,
     );
-    let rows: Vec<Row> = replaced_numbers::table
-        .order(replaced_numbers::id)
+    let mut query = replaced_numbers::table.order(replaced_numbers::id).into_boxed();
+    if let Some(units) = units {
+        query = query.filter(replaced_numbers::unit_id.eq_any(units));
+    }
+    let rows: Vec<Row> = query
         .select((
             replaced_numbers::e164,
             replaced_numbers::unit_id,

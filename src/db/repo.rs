@@ -33,6 +33,143 @@ pub struct Snapshot {
     pub vocabulary: Vec<crate::domain::vocabulary::Synonym>,
     /// Numbers units had before, oldest first.
     pub replaced: Vec<crate::domain::ReplacedNumber>,
+    /// The newest audit event the snapshot includes (0: none): what the next
+    /// [`changes_since`] starts after.
+    pub last_event_id: i64,
+}
+
+/// What the audit events after a given one touched, each read again as it stands now: the
+/// change a write (or another instance's write) made, for the served directory to apply
+/// instead of reading everything again.
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// The newest event read (unchanged when there was none).
+    pub last_event_id: i64,
+    /// How many events were read.
+    pub events: i64,
+    /// How many events there are in all, when asked for: the snapshot's count plus
+    /// `events`, unless an event became visible out of id order.
+    pub counted: Option<i64>,
+    /// The units the events name, as they are now.
+    pub units: Vec<Unit>,
+    /// Every replaced number of those units, oldest first.
+    pub replaced: Vec<crate::domain::ReplacedNumber>,
+    pub organisations: Vec<Organisation>,
+    pub areas: Vec<Area>,
+    /// All accounts, when an event touched one.
+    pub accounts: Option<Vec<(String, i64, bool)>>,
+    /// The whole vocabulary, when an event touched a word.
+    pub vocabulary: Option<Vec<crate::domain::vocabulary::Synonym>>,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.events == 0
+    }
+}
+
+/// The most units one change may name before reading everything again is the cheaper way (a
+/// large import).
+pub const MOST_CHANGED_UNITS: usize = 20_000;
+
+/// The changes of every audit event after `after_id`, read in one read transaction; `None`
+/// when they name more than [`MOST_CHANGED_UNITS`] units (read the whole directory instead).
+///
+/// Every write takes the database's write lock before it appends its event (`BEGIN
+/// IMMEDIATE`, an advisory lock on PostgreSQL), so events become visible in id order and the
+/// events after the newest one seen are exactly the ones not yet applied. What could still
+/// break that order (a bulk load beside the service) shows in the event count, which the
+/// watcher compares.
+pub fn changes_since(conn: &mut DbConnection, after_id: i64, count: bool) -> anyhow::Result<Option<Changes>> {
+    super::read_transaction(conn, |conn| {
+        let events: Vec<(i64, String, String)> = audit_events::table
+            .filter(audit_events::id.gt(after_id))
+            .order(audit_events::id)
+            .select((
+                audit_events::id,
+                audit_events::entity_type,
+                audit_events::entity_id,
+            ))
+            .load(conn)?;
+        let mut changes = Changes {
+            last_event_id: events.last().map_or(after_id, |e| e.0),
+            events: events.len() as i64,
+            counted: if count { Some(event_count(conn)?) } else { None },
+            ..Changes::default()
+        };
+        let (mut unit_ids, mut org_ids, mut area_ids) = (Vec::new(), Vec::new(), Vec::new());
+        let mut seen = HashSet::new();
+        for (_, entity, id) in events {
+            if !seen.insert((entity.clone(), id.clone())) {
+                continue;
+            }
+            match audit::Entity::parse(&entity) {
+                Some(audit::Entity::Unit) => unit_ids.push(id),
+                Some(audit::Entity::Organisation) => org_ids.push(id),
+                Some(audit::Entity::Area) => area_ids.push(id),
+                Some(audit::Entity::Account) if changes.accounts.is_none() => {
+                    changes.accounts = Some(
+                        accounts::table
+                            .select((accounts::username, accounts::version, accounts::disabled))
+                            .load(conn)?,
+                    );
+                }
+                Some(audit::Entity::Vocabulary) if changes.vocabulary.is_none() => {
+                    changes.vocabulary = Some(super::vocabulary::load_all(conn)?);
+                }
+                // Reports and imports as such are not part of the directory (an import's
+                // units have events of their own).
+                _ => {}
+            }
+        }
+        if unit_ids.len() > MOST_CHANGED_UNITS {
+            return Ok(None);
+        }
+        let mut rows = (Vec::new(), Vec::new(), Vec::new());
+        // In slices: a statement may hold only so many parameters.
+        for ids in unit_ids.chunks(500) {
+            rows.0.extend(
+                units::table
+                    .filter(units::id.eq_any(ids))
+                    .select(UnitRow::as_select())
+                    .load(conn)?,
+            );
+            rows.1.extend(
+                unit_areas::table
+                    .filter(unit_areas::unit_id.eq_any(ids))
+                    .select(UnitAreaRow::as_select())
+                    .load(conn)?,
+            );
+            rows.2.extend(
+                contact_points::table
+                    .filter(contact_points::unit_id.eq_any(ids))
+                    .filter(contact_points::removed_at.is_null())
+                    .select(ContactPointRow::as_select())
+                    .load(conn)?,
+            );
+            changes.replaced.extend(super::numbers::load_of_units(conn, ids)?);
+        }
+        let organisations = organisations::table
+            .filter(organisations::id.eq_any(&org_ids))
+            .select(OrganisationRow::as_select())
+            .load(conn)?;
+        let areas = areas::table
+            .filter(areas::id.eq_any(&area_ids))
+            .select(AreaRow::as_select())
+            .load(conn)?;
+        Ok::<_, diesel::result::Error>(Some((changes, organisations, areas, rows)))
+    })
+    .context("reading what changed in the directory")?
+    .map(
+        |(mut changes, organisations, areas, (units, unit_areas, points))| {
+            let read = snapshot_from_rows(organisations, areas, units, unit_areas, points)?;
+            changes.units = read.units;
+            changes.organisations = read.organisations;
+            changes.areas = read.areas;
+            Ok(changes)
+        },
+    )
+    .transpose()
 }
 
 /// Reads the whole directory in one read transaction that sees one moment of the database
@@ -53,6 +190,10 @@ pub fn load_snapshot(conn: &mut DbConnection) -> anyhow::Result<Snapshot> {
             .select((accounts::username, accounts::version, accounts::disabled))
             .load(conn)?;
         let event_count = event_count(conn)?;
+        let last_event_id = audit_events::table
+            .select(diesel::dsl::max(audit_events::id))
+            .first::<Option<i64>>(conn)?
+            .unwrap_or(0);
         let vocabulary = super::vocabulary::load_all(conn)?;
         let replaced = super::numbers::load_all(conn)?;
         Ok::<_, diesel::result::Error>((
@@ -62,15 +203,24 @@ pub fn load_snapshot(conn: &mut DbConnection) -> anyhow::Result<Snapshot> {
             unit_areas,
             points,
             accounts,
-            (event_count, vocabulary, replaced),
+            (event_count, last_event_id, vocabulary, replaced),
         ))
     })
     .context("reading the directory from the database")
     .and_then(
-        |(organisations, areas, units, unit_areas, points, accounts, (event_count, vocabulary, replaced))| {
+        |(
+            organisations,
+            areas,
+            units,
+            unit_areas,
+            points,
+            accounts,
+            (event_count, last_event_id, vocabulary, replaced),
+        )| {
             let mut snapshot = snapshot_from_rows(organisations, areas, units, unit_areas, points)?;
             snapshot.accounts = accounts;
             snapshot.event_count = event_count;
+            snapshot.last_event_id = last_event_id;
             snapshot.vocabulary = vocabulary;
             snapshot.replaced = replaced;
             Ok(snapshot)
@@ -123,6 +273,7 @@ fn snapshot_from_rows(
         event_count: 0,
         vocabulary: Vec::new(),
         replaced: Vec::new(),
+        last_event_id: 0,
     })
 }
 

@@ -132,7 +132,7 @@ fn how(step: &Step<'_>, at: DateTime<Utc>) -> String {
 impl Directory {
     /// The unit and contact point a contact point id belongs to.
     pub fn contact_point(&self, id: uuid::Uuid) -> Option<(&Unit, &ContactPoint)> {
-        let unit = &self.units[*self.point_owner.get(&id)?];
+        let unit = &*self.units[*self.point_owner.get(&id)? as usize];
         unit.contact_points.iter().find(|c| c.id == id).map(|c| (unit, c))
     }
 
@@ -140,8 +140,7 @@ impl Directory {
     /// named by typing it (a fallback, a period's redirect).
     pub fn points_with_number(&self, e164: &str) -> Vec<(&Unit, &ContactPoint)> {
         let today = crate::domain::today();
-        self.units
-            .iter()
+        self.units()
             .filter(|u| u.is_active_on(today))
             .flat_map(|u| u.contact_points.iter().map(move |c| (u, c)))
             .filter(|(_, c)| c.number.e164() == e164)

@@ -2,7 +2,9 @@
 //! indexed for search, swapped whole when the data changes. Reads never wait for the database.
 
 pub mod callnow;
+mod reference;
 pub mod search;
+mod slots;
 pub mod streets;
 
 use std::collections::HashMap;
@@ -14,11 +16,13 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::db::repo::Snapshot;
+use crate::db::repo::{Changes, Snapshot};
 use crate::domain::text::sort_key;
 use crate::domain::{Area, Invalid, Organisation, Unit, UnitKind};
+use reference::Reference;
 pub use search::Query;
 use search::SearchIndex;
+use slots::Slots;
 pub use streets::StreetAnswer;
 
 /// Which units by their active period.
@@ -138,12 +142,21 @@ struct Ranking {
     address: Option<Arc<StreetAnswer>>,
 }
 
+/// The numbers of a unit's areas.
+fn areas_of(unit: &Unit, reference: &Reference) -> Arc<[u32]> {
+    unit.area_ids
+        .iter()
+        .filter_map(|a| reference.area_number.get(a).copied())
+        .collect()
+}
+
 /// Full rankings by filter fingerprint and day.
-type RankingCache = Mutex<HashMap<(u64, NaiveDate), Arc<Ranking>>>;
+/// Full rankings by filter fingerprint and day, with the bytes their keys take in all.
+type RankingCache = Mutex<(HashMap<(u64, NaiveDate), Arc<Ranking>>, usize)>;
 
 /// What `find` filters on, per unit, compact and contiguous (the full `Unit` is large and
 /// scattered; reading 20,000 of them per search costs more than the search itself).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Facet {
     kind: UnitKind,
     organisation: u32,
@@ -153,141 +166,362 @@ struct Facet {
 }
 
 impl Facet {
+    fn of(unit: &Unit, reference: &Reference) -> Self {
+        Self {
+            kind: unit.kind,
+            // The database's foreign key guarantees the organisation is known.
+            organisation: reference
+                .organisation_number
+                .get(&unit.organisation_id)
+                .copied()
+                .unwrap_or(u32::MAX),
+            active_from: unit.active_from,
+            active_to: unit.active_to,
+            review_due: unit.review_due(),
+        }
+    }
+
     fn is_active_on(&self, day: NaiveDate) -> bool {
         self.active_from <= day && self.active_to.is_none_or(|to| day < to)
     }
 }
 
+/// The directory as one snapshot. Cloning it is cheap (every part is shared), which is how
+/// [`Directory::apply`] makes the next snapshot: it copies only what a change touches.
 #[derive(Debug, Default)]
 pub struct Directory {
-    organisations: Vec<Organisation>,
-    areas: Vec<Area>,
-    units: Vec<Unit>,
-    facets: Vec<Facet>,
-    /// Area positions of each unit.
-    unit_areas: Vec<Box<[u32]>>,
+    reference: Arc<reference::Reference>,
+    /// By slot: a unit keeps its slot for good (units are never deleted).
+    units: Slots<Arc<Unit>>,
+    facets: Slots<Facet>,
+    /// Area numbers of each unit.
+    unit_areas: Slots<Arc<[u32]>>,
+    /// Swedish sort key of each unit's name.
+    name_keys: Slots<Arc<str>>,
+    /// Each unit's place in (name key, id) order, as a number with gaps between neighbours,
+    /// so ranking compares integers and a renamed or new unit takes a free number between
+    /// its neighbours instead of moving every unit after it.
+    labels: Slots<u64>,
+    /// Numbers each unit had before, oldest first (also inside `search`).
+    former: Slots<Option<Arc<[crate::domain::ReplacedNumber]>>>,
+    unit_slot: imbl::HashMap<Uuid, u32>,
+    /// (name key, id) → slot, in name order.
+    by_name: imbl::OrdMap<(Arc<str>, Uuid), u32>,
+    /// Label → slot.
+    by_label: imbl::OrdMap<u64, u32>,
+    /// Room between the labels when they were last given, for a unit added after the last.
+    label_gap: u64,
+    /// Contact point id → slot of its unit.
+    point_owner: imbl::HashMap<Uuid, u32>,
     /// Full rankings of recent searches, valid for this snapshot (it never changes).
     rankings: RankingCache,
     cache_rankings: bool,
-    unit_pos: HashMap<Uuid, usize>,
-    organisation_pos: HashMap<String, usize>,
-    area_pos: HashMap<String, usize>,
-    /// Swedish sort key of each unit's name.
-    name_keys: Vec<String>,
-    /// Unit indices in (name key, id) order ...
-    by_name: Vec<usize>,
-    /// ... and each unit's position in that order, so ranking compares integers, not strings.
-    name_rank: Vec<u32>,
-    /// Organisation id → ids of its direct sub-organisations.
-    children: HashMap<String, Vec<String>>,
     /// Built-in accounts: user name → (version, disabled).
-    accounts: HashMap<String, (i64, bool)>,
+    accounts: Arc<HashMap<String, (i64, bool)>>,
     /// How many audit events the snapshot includes.
     event_count: i64,
-    /// Contact point id → position of its unit.
-    point_owner: HashMap<Uuid, usize>,
-    streets: streets::StreetTable,
+    /// The newest audit event it includes.
+    last_event_id: i64,
     search: SearchIndex,
     /// The search vocabulary (also inside `search`, folded), as stored.
-    vocabulary: Vec<crate::domain::vocabulary::Synonym>,
-    /// Numbers each unit had before, oldest first (also inside `search`).
-    former: HashMap<Uuid, Vec<crate::domain::ReplacedNumber>>,
+    vocabulary: Arc<Vec<crate::domain::vocabulary::Synonym>>,
+    /// Which directory read whole this one descends from (by applying changes).
+    lineage: u64,
 }
+
+/// Numbers the directories read whole.
+static LINEAGES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// Labels are below this: the low bits of a ranking key (the score takes the high ones).
+const LABEL_END: u64 = 1 << 44;
+/// Scores are below this.
+const SCORE_END: u32 = 1 << 20;
 
 impl Directory {
     pub fn build(snapshot: Snapshot) -> Self {
         let Snapshot {
-            mut organisations,
-            mut areas,
+            organisations,
+            areas,
             units,
             accounts,
             event_count,
             vocabulary,
             replaced,
+            last_event_id,
         } = snapshot;
-        organisations.sort_by_cached_key(|o| sort_key(&o.name));
-        areas.sort_by_cached_key(|a| (a.kind, sort_key(&a.name)));
-        let org_by_id: HashMap<&str, &Organisation> =
-            organisations.iter().map(|o| (o.id.as_str(), o)).collect();
-        let search = SearchIndex::build(&units, &org_by_id, &vocabulary, &replaced);
         let mut former: HashMap<Uuid, Vec<crate::domain::ReplacedNumber>> = HashMap::new();
         for r in replaced {
             former.entry(r.unit_id).or_default().push(r);
         }
-        let mut children: HashMap<String, Vec<String>> = HashMap::new();
-        for o in &organisations {
-            if let Some(parent) = &o.parent_id {
-                children.entry(parent.clone()).or_default().push(o.id.clone());
+        let mut directory = Self {
+            reference: Arc::new(reference::Reference::build(organisations, areas)),
+            accounts: Arc::new(
+                accounts
+                    .into_iter()
+                    .map(|(name, version, disabled)| (name, (version, disabled)))
+                    .collect(),
+            ),
+            event_count,
+            last_event_id,
+            vocabulary: Arc::new(vocabulary),
+            cache_rankings: true,
+            lineage: LINEAGES.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            ..Self::default()
+        };
+        directory.former = units
+            .iter()
+            .map(|u| former.remove(&u.id).map(Arc::from))
+            .collect();
+        directory.units = units.into_iter().map(Arc::new).collect();
+        let reference = Arc::clone(&directory.reference);
+        directory.facets = directory.units.iter().map(|u| Facet::of(u, &reference)).collect();
+        directory.unit_areas = directory.units.iter().map(|u| areas_of(u, &reference)).collect();
+        directory.name_keys = directory
+            .units
+            .iter()
+            .map(|u| Arc::from(sort_key(&u.name)))
+            .collect();
+        directory.unit_slot = directory
+            .units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.id, i as u32))
+            .collect();
+        directory.point_owner = directory
+            .units
+            .iter()
+            .enumerate()
+            .flat_map(|(i, u)| u.contact_points.iter().map(move |c| (c.id, i as u32)))
+            .collect();
+        directory.by_name = directory
+            .units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| ((Arc::clone(&directory.name_keys[i]), u.id), i as u32))
+            .collect();
+        directory.label_afresh();
+        directory.search = SearchIndex::build(directory.indexed_all(), &directory.vocabulary);
+        directory
+    }
+
+    /// Every unit as the search index takes it.
+    fn indexed_all(&self) -> impl Iterator<Item = search::Indexed<'_>> + Clone {
+        (0..self.units.len() as u32).map(|slot| self.indexed(slot))
+    }
+
+    fn indexed(&self, slot: u32) -> search::Indexed<'_> {
+        let unit = &*self.units[slot as usize];
+        (
+            slot,
+            unit,
+            self.reference.organisation(&unit.organisation_id),
+            self.former[slot as usize].as_deref().unwrap_or_default(),
+        )
+    }
+
+    /// Gives every unit a label again, evenly spaced in name order, with as much room again
+    /// after the last for units added at the end.
+    fn label_afresh(&mut self) {
+        let gap = (LABEL_END / (2 * self.units.len() as u64 + 2)).max(1);
+        let mut labels = vec![0u64; self.units.len()];
+        let mut by_label = imbl::OrdMap::new();
+        for (rank, (_, &slot)) in self.by_name.iter().enumerate() {
+            let label = (rank as u64 + 1) * gap;
+            labels[slot as usize] = label;
+            by_label.insert(label, slot);
+        }
+        self.labels = labels.into_iter().collect();
+        self.by_label = by_label;
+        self.label_gap = gap;
+    }
+
+    /// The next snapshot: this one with `changes` (read from the database after the events
+    /// this one includes) applied. Shares everything the changes do not touch; the work is
+    /// proportional to the change, not to the directory.
+    pub fn apply(&self, changes: Changes) -> Self {
+        let mut next = self.clone_shared();
+        next.event_count += changes.events;
+        next.last_event_id = changes.last_event_id;
+        if let Some(accounts) = changes.accounts {
+            next.accounts = Arc::new(
+                accounts
+                    .into_iter()
+                    .map(|(name, version, disabled)| (name, (version, disabled)))
+                    .collect(),
+            );
+        }
+        if let Some(vocabulary) = changes.vocabulary {
+            next.search = next.search.with_vocabulary(&vocabulary);
+            next.vocabulary = Arc::new(vocabulary);
+        }
+        let mut reindex: Vec<u32> = Vec::new();
+        if !changes.organisations.is_empty() || !changes.areas.is_empty() {
+            next.reference = Arc::new(self.reference.with(&changes.organisations, &changes.areas));
+            // An organisation's names are indexed into each of its units.
+            let renamed: Vec<u32> = changes
+                .organisations
+                .iter()
+                .filter(|o| {
+                    self.reference
+                        .organisation(&o.id)
+                        .is_some_and(|was| (&was.name, &was.short_name) != (&o.name, &o.short_name))
+                })
+                .filter_map(|o| next.reference.organisation_number.get(&o.id).copied())
+                .collect();
+            if !renamed.is_empty() {
+                reindex.extend(
+                    next.facets
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, f)| renamed.contains(&f.organisation))
+                        .map(|(i, _)| i as u32),
+                );
             }
         }
-        let name_keys: Vec<String> = units.iter().map(|u| sort_key(&u.name)).collect();
-        let mut by_name: Vec<usize> = (0..units.len()).collect();
-        by_name.sort_by(|&a, &b| (&name_keys[a], units[a].id).cmp(&(&name_keys[b], units[b].id)));
-        let organisation_pos: HashMap<String, usize> = organisations
-            .iter()
-            .enumerate()
-            .map(|(i, o)| (o.id.clone(), i))
-            .collect();
-        let area_pos: HashMap<String, usize> =
-            areas.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect();
-        let facets = units
-            .iter()
-            .map(|u| Facet {
-                kind: u.kind,
-                // The database's foreign key guarantees the organisation is known.
-                organisation: organisation_pos
-                    .get(&u.organisation_id)
-                    .map_or(u32::MAX, |i| *i as u32),
-                active_from: u.active_from,
-                active_to: u.active_to,
-                review_due: u.review_due(),
-            })
-            .collect();
-        let unit_areas = units
-            .iter()
-            .map(|u| {
-                u.area_ids
-                    .iter()
-                    .filter_map(|a| area_pos.get(a))
-                    .map(|i| *i as u32)
-                    .collect()
-            })
-            .collect();
-        let mut name_rank = vec![0u32; units.len()];
-        for (rank, &i) in by_name.iter().enumerate() {
-            name_rank[i] = rank as u32;
+        let mut former: HashMap<Uuid, Vec<crate::domain::ReplacedNumber>> = HashMap::new();
+        for r in changes.replaced {
+            former.entry(r.unit_id).or_default().push(r);
         }
-        let point_owner = units
-            .iter()
-            .enumerate()
-            .flat_map(|(i, u)| u.contact_points.iter().map(move |c| (c.id, i)))
-            .collect();
-        let streets = streets::StreetTable::build(&areas);
+        for unit in changes.units {
+            let numbers = former.remove(&unit.id).map(Arc::from);
+            reindex.push(next.put(unit, numbers));
+        }
+        reindex.sort_unstable();
+        reindex.dedup();
+        if !reindex.is_empty() {
+            let search = next.search.with_changes(&reindex, |slot| next.indexed(slot));
+            next.search = search;
+        }
+        next
+    }
+
+    /// Whether so many units changed since the search index was built whole that it should
+    /// be built whole again ([`Directory::build_search_base`], in the background).
+    pub fn wants_search_merge(&self) -> bool {
+        self.search.wants_merge()
+    }
+
+    /// The search index built whole from this snapshot: slow (every unit), so it runs beside
+    /// the writes, and [`Directory::with_search_base`] puts it in a later snapshot.
+    pub fn build_search_base(&self) -> search::Base {
+        SearchIndex::build_base(self.indexed_all())
+    }
+
+    /// This snapshot with `base`, built whole from the earlier snapshot `from`, as its search
+    /// index's large part; the units changed since `from` stay in the small part. `None` when
+    /// `from` is not an ancestor of this snapshot (the directory was read whole since).
+    pub fn with_search_base(&self, from: &Directory, base: search::Base) -> Option<Self> {
+        if from.lineage != self.lineage {
+            return None;
+        }
+        // A unit is as `from` has it when its value is the same allocation: every change
+        // puts a new one. A change to the organisations may have changed what units are
+        // indexed with (their names), so then every changed unit stays changed.
+        let same_reference = Arc::ptr_eq(&self.reference, &from.reference);
+        let stale = |slot: u32| {
+            let slot = slot as usize;
+            !same_reference || slot >= from.units.len() || !Arc::ptr_eq(&self.units[slot], &from.units[slot])
+        };
+        let mut next = self.clone_shared();
+        next.search = self.search.with_base(base, stale, |slot| self.indexed(slot));
+        Some(next)
+    }
+
+    /// A copy that shares every part (and starts with an empty ranking cache).
+    fn clone_shared(&self) -> Self {
         Self {
-            streets,
-            point_owner,
-            unit_pos: units.iter().enumerate().map(|(i, u)| (u.id, i)).collect(),
-            organisation_pos,
-            area_pos,
-            facets,
-            unit_areas,
-            rankings: Mutex::default(),
-            cache_rankings: true,
-            name_keys,
-            by_name,
-            name_rank,
-            units,
-            organisations,
-            areas,
-            children,
-            search,
-            accounts: accounts
-                .into_iter()
-                .map(|(name, version, disabled)| (name, (version, disabled)))
-                .collect(),
-            event_count,
-            vocabulary,
-            former,
+            reference: Arc::clone(&self.reference),
+            units: self.units.clone(),
+            facets: self.facets.clone(),
+            unit_areas: self.unit_areas.clone(),
+            name_keys: self.name_keys.clone(),
+            labels: self.labels.clone(),
+            former: self.former.clone(),
+            unit_slot: self.unit_slot.clone(),
+            by_name: self.by_name.clone(),
+            by_label: self.by_label.clone(),
+            label_gap: self.label_gap,
+            point_owner: self.point_owner.clone(),
+            rankings: RankingCache::default(),
+            cache_rankings: self.cache_rankings,
+            accounts: Arc::clone(&self.accounts),
+            event_count: self.event_count,
+            last_event_id: self.last_event_id,
+            search: self.search.clone(),
+            vocabulary: Arc::clone(&self.vocabulary),
+            lineage: self.lineage,
+        }
+    }
+
+    /// Puts `unit` in its slot (a new one at the end if it is new); returns the slot.
+    fn put(&mut self, unit: Unit, former: Option<Arc<[crate::domain::ReplacedNumber]>>) -> u32 {
+        let name_key: Arc<str> = Arc::from(sort_key(&unit.name));
+        let facet = Facet::of(&unit, &self.reference);
+        let areas = areas_of(&unit, &self.reference);
+        let (slot, old_key) = match self.unit_slot.get(&unit.id) {
+            Some(&slot) => {
+                let old = Arc::clone(&self.units[slot as usize]);
+                for c in &old.contact_points {
+                    self.point_owner.remove(&c.id);
+                }
+                (slot, Some((Arc::clone(&self.name_keys[slot as usize]), old.id)))
+            }
+            None => (self.units.len() as u32, None),
+        };
+        for c in &unit.contact_points {
+            self.point_owner.insert(c.id, slot);
+        }
+        let key = (Arc::clone(&name_key), unit.id);
+        let moved = old_key.as_ref().is_none_or(|old| old.0 != key.0);
+        if (slot as usize) < self.units.len() {
+            self.units.set(slot as usize, Arc::new(unit));
+            self.facets.set(slot as usize, facet);
+            self.unit_areas.set(slot as usize, areas);
+            self.former.set(slot as usize, former);
+        } else {
+            self.unit_slot.insert(unit.id, slot);
+            self.units.push(Arc::new(unit));
+            self.facets.push(facet);
+            self.unit_areas.push(areas);
+            self.former.push(former);
+            self.name_keys.push(Arc::clone(&name_key));
+            self.labels.push(0);
+        }
+        if moved {
+            if let Some(old) = &old_key {
+                self.by_name.remove(old);
+                self.by_label.remove(&self.labels[slot as usize]);
+            }
+            self.name_keys.set(slot as usize, name_key);
+            self.by_name.insert(key.clone(), slot);
+            self.label(slot, &key);
+        }
+        slot
+    }
+
+    /// Gives the unit at `slot` (already in `by_name` under `key`) a label between its
+    /// neighbours', or labels every unit again when there is no room.
+    fn label(&mut self, slot: u32, key: &(Arc<str>, Uuid)) {
+        use std::ops::Bound::{Excluded, Unbounded};
+        let before = self
+            .by_name
+            .range((Unbounded, Excluded(key)))
+            .next_back()
+            .map_or(0, |(_, s)| self.labels[*s as usize]);
+        let after = self
+            .by_name
+            .range((Excluded(key), Unbounded))
+            .next()
+            .map(|(_, s)| self.labels[*s as usize]);
+        let label = match after {
+            Some(after) => before + (after - before) / 2,
+            None => before + self.label_gap.min((LABEL_END - 1 - before) / 2),
+        };
+        if label == before || Some(label) == after || label >= LABEL_END - 1 {
+            self.label_afresh();
+        } else {
+            self.labels.set(slot as usize, label);
+            self.by_label.insert(label, slot);
         }
     }
 
@@ -307,8 +541,8 @@ impl Directory {
         if unit.contact_points.iter().any(|c| typed(c.number.e164())) {
             return None;
         }
-        self.former
-            .get(&unit.id)?
+        self.former[*self.unit_slot.get(&unit.id)? as usize]
+            .as_deref()?
             .iter()
             .rev()
             .filter(|r| include_internal || r.visibility == crate::domain::Visibility::Public)
@@ -323,27 +557,34 @@ impl Directory {
     /// What the street table says of an address as typed ("Sandwalls plats 3", "Kungsg 12"):
     /// `None` when it names no street.
     pub fn street(&self, raw: &str) -> Option<streets::StreetAnswer> {
-        self.streets
+        self.reference
+            .streets
             .find(&crate::domain::streets::TypedAddress::parse(raw)?)
     }
 
     /// Street names close to `raw`, for "did you mean".
     pub fn similar_streets(&self, raw: &str, max: usize) -> Vec<&str> {
-        self.streets.similar(raw, max)
+        self.reference.streets.similar(raw, max)
     }
 
     /// The area at a position that the street table gave.
     pub fn area_at(&self, position: usize) -> &Area {
-        &self.areas[position]
+        &self.reference.areas[position]
     }
 
     /// The active units of an area: hemtjänst, funktionsstöd and myndighet first (what an
     /// address asks for), then the other kinds organised by area, each by name.
     pub fn units_in_area(&self, area: &str, day: NaiveDate) -> Vec<&Unit> {
+        let Some(&number) = self.reference.area_number.get(area) else {
+            return Vec::new();
+        };
         let mut found: Vec<&Unit> = self
-            .units
+            .unit_areas
             .iter()
-            .filter(|u| u.is_active_on(day) && u.area_ids.iter().any(|a| a == area))
+            .zip(self.facets.iter())
+            .enumerate()
+            .filter(|(_, (areas, facet))| facet.is_active_on(day) && areas.contains(&number))
+            .map(|(i, _)| &*self.units[i])
             .collect();
         found.sort_by_key(|u| (u.kind.address_rank(), u.kind.label_sv(), sort_key(&u.name)));
         found
@@ -354,7 +595,7 @@ impl Directory {
         answer
             .districts()
             .into_iter()
-            .map(|d| &self.areas[d])
+            .map(|d| &self.reference.areas[d])
             .find(|area| unit.area_ids.contains(&area.id))
     }
 
@@ -366,7 +607,7 @@ impl Directory {
         }
         let typed =
             crate::domain::streets::TypedAddress::from_words(query.words().iter().map(String::as_str))?;
-        let answer = self.streets.find(&typed)?;
+        let answer = self.reference.streets.find(&typed)?;
         // A house number no part of the street has names no district. An abbreviation counts
         // only with a house number or a street ending typed short ("kungsg", "sandwalls pl"):
         // four letters alone ("kung", "järn") are more often the beginning of a name.
@@ -382,7 +623,7 @@ impl Directory {
 
     /// The units that are responsible for preschools.
     pub fn units_with_preschools(&self) -> impl Iterator<Item = &Unit> {
-        self.units.iter().filter(|u| !u.preschools.is_empty())
+        self.units().filter(|u| !u.preschools.is_empty())
     }
 
     /// How many audit events the snapshot includes.
@@ -395,35 +636,51 @@ impl Directory {
         self.accounts.get(username).copied()
     }
 
+    /// Builds the whole search index again once more than `changes` units changed since it
+    /// was built (instead of the default); for tests of that path.
+    pub fn merging_search_at(mut self, changes: usize) -> Self {
+        self.search = self.search.merging_at(changes);
+        self
+    }
+
     /// Turns the ranking cache off (to measure the uncached search path).
     pub fn without_ranking_cache(mut self) -> Self {
         self.cache_rankings = false;
         self
     }
 
-    pub fn organisations(&self) -> &[Organisation] {
-        &self.organisations
+    /// In name order.
+    pub fn organisations(&self) -> impl ExactSizeIterator<Item = &Organisation> + Clone {
+        let r = &*self.reference;
+        r.organisation_order.iter().map(|n| &r.organisations[*n as usize])
     }
 
     pub fn organisation(&self, id: &str) -> Option<&Organisation> {
-        self.organisation_pos.get(id).map(|i| &self.organisations[*i])
+        self.reference.organisation(id)
     }
 
-    pub fn areas(&self) -> &[Area] {
-        &self.areas
+    /// In (kind, name) order.
+    pub fn areas(&self) -> impl ExactSizeIterator<Item = &Area> + Clone {
+        let r = &*self.reference;
+        r.area_order.iter().map(|n| &r.areas[*n as usize])
     }
 
     pub fn area(&self, id: &str) -> Option<&Area> {
-        self.area_pos.get(id).map(|i| &self.areas[*i])
+        self.reference.area(id)
     }
 
     pub fn unit(&self, id: Uuid) -> Option<&Unit> {
-        self.unit_pos.get(&id).map(|i| &self.units[*i])
+        self.unit_slot.get(&id).map(|i| &*self.units[*i as usize])
     }
 
     /// Every unit, in no particular order.
-    pub fn units(&self) -> &[Unit] {
-        &self.units
+    pub fn units(&self) -> impl Iterator<Item = &Unit> + Clone {
+        self.units.iter().map(|u| &**u)
+    }
+
+    /// The newest audit event the snapshot includes.
+    pub fn last_event_id(&self) -> i64 {
+        self.last_event_id
     }
 
     pub fn unit_count(&self) -> usize {
@@ -449,7 +706,7 @@ impl Directory {
     pub fn organisation_and_descendants(&self, id: &str) -> Vec<String> {
         self.organisation_scope(id)
             .iter()
-            .zip(&self.organisations)
+            .zip(&self.reference.organisations)
             .filter(|(inside, _)| **inside)
             .map(|(_, o)| o.id.clone())
             .collect()
@@ -457,20 +714,13 @@ impl Directory {
 
     /// The organisation and all organisations under it, as a membership table by position.
     fn organisation_scope(&self, id: &str) -> Vec<bool> {
-        let mut scope = vec![false; self.organisations.len()];
-        let mut stack = vec![id];
+        let r = &*self.reference;
+        let mut scope = vec![false; r.organisations.len()];
+        let mut stack: Vec<u32> = r.organisation_number.get(id).copied().into_iter().collect();
         while let Some(current) = stack.pop() {
-            if let Some(&i) = self.organisation_pos.get(current)
-                && !scope[i]
-            {
-                scope[i] = true;
-                stack.extend(
-                    self.children
-                        .get(current)
-                        .into_iter()
-                        .flatten()
-                        .map(String::as_str),
-                );
+            if !scope[current as usize] {
+                scope[current as usize] = true;
+                stack.extend(&r.children[current as usize]);
             }
         }
         scope
@@ -505,11 +755,15 @@ impl Directory {
         let start = match cursor {
             None => 0,
             Some(c) => {
-                // The first name position after the cursor's unit; found even if it is gone.
+                // The label of the first unit after the cursor's in name order; found even
+                // if that unit is gone.
+                let key = (Arc::<str>::from(c.0.name_key.as_str()), c.0.id);
                 let boundary = self
                     .by_name
-                    .partition_point(|&j| (&self.name_keys[j], self.units[j].id) <= (&c.0.name_key, c.0.id));
-                let after = sort_key_of(c.0.score, 0) + boundary as u64;
+                    .range((std::ops::Bound::Excluded(&key), std::ops::Bound::Unbounded))
+                    .next()
+                    .map_or(LABEL_END - 1, |(_, slot)| self.labels[*slot as usize]);
+                let after = sort_key_of(c.0.score, boundary);
                 ranked.partition_point(|m| *m < after)
             }
         };
@@ -520,8 +774,8 @@ impl Directory {
                 let unit = self.unit_of(m);
                 Some(Cursor(CursorKey {
                     fingerprint,
-                    score: u32::MAX - (m >> 32) as u32,
-                    name_key: self.name_keys[unit].clone(),
+                    score: score_of(m),
+                    name_key: self.name_keys[unit].to_string(),
                     id: self.units[unit].id,
                     most: ranking.most,
                 }))
@@ -529,7 +783,7 @@ impl Directory {
             _ => None,
         };
         Ok(Page {
-            units: page.iter().map(|m| &self.units[self.unit_of(*m)]).collect(),
+            units: page.iter().map(|m| &*self.units[self.unit_of(*m)]).collect(),
             total: ranked.len(),
             start,
             next,
@@ -543,7 +797,9 @@ impl Directory {
     }
 
     fn unit_of(&self, sort_key: u64) -> usize {
-        self.by_name[(sort_key & u64::from(u32::MAX)) as usize]
+        self.by_label
+            .get(&(sort_key % LABEL_END))
+            .map_or(0, |slot| *slot as usize)
     }
 
     /// Every unit that matches, in result order: from the cache, or computed and cached.
@@ -557,7 +813,7 @@ impl Directory {
                 .unwrap_or_else(|poisoned| poisoned.into_inner())
         };
         if self.cache_rankings
-            && let Some(hit) = cache().get(&key)
+            && let Some(hit) = cache().0.get(&key)
         {
             return Arc::clone(hit);
         }
@@ -572,10 +828,15 @@ impl Directory {
         });
         if self.cache_rankings {
             let mut cache = cache();
-            if cache.len() >= RANKING_CACHE_ENTRIES {
-                cache.clear();
+            let (map, bytes) = &mut *cache;
+            let size = ranked.keys.len() * std::mem::size_of::<u64>();
+            if map.len() >= RANKING_CACHE_ENTRIES || *bytes + size > RANKING_CACHE_BYTES {
+                map.clear();
+                *bytes = 0;
             }
-            cache.insert(key, Arc::clone(&ranked));
+            if size <= RANKING_CACHE_BYTES && map.insert(key, Arc::clone(&ranked)).is_none() {
+                *bytes += size;
+            }
         }
         ranked
     }
@@ -602,8 +863,8 @@ impl Directory {
         let area = filter
             .area
             .as_deref()
-            .and_then(|a| self.area_pos.get(a))
-            .map(|i| *i as u32);
+            .and_then(|a| self.reference.area_number.get(a))
+            .copied();
         let districts: Vec<u32> = address
             .map(|a| a.districts().into_iter().map(|d| d as u32).collect())
             .unwrap_or_default();
@@ -621,7 +882,7 @@ impl Directory {
         let mut by_address = false;
         let mut matches = Vec::with_capacity(self.facets.len());
         let mut kept_masks: Vec<u16> = Vec::new();
-        for (i, facet) in self.facets.iter().enumerate() {
+        for (i, (facet, label)) in self.facets.iter().zip(self.labels.iter()).enumerate() {
             let in_district =
                 !districts.is_empty() && self.unit_areas[i].iter().any(|a| districts.contains(a));
             let score = match &scores {
@@ -656,7 +917,7 @@ impl Directory {
                     .is_none_or(|r| crate::domain::review::status(facet.review_due, filter.on) == r);
             if keep {
                 by_address |= in_district;
-                matches.push(sort_key_of(score, self.name_rank[i]));
+                matches.push(sort_key_of(score, *label));
                 if !masks.is_empty() {
                     kept_masks.push(if in_district { every_word } else { masks[i] });
                 }
@@ -712,18 +973,26 @@ impl Directory {
         scored
             .into_iter()
             .take(max)
-            .map(|(_, key)| &self.units[self.unit_of(key)])
+            .map(|(_, key)| &*self.units[self.unit_of(key)])
             .collect()
     }
 }
 
 /// How many distinct searches' rankings a snapshot keeps (each at most 8 bytes per unit).
 const RANKING_CACHE_ENTRIES: usize = 256;
+/// And at most this many bytes of ranking keys: at a million units one broad search's
+/// ranking takes megabytes, and 256 of them would take gigabytes.
+const RANKING_CACHE_BYTES: usize = 64 << 20;
 
-/// One integer per match that sorts in result order: the score inverted in the high half
-/// (best first), the Swedish name position in the low half (`by_name` maps it back to a unit).
-fn sort_key_of(score: u32, name_rank: u32) -> u64 {
-    (u64::from(u32::MAX - score) << 32) | u64::from(name_rank)
+/// One integer per match that sorts in result order: the score inverted in the high bits
+/// (best first), the unit's name label in the low ones (`by_label` maps it back to a unit).
+fn sort_key_of(score: u32, label: u64) -> u64 {
+    (u64::from(SCORE_END - 1 - score.min(SCORE_END - 1)) << 44) | label
+}
+
+/// The score a ranking key was made with.
+fn score_of(key: u64) -> u32 {
+    SCORE_END - 1 - (key >> 44) as u32
 }
 
 /// The current snapshot, shared by every worker. Readers take an `Arc` and never block

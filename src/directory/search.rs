@@ -8,9 +8,12 @@
 //! looks like a phone number finds the unit that has that number.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
+use super::slots::Slots;
 use crate::domain::text::{fold, words as words_of};
-use crate::domain::{Invalid, Organisation, PhoneNumber, Unit, Visibility};
+use crate::domain::vocabulary::Synonym;
+use crate::domain::{Invalid, Organisation, PhoneNumber, ReplacedNumber, Unit, Visibility};
 
 /// Longest accepted query, in characters.
 pub const MAX_QUERY_CHARS: usize = 200;
@@ -256,40 +259,35 @@ pub struct Scored {
     pub masks: Vec<u16>,
 }
 
-/// An inverted index over the words of every unit.
+/// One inverted index over the words of some units (by slot): the whole directory as it was
+/// when it was built ([`SearchIndex::base`]), or the units changed since ([`SearchIndex::delta`]).
 #[derive(Debug, Default)]
-pub struct SearchIndex {
+struct Segment {
     vocabulary: Vocabulary,
-    /// Folded full name per unit.
-    names: Vec<String>,
     /// (folded name, unit), sorted: the units whose name begins with the query are one range.
-    names_sorted: Vec<(String, u32)>,
+    names_sorted: Vec<(Box<str>, u32)>,
     /// E.164 number → units with that number and its visibility.
     numbers: HashMap<String, Vec<(u32, Visibility)>>,
     /// E.164 number → units that had it before, with its visibility then.
     former: HashMap<String, Vec<(u32, Visibility)>>,
-    /// The vocabulary, folded: a word → what it stands for, each a list of words.
-    synonyms: HashMap<String, Vec<Vec<String>>>,
 }
 
-/// An expansion's match counts this much of a direct one ("vc" finds vårdcentral, but a unit
-/// that has the word "vc" itself ranks first).
-const EXPANSION_WEIGHT: (u32, u32) = (4, 5);
+impl Segment {
+    /// Current numbers, or numbers units had before.
+    fn numbers(&self, former: bool) -> &HashMap<String, Vec<(u32, Visibility)>> {
+        if former { &self.former } else { &self.numbers }
+    }
 
-impl SearchIndex {
-    pub fn build(
-        units: &[Unit],
-        organisations: &HashMap<&str, &Organisation>,
-        vocabulary: &[crate::domain::vocabulary::Synonym],
-        replaced: &[crate::domain::ReplacedNumber],
+    /// `units`: (slot, unit, its organisation, the numbers it had before), each unit once.
+    fn build<'a>(
+        units: impl Iterator<Item = (u32, &'a Unit, Option<&'a Organisation>, &'a [ReplacedNumber])>,
     ) -> Self {
         let mut words: HashMap<String, Vec<(u32, Field)>> = HashMap::new();
-        let mut names = Vec::with_capacity(units.len());
+        let mut names_sorted = Vec::new();
         let mut numbers: HashMap<String, Vec<(u32, Visibility)>> = HashMap::new();
-        for (i, unit) in units.iter().enumerate() {
-            let i = i as u32;
+        let mut former: HashMap<String, Vec<(u32, Visibility)>> = HashMap::new();
+        for (i, unit, org, replaced) in units {
             let name = fold(&unit.name);
-            let org = organisations.get(unit.organisation_id.as_str());
             let other = [
                 Some(unit.kind.label_sv()),
                 org.and_then(|o| o.short_name.as_deref()),
@@ -301,7 +299,7 @@ impl SearchIndex {
             let mut add = |text: &str, field: Field| {
                 for word in words_of(&fold(text)) {
                     let postings = words.entry(word.to_owned()).or_default();
-                    // Units are added in order, and a unit's name before its other fields, so
+                    // A unit's words are added together, its name before its other fields, so
                     // a repeat of (unit, field) can only be the last entry. (Scanning the whole
                     // list made building quadratic in common words such as the city.)
                     if postings.last() != Some(&(i, field)) {
@@ -324,45 +322,174 @@ impl SearchIndex {
                     .or_default()
                     .push((i, point.visibility));
             }
-            names.push(name);
-        }
-        let position: HashMap<uuid::Uuid, u32> =
-            units.iter().enumerate().map(|(i, u)| (u.id, i as u32)).collect();
-        let mut former: HashMap<String, Vec<(u32, Visibility)>> = HashMap::new();
-        for r in replaced {
-            if let Some(&i) = position.get(&r.unit_id) {
+            for r in replaced {
                 let holders = former.entry(r.number.clone()).or_default();
                 if !holders.contains(&(i, r.visibility)) {
                     holders.push((i, r.visibility));
                 }
             }
+            names_sorted.push((name.into_boxed_str(), i));
         }
-        let mut names_sorted: Vec<(String, u32)> = names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.clone(), i as u32))
-            .collect();
         names_sorted.sort_unstable();
-        let synonyms = vocabulary
-            .iter()
-            .map(|s| {
-                let expansions = s
-                    .expansions
-                    .iter()
-                    .map(|e| words_of(&fold(e)).map(str::to_owned).collect::<Vec<_>>())
-                    .filter(|e: &Vec<String>| !e.is_empty())
-                    .collect();
-                (fold(&s.word), expansions)
-            })
-            .collect();
         Self {
             vocabulary: Vocabulary::build(words),
-            names,
             names_sorted,
             numbers,
             former,
-            synonyms,
         }
+    }
+}
+
+/// A set of unit slots, one bit each.
+#[derive(Debug, Default, Clone)]
+struct SlotSet(Vec<u64>);
+
+impl SlotSet {
+    fn contains(&self, slot: u32) -> bool {
+        self.0
+            .get(slot as usize / 64)
+            .is_some_and(|w| w & (1 << (slot % 64)) != 0)
+    }
+
+    fn insert(&mut self, slot: u32) {
+        let word = slot as usize / 64;
+        if self.0.len() <= word {
+            self.0.resize(word + 1, 0);
+        }
+        self.0[word] |= 1 << (slot % 64);
+    }
+}
+
+/// How many changed units the small index may hold before the whole index is built again
+/// with them, in the background (the small one is built again on every write, so this
+/// bounds a write's work).
+const MERGE_AT: usize = 2048;
+
+/// A large index built whole (in the background), to take the place of one with many changes.
+#[derive(Debug)]
+pub struct Base(Arc<Segment>);
+
+/// What a unit is indexed with: itself, its organisation, the numbers it had before.
+pub type Indexed<'a> = (u32, &'a Unit, Option<&'a Organisation>, &'a [ReplacedNumber]);
+
+/// An inverted index over the words of every unit: a large index of the directory as it was
+/// when it was built, and a small one of the units changed since (those units' entries in the
+/// large one are skipped). A write builds the small one again, not the large one.
+#[derive(Debug, Default, Clone)]
+pub struct SearchIndex {
+    base: Arc<Segment>,
+    delta: Arc<Segment>,
+    /// The units whose entries in `base` are out of date (they are in `delta`).
+    stale: Arc<SlotSet>,
+    /// The same, as a sorted list.
+    stale_slots: Arc<Vec<u32>>,
+    /// Folded full name per unit slot.
+    names: Slots<Arc<str>>,
+    /// The vocabulary, folded: a word → what it stands for, each a list of words.
+    synonyms: Arc<HashMap<String, Vec<Vec<String>>>>,
+    /// [`MERGE_AT`], or less in tests of the merge.
+    merge_at: usize,
+}
+
+/// An expansion's match counts this much of a direct one ("vc" finds vårdcentral, but a unit
+/// that has the word "vc" itself ranks first).
+const EXPANSION_WEIGHT: (u32, u32) = (4, 5);
+
+impl SearchIndex {
+    /// `units`: every unit, by slot from 0.
+    pub fn build<'a>(units: impl Iterator<Item = Indexed<'a>> + Clone, vocabulary: &[Synonym]) -> Self {
+        Self {
+            names: units
+                .clone()
+                .map(|(_, u, _, _)| Arc::from(fold(&u.name)))
+                .collect(),
+            base: Arc::new(Segment::build(units)),
+            delta: Arc::default(),
+            stale: Arc::default(),
+            stale_slots: Arc::default(),
+            synonyms: Arc::new(folded_synonyms(vocabulary)),
+            merge_at: MERGE_AT,
+        }
+    }
+
+    /// Builds the whole index again once more than `changes` units changed.
+    pub fn merging_at(self, changes: usize) -> Self {
+        Self {
+            merge_at: changes,
+            ..self
+        }
+    }
+
+    /// The index after the units at `changed` slots changed (or were added at the end).
+    /// `indexed` gives what any slot is indexed with now.
+    pub fn with_changes<'a>(&self, changed: &[u32], indexed: impl Fn(u32) -> Indexed<'a>) -> Self {
+        let mut next = self.clone();
+        let mut stale_slots = (*self.stale_slots).clone();
+        for &slot in changed {
+            let (_, unit, _, _) = indexed(slot);
+            let name: Arc<str> = Arc::from(fold(&unit.name));
+            if (slot as usize) < next.names.len() {
+                next.names.set(slot as usize, name);
+            } else {
+                next.names.push(name);
+            }
+            stale_slots.push(slot);
+        }
+        stale_slots.sort_unstable();
+        stale_slots.dedup();
+        let mut stale = (*self.stale).clone();
+        for &slot in changed {
+            stale.insert(slot);
+        }
+        next.delta = Arc::new(Segment::build(stale_slots.iter().map(|&s| indexed(s))));
+        next.stale = Arc::new(stale);
+        next.stale_slots = Arc::new(stale_slots);
+        next
+    }
+
+    /// Whether so many units changed that the whole index should be built again.
+    pub fn wants_merge(&self) -> bool {
+        self.stale_slots.len() > self.merge_at
+    }
+
+    /// The whole index built from `all` (slow: every unit).
+    pub fn build_base<'a>(all: impl Iterator<Item = Indexed<'a>>) -> Base {
+        Base(Arc::new(Segment::build(all)))
+    }
+
+    /// This index with `base` as its large part; `stale` tells which of the units changed
+    /// since are not as `base` has them (those go on in the small part).
+    pub fn with_base<'a>(
+        &self,
+        base: Base,
+        stale: impl Fn(u32) -> bool,
+        indexed: impl Fn(u32) -> Indexed<'a>,
+    ) -> Self {
+        let stale_slots: Vec<u32> = self.stale_slots.iter().copied().filter(|s| stale(*s)).collect();
+        let mut set = SlotSet::default();
+        for &slot in &stale_slots {
+            set.insert(slot);
+        }
+        Self {
+            base: base.0,
+            delta: Arc::new(Segment::build(stale_slots.iter().map(|&s| indexed(s)))),
+            stale: Arc::new(set),
+            stale_slots: Arc::new(stale_slots),
+            ..self.clone()
+        }
+    }
+
+    /// The index with another vocabulary.
+    pub fn with_vocabulary(&self, vocabulary: &[Synonym]) -> Self {
+        Self {
+            synonyms: Arc::new(folded_synonyms(vocabulary)),
+            ..self.clone()
+        }
+    }
+
+    /// The two segments, each with whether a slot's entries in it are current.
+    fn segments(&self) -> [(&Segment, Option<&SlotSet>); 2] {
+        [(&self.base, Some(&self.stale)), (&self.delta, None)]
     }
 
     /// A score per unit (same order as the units given to `build`); 0 means no match.
@@ -375,45 +502,7 @@ impl SearchIndex {
         let n = self.names.len();
         let mut total = vec![0u32; n];
         if query.phone_like {
-            // A whole number a unit has, then one a unit had; the end of a number a unit has, then
-            // of one a unit had.
-            let visible = |v: &Visibility| include_internal || *v == Visibility::Public;
-            for (numbers, score) in [(&self.numbers, PHONE_MATCH), (&self.former, PHONE_REPLACED)] {
-                if let Some(e164) = &query.phone {
-                    for (unit, visibility) in numbers.get(e164).into_iter().flatten() {
-                        if visible(visibility) {
-                            total[*unit as usize] = score;
-                        }
-                    }
-                }
-                if total.iter().any(|s| *s > 0) {
-                    return Scored {
-                        scores: total,
-                        masks: Vec::new(),
-                    };
-                }
-            }
-            for numbers in [&self.numbers, &self.former] {
-                if let Some(digits) = &query.digits {
-                    for (e164, units) in numbers {
-                        if e164.ends_with(digits.as_str()) {
-                            for (unit, visibility) in units {
-                                if visible(visibility) {
-                                    total[*unit as usize] = PHONE_SUFFIX;
-                                }
-                            }
-                        }
-                    }
-                }
-                if total.iter().any(|s| *s > 0) {
-                    return Scored {
-                        scores: total,
-                        masks: Vec::new(),
-                    };
-                }
-            }
-            // A number that no unit has: not a search for its digits as words (they would
-            // match house numbers).
+            self.score_number(query, include_internal, &mut total);
             return Scored {
                 scores: total,
                 masks: Vec::new(),
@@ -472,44 +561,102 @@ impl SearchIndex {
         Scored { scores: total, masks }
     }
 
+    /// A whole number a unit has, else one a unit had; else the end of a number a unit has,
+    /// else of one a unit had. A number that no unit has is not searched for as words (its
+    /// digits would match house numbers).
+    fn score_number(&self, query: &Query, include_internal: bool, total: &mut [u32]) {
+        let mark = |total: &mut [u32], holders: &[(u32, Visibility)], skip: Option<&SlotSet>, score: u32| {
+            let mut found = false;
+            for (unit, visibility) in holders {
+                let visible = include_internal || *visibility == Visibility::Public;
+                if visible && !skip.is_some_and(|s| s.contains(*unit)) {
+                    total[*unit as usize] = score;
+                    found = true;
+                }
+            }
+            found
+        };
+        for (former, score) in [(false, PHONE_MATCH), (true, PHONE_REPLACED)] {
+            let mut found = false;
+            for (segment, skip) in self.segments() {
+                if let Some(holders) = query
+                    .phone
+                    .as_ref()
+                    .and_then(|e164| segment.numbers(former).get(e164))
+                {
+                    found |= mark(total, holders, skip, score);
+                }
+            }
+            if found {
+                return;
+            }
+        }
+        let Some(digits) = &query.digits else {
+            return;
+        };
+        for former in [false, true] {
+            let mut found = false;
+            for (segment, skip) in self.segments() {
+                for (e164, holders) in segment.numbers(former) {
+                    if e164.ends_with(digits.as_str()) {
+                        found |= mark(total, holders, skip, PHONE_SUFFIX);
+                    }
+                }
+            }
+            if found {
+                return;
+            }
+        }
+    }
+
     /// The whole name typed exactly ranks first, the beginning of the name next (for units
     /// that match at all).
     fn add_name_bonus(&self, query: &Query, total: &mut [u32]) {
-        let from = self
-            .names_sorted
-            .partition_point(|(name, _)| name.as_str() < query.folded.as_str());
-        for (name, unit) in self.names_sorted[from..]
-            .iter()
-            .take_while(|(name, _)| name.starts_with(&query.folded))
-        {
-            let sum = &mut total[*unit as usize];
-            if *sum > 0 {
-                *sum += if *name == query.folded {
-                    EXACT_NAME
-                } else {
-                    NAME_PREFIX
-                };
+        for (segment, skip) in self.segments() {
+            let from = segment
+                .names_sorted
+                .partition_point(|(name, _)| &**name < query.folded.as_str());
+            for (name, unit) in segment.names_sorted[from..]
+                .iter()
+                .take_while(|(name, _)| name.starts_with(&query.folded))
+            {
+                if skip.is_some_and(|s| s.contains(*unit)) {
+                    continue;
+                }
+                let sum = &mut total[*unit as usize];
+                if *sum > 0 {
+                    *sum += if **name == *query.folded {
+                        EXACT_NAME
+                    } else {
+                        NAME_PREFIX
+                    };
+                }
             }
         }
     }
 
     /// Raises each unit's entry in `best` to how well its words match `token`.
     fn score_token(&self, token: &str, best: &mut [u32]) {
-        for (word, score) in self.vocabulary.matches(token) {
-            for (unit, field) in &self.vocabulary.postings[word] {
-                let weighted = match field {
-                    Field::Name => score,
-                    Field::Other => score * 2 / 5,
-                };
-                let slot = &mut best[*unit as usize];
-                *slot = (*slot).max(weighted);
+        for (segment, skip) in self.segments() {
+            for (word, score) in segment.vocabulary.matches(token) {
+                for (unit, field) in &segment.vocabulary.postings[word] {
+                    if skip.is_some_and(|s| s.contains(*unit)) {
+                        continue;
+                    }
+                    let weighted = match field {
+                        Field::Name => score,
+                        Field::Other => score * 2 / 5,
+                    };
+                    let slot = &mut best[*unit as usize];
+                    *slot = (*slot).max(weighted);
+                }
             }
         }
     }
 
     /// How alike a query is to a unit's name, 0..=1, for "did you mean" suggestions.
     pub fn similarity(&self, query: &Query, unit: usize) -> f64 {
-        let name = &self.names[unit];
+        let name = &*self.names[unit];
         let per_token: f64 = query
             .tokens
             .iter()
@@ -521,6 +668,22 @@ impl SearchIndex {
             .sum();
         per_token / query.tokens.len() as f64
     }
+}
+
+/// The vocabulary folded as queries are: a word → what it stands for, each a list of words.
+fn folded_synonyms(vocabulary: &[Synonym]) -> HashMap<String, Vec<Vec<String>>> {
+    vocabulary
+        .iter()
+        .map(|s| {
+            let expansions = s
+                .expansions
+                .iter()
+                .map(|e| words_of(&fold(e)).map(str::to_owned).collect::<Vec<_>>())
+                .filter(|e: &Vec<String>| !e.is_empty())
+                .collect();
+            (fold(&s.word), expansions)
+        })
+        .collect()
 }
 
 #[cfg(test)]

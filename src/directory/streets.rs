@@ -55,7 +55,11 @@ impl StreetTable {
             }
         }
         for list in parts.values_mut() {
-            list.sort_by_key(|(_, s)| (s.from(), s.side() as u8));
+            // Ties by the area's id, not its number: the order is the same however the
+            // numbers were given.
+            list.sort_by(|(a, s), (b, t)| {
+                (s.from(), s.side() as u8, &areas[*a].id).cmp(&(t.from(), t.side() as u8, &areas[*b].id))
+            });
         }
         let mut by_initial: HashMap<char, Vec<(String, Vec<String>)>> = HashMap::new();
         for key in parts.keys() {

@@ -82,7 +82,7 @@ pub fn undefused(cell: &str) -> &str {
 pub fn export_csv(directory: &Directory) -> anyhow::Result<String> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(COLUMNS)?;
-    let mut units: Vec<&Unit> = directory.units().iter().collect();
+    let mut units: Vec<&Unit> = directory.units().collect();
     units.sort_by_key(|u| u.id);
     let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     let json = |v: Option<String>| v.unwrap_or_default();

@@ -40,7 +40,7 @@ pub fn directory(directory: &Directory) -> serde_json::Result<String> {
     for area in directory.areas() {
         line(record("area", area)?);
     }
-    let mut units: Vec<&crate::domain::Unit> = directory.units().iter().collect();
+    let mut units: Vec<&crate::domain::Unit> = directory.units().collect();
     units.sort_by_key(|u| u.id);
     for unit in units {
         line(record("unit", unit)?);

@@ -93,7 +93,6 @@ fn kind_table(
     };
     let mut units: Vec<&Unit> = directory
         .units()
-        .iter()
         .filter(|u| u.kind == kind && u.is_active_on(day))
         .collect();
     if units.is_empty() {

@@ -83,7 +83,7 @@ pub fn vcard(directory: &Directory, unit: &Unit, include_internal: bool) -> Stri
 
 /// Every active unit's vCard, one after the other (a file address books import at once).
 pub fn vcards(directory: &Directory, day: NaiveDate, include_internal: bool) -> String {
-    let mut units: Vec<&Unit> = directory.units().iter().filter(|u| u.is_active_on(day)).collect();
+    let mut units: Vec<&Unit> = directory.units().filter(|u| u.is_active_on(day)).collect();
     units.sort_by_key(|u| crate::domain::text::sort_key(&u.name));
     units
         .into_iter()

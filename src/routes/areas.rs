@@ -30,7 +30,7 @@ pub async fn list_areas(
     caller.reader()?;
     let directory = state.directory.current();
     Ok(HttpResponse::Ok().json(AreaList {
-        items: directory.areas().iter().map(AreaView::from).collect(),
+        items: directory.areas().map(AreaView::from).collect(),
     }))
 }
 

@@ -386,6 +386,10 @@ pub struct Health {
     pub status: &'static str,
     /// Units in the served snapshot.
     pub units: usize,
+    /// How often this instance read the whole directory again after start. Writes, its own
+    /// and other instances', are applied as changes; a full read happens only when a gap in
+    /// the change history was found or a read failed.
+    pub full_reloads: u64,
 }
 
 /// Liveness: the process is up and serving.
@@ -395,6 +399,7 @@ pub async fn healthz(state: web::Data<AppState>, _: web::Query<NoParams>) -> Htt
     HttpResponse::Ok().json(Health {
         status: "ok",
         units: state.directory.current().unit_count(),
+        full_reloads: state.full_reloads.load(std::sync::atomic::Ordering::SeqCst),
     })
 }
 
@@ -422,5 +427,6 @@ pub async fn readyz(state: web::Data<AppState>, _: web::Query<NoParams>) -> AppR
     Ok(HttpResponse::Ok().json(Health {
         status: "ready",
         units: state.directory.current().unit_count(),
+        full_reloads: state.full_reloads.load(std::sync::atomic::Ordering::SeqCst),
     }))
 }

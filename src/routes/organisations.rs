@@ -28,11 +28,7 @@ pub async fn list_organisations(
     caller.reader()?;
     let directory = state.directory.current();
     Ok(HttpResponse::Ok().json(OrganisationList {
-        items: directory
-            .organisations()
-            .iter()
-            .map(OrganisationView::from)
-            .collect(),
+        items: directory.organisations().map(OrganisationView::from).collect(),
     }))
 }
 

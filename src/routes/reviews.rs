@@ -107,7 +107,6 @@ pub async fn reviews(
     let day = today();
     let organisations = directory
         .organisations()
-        .iter()
         .filter(|o| scope.contains(&o.id))
         .filter_map(|org| OrganisationReview::of(&directory, org, &open, day))
         .collect();
@@ -129,7 +128,6 @@ fn scope(directory: &Directory, user: &User, organisation: Option<&str>) -> AppR
         }
         (None, Role::Admin) => directory
             .organisations()
-            .iter()
             .filter(|o| o.parent_id.is_none())
             .map(|o| o.id.clone())
             .collect(),
@@ -155,7 +153,6 @@ impl OrganisationReview {
     fn of(directory: &Directory, org: &Organisation, open: &[Correction], day: NaiveDate) -> Option<Self> {
         let units: Vec<&Unit> = directory
             .units()
-            .iter()
             .filter(|u| u.organisation_id == org.id && u.is_active_on(day))
             .collect();
         if units.is_empty() {

@@ -250,7 +250,6 @@ pub struct DistrictChange {
 pub fn street_diff(directory: &Directory, table: &StreetTable) -> Vec<DistrictChange> {
     directory
         .areas()
-        .iter()
         .filter(|a| a.kind == AreaKind::District)
         .filter_map(|area| {
             let before: Vec<String> = area.streets.iter().map(StreetSpan::text_sv).collect();

@@ -686,7 +686,7 @@ pub fn unit(
                 @if let Some(m) = r.meeting_form { li { span.label { "Mötesform: " } (m.label_sv()) } }
             }
         }
-        @let boenden: Vec<&Unit> = directory.units().iter()
+        @let boenden: Vec<&Unit> = directory.units()
             .filter(|b| b.responsibility.as_ref().is_some_and(|r| r.vardcentral_id == unit.id) && b.is_active_on(now.date_naive()))
             .collect();
         @if !boenden.is_empty() {
@@ -1051,7 +1051,7 @@ pub fn hours_check(text: &str) -> Markup {
 fn responsibility_fields(directory: &Directory, r: &ResponsibilityInput, errors: &[FieldError]) -> Markup {
     let invalid = has_error(errors, "responsibility").then_some("true");
     // The stored one always (even ended, or of another kind now), so that saving keeps it.
-    let vardcentraler = directory.units().iter().filter(|u| {
+    let vardcentraler = directory.units().filter(|u| {
         (u.kind == UnitKind::Vardcentral && u.active_to.is_none()) || u.id.to_string() == r.vardcentral_id
     });
     html! {
@@ -1360,7 +1360,6 @@ pub fn review(
     let day = today();
     let mut due: Vec<&Unit> = directory
         .units()
-        .iter()
         .filter(|u| u.is_active_on(day))
         .filter(|u| u.review_status(day) != ReviewStatus::Current)
         .filter(|u| user.editor_of(directory, &u.organisation_id).is_ok())
@@ -1474,7 +1473,6 @@ pub fn review(
         }
         @let missing: Vec<(&Unit, &ContactPoint)> = directory
             .units()
-            .iter()
             .filter(|u| u.is_active_on(day) && user.editor_of(directory, &u.organisation_id).is_ok())
             .flat_map(|u| u.contact_points.iter().filter(|c| c.hours.is_none()).map(move |c| (u, c)))
             .collect();
@@ -1745,7 +1743,6 @@ pub fn unit_form(
     };
     let organisations: Vec<&crate::domain::Organisation> = directory
         .organisations()
-        .iter()
         .filter(|o| user.editor_of(directory, &o.id).is_ok())
         .collect();
     let body = html! {
@@ -1786,7 +1783,7 @@ pub fn unit_form(
             fieldset {
                 legend { "Områden" }
                 div.checks {
-                    @for a in directory.areas().iter().filter(|a| a.active_to.is_none() || input.areas.contains(&a.id)) {
+                    @for a in directory.areas().filter(|a| a.active_to.is_none() || input.areas.contains(&a.id)) {
                         label.check {
                             input type="checkbox" name="area" value=(a.id) checked[input.areas.contains(&a.id)];
                             " " (a.name)
@@ -2153,7 +2150,6 @@ pub fn references(
     let units_of = |pick: &dyn Fn(&Unit) -> bool| {
         directory
             .units()
-            .iter()
             .filter(|u| u.active_to.is_none() && pick(u))
             .count()
     };
@@ -2166,7 +2162,6 @@ pub fn references(
                 .collect(),
             directory
                 .organisations()
-                .iter()
                 .map(|o| RegisterRow {
                     id: o.id.clone(),
                     name: o.name.clone(),
@@ -2188,7 +2183,6 @@ pub fn references(
                 .collect(),
             directory
                 .areas()
-                .iter()
                 .map(|a| RegisterRow {
                     id: a.id.clone(),
                     name: a.name.clone(),
@@ -2259,7 +2253,7 @@ pub fn references(
                         label for=(format!("parent-{p}")) { "Ingår i" }
                         select id=(format!("parent-{p}")) name="parent_id" {
                             option value="" selected[row.parent_id.as_deref().unwrap_or_default().is_empty()] { "Ingen (högst upp)" }
-                            @for o in directory.organisations().iter().filter(|o| o.id != row.id) {
+                            @for o in directory.organisations().filter(|o| o.id != row.id) {
                                 option value=(o.id) selected[row.parent_id.as_deref() == Some(o.id.as_str())] { (o.name) }
                             }
                         }

@@ -162,6 +162,8 @@ fn skip(what: &str) -> bool {
     false
 }
 
+/// The followers apply what the other instance wrote from its audit events, without reading
+/// the whole directory again (`full_reloads` stays 0).
 #[test]
 fn a_write_through_one_instance_is_read_through_the_other_within_a_second() {
     if skip("two instances") {
@@ -191,6 +193,10 @@ fn a_write_through_one_instance_is_read_through_the_other_within_a_second() {
             "round {round}: the other instance showed the write after {} ms",
             seen.as_millis()
         );
+    }
+    // Both applied the writes as changes: neither read the whole directory again.
+    for instance in [&a, &b] {
+        assert_eq!(instance.get("/healthz", &token).body["full_reloads"], 0);
     }
 }
 

@@ -11,6 +11,7 @@ mod database;
 mod editing;
 mod errors;
 mod helpers;
+mod incremental;
 mod instances;
 mod lookup;
 mod numbers;

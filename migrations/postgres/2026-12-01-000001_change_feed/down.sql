@@ -1,0 +1,1 @@
+DROP INDEX replaced_numbers_unit_id;
