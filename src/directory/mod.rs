@@ -227,6 +227,8 @@ pub struct Directory {
     vocabulary: Arc<Vec<crate::domain::vocabulary::Synonym>>,
     /// Which directory read whole this one descends from (by applying changes).
     lineage: u64,
+    /// How many times an organisation's names changed since (what its units are indexed with).
+    renames: u64,
 }
 
 /// Numbers the directories read whole.
@@ -236,6 +238,8 @@ static LINEAGES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::ne
 const LABEL_END: u64 = 1 << 44;
 /// Scores are below this.
 const SCORE_END: u32 = 1 << 20;
+/// The least room between two labels a relabelled window leaves.
+const MIN_SPACING: u64 = 1 << 10;
 
 impl Directory {
     pub fn build(snapshot: Snapshot) -> Self {
@@ -369,6 +373,7 @@ impl Directory {
                 .filter_map(|o| next.reference.organisation_number.get(&o.id).copied())
                 .collect();
             if !renamed.is_empty() {
+                next.renames += 1;
                 reindex.extend(
                     next.facets
                         .iter()
@@ -415,12 +420,12 @@ impl Directory {
             return None;
         }
         // A unit is as `from` has it when its value is the same allocation: every change
-        // puts a new one. A change to the organisations may have changed what units are
-        // indexed with (their names), so then every changed unit stays changed.
-        let same_reference = Arc::ptr_eq(&self.reference, &from.reference);
+        // puts a new one. A renamed organisation changed what its units are indexed with, so
+        // after a rename every changed unit stays changed.
+        let renamed = self.renames != from.renames;
         let stale = |slot: u32| {
             let slot = slot as usize;
-            !same_reference || slot >= from.units.len() || !Arc::ptr_eq(&self.units[slot], &from.units[slot])
+            renamed || slot >= from.units.len() || !Arc::ptr_eq(&self.units[slot], &from.units[slot])
         };
         let mut next = self.clone_shared();
         next.search = self.search.with_base(base, stale, |slot| self.indexed(slot));
@@ -450,6 +455,7 @@ impl Directory {
             search: self.search.clone(),
             vocabulary: Arc::clone(&self.vocabulary),
             lineage: self.lineage,
+            renames: self.renames,
         }
     }
 
@@ -500,7 +506,11 @@ impl Directory {
     }
 
     /// Gives the unit at `slot` (already in `by_name` under `key`) a label between its
-    /// neighbours', or labels every unit again when there is no room.
+    /// neighbours'. When they leave no room, spreads the labels of a window of neighbours
+    /// around it evenly over the room they and their outer neighbours leave, the window
+    /// doubling until the room is enough (an order-maintenance list: units added one after
+    /// another at one place, "Hemtjänst Norr 1", "2", "3" …, relabel a few neighbours each time,
+    /// not the whole directory).
     fn label(&mut self, slot: u32, key: &(Arc<str>, Uuid)) {
         use std::ops::Bound::{Excluded, Unbounded};
         let before = self
@@ -517,11 +527,57 @@ impl Directory {
             Some(after) => before + (after - before) / 2,
             None => before + self.label_gap.min((LABEL_END - 1 - before) / 2),
         };
-        if label == before || Some(label) == after || label >= LABEL_END - 1 {
-            self.label_afresh();
-        } else {
+        if label > before && Some(label) != after && label < LABEL_END - 1 {
             self.labels.set(slot as usize, label);
             self.by_label.insert(label, slot);
+            return;
+        }
+        let mut k = 8;
+        loop {
+            // k units each side, and the one beyond them whose label bounds the room.
+            let mut left: Vec<u32> = self
+                .by_name
+                .range((Unbounded, Excluded(key)))
+                .rev()
+                .take(k + 1)
+                .map(|(_, s)| *s)
+                .collect();
+            let mut right: Vec<u32> = self
+                .by_name
+                .range((Excluded(key), Unbounded))
+                .take(k + 1)
+                .map(|(_, s)| *s)
+                .collect();
+            let low = if left.len() > k {
+                left.pop().map_or(0, |s| self.labels[s as usize])
+            } else {
+                0
+            };
+            let high = if right.len() > k {
+                right.pop().map_or(LABEL_END - 1, |s| self.labels[s as usize])
+            } else {
+                LABEL_END - 1
+            };
+            let window: Vec<u32> = left.iter().rev().copied().chain([slot]).chain(right).collect();
+            let spacing = (high - low) / (window.len() as u64 + 1);
+            if spacing >= MIN_SPACING || (low == 0 && high == LABEL_END - 1) {
+                if spacing < 2 {
+                    self.label_afresh();
+                    return;
+                }
+                for &s in &window {
+                    if s != slot {
+                        self.by_label.remove(&self.labels[s as usize]);
+                    }
+                }
+                for (i, &s) in window.iter().enumerate() {
+                    let label = low + (i as u64 + 1) * spacing;
+                    self.labels.set(s as usize, label);
+                    self.by_label.insert(label, s);
+                }
+                return;
+            }
+            k *= 2;
         }
     }
 
@@ -797,9 +853,9 @@ impl Directory {
     }
 
     fn unit_of(&self, sort_key: u64) -> usize {
-        self.by_label
-            .get(&(sort_key % LABEL_END))
-            .map_or(0, |slot| *slot as usize)
+        let slot = self.by_label.get(&(sort_key % LABEL_END));
+        debug_assert!(slot.is_some(), "every ranking key's label names a unit");
+        slot.map_or(0, |slot| *slot as usize)
     }
 
     /// Every unit that matches, in result order: from the cache, or computed and cached.

@@ -34,11 +34,15 @@ pub struct StreetAnswer {
 }
 
 impl StreetAnswer {
-    /// The districts' positions, each once.
+    /// The districts' positions, each once, in the order of the street's parts (which does
+    /// not depend on how the areas were numbered).
     pub fn districts(&self) -> Vec<usize> {
-        let mut out: Vec<usize> = self.parts.iter().map(|(d, _)| *d).collect();
-        out.sort_unstable();
-        out.dedup();
+        let mut out: Vec<usize> = Vec::new();
+        for (d, _) in &self.parts {
+            if !out.contains(d) {
+                out.push(*d);
+            }
+        }
         out
     }
 }

@@ -113,13 +113,19 @@ async fn on_skartorsdag_evening_the_on_call_doctor_answers_until_tuesday() {
 #[actix_web::test]
 async fn the_lookup_says_who_answers_right_now() {
     let app = TestApp::new();
+    // Now, whatever the clock says: the vårdcentral, the on-call doctor, or (in the lunch hour
+    // between the telefontider) nobody, with when it opens. (This assumed someone always
+    // answers, and failed when CI ran between 12 and 13.)
     let res = app.get("/v1/lookup?q=sodra%20torget").await;
     let first = &res.body["results"][0];
     assert_eq!(first["call"]["purpose"], "vag_in");
     assert!(first["call"]["hours_text"].as_str().is_some());
     let now = &first["call_now"];
     assert!(now["why"].as_str().is_some_and(|w| !w.is_empty()), "{now}");
-    assert!([SODRA_TORGET, ON_CALL].contains(&now["unit"]["name"].as_str().expect("name")));
+    match now["unit"]["name"].as_str() {
+        Some(name) => assert!([SODRA_TORGET, ON_CALL].contains(&name), "{now}"),
+        None => assert!(now["next_open"].is_string(), "{now}"),
+    }
 }
 
 #[actix_web::test]

@@ -273,8 +273,19 @@ fn pages(d: &Directory, filter: &UnitFilter) -> Vec<String> {
     for _ in 0..8 {
         let page = d.find(filter, cursor.as_ref(), 7).expect("find");
         let ids: Vec<Uuid> = page.units.iter().map(|u| u.id).collect();
+        // The district each unit was found by, when the query named a street.
+        let serves: Vec<Option<&str>> = page
+            .units
+            .iter()
+            .map(|u| {
+                page.address
+                    .as_ref()
+                    .and_then(|a| d.serves(a, u))
+                    .map(|a| a.id.as_str())
+            })
+            .collect();
         out.push(format!(
-            "{ids:?} {} {} {:?} {:?} {:?}",
+            "{ids:?} {} {} {:?} {:?} {:?} {serves:?}",
             page.total,
             page.start,
             page.next.as_ref().map(|c| c.encode()),
@@ -458,5 +469,57 @@ async fn after_any_sequence_of_writes_the_served_directory_equals_one_read_whole
             reloads,
             "no write read the whole directory"
         );
+    }
+}
+
+/// Units added one after another at one place in the name order ("B 000", "B 001" … between
+/// "A" and "C", then "B 299 x" … backwards) use up the room between two labels again and
+/// again: each time a window of neighbours is spread out anew. The order stays the one a
+/// directory built whole has, page by page.
+#[test]
+fn units_added_one_after_another_at_one_place_keep_the_name_order() {
+    use kontaktnav::db::repo::{Changes, Snapshot};
+    let unit = |name: &str| crate::helpers::test_unit(name, UnitKind::Hemtjanst, None);
+    let mut all = vec![unit("A"), unit("C")];
+    let mut served = Directory::build(Snapshot {
+        units: all.clone(),
+        ..Snapshot::default()
+    });
+    let names = (0..300)
+        .map(|i| format!("B {i:03}"))
+        .chain((0..300).rev().map(|i| format!("B 299 {i:03}")));
+    for (event, name) in names.enumerate() {
+        let added = unit(&name);
+        all.push(added.clone());
+        served = served.apply(Changes {
+            last_event_id: event as i64 + 1,
+            events: 1,
+            units: vec![added],
+            ..Changes::default()
+        });
+    }
+    let whole = Directory::build(Snapshot {
+        units: all,
+        event_count: 600,
+        last_event_id: 600,
+        ..Snapshot::default()
+    });
+    for query in [None, Some("b"), Some("b 299")] {
+        let f = filter(query, ActiveFilter::Any);
+        let all_pages = |d: &Directory| {
+            let mut out = Vec::new();
+            let mut cursor = None;
+            loop {
+                let page = d.find(&f, cursor.as_ref(), 50).expect("find");
+                out.extend(page.units.iter().map(|u| u.name.clone()));
+                cursor = page.next;
+                if cursor.is_none() {
+                    return out;
+                }
+            }
+        };
+        let order = all_pages(&served);
+        assert_eq!(order, all_pages(&whole), "{query:?}");
+        assert!(order.len() >= 300, "{query:?}: {}", order.len());
     }
 }
