@@ -35,21 +35,26 @@ pub fn prepare(
     if demo_data && demo::load_if_empty(&mut conn)? {
         log::info!("loaded the Borås demo directory into the empty database");
     }
+    let started = std::time::Instant::now();
     let snapshot = repo::load_snapshot(&mut conn)?;
+    let read = started.elapsed();
     let baselines = db::repo::record_baselines(&mut conn, &snapshot, db::now())
         .context("recording the first history events of data stored before the audit history")?;
     if baselines > 0 {
         log::info!("recorded {baselines} baseline events for data stored before the audit history");
     }
     drop(conn);
+    let (units, organisations) = (snapshot.units.len(), snapshot.organisations.len());
+    let started = std::time::Instant::now();
+    let directory = Directory::build(snapshot);
     log::info!(
-        "serving {} units of {} organisations",
-        snapshot.units.len(),
-        snapshot.organisations.len()
+        "serving {units} units of {organisations} organisations (read in {} ms, indexed in {} ms)",
+        read.as_millis(),
+        started.elapsed().as_millis()
     );
     Ok(web::Data::new(AppState::new(
         pool,
-        DirectoryHandle::new(Directory::build(snapshot), search_cache),
+        DirectoryHandle::new(directory, search_cache),
         auth,
     )))
 }

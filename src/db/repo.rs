@@ -325,7 +325,7 @@ pub(super) fn unit_from_rows(
     area_ids: Vec<String>,
     point_rows: Vec<ContactPointRow>,
 ) -> anyhow::Result<Unit> {
-    let contact_points = point_rows
+    let mut contact_points: Vec<ContactPoint> = point_rows
         .into_iter()
         .map(|p| {
             Ok(ContactPoint {
@@ -341,6 +341,9 @@ pub(super) fn unit_from_rows(
             })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
+    // Collected in place, the points keep the rows' buffer, several times their size, for as
+    // long as the unit is served (90 MB at 100,000 units).
+    contact_points.shrink_to_fit();
     let mut unit = Unit {
         id: parse_uuid("unit", &r.id)?,
         kind: UnitKind::parse(&r.kind).map_err(|e| corrupt("unit", &r.id, e))?,

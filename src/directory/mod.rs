@@ -204,7 +204,7 @@ pub struct Directory {
     labels: Slots<u64>,
     /// Numbers each unit had before, oldest first (also inside `search`).
     former: Slots<Option<Arc<[crate::domain::ReplacedNumber]>>>,
-    unit_slot: imbl::HashMap<Uuid, u32>,
+    unit_slot: slots::ShardedMap<Uuid, u32>,
     /// (name key, id) → slot, in name order.
     by_name: imbl::OrdMap<(Arc<str>, Uuid), u32>,
     /// Label → slot.
@@ -212,7 +212,7 @@ pub struct Directory {
     /// Room between the labels when they were last given, for a unit added after the last.
     label_gap: u64,
     /// Contact point id → slot of its unit.
-    point_owner: imbl::HashMap<Uuid, u32>,
+    point_owner: slots::ShardedMap<Uuid, u32>,
     /// Full rankings of recent searches, valid for this snapshot (it never changes).
     rankings: RankingCache,
     cache_rankings: bool,

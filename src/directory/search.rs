@@ -145,27 +145,40 @@ struct Vocabulary {
     starts: Vec<u32>,
     chars: Vec<u16>,
     heads: Vec<[char; 2]>,
-    /// For each word, the units (and field) it occurs in.
-    postings: Vec<Vec<(u32, Field)>>,
+    /// The units (and field) each word occurs in, word after word: word `i`'s are
+    /// `postings[posting_starts[i]..posting_starts[i + 1]]` (one array, not one per word: at
+    /// a million units most words are a unit's own number, and a list each cost 60 bytes).
+    postings: Vec<(u32, Field)>,
+    posting_starts: Vec<u32>,
 }
 
 impl Vocabulary {
-    fn build(mut words: HashMap<String, Vec<(u32, Field)>>) -> Self {
-        let mut sorted: Vec<String> = words.keys().cloned().collect();
-        sorted.sort_unstable();
+    fn build(words: HashMap<String, Vec<(u32, Field)>>) -> Self {
+        let mut sorted: Vec<(String, Vec<(u32, Field)>)> = words.into_iter().collect();
+        sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut v = Self {
             text: String::from(SEPARATOR),
+            posting_starts: vec![0],
             ..Self::default()
         };
-        for word in sorted {
+        v.postings
+            .reserve_exact(sorted.iter().map(|(_, p)| p.len()).sum());
+        for (word, postings) in sorted {
             v.starts.push(v.text.len() as u32);
             v.text.push_str(&word);
             v.text.push(SEPARATOR);
             v.chars.push(word.chars().count().min(u16::MAX as usize) as u16);
             v.heads.push(head(&word));
-            v.postings.push(words.remove(&word).unwrap_or_default());
+            v.postings.extend(postings);
+            v.posting_starts.push(v.postings.len() as u32);
         }
+        v.text.shrink_to_fit();
         v
+    }
+
+    /// The units (and field) word `i` occurs in.
+    fn postings(&self, i: usize) -> &[(u32, Field)] {
+        &self.postings[self.posting_starts[i] as usize..self.posting_starts[i + 1] as usize]
     }
 
     fn word(&self, i: usize) -> &str {
@@ -639,7 +652,7 @@ impl SearchIndex {
     fn score_token(&self, token: &str, best: &mut [u32]) {
         for (segment, skip) in self.segments() {
             for (word, score) in segment.vocabulary.matches(token) {
-                for (unit, field) in &segment.vocabulary.postings[word] {
+                for (unit, field) in segment.vocabulary.postings(word) {
                     if skip.is_some_and(|s| s.contains(*unit)) {
                         continue;
                     }

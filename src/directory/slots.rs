@@ -6,6 +6,8 @@
 //! crate walks a tree of 64-element leaves on every step of the scans `find` makes over every
 //! unit).
 
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hash, RandomState};
 use std::sync::Arc;
 
 /// Elements per chunk: a write copies this many (pointers or small structs) at most.
@@ -91,6 +93,78 @@ impl<T> FromIterator<T> for Slots<T> {
     }
 }
 
+/// Shards of a [`ShardedMap`].
+const SHARDS: usize = 1024;
+
+/// A persistent hash map for as many entries as there are units: [`SHARDS`] ordinary hash maps
+/// chosen by the key's hash, each shared between snapshots until a change copies it (about a
+/// thousand entries at a million units). A quarter of the memory of a hash array mapped trie
+/// (`imbl::HashMap` took 155 bytes an entry), and a lookup is one ordinary hash lookup.
+#[derive(Debug)]
+pub struct ShardedMap<K, V> {
+    shards: Vec<Arc<HashMap<K, V>>>,
+    /// Chooses the shard; the same for every snapshot of the map.
+    hasher: RandomState,
+}
+
+impl<K, V> Clone for ShardedMap<K, V> {
+    fn clone(&self) -> Self {
+        Self {
+            shards: self.shards.clone(),
+            hasher: self.hasher.clone(),
+        }
+    }
+}
+
+impl<K, V> Default for ShardedMap<K, V> {
+    fn default() -> Self {
+        Self {
+            shards: (0..SHARDS).map(|_| Arc::new(HashMap::new())).collect(),
+            hasher: RandomState::new(),
+        }
+    }
+}
+
+impl<K: Hash + Eq + Clone, V: Clone> ShardedMap<K, V> {
+    fn shard(&self, key: &K) -> usize {
+        (self.hasher.hash_one(key) % SHARDS as u64) as usize
+    }
+
+    pub fn get(&self, key: &K) -> Option<&V> {
+        self.shards[self.shard(key)].get(key)
+    }
+
+    pub fn insert(&mut self, key: K, value: V) {
+        let shard = self.shard(&key);
+        Arc::make_mut(&mut self.shards[shard]).insert(key, value);
+    }
+
+    pub fn remove(&mut self, key: &K) {
+        let shard = self.shard(key);
+        if self.shards[shard].contains_key(key) {
+            Arc::make_mut(&mut self.shards[shard]).remove(key);
+        }
+    }
+}
+
+impl<K: Hash + Eq + Clone, V: Clone> FromIterator<(K, V)> for ShardedMap<K, V> {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(items: I) -> Self {
+        let mut map = Self::default();
+        let mut shards: Vec<HashMap<K, V>> = (0..SHARDS).map(|_| HashMap::new()).collect();
+        for (key, value) in items {
+            shards[map.shard(&key)].insert(key, value);
+        }
+        map.shards = shards
+            .into_iter()
+            .map(|mut s| {
+                s.shrink_to_fit();
+                Arc::new(s)
+            })
+            .collect();
+        map
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,6 +182,28 @@ mod tests {
         assert!(Arc::ptr_eq(&after.chunks[0], &before.chunks[0]));
         assert!(!Arc::ptr_eq(&after.chunks[1], &before.chunks[1]));
         assert_eq!(after.iter().filter(|v| **v == 7).count(), 2);
+        let map: ShardedMap<u32, u32> = (0..5000).map(|k| (k, k * 2)).collect();
+        let mut changed = map.clone();
+        changed.insert(7, 0);
+        changed.insert(9000, 1);
+        changed.remove(&8);
+        assert_eq!(
+            (map.get(&7), map.get(&8), map.get(&9000)),
+            (Some(&14), Some(&16), None)
+        );
+        assert_eq!(
+            (
+                changed.get(&7),
+                changed.get(&8),
+                changed.get(&9000),
+                changed.get(&4999)
+            ),
+            (Some(&0), None, Some(&1), Some(&9998))
+        );
+        let copied = (0..SHARDS)
+            .filter(|s| !Arc::ptr_eq(&map.shards[*s], &changed.shards[*s]))
+            .count();
+        assert!(copied <= 3, "{copied}");
         let grown: Slots<u32> = (0..1024).collect();
         let mut g = grown.clone();
         g.push(1);
