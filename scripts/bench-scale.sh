@@ -12,6 +12,7 @@
 #   scripts/bench-scale.sh                            # 1k, 100k and 1M units, 1,000 writes each
 #   SIZES="1000 100000" WRITES=30 scripts/bench-scale.sh
 #   BIN=/path/to/kontaktnav scripts/bench-scale.sh    # another build
+#   WORK=/tmp/scale scripts/bench-scale.sh            # keep the databases, and use them again
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,9 +30,14 @@ if [ -z "${BIN:-}" ]; then
   cargo build --release --locked --quiet
   BIN=./target/release/kontaktnav
 fi
-work=$(mktemp -d)
+# WORK=dir keeps the generated databases there and uses them again on the next run (a million
+# units take minutes to generate); a run changes them (the writes), which does not change the
+# figures.
+work=${WORK:-$(mktemp -d)}
+keep=${WORK:+yes}
+mkdir -p "$work"
 server_pid=
-cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"; }
+cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; [ -n "$keep" ] || rm -rf "$work"; }
 trap cleanup EXIT
 base="http://127.0.0.1:$PORT"
 rss() { awk '/VmRSS/ {printf "%.0f MB", $2 / 1024}' "/proc/$1/status"; }
@@ -40,9 +46,13 @@ for units in $SIZES; do
   echo
   echo "== $units units"
   export DATABASE_URL="sqlite://$work/scale-$units.db" AUTH_SECRET_FILE="$work/secret" RUST_LOG=warn
-  start=$(date +%s.%N)
-  "$BIN" generate --units "$units" >/dev/null
-  echo "generated in $(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)") s"
+  if [ -f "$work/scale-$units.db" ]; then
+    echo "using the database generated before in $work"
+  else
+    start=$(date +%s.%N)
+    "$BIN" generate --units "$units" >/dev/null
+    echo "generated in $(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)") s"
+  fi
   start=$(date +%s.%N)
   BIND="127.0.0.1:$PORT" "$BIN" serve &
   server_pid=$!

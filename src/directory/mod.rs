@@ -277,35 +277,66 @@ impl Directory {
             .map(|u| former.remove(&u.id).map(Arc::from))
             .collect();
         directory.units = units.into_iter().map(Arc::new).collect();
-        let reference = Arc::clone(&directory.reference);
-        directory.facets = directory.units.iter().map(|u| Facet::of(u, &reference)).collect();
-        directory.unit_areas = directory.units.iter().map(|u| areas_of(u, &reference)).collect();
-        directory.name_keys = directory
-            .units
-            .iter()
-            .map(|u| Arc::from(sort_key(&u.name)))
-            .collect();
-        directory.unit_slot = directory
-            .units
-            .iter()
-            .enumerate()
-            .map(|(i, u)| (u.id, i as u32))
-            .collect();
-        directory.point_owner = directory
-            .units
-            .iter()
-            .enumerate()
-            .flat_map(|(i, u)| u.contact_points.iter().map(move |c| (c.id, i as u32)))
-            .collect();
-        directory.by_name = directory
-            .units
-            .iter()
-            .enumerate()
-            .map(|(i, u)| ((Arc::clone(&directory.name_keys[i]), u.id), i as u32))
-            .collect();
+        // The search index on a second thread while this one builds the rest: they read the
+        // same units and write different parts.
+        let (search, rest) = std::thread::scope(|scope| {
+            let indexing = scope.spawn(|| SearchIndex::build(directory.indexed_all(), &directory.vocabulary));
+            let rest = directory.per_unit_parts();
+            (indexing.join(), rest)
+        });
+        let search = match search {
+            Ok(search) => search,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        (
+            directory.facets,
+            directory.unit_areas,
+            directory.name_keys,
+            directory.unit_slot,
+            directory.point_owner,
+            directory.by_name,
+        ) = rest;
+        directory.search = search;
         directory.label_afresh();
-        directory.search = SearchIndex::build(directory.indexed_all(), &directory.vocabulary);
         directory
+    }
+
+    /// What [`Directory::build`] makes per unit besides the search index.
+    #[allow(clippy::type_complexity)]
+    fn per_unit_parts(
+        &self,
+    ) -> (
+        Slots<Facet>,
+        Slots<Arc<[u32]>>,
+        Slots<Arc<str>>,
+        slots::ShardedMap<Uuid, u32>,
+        slots::ShardedMap<Uuid, u32>,
+        imbl::OrdMap<(Arc<str>, Uuid), u32>,
+    ) {
+        let reference = &*self.reference;
+        let name_keys: Slots<Arc<str>> = self.units.iter().map(|u| Arc::from(sort_key(&u.name))).collect();
+        let by_name = self
+            .units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| ((Arc::clone(&name_keys[i]), u.id), i as u32))
+            .collect();
+        (
+            self.units.iter().map(|u| Facet::of(u, reference)).collect(),
+            self.units.iter().map(|u| areas_of(u, reference)).collect(),
+            name_keys,
+            self.units
+                .iter()
+                .enumerate()
+                .map(|(i, u)| (u.id, i as u32))
+                .collect(),
+            self.units
+                .iter()
+                .enumerate()
+                .flat_map(|(i, u)| u.contact_points.iter().map(move |c| (c.id, i as u32)))
+                .collect(),
+            by_name,
+        )
     }
 
     /// Every unit as the search index takes it.

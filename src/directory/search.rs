@@ -7,7 +7,7 @@
 //! kind, organisation and address words. The whole name typed exactly ranks first. A query that
 //! looks like a phone number finds the unit that has that number.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::Arc;
 
 use super::slots::Slots;
@@ -211,7 +211,7 @@ impl Vocabulary {
     /// Every word that matches `token`, with how well, as (word index, score).
     fn matches(&self, token: &str) -> Vec<(usize, u32)> {
         let t_len = token.chars().count();
-        let mut found: HashMap<usize, u32> = HashMap::new();
+        let mut found: HashMap<usize, u32> = HashMap::default();
         let mut note = |i: usize, score: u32| {
             let slot = found.entry(i).or_insert(0);
             *slot = (*slot).max(score);
@@ -295,10 +295,10 @@ impl Segment {
     fn build<'a>(
         units: impl Iterator<Item = (u32, &'a Unit, Option<&'a Organisation>, &'a [ReplacedNumber])>,
     ) -> Self {
-        let mut words: HashMap<String, Vec<(u32, Field)>> = HashMap::new();
+        let mut words: HashMap<String, Vec<(u32, Field)>> = HashMap::default();
         let mut names_sorted = Vec::new();
-        let mut numbers: HashMap<String, Vec<(u32, Visibility)>> = HashMap::new();
-        let mut former: HashMap<String, Vec<(u32, Visibility)>> = HashMap::new();
+        let mut numbers: HashMap<String, Vec<(u32, Visibility)>> = HashMap::default();
+        let mut former: HashMap<String, Vec<(u32, Visibility)>> = HashMap::default();
         for (i, unit, org, replaced) in units {
             let name = fold(&unit.name);
             let other = [
@@ -704,7 +704,7 @@ mod tests {
     use super::*;
 
     fn word_score(token: &str, word: &str) -> u32 {
-        let vocabulary = Vocabulary::build(HashMap::from([(word.to_owned(), vec![])]));
+        let vocabulary = Vocabulary::build([(word.to_owned(), vec![])].into_iter().collect());
         vocabulary.matches(token).first().map_or(0, |(_, score)| *score)
     }
 
