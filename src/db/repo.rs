@@ -1,6 +1,6 @@
 //! Repository functions: whole operations, each in one transaction, in domain types.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use anyhow::{Context, anyhow};
 use chrono::NaiveDateTime;
@@ -172,55 +172,20 @@ pub fn changes_since(conn: &mut DbConnection, after_id: i64, count: bool) -> any
     .transpose()
 }
 
-/// Units read per batch by [`load_snapshot`].
-const READ_BATCH: i64 = 5_000;
-
 /// Reads the whole directory in one read transaction that sees one moment of the database
 /// (REPEATABLE READ on PostgreSQL; a read transaction on SQLite).
-///
-/// Units are read in batches in id order, each with its areas and numbers (ranges of the
-/// indexes that start with the unit id), and made domain values before the next batch is
-/// read: the rows of a million units never stand in memory beside the units made of them.
 pub fn load_snapshot(conn: &mut DbConnection) -> anyhow::Result<Snapshot> {
     super::read_transaction(conn, |conn| {
         let organisations = organisations::table
             .select(OrganisationRow::as_select())
-            .load(conn)?
-            .into_iter()
-            .map(organisation_from_row)
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        let areas = areas::table
-            .select(AreaRow::as_select())
-            .load(conn)?
-            .into_iter()
-            .map(area_from_row)
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        let mut units = Vec::new();
-        let mut after: Option<String> = None;
-        loop {
-            let mut query = units::table.order(units::id).limit(READ_BATCH).into_boxed();
-            if let Some(after) = &after {
-                query = query.filter(units::id.gt(after.clone()));
-            }
-            let rows: Vec<UnitRow> = query.select(UnitRow::as_select()).load(conn)?;
-            let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
-                break;
-            };
-            let (first, last) = (first.id.clone(), last.id.clone());
-            let unit_areas = unit_areas::table
-                .filter(unit_areas::unit_id.ge(&first))
-                .filter(unit_areas::unit_id.le(&last))
-                .select(UnitAreaRow::as_select())
-                .load(conn)?;
-            let points = contact_points::table
-                .filter(contact_points::unit_id.ge(&first))
-                .filter(contact_points::unit_id.le(&last))
-                .filter(contact_points::removed_at.is_null())
-                .select(ContactPointRow::as_select())
-                .load(conn)?;
-            units.extend(units_from_rows(rows, unit_areas, points)?);
-            after = Some(last);
-        }
+            .load(conn)?;
+        let areas = areas::table.select(AreaRow::as_select()).load(conn)?;
+        let units = units::table.select(UnitRow::as_select()).load(conn)?;
+        let unit_areas = unit_areas::table.select(UnitAreaRow::as_select()).load(conn)?;
+        let points = contact_points::table
+            .filter(contact_points::removed_at.is_null())
+            .select(ContactPointRow::as_select())
+            .load(conn)?;
         let accounts = accounts::table
             .select((accounts::username, accounts::version, accounts::disabled))
             .load(conn)?;
@@ -229,18 +194,38 @@ pub fn load_snapshot(conn: &mut DbConnection) -> anyhow::Result<Snapshot> {
             .select(diesel::dsl::max(audit_events::id))
             .first::<Option<i64>>(conn)?
             .unwrap_or(0);
-        Ok::<_, anyhow::Error>(Snapshot {
+        let vocabulary = super::vocabulary::load_all(conn)?;
+        let replaced = super::numbers::load_all(conn)?;
+        Ok::<_, diesel::result::Error>((
             organisations,
             areas,
             units,
+            unit_areas,
+            points,
             accounts,
-            event_count,
-            vocabulary: super::vocabulary::load_all(conn)?,
-            replaced: super::numbers::load_all(conn)?,
-            last_event_id,
-        })
+            (event_count, last_event_id, vocabulary, replaced),
+        ))
     })
     .context("reading the directory from the database")
+    .and_then(
+        |(
+            organisations,
+            areas,
+            units,
+            unit_areas,
+            points,
+            accounts,
+            (event_count, last_event_id, vocabulary, replaced),
+        )| {
+            let mut snapshot = snapshot_from_rows(organisations, areas, units, unit_areas, points)?;
+            snapshot.accounts = accounts;
+            snapshot.event_count = event_count;
+            snapshot.last_event_id = last_event_id;
+            snapshot.vocabulary = vocabulary;
+            snapshot.replaced = replaced;
+            Ok(snapshot)
+        },
+    )
 }
 
 /// How many audit events there are.
@@ -264,7 +249,22 @@ fn snapshot_from_rows(
         .map(area_from_row)
         .collect::<anyhow::Result<Vec<_>>>()?;
 
-    let units = units_from_rows(unit_rows, unit_area_rows, point_rows)?;
+    let mut areas_of: HashMap<String, Vec<String>> = HashMap::new();
+    for row in unit_area_rows {
+        areas_of.entry(row.unit_id).or_default().push(row.area_id);
+    }
+    let mut points_of: HashMap<String, Vec<ContactPointRow>> = HashMap::new();
+    for r in point_rows {
+        points_of.entry(r.unit_id.clone()).or_default().push(r);
+    }
+    let units = unit_rows
+        .into_iter()
+        .map(|r| {
+            let points = points_of.remove(&r.id).unwrap_or_default();
+            let area_ids = areas_of.remove(&r.id).unwrap_or_default();
+            unit_from_rows(r, area_ids, points)
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(Snapshot {
         organisations,
         areas,
@@ -275,30 +275,6 @@ fn snapshot_from_rows(
         replaced: Vec::new(),
         last_event_id: 0,
     })
-}
-
-/// Units from their rows, their area rows and their (current) contact point rows.
-fn units_from_rows(
-    unit_rows: Vec<UnitRow>,
-    unit_area_rows: Vec<UnitAreaRow>,
-    point_rows: Vec<ContactPointRow>,
-) -> anyhow::Result<Vec<Unit>> {
-    let mut areas_of: foldhash::HashMap<String, Vec<String>> = foldhash::HashMap::default();
-    for row in unit_area_rows {
-        areas_of.entry(row.unit_id).or_default().push(row.area_id);
-    }
-    let mut points_of: foldhash::HashMap<String, Vec<ContactPointRow>> = foldhash::HashMap::default();
-    for r in point_rows {
-        points_of.entry(r.unit_id.clone()).or_default().push(r);
-    }
-    unit_rows
-        .into_iter()
-        .map(|r| {
-            let points = points_of.remove(&r.id).unwrap_or_default();
-            let area_ids = areas_of.remove(&r.id).unwrap_or_default();
-            unit_from_rows(r, area_ids, points)
-        })
-        .collect()
 }
 
 /// An organisation from its row.
