@@ -131,15 +131,82 @@ pub struct Page<'a> {
     pub address: Option<Arc<StreetAnswer>>,
 }
 
-/// A search's full result: sort keys in result order, and the words it had to leave out.
+/// A search's full result: the sort keys of every match, and the words it had to leave out.
 #[derive(Debug)]
 struct Ranking {
-    keys: Box<[u64]>,
+    keys: Mutex<Ordered>,
+    /// How many units match.
+    total: usize,
     ignored: Vec<String>,
     /// How many of the query's words each result matches (0: one word, or no query).
     most: u32,
     /// The street the query names: the units of its districts are in the results.
     address: Option<Arc<StreetAnswer>>,
+}
+
+/// The sort keys of a search's matches, put in order only as far as the pages asked for so far
+/// need: the first page of a search that finds most of the directory costs a selection, not a
+/// sort of every match; paging on sorts the next stretch, twice as long each time, so walking
+/// every page still sorts each key about once.
+#[derive(Debug)]
+struct Ordered {
+    /// `keys[..sorted]` are the `sorted` smallest, in order; the rest are larger, in no order.
+    keys: Vec<u64>,
+    sorted: usize,
+}
+
+impl Ordered {
+    /// Puts at least the first `count` keys in order (all of them if there are fewer).
+    fn order(&mut self, count: usize) {
+        let len = self.keys.len();
+        if count <= self.sorted || self.sorted == len {
+            return;
+        }
+        let target = count.max(self.sorted * 2).max(64).min(len);
+        let rest = &mut self.keys[self.sorted..];
+        let take = target - self.sorted;
+        if take < rest.len() {
+            rest.select_nth_unstable(take);
+        }
+        rest[..take].sort_unstable();
+        self.sorted = target;
+    }
+}
+
+impl Ranking {
+    /// The position of the first match after `after` (a sort key; from the first match
+    /// without one) and up to `limit` matches from there.
+    fn page(&self, after: Option<u64>, limit: usize) -> (usize, Vec<u64>) {
+        // A poisoned lock means a panic mid-sort; the keys are all still there, and a sort
+        // that stopped half-way leaves `sorted` as it was.
+        let mut ordered = self.keys.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let start = match after {
+            None => 0,
+            Some(after) => {
+                // Order until the keys before `after` are all in the ordered part.
+                while ordered.sorted < ordered.keys.len()
+                    && (ordered.sorted == 0 || ordered.keys[ordered.sorted - 1] < after)
+                {
+                    let more = ordered.sorted + 1;
+                    ordered.order(more);
+                }
+                ordered.keys[..ordered.sorted].partition_point(|m| *m < after)
+            }
+        };
+        ordered.order(start + limit);
+        let end = (start + limit).min(ordered.sorted);
+        (start, ordered.keys[start..end].to_vec())
+    }
+}
+
+/// A unit a search considers: what its words scored, which of the query's words it matches
+/// (a query of several words), whether it is in a district the query's address names.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    slot: u32,
+    score: u32,
+    mask: Option<u16>,
+    in_district: bool,
 }
 
 /// The numbers of a unit's areas.
@@ -196,6 +263,8 @@ pub struct Directory {
     facets: Slots<Facet>,
     /// Area numbers of each unit.
     unit_areas: Slots<Arc<[u32]>>,
+    /// By area number: the slots of its units (what `unit_areas` says, the other way round).
+    area_units: Arc<Vec<imbl::OrdSet<u32>>>,
     /// Swedish sort key of each unit's name.
     name_keys: Slots<Arc<str>>,
     /// Each unit's place in (name key, id) order, as a number with gaps between neighbours,
@@ -297,6 +366,13 @@ impl Directory {
             directory.by_name,
         ) = rest;
         directory.search = search;
+        let mut area_units: Vec<Vec<u32>> = vec![Vec::new(); directory.reference.areas.len()];
+        for (slot, areas) in directory.unit_areas.iter().enumerate() {
+            for &a in areas.iter() {
+                area_units[a as usize].push(slot as u32);
+            }
+        }
+        directory.area_units = Arc::new(area_units.into_iter().map(imbl::OrdSet::from_iter).collect());
         directory.label_afresh();
         directory
     }
@@ -470,6 +546,7 @@ impl Directory {
             units: self.units.clone(),
             facets: self.facets.clone(),
             unit_areas: self.unit_areas.clone(),
+            area_units: Arc::clone(&self.area_units),
             name_keys: self.name_keys.clone(),
             labels: self.labels.clone(),
             former: self.former.clone(),
@@ -495,16 +572,31 @@ impl Directory {
         let name_key: Arc<str> = Arc::from(sort_key(&unit.name));
         let facet = Facet::of(&unit, &self.reference);
         let areas = areas_of(&unit, &self.reference);
-        let (slot, old_key) = match self.unit_slot.get(&unit.id) {
+        let (slot, old_key, old_areas) = match self.unit_slot.get(&unit.id) {
             Some(&slot) => {
                 let old = Arc::clone(&self.units[slot as usize]);
                 for c in &old.contact_points {
                     self.point_owner.remove(&c.id);
                 }
-                (slot, Some((Arc::clone(&self.name_keys[slot as usize]), old.id)))
+                let key = (Arc::clone(&self.name_keys[slot as usize]), old.id);
+                (slot, Some(key), Arc::clone(&self.unit_areas[slot as usize]))
             }
-            None => (self.units.len() as u32, None),
+            None => (self.units.len() as u32, None, Arc::from([])),
         };
+        if old_areas != areas {
+            let sets = Arc::make_mut(&mut self.area_units);
+            for a in old_areas.iter().filter(|a| !areas.contains(a)) {
+                if let Some(set) = sets.get_mut(*a as usize) {
+                    set.remove(&slot);
+                }
+            }
+            for &a in areas.iter().filter(|a| !old_areas.contains(a)) {
+                if sets.len() <= a as usize {
+                    sets.resize(a as usize + 1, imbl::OrdSet::new());
+                }
+                sets[a as usize].insert(slot);
+            }
+        }
         for c in &unit.contact_points {
             self.point_owner.insert(c.id, slot);
         }
@@ -666,12 +758,12 @@ impl Directory {
             return Vec::new();
         };
         let mut found: Vec<&Unit> = self
-            .unit_areas
-            .iter()
-            .zip(self.facets.iter())
-            .enumerate()
-            .filter(|(_, (areas, facet))| facet.is_active_on(day) && areas.contains(&number))
-            .map(|(i, _)| &*self.units[i])
+            .area_units
+            .get(number as usize)
+            .into_iter()
+            .flatten()
+            .filter(|&&slot| self.facets[slot as usize].is_active_on(day))
+            .map(|&slot| &*self.units[slot as usize])
             .collect();
         found.sort_by_key(|u| (u.kind.address_rank(), u.kind.label_sv(), sort_key(&u.name)));
         found
@@ -838,26 +930,22 @@ impl Directory {
                 "the results have changed since the previous page; start again without a cursor",
             ));
         }
-        let ranked = &ranking.keys;
-        let start = match cursor {
-            None => 0,
-            Some(c) => {
-                // The label of the first unit after the cursor's in name order; found even
-                // if that unit is gone.
-                let key = (Arc::<str>::from(c.0.name_key.as_str()), c.0.id);
-                let boundary = self
-                    .by_name
-                    .range((std::ops::Bound::Excluded(&key), std::ops::Bound::Unbounded))
-                    .next()
-                    .map_or(LABEL_END - 1, |(_, slot)| self.labels[*slot as usize]);
-                let after = sort_key_of(c.0.score, boundary);
-                ranked.partition_point(|m| *m < after)
-            }
-        };
-        let end = (start + limit).min(ranked.len());
-        let page = &ranked[start..end];
+        // After the cursor: before the first unit after the cursor's in name order (its
+        // label; found even if the cursor's unit is gone).
+        let after = cursor.map(|c| {
+            let key = (Arc::<str>::from(c.0.name_key.as_str()), c.0.id);
+            let boundary = self
+                .by_name
+                .range((std::ops::Bound::Excluded(&key), std::ops::Bound::Unbounded))
+                .next()
+                .map_or(LABEL_END - 1, |(_, slot)| self.labels[*slot as usize]);
+            sort_key_of(c.0.score, boundary)
+        });
+        let (start, page) = ranking.page(after, limit);
+        let total = ranking.total;
+        let end = start + page.len();
         let next = match page.last() {
-            Some(&m) if end < ranked.len() => {
+            Some(&m) if end < total => {
                 let unit = self.unit_of(m);
                 Some(Cursor(CursorKey {
                     fingerprint,
@@ -871,10 +959,10 @@ impl Directory {
         };
         Ok(Page {
             units: page.iter().map(|m| &*self.units[self.unit_of(*m)]).collect(),
-            total: ranked.len(),
+            total,
             start,
             next,
-            ignored_words: if ranked.is_empty() {
+            ignored_words: if total == 0 {
                 Vec::new()
             } else {
                 ranking.ignored.clone()
@@ -905,10 +993,10 @@ impl Directory {
             return Arc::clone(hit);
         }
         let address = self.address_of(filter);
-        let (mut keys, ignored, most, by_address) = self.matching(filter, address.as_deref());
-        keys.sort_unstable();
+        let (keys, ignored, most, by_address) = self.matching(filter, address.as_deref());
         let ranked = Arc::new(Ranking {
-            keys: keys.into_boxed_slice(),
+            total: keys.len(),
+            keys: Mutex::new(Ordered { keys, sorted: 0 }),
             ignored,
             most,
             address: address.filter(|_| by_address),
@@ -916,7 +1004,7 @@ impl Directory {
         if self.cache_rankings {
             let mut cache = cache();
             let (map, bytes) = &mut *cache;
-            let size = ranked.keys.len() * std::mem::size_of::<u64>();
+            let size = ranked.total * std::mem::size_of::<u64>();
             if map.len() >= RANKING_CACHE_ENTRIES || *bytes + size > RANKING_CACHE_BYTES {
                 map.clear();
                 *bytes = 0;
@@ -926,6 +1014,78 @@ impl Directory {
             }
         }
         ranked
+    }
+
+    /// The units a filter's query finds (each with its score, and with the words it matches
+    /// when the query has several), and the units of the districts `address` names; every
+    /// unit when there is no query. Only these are checked against the rest of the filter, so
+    /// a search costs what its words find, not the whole directory.
+    fn candidates(&self, filter: &UnitFilter, address: Option<&StreetAnswer>) -> Vec<Candidate> {
+        let Some(query) = &filter.query else {
+            let everyone = |slot| Candidate {
+                slot,
+                score: 0,
+                mask: None,
+                in_district: false,
+            };
+            // An area's units are listed by the area's index, without the rest.
+            if let Some(area) = filter.area.as_deref() {
+                return self
+                    .reference
+                    .area_number
+                    .get(area)
+                    .and_then(|&a| self.area_units.get(a as usize))
+                    .map(|units| units.iter().copied().map(everyone).collect())
+                    .unwrap_or_default();
+            }
+            return (0..self.units.len() as u32)
+                .map(|slot| Candidate {
+                    slot,
+                    score: 0,
+                    mask: None,
+                    in_district: false,
+                })
+                .collect();
+        };
+        let scored = self.search.scores(query, filter.include_internal);
+        let masked = !scored.masks.is_empty();
+        let mut found: Vec<Candidate> = scored
+            .hits
+            .iter()
+            .enumerate()
+            .map(|(k, &(slot, score))| Candidate {
+                slot,
+                score,
+                mask: masked.then(|| scored.masks[k]),
+                in_district: false,
+            })
+            .collect();
+        let Some(address) = address else {
+            return found;
+        };
+        let mut in_districts: Vec<u32> = address
+            .districts()
+            .into_iter()
+            .filter_map(|d| self.area_units.get(d))
+            .flat_map(|units| units.iter().copied())
+            .collect();
+        in_districts.sort_unstable();
+        in_districts.dedup();
+        found.sort_unstable_by_key(|c| c.slot);
+        let mut extra = Vec::new();
+        for slot in in_districts {
+            match found.binary_search_by_key(&slot, |c| c.slot) {
+                Ok(k) => found[k].in_district = true,
+                Err(_) => extra.push(Candidate {
+                    slot,
+                    score: 0,
+                    mask: masked.then_some(0),
+                    in_district: true,
+                }),
+            }
+        }
+        found.extend(extra);
+        found
     }
 
     /// The sort keys of every unit that matches, unordered, and the query's words that
@@ -938,23 +1098,12 @@ impl Directory {
         filter: &UnitFilter,
         address: Option<&StreetAnswer>,
     ) -> (Vec<u64>, Vec<String>, u32, bool) {
-        let scored = filter
-            .query
-            .as_ref()
-            .map(|q| self.search.scores(q, filter.include_internal));
-        let (scores, masks) = match scored {
-            Some(s) => (Some(s.scores), s.masks),
-            None => (None, Vec::new()),
-        };
         let scope = filter.organisation.as_deref().map(|o| self.organisation_scope(o));
         let area = filter
             .area
             .as_deref()
             .and_then(|a| self.reference.area_number.get(a))
             .copied();
-        let districts: Vec<u32> = address
-            .map(|a| a.districts().into_iter().map(|d| d as u32).collect())
-            .unwrap_or_default();
         let every_word = filter
             .query
             .as_ref()
@@ -966,17 +1115,19 @@ impl Directory {
             Some(a) if a.number.is_some() => search::ADDRESS,
             _ => 0,
         };
+        let candidates = self.candidates(filter, address);
         let mut by_address = false;
-        let mut matches = Vec::with_capacity(self.facets.len());
+        let mut matches = Vec::with_capacity(candidates.len());
         let mut kept_masks: Vec<u16> = Vec::new();
-        for (i, (facet, label)) in self.facets.iter().zip(self.labels.iter()).enumerate() {
-            let in_district =
-                !districts.is_empty() && self.unit_areas[i].iter().any(|a| districts.contains(a));
-            let score = match &scores {
-                Some(s) if s[i] == 0 && !in_district => continue,
-                Some(s) => s[i],
-                None => 0,
-            };
+        for Candidate {
+            slot,
+            score,
+            mask,
+            in_district,
+        } in candidates
+        {
+            let i = slot as usize;
+            let facet = &self.facets[i];
             let score = if in_district {
                 // Hemtjänst, funktionsstöd, myndighet, the rest: 4, 3, 2, 1 above the base
                 // (without a house number at most level with the weakest word match, 4).
@@ -1004,9 +1155,9 @@ impl Directory {
                     .is_none_or(|r| crate::domain::review::status(facet.review_due, filter.on) == r);
             if keep {
                 by_address |= in_district;
-                matches.push(sort_key_of(score, *label));
-                if !masks.is_empty() {
-                    kept_masks.push(if in_district { every_word } else { masks[i] });
+                matches.push(sort_key_of(score, self.labels[i]));
+                if let Some(mask) = mask {
+                    kept_masks.push(if in_district { every_word } else { mask });
                 }
             }
         }

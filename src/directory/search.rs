@@ -262,14 +262,109 @@ impl Vocabulary {
     }
 }
 
-/// Scores per unit and, for a query of several words, which of its words each unit matches
-/// (bit `k` for word `k`): the caller keeps, among the units its filter allows, those that
-/// match the most words, and names the words none of them matches.
+/// The units a query matches, each with its score and, for a query of several words, which
+/// of its words the unit matches (bit `k` for word `k`): the caller keeps, among the units its
+/// filter allows, those that match the most words, and names the words none of them matches.
+/// Only the units that match are listed (a search costs what it finds, not the directory).
 #[derive(Debug, Clone, Default)]
 pub struct Scored {
-    pub scores: Vec<u32>,
-    /// Empty when every unit with a score matches the whole query (one word, a number).
+    /// (slot, score > 0), each unit once, in no particular order.
+    pub hits: Vec<(u32, u32)>,
+    /// Beside `hits`; empty when every unit found matches the whole query (one word, a number).
     pub masks: Vec<u16>,
+}
+
+/// A value per unit slot for the units a query touches: a dense array (kept between queries
+/// on the same thread, so it is neither allocated nor cleared whole per query) and the slots
+/// set, which are all a query reads and all it clears again.
+#[derive(Debug, Default)]
+struct Sparse {
+    values: Vec<u32>,
+    /// Used by the totals of a query of several words only.
+    masks: Vec<u16>,
+    /// Each slot whose value is not 0, once.
+    touched: Vec<u32>,
+}
+
+impl Sparse {
+    /// Raises the value at `slot` to `value` (never 0: a slot set stays set).
+    fn raise(&mut self, slot: u32, value: u32) {
+        debug_assert!(value > 0, "a score is never 0");
+        let v = &mut self.values[slot as usize];
+        if *v == 0 {
+            self.touched.push(slot);
+        }
+        *v = (*v).max(value);
+    }
+
+    fn get(&self, slot: u32) -> u32 {
+        self.values[slot as usize]
+    }
+
+    /// The set slots with their values.
+    fn iter(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        self.touched.iter().map(|&s| (s, self.values[s as usize]))
+    }
+
+    /// Zeroes what was set, and makes room for `units` slots.
+    fn reset(&mut self, units: usize) {
+        for &slot in &self.touched {
+            self.values[slot as usize] = 0;
+            if let Some(m) = self.masks.get_mut(slot as usize) {
+                *m = 0;
+            }
+        }
+        self.touched.clear();
+        if self.values.len() < units {
+            self.values.resize(units, 0);
+        }
+    }
+}
+
+thread_local! {
+    /// Scratch arrays of this thread's earlier queries.
+    static SCRATCH: std::cell::RefCell<Vec<Sparse>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A zeroed [`Sparse`] with room for `units` slots, from this thread's scratch; it goes back
+/// when dropped.
+struct Scratch(Option<Sparse>);
+
+impl Scratch {
+    fn take(units: usize) -> Self {
+        let mut sparse = SCRATCH.with(|s| s.borrow_mut().pop()).unwrap_or_default();
+        sparse.reset(units);
+        Self(Some(sparse))
+    }
+}
+
+impl std::ops::Deref for Scratch {
+    type Target = Sparse;
+    fn deref(&self) -> &Sparse {
+        // Taken out only in drop.
+        self.0.as_ref().unwrap_or_else(|| unreachable!())
+    }
+}
+
+impl std::ops::DerefMut for Scratch {
+    fn deref_mut(&mut self) -> &mut Sparse {
+        self.0.as_mut().unwrap_or_else(|| unreachable!())
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if let Some(mut sparse) = self.0.take() {
+            sparse.reset(0);
+            // A thread keeps a few (one query uses at most three at once).
+            SCRATCH.with(|s| {
+                let mut pool = s.borrow_mut();
+                if pool.len() < 4 {
+                    pool.push(sparse);
+                }
+            });
+        }
+    }
 }
 
 /// One inverted index over the words of some units (by slot): the whole directory as it was
@@ -513,11 +608,11 @@ impl SearchIndex {
     /// word that matches no unit at all is `ignored` rather than the end of the search.
     pub fn scores(&self, query: &Query, include_internal: bool) -> Scored {
         let n = self.names.len();
-        let mut total = vec![0u32; n];
+        let mut total = Scratch::take(n);
         if query.phone_like {
             self.score_number(query, include_internal, &mut total);
             return Scored {
-                scores: total,
+                hits: total.iter().collect(),
                 masks: Vec::new(),
             };
         }
@@ -528,62 +623,70 @@ impl SearchIndex {
             self.score_token(token, &mut total);
             self.add_name_bonus(query, &mut total);
             return Scored {
-                scores: total,
+                hits: total.iter().collect(),
                 masks: Vec::new(),
             };
         }
-        let mut masks = vec![0u16; n];
-        let mut best = Vec::new();
-        let mut expanded = Vec::new();
-        let mut word = Vec::new();
+        let units = total.values.len();
+        total.masks.resize(units, 0);
+        let mut best = Scratch::take(n);
+        let mut word = Scratch::take(n);
         for (k, token) in query.tokens.iter().enumerate() {
-            best.clear();
-            best.resize(n, 0);
+            best.reset(n);
             self.score_token(token, &mut best);
             // What the token stands for ("vc" → vårdcentral): a unit matches an expansion when
             // it matches each of its words; it counts a little less than a direct match.
             for expansion in self.synonyms.get(token).into_iter().flatten() {
-                expanded.clear();
-                expanded.resize(n, 0u32);
+                // (slot, sum of its parts' scores) of the units that match every part so far.
+                let mut expanded: Vec<(u32, u32)> = Vec::new();
                 for (k, part) in expansion.iter().enumerate() {
-                    word.clear();
-                    word.resize(n, 0u32);
+                    word.reset(n);
                     self.score_token(part, &mut word);
-                    for (sum, w) in expanded.iter_mut().zip(&word) {
-                        *sum = if *w == 0 || (k > 0 && *sum == 0) {
-                            0
-                        } else {
-                            *sum + w
-                        };
+                    if k == 0 {
+                        expanded = word.iter().collect();
+                    } else {
+                        expanded.retain_mut(|(slot, sum)| {
+                            let w = word.get(*slot);
+                            *sum += w;
+                            w > 0
+                        });
                     }
                 }
                 let parts = expansion.len() as u32;
                 let (num, den) = EXPANSION_WEIGHT;
-                for (b, e) in best.iter_mut().zip(&expanded) {
-                    *b = (*b).max(e / parts * num / den);
+                for (slot, sum) in expanded {
+                    let weighted = sum / parts * num / den;
+                    if weighted > 0 {
+                        best.raise(slot, weighted);
+                    }
                 }
             }
-            for ((sum, mask), b) in total.iter_mut().zip(masks.iter_mut()).zip(&best) {
-                if *b > 0 {
-                    *sum += b;
-                    *mask |= 1 << k;
+            for (slot, b) in best.iter() {
+                let at = slot as usize;
+                if total.values[at] == 0 {
+                    total.touched.push(slot);
                 }
+                total.values[at] += b;
+                total.masks[at] |= 1 << k;
             }
         }
         self.add_name_bonus(query, &mut total);
-        Scored { scores: total, masks }
+        Scored {
+            hits: total.iter().collect(),
+            masks: total.touched.iter().map(|&s| total.masks[s as usize]).collect(),
+        }
     }
 
     /// A whole number a unit has, else one a unit had; else the end of a number a unit has,
     /// else of one a unit had. A number that no unit has is not searched for as words (its
     /// digits would match house numbers).
-    fn score_number(&self, query: &Query, include_internal: bool, total: &mut [u32]) {
-        let mark = |total: &mut [u32], holders: &[(u32, Visibility)], skip: Option<&SlotSet>, score: u32| {
+    fn score_number(&self, query: &Query, include_internal: bool, total: &mut Sparse) {
+        let mark = |total: &mut Sparse, holders: &[(u32, Visibility)], skip: Option<&SlotSet>, score: u32| {
             let mut found = false;
             for (unit, visibility) in holders {
                 let visible = include_internal || *visibility == Visibility::Public;
                 if visible && !skip.is_some_and(|s| s.contains(*unit)) {
-                    total[*unit as usize] = score;
+                    total.raise(*unit, score);
                     found = true;
                 }
             }
@@ -624,7 +727,7 @@ impl SearchIndex {
 
     /// The whole name typed exactly ranks first, the beginning of the name next (for units
     /// that match at all).
-    fn add_name_bonus(&self, query: &Query, total: &mut [u32]) {
+    fn add_name_bonus(&self, query: &Query, total: &mut Sparse) {
         for (segment, skip) in self.segments() {
             let from = segment
                 .names_sorted
@@ -636,7 +739,7 @@ impl SearchIndex {
                 if skip.is_some_and(|s| s.contains(*unit)) {
                     continue;
                 }
-                let sum = &mut total[*unit as usize];
+                let sum = &mut total.values[*unit as usize];
                 if *sum > 0 {
                     *sum += if **name == *query.folded {
                         EXACT_NAME
@@ -649,7 +752,7 @@ impl SearchIndex {
     }
 
     /// Raises each unit's entry in `best` to how well its words match `token`.
-    fn score_token(&self, token: &str, best: &mut [u32]) {
+    fn score_token(&self, token: &str, best: &mut Sparse) {
         for (segment, skip) in self.segments() {
             for (word, score) in segment.vocabulary.matches(token) {
                 for (unit, field) in segment.vocabulary.postings(word) {
@@ -660,8 +763,7 @@ impl SearchIndex {
                         Field::Name => score,
                         Field::Other => score * 2 / 5,
                     };
-                    let slot = &mut best[*unit as usize];
-                    *slot = (*slot).max(weighted);
+                    best.raise(*unit, weighted);
                 }
             }
         }

@@ -1382,7 +1382,11 @@ async fn an_editor_changes_a_units_fields_and_creates_a_unit_on_the_page() {
         Some(format!("\"{}\"", version.parse::<i64>().expect("v") + 2).as_str())
     );
 
-    // A new unit with its one way in.
+    // A new unit with its one way in, beginning today (the service's day is Stockholm's).
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Stockholm)
+        .date_naive()
+        .to_string();
     let res = page(&app, "/ny-enhet", Some(&editor)).await;
     assert_eq!(res.status, StatusCode::OK);
     let new = [
@@ -1392,7 +1396,7 @@ async fn an_editor_changes_a_units_fields_and_creates_a_unit_on_the_page() {
         ("kind", "rehab"),
         ("organisation_id", "narhalsan"),
         ("area", "mote-1"),
-        ("active_from", "2026-12-01"),
+        ("active_from", today.as_str()),
         ("vag_in_label", "En väg in"),
         ("vag_in_number", "031-390 06 41"),
     ];
