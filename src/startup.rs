@@ -36,7 +36,10 @@ pub fn prepare(
         log::info!("loaded the Borås demo directory into the empty database");
     }
     let started = std::time::Instant::now();
-    let snapshot = repo::load_snapshot(&mut conn)?;
+    // A second connection reads the units' points and areas beside the units.
+    let mut helper = pool.try_get();
+    let snapshot = repo::load_snapshot_with(&mut conn, helper.as_deref_mut())?;
+    drop(helper);
     let read = started.elapsed();
     let baselines = db::repo::record_baselines(&mut conn, &snapshot, db::now())
         .context("recording the first history events of data stored before the audit history")?;

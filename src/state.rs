@@ -48,7 +48,11 @@ impl AppState {
 
     fn reload_locked(&self, conn: &mut db::DbConnection) -> anyhow::Result<()> {
         let started = std::time::Instant::now();
-        let snapshot = repo::load_snapshot(conn).inspect_err(|_| self.stale.store(true, Ordering::SeqCst))?;
+        // A second connection, if one is free at once, reads beside this one.
+        let mut helper = self.pool.try_get();
+        let snapshot = repo::load_snapshot_with(conn, helper.as_deref_mut())
+            .inspect_err(|_| self.stale.store(true, Ordering::SeqCst))?;
+        drop(helper);
         let read = started.elapsed();
         self.directory.replace(Directory::build(snapshot));
         self.stale.store(false, Ordering::SeqCst);

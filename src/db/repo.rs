@@ -1,6 +1,6 @@
 //! Repository functions: whole operations, each in one transaction, in domain types.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use anyhow::{Context, anyhow};
 use chrono::NaiveDateTime;
@@ -172,60 +172,166 @@ pub fn changes_since(conn: &mut DbConnection, after_id: i64, count: bool) -> any
     .transpose()
 }
 
-/// Reads the whole directory in one read transaction that sees one moment of the database
-/// (REPEATABLE READ on PostgreSQL; a read transaction on SQLite).
+/// Reads the whole directory as it stood at one moment of the database.
 pub fn load_snapshot(conn: &mut DbConnection) -> anyhow::Result<Snapshot> {
+    load_snapshot_with(conn, None)
+}
+
+/// [`load_snapshot`], with the contact points and areas of the units read on a second
+/// connection, beside the units (a million units: two cores instead of one). Each connection
+/// reads in a read transaction (REPEATABLE READ on PostgreSQL; a read transaction on
+/// SQLite), and every write adds an audit event in its transaction, so when both saw the same
+/// newest event they saw the same moment; when they did not (a write in between), they read
+/// again, and after a few tries the whole read runs on one connection.
+pub fn load_snapshot_with(
+    conn: &mut DbConnection,
+    mut helper: Option<&mut DbConnection>,
+) -> anyhow::Result<Snapshot> {
+    for _ in 0..3 {
+        let Some(second) = helper.as_deref_mut() else {
+            break;
+        };
+        let (main, parts) = std::thread::scope(|scope| {
+            let parts = scope.spawn(|| super::read_transaction(second, read_unit_parts));
+            let main = super::read_transaction(conn, read_units_and_reference);
+            (main, parts.join())
+        });
+        let parts = match parts {
+            Ok(parts) => parts,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        let (snapshot, (seen, parts)) = (main?, parts?);
+        if seen == snapshot.last_event_id {
+            return Ok(assemble(snapshot, parts));
+        }
+        log::info!("the directory changed while it was read; reading it again");
+    }
     super::read_transaction(conn, |conn| {
-        let organisations = organisations::table
-            .select(OrganisationRow::as_select())
-            .load(conn)?;
-        let areas = areas::table.select(AreaRow::as_select()).load(conn)?;
-        let units = units::table.select(UnitRow::as_select()).load(conn)?;
-        let unit_areas = unit_areas::table.select(UnitAreaRow::as_select()).load(conn)?;
-        let points = contact_points::table
-            .filter(contact_points::removed_at.is_null())
-            .select(ContactPointRow::as_select())
-            .load(conn)?;
-        let accounts = accounts::table
-            .select((accounts::username, accounts::version, accounts::disabled))
-            .load(conn)?;
-        let event_count = event_count(conn)?;
-        let last_event_id = audit_events::table
-            .select(diesel::dsl::max(audit_events::id))
-            .first::<Option<i64>>(conn)?
-            .unwrap_or(0);
-        let vocabulary = super::vocabulary::load_all(conn)?;
-        let replaced = super::numbers::load_all(conn)?;
-        Ok::<_, diesel::result::Error>((
-            organisations,
-            areas,
-            units,
-            unit_areas,
-            points,
-            accounts,
-            (event_count, last_event_id, vocabulary, replaced),
-        ))
+        let (_, parts) = read_unit_parts(conn)?;
+        let snapshot = read_units_and_reference(conn)?;
+        Ok(assemble(snapshot, parts))
     })
-    .context("reading the directory from the database")
-    .and_then(
-        |(
-            organisations,
-            areas,
-            units,
-            unit_areas,
-            points,
-            accounts,
-            (event_count, last_event_id, vocabulary, replaced),
-        )| {
-            let mut snapshot = snapshot_from_rows(organisations, areas, units, unit_areas, points)?;
-            snapshot.accounts = accounts;
-            snapshot.event_count = event_count;
-            snapshot.last_event_id = last_event_id;
-            snapshot.vocabulary = vocabulary;
-            snapshot.replaced = replaced;
-            Ok(snapshot)
-        },
-    )
+}
+
+/// Each unit's areas and current contact points, by unit id.
+#[derive(Default)]
+struct UnitParts {
+    areas: foldhash::HashMap<Uuid, Vec<String>>,
+    points: foldhash::HashMap<Uuid, Vec<ContactPoint>>,
+}
+
+/// The newest audit event, and every unit's areas and current contact points, read a row at
+/// a time (a million rows never stand in memory beside what is made of them).
+fn read_unit_parts(conn: &mut DbConnection) -> anyhow::Result<(i64, UnitParts)> {
+    use diesel::connection::DefaultLoadingMode;
+    let seen = newest_event(conn)?;
+    let mut parts = UnitParts::default();
+    for row in unit_areas::table
+        .select(UnitAreaRow::as_select())
+        .load_iter::<UnitAreaRow, DefaultLoadingMode>(conn)?
+    {
+        let row = row?;
+        let unit = parse_uuid("unit", &row.unit_id)?;
+        parts.areas.entry(unit).or_default().push(row.area_id);
+    }
+    for row in contact_points::table
+        .filter(contact_points::removed_at.is_null())
+        .select(PointRead::as_select())
+        .load_iter::<PointRead, DefaultLoadingMode>(conn)?
+    {
+        let row = row?;
+        let unit = parse_uuid("unit", &row.unit_id)?;
+        parts.points.entry(unit).or_default().push(point_from_row(row)?);
+    }
+    Ok((seen, parts))
+}
+
+/// The units (without their areas and points) and everything else the snapshot holds.
+fn read_units_and_reference(conn: &mut DbConnection) -> anyhow::Result<Snapshot> {
+    use diesel::connection::DefaultLoadingMode;
+    let last_event_id = newest_event(conn)?;
+    let organisations = organisations::table
+        .select(OrganisationRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(organisation_from_row)
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let areas = areas::table
+        .select(AreaRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(area_from_row)
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let count: i64 = units::table.count().get_result(conn)?;
+    let mut units = Vec::with_capacity(usize::try_from(count).unwrap_or_default());
+    for row in units::table
+        .select(UnitRow::as_select())
+        .load_iter::<UnitRow, DefaultLoadingMode>(conn)?
+    {
+        units.push(unit_from_row(row?)?);
+    }
+    Ok(Snapshot {
+        organisations,
+        areas,
+        units,
+        accounts: accounts::table
+            .select((accounts::username, accounts::version, accounts::disabled))
+            .load(conn)?,
+        event_count: event_count(conn)?,
+        vocabulary: super::vocabulary::load_all(conn)?,
+        replaced: super::numbers::load_all(conn)?,
+        last_event_id,
+    })
+}
+
+/// The snapshot with each unit's areas and points in place.
+fn assemble(mut snapshot: Snapshot, mut parts: UnitParts) -> Snapshot {
+    for unit in &mut snapshot.units {
+        unit.area_ids = parts.areas.remove(&unit.id).unwrap_or_default();
+        let mut points = parts.points.remove(&unit.id).unwrap_or_default();
+        points.shrink_to_fit();
+        unit.contact_points = points;
+        unit.normalise();
+    }
+    snapshot
+}
+
+fn newest_event(conn: &mut DbConnection) -> QueryResult<i64> {
+    Ok(audit_events::table
+        .select(diesel::dsl::max(audit_events::id))
+        .first::<Option<i64>>(conn)?
+        .unwrap_or(0))
+}
+
+/// What the directory reads of a contact point's row.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = contact_points)]
+struct PointRead {
+    id: String,
+    unit_id: String,
+    purpose: String,
+    label: String,
+    visibility: String,
+    e164: String,
+    national: String,
+    hours: Option<String>,
+    periods: Option<String>,
+}
+
+impl From<ContactPointRow> for PointRead {
+    fn from(r: ContactPointRow) -> Self {
+        Self {
+            id: r.id,
+            unit_id: r.unit_id,
+            purpose: r.purpose,
+            label: r.label,
+            visibility: r.visibility,
+            e164: r.e164,
+            national: r.national,
+            hours: r.hours,
+            periods: r.periods,
+        }
+    }
 }
 
 /// How many audit events there are.
@@ -249,22 +355,30 @@ fn snapshot_from_rows(
         .map(area_from_row)
         .collect::<anyhow::Result<Vec<_>>>()?;
 
-    let mut areas_of: HashMap<String, Vec<String>> = HashMap::new();
+    let mut parts = UnitParts::default();
     for row in unit_area_rows {
-        areas_of.entry(row.unit_id).or_default().push(row.area_id);
+        let unit = parse_uuid("unit", &row.unit_id)?;
+        parts.areas.entry(unit).or_default().push(row.area_id);
     }
-    let mut points_of: HashMap<String, Vec<ContactPointRow>> = HashMap::new();
-    for r in point_rows {
-        points_of.entry(r.unit_id.clone()).or_default().push(r);
+    for row in point_rows {
+        let unit = parse_uuid("unit", &row.unit_id)?;
+        parts
+            .points
+            .entry(unit)
+            .or_default()
+            .push(point_from_row(row.into())?);
     }
     let units = unit_rows
         .into_iter()
-        .map(|r| {
-            let points = points_of.remove(&r.id).unwrap_or_default();
-            let area_ids = areas_of.remove(&r.id).unwrap_or_default();
-            unit_from_rows(r, area_ids, points)
-        })
+        .map(unit_from_row)
         .collect::<anyhow::Result<Vec<_>>>()?;
+    let Snapshot { units, .. } = assemble(
+        Snapshot {
+            units,
+            ..Snapshot::default()
+        },
+        parts,
+    );
     Ok(Snapshot {
         organisations,
         areas,
@@ -320,31 +434,38 @@ fn corrupt(what: &str, id: &str, e: crate::domain::Invalid) -> anyhow::Error {
 }
 
 /// A unit from its row, its area ids and its (current) contact point rows.
+/// A contact point from its row.
+fn point_from_row(p: PointRead) -> anyhow::Result<ContactPoint> {
+    Ok(ContactPoint {
+        id: parse_uuid("contact point", &p.id)?,
+        purpose: Purpose::parse(&p.purpose).map_err(|e| corrupt("contact point", &p.id, e))?,
+        visibility: Visibility::parse(&p.visibility).map_err(|e| corrupt("contact point", &p.id, e))?,
+        hours: stored_json(p.hours.as_deref(), "hours", ("contact point", &p.id))?,
+        periods: stored_json(p.periods.as_deref(), "periods", ("contact point", &p.id))?.unwrap_or_default(),
+        label: p.label,
+        number: PhoneNumber::from_stored(p.e164, p.national),
+    })
+}
+
+/// A unit from its rows.
 pub(super) fn unit_from_rows(
     r: UnitRow,
     area_ids: Vec<String>,
     point_rows: Vec<ContactPointRow>,
 ) -> anyhow::Result<Unit> {
-    let mut contact_points: Vec<ContactPoint> = point_rows
+    let mut unit = unit_from_row(r)?;
+    unit.area_ids = area_ids;
+    unit.contact_points = point_rows
         .into_iter()
-        .map(|p| {
-            Ok(ContactPoint {
-                id: parse_uuid("contact point", &p.id)?,
-                purpose: Purpose::parse(&p.purpose).map_err(|e| corrupt("contact point", &p.id, e))?,
-                visibility: Visibility::parse(&p.visibility)
-                    .map_err(|e| corrupt("contact point", &p.id, e))?,
-                hours: stored_json(p.hours.as_deref(), "hours", ("contact point", &p.id))?,
-                periods: stored_json(p.periods.as_deref(), "periods", ("contact point", &p.id))?
-                    .unwrap_or_default(),
-                label: p.label,
-                number: PhoneNumber::from_stored(p.e164, p.national),
-            })
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    // Collected in place, the points keep the rows' buffer, several times their size, for as
-    // long as the unit is served (90 MB at 100,000 units).
-    contact_points.shrink_to_fit();
-    let mut unit = Unit {
+        .map(|p| point_from_row(p.into()))
+        .collect::<anyhow::Result<_>>()?;
+    unit.normalise();
+    Ok(unit)
+}
+
+/// A unit from its row, without its areas and contact points (which [`assemble`] puts in).
+fn unit_from_row(r: UnitRow) -> anyhow::Result<Unit> {
+    Ok(Unit {
         id: parse_uuid("unit", &r.id)?,
         kind: UnitKind::parse(&r.kind).map_err(|e| corrupt("unit", &r.id, e))?,
         hsa_id: r
@@ -355,7 +476,7 @@ pub(super) fn unit_from_rows(
             .map_err(|e| corrupt("unit", &r.id, e))?,
         name: r.name,
         organisation_id: r.organisation_id,
-        area_ids,
+        area_ids: Vec::new(),
         address: Address {
             street: r.street,
             postal_code: r.postal_code,
@@ -365,7 +486,7 @@ pub(super) fn unit_from_rows(
         active_to: r.active_to,
         reviewed_at: r.reviewed_at,
         note: r.note,
-        contact_points,
+        contact_points: Vec::new(),
         updated_at: r.updated_at,
         version: r.version,
         fallback_contact_point_id: r
@@ -379,9 +500,7 @@ pub(super) fn unit_from_rows(
             .with_context(|| format!("stored review interval of unit {} is out of range", r.id))?,
         periods: stored_json(r.periods.as_deref(), "periods", ("unit", &r.id))?.unwrap_or_default(),
         notices: stored_json(r.notices.as_deref(), "notices", ("unit", &r.id))?.unwrap_or_default(),
-    };
-    unit.normalise();
-    Ok(unit)
+    })
 }
 
 /// A JSON column as stored (NULL: `None`), or an error that names what could not be read.
@@ -575,30 +694,39 @@ pub fn record_baselines(
         // Read what has events after the lock: an instance that started at the same moment
         // may have recorded them while this one waited.
         super::start_up_lock(conn)?;
-        let known: HashSet<(String, String)> = audit_events::table
-            .select((audit_events::entity_type, audit_events::entity_id))
-            .distinct()
-            .load(conn)?
-            .into_iter()
-            .collect();
-        Ok(baselines(conn, &meta, &known, &snapshot.organisations)?
-            + baselines(conn, &meta, &known, &snapshot.areas)?
-            + baselines(conn, &meta, &known, &snapshot.vocabulary)?
-            + baselines(conn, &meta, &known, &snapshot.units)?)
+        Ok(baselines(conn, &meta, &snapshot.organisations)?
+            + baselines(conn, &meta, &snapshot.areas)?
+            + baselines(conn, &meta, &snapshot.vocabulary)?
+            + baselines(conn, &meta, &snapshot.units)?)
     })
 }
 
-/// The first events of those of `items` that have none (`known`: entity type and id).
-fn baselines<T: Audited>(
-    conn: &mut DbConnection,
-    meta: &WriteMeta,
-    known: &HashSet<(String, String)>,
-    items: &[T],
-) -> QueryResult<usize> {
-    let action = format!("{}.baseline", T::ENTITY.code());
+/// The first events of those of `items` that have none.
+fn baselines<T: Audited>(conn: &mut DbConnection, meta: &WriteMeta, items: &[T]) -> QueryResult<usize> {
+    let code = T::ENTITY.code();
+    let of_type = || audit_events::table.filter(audit_events::entity_type.eq(code));
+    // Units are never deleted, so when as many units have events as there are units, every
+    // unit has one: one count over the index instead of a million ids read (what made a
+    // start at a million units seconds slower). Other entities may be deleted (a word of the
+    // vocabulary), and are few: their ids are always read.
+    if T::ENTITY == audit::Entity::Unit {
+        let with_events: i64 = of_type()
+            .select(diesel::dsl::count(audit_events::entity_id).aggregate_distinct())
+            .first(conn)?;
+        if usize::try_from(with_events).is_ok_and(|n| n == items.len()) {
+            return Ok(0);
+        }
+    }
+    let known: HashSet<String> = of_type()
+        .select(audit_events::entity_id)
+        .distinct()
+        .load::<String>(conn)?
+        .into_iter()
+        .collect();
+    let action = format!("{code}.baseline");
     let mut recorded = 0;
     for item in items {
-        if !known.contains(&(T::ENTITY.code().to_owned(), item.entity_id().into_owned())) {
+        if !known.contains(&*item.entity_id()) {
             audit::record(conn, meta, &action, None, item)?;
             recorded += 1;
         }

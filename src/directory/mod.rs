@@ -516,7 +516,7 @@ impl Directory {
     /// The search index built whole from this snapshot: slow (every unit), so it runs beside
     /// the writes, and [`Directory::with_search_base`] puts it in a later snapshot.
     pub fn build_search_base(&self) -> search::Base {
-        SearchIndex::build_base(self.indexed_all())
+        self.search.build_base(self.indexed_all())
     }
 
     /// This snapshot with `base`, built whole from the earlier snapshot `from`, as its search

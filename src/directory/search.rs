@@ -373,7 +373,8 @@ impl Drop for Scratch {
 struct Segment {
     vocabulary: Vocabulary,
     /// (folded name, unit), sorted: the units whose name begins with the query are one range.
-    names_sorted: Vec<(Box<str>, u32)>,
+    /// The name is the one in [`SearchIndex::names`] (shared, not a copy).
+    names_sorted: Vec<(Arc<str>, u32)>,
     /// E.164 number → units with that number and its visibility.
     numbers: HashMap<String, Vec<(u32, Visibility)>>,
     /// E.164 number → units that had it before, with its visibility then.
@@ -386,16 +387,21 @@ impl Segment {
         if former { &self.former } else { &self.numbers }
     }
 
-    /// `units`: (slot, unit, its organisation, the numbers it had before), each unit once.
+    /// `units`: (slot, unit, its organisation, the numbers it had before), each unit once;
+    /// `names`: the folded name of every slot.
     fn build<'a>(
         units: impl Iterator<Item = (u32, &'a Unit, Option<&'a Organisation>, &'a [ReplacedNumber])>,
+        names: &Slots<Arc<str>>,
     ) -> Self {
         let mut words: HashMap<String, Vec<(u32, Field)>> = HashMap::default();
         let mut names_sorted = Vec::new();
         let mut numbers: HashMap<String, Vec<(u32, Visibility)>> = HashMap::default();
         let mut former: HashMap<String, Vec<(u32, Visibility)>> = HashMap::default();
+        // The words of the texts many units share (their organisation, kind, city), folded
+        // once per text rather than once per unit.
+        let mut words_of_text: HashMap<&'a str, Vec<String>> = HashMap::default();
         for (i, unit, org, replaced) in units {
-            let name = fold(&unit.name);
+            let name = Arc::clone(&names[i as usize]);
             let other = [
                 Some(unit.kind.label_sv()),
                 org.and_then(|o| o.short_name.as_deref()),
@@ -404,25 +410,33 @@ impl Segment {
                 unit.address.city.as_deref(),
                 unit.hsa_id.as_ref().map(|h| h.as_str()),
             ];
-            let mut add = |text: &str, field: Field| {
-                for word in words_of(&fold(text)) {
-                    let postings = words.entry(word.to_owned()).or_default();
-                    // A unit's words are added together, its name before its other fields, so
-                    // a repeat of (unit, field) can only be the last entry. (Scanning the whole
-                    // list made building quadratic in common words such as the city.)
-                    if postings.last() != Some(&(i, field)) {
-                        postings.push((i, field));
-                    }
+            let mut add = |word: &str, field: Field| {
+                let postings = match words.get_mut(word) {
+                    Some(postings) => postings,
+                    None => words.entry(word.to_owned()).or_default(),
+                };
+                // A unit's words are added together, its name before its other fields, so a
+                // repeat of (unit, field) can only be the last entry. (Scanning the whole list
+                // made building quadratic in common words such as the city.)
+                if postings.last() != Some(&(i, field)) {
+                    postings.push((i, field));
                 }
             };
-            add(&name, Field::Name);
+            for word in words_of(&name) {
+                add(word, Field::Name);
+            }
             // A BVC is also found by its preschools' names.
             for text in other
                 .into_iter()
                 .flatten()
                 .chain(unit.preschools.iter().map(String::as_str))
             {
-                add(text, Field::Other);
+                let folded = words_of_text
+                    .entry(text)
+                    .or_insert_with(|| words_of(&fold(text)).map(str::to_owned).collect());
+                for word in folded.iter() {
+                    add(word, Field::Other);
+                }
             }
             for point in &unit.contact_points {
                 numbers
@@ -436,7 +450,7 @@ impl Segment {
                     holders.push((i, r.visibility));
                 }
             }
-            names_sorted.push((name.into_boxed_str(), i));
+            names_sorted.push((name, i));
         }
         names_sorted.sort_unstable();
         Self {
@@ -506,12 +520,13 @@ const EXPANSION_WEIGHT: (u32, u32) = (4, 5);
 impl SearchIndex {
     /// `units`: every unit, by slot from 0.
     pub fn build<'a>(units: impl Iterator<Item = Indexed<'a>> + Clone, vocabulary: &[Synonym]) -> Self {
+        let names: Slots<Arc<str>> = units
+            .clone()
+            .map(|(_, u, _, _)| Arc::from(fold(&u.name)))
+            .collect();
         Self {
-            names: units
-                .clone()
-                .map(|(_, u, _, _)| Arc::from(fold(&u.name)))
-                .collect(),
-            base: Arc::new(Segment::build(units)),
+            base: Arc::new(Segment::build(units, &names)),
+            names,
             delta: Arc::default(),
             stale: Arc::default(),
             stale_slots: Arc::default(),
@@ -549,7 +564,10 @@ impl SearchIndex {
         for &slot in changed {
             stale.insert(slot);
         }
-        next.delta = Arc::new(Segment::build(stale_slots.iter().map(|&s| indexed(s))));
+        next.delta = Arc::new(Segment::build(
+            stale_slots.iter().map(|&s| indexed(s)),
+            &next.names,
+        ));
         next.stale = Arc::new(stale);
         next.stale_slots = Arc::new(stale_slots);
         next
@@ -560,9 +578,9 @@ impl SearchIndex {
         self.stale_slots.len() > self.merge_at
     }
 
-    /// The whole index built from `all` (slow: every unit).
-    pub fn build_base<'a>(all: impl Iterator<Item = Indexed<'a>>) -> Base {
-        Base(Arc::new(Segment::build(all)))
+    /// The whole index built from `all`, every unit of this index (slow).
+    pub fn build_base<'a>(&self, all: impl Iterator<Item = Indexed<'a>>) -> Base {
+        Base(Arc::new(Segment::build(all, &self.names)))
     }
 
     /// This index with `base` as its large part; `stale` tells which of the units changed
@@ -580,7 +598,10 @@ impl SearchIndex {
         }
         Self {
             base: base.0,
-            delta: Arc::new(Segment::build(stale_slots.iter().map(|&s| indexed(s)))),
+            delta: Arc::new(Segment::build(
+                stale_slots.iter().map(|&s| indexed(s)),
+                &self.names,
+            )),
             stale: Arc::new(set),
             stale_slots: Arc::new(stale_slots),
             ..self.clone()

@@ -443,7 +443,7 @@ async fn after_any_sequence_of_writes_the_served_directory_equals_one_read_whole
         let reloads = app.state.full_reloads.load(std::sync::atomic::Ordering::SeqCst);
         let mut accepted = 0;
         let mut pending: Option<(std::sync::Arc<Directory>, kontaktnav::directory::search::Base)> = None;
-        for _ in 0..40 {
+        for round in 0..40 {
             let (what, ok) = writer.write().await;
             accepted += usize::from(ok);
             if merge_at.is_some() {
@@ -460,7 +460,13 @@ async fn after_any_sequence_of_writes_the_served_directory_equals_one_read_whole
                     pending = Some((from, base));
                 }
             }
-            let whole = Directory::build(repo::load_snapshot(&mut app.conn()).expect("snapshot"));
+            // Read whole on one connection, and (as at start-up) on two side by side.
+            let read = if round % 2 == 0 {
+                repo::load_snapshot(&mut app.conn())
+            } else {
+                repo::load_snapshot_with(&mut app.conn(), Some(&mut app.conn()))
+            };
+            let whole = Directory::build(read.expect("snapshot"));
             assert_same(&app.state.directory.current(), &whole, &writer.numbers, &what);
         }
         assert!(accepted >= 25, "only {accepted} of 40 writes were accepted");
