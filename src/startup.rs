@@ -50,6 +50,7 @@ pub fn prepare(
     let (units, organisations) = (snapshot.units.len(), snapshot.organisations.len());
     let started = std::time::Instant::now();
     let directory = Directory::build(snapshot);
+    crate::state::release_freed_memory();
     log::info!(
         "serving {units} units of {organisations} organisations (read in {} ms, indexed in {} ms)",
         read.as_millis(),

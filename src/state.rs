@@ -55,6 +55,7 @@ impl AppState {
         drop(helper);
         let read = started.elapsed();
         self.directory.replace(Directory::build(snapshot));
+        release_freed_memory();
         self.stale.store(false, Ordering::SeqCst);
         let reloads = self.full_reloads.fetch_add(1, Ordering::SeqCst) + 1;
         log::info!(
@@ -116,12 +117,23 @@ impl AppState {
         let _guard = self.reload_lock.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(next) = self.directory.current().with_search_base(&from, base) {
             self.directory.replace(next);
+            drop(from);
+            release_freed_memory();
             log::info!(
                 "search index built whole again in {} ms",
                 started.elapsed().as_millis()
             );
         }
     }
+}
+
+/// Hands the memory a large build freed (rows read, the index's scratch maps) back to the
+/// system at once rather than when the allocator next gets round to it: a million units free
+/// hundreds of megabytes at the end of a start-up.
+pub fn release_freed_memory() {
+    // SAFETY: mi_collect has no preconditions: it only returns mimalloc's free pages (when
+    // mimalloc is not the program's allocator, as in the tests, it has none).
+    unsafe { libmimalloc_sys::mi_collect(true) }
 }
 
 /// Starts [`AppState::merge_search`] on a thread of its own if it is wanted and not running.

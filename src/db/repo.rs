@@ -288,6 +288,8 @@ fn read_units_and_reference(conn: &mut DbConnection) -> anyhow::Result<Snapshot>
 fn assemble(mut snapshot: Snapshot, mut parts: UnitParts) -> Snapshot {
     for unit in &mut snapshot.units {
         unit.area_ids = parts.areas.remove(&unit.id).unwrap_or_default();
+        // (Pushed one at a time, a unit's one area took room for four.)
+        unit.area_ids.shrink_to_fit();
         let mut points = parts.points.remove(&unit.id).unwrap_or_default();
         points.shrink_to_fit();
         unit.contact_points = points;
