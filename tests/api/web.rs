@@ -1385,8 +1385,9 @@ async fn an_editor_changes_a_units_fields_and_creates_a_unit_on_the_page() {
     // A new unit with its one way in, beginning today (the service's day is Stockholm's).
     let today = chrono::Utc::now()
         .with_timezone(&chrono_tz::Europe::Stockholm)
-        .date_naive()
-        .to_string();
+        .date_naive();
+    let later = (today + chrono::Duration::days(30)).to_string();
+    let today = today.to_string();
     let res = page(&app, "/ny-enhet", Some(&editor)).await;
     assert_eq!(res.status, StatusCode::OK);
     let new = [
@@ -1445,14 +1446,14 @@ async fn an_editor_changes_a_units_fields_and_creates_a_unit_on_the_page() {
         &[
             ("csrf", &csrf),
             ("version", &version),
-            ("fran", "2027-01-01"),
+            ("fran", later.as_str()),
             ("reason", "flyttad"),
         ],
     )
     .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", text(&res));
     let ended = app.get(&format!("/v1/units/{id}")).await;
-    assert_eq!(ended.body["active_to"], "2027-01-01", "{}", ended.body);
+    assert_eq!(ended.body["active_to"], later.as_str(), "{}", ended.body);
     // Not in an organisation of theirs.
     let mut elsewhere = new.to_vec();
     elsewhere[4] = ("organisation_id", "boras-stad-vaf");
