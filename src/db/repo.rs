@@ -200,16 +200,19 @@ pub fn load_snapshot_with(
             Ok(parts) => parts,
             Err(panic) => std::panic::resume_unwind(panic),
         };
-        let (snapshot, (seen, parts)) = (main?, parts?);
+        let (snapshot, (seen, mut parts)) = (main?, parts?);
         if seen == snapshot.last_event_id {
-            return Ok(assemble(snapshot, parts));
+            let mut snapshot = snapshot;
+            parts.assemble(&mut snapshot.units);
+            return Ok(snapshot);
         }
         log::info!("the directory changed while it was read; reading it again");
     }
     super::read_transaction(conn, |conn| {
-        let (_, parts) = read_unit_parts(conn)?;
-        let snapshot = read_units_and_reference(conn)?;
-        Ok(assemble(snapshot, parts))
+        let (_, mut parts) = read_unit_parts(conn)?;
+        let mut snapshot = read_units_and_reference(conn)?;
+        parts.assemble(&mut snapshot.units);
+        Ok(snapshot)
     })
 }
 
@@ -218,6 +221,32 @@ pub fn load_snapshot_with(
 struct UnitParts {
     areas: foldhash::HashMap<Uuid, Vec<String>>,
     points: foldhash::HashMap<Uuid, Vec<ContactPoint>>,
+}
+
+impl UnitParts {
+    fn add_area(&mut self, row: UnitAreaRow) -> anyhow::Result<()> {
+        let unit = parse_uuid("unit", &row.unit_id)?;
+        self.areas.entry(unit).or_default().push(row.area_id);
+        Ok(())
+    }
+
+    fn add_point(&mut self, row: PointRead) -> anyhow::Result<()> {
+        let unit = parse_uuid("unit", &row.unit_id)?;
+        self.points.entry(unit).or_default().push(point_from_row(row)?);
+        Ok(())
+    }
+
+    /// Puts each unit's areas and points in place.
+    fn assemble(&mut self, units: &mut [Unit]) {
+        for unit in units {
+            unit.area_ids = self.areas.remove(&unit.id).unwrap_or_default();
+            // (Pushed one at a time, a unit's one area took room for four.)
+            unit.area_ids.shrink_to_fit();
+            unit.contact_points = self.points.remove(&unit.id).unwrap_or_default();
+            unit.contact_points.shrink_to_fit();
+            unit.normalise();
+        }
+    }
 }
 
 /// The newest audit event, and every unit's areas and current contact points, read a row at
@@ -230,18 +259,14 @@ fn read_unit_parts(conn: &mut DbConnection) -> anyhow::Result<(i64, UnitParts)> 
         .select(UnitAreaRow::as_select())
         .load_iter::<UnitAreaRow, DefaultLoadingMode>(conn)?
     {
-        let row = row?;
-        let unit = parse_uuid("unit", &row.unit_id)?;
-        parts.areas.entry(unit).or_default().push(row.area_id);
+        parts.add_area(row?)?;
     }
     for row in contact_points::table
         .filter(contact_points::removed_at.is_null())
         .select(PointRead::as_select())
         .load_iter::<PointRead, DefaultLoadingMode>(conn)?
     {
-        let row = row?;
-        let unit = parse_uuid("unit", &row.unit_id)?;
-        parts.points.entry(unit).or_default().push(point_from_row(row)?);
+        parts.add_point(row?)?;
     }
     Ok((seen, parts))
 }
@@ -282,20 +307,6 @@ fn read_units_and_reference(conn: &mut DbConnection) -> anyhow::Result<Snapshot>
         replaced: super::numbers::load_all(conn)?,
         last_event_id,
     })
-}
-
-/// The snapshot with each unit's areas and points in place.
-fn assemble(mut snapshot: Snapshot, mut parts: UnitParts) -> Snapshot {
-    for unit in &mut snapshot.units {
-        unit.area_ids = parts.areas.remove(&unit.id).unwrap_or_default();
-        // (Pushed one at a time, a unit's one area took room for four.)
-        unit.area_ids.shrink_to_fit();
-        let mut points = parts.points.remove(&unit.id).unwrap_or_default();
-        points.shrink_to_fit();
-        unit.contact_points = points;
-        unit.normalise();
-    }
-    snapshot
 }
 
 fn newest_event(conn: &mut DbConnection) -> QueryResult<i64> {
@@ -359,28 +370,16 @@ fn snapshot_from_rows(
 
     let mut parts = UnitParts::default();
     for row in unit_area_rows {
-        let unit = parse_uuid("unit", &row.unit_id)?;
-        parts.areas.entry(unit).or_default().push(row.area_id);
+        parts.add_area(row)?;
     }
     for row in point_rows {
-        let unit = parse_uuid("unit", &row.unit_id)?;
-        parts
-            .points
-            .entry(unit)
-            .or_default()
-            .push(point_from_row(row.into())?);
+        parts.add_point(row.into())?;
     }
-    let units = unit_rows
+    let mut units = unit_rows
         .into_iter()
         .map(unit_from_row)
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let Snapshot { units, .. } = assemble(
-        Snapshot {
-            units,
-            ..Snapshot::default()
-        },
-        parts,
-    );
+    parts.assemble(&mut units);
     Ok(Snapshot {
         organisations,
         areas,
@@ -435,7 +434,6 @@ fn corrupt(what: &str, id: &str, e: crate::domain::Invalid) -> anyhow::Error {
     anyhow!("stored {what} {id} does not pass validation: {}", e.en)
 }
 
-/// A unit from its row, its area ids and its (current) contact point rows.
 /// A contact point from its row.
 fn point_from_row(p: PointRead) -> anyhow::Result<ContactPoint> {
     Ok(ContactPoint {
@@ -449,7 +447,7 @@ fn point_from_row(p: PointRead) -> anyhow::Result<ContactPoint> {
     })
 }
 
-/// A unit from its rows.
+/// A unit from its row, its area ids and its (current) contact point rows.
 pub(super) fn unit_from_rows(
     r: UnitRow,
     area_ids: Vec<String>,
@@ -465,7 +463,7 @@ pub(super) fn unit_from_rows(
     Ok(unit)
 }
 
-/// A unit from its row, without its areas and contact points (which [`assemble`] puts in).
+/// A unit from its row, without its areas and contact points (which [`UnitParts::assemble`] puts in).
 fn unit_from_row(r: UnitRow) -> anyhow::Result<Unit> {
     Ok(Unit {
         id: parse_uuid("unit", &r.id)?,

@@ -608,7 +608,7 @@ impl Directory {
         } else {
             Arc::from(numbers)
         };
-        if old_areas != areas {
+        if !Arc::ptr_eq(&old_areas, &areas) {
             let sets = Arc::make_mut(&mut self.area_units);
             for a in old_areas.iter().filter(|a| !areas.contains(a)) {
                 if let Some(set) = sets.get_mut(*a as usize) {
