@@ -402,12 +402,14 @@ impl Segment {
         let mut words_of_text: HashMap<&'a str, Vec<String>> = HashMap::default();
         for (i, unit, org, replaced) in units {
             let name = Arc::clone(&names[i as usize]);
-            let other = [
+            let shared = [
                 Some(unit.kind.label_sv()),
                 org.and_then(|o| o.short_name.as_deref()),
                 org.map(|o| o.name.as_str()),
-                unit.address.street.as_deref(),
                 unit.address.city.as_deref(),
+            ];
+            let own = [
+                unit.address.street.as_deref(),
                 unit.hsa_id.as_ref().map(|h| h.as_str()),
             ];
             let mut add = |word: &str, field: Field| {
@@ -425,16 +427,21 @@ impl Segment {
             for word in words_of(&name) {
                 add(word, Field::Name);
             }
-            // A BVC is also found by its preschools' names.
-            for text in other
-                .into_iter()
-                .flatten()
-                .chain(unit.preschools.iter().map(String::as_str))
-            {
+            for text in shared.into_iter().flatten() {
                 let folded = words_of_text
                     .entry(text)
                     .or_insert_with(|| words_of(&fold(text)).map(str::to_owned).collect());
                 for word in folded.iter() {
+                    add(word, Field::Other);
+                }
+            }
+            // A BVC is also found by its preschools' names.
+            for text in own
+                .into_iter()
+                .flatten()
+                .chain(unit.preschools.iter().map(String::as_str))
+            {
+                for word in words_of(&fold(text)) {
                     add(word, Field::Other);
                 }
             }
