@@ -209,6 +209,61 @@ struct Candidate {
     in_district: bool,
 }
 
+/// The units a search considers, read where they are (a broad query finds most of the
+/// directory: no list of them is made before the filter keeps some).
+enum Candidates<'a> {
+    /// Every unit: the slots below this.
+    Every(u32),
+    /// These units (an area's; none for an unknown area).
+    Listed(Option<&'a imbl::OrdSet<u32>>),
+    /// The units a query found, and those of the districts (sorted) its address names.
+    Found { scored: search::Scored, districts: Vec<u32> },
+}
+
+impl Candidates<'_> {
+    /// How many there are at most.
+    fn len(&self) -> usize {
+        match self {
+            Self::Every(n) => *n as usize,
+            Self::Listed(units) => units.map_or(0, imbl::OrdSet::len),
+            Self::Found { scored, districts } => scored.len() + districts.len(),
+        }
+    }
+
+    fn for_each(self, mut visit: impl FnMut(Candidate)) {
+        let plain = |slot| Candidate {
+            slot,
+            score: 0,
+            mask: None,
+            in_district: false,
+        };
+        match self {
+            Self::Every(n) => (0..n).for_each(|slot| visit(plain(slot))),
+            Self::Listed(units) => units.into_iter().flatten().for_each(|&slot| visit(plain(slot))),
+            Self::Found { scored, districts } => {
+                for (slot, score, mask) in scored.iter() {
+                    visit(Candidate {
+                        slot,
+                        score,
+                        mask,
+                        in_district: !districts.is_empty() && districts.binary_search(&slot).is_ok(),
+                    });
+                }
+                for slot in districts {
+                    if !scored.contains(slot) {
+                        visit(Candidate {
+                            slot,
+                            score: 0,
+                            mask: scored.masked().then_some(0),
+                            in_district: true,
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The numbers of a unit's areas.
 fn area_numbers(unit: &Unit, reference: &Reference) -> Vec<u32> {
     unit.area_ids
@@ -1045,72 +1100,35 @@ impl Directory {
     /// when the query has several), and the units of the districts `address` names; every
     /// unit when there is no query. Only these are checked against the rest of the filter, so
     /// a search costs what its words find, not the whole directory.
-    fn candidates(&self, filter: &UnitFilter, address: Option<&StreetAnswer>) -> Vec<Candidate> {
+    fn candidates(&self, filter: &UnitFilter, address: Option<&StreetAnswer>) -> Candidates<'_> {
         let Some(query) = &filter.query else {
-            let everyone = |slot| Candidate {
-                slot,
-                score: 0,
-                mask: None,
-                in_district: false,
-            };
             // An area's units are listed by the area's index, without the rest.
             if let Some(area) = filter.area.as_deref() {
-                return self
+                let units = self
                     .reference
                     .area_number
                     .get(area)
-                    .and_then(|&a| self.area_units.get(a as usize))
-                    .map(|units| units.iter().copied().map(everyone).collect())
-                    .unwrap_or_default();
+                    .and_then(|&a| self.area_units.get(a as usize));
+                return Candidates::Listed(units);
             }
-            return (0..self.units.len() as u32)
-                .map(|slot| Candidate {
-                    slot,
-                    score: 0,
-                    mask: None,
-                    in_district: false,
-                })
-                .collect();
+            return Candidates::Every(self.units.len() as u32);
         };
-        let scored = self.search.scores(query, filter.include_internal);
-        let masked = !scored.masks.is_empty();
-        let mut found: Vec<Candidate> = scored
-            .hits
-            .iter()
-            .enumerate()
-            .map(|(k, &(slot, score))| Candidate {
-                slot,
-                score,
-                mask: masked.then(|| scored.masks[k]),
-                in_district: false,
+        let mut districts: Vec<u32> = address
+            .map(|address| {
+                address
+                    .districts()
+                    .into_iter()
+                    .filter_map(|d| self.area_units.get(d))
+                    .flat_map(|units| units.iter().copied())
+                    .collect()
             })
-            .collect();
-        let Some(address) = address else {
-            return found;
-        };
-        let mut in_districts: Vec<u32> = address
-            .districts()
-            .into_iter()
-            .filter_map(|d| self.area_units.get(d))
-            .flat_map(|units| units.iter().copied())
-            .collect();
-        in_districts.sort_unstable();
-        in_districts.dedup();
-        found.sort_unstable_by_key(|c| c.slot);
-        let mut extra = Vec::new();
-        for slot in in_districts {
-            match found.binary_search_by_key(&slot, |c| c.slot) {
-                Ok(k) => found[k].in_district = true,
-                Err(_) => extra.push(Candidate {
-                    slot,
-                    score: 0,
-                    mask: masked.then_some(0),
-                    in_district: true,
-                }),
-            }
+            .unwrap_or_default();
+        districts.sort_unstable();
+        districts.dedup();
+        Candidates::Found {
+            scored: self.search.scores(query, filter.include_internal),
+            districts,
         }
-        found.extend(extra);
-        found
     }
 
     /// The sort keys of every unit that matches, unordered, and the query's words that
@@ -1140,17 +1158,17 @@ impl Directory {
             Some(a) if a.number.is_some() => search::ADDRESS,
             _ => 0,
         };
-        let candidates = self.candidates(filter, address);
         let mut by_address = false;
+        let candidates = self.candidates(filter, address);
         let mut matches = Vec::with_capacity(candidates.len());
         let mut kept_masks: Vec<u16> = Vec::new();
-        for Candidate {
-            slot,
-            score,
-            mask,
-            in_district,
-        } in candidates
-        {
+        candidates.for_each(|candidate| {
+            let Candidate {
+                slot,
+                score,
+                mask,
+                in_district,
+            } = candidate;
             let i = slot as usize;
             let facet = &self.facets[i];
             let score = if in_district {
@@ -1185,7 +1203,7 @@ impl Directory {
                     kept_masks.push(if in_district { every_word } else { mask });
                 }
             }
-        }
+        });
         if kept_masks.is_empty() {
             // One word, a number, or no query: every match matches all of it.
             return (matches, Vec::new(), 0, by_address);

@@ -112,7 +112,7 @@ impl Query {
         self.phone_like
     }
 
-    /// The folded words, in order (bit `k` of [`Scored::masks`] is word `k`).
+    /// The folded words, in order (bit `k` of the masks [`Scored::iter`] gives is word `k`).
     pub fn words(&self) -> &[String] {
         &self.tokens
     }
@@ -134,9 +134,13 @@ fn head(word: &str) -> [char; 2] {
 const SEPARATOR: char = ' ';
 
 /// The distinct words of the index, sorted, stored for cache-friendly scans: all words in one
-/// string (one SIMD substring search finds exact, prefix and compound matches at once), with
-/// their first characters and lengths in flat arrays (the typo check reads word bytes only for
-/// plausible candidates).
+/// string, with their first characters and lengths in flat arrays (the typo check reads word
+/// bytes only for plausible candidates). A query word is looked for only where it can match:
+/// exact and prefix matches are one range of the sorted words; inside a compound, only among
+/// the words with as many non-digits in a row (one SIMD substring search); with one typo, only
+/// among the words that begin with one of its first two characters or have one of them second.
+/// (At a million units most words are numbers: a unit's HSA id, a house number. A word of
+/// letters never matches inside them, and they took most of a search's time.)
 #[derive(Debug, Default)]
 struct Vocabulary {
     /// `" word0 word1 word2 "`.
@@ -144,12 +148,37 @@ struct Vocabulary {
     /// Byte offset of each word in `text`.
     starts: Vec<u32>,
     chars: Vec<u16>,
+    /// The first two characters of each word; sorted by the first, as the words are.
     heads: Vec<[char; 2]>,
+    /// The words whose second character is no digit, by their second character (then in word
+    /// order): a typo check's candidates with a given second character are one range.
+    by_second: Vec<u32>,
+    /// `" word word "`: the words with at least [`INNER_MIN`] non-digits in a row, the only
+    /// ones a query word without digits can be found inside; `inner_ids[k]` is the `k`th's
+    /// index, `inner_starts[k]` its offset in `inner`.
+    inner: String,
+    inner_starts: Vec<u32>,
+    inner_ids: Vec<u32>,
     /// The units (and field) each word occurs in, word after word: word `i`'s are
     /// `postings[posting_starts[i]..posting_starts[i + 1]]` (one array, not one per word: at
     /// a million units most words are a unit's own number, and a list each cost 60 bytes).
     postings: Vec<(u32, Field)>,
     posting_starts: Vec<u32>,
+}
+
+/// Shortest query word looked for inside longer words ("central" → vårdcentral).
+const INNER_MIN: usize = 4;
+
+/// Whether `word` has `n` characters in a row that are not digits.
+fn has_non_digit_run(word: &str, n: usize) -> bool {
+    let mut run = 0;
+    for c in word.chars() {
+        run = if c.is_ascii_digit() { 0 } else { run + 1 };
+        if run >= n {
+            return true;
+        }
+    }
+    false
 }
 
 impl Vocabulary {
@@ -163,16 +192,29 @@ impl Vocabulary {
         };
         v.postings
             .reserve_exact(sorted.iter().map(|(_, p)| p.len()).sum());
+        v.inner.push(SEPARATOR);
         for (word, postings) in sorted {
+            let index = v.starts.len() as u32;
             v.starts.push(v.text.len() as u32);
             v.text.push_str(&word);
             v.text.push(SEPARATOR);
             v.chars.push(word.chars().count().min(u16::MAX as usize) as u16);
             v.heads.push(head(&word));
+            if has_non_digit_run(&word, INNER_MIN) {
+                v.inner_starts.push(v.inner.len() as u32);
+                v.inner_ids.push(index);
+                v.inner.push_str(&word);
+                v.inner.push(SEPARATOR);
+            }
             v.postings.extend(postings);
             v.posting_starts.push(v.postings.len() as u32);
         }
+        v.by_second = (0..v.starts.len() as u32)
+            .filter(|&i| !v.heads[i as usize][1].is_ascii_digit())
+            .collect();
+        v.by_second.sort_by_key(|&i| v.heads[i as usize][1]);
         v.text.shrink_to_fit();
+        v.inner.shrink_to_fit();
         v
     }
 
@@ -183,29 +225,66 @@ impl Vocabulary {
 
     fn word(&self, i: usize) -> &str {
         let start = self.starts[i] as usize;
-        let end = self.text[start..]
-            .find(SEPARATOR)
-            .map_or(self.text.len(), |e| start + e);
+        // Each word is followed by one separator, the last by the text's end.
+        let end = self.starts.get(i + 1).map_or(self.text.len(), |&next| next as usize) - 1;
         &self.text[start..end]
     }
 
-    /// The word containing byte `offset` of `text`.
-    fn word_at(&self, offset: usize) -> usize {
-        self.starts
-            .partition_point(|&s| s as usize <= offset)
-            .saturating_sub(1)
+    /// The position of the first word not below `word` (in byte order).
+    fn lower_bound(&self, word: &str) -> usize {
+        let (mut low, mut high) = (0, self.starts.len());
+        while low < high {
+            let middle = (low + high) / 2;
+            if self.word(middle) < word {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        low
     }
 
     /// The index of `word`, if it is in the vocabulary.
     fn find(&self, word: &str) -> Option<usize> {
-        let i = self.starts.partition_point(|&s| {
-            let start = s as usize;
-            let end = self.text[start..]
-                .find(SEPARATOR)
-                .map_or(self.text.len(), |e| start + e);
-            &self.text[start..end] < word
-        });
+        let i = self.lower_bound(word);
         (i < self.starts.len() && self.word(i) == word).then_some(i)
+    }
+
+    /// The words whose first character is `c`: a range, as the words are sorted.
+    fn first_is(&self, c: char) -> std::ops::Range<usize> {
+        self.heads.partition_point(|h| h[0] < c)..self.heads.partition_point(|h| h[0] <= c)
+    }
+
+    /// The words whose second character is `c` (no digit), as positions in `by_second`.
+    fn second_is(&self, c: char) -> std::ops::Range<usize> {
+        let second = |k: &u32| self.heads[*k as usize][1];
+        self.by_second.partition_point(|k| second(k) < c)..self.by_second.partition_point(|k| second(k) <= c)
+    }
+
+    /// The words one edit from a word beginning `[t0, t1]` can be: one edit cannot move both
+    /// of the first two characters, so a candidate begins with `t0` or `t1` or has one of
+    /// them second. Each once, in no particular order.
+    fn typo_candidates(&self, [t0, t1]: [char; 2]) -> Vec<usize> {
+        if t0.is_ascii_digit() || t1.is_ascii_digit() {
+            // `by_second` leaves out the words with a digit second: scan them all.
+            return (0..self.heads.len())
+                .filter(|&i| {
+                    let [w0, w1] = self.heads[i];
+                    t0 == w0 || t1 == w1 || t1 == w0 || t0 == w1
+                })
+                .collect();
+        }
+        let firsts: &[char] = if t0 == t1 { &[t0] } else { &[t0, t1] };
+        let mut found: Vec<usize> = firsts.iter().flat_map(|&c| self.first_is(c)).collect();
+        for &c in firsts {
+            found.extend(
+                self.by_second[self.second_is(c)]
+                    .iter()
+                    .map(|&k| k as usize)
+                    .filter(|&i| !firsts.contains(&self.heads[i][0])),
+            );
+        }
+        found
     }
 
     /// Every word that matches `token`, with how well, as (word index, score).
@@ -216,16 +295,30 @@ impl Vocabulary {
             let slot = found.entry(i).or_insert(0);
             *slot = (*slot).max(score);
         };
-        // Exact, prefix and inside a compound ("central" → vårdcentral).
-        for offset in memchr::memmem::find_iter(self.text.as_bytes(), token.as_bytes()) {
-            let i = self.word_at(offset);
-            let at_start = offset == self.starts[i] as usize;
-            if at_start && self.chars[i] as usize == t_len {
-                note(i, 100);
-            } else if at_start {
-                note(i, 60);
-            } else if t_len >= 4 {
-                note(i, 30);
+        // Exact and prefix: the words from the first not below `token` on, while they begin
+        // with it.
+        for i in self.lower_bound(token)..self.starts.len() {
+            let start = self.starts[i] as usize;
+            if !self.text.as_bytes()[start..].starts_with(token.as_bytes()) {
+                break;
+            }
+            note(i, if self.chars[i] as usize == t_len { 100 } else { 60 });
+        }
+        // Inside a compound ("central" → vårdcentral): a word of letters only among the
+        // words with as many letters in a row.
+        if t_len >= INNER_MIN {
+            let (text, starts, ids) = if token.bytes().any(|b| b.is_ascii_digit()) {
+                (&self.text, &self.starts, None)
+            } else {
+                (&self.inner, &self.inner_starts, Some(&self.inner_ids))
+            };
+            for offset in memchr::memmem::find_iter(text.as_bytes(), token.as_bytes()) {
+                let k = starts
+                    .partition_point(|&s| s as usize <= offset)
+                    .saturating_sub(1);
+                if offset != starts[k] as usize {
+                    note(ids.map_or(k, |ids| ids[k] as usize), 30);
+                }
             }
         }
         // Swedish endings: "vårdcentralen", "vårdcentralerna" → vårdcentral.
@@ -240,12 +333,7 @@ impl Vocabulary {
         }
         // One typo: whole word, or the beginning of a longer word while still typing.
         if t_len >= 4 {
-            let [t0, t1] = head(token);
-            for (i, &[w0, w1]) in self.heads.iter().enumerate() {
-                // One edit cannot move both of the first two characters.
-                if !(t0 == w0 || t1 == w1 || t1 == w0 || t0 == w1) {
-                    continue;
-                }
+            for i in self.typo_candidates(head(token)) {
                 let w_len = self.chars[i] as usize;
                 if t_len.abs_diff(w_len) <= 1 && strsim::osa_distance(token, self.word(i)) <= 1 {
                     note(i, 25);
@@ -265,13 +353,39 @@ impl Vocabulary {
 /// The units a query matches, each with its score and, for a query of several words, which
 /// of its words the unit matches (bit `k` for word `k`): the caller keeps, among the units its
 /// filter allows, those that match the most words, and names the words none of them matches.
-/// Only the units that match are listed (a search costs what it finds, not the directory).
-#[derive(Debug, Clone, Default)]
+/// Only the units that match are listed (a search costs what it finds, not the directory), and
+/// they are read where the scoring left them (no copy of a list that can hold most units).
+#[derive(Debug)]
 pub struct Scored {
-    /// (slot, score > 0), each unit once, in no particular order.
-    pub hits: Vec<(u32, u32)>,
-    /// Beside `hits`; empty when every unit found matches the whole query (one word, a number).
-    pub masks: Vec<u16>,
+    total: Scratch,
+    /// Whether the masks say which words each unit matches; not when every unit found
+    /// matches the whole query (one word, a number).
+    masked: bool,
+}
+
+impl Scored {
+    /// (slot, score > 0, which words) of each unit found, once, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, u32, Option<u16>)> + '_ {
+        self.total.touched.iter().map(|&slot| {
+            let at = slot as usize;
+            (slot, self.total.values[at], self.masked.then(|| self.total.masks[at]))
+        })
+    }
+
+    /// How many units were found.
+    pub fn len(&self) -> usize {
+        self.total.touched.len()
+    }
+
+    /// Whether the unit at `slot` was found.
+    pub fn contains(&self, slot: u32) -> bool {
+        self.total.values.get(slot as usize).is_some_and(|v| *v > 0)
+    }
+
+    /// Whether the masks tell which words each unit matches.
+    pub fn masked(&self) -> bool {
+        self.masked
+    }
 }
 
 /// A value per unit slot for the units a query touches: a dense array (kept between queries
@@ -328,6 +442,7 @@ thread_local! {
 
 /// A zeroed [`Sparse`] with room for `units` slots, from this thread's scratch; it goes back
 /// when dropped.
+#[derive(Debug)]
 struct Scratch(Option<Sparse>);
 
 impl Scratch {
@@ -639,10 +754,7 @@ impl SearchIndex {
         let mut total = Scratch::take(n);
         if query.phone_like {
             self.score_number(query, include_internal, &mut total);
-            return Scored {
-                hits: total.iter().collect(),
-                masks: Vec::new(),
-            };
+            return Scored { total, masked: false };
         }
         if let [token] = query.tokens.as_slice()
             && !self.synonyms.contains_key(token)
@@ -650,10 +762,7 @@ impl SearchIndex {
             // One word, no shorthand (the common case): straight into the totals.
             self.score_token(token, &mut total);
             self.add_name_bonus(query, &mut total);
-            return Scored {
-                hits: total.iter().collect(),
-                masks: Vec::new(),
-            };
+            return Scored { total, masked: false };
         }
         let units = total.values.len();
         total.masks.resize(units, 0);
@@ -699,10 +808,7 @@ impl SearchIndex {
             }
         }
         self.add_name_bonus(query, &mut total);
-        Scored {
-            hits: total.iter().collect(),
-            masks: total.touched.iter().map(|&s| total.masks[s as usize]).collect(),
-        }
+        Scored { total, masked: true }
     }
 
     /// A whole number a unit has, else one a unit had; else the end of a number a unit has,
@@ -855,6 +961,96 @@ mod tests {
         assert_eq!(word_score("erkules", "herkules"), 30);
         assert_eq!(word_score("hherkules", "herkules"), 25);
         assert_eq!(word_score("åäö", "aao"), 0);
+    }
+
+    /// Every word that matches `token` the plain way: one substring search over all words and
+    /// the typo check against every word (what `Vocabulary::matches` must equal).
+    fn matches_by_scanning_all(v: &Vocabulary, token: &str) -> Vec<(usize, u32)> {
+        let t_len = token.chars().count();
+        let mut found: HashMap<usize, u32> = HashMap::default();
+        let mut note = |i: usize, score: u32| {
+            let slot = found.entry(i).or_insert(0);
+            *slot = (*slot).max(score);
+        };
+        for i in 0..v.starts.len() {
+            let word = v.word(i);
+            if word == token {
+                note(i, 100);
+            } else if word.starts_with(token) {
+                note(i, 60);
+            }
+            if t_len >= 4 && word.char_indices().skip(1).any(|(at, _)| word[at..].starts_with(token)) {
+                note(i, 30);
+            }
+            let w_len = word.chars().count();
+            if t_len >= 4 {
+                if t_len.abs_diff(w_len) <= 1 && strsim::osa_distance(token, word) <= 1 {
+                    note(i, 25);
+                } else if t_len >= 5 && w_len > t_len {
+                    let cut = word.char_indices().nth(t_len).map_or(word.len(), |(c, _)| c);
+                    if strsim::osa_distance(token, &word[..cut]) <= 1 {
+                        note(i, 15);
+                    }
+                }
+            }
+        }
+        for (cut, _) in token.char_indices().skip(4).filter(|(cut, _)| token.len() - cut <= 4) {
+            if let Some(i) = (0..v.starts.len()).find(|&i| v.word(i) == &token[..cut]) {
+                note(i, 40);
+            }
+        }
+        let mut all: Vec<(usize, u32)> = found.into_iter().collect();
+        all.sort_unstable();
+        all
+    }
+
+    /// The class of "a match the narrowed search misses": words of letters, digits, both, with
+    /// å/ä/ö, and tokens cut from them with one edit, found exactly as by scanning every word.
+    #[test]
+    fn narrowed_word_matching_finds_what_scanning_every_word_finds() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let alphabet: Vec<char> = "aabdeklnorstvå0123456789-".chars().collect();
+        for _ in 0..40 {
+            let mut words: HashMap<String, Vec<(u32, Field)>> = HashMap::default();
+            for _ in 0..60 {
+                let len = 1 + next(9);
+                let word: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+                words.insert(word, vec![]);
+            }
+            for fixed in ["vardcentral", "se2321000131", "e000000007860", "12a", "kv3varden", "åsa"] {
+                words.insert(fixed.to_owned(), vec![]);
+            }
+            let v = Vocabulary::build(words);
+            for _ in 0..200 {
+                let base = v.word(next(v.starts.len())).to_owned();
+                let mut chars: Vec<char> = base.chars().collect();
+                match next(5) {
+                    0 if chars.len() > 1 => {
+                        chars.remove(next(chars.len()));
+                    }
+                    1 => chars.insert(next(chars.len() + 1), alphabet[next(alphabet.len())]),
+                    2 => {
+                        let at = next(chars.len());
+                        chars[at] = alphabet[next(alphabet.len())];
+                    }
+                    3 if chars.len() > 2 => {
+                        let from = next(chars.len() - 1);
+                        chars = chars[from..].to_vec();
+                    }
+                    _ => {}
+                }
+                let token: String = chars.into_iter().collect();
+                let mut narrowed = v.matches(&token);
+                narrowed.sort_unstable();
+                assert_eq!(narrowed, matches_by_scanning_all(&v, &token), "token {token:?}");
+            }
+        }
     }
 
     #[test]
