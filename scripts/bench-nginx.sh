@@ -5,7 +5,9 @@
 # threads, connections and duration, in alternating rounds, and the script prints per endpoint
 # the median req/s, p50 and p99 and the ratio to nginx's median:
 #   by-id with the service's own token (HS256), by-id with an identity provider's RS256 token,
-#   search q=vård&limit=20, call-now and lookup.
+#   search q=vård&limit=20, call-now and lookup. Those three answer more bytes than one unit's
+#   body (search ~20 units' worth): nginx also serves each one's bytes as a static file, and
+#   the column "× same bytes" is the ratio to that, the ceiling for an answer of that size.
 #
 #   scripts/bench-nginx.sh                               # 20000 units, 32 connections, 10 s, 3 rounds
 #   UNITS=5000 ROUNDS=5 DURATION=5s scripts/bench-nginx.sh
@@ -89,10 +91,16 @@ os.makedirs(f"{work}/www", exist_ok=True)
 body = get(f"/v1/units/{ids[0]}")
 open(f"{work}/www/unit.json", "wb").write(body)
 print(f"one unit's body: {len(body)} bytes")
+# The bodies of the larger answers too: nginx serving the same bytes is the ceiling for each.
+for name, path in (("search", "/v1/units?q=v%C3%A5rd&limit=20"), ("callnow", f"/v1/units/{ids[0]}/call-now"),
+                   ("lookup", "/v1/lookup?q=sodra%20torget")):
+    body = get(path)
+    open(f"{work}/www/{name}.json", "wb").write(body)
+    print(f"{name} body: {len(body)} bytes")
 PY
 
 # nginx's workers run as another user when started by root: they must be able to read the file.
-chmod 755 "$work" "$work/www"; chmod 644 "$work/www/unit.json"
+chmod 755 "$work" "$work/www"; chmod 644 "$work"/www/*.json
 mkdir -p "$work/nginx"
 cat >"$work/nginx/nginx.conf" <<EOF
 worker_processes 2;
@@ -111,6 +119,7 @@ http {
   server {
     listen 127.0.0.1:$NGINX_PORT;
     root $work/www;
+    location /same/ { rewrite ^/same/(.*)\$ /\$1.json break; }
     location / { try_files /unit.json =404; }
   }
 }
@@ -129,7 +138,14 @@ targets=(
   "search q=vård&limit=20|$base/v1/units?q=v%C3%A5rd&limit=20||$own"
   "call-now|$base|$work/callnow.lua|$own"
   "lookup q=sodra torget|$base/v1/lookup?q=sodra%20torget||$own"
+  "nginx, search's bytes|http://127.0.0.1:$NGINX_PORT/same/search||"
+  "nginx, call-now's bytes|http://127.0.0.1:$NGINX_PORT/same/callnow||"
+  "nginx, lookup's bytes|http://127.0.0.1:$NGINX_PORT/same/lookup||"
 )
+for same in search callnow lookup; do
+  curl -fs "http://127.0.0.1:$NGINX_PORT/same/$same" | cmp -s - "$work/www/$same.json" \
+    || { echo "nginx does not serve the $same body"; cat "$work/nginx/error.log"; exit 1; }
+done
 : >"$work/results.txt"
 for round in $(seq "$ROUNDS"); do
   for target in "${targets[@]}"; do
@@ -159,15 +175,20 @@ def ms(v):
     return float(v)
 names = list(dict.fromkeys(r[0] for r in rows))
 nginx = statistics.median(float(r[1]) for r in rows if r[0] == "nginx")
-print(f"{'what':26} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'× nginx':>8}  rounds (req/s)")
+# The answer nginx serves the same bytes of: the ceiling for an answer that size.
+same = {"search q=vård&limit=20": "nginx, search's bytes", "call-now": "nginx, call-now's bytes",
+        "lookup q=sodra torget": "nginx, lookup's bytes"}
+median_rps = {n: statistics.median(float(r[1]) for r in rows if r[0] == n) for n in names}
+print(f"{'what':26} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'× nginx':>8} {'× same bytes':>12}  rounds (req/s)")
 for name in names:
     mine = [r for r in rows if r[0] == name]
-    rps = statistics.median(float(r[1]) for r in mine)
+    rps = median_rps[name]
     p50 = statistics.median(ms(r[2]) for r in mine)
     p99 = statistics.median(ms(r[3]) for r in mine)
     bad = sum(int(r[4]) for r in mine)
     note = f"  {bad} non-2xx!" if bad else ""
-    print(f"{name:26} {rps:9,.0f} {p50:8.2f} {p99:8.2f} {rps / nginx:8.2f}  {', '.join(f'{float(r[1]):,.0f}' for r in mine)}{note}")
+    ceiling = f"{rps / median_rps[same[name]]:12.2f}" if name in same else " " * 12
+    print(f"{name:26} {rps:9,.0f} {p50:8.2f} {p99:8.2f} {rps / nginx:8.2f} {ceiling}  {', '.join(f'{float(r[1]):,.0f}' for r in mine)}{note}")
 if any(int(r[4]) for r in rows):
     sys.exit("some answers were not 2xx: the figures do not compare")
 PY

@@ -226,7 +226,11 @@ impl Vocabulary {
     fn word(&self, i: usize) -> &str {
         let start = self.starts[i] as usize;
         // Each word is followed by one separator, the last by the text's end.
-        let end = self.starts.get(i + 1).map_or(self.text.len(), |&next| next as usize) - 1;
+        let end = self
+            .starts
+            .get(i + 1)
+            .map_or(self.text.len(), |&next| next as usize)
+            - 1;
         &self.text[start..end]
     }
 
@@ -364,12 +368,24 @@ pub struct Scored {
 }
 
 impl Scored {
-    /// (slot, score > 0, which words) of each unit found, once, in no particular order.
-    pub fn iter(&self) -> impl Iterator<Item = (u32, u32, Option<u16>)> + '_ {
-        self.total.touched.iter().map(|&slot| {
-            let at = slot as usize;
-            (slot, self.total.values[at], self.masked.then(|| self.total.masks[at]))
-        })
+    /// Calls `visit` with (slot, score > 0, which words) of each unit found, once: in slot
+    /// order when the query found many units (what is read per unit is then read front to
+    /// back, which memory serves several times faster than in the order the words found them).
+    pub fn for_each(&self, mut visit: impl FnMut(u32, u32, Option<u16>)) {
+        let total = &*self.total;
+        let mask = |at: usize| self.masked.then(|| total.masks[at]);
+        if total.touched.len() > total.values.len() / DENSE {
+            for (at, &score) in total.values.iter().enumerate() {
+                if score > 0 {
+                    visit(at as u32, score, mask(at));
+                }
+            }
+        } else {
+            for &slot in &total.touched {
+                let at = slot as usize;
+                visit(slot, total.values[at], mask(at));
+            }
+        }
     }
 
     /// How many units were found.
@@ -387,6 +403,9 @@ impl Scored {
         self.masked
     }
 }
+
+/// A query that finds more than one unit in this many is read in slot order.
+const DENSE: usize = 16;
 
 /// A value per unit slot for the units a query touches: a dense array (kept between queries
 /// on the same thread, so it is neither allocated nor cleared whole per query) and the slots
@@ -979,7 +998,12 @@ mod tests {
             } else if word.starts_with(token) {
                 note(i, 60);
             }
-            if t_len >= 4 && word.char_indices().skip(1).any(|(at, _)| word[at..].starts_with(token)) {
+            if t_len >= 4
+                && word
+                    .char_indices()
+                    .skip(1)
+                    .any(|(at, _)| word[at..].starts_with(token))
+            {
                 note(i, 30);
             }
             let w_len = word.chars().count();
@@ -994,7 +1018,11 @@ mod tests {
                 }
             }
         }
-        for (cut, _) in token.char_indices().skip(4).filter(|(cut, _)| token.len() - cut <= 4) {
+        for (cut, _) in token
+            .char_indices()
+            .skip(4)
+            .filter(|(cut, _)| token.len() - cut <= 4)
+        {
             if let Some(i) = (0..v.starts.len()).find(|&i| v.word(i) == &token[..cut]) {
                 note(i, 40);
             }
@@ -1023,7 +1051,14 @@ mod tests {
                 let word: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
                 words.insert(word, vec![]);
             }
-            for fixed in ["vardcentral", "se2321000131", "e000000007860", "12a", "kv3varden", "åsa"] {
+            for fixed in [
+                "vardcentral",
+                "se2321000131",
+                "e000000007860",
+                "12a",
+                "kv3varden",
+                "åsa",
+            ] {
                 words.insert(fixed.to_owned(), vec![]);
             }
             let v = Vocabulary::build(words);
