@@ -229,7 +229,7 @@ impl Candidates<'_> {
         match self {
             Self::Every(n) => *n as usize,
             Self::Listed(units) => units.map_or(0, imbl::OrdSet::len),
-            Self::Found { scored, districts } => scored.len() + districts.len(),
+            Self::Found { scored, districts } => scored.found() + districts.len(),
         }
     }
 

@@ -389,7 +389,7 @@ impl Scored {
     }
 
     /// How many units were found.
-    pub fn len(&self) -> usize {
+    pub fn found(&self) -> usize {
         self.total.touched.len()
     }
 
