@@ -1,6 +1,7 @@
 //! The directory as the read API serves it: an immutable in-memory snapshot of the database,
 //! indexed for search, swapped whole when the data changes. Reads never wait for the database.
 
+pub mod answers;
 pub mod callnow;
 mod reference;
 pub mod search;
@@ -391,6 +392,8 @@ pub struct Directory {
     /// Full rankings of recent searches, valid for this snapshot (it never changes).
     rankings: RankingCache,
     cache_rankings: bool,
+    /// The bytes of recent answers made from this snapshot (kept when rankings are).
+    answers: answers::Answers,
     /// Built-in accounts: user name → (version, disabled).
     accounts: Arc<HashMap<String, (i64, bool)>>,
     /// How many audit events the snapshot includes.
@@ -444,6 +447,7 @@ impl Directory {
             last_event_id,
             vocabulary: Arc::new(vocabulary),
             cache_rankings: true,
+            answers: answers::Answers::new(true),
             lineage: LINEAGES.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             ..Self::default()
         };
@@ -674,6 +678,7 @@ impl Directory {
             point_owner: self.point_owner.clone(),
             rankings: RankingCache::default(),
             cache_rankings: self.cache_rankings,
+            answers: answers::Answers::new(self.cache_rankings),
             accounts: Arc::clone(&self.accounts),
             event_count: self.event_count,
             last_event_id: self.last_event_id,
@@ -956,9 +961,23 @@ impl Directory {
         self
     }
 
-    /// Turns the ranking cache off (to measure the uncached search path).
+    /// The bytes of an answer made from this snapshot: kept from before, or made by `make`
+    /// now (see [`answers`]).
+    pub fn answer<E>(
+        &self,
+        read: answers::Read,
+        params: &str,
+        internal: bool,
+        moment: answers::Moment,
+        make: impl FnOnce() -> Result<bytes::Bytes, E>,
+    ) -> Result<bytes::Bytes, E> {
+        self.answers.get_or_make(read, params, internal, moment, make)
+    }
+
+    /// Turns the ranking cache and the ready-made answers off (to measure the uncached path).
     pub fn without_ranking_cache(mut self) -> Self {
         self.cache_rankings = false;
+        self.answers = answers::Answers::new(false);
         self
     }
 

@@ -2,12 +2,15 @@
 //! street and house number: the district and every unit serving it), `/v1/lookup/preschool`
 //! (the BVC of a preschool), and the holiday calendar the answers go by (`/v1/calendar`).
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::http::header::ContentType;
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Caller;
-use crate::directory::UnitFilter;
+use crate::directory::answers::{Moment, Read};
+use crate::directory::{Directory, UnitFilter};
 use crate::domain::calendar::{Holiday, holidays};
 use crate::domain::{Invalid, Purpose, Visibility, shown, today};
 use crate::error::{AppError, AppResult, Problem, Suggestion};
@@ -15,9 +18,9 @@ use crate::service::search;
 use crate::service::search::{FilterParams, FoundBy};
 use crate::state::AppState;
 
-use super::params;
 use super::params::{NoParams, moment};
 use super::views::{AreaRef, CallNowView, LookupResult, NumberView, UnitRef};
+use super::{json_bytes, params};
 
 const DEFAULT_LIMIT: usize = 3;
 const MAX_LIMIT: usize = 20;
@@ -73,26 +76,41 @@ pub struct LookupResponse {
 )]
 #[get("/lookup")]
 pub async fn lookup(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
     query: web::Query<LookupParams>,
 ) -> AppResult<HttpResponse> {
     let internal = caller.reader()?;
-    let p = query.into_inner();
     let directory = state.directory.current();
+    // Now to the second, as each answer says it: the same answers all that second.
+    let now = Utc::now().trunc_subsecs(0);
+    let moment = Moment::Second(now.timestamp());
+    let answer = || lookup_answer(&directory, query.into_inner(), internal, now);
+    let body = directory.answer(Read::Lookup, req.query_string(), internal, moment, answer)?;
+    Ok(HttpResponse::Ok().content_type(ContentType::json()).body(body))
+}
+
+/// The lookup's answer at `now`, or why there is none.
+fn lookup_answer(
+    directory: &Directory,
+    p: LookupParams,
+    internal: bool,
+    now: DateTime<Utc>,
+) -> AppResult<actix_web::web::Bytes> {
     let limit = params::limit(p.limit.as_deref(), DEFAULT_LIMIT, MAX_LIMIT)?;
-    let filter = search::filter(&directory, p.filter(), internal)?;
+    let filter = search::filter(directory, p.filter(), internal)?;
     p.required(&filter)?;
     let page = directory
         .find(&filter, None, limit)
         .map_err(|e| AppError::invalid("q", e))?;
-    let why = FoundBy::each(&directory, &filter, &page, internal);
+    let why = FoundBy::each(directory, &filter, &page, internal);
     let results: Vec<LookupResult> = page
         .units
         .iter()
         .zip(why)
         .filter_map(|(unit, found_by)| {
-            LookupResult::new(&directory, unit, internal).map(|r| LookupResult { found_by, ..r })
+            LookupResult::new(directory, unit, internal, now).map(|r| LookupResult { found_by, ..r })
         })
         .collect();
     let q = p.q.unwrap_or_default();
@@ -104,11 +122,11 @@ pub async fn lookup(
             suggestions: nearest.into_iter().map(Suggestion::from).collect(),
         });
     }
-    Ok(HttpResponse::Ok().json(LookupResponse {
+    json_bytes(&LookupResponse {
         query: q,
         results,
         ignored_words: page.ignored_words,
-    }))
+    })
 }
 
 impl LookupParams {

@@ -364,6 +364,13 @@ pub fn require_csv(req: &HttpRequest, what_sv: &str, what_en: &str) -> AppResult
     }
 }
 
+/// A view's JSON, as the bytes of an answer (for [`crate::directory::Directory::answer`]).
+pub fn json_bytes<T: serde::Serialize>(view: &T) -> Result<actix_web::web::Bytes, AppError> {
+    serde_json::to_vec(view)
+        .map(actix_web::web::Bytes::from)
+        .map_err(|e| AppError::Unexpected(anyhow::Error::new(e).context("serialising an answer")))
+}
+
 /// A response that carries the version it shows as its ETag.
 pub fn with_etag(mut builder: HttpResponseBuilder, version: i64) -> HttpResponseBuilder {
     builder.insert_header((ETAG, etag(version)));

@@ -6,9 +6,9 @@
 use std::future::{Ready, ready};
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{CONTENT_DISPOSITION, LOCATION};
+use actix_web::http::header::{CONTENT_DISPOSITION, ContentType, LOCATION};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, get, patch, post, web};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -18,6 +18,7 @@ use crate::db::audit;
 use crate::db::audit::Entity;
 use crate::db::units::unit_as_of;
 use crate::directory::Cursor;
+use crate::directory::answers::{Moment, Read};
 use crate::domain::edit::UnitPatch;
 use crate::domain::history::{Change, changes, stored_state};
 use crate::domain::hours::{Notice, Period, TelephoneHours};
@@ -36,7 +37,7 @@ use crate::state::AppState;
 use super::audit::{Actor, actor, utc};
 use super::params::{NoParams, moment, parse_instant, parse_unit_id};
 use super::views::{CallNowView, KindList, NumberView, UnitDetail, UnitRef, UnitSummary, local_time};
-use super::{IfMatch, params, present, with_etag};
+use super::{IfMatch, json_bytes, params, present, with_etag};
 
 const DEFAULT_LIMIT: usize = 20;
 const MAX_LIMIT: usize = 100;
@@ -105,30 +106,40 @@ pub struct UnitPage {
 )]
 #[get("/units")]
 pub async fn list_units(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
     query: web::Query<ListParams>,
 ) -> AppResult<HttpResponse> {
     let internal = caller.reader()?;
-    let p = query.into_inner();
     let directory = state.directory.current();
-    let limit = params::limit(p.limit.as_deref(), DEFAULT_LIMIT, MAX_LIMIT)?;
-    let cursor = p.cursor.as_deref().map(Cursor::decode).transpose();
-    let cursor = cursor.map_err(|e| AppError::invalid("cursor", e))?;
-    let filter = search::filter(&directory, p.filter(), internal)?;
-    let page = directory
-        .find(&filter, cursor.as_ref(), limit)
-        .map_err(|e| AppError::invalid("cursor", e))?;
-    let why = FoundBy::each(&directory, &filter, &page, internal);
-    let items = page.units.iter().zip(why);
-    Ok(HttpResponse::Ok().json(UnitPage {
-        items: items
-            .map(|(u, why)| UnitSummary::new(&directory, u, filter.on, internal).found_by(why))
-            .collect(),
-        total: page.total,
-        next_cursor: page.next.map(|c| c.encode()),
-        ignored_words: page.ignored_words,
-    }))
+    let body = directory.answer(
+        Read::Units,
+        req.query_string(),
+        internal,
+        Moment::Day(today()),
+        || {
+            let p = query.into_inner();
+            let limit = params::limit(p.limit.as_deref(), DEFAULT_LIMIT, MAX_LIMIT)?;
+            let cursor = p.cursor.as_deref().map(Cursor::decode).transpose();
+            let cursor = cursor.map_err(|e| AppError::invalid("cursor", e))?;
+            let filter = search::filter(&directory, p.filter(), internal)?;
+            let page = directory
+                .find(&filter, cursor.as_ref(), limit)
+                .map_err(|e| AppError::invalid("cursor", e))?;
+            let why = FoundBy::each(&directory, &filter, &page, internal);
+            let items = page.units.iter().zip(why);
+            json_bytes(&UnitPage {
+                items: items
+                    .map(|(u, why)| UnitSummary::new(&directory, u, filter.on, internal).found_by(why))
+                    .collect(),
+                total: page.total,
+                next_cursor: page.next.map(|c| c.encode()),
+                ignored_words: page.ignored_words,
+            })
+        },
+    )?;
+    Ok(HttpResponse::Ok().content_type(ContentType::json()).body(body))
 }
 
 impl ListParams {
@@ -193,14 +204,13 @@ pub async fn get_unit(
         return Ok(HttpResponse::Ok().json(UnitDetail::new(&directory, &unit, on, internal)));
     }
     let unit = directory.unit(id).ok_or_else(|| unit_not_found(id))?;
-    Ok(
-        with_etag(HttpResponse::Ok(), unit.version).json(UnitDetail::new(
-            &directory,
-            unit,
-            today(),
-            internal,
-        )),
-    )
+    let day = today();
+    let body = directory.answer(Read::Unit, &id.to_string(), internal, Moment::Day(day), || {
+        json_bytes(&UnitDetail::new(&directory, unit, day, internal))
+    })?;
+    Ok(with_etag(HttpResponse::Ok(), unit.version)
+        .content_type(ContentType::json())
+        .body(body))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -633,6 +643,7 @@ pub struct CallNowParams {
 )]
 #[get("/units/{id}/call-now")]
 pub async fn call_now(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
@@ -640,9 +651,11 @@ pub async fn call_now(
 ) -> AppResult<HttpResponse> {
     let internal = caller.reader()?;
     let id = parse_unit_id(&id)?;
+    // Now to the second, as the answer says it: the same answer all that second.
+    let now = Utc::now().trunc_subsecs(0);
     let at = match &query.at {
         Some(raw) => parse_instant("at", raw)?.and_utc(),
-        None => Utc::now(),
+        None => now,
     };
     let purpose = match &query.purpose {
         Some(raw) => Purpose::parse(raw).map_err(|e| AppError::invalid("purpose", e))?,
@@ -650,13 +663,18 @@ pub async fn call_now(
     };
     let directory = state.directory.current();
     let unit = directory.unit(id).ok_or_else(|| unit_not_found(id))?;
-    let answer = directory.call_now(unit, purpose, at, internal).ok_or_else(|| {
-        AppError::not_found(
-            format!("enheten har inget nummer med syftet {purpose} som du får se"),
-            format!("the unit has no number with purpose {purpose} that you may see"),
-        )
+    let params = format!("{id}?{}", req.query_string());
+    let moment = Moment::Second(now.timestamp());
+    let body = directory.answer(Read::CallNow, &params, internal, moment, || {
+        let answer = directory.call_now(unit, purpose, at, internal).ok_or_else(|| {
+            AppError::not_found(
+                format!("enheten har inget nummer med syftet {purpose} som du får se"),
+                format!("the unit has no number with purpose {purpose} that you may see"),
+            )
+        })?;
+        json_bytes(&CallNowView::new(&directory, &answer, at))
     })?;
-    Ok(HttpResponse::Ok().json(CallNowView::new(&directory, &answer, at)))
+    Ok(HttpResponse::Ok().content_type(ContentType::json()).body(body))
 }
 
 /// The fixed doctor time, and when it is next.

@@ -269,9 +269,14 @@ pub struct LookupResult {
 
 impl LookupResult {
     /// `None` when the caller may not see the unit's `vag_in` number.
-    pub fn new(directory: &Directory, unit: &Unit, include_internal: bool) -> Option<Self> {
+    /// At `now`.
+    pub fn new(
+        directory: &Directory,
+        unit: &Unit,
+        include_internal: bool,
+        now: DateTime<Utc>,
+    ) -> Option<Self> {
         let call = unit.vag_in().filter(|c| visible(c, include_internal))?;
-        let now = Utc::now();
         Some(Self {
             unit: UnitRef::new(directory, unit),
             call: NumberView::from(call),

@@ -3,6 +3,7 @@
 //! suite both ways).
 
 mod addresses;
+mod answers;
 mod auth;
 mod callnow;
 mod contract;
