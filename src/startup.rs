@@ -30,6 +30,7 @@ pub fn prepare(
     let auth = Auth::from_settings(auth)?;
     let location = DatabaseLocation::parse(&database.database_url)?;
     log::info!("database: {}", location.redacted());
+    location.warm_page_cache();
     let pool = db::connect(&location)?;
     let mut conn = pool.get().context("connecting to the database")?;
     if demo_data && demo::load_if_empty(&mut conn)? {

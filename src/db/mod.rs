@@ -153,6 +153,31 @@ impl DatabaseLocation {
         Ok(Self::SqliteFile(PathBuf::from(path)))
     }
 
+    /// For a SQLite file: reads it front to back on a thread of its own, so that start-up's
+    /// reads (B-tree pages from all over the file) find it in the page cache. After the file
+    /// was idle, the kernel has often dropped it from the cache; read page by page at random
+    /// it then took twice as long as read whole (a million units: ready after 15 s instead of
+    /// 7 s; the file, 1.8 GB, reads in 1.5 s in order). PostgreSQL keeps its own cache.
+    pub fn warm_page_cache(&self) {
+        let Self::SqliteFile(path) = self else {
+            return;
+        };
+        let path = path.clone();
+        let warming = std::thread::Builder::new()
+            .name("warm-page-cache".into())
+            .spawn(move || {
+                use std::io::Read;
+                let Ok(mut file) = std::fs::File::open(&path) else {
+                    return;
+                };
+                let mut buffer = vec![0u8; 1 << 20];
+                while matches!(file.read(&mut buffer), Ok(n) if n > 0) {}
+            });
+        if let Err(e) = warming {
+            log::warn!("not reading the database file ahead: {e}");
+        }
+    }
+
     /// For logs and errors: the URL without a password.
     pub fn redacted(&self) -> String {
         match self {
