@@ -171,7 +171,15 @@ impl DatabaseLocation {
                     return;
                 };
                 let mut buffer = vec![0u8; 1 << 20];
-                while matches!(file.read(&mut buffer), Ok(n) if n > 0) {}
+                loop {
+                    match file.read(&mut buffer) {
+                        Ok(0) => break,
+                        Ok(_) => {}
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                        // Only a help: start-up reads the file itself and reports what fails.
+                        Err(_) => break,
+                    }
+                }
             });
         if let Err(e) = warming {
             log::warn!("not reading the database file ahead: {e}");

@@ -15,7 +15,8 @@ use foldhash::HashMap;
 
 /// At most this many answers per snapshot ...
 const ENTRIES: usize = 8_192;
-/// ... and at most this many bytes of them (then they are all dropped and made again).
+/// ... and at most this many bytes of them, parameters and bodies (then they are all dropped
+/// and made again).
 const BYTES: usize = 8 << 20;
 
 /// What an answer answers.
@@ -34,9 +35,20 @@ pub enum Read {
 /// The moment an answer was made for: it is the same answer all that day, or that second.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Moment {
+    /// A day in Europe/Stockholm.
     Day(chrono::NaiveDate),
     /// Seconds since 1970.
     Second(i64),
+}
+
+impl Moment {
+    /// The same kind of moment, now.
+    fn current(self) -> Self {
+        match self {
+            Self::Day(_) => Self::Day(crate::domain::today()),
+            Self::Second(_) => Self::Second(chrono::Utc::now().timestamp()),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -53,7 +65,7 @@ struct Entry {
 pub struct Answers {
     keep: bool,
     /// By the hash of the key (the entry holds the key itself, compared on every hit), with
-    /// the bytes of all bodies.
+    /// the bytes of all parameters and bodies.
     made: Mutex<(HashMap<u64, Entry>, usize)>,
     hasher: foldhash::fast::FixedState,
 }
@@ -92,9 +104,14 @@ impl Answers {
             return Ok(e.body.clone());
         }
         let body = make()?;
+        if moment.current() != moment {
+            // Made across midnight (or a second's end): parts of it may be of the next one.
+            return Ok(body);
+        }
         let mut made = made();
         let (map, bytes) = &mut *made;
-        if map.len() >= ENTRIES || *bytes + body.len() > BYTES {
+        let size = params.len() + body.len();
+        if map.len() >= ENTRIES || *bytes + size > BYTES {
             map.clear();
             *bytes = 0;
         }
@@ -105,9 +122,9 @@ impl Answers {
             moment,
             body: body.clone(),
         };
-        *bytes += body.len();
+        *bytes += size;
         if let Some(old) = map.insert(hash, entry) {
-            *bytes -= old.body.len();
+            *bytes -= old.params.len() + old.body.len();
         }
         Ok(body)
     }

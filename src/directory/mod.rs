@@ -1340,7 +1340,7 @@ impl Directory {
 const RANKING_CACHE_ENTRIES: usize = 256;
 /// And at most this many bytes of ranking keys: at a million units one broad search's
 /// ranking takes megabytes, and 256 of them would take gigabytes.
-const RANKING_CACHE_BYTES: usize = 64 << 20;
+const RANKING_CACHE_BYTES: usize = 32 << 20;
 
 /// One integer per match that sorts in result order: the score inverted in the high bits
 /// (best first), the unit's name label in the low ones (`by_label` maps it back to a unit).

@@ -112,7 +112,7 @@ impl Query {
         self.phone_like
     }
 
-    /// The folded words, in order (bit `k` of the masks [`Scored::iter`] gives is word `k`).
+    /// The folded words, in order (bit `k` of the masks [`Scored::for_each`] gives is word `k`).
     pub fn words(&self) -> &[String] {
         &self.tokens
     }
@@ -827,7 +827,10 @@ impl SearchIndex {
             }
         }
         self.add_name_bonus(query, &mut total);
-        Scored { total, masked: true }
+        // No unit found, no masks (the units of an address's districts then count as matching
+        // no word rather than none of the words).
+        let masked = !total.touched.is_empty();
+        Scored { total, masked }
     }
 
     /// A whole number a unit has, else one a unit had; else the end of a number a unit has,

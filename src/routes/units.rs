@@ -17,8 +17,8 @@ use crate::auth::{Caller, SignedIn};
 use crate::db::audit;
 use crate::db::audit::Entity;
 use crate::db::units::unit_as_of;
-use crate::directory::Cursor;
 use crate::directory::answers::{Moment, Read};
+use crate::directory::{Cursor, Directory};
 use crate::domain::edit::UnitPatch;
 use crate::domain::history::{Change, changes, stored_state};
 use crate::domain::hours::{Notice, Period, TelephoneHours};
@@ -113,33 +113,36 @@ pub async fn list_units(
 ) -> AppResult<HttpResponse> {
     let internal = caller.reader()?;
     let directory = state.directory.current();
+    let page = || units_page(&directory, query.into_inner(), internal);
     let body = directory.answer(
         Read::Units,
         req.query_string(),
         internal,
         Moment::Day(today()),
-        || {
-            let p = query.into_inner();
-            let limit = params::limit(p.limit.as_deref(), DEFAULT_LIMIT, MAX_LIMIT)?;
-            let cursor = p.cursor.as_deref().map(Cursor::decode).transpose();
-            let cursor = cursor.map_err(|e| AppError::invalid("cursor", e))?;
-            let filter = search::filter(&directory, p.filter(), internal)?;
-            let page = directory
-                .find(&filter, cursor.as_ref(), limit)
-                .map_err(|e| AppError::invalid("cursor", e))?;
-            let why = FoundBy::each(&directory, &filter, &page, internal);
-            let items = page.units.iter().zip(why);
-            json_bytes(&UnitPage {
-                items: items
-                    .map(|(u, why)| UnitSummary::new(&directory, u, filter.on, internal).found_by(why))
-                    .collect(),
-                total: page.total,
-                next_cursor: page.next.map(|c| c.encode()),
-                ignored_words: page.ignored_words,
-            })
-        },
+        page,
     )?;
     Ok(HttpResponse::Ok().content_type(ContentType::json()).body(body))
+}
+
+/// The page of units the parameters ask for, as JSON.
+fn units_page(directory: &Directory, p: ListParams, internal: bool) -> AppResult<web::Bytes> {
+    let limit = params::limit(p.limit.as_deref(), DEFAULT_LIMIT, MAX_LIMIT)?;
+    let cursor = p.cursor.as_deref().map(Cursor::decode).transpose();
+    let cursor = cursor.map_err(|e| AppError::invalid("cursor", e))?;
+    let filter = search::filter(directory, p.filter(), internal)?;
+    let page = directory
+        .find(&filter, cursor.as_ref(), limit)
+        .map_err(|e| AppError::invalid("cursor", e))?;
+    let why = FoundBy::each(directory, &filter, &page, internal);
+    let items = page.units.iter().zip(why);
+    json_bytes(&UnitPage {
+        items: items
+            .map(|(u, why)| UnitSummary::new(directory, u, filter.on, internal).found_by(why))
+            .collect(),
+        total: page.total,
+        next_cursor: page.next.map(|c| c.encode()),
+        ignored_words: page.ignored_words,
+    })
 }
 
 impl ListParams {
