@@ -250,7 +250,7 @@ impl Candidates<'_> {
                         slot,
                         score,
                         mask,
-                        in_district: !districts.is_empty() && districts.binary_search(&slot).is_ok(),
+                        in_district: districts.binary_search(&slot).is_ok(),
                     });
                 });
                 for slot in districts {
@@ -375,8 +375,8 @@ pub struct Directory {
     name_keys: Slots<Arc<str>>,
     /// Each unit's place in (name key, id) order, as a number with gaps between neighbours,
     /// so ranking compares integers and a renamed or new unit takes a free number between
-    /// its neighbours instead of moving every unit after it.
-    /// With what every search reads of each unit: see [`Hot`].
+    /// its neighbours instead of moving every unit after it: kept in [`Hot`], with the rest
+    /// of what every search reads of each unit.
     hot: Slots<Hot>,
     /// Numbers each unit had before, oldest first (also inside `search`).
     former: Slots<Option<Arc<[crate::domain::ReplacedNumber]>>>,

@@ -2,7 +2,6 @@
 //! street and house number: the district and every unit serving it), `/v1/lookup/preschool`
 //! (the BVC of a preschool), and the holiday calendar the answers go by (`/v1/calendar`).
 
-use actix_web::http::header::ContentType;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
@@ -20,7 +19,7 @@ use crate::state::AppState;
 
 use super::params::{NoParams, moment};
 use super::views::{AreaRef, CallNowView, LookupResult, NumberView, UnitRef};
-use super::{json_bytes, params};
+use super::{answered, json_bytes, params};
 
 const DEFAULT_LIMIT: usize = 3;
 const MAX_LIMIT: usize = 20;
@@ -88,7 +87,7 @@ pub async fn lookup(
     let moment = Moment::Second(now.timestamp());
     let answer = || lookup_answer(&directory, query.into_inner(), internal, now);
     let body = directory.answer(Read::Lookup, req.query_string(), internal, moment, answer)?;
-    Ok(HttpResponse::Ok().content_type(ContentType::json()).body(body))
+    Ok(answered(HttpResponse::Ok(), body))
 }
 
 /// The lookup's answer at `now`, or why there is none.

@@ -371,6 +371,13 @@ pub fn json_bytes<T: serde::Serialize>(view: &T) -> Result<actix_web::web::Bytes
         .map_err(|e| AppError::Unexpected(anyhow::Error::new(e).context("serialising an answer")))
 }
 
+/// A response with the JSON bytes of an answer as its body.
+pub fn answered(mut builder: HttpResponseBuilder, body: actix_web::web::Bytes) -> HttpResponse {
+    builder
+        .content_type(actix_web::http::header::ContentType::json())
+        .body(body)
+}
+
 /// A response that carries the version it shows as its ETag.
 pub fn with_etag(mut builder: HttpResponseBuilder, version: i64) -> HttpResponseBuilder {
     builder.insert_header((ETAG, etag(version)));

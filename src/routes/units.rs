@@ -6,7 +6,7 @@
 use std::future::{Ready, ready};
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{CONTENT_DISPOSITION, ContentType, LOCATION};
+use actix_web::http::header::{CONTENT_DISPOSITION, LOCATION};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
@@ -37,7 +37,7 @@ use crate::state::AppState;
 use super::audit::{Actor, actor, utc};
 use super::params::{NoParams, moment, parse_instant, parse_unit_id};
 use super::views::{CallNowView, KindList, NumberView, UnitDetail, UnitRef, UnitSummary, local_time};
-use super::{IfMatch, json_bytes, params, present, with_etag};
+use super::{IfMatch, answered, json_bytes, params, present, with_etag};
 
 const DEFAULT_LIMIT: usize = 20;
 const MAX_LIMIT: usize = 100;
@@ -121,7 +121,7 @@ pub async fn list_units(
         Moment::Day(today()),
         page,
     )?;
-    Ok(HttpResponse::Ok().content_type(ContentType::json()).body(body))
+    Ok(answered(HttpResponse::Ok(), body))
 }
 
 /// The page of units the parameters ask for, as JSON.
@@ -211,9 +211,7 @@ pub async fn get_unit(
     let body = directory.answer(Read::Unit, &id.to_string(), internal, Moment::Day(day), || {
         json_bytes(&UnitDetail::new(&directory, unit, day, internal))
     })?;
-    Ok(with_etag(HttpResponse::Ok(), unit.version)
-        .content_type(ContentType::json())
-        .body(body))
+    Ok(answered(with_etag(HttpResponse::Ok(), unit.version), body))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -677,7 +675,7 @@ pub async fn call_now(
         })?;
         json_bytes(&CallNowView::new(&directory, &answer, at))
     })?;
-    Ok(HttpResponse::Ok().content_type(ContentType::json()).body(body))
+    Ok(answered(HttpResponse::Ok(), body))
 }
 
 /// The fixed doctor time, and when it is next.

@@ -268,8 +268,7 @@ pub struct LookupResult {
 }
 
 impl LookupResult {
-    /// `None` when the caller may not see the unit's `vag_in` number.
-    /// At `now`.
+    /// At `now`; `None` when the caller may not see the unit's `vag_in` number.
     pub fn new(
         directory: &Directory,
         unit: &Unit,
