@@ -67,6 +67,11 @@ enum Command {
         #[arg(long)]
         reason: Option<String>,
     },
+    /// Copy the SQLite database, consistent, while the service runs (SQLite's `VACUUM INTO`).
+    Backup {
+        /// The new file (must not exist).
+        file: std::path::PathBuf,
+    },
     /// Manage the built-in accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -76,6 +81,10 @@ enum Command {
         #[arg(long)]
         units: usize,
     },
+    /// Read a database file ahead into the page cache (started by `serve`, in a process of
+    /// its own: see `src/db/read_ahead.rs`).
+    #[command(hide = true, name = "read-ahead")]
+    ReadAhead { file: std::path::PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -158,6 +167,14 @@ fn main() -> anyhow::Result<()> {
             dry_run,
             reason,
         } => import(&cli.database, &file, dry_run, reason),
+        Command::Backup { file } => {
+            let bytes = db::backup::backup(&DatabaseLocation::parse(&cli.database.database_url)?, &file)?;
+            println!("wrote {} ({bytes} bytes)", file.display());
+            Ok(())
+        }
+        Command::ReadAhead { file } => db::read_ahead::read_whole_file(&file)
+            .map(drop)
+            .with_context(|| format!("reading {} ahead", file.display())),
         Command::Generate { units } => {
             let pool = db::connect(&DatabaseLocation::parse(&cli.database.database_url)?)?;
             let mut conn = pool.get()?;

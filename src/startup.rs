@@ -30,7 +30,6 @@ pub fn prepare(
     let auth = Auth::from_settings(auth)?;
     let location = DatabaseLocation::parse(&database.database_url)?;
     log::info!("database: {}", location.redacted());
-    location.warm_page_cache();
     let pool = db::connect(&location)?;
     let mut conn = pool.get().context("connecting to the database")?;
     if demo_data && demo::load_if_empty(&mut conn)? {
@@ -191,6 +190,7 @@ async fn openapi_document() -> actix_web::HttpResponse {
 /// Serves until stopped.
 pub async fn run(database: DatabaseSettings, auth: AuthSettings, serve: ServeSettings) -> anyhow::Result<()> {
     let location = DatabaseLocation::parse(&database.database_url)?;
+    db::read_ahead::in_another_process(&location);
     let state = web::block(move || {
         prepare(&database, &auth, serve.demo_data, serve.search_cache).map(|s| (s, serve))
     })

@@ -6,10 +6,12 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod backup;
 pub mod corrections;
 pub mod generate;
 pub mod models;
 pub mod numbers;
+pub mod read_ahead;
 pub mod reference;
 pub mod repo;
 pub mod schema;
@@ -151,39 +153,6 @@ impl DatabaseLocation {
             );
         }
         Ok(Self::SqliteFile(PathBuf::from(path)))
-    }
-
-    /// For a SQLite file: reads it front to back on a thread of its own, so that start-up's
-    /// reads (B-tree pages from all over the file) find it in the page cache. After the file
-    /// was idle, the kernel has often dropped it from the cache; read page by page at random
-    /// it then took twice as long as read whole (a million units: ready after 15 s instead of
-    /// 7 s; the file, 1.8 GB, reads in 1.5 s in order). PostgreSQL keeps its own cache.
-    pub fn warm_page_cache(&self) {
-        let Self::SqliteFile(path) = self else {
-            return;
-        };
-        let path = path.clone();
-        let warming = std::thread::Builder::new()
-            .name("warm-page-cache".into())
-            .spawn(move || {
-                use std::io::Read;
-                let Ok(mut file) = std::fs::File::open(&path) else {
-                    return;
-                };
-                let mut buffer = vec![0u8; 1 << 20];
-                loop {
-                    match file.read(&mut buffer) {
-                        Ok(0) => break,
-                        Ok(_) => {}
-                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                        // Only a help: start-up reads the file itself and reports what fails.
-                        Err(_) => break,
-                    }
-                }
-            });
-        if let Err(e) = warming {
-            log::warn!("not reading the database file ahead: {e}");
-        }
     }
 
     /// For logs and errors: the URL without a password.

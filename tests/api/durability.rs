@@ -1,0 +1,248 @@
+//! Nothing acknowledged is lost on SQLite while other processes open, read, back up and close
+//! the database file beside the running service, and after kill -9. The class of fault: a
+//! serving process that opens the file itself (not through SQLite) and closes it drops all of
+//! SQLite's POSIX locks on it, and the next process that closes the file deletes the live
+//! WAL. These run the real binary; on PostgreSQL they say so and pass.
+
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+use serde_json::json;
+use tempfile::TempDir;
+
+use crate::helpers::on_postgres;
+use crate::server::{BIN, Server, start, token};
+
+fn skip(what: &str) -> bool {
+    if on_postgres() {
+        eprintln!("{what}: skipped, SQLite only (PostgreSQL keeps its own files)");
+        return true;
+    }
+    false
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+#[derive(QueryableByName)]
+struct Line {
+    #[diesel(sql_type = Text)]
+    integrity_check: String,
+}
+
+fn open(path: &Path) -> SqliteConnection {
+    let mut conn = SqliteConnection::establish(&path.to_string_lossy()).expect("open the file");
+    conn.batch_execute("PRAGMA busy_timeout = 10000")
+        .expect("busy timeout");
+    conn
+}
+
+fn count(conn: &mut SqliteConnection, sql: &str) -> i64 {
+    diesel::sql_query(sql).get_result::<Count>(conn).expect(sql).n
+}
+
+fn integrity(path: &Path) -> Vec<String> {
+    diesel::sql_query("PRAGMA integrity_check")
+        .load::<Line>(&mut open(path))
+        .expect("integrity_check")
+        .into_iter()
+        .map(|l| l.integrity_check)
+        .collect()
+}
+
+/// A database file of some size (100 MiB of ballast beside the schema), so that reading it
+/// whole takes longer than the service's start-up: a process that read it itself would close
+/// it after SQLite had taken its locks.
+fn database_with_ballast(dir: &TempDir) -> (std::path::PathBuf, String) {
+    let path = dir.path().join("durable.db");
+    let url = format!("sqlite://{}", path.display());
+    let out = Command::new(BIN)
+        .arg("migrate")
+        .env("DATABASE_URL", &url)
+        .output()
+        .expect("kontaktnav migrate");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    open(&path)
+        .batch_execute(
+            "CREATE TABLE ballast (b BLOB);
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100)
+             INSERT INTO ballast SELECT zeroblob(1048576) FROM n;",
+        )
+        .expect("ballast");
+    (path, url)
+}
+
+/// The POSIX locks `pid` holds on the file at `path` (lines of `/proc/locks`).
+fn locks_held(pid: u32, path: &Path) -> Vec<String> {
+    let inode = std::fs::metadata(path).expect("the database file").ino();
+    let locks = std::fs::read_to_string("/proc/locks").expect("/proc/locks");
+    locks
+        .lines()
+        .filter(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            // "1: POSIX  ADVISORY  READ 4711 08:01:1234567 1073741824 1073741825"; a line
+            // of a waiting lock has "->" after the number.
+            let fields: Vec<&str> = fields.into_iter().filter(|f| *f != "->").collect();
+            fields.get(4) == Some(&pid.to_string().as_str())
+                && fields
+                    .get(5)
+                    .and_then(|dev_inode| dev_inode.rsplit(':').next())
+                    .is_some_and(|i| i == inode.to_string())
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn the_service_holds_its_sqlite_locks_after_start_up() {
+    if skip("SQLite locks") {
+        return;
+    }
+    let dir = TempDir::new().expect("temp dir");
+    let (path, url) = database_with_ballast(&dir);
+    let server = start(&url);
+    // The read-ahead, if any, has long finished.
+    std::thread::sleep(Duration::from_millis(1500));
+    let held = locks_held(server.child.id(), &path);
+    assert!(
+        !held.is_empty(),
+        "the service holds no lock on its database file: another process closing the file would delete its WAL"
+    );
+}
+
+/// Writes are acknowledged while another process opens, reads, backs up and closes the file
+/// again and again; then kill -9. Every acknowledged write is in the file (as an audit event
+/// and as the stored unit, served again after a restart), the file is whole, and so is every
+/// backup. 4 writers for 6 s, a backup every 0.5 s; `DURABILITY_SECONDS=60 DURABILITY_WRITERS=8
+/// DURABILITY_BACKUP_MS=5000` makes it the load run the README quotes.
+#[test]
+fn acknowledged_writes_survive_other_processes_backups_and_kill_9() {
+    if skip("acknowledged writes beside other processes") {
+        return;
+    }
+    let setting = |name: &str, default: u64| -> u64 {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let seconds = setting("DURABILITY_SECONDS", 6);
+    let writers = setting("DURABILITY_WRITERS", 4) as usize;
+    let backup_every = Duration::from_millis(setting("DURABILITY_BACKUP_MS", 500));
+    let dir = TempDir::new().expect("temp dir");
+    let (path, url) = database_with_ballast(&dir);
+    let mut server = start(&url);
+    let token = token();
+    let units: Vec<String> = server.get("/v1/units?limit=100", &token).body["items"]
+        .as_array()
+        .expect("units")
+        .iter()
+        .map(|u| format!("/v1/units/{}", u["id"].as_str().expect("id")))
+        .take(writers)
+        .collect();
+    assert_eq!(units.len(), writers);
+    let events_before = count(&mut open(&path), "SELECT count(*) AS n FROM audit_events");
+    let writing = AtomicBool::new(true);
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let (acknowledged, backups, reads) = std::thread::scope(|s| {
+        let handles: Vec<_> = units
+            .iter()
+            .enumerate()
+            .map(|(w, unit)| {
+                let (server, token) = (&server, &token);
+                s.spawn(move || {
+                    let mut notes = Vec::new();
+                    while Instant::now() < deadline {
+                        let read = server.get(unit, token);
+                        let etag = read.header("etag").expect("etag").to_owned();
+                        let note = format!("skrivare {w}, skrivning {}", notes.len() + 1);
+                        let res = server.patch(unit, token, &etag, json!({ "note": note }));
+                        assert_eq!(res.status, 200, "{}", res.body);
+                        notes.push(note);
+                    }
+                    notes
+                })
+            })
+            .collect();
+        // Another process's connections (this test's), opened and closed again and again,
+        // and a backup now and then, both ways: SQLite's VACUUM INTO and `kontaktnav backup`.
+        let mut backups = Vec::new();
+        let mut reads = 0;
+        let mut next_backup = Instant::now() + backup_every;
+        let waiter = s.spawn(|| {
+            let notes: Vec<Vec<String>> = handles.into_iter().map(|h| h.join().expect("writer")).collect();
+            writing.store(false, Ordering::SeqCst);
+            notes
+        });
+        while writing.load(Ordering::SeqCst) {
+            let mut conn = open(&path);
+            assert!(count(&mut conn, "SELECT count(*) AS n FROM audit_events") >= events_before);
+            reads += 1;
+            if Instant::now() >= next_backup {
+                next_backup += backup_every;
+                let copy = dir.path().join(format!("copy-{}.db", backups.len()));
+                if backups.len() % 2 == 0 {
+                    let out = Command::new(BIN)
+                        .arg("backup")
+                        .arg(&copy)
+                        .env("DATABASE_URL", &url)
+                        .output()
+                        .expect("kontaktnav backup");
+                    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+                } else {
+                    conn.batch_execute(&format!("VACUUM INTO '{}'", copy.display()))
+                        .expect("VACUUM INTO");
+                }
+                backups.push(copy);
+            }
+            drop(conn);
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        (waiter.join().expect("writers"), backups, reads)
+    });
+    kill_9(&mut server);
+    let written: usize = acknowledged.iter().map(Vec::len).sum();
+    assert!(written >= 10, "only {written} writes");
+    assert!(backups.len() >= 2, "only {} backups", backups.len());
+    let check = integrity(&path);
+    let mut conn = open(&path);
+    let events = count(&mut conn, "SELECT count(*) AS n FROM audit_events");
+    // The newest acknowledged note of every unit is the stored one, served after a restart.
+    let restarted = start(&url);
+    let found = units
+        .iter()
+        .zip(&acknowledged)
+        .filter(|(unit, notes)| restarted.get(unit, &token).body["note"] == json!(notes.last()))
+        .count();
+    eprintln!(
+        "{seconds} s, {writers} writers: {written} writes acknowledged, {} audit events, {found} of {writers} units as last acknowledged after kill -9 and restart; {reads} other-process reads, {} backups; integrity_check {check:?}",
+        events - events_before,
+        backups.len()
+    );
+    assert_eq!(check, ["ok"]);
+    assert_eq!(
+        events - events_before,
+        written as i64,
+        "acknowledged writes and audit events in the file after kill -9"
+    );
+    assert_eq!(found, writers);
+    for copy in &backups {
+        assert_eq!(integrity(copy), ["ok"], "{}", copy.display());
+        let in_copy = count(&mut open(copy), "SELECT count(*) AS n FROM audit_events");
+        assert!((events_before..=events).contains(&in_copy), "{}", copy.display());
+    }
+}
+
+fn kill_9(server: &mut Server) {
+    server.child.kill().expect("kill -9");
+    server.child.wait().expect("wait");
+}
