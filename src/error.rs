@@ -298,10 +298,13 @@ impl From<diesel::result::Error> for AppError {
             E::DatabaseError(K::ClosedConnection | K::UnableToSendCommand, _) => {
                 AppError::Unavailable(anyhow::Error::new(e))
             }
-            // libpq's words when the server went away under a running statement, and
-            // PostgreSQL's when a statement gave up waiting: try again shortly.
+            // libpq's words when the server went away under a running statement,
+            // PostgreSQL's when a statement gave up waiting, and SQLite's when the write lock
+            // stayed taken for the whole busy timeout (SQLITE_BUSY): try again shortly.
             E::DatabaseError(_, ref info)
                 if [
+                    "database is locked",
+                    "database table is locked",
                     "server closed the connection",
                     "terminating connection",
                     "no connection to the server",

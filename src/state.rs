@@ -249,6 +249,11 @@ impl Gate for AppState {
     fn account(&self, username: &str) -> Option<(i64, bool)> {
         self.directory.current().account(username)
     }
+
+    fn session_ended(&self, session: &str) -> Result<bool, AppError> {
+        let mut conn = self.pool.get()?;
+        Ok(db::sessions::ended(&mut conn, session)?)
+    }
 }
 
 /// The id of the request being served (in the request's extensions).

@@ -38,6 +38,10 @@ pub struct User {
     /// token stops working when the account changes (disabled, new role, new password).
     #[serde(skip)]
     pub account_version: Option<i64>,
+    /// For a web session of this service's own: the session's id (`kn_sid`), the same in
+    /// every renewal of its token. Signing out ends it on the server.
+    #[serde(skip)]
+    pub session: Option<String>,
 }
 
 impl User {
@@ -50,6 +54,7 @@ impl User {
             organisations,
             issuer: String::new(),
             account_version: None,
+            session: None,
         }
     }
 
@@ -163,6 +168,8 @@ pub trait Gate: Send + Sync {
     fn auth(&self) -> &Auth;
     /// A built-in account's version and whether it is disabled.
     fn account(&self, username: &str) -> Option<(i64, bool)>;
+    /// Whether the web session `session` was signed out (on any instance).
+    fn session_ended(&self, session: &str) -> Result<bool, AppError>;
 }
 
 fn caller(req: &HttpRequest) -> Result<Caller, AppError> {
@@ -201,9 +208,18 @@ fn caller(req: &HttpRequest) -> Result<Caller, AppError> {
     user_of(state, token).map(Caller::User)
 }
 
-/// The user a token speaks for, if it is valid and its account unchanged.
+/// The user a token speaks for, if it is valid, its account unchanged and its session (if it
+/// is one) not signed out.
 pub fn user_of(state: &dyn Gate, token: &str) -> Result<User, AppError> {
     let user = state.auth().verify(token)?;
+    if let Some(session) = &user.session
+        && state.session_ended(session)?
+    {
+        return Err(AppError::unauthorized(
+            "du har loggat ut från den här sessionen; logga in igen",
+            "this session was signed out; sign in again",
+        ));
+    }
     if let Some(version) = user.account_version {
         let current = state.account(&user.sub);
         if current != Some((version, false)) {

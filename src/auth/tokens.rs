@@ -71,8 +71,10 @@ pub struct AuthSettings {
     /// The provider's public keys: comma-separated PEM files and/or JWKS files (`.json`).
     #[arg(long, env = "IDP_KEYS", value_delimiter = ',', global = true)]
     pub idp_keys: Vec<PathBuf>,
-    /// Allowed clock skew for `exp` and `nbf`, in seconds.
-    #[arg(long, env = "AUTH_LEEWAY_SECONDS", default_value_t = 30, global = true)]
+    /// Allowed clock skew for `exp` and `nbf`, in seconds (at most 10: a token is refused at
+    /// most that long after its `exp`; RFC 9068 and OpenID Connect ask for "a few minutes" at
+    /// most, and a signed-out or expired session should end at once).
+    #[arg(long, env = "AUTH_LEEWAY_SECONDS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(0..=10), global = true)]
     pub auth_leeway_seconds: u64,
     /// Let callers without a token read (they see `public` numbers only).
     #[arg(long, env = "ANONYMOUS_READ", default_value_t = false, action = ArgAction::Set, global = true)]
@@ -110,7 +112,7 @@ impl AuthSettings {
             idp_issuer: None,
             idp_audience: None,
             idp_keys: Vec::new(),
-            auth_leeway_seconds: 30,
+            auth_leeway_seconds: 5,
             anonymous_read: false,
             trust_forwarded_for: false,
             trusted_proxy_hops: 1,
@@ -413,6 +415,11 @@ impl Auth {
         self.anonymous_read
     }
 
+    /// How long after signing in a web session ends at the latest (`SESSION_MAX`).
+    pub fn session_max(&self) -> Option<Duration> {
+        self.local.as_ref().map(|l| l.session_max)
+    }
+
     /// The default lifetime of issued tokens.
     pub fn token_ttl(&self) -> Option<Duration> {
         self.local.as_ref().map(|l| l.ttl)
@@ -636,6 +643,7 @@ fn user_from(claims: TokenClaims, local: bool) -> Result<User, AppError> {
         organisations: claims.orgs,
         issuer: claims.iss,
         account_version: claims.ver.filter(|_| local),
+        session: claims.sid.filter(|_| local),
     })
 }
 
@@ -810,6 +818,7 @@ mod tests {
             organisations: vec!["narhalsan".into()],
             issuer: "kontaktnav".into(),
             account_version: None,
+            session: None,
         }
     }
 

@@ -15,6 +15,7 @@ pub mod read_ahead;
 pub mod reference;
 pub mod repo;
 pub mod schema;
+pub mod sessions;
 pub mod units;
 pub mod versioned;
 pub mod vocabulary;

@@ -185,3 +185,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     replaced_numbers,
     vocabulary,
 );
+
+diesel::table! {
+    ended_sessions (session) {
+        session -> Text,
+        ended_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}

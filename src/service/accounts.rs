@@ -37,6 +37,21 @@ pub async fn start_session(
     state.auth.session(&user).map_err(AppError::Unexpected)
 }
 
+/// Ends the web session `session` on the server: from now on every instance refuses its
+/// tokens, renewed or not. Kept until the session could have lasted at the latest.
+pub async fn end_session(state: &web::Data<AppState>, session: String) -> AppResult<()> {
+    let max = state
+        .auth
+        .session_max()
+        .unwrap_or(std::time::Duration::from_secs(86_400));
+    let now = crate::db::now();
+    let until = now + chrono::Duration::from_std(max).unwrap_or(chrono::Duration::days(1));
+    state::read(state, move |conn| {
+        crate::db::sessions::end(conn, &session, now, until)
+    })
+    .await
+}
+
 /// Checks a built-in account's password (with the brake on failed attempts): who it is, and
 /// how long an API token lasts.
 async fn sign_in(

@@ -382,10 +382,20 @@ pub struct CsrfOnly {
     csrf: String,
 }
 
+/// Signs out: the session ends on the server (every instance refuses its cookie and its
+/// bearer use from now on, also after a restart), and the browser forgets the cookie.
 #[post("/logga-ut")]
-pub(super) async fn logout(session: Session, req: HttpRequest, form: web::Form<CsrfOnly>) -> WebResult {
-    if session.user.is_some() {
+pub(super) async fn logout(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    form: web::Form<CsrfOnly>,
+) -> WebResult {
+    if let Some(user) = &session.user {
         session.writer(&req, &form.csrf)?;
+        if let Some(id) = user.session.clone() {
+            crate::service::accounts::end_session(&state, id).await?;
+        }
     }
     let mut gone = Cookie::build(SESSION_COOKIE, "").path("/").finish();
     gone.make_removal();

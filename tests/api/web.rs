@@ -805,7 +805,7 @@ async fn a_web_session_is_renewed_while_in_use_up_to_a_working_day() {
             "role": "reader", "iat": iat, "nbf": iat, "exp": exp});
         if let Some(at) = signed_in {
             claims["auth_time"] = serde_json::json!(at);
-            claims["kn_sid"] = serde_json::json!("a-session-of-the-test");
+            claims["kn_sid"] = serde_json::json!(format!("a-session-of-the-test-{at}"));
         }
         let key = jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes());
         jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &key).expect("token")
@@ -882,6 +882,123 @@ async fn a_web_session_is_renewed_while_in_use_up_to_a_working_day() {
     let res = form(&app, "/logga-ut", Some(&token), &[("csrf", &csrf_token(&token))]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(session_set(&res).map(|(value, _)| value), Some(String::new()));
+}
+
+/// Signing out ends the session on the server: the old cookie opens no page and posts no
+/// form, its token is no bearer token, a renewal of it (same session, newer token) is refused
+/// and never renewed again, and all of that also in a second service on the same database
+/// (another instance, or this one after a restart).
+#[actix_web::test]
+async fn a_signed_out_session_is_refused_everywhere_at_once() {
+    const SECRET: &str = "a test secret of at least thirty-two bytes";
+    let settings = |s| kontaktnav::auth::AuthSettings {
+        auth_secret: Some(SECRET.into()),
+        ..s
+    };
+    let app = TestApp::with_auth(settings);
+    let admin = app.token(Role::Admin, &[]);
+    app.add_account(&admin, "sjukskoterska", "ett långt lösenord", "reader")
+        .await;
+    let res = form(
+        &app,
+        "/logga-in",
+        None,
+        &[("username", "sjukskoterska"), ("password", "ett långt lösenord")],
+    )
+    .await;
+    let (token, _) = session_set(&res).expect("the session");
+    let csrf = csrf_token(&token);
+    assert_eq!(page(&app, "/", Some(&token)).await.status, StatusCode::OK);
+    assert_eq!(
+        app.get_as("/v1/auth/me", Some(&token)).await.status,
+        StatusCode::OK
+    );
+    // The same session renewed (as the service renews it while in use): a newer token.
+    let mut renewed = claims(&token);
+    renewed["jti"] = serde_json::json!("renewed");
+    renewed["exp"] = serde_json::json!(renewed["exp"].as_u64().expect("exp") + 61);
+    let key = jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes());
+    let renewed = jsonwebtoken::encode(&jsonwebtoken::Header::default(), &renewed, &key).expect("token");
+    assert_eq!(page(&app, "/", Some(&renewed)).await.status, StatusCode::OK);
+
+    let res = form(&app, "/logga-ut", Some(&token), &[("csrf", &csrf)]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+
+    let second = kontaktnav::startup::prepare(
+        &kontaktnav::settings::DatabaseSettings {
+            database_url: app.database_url.clone(),
+        },
+        &settings(kontaktnav::auth::AuthSettings::standalone(
+            app.dir.path().join("auth-secret"),
+        )),
+        false,
+        true,
+    )
+    .expect("a second service on the same database");
+    for (which, state) in [("this instance", app.state.clone()), ("another instance", second)] {
+        let call = |req: TestRequest| {
+            let state = state.clone();
+            async move {
+                let service = actix_web::test::init_service(kontaktnav::startup::app(state)).await;
+                actix_web::test::call_service(&service, req.to_request()).await
+            }
+        };
+        for (what, token) in [("the cookie", &token), ("its renewal", &renewed)] {
+            let cookie = (COOKIE, format!("{SESSION_COOKIE}={token}"));
+            let res = call(TestRequest::get().uri("/").insert_header(cookie.clone())).await;
+            assert_eq!(res.status(), StatusCode::SEE_OTHER, "{which}, {what}: a page");
+            assert!(
+                res.headers()
+                    .get("location")
+                    .and_then(|l| l.to_str().ok())
+                    .is_some_and(|l| l.starts_with("/logga-in")),
+                "{which}, {what}: to the sign-in page"
+            );
+            assert!(
+                !res.headers()
+                    .get_all("set-cookie")
+                    .filter_map(|c| c.to_str().ok())
+                    .any(|c| c.starts_with(&format!("{SESSION_COOKIE}=ey"))),
+                "{which}, {what}: never renewed"
+            );
+            let res = call(
+                TestRequest::get()
+                    .uri("/v1/auth/me")
+                    .insert_header((actix_web::http::header::AUTHORIZATION, format!("Bearer {token}"))),
+            )
+            .await;
+            assert_eq!(
+                res.status(),
+                StatusCode::UNAUTHORIZED,
+                "{which}, {what}: as a bearer token"
+            );
+            let res = call(
+                TestRequest::post()
+                    .uri(&format!("/enhet/{SODRA_TORGET}/rapport"))
+                    .insert_header((ORIGIN, "http://localhost:8080"))
+                    .insert_header((CONTENT_TYPE, "application/x-www-form-urlencoded"))
+                    .insert_header(cookie)
+                    .set_payload(
+                        serde_urlencoded::to_string([("csrf", csrf.as_str()), ("message", "Fel nummer.")])
+                            .expect("form"),
+                    ),
+            )
+            .await;
+            assert!(
+                res.headers()
+                    .get("location")
+                    .and_then(|l| l.to_str().ok())
+                    .is_some_and(|l| l.starts_with("/logga-in")),
+                "{which}, {what}: a form is sent to the sign-in page, not taken"
+            );
+        }
+    }
+    let reports = app.get_as("/v1/corrections", Some(&admin)).await;
+    assert_eq!(
+        reports.body["items"],
+        serde_json::json!([]),
+        "no report was taken"
+    );
 }
 
 /// A refusal says in words who the caller is, whose the unit is and who may change it, under
