@@ -246,3 +246,49 @@ fn kill_9(server: &mut Server) {
     server.child.kill().expect("kill -9");
     server.child.wait().expect("wait");
 }
+
+/// A writer that cannot get SQLite's write lock within the busy timeout (another process holds
+/// it, as a long import elsewhere would) answers 503 with `Retry-After`, never 500.
+#[actix_web::test]
+async fn a_writer_that_cannot_get_the_database_in_time_answers_503() {
+    if skip("the write lock held elsewhere") {
+        return;
+    }
+    let app = crate::helpers::TestApp::new();
+    let path = std::path::PathBuf::from(app.database_url.trim_start_matches("sqlite://"));
+    let admin = app.token(kontaktnav::domain::Role::Admin, &[]);
+    let unit = format!("/v1/units/{}", app.unit_id("Herkules vårdcentral"));
+    let etag = app.get(&unit).await.etag.expect("etag");
+    let (held, release) = std::sync::mpsc::channel();
+    let holder = std::thread::spawn(move || {
+        let mut conn = open(&path);
+        conn.batch_execute("BEGIN IMMEDIATE").expect("the write lock");
+        held.send(()).expect("tell");
+        std::thread::sleep(Duration::from_millis(6500));
+        conn.batch_execute("ROLLBACK").expect("release");
+    });
+    release.recv().expect("held");
+    let res = app
+        .send(
+            actix_web::http::Method::PATCH,
+            &unit,
+            Some(&admin),
+            Some(&etag),
+            Some(json!({"note": "väntar på skrivlåset"})),
+        )
+        .await;
+    crate::helpers::assert_problem(&res, actix_web::http::StatusCode::SERVICE_UNAVAILABLE);
+    assert!(res.headers.get("retry-after").is_some());
+    holder.join().expect("holder");
+    // Afterwards the same write goes through.
+    let res = app
+        .send(
+            actix_web::http::Method::PATCH,
+            &unit,
+            Some(&admin),
+            Some(&etag),
+            Some(json!({"note": "väntar på skrivlåset"})),
+        )
+        .await;
+    assert_eq!(res.status, actix_web::http::StatusCode::OK, "{}", res.body);
+}
