@@ -63,17 +63,22 @@ pub const LIST_SEPARATOR: char = ';';
 /// before a cell that starts with one (so it opens as text); the import takes it away again.
 pub const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
-pub fn defused(cell: String) -> String {
-    if cell.starts_with(FORMULA_START) {
-        format!("'{cell}")
-    } else {
-        cell
-    }
+/// What the export guards: a formula's start, and the guard itself (a text that begins with
+/// an apostrophe gets one more, so that the import, taking exactly one away, gives it back).
+fn guarded(cell: &str) -> bool {
+    cell.starts_with(FORMULA_START) || cell.starts_with('\'')
 }
 
+/// A cell as the export writes it: an apostrophe before a formula's start or an apostrophe.
+pub fn defused(cell: String) -> String {
+    if guarded(&cell) { format!("'{cell}") } else { cell }
+}
+
+/// A cell as the import reads it: exactly what [`defused`] added is taken away, nothing else
+/// (a text of its own that begins with an apostrophe and a letter stays as it is).
 pub fn undefused(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(FORMULA_START) => rest,
+        Some(rest) if guarded(rest) => rest,
         _ => cell,
     }
 }
@@ -808,6 +813,19 @@ pub fn by_line(errors: &mut [FieldError]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_formula_guard_round_trips_every_text() {
+        for text in [
+            "=x", "'=x", "''=x", "'", "''", "'abc", "abc", "+46 31", "-", "@home", "\tx", "'\t", "a'=b", "",
+        ] {
+            let exported = defused(text.to_owned());
+            assert!(!exported.starts_with(FORMULA_START), "{text:?} opens as text");
+            assert_eq!(undefused(&exported), text, "{text:?} comes back as it was");
+        }
+        // A hand-written cell that the export would not have written is read as it is.
+        assert_eq!(undefused("'abc"), "'abc");
+    }
 
     #[test]
     fn field_paths_name_their_columns() {

@@ -541,6 +541,25 @@ async fn a_partial_file_changes_only_its_columns() {
     assert_eq!(again.body["changed"], 0, "{}", again.body);
     let note = app.get(&format!("/v1/units/{unit}")).await.body["note"].clone();
     assert_eq!(note, "=HYPERLINK(\"http://example.com\")");
+    // A text that begins with the guard itself (an apostrophe, then a formula's start, or
+    // not) also comes back as it was, and a second round finds nothing to change.
+    for text in ["'=x", "'abc", "''+1"] {
+        let etag = app.get(&format!("/v1/units/{unit}")).await.etag.expect("etag");
+        let patched = app
+            .send(
+                actix_web::http::Method::PATCH,
+                &format!("/v1/units/{unit}"),
+                Some(&admin),
+                Some(&etag),
+                Some(serde_json::json!({ "note": text })),
+            )
+            .await;
+        assert_eq!(patched.status, StatusCode::OK, "{}", patched.body);
+        let file = export_csv(&app).await;
+        let again = import(&app, "", &file).await;
+        assert_eq!(again.body["changed"], 0, "{text}: {}", again.body);
+        assert_eq!(app.get(&format!("/v1/units/{unit}")).await.body["note"], text);
+    }
 
     // Two units of one name in one organisation: a row without an id cannot choose.
     let twin = app
