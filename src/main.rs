@@ -209,7 +209,7 @@ fn import(
             .progress_chars("=> "),
     );
     bar.set_message(if dry_run { "provkör" } else { "importerar" });
-    let outcome = transfer::import(&mut conn, &meta, file, dry_run, &mut |done, _| {
+    let outcome = transfer::import(&mut conn, &meta, file, dry_run, None, &mut |done, _| {
         bar.set_position(done as u64)
     });
     bar.finish_and_clear();

@@ -54,6 +54,12 @@ pub struct ImportReport {
     pub diff: Vec<UnitDiff>,
     /// False when more units change than `diff` lists.
     pub diff_complete: bool,
+    /// The moment of the directory this report was made from (the newest event of the audit
+    /// history then). Send it back with the import (`based_on`) to import exactly what this
+    /// preview showed: if a unit the file touches has changed since, the import answers 409
+    /// and changes nothing.
+    #[schema(example = 1234)]
+    pub based_on: i64,
 }
 
 /// The most units an import report lists one by one.
@@ -149,6 +155,9 @@ pub enum ImportError {
     Failed(AppError),
     /// A dry run went through: everything was written, checked and rolled back; what it did.
     DryRunDone(Box<ImportReport>),
+    /// Units the file touches changed after the preview the import was confirmed from (their
+    /// names); nothing was written.
+    Moved(Vec<String>),
 }
 
 impl From<AppError> for ImportError {
@@ -178,6 +187,22 @@ impl From<ImportError> for AppError {
             ImportError::Failed(e) => e,
             ImportError::DryRunDone(_) => {
                 AppError::Unexpected(anyhow::anyhow!("a dry run was taken for a failure"))
+            }
+            ImportError::Moved(names) => {
+                let shown = names.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
+                let more = names.len().saturating_sub(5);
+                let (more_sv, more_en) = match more {
+                    0 => (String::new(), String::new()),
+                    n => (format!(" och {n} till"), format!(" and {n} more")),
+                };
+                AppError::Conflict {
+                    sv: format!(
+                        "enheter i filen har ändrats sedan förhandsvisningen ({shown}{more_sv}); inget importerades. Gör en ny förhandsvisning (dry_run=true) och bekräfta den"
+                    ),
+                    en: format!(
+                        "units in the file have changed since the preview ({shown}{more_en}); nothing was imported. Make a new preview (dry_run=true) and confirm that"
+                    ),
+                }
             }
         }
     }
@@ -242,10 +267,13 @@ pub fn import(
     meta: &WriteMeta,
     file: ParsedFile,
     dry_run: bool,
+    based_on: Option<i64>,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<ImportReport, ImportError> {
     let outcome = write_transaction(conn, |conn| {
-        let report = import_within(conn, meta, &file, progress)?;
+        let now = audit::newest_id(conn)?;
+        let mut report = import_within(conn, meta, &file, based_on, progress)?;
+        report.based_on = now;
         if dry_run {
             // Everything was written and checked, also what the database checks only at
             // commit (deferred foreign keys); now it is undone.
@@ -264,12 +292,36 @@ pub fn import(
     }
 }
 
-/// Inside a write transaction: writes the file's units as one batch with its audit events,
+/// A confirmed preview made at `based_on`: refused if any unit the file touches (matched a
+/// stored unit, changed or not) has an event after it.
+fn moved_since(conn: &mut DbConnection, based_on: i64, planned: &[Planned]) -> Result<(), ImportError> {
+    let touched: Vec<String> = planned
+        .iter()
+        .filter_map(|p| p.before.as_ref())
+        .map(|u| u.id.to_string())
+        .collect();
+    let changed = audit::changed_since(conn, based_on, Entity::Unit, &touched)?;
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let mut names: Vec<String> = planned
+        .iter()
+        .filter_map(|p| p.before.as_ref())
+        .filter(|u| changed.contains(&u.id.to_string()))
+        .map(|u| u.name.clone())
+        .collect();
+    names.sort();
+    Err(ImportError::Moved(names))
+}
+
+/// Inside a write transaction: writes the file's units as one batch with its audit events
+/// (refused, with `based_on`, if a unit it touches changed after that event),
 /// checks what only the database can, and records the batch.
 pub fn import_within(
     conn: &mut DbConnection,
     meta: &WriteMeta,
     file: &ParsedFile,
+    based_on: Option<i64>,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<ImportReport, ImportError> {
     let batch_id = Uuid::new_v4().to_string();
@@ -288,9 +340,13 @@ pub fn import_within(
         warnings: file.warnings.clone(),
         diff: Vec::new(),
         diff_complete: true,
+        based_on: 0,
     };
     let known = Known::load(conn)?;
     let planned = plan(conn, &known, &meta, file)?;
+    if let Some(based_on) = based_on {
+        moved_since(conn, based_on, &planned)?;
+    }
     let total = planned.len();
     let mut written: Vec<&Planned> = Vec::new();
     for (done, p) in planned.iter().enumerate() {

@@ -329,6 +329,38 @@ pub fn after(
         .load(conn)
 }
 
+/// The id of the newest event (0 when there is none): the moment of the history a preview
+/// was made at.
+pub fn newest_id(conn: &mut DbConnection) -> QueryResult<i64> {
+    audit_events::table
+        .select(diesel::dsl::max(audit_events::id))
+        .first::<Option<i64>>(conn)
+        .map(|id| id.unwrap_or(0))
+}
+
+/// The ids among `entity_ids` (of one kind of entity) that have an event after `id`.
+pub fn changed_since(
+    conn: &mut DbConnection,
+    id: i64,
+    entity: Entity,
+    entity_ids: &[String],
+) -> QueryResult<Vec<String>> {
+    let mut changed = Vec::new();
+    // In slices, so that no statement has more parameters than SQLite takes.
+    for ids in entity_ids.chunks(10_000) {
+        changed.extend(
+            audit_events::table
+                .filter(audit_events::id.gt(id))
+                .filter(audit_events::entity_type.eq(entity.code()))
+                .filter(audit_events::entity_id.eq_any(ids))
+                .select(audit_events::entity_id)
+                .distinct()
+                .load::<String>(conn)?,
+        );
+    }
+    Ok(changed)
+}
+
 /// How many events there are in all.
 pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
     audit_events::table.count().get_result(conn)

@@ -17,7 +17,7 @@ use super::DatabaseLocation;
 /// its size in bytes.
 pub fn backup(location: &DatabaseLocation, to: &Path) -> anyhow::Result<u64> {
     let DatabaseLocation::SqliteFile(from) = location else {
-        bail!("a PostgreSQL database is backed up with pg_dump (see docs/operations.md)");
+        bail!("a PostgreSQL database is backed up with the server's own pg_dump");
     };
     if to.exists() {
         bail!("{} exists already; name a new file", to.display());

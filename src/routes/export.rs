@@ -233,6 +233,10 @@ pub struct ImportParams {
     dry_run: Option<bool>,
     /// Why (kept in the history of every unit the import changes).
     reason: Option<String>,
+    /// The `based_on` of the preview (dry run) this import confirms: if a unit the file
+    /// touches has changed since, the import answers 409 and changes nothing (make a new
+    /// preview). Without it the file is applied to the directory as it is now.
+    based_on: Option<u64>,
 }
 
 /// Import units and their numbers from CSV (admins): the columns of `GET
@@ -253,6 +257,7 @@ pub struct ImportParams {
         (status = 200, description = "Imported (or, dry run, checked)", body = ImportReport),
         (status = 400, description = "Problems, each with line and column; nothing changed", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A unit the file touches changed after the confirmed preview (`based_on`), or the import breaks a rule of the directory; nothing changed", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than 64 MiB", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -264,7 +269,12 @@ pub async fn import(
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let meta = super::upload::begin(&user, &req, ("filen", "the file"), query.reason.as_deref())?;
-    let dry_run = query.dry_run.unwrap_or(false);
-    let report = import::units(&state, meta, body, dry_run).await?;
+    let mode = match query.dry_run.unwrap_or(false) {
+        true => import::Mode::DryRun,
+        false => import::Mode::Confirmed {
+            based_on: query.based_on.map(|b| i64::try_from(b).unwrap_or(i64::MAX)),
+        },
+    };
+    let report = import::units(&state, meta, body, mode).await?;
     Ok(HttpResponse::Ok().json(report))
 }

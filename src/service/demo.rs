@@ -100,8 +100,8 @@ pub fn load_if_empty(conn: &mut DbConnection) -> anyhow::Result<bool> {
             repo::insert_area(conn, &meta, a)?;
         }
         let quiet = &mut |_, _| {};
-        transfer::import_within(conn, &meta, &units, quiet).map_err(|e| failed("units.csv", e))?;
-        transfer::import_within(conn, &renumber, &renumbered, quiet)
+        transfer::import_within(conn, &meta, &units, None, quiet).map_err(|e| failed("units.csv", e))?;
+        transfer::import_within(conn, &renumber, &renumbered, None, quiet)
             .map_err(|e| failed("renumbered.csv", e))?;
         Ok::<_, anyhow::Error>(true)
     })

@@ -26,17 +26,31 @@ use crate::transfer::{self, ImportError, ImportReport};
 /// benchmark directory is about 8 MiB).
 pub const MAX_FILE: usize = 64 * 1024 * 1024;
 
+/// What an import of units is asked to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Check everything and report what would change (a preview); change nothing.
+    DryRun,
+    /// Import. `based_on`: the moment of the preview that was confirmed (its report's
+    /// `based_on`); a unit the file touches that changed after it refuses the import.
+    Confirmed { based_on: Option<i64> },
+}
+
 /// Imports units from a CSV file (`bytes`, read off the async workers with the import, as a
 /// large file takes a while): see `transfer`.
 pub async fn units(
     state: &web::Data<AppState>,
     meta: WriteMeta,
     bytes: web::Bytes,
-    dry_run: bool,
+    mode: Mode,
 ) -> AppResult<ImportReport> {
+    let (dry_run, based_on) = match mode {
+        Mode::DryRun => (true, None),
+        Mode::Confirmed { based_on } => (false, based_on),
+    };
     state::write_unless_dry(state, dry_run, move |conn| {
         let file = transfer::parse(&bytes).map_err(|e| AppError::from(ImportError::Problems(e)))?;
-        transfer::import(conn, &meta, file, dry_run, &mut |_, _| {}).map_err(AppError::from)
+        transfer::import(conn, &meta, file, dry_run, based_on, &mut |_, _| {}).map_err(AppError::from)
     })
     .await
 }

@@ -50,6 +50,8 @@ pub(super) struct ImportUpload {
     reason: String,
     /// The preview was seen and the import confirmed.
     confirmed: bool,
+    /// The moment of the directory the confirmed preview was made from.
+    based_on: Option<i64>,
 }
 
 impl ImportUpload {
@@ -91,6 +93,7 @@ impl ImportUpload {
                 }
                 "reason" => upload.reason = text()?,
                 "bekrafta" => upload.confirmed = true,
+                "grund" => upload.based_on = Some(text()?.trim().parse().map_err(|_| unreadable())?),
                 _ => {}
             }
         }
@@ -147,14 +150,43 @@ pub(super) async fn import_file(
         _ => {}
     }
     let bytes = web::Bytes::from(upload.text.clone());
-    match import::units(&state, meta, bytes, !upload.confirmed).await {
+    let mode = match (upload.confirmed, upload.based_on) {
+        (false, _) => import::Mode::DryRun,
+        (true, based_on) => import::Mode::Confirmed { based_on },
+    };
+    match import::units(&state, meta.clone(), bytes.clone(), mode).await {
         Ok(report) => ok(pages::import_report(
             &view,
             &state.directory.current(),
             &report,
             &upload.text,
             &upload.reason,
+            None,
         )),
+        // The directory changed under the preview: nothing was imported; the preview again,
+        // as the file would change the directory now.
+        Err(AppError::Conflict { sv, .. }) if upload.confirmed => {
+            match import::units(&state, meta, bytes, import::Mode::DryRun).await {
+                Ok(report) => Ok(html(
+                    StatusCode::CONFLICT,
+                    pages::import_report(
+                        &view,
+                        &state.directory.current(),
+                        &report,
+                        &upload.text,
+                        &upload.reason,
+                        Some(&format!(
+                            "Inget importerades: {sv}. Här är förhandsgranskningen som den ser ut nu."
+                        )),
+                    ),
+                )),
+                Err(AppError::Validation(problems)) => Ok(html(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    pages::import_problems(&view, &problems),
+                )),
+                Err(other) => Err(other.into()),
+            }
+        }
         Err(AppError::Validation(problems)) => Ok(html(
             StatusCode::UNPROCESSABLE_ENTITY,
             pages::import_problems(&view, &problems),

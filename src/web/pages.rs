@@ -1543,11 +1543,13 @@ pub fn import_report(
     report: &crate::transfer::ImportReport,
     text: &str,
     reason: &str,
+    notice: Option<&str>,
 ) -> Markup {
     use base64::Engine;
     let changes = report.created + report.changed;
     let body = html! {
         @if report.dry_run { h1 { "Förhandsgranskning av importen" } } @else { h1 { "Importen är klar" } }
+        @if let Some(notice) = notice { div.notice.error role="alert" { (notice) } }
         p { (report.rows) " rader, " (report.units) " enheter: " strong { (report.created) " nya, " (report.changed) " ändras" }
             ", " (report.unchanged) " oförändrade." }
         @if !report.warnings.is_empty() {
@@ -1562,6 +1564,7 @@ pub fn import_report(
                     input type="hidden" name="innehall" value=(base64::engine::general_purpose::STANDARD.encode(text));
                     input type="hidden" name="reason" value=(reason);
                     input type="hidden" name="bekrafta" value="ja";
+                    input type="hidden" name="grund" value=(report.based_on);
                     p.buttons {
                         button type="submit" { "Importera: " (report.created) " nya, " (report.changed) " ändrade" }
                         a.button.secondary href="/import" { "Avbryt" }

@@ -581,3 +581,88 @@ async fn a_partial_file_changes_only_its_columns() {
     assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(res.body["errors"][0]["field"], "line 2: name", "{}", res.body);
 }
+
+/// A confirmed preview imports exactly what it showed: the dry run names the moment it was
+/// made from (`based_on`); an import that sends it back after a unit of the file changed
+/// answers 409 and changes nothing, also for a unit the file leaves as it is (which the file
+/// would otherwise quietly undo). A change elsewhere in the directory does not stop it.
+#[actix_web::test]
+async fn an_import_confirmed_from_a_preview_refuses_what_changed_since() {
+    let app = TestApp::new();
+    let admin = app.token(Role::Admin, &[]);
+    let file = export_csv(&app).await;
+    let mut table = rows(&file);
+    let name = column(&table, "name");
+    let note = column(&table, "note");
+    for row in table
+        .iter_mut()
+        .filter(|r| r[name] == "Närhälsan Södra Torget vårdcentral")
+    {
+        row[note] = "ny anteckning från filen".into();
+    }
+    // Only Södra Torget and Sjöbo in the file: one changed, one as stored.
+    let of_two: Vec<Vec<String>> = table
+        .iter()
+        .enumerate()
+        .filter(|(i, r)| {
+            *i == 0
+                || r[name] == "Närhälsan Södra Torget vårdcentral"
+                || r[name] == "Närhälsan Sjöbo vårdcentral"
+        })
+        .map(|(_, r)| r.clone())
+        .collect();
+    let csv = write_rows(&of_two);
+    let preview = import(&app, "?dry_run=true", &csv).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    assert_eq!(preview.body["changed"], 1);
+    let based_on = preview.body["based_on"].as_i64().expect("based_on");
+
+    let patch = |uri: String, note: &'static str| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            let etag = app.get(&uri).await.etag.expect("etag");
+            let res = app
+                .send(
+                    actix_web::http::Method::PATCH,
+                    &uri,
+                    Some(admin),
+                    Some(&etag),
+                    Some(serde_json::json!({ "note": note })),
+                )
+                .await;
+            assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        }
+    };
+    // A unit the file does not name changes: the preview still holds.
+    patch(
+        format!("/v1/units/{}", app.unit_id("Närhälsan Sandared vårdcentral")),
+        "annan enhet",
+    )
+    .await;
+    // Sjöbo, which the file leaves as it was, changes on the web.
+    let sjobo = format!("/v1/units/{}", app.unit_id("Närhälsan Sjöbo vårdcentral"));
+    patch(sjobo.clone(), "ändrad på webben").await;
+    let events = app.audit_count();
+    let res = import(&app, &format!("?based_on={based_on}"), &csv).await;
+    assert_problem(&res, StatusCode::CONFLICT);
+    assert!(
+        res.body["detail"]
+            .as_str()
+            .expect("detail")
+            .contains("Närhälsan Sjöbo vårdcentral"),
+        "{}",
+        res.body
+    );
+    assert_eq!(app.audit_count(), events, "nothing was imported");
+    assert_eq!(app.get(&sjobo).await.body["note"], "ändrad på webben");
+
+    // A fresh preview shows both changes; confirmed, it imports them.
+    let preview = import(&app, "?dry_run=true", &csv).await;
+    assert_eq!(preview.body["changed"], 2, "{}", preview.body);
+    let based_on = preview.body["based_on"].as_i64().expect("based_on");
+    let res = import(&app, &format!("?based_on={based_on}"), &csv).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.body["changed"], 2);
+    // A negative moment is no moment.
+    assert_problem(&import(&app, "?based_on=-1", &csv).await, StatusCode::BAD_REQUEST);
+}

@@ -1255,17 +1255,56 @@ async fn an_admin_imports_a_file_on_the_web_after_a_preview() {
         .and_then(|rest| rest.split('"').next())
         .expect("the previewed file, kept in the form")
         .to_owned();
-    let res = upload(
-        &app,
-        &admin,
-        &[
-            ("csrf", None, &csrf),
-            ("innehall", None, &kept),
-            ("reason", None, "årlig uppdatering"),
-            ("bekrafta", None, "ja"),
-        ],
-    )
-    .await;
+    let based_on = |page: &str| {
+        page.split("name=\"grund\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("the preview's moment, kept in the form")
+            .to_owned()
+    };
+    let grund = based_on(&preview);
+    // Meanwhile an editor changes the unit on the web: the confirmed preview no longer shows
+    // what the file would do, so nothing is imported and the preview comes again, fresh.
+    let unit = app.get(&format!("/v1/units/{HEIMDAL}")).await;
+    let edited = app
+        .send(
+            actix_web::http::Method::PATCH,
+            &format!("/v1/units/{HEIMDAL}"),
+            Some(&app.token(Role::Admin, &[])),
+            unit.etag.as_deref(),
+            Some(serde_json::json!({"note": "ändrad under förhandsgranskningen"})),
+        )
+        .await;
+    assert_eq!(edited.status, StatusCode::OK, "{}", edited.body);
+    let events = app.audit_count();
+    let confirm = |grund: String| {
+        let (app, admin, csrf, kept) = (&app, &admin, &csrf, &kept);
+        async move {
+            upload(
+                app,
+                admin,
+                &[
+                    ("csrf", None, csrf),
+                    ("innehall", None, kept),
+                    ("reason", None, "årlig uppdatering"),
+                    ("bekrafta", None, "ja"),
+                    ("grund", None, &grund),
+                ],
+            )
+            .await
+        }
+    };
+    let res = confirm(grund).await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", text(&res));
+    assert!(text(&res).contains("Inget importerades"), "{}", text(&res));
+    assert!(text(&res).contains("Förhandsgranskning"), "{}", text(&res));
+    assert!(
+        text(&res).contains("ändrad under förhandsgranskningen"),
+        "the fresh preview shows that the file would undo the edit: {}",
+        text(&res)
+    );
+    assert_eq!(app.audit_count(), events, "nothing was imported");
+    let res = confirm(based_on(text(&res))).await;
     assert_eq!(res.status, StatusCode::OK, "{}", text(&res));
     assert!(text(&res).contains("Importen är klar"), "{}", text(&res));
     let after = app.get(&format!("/v1/units/{HEIMDAL}")).await;
