@@ -145,11 +145,13 @@ fn main() -> anyhow::Result<()> {
             if password.is_empty() {
                 bail!("give the password on standard input, e.g. echo 'lösenord' | kontaktnav user add …");
             }
-            let hash = hash_password(password).map_err(|e| anyhow::anyhow!(e.en))?;
+            let display_name = grant.name.unwrap_or_else(|| username.clone());
+            let hash =
+                hash_password(password, &username, &display_name).map_err(|e| anyhow::anyhow!(e.en))?;
             let pool = db::connect(&DatabaseLocation::parse(&cli.database.database_url)?)?;
             let mut conn = pool.get()?;
             let account = Account {
-                display_name: grant.name.unwrap_or_else(|| username.clone()),
+                display_name,
                 username,
                 role: grant.role,
                 organisations: grant.orgs,

@@ -124,6 +124,7 @@ operations! {
         routes::export::import => routes::export::import_service(),
         // Signing in
         routes::session::issue_token,
+        routes::session::change_password,
         routes::session::me,
     ],
     root: [routes::healthz, routes::readyz],
@@ -427,7 +428,16 @@ fn form_of(schema: &str, name: &str) -> Option<Form> {
             None,
             None,
         ),
-        (_, "password") => form(optional_text(), Some(10), Some(200)),
+        (_, "password" | "new_password") => form(
+            optional_text(),
+            Some(crate::auth::passwords::MIN_PASSWORD_CHARS),
+            Some(crate::auth::passwords::MAX_PASSWORD_CHARS),
+        ),
+        (_, "present_password") => form(
+            optional_text(),
+            None,
+            Some(crate::auth::passwords::MAX_PASSWORD_CHARS),
+        ),
         (_, "name") => form(text(), Some(1), Some(MAX_NAME_CHARS)),
         (_, "display_name") => form(text(), Some(1), Some(MAX_LABEL_CHARS)),
         (_, "short_name") => form(

@@ -10,11 +10,64 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 
 use crate::domain::Invalid;
 
-const MIN_PASSWORD_CHARS: usize = 10;
-const MAX_PASSWORD_CHARS: usize = 200;
+pub const MIN_PASSWORD_CHARS: usize = 12;
+pub const MAX_PASSWORD_CHARS: usize = 200;
 
-/// Checks the password rules, then hashes (argon2id, random salt, PHC string).
-pub fn hash_password(password: &str) -> Result<String, Invalid> {
+/// The least zxcvbn score a new password needs (3 of 4: "safely unguessable", about 10^8
+/// guesses and more; the list of common passwords, keyboard runs, repeats, years and dates,
+/// and the account's own names count against it).
+const MIN_SCORE: zxcvbn::Score = zxcvbn::Score::Three;
+
+/// Words Swedish staff build easy passwords from, which zxcvbn's English lists lack: counted
+/// as guessed first, as zxcvbn counts the account's own names.
+const SWEDISH_WORDS: [&str; 40] = [
+    "lösenord",
+    "losenord",
+    "hemligt",
+    "hemlig",
+    "välkommen",
+    "valkommen",
+    "sommar",
+    "vinter",
+    "våren",
+    "varen",
+    "hösten",
+    "hosten",
+    "borås",
+    "boras",
+    "göteborg",
+    "goteborg",
+    "sverige",
+    "stockholm",
+    "kontaktnav",
+    "vårdcentral",
+    "vardcentral",
+    "närhälsan",
+    "narhalsan",
+    "hemtjänst",
+    "hemtjanst",
+    "socialtjänst",
+    "kommunen",
+    "regionen",
+    "kärlek",
+    "karlek",
+    "fotboll",
+    "januari",
+    "februari",
+    "augusti",
+    "december",
+    "måndag",
+    "fredag",
+    "hejsan",
+    "katten",
+    "hunden",
+];
+
+/// The rules of a new password for account `username` (named `display_name`): 12–200
+/// characters, more than white space, not the user name, and not easy to guess (zxcvbn: not a
+/// common password, no keyboard run, no repeat, not built of the account's own names).
+/// The length is the password's form (400); the rest are rules (422).
+pub fn check_password(password: &str, username: &str, display_name: &str) -> Result<(), Invalid> {
     let chars = password.chars().count();
     if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&chars) {
         return Err(Invalid::new(
@@ -22,6 +75,35 @@ pub fn hash_password(password: &str) -> Result<String, Invalid> {
             format!("the password must have {MIN_PASSWORD_CHARS}–{MAX_PASSWORD_CHARS} characters"),
         ));
     }
+    if password.trim().is_empty() {
+        return Err(Invalid::rule(
+            "lösenordet får inte vara bara mellanslag",
+            "the password must not be white space only",
+        ));
+    }
+    let folded = password.trim().to_lowercase();
+    if folded == username.trim().to_lowercase() || folded == display_name.trim().to_lowercase() {
+        return Err(Invalid::rule(
+            "lösenordet får inte vara användarnamnet eller kontots namn",
+            "the password must not be the user name or the account's name",
+        ));
+    }
+    let mut known: Vec<&str> = vec![username, display_name];
+    known.extend(SWEDISH_WORDS);
+    let estimate = zxcvbn::zxcvbn(password, &known);
+    if estimate.score() < MIN_SCORE {
+        return Err(Invalid::rule(
+            "lösenordet är för lätt att gissa (ett vanligt lösenord, en tangentföljd, upprepningar eller kontots eget namn); välj till exempel fyra ord som inte hör ihop",
+            "the password is too easy to guess (a common password, a keyboard run, repeats or the account's own name); choose, say, four words that do not belong together",
+        ));
+    }
+    Ok(())
+}
+
+/// Checks the password rules (see [`check_password`]), then hashes (argon2id, random salt,
+/// PHC string).
+pub fn hash_password(password: &str, username: &str, display_name: &str) -> Result<String, Invalid> {
+    check_password(password, username, display_name)?;
     Argon2::default()
         .hash_password(password.as_bytes())
         .map(|h| h.to_string())
@@ -190,12 +272,46 @@ mod tests {
 
     #[test]
     fn passwords_hash_and_verify() {
-        let hash = hash_password("rätt häst batteri").unwrap();
+        let hash = hash_password("rätt häst batteri", "anna", "Anna").unwrap();
         assert!(hash.starts_with("$argon2id$"));
         assert!(verify_password("rätt häst batteri", Some(&hash)));
         assert!(!verify_password("fel häst batteri", Some(&hash)));
         assert!(!verify_password("rätt häst batteri", None));
-        assert!(hash_password("kort").is_err());
+        assert!(hash_password("kort", "anna", "Anna").is_err());
+    }
+
+    /// What the hostile test had accepted, and what the rules let through.
+    #[test]
+    fn easy_passwords_are_refused_and_long_unusual_ones_taken() {
+        for (password, why) in [
+            ("aaaaaaaaaaaa", "a repeat"),
+            ("123456789012", "a run of digits"),
+            ("password1234", "a common password"),
+            ("qwertyuiopås", "a keyboard run"),
+            ("            ", "white space"),
+            ("redaktor.vaf", "the user name"),
+            ("Redaktör VÄF", "the account's name"),
+            ("redaktor.vaf2026", "the user name and a year"),
+            ("lösenord1234", "a common word and a run"),
+            ("kort", "too short"),
+        ] {
+            assert!(
+                check_password(password, "redaktor.vaf", "Redaktör VÄF").is_err(),
+                "{why}: {password:?}"
+            );
+        }
+        for password in [
+            "ett långt lösenord",
+            "rätt häst batteri",
+            "rätt lösenord här",
+            "ett langt testlosenord",
+        ] {
+            assert_eq!(
+                check_password(password, "redaktor.vaf", "Redaktör VÄF"),
+                Ok(()),
+                "{password}"
+            );
+        }
     }
 
     #[test]

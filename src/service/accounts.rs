@@ -5,13 +5,23 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::auth::User;
-use crate::auth::passwords::{hash_password, verify_password};
+use crate::auth::passwords::{check_password, hash_password, verify_password};
 use crate::db::accounts::{self, Account};
 use crate::db::audit::WriteMeta;
 use crate::directory::Directory;
 use crate::domain::{FieldError, Invalid, Role, edit, shown};
 use crate::error::{AppError, AppResult};
 use crate::state::{self, AppState};
+
+/// A token issued at sign-in: the token, how long it lasts, and whether the password it was
+/// issued for no longer meets the rules (set before they were stricter): the account is
+/// asked to choose a new one.
+#[derive(Debug)]
+pub struct Issued {
+    pub token: String,
+    pub ttl: std::time::Duration,
+    pub password_change_required: bool,
+}
 
 /// Checks a built-in account's password (with the sign-in brake) and issues its token: for
 /// `POST /v1/auth/token`: a token for `TOKEN_TTL`.
@@ -20,10 +30,14 @@ pub async fn issue_token(
     req: &HttpRequest,
     username: &str,
     password: String,
-) -> AppResult<(String, std::time::Duration)> {
-    let (user, ttl) = sign_in(state, req, username, password).await?;
+) -> AppResult<Issued> {
+    let (user, ttl, weak) = sign_in(state, req, username, password).await?;
     let token = state.auth.issue(&user, ttl).map_err(AppError::Unexpected)?;
-    Ok((token, ttl))
+    Ok(Issued {
+        token,
+        ttl,
+        password_change_required: weak,
+    })
 }
 
 /// The web page's sign-in: a session token, renewed while the pages are in use.
@@ -32,9 +46,56 @@ pub async fn start_session(
     req: &HttpRequest,
     username: &str,
     password: String,
-) -> AppResult<(String, std::time::Duration)> {
-    let (user, _) = sign_in(state, req, username, password).await?;
-    state.auth.session(&user).map_err(AppError::Unexpected)
+) -> AppResult<Issued> {
+    let (user, _, weak) = sign_in(state, req, username, password).await?;
+    let (token, ttl) = state.auth.session(&user).map_err(AppError::Unexpected)?;
+    Ok(Issued {
+        token,
+        ttl,
+        password_change_required: weak,
+    })
+}
+
+/// A signed-in user of a built-in account changes their own password: the present one is
+/// checked as at sign-in (with the brake), the new one against the rules; the account's
+/// version changes, so every token of the account issued before stops working. Returns who
+/// the user is now, and how long an API token lasts, for the new token or session.
+pub async fn change_own_password(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    user: &User,
+    present: String,
+    new: String,
+) -> AppResult<(User, std::time::Duration)> {
+    if user.account_version.is_none() {
+        return Err(AppError::Forbidden {
+            sv: "du loggade in hos din organisations inloggningstjänst; där byter du lösenord".into(),
+            en: "you signed in with your organisation's identity provider; change your password there".into(),
+        });
+    }
+    let (signed_in, ttl, _) = sign_in(state, req, &user.sub, present).await?;
+    let version = signed_in.account_version.unwrap_or_default();
+    let account = Account {
+        username: signed_in.sub.clone(),
+        display_name: signed_in.name.clone().unwrap_or_default(),
+        role: signed_in.role,
+        organisations: signed_in.organisations.clone(),
+        disabled: false,
+        version,
+        password_changed: false,
+    };
+    let hash = hashed(new, &account).await?;
+    let meta = super::write_meta(user, req, Some("eget lösenord bytt"))?;
+    let username = account.username.clone();
+    let changed = state::write(state, move |conn| {
+        accounts::change(conn, &meta, &username, version, Account::clone, Some(hash))
+    })
+    .await?;
+    let user = User {
+        account_version: Some(changed.version),
+        ..signed_in
+    };
+    Ok((user, ttl))
 }
 
 /// Ends the web session `session` on the server: from now on every instance refuses its
@@ -52,14 +113,14 @@ pub async fn end_session(state: &web::Data<AppState>, session: String) -> AppRes
     .await
 }
 
-/// Checks a built-in account's password (with the brake on failed attempts): who it is, and
-/// how long an API token lasts.
+/// Checks a built-in account's password (with the brake on failed attempts): who it is, how
+/// long an API token lasts, and whether the password falls short of today's rules.
 async fn sign_in(
     state: &web::Data<AppState>,
     req: &HttpRequest,
     username: &str,
     password: String,
-) -> AppResult<(User, std::time::Duration)> {
+) -> AppResult<(User, std::time::Duration, bool)> {
     let Some(ttl) = state.auth.token_ttl() else {
         return Err(AppError::not_found(
             "tjänsten utfärdar inga egna token; logga in hos identitetsleverantören",
@@ -86,10 +147,13 @@ async fn sign_in(
         let ok = verify_password(&password, found.as_ref().map(|(_, hash)| hash.as_str()));
         found
             .filter(|(account, _)| ok && !account.disabled)
-            .map(|(a, _)| a)
+            .map(|(a, _)| {
+                let weak = check_password(&password, &a.username, &a.display_name).is_err();
+                (a, weak)
+            })
     })
     .await?;
-    let Some(account) = verified else {
+    let Some((account, weak)) = verified else {
         if let Some(wait) = state.throttle.locked(&attempt) {
             log::warn!("sign-in locked for a client after repeated failures");
             return Err(AppError::TooManyRequests {
@@ -116,7 +180,7 @@ async fn sign_in(
             account.organisations,
         )
     };
-    Ok((user, ttl))
+    Ok((user, ttl, weak))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -125,7 +189,8 @@ async fn sign_in(
 pub struct NewAccount {
     pub username: String,
     display_name: String,
-    /// 10–200 characters.
+    /// 12–200 characters, not the user name, not easy to guess (a common password, a
+    /// keyboard run, repeats).
     password: String,
     role: Role,
     #[serde(default)]
@@ -137,7 +202,7 @@ pub struct NewAccount {
 #[serde(deny_unknown_fields)]
 pub struct AccountChangesBody {
     display_name: Option<String>,
-    /// A new password (10–200 characters).
+    /// A new password (12–200 characters, not the user name, not easy to guess).
     password: Option<String>,
     role: Option<Role>,
     organisations: Option<Vec<String>>,
@@ -206,7 +271,7 @@ pub async fn create(state: &web::Data<AppState>, meta: WriteMeta, new: NewAccoun
         version: 1,
         password_changed: false,
     };
-    let hash = hashed(new.password).await?;
+    let hash = hashed(new.password, &account).await?;
     let stored = account.clone();
     state::write(state, move |conn| accounts::create(conn, &meta, &stored, &hash)).await?;
     Ok(account)
@@ -231,7 +296,18 @@ pub async fn change(
         return Err(AppError::Validation(errors));
     }
     let hash = match changes.password {
-        Some(password) => Some(hashed(password).await?),
+        Some(password) => {
+            let name = username.clone();
+            let account = state::read(state, move |conn| accounts::find(conn, &name))
+                .await?
+                .map(|(account, _)| account)
+                .ok_or_else(|| AppError::not_found("kontot finns inte", "no such account"))?;
+            let named = Account {
+                display_name: display_name.clone().unwrap_or(account.display_name.clone()),
+                ..account
+            };
+            Some(hashed(password, &named).await?)
+        }
         None => None,
     };
     state::write(state, move |conn| {
@@ -263,9 +339,10 @@ fn unknown_organisations(directory: &Directory, organisations: &[String]) -> Vec
         .collect()
 }
 
-/// A password, checked and hashed off the async workers.
-async fn hashed(password: String) -> AppResult<String> {
-    web::block(move || hash_password(&password))
+/// A password for `account`, checked and hashed off the async workers.
+async fn hashed(password: String, account: &Account) -> AppResult<String> {
+    let (username, display_name) = (account.username.clone(), account.display_name.clone());
+    web::block(move || hash_password(&password, &username, &display_name))
         .await?
         .map_err(|e| AppError::invalid("password", e))
 }

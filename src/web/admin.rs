@@ -145,51 +145,55 @@ pub(super) async fn import_file(
     }
     let meta = Author::with_reason(user, &req, &upload.reason).meta()?;
     match upload.kind.as_str() {
-        "gator" => return import_streets(&state, &view, meta, &upload).await,
-        "ord" => return import_vocabulary(&state, &view, meta, &upload).await,
-        _ => {}
+        "gator" => import_streets(&state, &view, meta, &upload).await,
+        "ord" => import_vocabulary(&state, &view, meta, &upload).await,
+        _ => import_units(&state, &view, meta, &upload).await,
     }
+}
+
+/// Units and their numbers from a file: the preview, or, confirmed, the import of what the
+/// preview showed; if a unit of the file changed since, nothing is imported and the preview
+/// comes again as the file would change the directory now (409).
+async fn import_units(
+    state: &web::Data<AppState>,
+    view: &SessionView,
+    meta: WriteMeta,
+    upload: &ImportUpload,
+) -> WebResult {
     let bytes = web::Bytes::from(upload.text.clone());
     let mode = match (upload.confirmed, upload.based_on) {
         (false, _) => import::Mode::DryRun,
         (true, based_on) => import::Mode::Confirmed { based_on },
     };
-    match import::units(&state, meta.clone(), bytes.clone(), mode).await {
-        Ok(report) => ok(pages::import_report(
-            &view,
-            &state.directory.current(),
-            &report,
-            &upload.text,
-            &upload.reason,
-            None,
+    let (report, notice) = match import::units(state, meta.clone(), bytes.clone(), mode).await {
+        Ok(report) => (Ok(report), None),
+        Err(AppError::Conflict { sv, .. }) if upload.confirmed => (
+            import::units(state, meta, bytes, import::Mode::DryRun).await,
+            Some(format!(
+                "Inget importerades: {sv}. Här är förhandsgranskningen som den ser ut nu."
+            )),
+        ),
+        Err(other) => (Err(other), None),
+    };
+    match report {
+        Ok(report) => Ok(html(
+            if notice.is_some() {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::OK
+            },
+            pages::import_report(
+                view,
+                &state.directory.current(),
+                &report,
+                &upload.text,
+                &upload.reason,
+                notice.as_deref(),
+            ),
         )),
-        // The directory changed under the preview: nothing was imported; the preview again,
-        // as the file would change the directory now.
-        Err(AppError::Conflict { sv, .. }) if upload.confirmed => {
-            match import::units(&state, meta, bytes, import::Mode::DryRun).await {
-                Ok(report) => Ok(html(
-                    StatusCode::CONFLICT,
-                    pages::import_report(
-                        &view,
-                        &state.directory.current(),
-                        &report,
-                        &upload.text,
-                        &upload.reason,
-                        Some(&format!(
-                            "Inget importerades: {sv}. Här är förhandsgranskningen som den ser ut nu."
-                        )),
-                    ),
-                )),
-                Err(AppError::Validation(problems)) => Ok(html(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    pages::import_problems(&view, &problems),
-                )),
-                Err(other) => Err(other.into()),
-            }
-        }
         Err(AppError::Validation(problems)) => Ok(html(
             StatusCode::UNPROCESSABLE_ENTITY,
-            pages::import_problems(&view, &problems),
+            pages::import_problems(view, &problems),
         )),
         Err(other) => Err(other.into()),
     }

@@ -57,6 +57,7 @@ pages! {
     "/gata" => [GET lookup::street_page],
     "/logga-in" => [GET session::login_page, POST session::login],
     "/logga-ut" => [POST session::logout],
+    "/byt-losenord" => [GET session::password_page, POST session::change_password],
     "/enhet/{id}/redigera" => [GET editing::edit_page],
     "/enhet/{id}/uppgifter" => [GET editing::unit_fields_page, POST editing::save_unit_fields],
     "/enhet/{id}/avsluta" => [POST editing::deactivate_unit],

@@ -847,6 +847,44 @@ pub fn login(session: &SessionView, next: &str, error: Option<&str>) -> Markup {
     )
 }
 
+/// "Byt lösenord": the present password and a new one, twice; `required` when the sign-in
+/// sent the user here because the password falls short of today's rules.
+pub fn change_password(
+    session: &SessionView,
+    user: &crate::auth::User,
+    next: &str,
+    required: bool,
+    error: Option<&str>,
+) -> Markup {
+    layout(
+        session,
+        "Byt lösenord",
+        html! {
+            h1 { "Byt lösenord" }
+            @if required {
+                div.notice role="status" {
+                    "Ditt lösenord följer inte de regler som gäller nu: minst 12 tecken och inte lätt att gissa. Välj ett nytt innan du går vidare."
+                }
+            }
+            @if let Some(e) = error { div.notice.error role="alert" { (e) } }
+            form method="post" action="/byt-losenord" {
+                input type="hidden" name="csrf" value=(session.csrf);
+                input type="hidden" name="next" value=(next);
+                @if required { input type="hidden" name="krav" value="ja"; }
+                input type="hidden" name="username" value=(user.sub) autocomplete="username";
+                label for="present_password" { "Nuvarande lösenord" }
+                input type="password" id="present_password" name="present_password" autocomplete="current-password" required;
+                label for="new_password" { "Nytt lösenord" }
+                p.hint id="new-hint" { "Minst 12 tecken. Fyra ord som inte hör ihop är lätta att minnas och svåra att gissa." }
+                input type="password" id="new_password" name="new_password" autocomplete="new-password" minlength="12" required aria-describedby="new-hint";
+                label for="again" { "Nytt lösenord en gång till" }
+                input type="password" id="again" name="again" autocomplete="new-password" minlength="12" required;
+                p { button type="submit" { "Byt lösenord" } }
+            }
+        },
+    )
+}
+
 /// Which number a refused form was for: one of the unit's, or a new one.
 pub type FormFor = Option<uuid::Uuid>;
 

@@ -299,14 +299,14 @@ pub(super) async fn login(
     let signed = if form.token.trim().is_empty() {
         start_session(&state, &req, &form.username, form.password.clone())
             .await
-            .map(|(token, ttl)| (token, Some(ttl)))
+            .map(|issued| (issued.token, Some(issued.ttl), issued.password_change_required))
     } else {
         let token = form.token.trim().to_owned();
-        user_of(&**state, &token).map(|_| (token, None))
+        user_of(&**state, &token).map(|_| (token, None, false))
     };
     match signed {
-        Ok((token, ttl)) => {
-            let mut res = see_other(&next);
+        Ok((token, ttl, renew_password)) => {
+            let mut res = see_other(&after_sign_in(next, renew_password));
             res.add_cookie(&session_cookie(secure(&req), token, ttl))
                 .map_err(|e| AppError::Unexpected(e.into()))?;
             Ok(res)
@@ -374,6 +374,109 @@ pub(super) fn session_cookie(
         cookie.set_max_age(CookieDuration::seconds(ttl.as_secs() as i64));
     }
     cookie
+}
+
+/// Where signing in leads: where the user was going, but first to a new password when theirs
+/// falls short of today's rules.
+fn after_sign_in(next: String, renew_password: bool) -> String {
+    match renew_password {
+        true => format!("{PASSWORD_PAGE}?krav=ja&next={}", percent(&next)),
+        false => next,
+    }
+}
+
+/// The page on which a signed-in user of a built-in account changes their own password.
+const PASSWORD_PAGE: &str = "/byt-losenord";
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PasswordParams {
+    #[serde(default)]
+    next: String,
+    /// `ja`: sent here after signing in, because the password falls short of today's rules.
+    #[serde(default)]
+    krav: String,
+}
+
+#[get("/byt-losenord")]
+pub(super) async fn password_page(
+    session: Session,
+    req: HttpRequest,
+    params: web::Query<PasswordParams>,
+) -> WebResult {
+    let user = session.signed_in(&req)?;
+    ok(pages::change_password(
+        &session_view(&session),
+        user,
+        &safe_next(&params.next),
+        params.krav == "ja",
+        None,
+    ))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PasswordInput {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    present_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    again: String,
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    krav: String,
+}
+
+/// Changes the signed-in user's own password, then carries on where they were going with a
+/// new session (the account's other sessions end: its version changed).
+#[post("/byt-losenord")]
+pub(super) async fn change_password(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    form: web::Form<PasswordInput>,
+) -> WebResult {
+    let user = session.writer(&req, &form.csrf)?;
+    let next = safe_next(&form.next);
+    let refused = |message: String| {
+        let page = pages::change_password(
+            &session_view(&session),
+            user,
+            &next,
+            form.krav == "ja",
+            Some(&message),
+        );
+        Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page))
+    };
+    if form.new_password != form.again {
+        return refused("De två nya lösenorden är inte lika. Skriv samma lösenord två gånger.".into());
+    }
+    let (present, new) = (form.present_password.clone(), form.new_password.clone());
+    match crate::service::accounts::change_own_password(&state, &req, user, present, new).await {
+        Ok((user, _)) => {
+            let (token, ttl) = state.auth.session(&user).map_err(AppError::Unexpected)?;
+            let mut res = see_other(&next);
+            res.add_cookie(&session_cookie(secure(&req), token, Some(ttl)))
+                .map_err(|e| AppError::Unexpected(e.into()))?;
+            Ok(res)
+        }
+        Err(refusal) => refused(password_refusal(refusal)?),
+    }
+}
+
+/// Why a new password was not taken, in words for the page; anything else as an error page.
+fn password_refusal(e: AppError) -> Result<String, WebError> {
+    match e {
+        AppError::Unauthorized { .. } => Ok("Det nuvarande lösenordet stämmer inte.".into()),
+        AppError::Validation(errors) => Ok(errors.first().map_or_else(
+            || "Lösenordet kan inte användas.".into(),
+            |e| format!("Det nya lösenordet: {}.", e.sv),
+        )),
+        AppError::Forbidden { sv, .. } => Ok(sv),
+        other => Err(other.into()),
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]

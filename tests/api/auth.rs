@@ -463,3 +463,111 @@ async fn the_cli_mints_tokens_and_adds_accounts() {
     assert_eq!(who.status, StatusCode::OK, "{}", who.body);
     assert_eq!(who.body["role"], "admin");
 }
+
+/// A new password is refused one rule at a time, each with its reason: too short (the form,
+/// 400), white space only, the user name, a common password, a run or a repeat (rules, 422);
+/// a long unusual one is taken, also as a change.
+#[actix_web::test]
+async fn easy_passwords_are_refused_one_by_one() {
+    let app = TestApp::new();
+    let admin = app.token(Role::Admin, &[]);
+    let create = |password: &'static str| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            app.send(
+                Method::POST,
+                "/v1/accounts",
+                Some(admin),
+                None,
+                Some(json!({"username": "redaktor.vaf", "display_name": "Redaktör VÄF", "password": password, "role": "reader"})),
+            )
+            .await
+        }
+    };
+    for (password, status, says) in [
+        ("elva tecken", StatusCode::BAD_REQUEST, "12–200"),
+        ("            ", StatusCode::UNPROCESSABLE_ENTITY, "mellanslag"),
+        ("redaktor.vaf", StatusCode::UNPROCESSABLE_ENTITY, "användarnamnet"),
+        ("aaaaaaaaaaaa", StatusCode::UNPROCESSABLE_ENTITY, "lätt att gissa"),
+        ("123456789012", StatusCode::UNPROCESSABLE_ENTITY, "lätt att gissa"),
+        ("password1234", StatusCode::UNPROCESSABLE_ENTITY, "lätt att gissa"),
+        ("lösenord2026", StatusCode::UNPROCESSABLE_ENTITY, "lätt att gissa"),
+    ] {
+        let res = create(password).await;
+        assert_problem(&res, status);
+        assert!(
+            res.body["errors"][0]["sv"]
+                .as_str()
+                .is_some_and(|sv| sv.contains(says)),
+            "{password:?}: {}",
+            res.body
+        );
+    }
+    let res = create("ett långt lösenord").await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    // A change is held to the same rules.
+    let res = app
+        .send(
+            Method::PATCH,
+            "/v1/accounts/redaktor.vaf",
+            Some(&admin),
+            Some("\"1\""),
+            Some(json!({"password": "Redaktör VÄF"})),
+        )
+        .await;
+    assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The account changes its own password: the present one checked, the new one held to
+    // the rules; the token from before stops working, the new one works.
+    let signed_in = app
+        .send(
+            Method::POST,
+            "/v1/auth/token",
+            None,
+            None,
+            Some(json!({"username": "redaktor.vaf", "password": "ett långt lösenord"})),
+        )
+        .await;
+    let old_token = signed_in.body["access_token"].as_str().expect("token").to_owned();
+    let change = |token: String, present: &'static str, new: &'static str| {
+        let app = &app;
+        async move {
+            app.send(
+                Method::POST,
+                "/v1/auth/password",
+                Some(&token),
+                None,
+                Some(json!({"present_password": present, "new_password": new})),
+            )
+            .await
+        }
+    };
+    assert_problem(
+        &change(old_token.clone(), "fel lösenord", "häst batteri häftklammer").await,
+        StatusCode::UNAUTHORIZED,
+    );
+    assert_problem(
+        &change(old_token.clone(), "ett långt lösenord", "password1234").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    );
+    assert_problem(
+        &change(admin.clone(), "ett långt lösenord", "häst batteri häftklammer").await,
+        StatusCode::FORBIDDEN,
+    );
+    let res = change(
+        old_token.clone(),
+        "ett långt lösenord",
+        "häst batteri häftklammer",
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let new_token = res.body["access_token"].as_str().expect("token").to_owned();
+    assert_problem(
+        &app.get_as("/v1/auth/me", Some(&old_token)).await,
+        StatusCode::UNAUTHORIZED,
+    );
+    assert_eq!(
+        app.get_as("/v1/auth/me", Some(&new_token)).await.status,
+        StatusCode::OK
+    );
+}

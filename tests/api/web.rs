@@ -1662,6 +1662,7 @@ async fn every_write_of_the_api_has_a_form_that_sends_every_field_of_its_body() 
         ("POST /ord/{word}", "PATCH /v1/vocabulary/{word}"),
         ("POST /ord/{word}", "DELETE /v1/vocabulary/{word}"),
         ("POST /logga-in", "POST /v1/auth/token"),
+        ("POST /byt-losenord", "POST /v1/auth/password"),
     ];
     // The API's writes no page offers yet: none left.
     let not_yet: BTreeSet<&str> = BTreeSet::new();
@@ -1749,6 +1750,14 @@ async fn every_write_of_the_api_has_a_form_that_sends_every_field_of_its_body() 
             "Credentials",
             vec![("/logga-in".into(), "/logga-in".into())],
             vec![("username", &["username"][..]), ("password", &["password"][..])],
+        ),
+        (
+            "PasswordChange",
+            vec![("/byt-losenord".into(), "/byt-losenord".into())],
+            vec![
+                ("present_password", &["present_password"][..]),
+                ("new_password", &["new_password"][..]),
+            ],
         ),
         (
             "NewAccount",
@@ -3005,4 +3014,143 @@ async fn the_last_fields_the_pages_lacked_reach_the_api() {
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", text(&res));
     let log = text(&page(&app, "/logg", Some(&admin)).await).to_owned();
     assert!(log.contains("fler ord"), "{log}");
+}
+
+/// An account whose password was set under the old rules (10 characters, nothing else) keeps
+/// working, and is asked for a new one at its next sign-in: the API says so in the token's
+/// answer, the page sends the user to "Byt lösenord" first. The change checks the present
+/// password and the rules, ends the account's other sessions and carries on signed in.
+#[actix_web::test]
+async fn an_old_easy_password_still_signs_in_and_is_asked_to_change() {
+    use argon2::password_hash::PasswordHasher;
+    let app = TestApp::new();
+    let old_hash = argon2::Argon2::default()
+        .hash_password(b"aaaaaaaaaa")
+        .expect("hash")
+        .to_string();
+    let account = kontaktnav::db::accounts::Account {
+        username: "gammal.redaktor".into(),
+        display_name: "Gammal redaktör".into(),
+        role: Role::Reader,
+        organisations: vec![],
+        disabled: false,
+        version: 1,
+        password_changed: false,
+    };
+    let meta = kontaktnav::db::audit::WriteMeta::system("test", kontaktnav::db::now());
+    kontaktnav::db::accounts::create(&mut app.conn(), &meta, &account, &old_hash).expect("account");
+
+    let token = |password: &'static str| {
+        let app = &app;
+        async move {
+            app.send(
+                actix_web::http::Method::POST,
+                "/v1/auth/token",
+                None,
+                None,
+                Some(serde_json::json!({"username": "gammal.redaktor", "password": password})),
+            )
+            .await
+        }
+    };
+    let res = token("aaaaaaaaaa").await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.body["password_change_required"], true);
+
+    let sign_in = |password: &'static str| {
+        let app = &app;
+        async move {
+            form(
+                app,
+                "/logga-in",
+                None,
+                &[
+                    ("username", "gammal.redaktor"),
+                    ("password", password),
+                    ("next", "/gata"),
+                ],
+            )
+            .await
+        }
+    };
+    let res = sign_in("aaaaaaaaaa").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let location = res
+        .headers
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or_default();
+    assert_eq!(location, "/byt-losenord?krav=ja&next=/gata");
+    let (old_session, _) = session_set(&res).expect("signed in");
+    let res = page(&app, location, Some(&old_session)).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(text(&res).contains("följer inte de regler"), "{}", text(&res));
+
+    let change = |present: &'static str, new: &'static str, again: &'static str| {
+        let (app, old_session) = (&app, &old_session);
+        async move {
+            form(
+                app,
+                "/byt-losenord",
+                Some(old_session),
+                &[
+                    ("csrf", &csrf_token(old_session)),
+                    ("present_password", present),
+                    ("new_password", new),
+                    ("again", again),
+                    ("next", "/gata"),
+                    ("krav", "ja"),
+                ],
+            )
+            .await
+        }
+    };
+    for (present, new, again, says) in [
+        (
+            "fel lösenord",
+            "häst batteri häftklammer",
+            "häst batteri häftklammer",
+            "stämmer inte",
+        ),
+        ("aaaaaaaaaa", "bbbbbbbbbbbb", "bbbbbbbbbbbb", "lätt att gissa"),
+        (
+            "aaaaaaaaaa",
+            "häst batteri häftklammer",
+            "häst batteri häftklammre",
+            "inte lika",
+        ),
+    ] {
+        let res = change(present, new, again).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{says}");
+        assert!(text(&res).contains(says), "{says}: {}", text(&res));
+    }
+    let res = change(
+        "aaaaaaaaaa",
+        "häst batteri häftklammer",
+        "häst batteri häftklammer",
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", text(&res));
+    assert_eq!(
+        res.headers.get("location").and_then(|l| l.to_str().ok()),
+        Some("/gata")
+    );
+    let (new_session, _) = session_set(&res).expect("a new session");
+    assert_eq!(
+        page(&app, "/gata", Some(&new_session)).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        page(&app, "/gata", Some(&old_session)).await.status,
+        StatusCode::SEE_OTHER,
+        "the session from before the change has ended"
+    );
+    assert_eq!(token("aaaaaaaaaa").await.status, StatusCode::UNAUTHORIZED);
+    let res = token("häst batteri häftklammer").await;
+    assert_eq!(res.body["password_change_required"], false);
+    let res = sign_in("häst batteri häftklammer").await;
+    assert_eq!(
+        res.headers.get("location").and_then(|l| l.to_str().ok()),
+        Some("/gata")
+    );
 }
