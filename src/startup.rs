@@ -118,6 +118,8 @@ pub fn app(
         // the logger (outermost) sees the final response.
         .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
         .wrap(from_fn(routes::text_guard))
+        // …which pages answer as pages do: in HTML.
+        .wrap(from_fn(crate::web::refusals_as_html))
         // A web session in use is renewed (its cookie again, SESSION_IDLE from now).
         .wrap(from_fn(crate::web::renew_session))
         // HEAD as GET (OPTIONS, 405 and 404 come from the default service below).

@@ -630,6 +630,25 @@ impl TelephoneHours {
     /// given, dates once.
     pub fn validate(&self, field: &str) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
+        if let Some((i, j)) = overlapping(&self.weekly) {
+            let (a, b) = (&self.weekly[i], &self.weekly[j]);
+            errors.push(
+                overlap(
+                    &describe_spans(std::slice::from_ref(a)),
+                    &describe_spans(std::slice::from_ref(b)),
+                )
+                .at(format!("{field}.weekly[{j}]")),
+            );
+        }
+        for (i, e) in self.exceptions.iter().enumerate() {
+            if let Some((a, b)) = overlapping_on_a_date(&e.spans) {
+                let (a, b) = (&e.spans[a], &e.spans[b]);
+                errors.push(
+                    overlap(&span_text(a.from, a.to), &span_text(b.from, b.to))
+                        .at(format!("{field}.exceptions[{i}].spans")),
+                );
+            }
+        }
         for (i, s) in self.weekly.iter().enumerate() {
             check_span(&mut errors, format!("{field}.weekly[{i}]"), s.from, s.to);
             if s.days.is_empty() {
@@ -734,25 +753,132 @@ impl TelephoneHours {
 
 /// A span may pass midnight, but must not start and end at the same time, nor start at 24:00.
 fn check_span(errors: &mut Vec<FieldError>, at: String, from: Clock, to: Clock) {
+    if let Err(why) = span_rule(from, to) {
+        errors.push(why.at(at));
+    }
+}
+
+/// The rule of one span, wherever it comes from (the API, the CSV import, the pages' preview
+/// and their save say the same words): it may pass midnight, but must not start and end at
+/// the same time, nor start at 24:00.
+pub fn span_rule(from: Clock, to: Clock) -> Result<(), Invalid> {
     let f = String::from(from);
     if from == to {
-        errors.push(
-            Invalid::rule(
-                format!("tiden börjar och slutar samtidigt ({f}); skriv 00:00–24:00 för hela dygnet"),
-                format!(
-                    "the span starts and ends at the same time ({f}); write 00:00–24:00 for the whole day"
-                ),
-            )
-            .at(at),
-        );
+        Err(Invalid::rule(
+            format!("tiden börjar och slutar samtidigt ({f}); skriv 00:00–24:00 för hela dygnet"),
+            format!("the span starts and ends at the same time ({f}); write 00:00–24:00 for the whole day"),
+        ))
     } else if from.0 == Clock::END_OF_DAY {
-        errors.push(
-            Invalid::rule(
-                "en tid kan inte börja 24:00; skriv 00:00",
-                "a span cannot start at 24:00; write 00:00",
-            )
-            .at(at),
-        );
+        Err(Invalid::rule(
+            "en tid kan inte börja 24:00; skriv 00:00",
+            "a span cannot start at 24:00; write 00:00",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Whether a span passes midnight (ends on the next day).
+pub fn overnight(from: Clock, to: Clock) -> bool {
+    to < from
+}
+
+/// Whether two kinds of day can fall on one date: the same kind, every day with any, a
+/// weekday with the working days, Saturday or Sunday with the weekends and holidays.
+fn days_meet(a: Days, b: Days) -> bool {
+    use Days::*;
+    a == b
+        || a == EveryDay
+        || b == EveryDay
+        || matches!(
+            (a, b),
+            (Workdays, Mon | Tue | Wed | Thu | Fri)
+                | (Mon | Tue | Wed | Thu | Fri, Workdays)
+                | (NonWorkdays, Sat | Sun)
+                | (Sat | Sun, NonWorkdays)
+        )
+}
+
+/// Minutes from the start of the day a span starts on: a span past midnight runs on.
+fn minutes(from: Clock, to: Clock) -> (u16, u16) {
+    let end = if overnight(from, to) {
+        to.0 + Clock::END_OF_DAY
+    } else {
+        to.0
+    };
+    (from.0, end)
+}
+
+fn times_meet(a: (Clock, Clock), b: (Clock, Clock)) -> bool {
+    let ((a0, a1), (b0, b1)) = (minutes(a.0, a.1), minutes(b.0, b.1));
+    a0 < b1 && b0 < a1
+}
+
+/// The first two spans of a week that overlap (or repeat one another) on some day, by
+/// index: "mån 08:00–12:00, mån 10:00–14:00" is two spans where one was meant.
+pub fn overlapping(spans: &[WeeklySpan]) -> Option<(usize, usize)> {
+    (0..spans.len()).find_map(|j| {
+        (0..j)
+            .find(|&i| {
+                let (a, b) = (&spans[i], &spans[j]);
+                a.days.iter().any(|x| b.days.iter().any(|y| days_meet(*x, *y)))
+                    && times_meet((a.from, a.to), (b.from, b.to))
+            })
+            .map(|i| (i, j))
+    })
+}
+
+/// The first two spans of one date that overlap, by index.
+pub fn overlapping_on_a_date(spans: &[DaySpan]) -> Option<(usize, usize)> {
+    (0..spans.len()).find_map(|j| {
+        (0..j)
+            .find(|&i| times_meet((spans[i].from, spans[i].to), (spans[j].from, spans[j].to)))
+            .map(|i| (i, j))
+    })
+}
+
+/// Why two spans may not both stand: `first` and `second` as people read them.
+pub fn overlap(first: &str, second: &str) -> Invalid {
+    Invalid::rule(
+        format!("tiderna ”{first}” och ”{second}” överlappar; skriv dem som en tid eller rätta den ena"),
+        format!(
+            "the spans \"{first}\" and \"{second}\" overlap; write them as one span or correct one of them"
+        ),
+    )
+}
+
+/// The rules of a week's spans together (every span's own rule, then no two overlapping):
+/// the first one broken, with the index of the span it is about.
+pub fn weekly_rule(spans: &[WeeklySpan]) -> Result<(), (usize, Invalid)> {
+    for (i, s) in spans.iter().enumerate() {
+        span_rule(s.from, s.to).map_err(|why| (i, why))?;
+    }
+    match overlapping(spans) {
+        Some((i, j)) => Err((
+            j,
+            overlap(
+                &describe_spans(std::slice::from_ref(&spans[i])),
+                &describe_spans(std::slice::from_ref(&spans[j])),
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The rules of one date's spans together, as [`weekly_rule`].
+pub fn date_rule(spans: &[DaySpan]) -> Result<(), (usize, Invalid)> {
+    for (i, s) in spans.iter().enumerate() {
+        span_rule(s.from, s.to).map_err(|why| (i, why))?;
+    }
+    match overlapping_on_a_date(spans) {
+        Some((i, j)) => Err((
+            j,
+            overlap(
+                &span_text(spans[i].from, spans[i].to),
+                &span_text(spans[j].from, spans[j].to),
+            ),
+        )),
+        None => Ok(()),
     }
 }
 
@@ -970,10 +1096,20 @@ pub fn describe_spans(spans: &[WeeklySpan]) -> String {
         .join(", ")
 }
 
-/// "08:00–12:00".
+/// "08:00–12:00"; a span past midnight says so: "22:00–06:00 över natten" (as the pages
+/// read it back: an overnight span is taken only when written so).
 pub fn span_text(from: Clock, to: Clock) -> String {
-    format!("{}–{}", String::from(from), String::from(to))
+    let night = if overnight(from, to) {
+        OVERNIGHT_WORDS_SUFFIX
+    } else {
+        ""
+    };
+    format!("{}–{}{night}", String::from(from), String::from(to))
 }
+
+/// What follows a span past midnight when people write it.
+pub const OVERNIGHT_WORDS: [&str; 2] = ["över", "natten"];
+const OVERNIGHT_WORDS_SUFFIX: &str = " över natten";
 
 /// "2026-12-24 stängt (julafton)", "2026-12-31 08:00–12:00".
 pub fn describe_exception(e: &DateException) -> String {

@@ -12,7 +12,10 @@ use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 
-use super::hours::{Clock, DateException, DaySpan, Days, WeeklySpan, day_word, span_text};
+use super::hours::{
+    Clock, DateException, DaySpan, Days, OVERNIGHT_WORDS, WeeklySpan, date_rule, day_word, overnight,
+    span_rule, span_text, weekly_rule,
+};
 #[cfg(test)]
 use super::hours::{describe_exception, describe_spans};
 use super::{Invalid, shown};
@@ -119,6 +122,8 @@ pub fn spans(text: &str) -> Result<Vec<WeeklySpan>, Invalid> {
             ),
         ));
     }
+    // The rules of the saved hours, here already: the preview says what the save would.
+    weekly_rule(&out).map_err(|(_, why)| why)?;
     Ok(out)
 }
 
@@ -132,6 +137,7 @@ pub fn day_spans(text: &str) -> Result<Vec<DaySpan>, Invalid> {
         out.push(DaySpan { from, to });
         i += used;
     }
+    date_rule(&out).map_err(|(_, why)| why)?;
     Ok(out)
 }
 
@@ -185,10 +191,12 @@ fn exception(line: &str) -> Result<DateException, Invalid> {
     Ok(DateException { date, spans, note })
 }
 
-/// Lower case, dashes as `-` tokens of their own, commas and semicolons as spaces.
+/// Composed (NFC: an å typed as a and a ring is å), lower case, dashes as `-` tokens of
+/// their own, commas and semicolons as spaces.
 fn tokens(text: &str) -> Vec<String> {
+    use unicode_normalization::UnicodeNormalization;
     let mut spaced = String::with_capacity(text.len() + 8);
-    for c in text.to_lowercase().chars() {
+    for c in text.nfc().collect::<String>().to_lowercase().chars() {
         match c {
             '-' | '–' | '—' | '−' => spaced.push_str(" - "),
             ',' | ';' => spaced.push(' '),
@@ -225,7 +233,26 @@ fn span_at(tokens: &[String]) -> Result<(Clock, Clock, usize), Invalid> {
     let dash = tokens.get(1).map(String::as_str);
     let to = tokens.get(2).map(|t| (t, clock(t)));
     match (dash, to) {
-        (Some("-" | "till"), Some((_, Some(to)))) => Ok((from, to, 3)),
+        (Some("-" | "till"), Some((_, Some(to)))) => {
+            span_rule(from, to)?;
+            if !overnight(from, to) {
+                return Ok((from, to, 3));
+            }
+            // Past midnight only when written so: "12–8" is more often a slip than a night.
+            let said = tokens.len() >= 5 && tokens[3..5].iter().zip(OVERNIGHT_WORDS).all(|(t, w)| t == w);
+            if said {
+                return Ok((from, to, 5));
+            }
+            let span = format!("{}–{}", String::from(from), String::from(to));
+            Err(Invalid::rule(
+                format!(
+                    "”{span}” går över midnatt; menar du det, skriv ”{span} över natten”, annars rätta tiden"
+                ),
+                format!(
+                    "\"{span}\" passes midnight; if that is meant, write \"{span} över natten\", else correct the time"
+                ),
+            ))
+        }
         (Some("-" | "till"), Some((t, None))) => Err(Invalid::new(
             format!("”{}” är ingen tid; skriv TT:MM, till exempel 16:30", shown(t)),
             format!("\"{}\" is not a time; write HH:MM, e.g. 16:30", shown(t)),
@@ -291,9 +318,53 @@ mod tests {
         );
         assert_eq!(spans("  ").unwrap(), vec![]);
         assert_eq!(
-            spans("alla dagar 16:00–01:00").unwrap(),
+            spans("alla dagar 16:00–01:00 över natten").unwrap(),
             vec![span(&[Days::EveryDay], "16:00", "01:00")]
         );
+        // Decomposed letters (an ö typed as o and two dots) read as the composed ones.
+        assert_eq!(
+            spans("lo\u{308}r 10–14").unwrap(),
+            vec![span(&[Days::Sat], "10:00", "14:00")]
+        );
+        assert_eq!(
+            spans("alla dagar 00:00–24:00").unwrap(),
+            vec![span(&[Days::EveryDay], "00:00", "24:00")]
+        );
+    }
+
+    /// The preview reads with the save's rules: what one refuses, the other refuses too,
+    /// in the same words (`Hours::validate` says them for the API).
+    #[test]
+    fn refuses_what_the_save_would_refuse_in_its_words() {
+        for (text, says) in [
+            ("mån 8-8", "börjar och slutar samtidigt"),
+            ("mån 24-24", "börjar och slutar samtidigt"),
+            ("mån 24:00-01:00", "kan inte börja 24:00"),
+            ("mån 8-12, mån 10-14", "överlappar"),
+            ("mån 8-12, mån 8-12", "överlappar"),
+            ("vardagar 8-17, mån 16-18", "överlappar"),
+            ("alla dagar 22-02 över natten, lör 23-23.30", "överlappar"),
+            ("mån 12-8", "över midnatt"),
+        ] {
+            let e = spans(text).unwrap_err();
+            assert!(e.sv.contains(says), "{text}: {}", e.sv);
+        }
+        // Not overlapping: other days, or one after the other.
+        assert!(spans("mån 8-12, tis 8-12, mån 12-16, lör 8-12").is_ok());
+        let e = exceptions("2026-12-31 8-12, 10-14").unwrap_err();
+        assert!(e.sv.contains("överlappar"), "{}", e.sv);
+        // The API's check of the same hours says the same words.
+        let text = "mån 8-12, mån 10-14";
+        let weekly: Vec<WeeklySpan> = text
+            .split(", ")
+            .map(|part| spans(part).unwrap().remove(0))
+            .collect();
+        let hours = crate::domain::hours::TelephoneHours {
+            weekly,
+            ..crate::domain::hours::TelephoneHours::always()
+        };
+        let errors = hours.validate("hours").unwrap_err();
+        assert_eq!(errors[0].sv, spans(text).unwrap_err().sv);
     }
 
     #[test]
@@ -326,7 +397,6 @@ mod tests {
                 span(&days, "08:00", "12:00"),
                 span(&days, "13:00", "16:30"),
                 span(&[Days::Sun], "22:00", "02:00"),
-                span(&days, "00:00", "24:00"),
             ];
             let text = describe_spans(&written);
             assert_eq!(spans(&text).unwrap(), written, "{text}");

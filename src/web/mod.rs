@@ -21,6 +21,7 @@ mod forms;
 mod lookup;
 mod pages;
 mod reference;
+mod refusals;
 mod review;
 mod session;
 
@@ -32,6 +33,7 @@ use actix_web::{HttpResponse, get, web};
 use maud::Markup;
 use uuid::Uuid;
 
+pub use refusals::refusals_as_html;
 use session::{WebError, WebResult};
 pub use session::{form_error, renew_session};
 
