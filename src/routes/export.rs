@@ -236,7 +236,25 @@ pub struct ImportParams {
     /// The `based_on` of the preview (dry run) this import confirms: if a unit the file
     /// touches has changed since, the import answers 409 and changes nothing (make a new
     /// preview). Without it the file is applied to the directory as it is now.
-    based_on: Option<u64>,
+    #[param(minimum = 0)]
+    based_on: Option<i64>,
+}
+
+impl ImportParams {
+    /// A preview, or an import (of what the preview `based_on` showed, when named).
+    fn mode(&self) -> crate::error::AppResult<import::Mode> {
+        match (self.dry_run.unwrap_or(false), self.based_on) {
+            (_, Some(b)) if b < 0 => Err(crate::error::AppError::invalid(
+                "based_on",
+                Invalid::new(
+                    "based_on är en förhandsgransknings based_on (ett tal från 0)",
+                    "based_on is a preview's based_on (a number from 0)",
+                ),
+            )),
+            (true, _) => Ok(import::Mode::DryRun),
+            (false, based_on) => Ok(import::Mode::Confirmed { based_on }),
+        }
+    }
 }
 
 /// Import units and their numbers from CSV (admins): the columns of `GET
@@ -269,12 +287,7 @@ pub async fn import(
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let meta = super::upload::begin(&user, &req, ("filen", "the file"), query.reason.as_deref())?;
-    let mode = match query.dry_run.unwrap_or(false) {
-        true => import::Mode::DryRun,
-        false => import::Mode::Confirmed {
-            based_on: query.based_on.map(|b| i64::try_from(b).unwrap_or(i64::MAX)),
-        },
-    };
+    let mode = query.mode()?;
     let report = import::units(&state, meta, body, mode).await?;
     Ok(HttpResponse::Ok().json(report))
 }
