@@ -190,12 +190,19 @@ pub fn append<T: Serialize>(
     meta: &WriteMeta,
     event: Event<'_, T>,
 ) -> QueryResult<()> {
-    let state = |value: Option<&T>| -> QueryResult<Option<String>> {
+    let state = |value: Option<&T>| -> QueryResult<Option<serde_json::Value>> {
         value
-            .map(serde_json::to_string)
+            .map(serde_json::to_value)
             .transpose()
             .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))
     };
+    let (before_state, after_state) = super::audit_states::encode(
+        conn,
+        event.entity.code(),
+        event.entity_id,
+        state(event.before)?,
+        state(event.after)?,
+    )?;
     diesel::insert_into(audit_events::table)
         .values(NewAuditEventRow {
             occurred_at: meta.at,
@@ -208,8 +215,8 @@ pub fn append<T: Serialize>(
             entity_id: event.entity_id,
             entity_version: event.version,
             organisation_id: event.organisation_id,
-            before_state: state(event.before)?,
-            after_state: state(event.after)?,
+            before_state,
+            after_state,
             reason: meta.reason.as_deref(),
             request_id: meta.request_id.as_deref(),
             batch_id: meta.batch_id.as_deref(),
@@ -226,6 +233,7 @@ pub fn history(conn: &mut DbConnection, entity: Entity, id: &str) -> QueryResult
         .order(audit_events::id.desc())
         .select(AuditEventRow::as_select())
         .load(conn)
+        .and_then(|rows| whole(conn, rows, true))
 }
 
 /// The event that made `version` of an entity.
@@ -243,6 +251,7 @@ pub fn version(
         .select(AuditEventRow::as_select())
         .first(conn)
         .optional()
+        .and_then(|row| whole_one(conn, row))
 }
 
 /// The last event of an entity at or before `at`.
@@ -260,6 +269,24 @@ pub fn as_of(
         .select(AuditEventRow::as_select())
         .first(conn)
         .optional()
+        .and_then(|row| whole_one(conn, row))
+}
+
+/// Rows with their whole states (see `audit_states`).
+fn whole(
+    conn: &mut DbConnection,
+    mut rows: Vec<AuditEventRow>,
+    contiguous: bool,
+) -> QueryResult<Vec<AuditEventRow>> {
+    super::audit_states::decode(conn, &mut rows, contiguous)?;
+    Ok(rows)
+}
+
+fn whole_one(conn: &mut DbConnection, row: Option<AuditEventRow>) -> QueryResult<Option<AuditEventRow>> {
+    match row {
+        Some(row) => Ok(whole(conn, vec![row], false)?.pop()),
+        None => Ok(None),
+    }
 }
 
 /// What `GET /v1/audit` filters on.
@@ -305,11 +332,12 @@ pub fn list(conn: &mut DbConnection, filter: &AuditFilter, limit: i64) -> QueryR
     if let Some(before) = filter.before_id {
         query = query.filter(audit_events::id.lt(before));
     }
-    query
+    let rows = query
         .order(audit_events::id.desc())
         .limit(limit)
         .select(AuditEventRow::as_select())
-        .load(conn)
+        .load(conn)?;
+    whole(conn, rows, false)
 }
 
 /// Events after `id` about these kinds of entity, oldest first, at most `limit`.
@@ -327,6 +355,7 @@ pub fn after(
         .limit(limit)
         .select(AuditEventRow::as_select())
         .load(conn)
+        .and_then(|rows| whole(conn, rows, false))
 }
 
 /// The id of the newest event (0 when there is none): the moment of the history a preview

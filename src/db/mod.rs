@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod audit_states;
 pub mod backup;
 pub mod corrections;
 pub mod generate;

@@ -93,19 +93,20 @@ pub fn fill_from_history(conn: &mut DbConnection) -> anyhow::Result<usize> {
     let mut count = 0;
     let mut after_id = 0i64;
     loop {
-        let batch: Vec<(i64, chrono::NaiveDateTime, Option<String>, Option<String>)> = audit_events::table
+        let mut rows: Vec<super::models::AuditEventRow> = audit_events::table
             .filter(audit_events::entity_type.eq("unit"))
             .filter(audit_events::id.gt(after_id))
             .order(audit_events::id)
             .limit(1000)
-            .select((
-                audit_events::id,
-                audit_events::occurred_at,
-                audit_events::before_state,
-                audit_events::after_state,
-            ))
+            .select(super::models::AuditEventRow::as_select())
             .load(conn)
             .context("reading unit events for replaced numbers")?;
+        super::audit_states::decode(conn, &mut rows, false)
+            .context("reading unit events for replaced numbers")?;
+        let batch: Vec<(i64, chrono::NaiveDateTime, Option<String>, Option<String>)> = rows
+            .into_iter()
+            .map(|r| (r.id, r.occurred_at, r.before_state, r.after_state))
+            .collect();
         let Some(last) = batch.last() else { break };
         after_id = last.0;
         for (id, at, before, after) in batch {

@@ -13,6 +13,7 @@ mod durability;
 mod editing;
 mod errors;
 mod helpers;
+mod history_storage;
 mod incremental;
 mod instances;
 mod lookup;
