@@ -56,6 +56,9 @@ pub enum AppError {
         en: String,
         suggestions: Vec<Suggestion>,
     },
+    /// 413: a request larger than the service takes (an import's file, in rows).
+    #[error("too large: {en}")]
+    TooLarge { sv: String, en: String },
     /// 503: the database is not answering; try again shortly.
     #[error("service unavailable")]
     Unavailable(#[source] anyhow::Error),
@@ -129,6 +132,13 @@ impl AppError {
             AppError::Conflict { sv, en } => {
                 Problem::new(StatusCode::CONFLICT, "conflict", "Conflict", sv, en)
             }
+            AppError::TooLarge { sv, en } => Problem::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload-too-large",
+                "Payload too large",
+                sv,
+                en,
+            ),
             AppError::PreconditionRequired => Problem::new(
                 StatusCode::PRECONDITION_REQUIRED,
                 "precondition-required",
@@ -198,6 +208,7 @@ impl ResponseError for AppError {
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::NotFound { .. } => StatusCode::NOT_FOUND,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -270,7 +270,7 @@ pub fn import(
     based_on: Option<i64>,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<ImportReport, ImportError> {
-    let outcome = write_transaction(conn, |conn| {
+    let work = |conn: &mut DbConnection| {
         let now = audit::newest_id(conn)?;
         let mut report = import_within(conn, meta, &file, based_on, progress)?;
         report.based_on = now;
@@ -281,7 +281,12 @@ pub fn import(
             return Err(ImportError::DryRunDone(Box::new(report)));
         }
         Ok(report)
-    });
+    };
+    // A dry run does not take the writers' turn (see `dry_transaction`).
+    let outcome = match dry_run {
+        true => crate::db::dry_transaction(conn, work),
+        false => write_transaction(conn, work),
+    };
     match outcome {
         Err(ImportError::DryRunDone(report)) => Ok(ImportReport {
             dry_run: true,

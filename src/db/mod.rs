@@ -16,6 +16,7 @@ pub mod read_ahead;
 pub mod reference;
 pub mod repo;
 pub mod schema;
+pub mod scratch;
 pub mod sessions;
 pub mod units;
 pub mod versioned;
@@ -268,6 +269,25 @@ where
         }
         f(conn)
     })
+}
+
+/// Runs `f`, which writes only to roll back (a dry run), in one transaction that does not take
+/// the writers' turn: on PostgreSQL no advisory lock (the rows it changes are locked until it
+/// rolls back; other writers go on); on SQLite the write lock of the connection's file, which
+/// for a dry run is a private copy ([`scratch::Scratch`]).
+pub fn dry_transaction<T, E>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    transaction(
+        conn,
+        "BEGIN IMMEDIATE",
+        "BEGIN ISOLATION LEVEL REPEATABLE READ",
+        f,
+    )
 }
 
 /// Runs `f` in one transaction that sees one moment of the database throughout: on

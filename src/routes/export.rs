@@ -276,7 +276,7 @@ impl ImportParams {
         (status = 400, description = "Problems, each with line and column; nothing changed", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A unit the file touches changed after the confirmed preview (`based_on`), or the import breaks a rule of the directory; nothing changed", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Larger than 64 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Larger than 64 MiB, or more than 200,000 lines", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn import(

@@ -666,3 +666,65 @@ async fn an_import_confirmed_from_a_preview_refuses_what_changed_since() {
     // A negative moment is no moment.
     assert_problem(&import(&app, "?based_on=-1", &csv).await, StatusCode::BAD_REQUEST);
 }
+
+/// A dry run does not take the writers' turn: it goes through while another process holds
+/// the database's write lock (SQLite: on a private copy of the file; PostgreSQL: without the
+/// writers' advisory lock), and changes nothing.
+#[actix_web::test]
+async fn a_dry_run_goes_through_while_another_writer_holds_the_database() {
+    use diesel::connection::SimpleConnection;
+    let app = TestApp::new();
+    let file = export_csv(&app).await;
+    let events = app.audit_count();
+    let url = app.database_url.clone();
+    let (held, release) = std::sync::mpsc::channel();
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+    let holder = std::thread::spawn(move || {
+        use diesel::Connection;
+        // The writers' turn, held as another instance's long write would hold it.
+        let mut conn: Box<dyn FnMut(&str)> = match crate::helpers::postgres_url() {
+            Some(_) => {
+                let mut c = diesel::PgConnection::establish(&url).expect("connect");
+                // The lock every write transaction takes (db::write_transaction, WRITE_LOCK).
+                c.batch_execute("SELECT pg_advisory_lock(1802464885)")
+                    .expect("the writers' lock");
+                Box::new(move |sql| c.batch_execute(sql).expect(sql))
+            }
+            None => {
+                let mut c =
+                    diesel::SqliteConnection::establish(url.trim_start_matches("sqlite://")).expect("open");
+                c.batch_execute("BEGIN IMMEDIATE").expect("the write lock");
+                Box::new(move |sql| c.batch_execute(sql).expect(sql))
+            }
+        };
+        held.send(()).expect("tell");
+        done_rx.recv_timeout(std::time::Duration::from_secs(30)).ok();
+        conn("SELECT 1");
+    });
+    release.recv().expect("held");
+    let res = import(&app, "?dry_run=true", &file).await;
+    done_tx.send(()).ok();
+    holder.join().expect("holder");
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.body["dry_run"], true);
+    assert_eq!(res.body["unchanged"], res.body["units"], "{}", res.body);
+    assert_eq!(app.audit_count(), events, "a dry run writes nothing");
+}
+
+/// A file of more lines than an import takes is refused as too large (413), before it is
+/// read, with the limit in words.
+#[actix_web::test]
+async fn a_file_of_too_many_lines_is_refused_as_too_large() {
+    let app = TestApp::new();
+    let mut file = String::from("name,kind,organisation_id,purpose,label,number\n");
+    for _ in 0..=kontaktnav::service::import::MAX_ROWS {
+        file.push_str("x\n");
+    }
+    let res = import(&app, "?dry_run=true", &file).await;
+    assert_problem(&res, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        res.body["detail"].as_str().expect("detail").contains("200000"),
+        "{}",
+        res.body
+    );
+}
