@@ -292,3 +292,109 @@ async fn a_writer_that_cannot_get_the_database_in_time_answers_503() {
         .await;
     assert_eq!(res.status, actix_web::http::StatusCode::OK, "{}", res.body);
 }
+
+/// The benchmark of issue 29: a dry run of a 100,000-row file beside 8 writers. No writer gets
+/// a 5xx; their latency (p50, p99, max) and the dry run's time are printed. Run alone, on
+/// either database: `DRY_RUN_BENCH=1 cargo test --release --test api -- --ignored
+/// dry_run_beside --nocapture` (`DRY_RUN_ROWS` for another size).
+#[test]
+#[ignore = "a benchmark: minutes; run by hand"]
+fn a_dry_run_of_100000_rows_beside_eight_writers() {
+    if std::env::var("DRY_RUN_BENCH").is_err() {
+        eprintln!("set DRY_RUN_BENCH=1 to run the benchmark");
+        return;
+    }
+    let rows: usize = std::env::var("DRY_RUN_ROWS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(100_000);
+    let dir = TempDir::new().expect("temp dir");
+    let url = crate::helpers::fresh_database_url(&dir);
+    // About three numbers a generated unit: enough units for the rows.
+    let out = Command::new(BIN)
+        .args(["generate", "--units", &(rows / 3 + 1000).to_string()])
+        .env("DATABASE_URL", &url)
+        .output()
+        .expect("kontaktnav generate");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let server = start(&url);
+    let token = token();
+    let (status, csv) = server.raw("GET", "/v1/export?format=csv", &token, None);
+    assert_eq!(status, 200);
+    let file: String = csv.lines().take(rows + 1).flat_map(|l| [l, "\n"]).collect();
+    let units: Vec<String> = server.get("/v1/units?limit=8", &token).body["items"]
+        .as_array()
+        .expect("units")
+        .iter()
+        .map(|u| format!("/v1/units/{}", u["id"].as_str().expect("id")))
+        .collect();
+    let importing = AtomicBool::new(true);
+    let started = Instant::now();
+    let (dry_run, latencies) = std::thread::scope(|s| {
+        let writers: Vec<_> = units
+            .iter()
+            .enumerate()
+            .map(|(w, unit)| {
+                let (server, token, importing) = (&server, &token, &importing);
+                s.spawn(move || {
+                    let mut seen = Vec::new();
+                    let mut n = 0;
+                    while importing.load(Ordering::SeqCst) {
+                        let etag = server.get(unit, token).header("etag").expect("etag").to_owned();
+                        n += 1;
+                        let began = Instant::now();
+                        let res = server.patch(
+                            unit,
+                            token,
+                            &etag,
+                            json!({ "note": format!("skrivare {w}, {n}") }),
+                        );
+                        seen.push((res.status, began.elapsed()));
+                    }
+                    seen
+                })
+            })
+            .collect();
+        let (status, body) = server.raw(
+            "POST",
+            "/v1/import?dry_run=true",
+            &token,
+            Some(("text/csv", &file)),
+        );
+        let took = started.elapsed();
+        importing.store(false, Ordering::SeqCst);
+        let seen: Vec<(u16, Duration)> = writers
+            .into_iter()
+            .flat_map(|w| w.join().expect("writer"))
+            .collect();
+        ((status, body, took), seen)
+    });
+    let (status, body, took) = dry_run;
+    let mut times: Vec<Duration> = latencies.iter().map(|(_, t)| *t).collect();
+    times.sort();
+    let at = |q: f64| times[((times.len() as f64 - 1.0) * q) as usize];
+    let mut statuses = std::collections::BTreeMap::new();
+    for (s, _) in &latencies {
+        *statuses.entry(*s).or_insert(0) += 1;
+    }
+    eprintln!(
+        "{} ({}): dry run of {rows} rows: {status} in {:.1} s; beside it 8 writers: {} writes {statuses:?}, p50 {:?}, p99 {:?}, max {:?}",
+        if crate::helpers::on_postgres() {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        },
+        if cfg!(debug_assertions) {
+            "debug build"
+        } else {
+            "release build"
+        },
+        took.as_secs_f64(),
+        latencies.len(),
+        at(0.5),
+        at(0.99),
+        times.last().copied().unwrap_or_default()
+    );
+    assert_eq!(status, 200, "{}", body.chars().take(500).collect::<String>());
+    assert!(statuses.keys().all(|s| *s < 500), "{statuses:?}");
+}

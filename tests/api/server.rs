@@ -140,6 +140,37 @@ impl Server {
         })
     }
 
+    /// One request with a body of any type, its answer as text (a CSV export, an import);
+    /// waits as long as a large import takes.
+    pub fn raw(&self, method: &str, path: &str, token: &str, body: Option<(&str, &str)>) -> (u16, String) {
+        let mut stream = TcpStream::connect(&self.address).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(900)))
+            .expect("timeout");
+        let mut request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nAuthorization: Bearer {token}\r\n",
+            self.address
+        );
+        if let Some((content_type, body)) = body {
+            request.push_str(&format!(
+                "Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            ));
+        } else {
+            request.push_str("\r\n");
+        }
+        stream.write_all(request.as_bytes()).expect("send");
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).expect("answer");
+        let text = String::from_utf8_lossy(&raw).into_owned();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        // A chunked answer: the chunks' sizes are dropped.
+        let chunked = head.to_ascii_lowercase().contains("transfer-encoding: chunked");
+        let body = if chunked { unchunk(body) } else { body.to_owned() };
+        (status, body)
+    }
+
     pub fn get(&self, path: &str, token: &str) -> Reply {
         self.call("GET", path, Some(token), None).expect("GET")
     }
@@ -148,4 +179,20 @@ impl Server {
         self.call("PATCH", path, Some(token), Some((etag, body)))
             .expect("PATCH")
     }
+}
+
+/// The body of a chunked HTTP/1.1 answer.
+fn unchunk(mut rest: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, after)) = rest.split_once("\r\n") {
+        let Ok(size) = usize::from_str_radix(size.trim(), 16) else {
+            break;
+        };
+        if size == 0 || after.len() < size {
+            break;
+        }
+        out.push_str(&after[..size]);
+        rest = after[size..].trim_start_matches("\r\n");
+    }
+    out
 }
