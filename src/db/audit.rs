@@ -367,6 +367,16 @@ pub fn newest_id(conn: &mut DbConnection) -> QueryResult<i64> {
         .map(|id| id.unwrap_or(0))
 }
 
+/// Whether any entity of this kind has an event after `id`.
+pub fn any_since(conn: &mut DbConnection, id: i64, entity: Entity) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        audit_events::table
+            .filter(audit_events::id.gt(id))
+            .filter(audit_events::entity_type.eq(entity.code())),
+    ))
+    .get_result(conn)
+}
+
 /// The ids among `entity_ids` (of one kind of entity) that have an event after `id`.
 pub fn changed_since(
     conn: &mut DbConnection,

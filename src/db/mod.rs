@@ -272,9 +272,11 @@ where
 }
 
 /// Runs `f`, which writes only to roll back (a dry run), in one transaction that does not take
-/// the writers' turn: on PostgreSQL no advisory lock (the rows it changes are locked until it
-/// rolls back; other writers go on); on SQLite the write lock of the connection's file, which
-/// for a dry run is a private copy ([`scratch::Scratch`]).
+/// the writers' turn: on PostgreSQL no advisory lock, and READ COMMITTED, so that a writer's
+/// commit meanwhile is no serialization failure (the rows it changes stay locked until it
+/// rolls back: a writer of the same unit waits; other writers go on); on SQLite the write
+/// lock of the connection's file, which for a dry run is a private copy
+/// ([`scratch::Scratch`]).
 pub fn dry_transaction<T, E>(
     conn: &mut DbConnection,
     f: impl FnOnce(&mut DbConnection) -> Result<T, E>,

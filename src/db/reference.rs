@@ -279,8 +279,17 @@ pub fn replace_streets(
     conn: &mut DbConnection,
     meta: &WriteMeta,
     by_district: &std::collections::BTreeMap<String, Vec<StreetSpan>>,
+    based_on: Option<i64>,
 ) -> StoreResult<Vec<String>> {
     write_transaction(conn, |conn| {
+        if let Some(based_on) = based_on
+            && super::audit::any_since(conn, based_on, super::audit::Entity::Area)?
+        {
+            return Err(StoreError::conflict(
+                "områdena har ändrats sedan förhandsgranskningen; inget importerades. Gör en ny förhandsgranskning och bekräfta den",
+                "the areas have changed since the preview; nothing was imported. Make a new preview and confirm that",
+            ));
+        }
         let all = load_areas(conn)?;
         let unknown: Vec<&String> = by_district
             .keys()

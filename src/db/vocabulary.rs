@@ -198,6 +198,11 @@ pub struct Replaced {
     pub added: Vec<String>,
     pub changed: Vec<String>,
     pub removed: Vec<String>,
+    /// The moment of the vocabulary this was made from (the newest event of the audit
+    /// history then): send it back with the import (`based_on`) to import exactly what this
+    /// preview showed (409 if a word changed since).
+    #[schema(example = 1234)]
+    pub based_on: i64,
 }
 
 /// Makes the vocabulary exactly `wanted` (checked entries, no word twice), in one transaction:
@@ -208,10 +213,22 @@ pub fn replace_all(
     meta: &WriteMeta,
     wanted: &[Synonym],
     dry_run: bool,
+    based_on: Option<i64>,
 ) -> StoreResult<Replaced> {
     let run = |conn: &mut DbConnection| -> StoreResult<Replaced> {
+        if let Some(based_on) = based_on.filter(|_| !dry_run)
+            && super::audit::any_since(conn, based_on, super::audit::Entity::Vocabulary)?
+        {
+            return Err(StoreError::conflict(
+                "ordlistan har ändrats sedan förhandsgranskningen; inget importerades. Gör en ny förhandsgranskning och bekräfta den",
+                "the vocabulary has changed since the preview; nothing was imported. Make a new preview and confirm that",
+            ));
+        }
         let stored = load_all(conn)?;
-        let mut report = Replaced::default();
+        let mut report = Replaced {
+            based_on: super::audit::newest_id(conn)?,
+            ..Replaced::default()
+        };
         for before in &stored {
             match wanted.iter().find(|w| fold(&w.word) == fold(&before.word)) {
                 None => {

@@ -165,6 +165,10 @@ pub struct ImportParams {
     clear: Option<bool>,
     /// Why (kept in the history).
     reason: Option<String>,
+    /// The `based_on` of the preview (dry run) this import confirms: if an area has changed
+    /// since, the import answers 409 and changes nothing.
+    #[param(minimum = 0)]
+    based_on: Option<i64>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -174,6 +178,10 @@ pub struct StreetImport {
     pub streets: usize,
     /// Districts whose street list changed (each got a new version and an audit event).
     pub changed_districts: Vec<String>,
+    /// The moment of the directory this was checked against; send it back as `based_on` to
+    /// import exactly what the preview showed.
+    #[schema(example = 1234)]
+    pub based_on: i64,
 }
 
 /// Import the street table (admins): CSV with the columns `street,district` (or
@@ -191,6 +199,7 @@ pub struct StreetImport {
     responses(
         (status = 200, description = "Imported (or checked)", body = StreetImport),
         (status = 400, description = "Not CSV, or not UTF-8", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "An area changed after the confirmed preview (`based_on`); nothing changed", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Problems in the file, each with its line (overlapping parts with both lines); nothing changed", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
     )
@@ -209,9 +218,10 @@ pub async fn import_streets(
         ("gatutabellen", "the street table"),
         query.reason.as_deref(),
     )?;
+    let based_on = super::upload::based_on(query.based_on)?;
     let text = import::utf8_text(&body)?;
-    let (by_district, streets) =
-        import::read_streets(&state.directory.current(), text).map_err(import::problems)?;
+    let directory = state.directory.current();
+    let (by_district, streets) = import::read_streets(&directory, text).map_err(import::problems)?;
     import::check_clear(
         streets,
         query.clear.unwrap_or(false),
@@ -219,10 +229,12 @@ pub async fn import_streets(
         ("streets", "street table"),
     )?;
     let dry_run = query.dry_run.unwrap_or(false);
-    let changed_districts = import::streets(&state, meta, by_district, dry_run).await?;
+    let mode = import::Mode::of(dry_run, based_on);
+    let changed_districts = import::streets(&state, meta, by_district, mode).await?;
     Ok(HttpResponse::Ok().json(StreetImport {
         dry_run,
         streets,
         changed_districts,
+        based_on: directory.last_event_id(),
     }))
 }

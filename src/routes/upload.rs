@@ -8,6 +8,20 @@ use crate::db::audit::WriteMeta;
 use crate::error::AppResult;
 use crate::service::write_meta;
 
+/// The `based_on` of a confirmed preview: the report's own, a number from 0.
+pub fn based_on(raw: Option<i64>) -> AppResult<Option<i64>> {
+    match raw {
+        Some(b) if b < 0 => Err(crate::error::AppError::invalid(
+            "based_on",
+            crate::domain::Invalid::new(
+                "based_on är en förhandsgransknings based_on (ett tal från 0)",
+                "based_on is a preview's based_on (a number from 0)",
+            ),
+        )),
+        other => Ok(other),
+    }
+}
+
 /// The start of every admin's CSV upload (units, streets, the vocabulary), in the API's
 /// order: the caller is an admin, the body is CSV (`what`: the file, in Swedish and English),
 /// and what the audit event records.

@@ -118,6 +118,10 @@ pub struct ReplaceParams {
     clear: Option<bool>,
     /// Why (kept in the history of every word that changes).
     reason: Option<String>,
+    /// The `based_on` of the preview (dry run) this import confirms: if a word has changed
+    /// since, the import answers 409 and changes nothing.
+    #[param(minimum = 0)]
+    based_on: Option<i64>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -139,6 +143,7 @@ pub struct VocabularyImport {
     responses((status = 200, description = "Replaced (or checked): the words added, changed and removed", body = VocabularyImport),
               (status = 400, description = "Not CSV, or not UTF-8", body = Problem, content_type = "application/problem+json"),
               (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+              (status = 409, description = "A word changed after the confirmed preview (`based_on`); nothing changed", body = Problem, content_type = "application/problem+json"),
               (status = 422, description = "Problems in the file, each with its line; nothing changed", body = Problem, content_type = "application/problem+json")))]
 #[put("/vocabulary")]
 pub async fn replace_vocabulary(
@@ -154,6 +159,7 @@ pub async fn replace_vocabulary(
         ("ordlistan", "the vocabulary"),
         query.reason.as_deref(),
     )?;
+    let based_on = super::upload::based_on(query.based_on)?;
     let text = crate::service::import::utf8_text(&body)?;
     let wanted = vocabulary::read_file(text).map_err(crate::service::import::problems)?;
     crate::service::import::check_clear(
@@ -164,7 +170,8 @@ pub async fn replace_vocabulary(
     )?;
     let dry_run = query.dry_run.unwrap_or(false);
     let words = wanted.len();
-    let changes = vocabulary::replace(&state, meta, wanted, dry_run).await?;
+    let mode = crate::service::import::Mode::of(dry_run, based_on);
+    let changes = vocabulary::replace(&state, meta, wanted, mode).await?;
     Ok(HttpResponse::Ok().json(VocabularyImport {
         dry_run,
         words,

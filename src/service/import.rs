@@ -37,6 +37,24 @@ pub enum Mode {
     Confirmed { based_on: Option<i64> },
 }
 
+impl Mode {
+    /// A dry run; the preview's moment, if confirmed from one.
+    pub fn parts(self) -> (bool, Option<i64>) {
+        match self {
+            Mode::DryRun => (true, None),
+            Mode::Confirmed { based_on } => (false, based_on),
+        }
+    }
+
+    /// A preview (`dry_run`), or an import of what the preview at `based_on` showed.
+    pub fn of(dry_run: bool, based_on: Option<i64>) -> Self {
+        match dry_run {
+            true => Mode::DryRun,
+            false => Mode::Confirmed { based_on },
+        }
+    }
+}
+
 /// Imports units from a CSV file (`bytes`, read off the async workers with the import, as a
 /// large file takes a while): see `transfer`.
 pub async fn units(
@@ -45,10 +63,7 @@ pub async fn units(
     bytes: web::Bytes,
     mode: Mode,
 ) -> AppResult<ImportReport> {
-    let (dry_run, based_on) = match mode {
-        Mode::DryRun => (true, None),
-        Mode::Confirmed { based_on } => (false, based_on),
-    };
+    let (dry_run, based_on) = mode.parts();
     check_size(&bytes)?;
     state::write_unless_dry(state, dry_run, move |conn| {
         let file = transfer::parse(&bytes).map_err(|e| AppError::from(ImportError::Problems(e)))?;
@@ -85,16 +100,23 @@ fn check_size(bytes: &[u8]) -> AppResult<()> {
 
 /// Gives every district the streets `by_district` lists (none for a district it leaves out);
 /// returns the districts whose list changed. A dry run changes nothing and names none.
+/// Confirmed from a preview made at `based_on` (the served directory's newest event then:
+/// the preview is read from it), it is refused if an area changed since.
 pub async fn streets(
     state: &web::Data<AppState>,
     meta: WriteMeta,
     by_district: BTreeMap<String, Vec<StreetSpan>>,
-    dry_run: bool,
+    mode: Mode,
 ) -> AppResult<Vec<String>> {
-    if dry_run {
-        return Ok(Vec::new());
+    match mode {
+        Mode::DryRun => Ok(Vec::new()),
+        Mode::Confirmed { based_on } => {
+            state::write(state, move |conn| {
+                replace_streets(conn, &meta, &by_district, based_on)
+            })
+            .await
+        }
     }
-    state::write(state, move |conn| replace_streets(conn, &meta, &by_district)).await
 }
 
 /// What is wrong inside a file breaks a rule (422).

@@ -48,15 +48,17 @@ pub async fn remove(
     Ok(())
 }
 
-/// Makes the vocabulary exactly `wanted` (with `dry_run`: says what that would change).
+/// Makes the vocabulary exactly `wanted` (a dry run: says what that would change; confirmed
+/// from a preview: refused if a word changed since).
 pub async fn replace(
     state: &web::Data<AppState>,
     meta: WriteMeta,
     wanted: Vec<Synonym>,
-    dry_run: bool,
+    mode: crate::service::import::Mode,
 ) -> AppResult<Replaced> {
+    let (dry_run, based_on) = mode.parts();
     state::write_unless_dry(state, dry_run, move |conn| {
-        repo::replace_all(conn, &meta, &wanted, dry_run)
+        repo::replace_all(conn, &meta, &wanted, dry_run, based_on)
     })
     .await
 }

@@ -39,7 +39,7 @@ pub(super) async fn import_page(session: Session, req: HttpRequest) -> WebResult
 }
 
 /// What the import form sends: the file (first step), or the previewed text back (to import).
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(super) struct ImportUpload {
     csrf: String,
     /// What the file holds: `enheter` (units and their numbers, the default), `gator` (the
@@ -199,13 +199,64 @@ async fn import_units(
     }
 }
 
-/// The street table from a file: per district the streets it gets and loses, then, confirmed,
-/// the import (`POST /v1/streets`).
+/// A table file (streets or the vocabulary) confirmed from a preview that no longer holds (the
+/// table changed since): nothing is imported, and the preview comes again as the file would
+/// change the table now (409).
+async fn again_if_moved<F, Fut>(upload: &ImportUpload, step: F) -> WebResult
+where
+    F: Fn(ImportUpload, Option<String>) -> Fut,
+    Fut: std::future::Future<Output = WebResult>,
+{
+    match step(upload.clone(), None).await {
+        Err(WebError::App(AppError::Conflict { sv, .. })) if upload.confirmed => {
+            let preview = ImportUpload {
+                confirmed: false,
+                based_on: None,
+                ..upload.clone()
+            };
+            let notice = format!("Inget importerades: {sv}. Här är förhandsgranskningen som den ser ut nu.");
+            let mut res = step(preview, Some(notice)).await?;
+            *res.status_mut() = StatusCode::CONFLICT;
+            Ok(res)
+        }
+        other => other,
+    }
+}
+
 async fn import_streets(
     state: &web::Data<AppState>,
     view: &SessionView,
     meta: WriteMeta,
     upload: &ImportUpload,
+) -> WebResult {
+    again_if_moved(upload, |upload, notice| {
+        let meta = meta.clone();
+        async move { streets_step(state, view, meta, &upload, notice).await }
+    })
+    .await
+}
+
+async fn import_vocabulary(
+    state: &web::Data<AppState>,
+    view: &SessionView,
+    meta: WriteMeta,
+    upload: &ImportUpload,
+) -> WebResult {
+    again_if_moved(upload, |upload, notice| {
+        let meta = meta.clone();
+        async move { vocabulary_step(state, view, meta, &upload, notice).await }
+    })
+    .await
+}
+
+/// The street table from a file: per district the streets it gets and loses, then, confirmed,
+/// the import (`POST /v1/streets`).
+async fn streets_step(
+    state: &web::Data<AppState>,
+    view: &SessionView,
+    meta: WriteMeta,
+    upload: &ImportUpload,
+    notice: Option<String>,
 ) -> WebResult {
     let directory = state.directory.current();
     let (table, rows) = match import::read_streets(&directory, &upload.text) {
@@ -234,7 +285,8 @@ async fn import_streets(
             removed: d.removed,
         })
         .collect();
-    match import::streets(state, meta, table, !upload.confirmed).await {
+    let mode = import::Mode::of(!upload.confirmed, upload.based_on);
+    match import::streets(state, meta, table, mode).await {
         Ok(_) => {}
         Err(AppError::Validation(problems)) => {
             return Ok(html(
@@ -247,7 +299,7 @@ async fn import_streets(
     let summary = format!("{rows} gator eller delar av gator i filen.");
     ok(pages::file_report(
         view,
-        upload_view(upload, "gatutabellen"),
+        upload_view(upload, "gatutabellen", directory.last_event_id(), notice),
         &summary,
         sections,
     ))
@@ -255,11 +307,12 @@ async fn import_streets(
 
 /// The whole search vocabulary from a file: the words added, changed and removed, then,
 /// confirmed, the import (`PUT /v1/vocabulary`).
-async fn import_vocabulary(
+async fn vocabulary_step(
     state: &web::Data<AppState>,
     view: &SessionView,
     meta: WriteMeta,
     upload: &ImportUpload,
+    notice: Option<String>,
 ) -> WebResult {
     let wanted = match vocabulary::read_file(&upload.text) {
         Ok(wanted) => wanted,
@@ -278,7 +331,9 @@ async fn import_vocabulary(
         ));
     }
     let words = wanted.len();
-    let replaced = vocabulary::replace(state, meta, wanted, !upload.confirmed).await?;
+    let mode = import::Mode::of(!upload.confirmed, upload.based_on);
+    let replaced = vocabulary::replace(state, meta, wanted, mode).await?;
+    let based_on = replaced.based_on;
     let section = pages::FileSection {
         title: "Sökord".into(),
         added: replaced.added,
@@ -293,20 +348,27 @@ async fn import_vocabulary(
     let summary = format!("{words} ord i filen.");
     ok(pages::file_report(
         view,
-        upload_view(upload, "ordlistan"),
+        upload_view(upload, "ordlistan", based_on, notice),
         &summary,
         sections,
     ))
 }
 
 /// What the report page needs of the upload to offer the import after its preview.
-fn upload_view<'u>(upload: &'u ImportUpload, table: &'static str) -> pages::Upload<'u> {
+fn upload_view<'u>(
+    upload: &'u ImportUpload,
+    table: &'static str,
+    based_on: i64,
+    notice: Option<String>,
+) -> pages::Upload<'u> {
     pages::Upload {
         kind: &upload.kind,
         table,
         text: &upload.text,
         reason: &upload.reason,
         done: upload.confirmed,
+        based_on,
+        notice,
     }
 }
 

@@ -1627,6 +1627,10 @@ pub struct Upload<'u> {
     pub reason: &'u str,
     /// Imported (else a preview).
     pub done: bool,
+    /// The moment of the directory the preview was made from, sent back with the import.
+    pub based_on: i64,
+    /// Why the preview is shown again (the import was refused), if it is.
+    pub notice: Option<String>,
 }
 
 /// A part of a table file's report: a district, or the vocabulary, with what it gets, what
@@ -1663,6 +1667,7 @@ pub fn file_report(
     };
     let body = html! {
         @if upload.done { h1 { "Importen av " (upload.table) " är klar" } } @else { h1 { "Förhandsgranskning: " (upload.table) } }
+        @if let Some(notice) = &upload.notice { div.notice.error role="alert" { (notice) } }
         p { (summary) }
         @if sections.is_empty() {
             div.notice.ok role="status" { "Filen ändrar inget." }
@@ -1673,6 +1678,7 @@ pub fn file_report(
                 input type="hidden" name="innehall" value=(base64::engine::general_purpose::STANDARD.encode(upload.text));
                 input type="hidden" name="reason" value=(upload.reason);
                 input type="hidden" name="bekrafta" value="ja";
+                input type="hidden" name="grund" value=(upload.based_on);
                 p.buttons {
                     button type="submit" { "Importera och ersätt " (upload.table) }
                     a.button.secondary href="/import" { "Avbryt" }

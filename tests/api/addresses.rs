@@ -518,3 +518,45 @@ async fn an_old_number_tells_the_public_only_what_the_public_may_see() {
         res.body
     );
 }
+
+/// A street table confirmed from its preview imports exactly what the preview showed: an area
+/// changed since refuses it (409, nothing changed).
+#[actix_web::test]
+async fn a_street_table_confirmed_from_a_preview_refuses_what_changed_since() {
+    let app = TestApp::new();
+    let admin = app.token(Role::Admin, &[]);
+    let post = |query: String| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            app.request(
+                actix_web::test::TestRequest::post()
+                    .uri(&format!("/v1/streets{query}"))
+                    .insert_header(("authorization", format!("Bearer {admin}")))
+                    .insert_header(("content-type", "text/csv"))
+                    .set_payload("street,district\nVevgatan,distrikt-norr\n"),
+            )
+            .await
+        }
+    };
+    let preview = post("?dry_run=true".into()).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    let based_on = preview.body["based_on"].as_i64().expect("based_on");
+    let area = app.get("/v1/areas/distrikt-soder").await;
+    let res = app
+        .send(
+            Method::PATCH,
+            "/v1/areas/distrikt-soder",
+            Some(&admin),
+            area.etag.as_deref(),
+            Some(json!({"streets": [{"street": "Nygatan"}]})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let events = app.audit_count();
+    assert_problem(&post(format!("?based_on={based_on}")).await, StatusCode::CONFLICT);
+    assert_eq!(app.audit_count(), events, "nothing was imported");
+    let preview = post("?dry_run=true".into()).await;
+    let based_on = preview.body["based_on"].as_i64().expect("based_on");
+    let res = post(format!("?based_on={based_on}")).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+}

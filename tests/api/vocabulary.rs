@@ -316,3 +316,46 @@ async fn the_vocabulary_is_exported_and_imported_as_a_file() {
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(app.get("/v1/vocabulary").await.body["items"], json!([]));
 }
+
+/// A vocabulary file confirmed from its preview imports exactly what the preview showed: a
+/// word changed since refuses it (409, nothing changed); the preview made again goes through.
+#[actix_web::test]
+async fn a_vocabulary_file_confirmed_from_a_preview_refuses_what_changed_since() {
+    let app = TestApp::new();
+    let admin = app.token(Role::Admin, &[]);
+    let file = app
+        .get("/v1/vocabulary?format=csv")
+        .await
+        .body
+        .as_str()
+        .expect("csv")
+        .to_owned();
+    let edited = format!("{file}hemsjuk,hemsjukvård\n");
+    let preview = put_csv(&app, &admin, "?dry_run=true", &edited).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    let based_on = preview.body["based_on"].as_i64().expect("based_on");
+    // Meanwhile a word is added on its own; the file would take it out again.
+    let res = app
+        .send(
+            Method::POST,
+            "/v1/vocabulary",
+            Some(&admin),
+            None,
+            Some(json!({"word": "nattis", "expansions": ["nattpatrull"]})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let events = app.audit_count();
+    let res = put_csv(&app, &admin, &format!("?based_on={based_on}"), &edited).await;
+    assert_problem(&res, StatusCode::CONFLICT);
+    assert_eq!(app.audit_count(), events, "nothing was imported");
+    let preview = put_csv(&app, &admin, "?dry_run=true", &edited).await;
+    assert_eq!(preview.body["removed"], json!(["nattis"]), "{}", preview.body);
+    let based_on = preview.body["based_on"].as_i64().expect("based_on");
+    let res = put_csv(&app, &admin, &format!("?based_on={based_on}"), &edited).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_problem(
+        &put_csv(&app, &admin, "?based_on=-1", &edited).await,
+        StatusCode::BAD_REQUEST,
+    );
+}
