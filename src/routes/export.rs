@@ -240,23 +240,6 @@ pub struct ImportParams {
     based_on: Option<i64>,
 }
 
-impl ImportParams {
-    /// A preview, or an import (of what the preview `based_on` showed, when named).
-    fn mode(&self) -> crate::error::AppResult<import::Mode> {
-        match (self.dry_run.unwrap_or(false), self.based_on) {
-            (_, Some(b)) if b < 0 => Err(crate::error::AppError::invalid(
-                "based_on",
-                Invalid::new(
-                    "based_on är en förhandsgransknings based_on (ett tal från 0)",
-                    "based_on is a preview's based_on (a number from 0)",
-                ),
-            )),
-            (true, _) => Ok(import::Mode::DryRun),
-            (false, based_on) => Ok(import::Mode::Confirmed { based_on }),
-        }
-    }
-}
-
 /// Import units and their numbers from CSV (admins): the columns of `GET
 /// /v1/export?format=csv`, one row per number (see the README). All or nothing: a file with
 /// a problem changes nothing and every problem is reported with its line and column (`errors[].field`
@@ -287,7 +270,8 @@ pub async fn import(
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let meta = super::upload::begin(&user, &req, ("filen", "the file"), query.reason.as_deref())?;
-    let mode = query.mode()?;
+    let based_on = super::upload::based_on(query.based_on)?;
+    let mode = import::Mode::of(query.dry_run.unwrap_or(false), based_on);
     let report = import::units(&state, meta, body, mode).await?;
     Ok(HttpResponse::Ok().json(report))
 }
