@@ -2878,6 +2878,30 @@ async fn an_admin_keeps_organisations_areas_streets_and_the_vocabulary_on_the_pa
         .iter()
         .map(|(k, v)| (k.as_str(), None, v.as_str()))
         .collect();
+    // A word added meanwhile: the confirmed preview no longer holds; nothing is imported
+    // and the preview comes again, now with the new word to be removed.
+    let res = app
+        .send(
+            actix_web::http::Method::POST,
+            "/v1/vocabulary",
+            Some(&admin),
+            None,
+            Some(serde_json::json!({"word": "nattis", "expansions": ["nattpatrull"]})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let res = upload(&app, &admin, &confirm).await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", text(&res));
+    let again = text(&res).to_owned();
+    assert!(
+        again.contains("Inget importerades") && again.contains("nattis"),
+        "{again}"
+    );
+    let confirm: Vec<(String, String)> = form_as_shown(&again, "bekrafta-import");
+    let confirm: Vec<(&str, Option<&str>, &str)> = confirm
+        .iter()
+        .map(|(k, v)| (k.as_str(), None, v.as_str()))
+        .collect();
     let res = upload(&app, &admin, &confirm).await;
     assert_eq!(res.status, StatusCode::OK, "{}", text(&res));
     let words = app.get_as("/v1/vocabulary", Some(&admin)).await;
