@@ -284,12 +284,7 @@ pub fn dry_transaction<T, E>(
 where
     E: From<diesel::result::Error>,
 {
-    transaction(
-        conn,
-        "BEGIN IMMEDIATE",
-        "BEGIN ISOLATION LEVEL REPEATABLE READ",
-        f,
-    )
+    transaction(conn, "BEGIN IMMEDIATE", "BEGIN ISOLATION LEVEL READ COMMITTED", f)
 }
 
 /// Runs `f` in one transaction that sees one moment of the database throughout: on
