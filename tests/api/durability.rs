@@ -311,7 +311,7 @@ fn a_dry_run_of_100000_rows_beside_eight_writers() {
     let dir = TempDir::new().expect("temp dir");
     let url = crate::helpers::fresh_database_url(&dir);
     // About three numbers a generated unit: enough units for the rows.
-    let out = Command::new(BIN)
+    let out = Command::new(crate::server::bin())
         .args(["generate", "--units", &(rows / 3 + 1000).to_string()])
         .env("DATABASE_URL", &url)
         .output()

@@ -10,6 +10,12 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_kontaktnav");
+
+/// The binary the processes run: this build's, or `KONTAKTNAV_BIN` (to measure another build,
+/// an earlier commit say, with the same benchmark).
+pub fn bin() -> String {
+    std::env::var("KONTAKTNAV_BIN").unwrap_or_else(|_| BIN.to_owned())
+}
 pub const SECRET: &str = "a shared secret for every instance of this test run";
 
 /// A running service process, stopped when dropped.
@@ -38,7 +44,7 @@ pub fn start(database_url: &str) -> Server {
 
 pub fn start_with_workers(database_url: &str, workers: usize) -> Server {
     let address = format!("127.0.0.1:{}", free_port());
-    let child = Command::new(BIN)
+    let child = Command::new(bin())
         .env("DATABASE_URL", database_url)
         .env("BIND", &address)
         .env("AUTH_SECRET", SECRET)
@@ -58,7 +64,7 @@ pub fn start_with_workers(database_url: &str, workers: usize) -> Server {
 }
 
 pub fn token() -> String {
-    let out = Command::new(BIN)
+    let out = Command::new(bin())
         .args([
             "token",
             "--sub",
