@@ -55,9 +55,13 @@ fn read(text: &str, id: i64) -> QueryResult<Stored> {
 
 fn applied(base: &Value, patch: &json_patch::Patch, id: i64) -> QueryResult<Value> {
     let mut state = base.clone();
-    json_patch::patch(&mut state, patch)
-        .map_err(|e| corrupt(format!("audit event {id}: a patch does not apply: {e}")))?;
+    apply(&mut state, patch, id)?;
     Ok(state)
+}
+
+fn apply(state: &mut Value, patch: &json_patch::Patch, id: i64) -> QueryResult<()> {
+    json_patch::patch(state, patch)
+        .map_err(|e| corrupt(format!("audit event {id}: a patch does not apply: {e}")))
 }
 
 fn text(value: &impl serde::Serialize) -> QueryResult<String> {
@@ -101,8 +105,10 @@ fn previous_after(
         };
         match read(after, *id)? {
             Stored::Whole(mut state) => {
+                // In place: a write reads this state, and a copy per patch of a large unit
+                // would cost every write.
                 for (id, patch, _) in patches.iter().rev() {
-                    state = applied(&state, patch, *id)?;
+                    apply(&mut state, patch, *id)?;
                 }
                 return Ok(Some(Previous {
                     state,

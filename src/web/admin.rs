@@ -145,8 +145,7 @@ pub(super) async fn import_file(
     }
     let meta = Author::with_reason(user, &req, &upload.reason).meta()?;
     match upload.kind.as_str() {
-        "gator" => import_streets(&state, &view, meta, &upload).await,
-        "ord" => import_vocabulary(&state, &view, meta, &upload).await,
+        "gator" | "ord" => import_table(&state, &view, meta, &upload).await,
         _ => import_units(&state, &view, meta, &upload).await,
     }
 }
@@ -199,14 +198,24 @@ async fn import_units(
     }
 }
 
-/// A table file (streets or the vocabulary) confirmed from a preview that no longer holds (the
-/// table changed since): nothing is imported, and the preview comes again as the file would
-/// change the table now (409).
-async fn again_if_moved<F, Fut>(upload: &ImportUpload, step: F) -> WebResult
-where
-    F: Fn(ImportUpload, Option<String>) -> Fut,
-    Fut: std::future::Future<Output = WebResult>,
-{
+/// A table file (the street table or the vocabulary): its preview, or, confirmed, its
+/// import. Confirmed from a preview that no longer holds (the table changed since), nothing is
+/// imported and the preview comes again as the file would change the table now (409).
+async fn import_table(
+    state: &web::Data<AppState>,
+    view: &SessionView,
+    meta: WriteMeta,
+    upload: &ImportUpload,
+) -> WebResult {
+    let step = |upload: ImportUpload, notice: Option<String>| {
+        let meta = meta.clone();
+        async move {
+            match upload.kind.as_str() {
+                "gator" => streets_step(state, view, meta, &upload, notice).await,
+                _ => vocabulary_step(state, view, meta, &upload, notice).await,
+            }
+        }
+    };
     match step(upload.clone(), None).await {
         Err(WebError::App(AppError::Conflict { sv, .. })) if upload.confirmed => {
             let preview = ImportUpload {
@@ -221,32 +230,6 @@ where
         }
         other => other,
     }
-}
-
-async fn import_streets(
-    state: &web::Data<AppState>,
-    view: &SessionView,
-    meta: WriteMeta,
-    upload: &ImportUpload,
-) -> WebResult {
-    again_if_moved(upload, |upload, notice| {
-        let meta = meta.clone();
-        async move { streets_step(state, view, meta, &upload, notice).await }
-    })
-    .await
-}
-
-async fn import_vocabulary(
-    state: &web::Data<AppState>,
-    view: &SessionView,
-    meta: WriteMeta,
-    upload: &ImportUpload,
-) -> WebResult {
-    again_if_moved(upload, |upload, notice| {
-        let meta = meta.clone();
-        async move { vocabulary_step(state, view, meta, &upload, notice).await }
-    })
-    .await
 }
 
 /// The street table from a file: per district the streets it gets and loses, then, confirmed,

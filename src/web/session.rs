@@ -10,7 +10,7 @@ use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{StatusCode, header};
 use actix_web::middleware::Next;
-use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, get, post, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError, get, post, web};
 use serde::Deserialize;
 
 use crate::auth::{SESSION_COOKIE, User, csrf_token, user_of};
@@ -41,7 +41,10 @@ impl FromRequest for Session {
             return ready(Err(actix_web::error::ErrorInternalServerError("state")));
         };
         let token = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned());
-        let user = token.as_deref().and_then(|t| user_of(&***state, t).ok());
+        // Checked once a request: `renew_session` has done it already (a session's check
+        // asks the database whether it was signed out).
+        let checked = req.extensions().get::<CheckedCookie>().map(|c| c.0.clone());
+        let user = checked.unwrap_or_else(|| token.as_deref().and_then(|t| user_of(&***state, t).ok()));
         ready(Ok(Session {
             expired: token.is_some() && user.is_none(),
             token: user.as_ref().and(token),
@@ -326,6 +329,10 @@ pub(super) async fn login(
     }
 }
 
+/// The session cookie of this request, checked (who it speaks for, or nobody).
+#[derive(Clone)]
+struct CheckedCookie(Option<User>);
+
 /// Renews a web session while it is in use: the answer to a signed-in browser carries its
 /// cookie again, good for `SESSION_IDLE` from now but never past `SESSION_MAX` after signing
 /// in (see [`crate::auth::Auth::renewed_session`]). A session of an account that has changed
@@ -336,7 +343,9 @@ pub async fn renew_session(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let renewed = req.cookie(SESSION_COOKIE).and_then(|cookie| {
         let state = req.app_data::<web::Data<AppState>>()?;
-        user_of(&***state, cookie.value()).ok()?;
+        let user = user_of(&***state, cookie.value()).ok();
+        req.extensions_mut().insert(CheckedCookie(user.clone()));
+        user?;
         state.auth.renewed_session(cookie.value())
     });
     let secure = secure(req.request());
